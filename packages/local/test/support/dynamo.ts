@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { localClientConfig } from "../../src/aws-config.js";
+import { type DynamoDbLocal, startDynamoDbLocal } from "../../src/dynamodb/launcher.js";
+import { ensureTable } from "../../src/dynamodb/tables.js";
+import { freePort } from "../../src/net.js";
+import { runtimeTable } from "../../src/runtime-table.js";
+
+export interface TestDynamo {
+  endpoint: string;
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  local: DynamoDbLocal;
+  stop(): Promise<void>;
+}
+
+/** A private in-memory DynamoDB Local on a free port, with the runtime table created. */
+export const startTestDynamo = async (): Promise<TestDynamo> => {
+  const pidDir = mkdtempSync(join(tmpdir(), "allot-ddb-"));
+  const local = await startDynamoDbLocal({ port: await freePort(), pidDir });
+  const client = new DynamoDBClient(localClientConfig(local.endpoint));
+  await ensureTable(client, runtimeTable);
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    endpoint: local.endpoint,
+    client,
+    doc,
+    local,
+    async stop() {
+      client.destroy();
+      await local.stop();
+      rmSync(pidDir, { recursive: true, force: true });
+    },
+  };
+};

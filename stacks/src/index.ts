@@ -1,0 +1,22 @@
+import { eventCatalog } from "./events.js";
+import { functionByName, functions } from "./functions.js";
+import { routes } from "./routes.js";
+import { rules } from "./rules.js";
+import { renderDefinition, stateMachines } from "./state-machines/index.js";
+import { streamSubscriptions } from "./streams.js";
+import { bus, mainTable } from "./table.js";
+import type { Topology } from "./topology.js";
+
+export * from "./topology.js";
+export { bus, eventCatalog, functionByName, mainTable, renderDefinition };
+
+export const topology: Topology = {
+  app: "allot",
+  tables: [mainTable],
+  buses: [bus],
+  functions,
+  routes,
+  rules,
+  streamSubscriptions,
+  stateMachines,
+};

@@ -1,0 +1,21 @@
+import type { StateMachineSpec } from "../topology.js";
+import proposalReview from "./proposal-review.asl.json" with { type: "json" };
+
+export const stateMachines: StateMachineSpec[] = [
+  {
+    name: "proposal-review",
+    description: "Screening, review and the committee decision of one proposal",
+    definition: proposalReview,
+    functions: ["screen-proposal", "await-decision"],
+  },
+];
+
+const placeholder = /\$\{function:([a-z0-9-]+)\}/g;
+
+/** The ASL as JSON with every `${function:NAME}` replaced by that function's ARN in a realization. */
+export const renderDefinition = (spec: StateMachineSpec, functionArn: (name: string) => string): string =>
+  JSON.stringify(spec.definition).replace(placeholder, (_, name: string) => functionArn(name));
+
+/** Function names a definition refers to, for the test that checks them against stacks/. */
+export const referencedFunctions = (spec: StateMachineSpec): string[] =>
+  [...JSON.stringify(spec.definition).matchAll(placeholder)].map((m) => m[1] as string);

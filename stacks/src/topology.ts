@@ -1,0 +1,101 @@
+// The vocabulary of the topology. Plain data: both realizations (infra/ on AWS and the
+// local runtime) read values of these types and nothing else describes resources.
+
+export type Role = "staff" | "reviewer" | "applicant" | "integration";
+
+export interface KeyAttribute {
+  name: string;
+  type: "S" | "N";
+}
+
+export interface IndexSpec {
+  name: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+}
+
+export interface TableSpec {
+  /** Logical name; the physical name is `${app}-${stage}-${name}` on AWS and `name` locally. */
+  name: string;
+  partitionKey: KeyAttribute;
+  sortKey: KeyAttribute;
+  globalIndexes: IndexSpec[];
+  stream: "NEW_IMAGE" | "NEW_AND_OLD_IMAGES";
+  ttlAttribute: string;
+}
+
+export interface BusSpec {
+  name: string;
+  archiveRetentionDays: number;
+}
+
+/** What a function may touch; becomes both its environment and its IAM grants. */
+export type Link =
+  | { kind: "table"; table: string; access: "read" | "readwrite" }
+  | { kind: "bus"; bus: string }
+  | { kind: "stateMachine"; stateMachine: string; actions: Array<"start" | "callback" | "read"> };
+
+export interface FunctionSpec {
+  name: string;
+  /** Module path from the repository root and the exported handler: "packages/functions/src/x.ts#handler". */
+  handler: string;
+  description: string;
+  links: Link[];
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export interface RouteSpec {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** API Gateway route syntax: "/proposals/{proposalId}". */
+  path: string;
+  function: string;
+  /** Roles allowed; the handler enforces finer rules (ownership, assignment). */
+  roles: Role[];
+  /** Only for routes that must work without a token (the OpenAPI document, health). */
+  public?: boolean;
+}
+
+export interface RetryPolicy {
+  maximumRetryAttempts: number;
+  maximumEventAgeSeconds: number;
+}
+
+export type TargetSpec = { kind: "function"; function: string; retry: RetryPolicy };
+
+export interface RuleSpec {
+  name: string;
+  bus: string;
+  description: string;
+  pattern: Record<string, unknown>;
+  targets: TargetSpec[];
+}
+
+export interface StreamSubscriptionSpec {
+  name: string;
+  table: string;
+  function: string;
+  /** Lambda event-source filter (EventBridge pattern syntax) applied to each stream record. */
+  filter: Record<string, unknown>;
+  batchSize: number;
+}
+
+export interface StateMachineSpec {
+  name: string;
+  description: string;
+  /** ASL (JSONPath); `${function:NAME}` placeholders are replaced by each realization. */
+  definition: Record<string, unknown>;
+  /** The functions its tasks invoke, checked against the definition by a test. */
+  functions: string[];
+}
+
+export interface Topology {
+  app: string;
+  tables: TableSpec[];
+  buses: BusSpec[];
+  functions: FunctionSpec[];
+  routes: RouteSpec[];
+  rules: RuleSpec[];
+  streamSubscriptions: StreamSubscriptionSpec[];
+  stateMachines: StateMachineSpec[];
+}

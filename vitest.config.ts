@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+// Integration suites each start their own DynamoDB Local (a JVM) on free ports; on a
+// 2-core machine more than two at once only makes every one of them slower.
+export default defineConfig({
+  test: {
+    include: ["packages/*/test/**/*.test.ts", "stacks/test/**/*.test.ts", "test/**/*.test.ts"],
+    setupFiles: ["packages/local/src/polyfills.ts"],
+    pool: "forks",
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
