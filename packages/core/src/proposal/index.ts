@@ -1,2 +1,5 @@
+export * from "./commands.js";
 export * from "./events.js";
+export * from "./ports.js";
 export * from "./schema.js";
+export * from "./screening.js";

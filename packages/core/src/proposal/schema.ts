@@ -56,6 +56,8 @@ export interface Proposal extends ProposalSubmission {
   updatedAt: string;
   screening?: { eligible: boolean; reasons: string[]; screenedAt: string };
   decision?: Decision & { decidedBy: string; decidedAt: string };
+  /** The committee-decision callback the workflow waits on; internal, never shown to callers. */
+  decisionTaskToken?: string;
   /** Version for optimistic concurrency: every write asserts the one it read. */
   revision: number;
 }

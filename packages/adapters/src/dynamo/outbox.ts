@@ -1,0 +1,31 @@
+import type { DomainEvent } from "@allot/core/events";
+import { OUTBOX_PREFIX } from "@allot/stacks/streams";
+
+// The transactional outbox: an event is an item written in the same transaction as the state
+// change it describes; the table's stream carries it to the relay, which publishes it. Kept
+// 30 days for inspection; the bus archive is the event history.
+const RETENTION_SECONDS = 30 * 24 * 3600;
+
+export const outboxPut = (tableName: string, event: DomainEvent, now: Date) => ({
+  Put: {
+    TableName: tableName,
+    Item: {
+      pk: `${OUTBOX_PREFIX}${event.detail.eventId}`,
+      sk: "OUTBOX",
+      source: event.source,
+      detailType: event.detailType,
+      detail: JSON.stringify(event.detail),
+      createdAt: now.toISOString(),
+      expiresAt: Math.floor(now.getTime() / 1000) + RETENTION_SECONDS,
+    },
+    // A repeated event id is the same state change written twice: keep the first.
+    ConditionExpression: "attribute_not_exists(pk)",
+  },
+});
+
+/** The outbox item as the stream delivers it, back to an event. */
+export const eventFromOutboxItem = (item: Record<string, unknown>): DomainEvent => ({
+  source: String(item.source),
+  detailType: String(item.detailType),
+  detail: JSON.parse(String(item.detail)),
+});

@@ -1,0 +1,72 @@
+import type { ReviewWorkflow } from "@allot/core/proposal";
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  InvalidToken,
+  type SFNClient,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from "@aws-sdk/client-sfn";
+import { notFound } from "@allot/core";
+
+const executionArnOf = (stateMachineArn: string, name: string) =>
+  `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+
+const stateOf = (event: HistoryEvent) =>
+  event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name ?? undefined;
+
+export const stepFunctionsReviewWorkflow = (client: SFNClient, stateMachineArn: string): ReviewWorkflow => ({
+  async start(proposalId) {
+    try {
+      await client.send(
+        new StartExecutionCommand({ stateMachineArn, name: proposalId, input: JSON.stringify({ proposalId }) }),
+      );
+    } catch (error) {
+      // The execution is named by the proposal: it exists already, which is what we wanted.
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+  },
+
+  async complete(taskToken, output) {
+    try {
+      await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    } catch (error) {
+      // The task already finished (an earlier attempt of this same command completed it).
+      if (error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken) return;
+      throw error;
+    }
+  },
+
+  async history(proposalId) {
+    const executionArn = executionArnOf(stateMachineArn, proposalId);
+    let described;
+    try {
+      described = await client.send(new DescribeExecutionCommand({ executionArn }));
+    } catch (error) {
+      if ((error as Error).name === "ExecutionDoesNotExist") throw notFound(`The workflow of proposal ${proposalId}`);
+      throw error;
+    }
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await client.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return {
+      status: described.status ?? "UNKNOWN",
+      startedAt: described.startDate?.toISOString(),
+      stoppedAt: described.stopDate?.toISOString(),
+      events: events.map((e) => ({
+        id: e.id ?? 0,
+        type: e.type ?? "Unknown",
+        timestamp: e.timestamp?.toISOString() ?? "",
+        state: stateOf(e),
+      })),
+    };
+  },
+});

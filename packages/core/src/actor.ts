@@ -1,0 +1,7 @@
+import type { Role } from "./roles.js";
+
+/** Who is acting: read from verified token claims at the boundary, never from a request body. */
+export interface Actor {
+  userId: string;
+  role: Role;
+}

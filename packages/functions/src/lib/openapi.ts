@@ -1,0 +1,50 @@
+import { Decision, ProposalSubmission } from "@allot/core/proposal";
+import { routes } from "@allot/stacks/routes";
+import { z } from "zod";
+
+// Generated from the same zod schemas the handlers validate with and the routes in stacks/,
+// so the document cannot drift from what the API accepts.
+const requestBodies: Record<string, z.ZodType> = {
+  "POST /proposals": ProposalSubmission,
+  "POST /proposals/{proposalId}/decision": Decision,
+};
+
+export const openApiDocument = () => {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const key = `${route.method} ${route.path}`;
+    const body = requestBodies[key];
+    const parameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
+    paths[route.path] ??= {};
+    (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = {
+      operationId: route.function,
+      summary: key,
+      description: route.public ? "Public." : `Roles: ${route.roles.join(", ")}.`,
+      ...(route.public ? { security: [] } : {}),
+      ...(parameters.length ? { parameters } : {}),
+      ...(body
+        ? { requestBody: { required: true, content: { "application/json": { schema: z.toJSONSchema(body, { io: "input" }) } } } }
+        : {}),
+      responses: {
+        "200": { description: "OK" },
+        "400": { description: "The request is invalid; `issues` names each field and what to fix" },
+        "401": { description: "No valid bearer token" },
+        "403": { description: "The caller's role may not do this" },
+        "404": { description: "Not found (or not visible to the caller)" },
+        "409": { description: "Conflicts with the current state" },
+      },
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "Allot API", version: "0.1.0", description: "Research grants and compute-credit programs" },
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+};

@@ -1,0 +1,26 @@
+import { resolve } from "node:path";
+
+export interface LocalConfig {
+  host: string;
+  dynamoPort: number;
+  edgePort: number;
+  httpPort: number;
+  dataDir: string;
+}
+
+const port = (name: string, fallback: number) => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  return value;
+};
+
+/** Ports and the data folder, each overridable by environment. */
+export const configFromEnv = (): LocalConfig => ({
+  host: process.env.ALLOT_HOST ?? "127.0.0.1",
+  dynamoPort: port("ALLOT_DYNAMODB_PORT", 8000),
+  edgePort: port("ALLOT_EDGE_PORT", 4566),
+  httpPort: port("ALLOT_HTTP_PORT", 3000),
+  dataDir: resolve(process.env.ALLOT_DATA_DIR ?? ".allot"),
+});

@@ -1,0 +1,151 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { RouteSpec } from "@allot/stacks";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
+import { LOCAL_ACCOUNT } from "../aws-config.js";
+import type { LambdaInvoker } from "../lambda/invoker.js";
+import type { Logger } from "../logger.js";
+import type { Issuer } from "./issuer.js";
+
+interface CompiledRoute {
+  route: RouteSpec;
+  routeKey: string;
+  regex: RegExp;
+  names: string[];
+}
+
+const compile = (route: RouteSpec): CompiledRoute => {
+  const names: string[] = [];
+  const source = route.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{([^}]+?)(\\\+)?\}/g, (_, name: string, greedy) => {
+    names.push(name.replace(/\+$/, ""));
+    return greedy ? "(.+)" : "([^/]+)";
+  });
+  return { route, routeKey: `${route.method} ${route.path}`, regex: new RegExp(`^${source}$`), names };
+};
+
+const readBody = (request: IncomingMessage) =>
+  new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (c: Buffer) => chunks.push(c));
+    request.on("end", () => resolve(Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+
+const isText = (contentType: string | undefined) =>
+  !contentType || /json|text|xml|x-www-form-urlencoded|javascript/.test(contentType);
+
+/**
+ * The HTTP API: the routes of stacks/, each request turned into the payload-2.0 event that
+ * API Gateway's HTTP API sends, with the JWT authorizer's checks and claims, and answered by
+ * invoking the route's function through the same Lambda path as everything else.
+ */
+export const startHttpApi = async (options: {
+  host: string;
+  port: number;
+  routes: RouteSpec[];
+  lambda: LambdaInvoker;
+  issuer: Issuer;
+  logger: Logger;
+}) => {
+  const compiled = options.routes.map(compile);
+  const server: Server = createServer(async (request, response) => {
+    const started = Date.now();
+    const send = (status: number, body: string, headers: Record<string, string> = {}) => {
+      response.writeHead(status, { "content-type": "application/json", ...headers });
+      response.end(body);
+      options.logger.info("http", { method: request.method, path: request.url, status, ms: Date.now() - started });
+    };
+    try {
+      const url = new URL(request.url ?? "/", "http://localhost");
+      const candidates = compiled.filter((c) => c.regex.test(url.pathname));
+      const match = candidates.find((c) => c.route.method === request.method);
+      if (!match) {
+        send(candidates.length ? 405 : 404, JSON.stringify({ message: candidates.length ? "Method Not Allowed" : "Not Found" }));
+        return;
+      }
+      let claims: Record<string, string | number | boolean | string[]> = {};
+      if (!match.route.public) {
+        const header = request.headers.authorization ?? "";
+        const token = /^Bearer (.+)$/i.exec(header)?.[1];
+        try {
+          if (!token) throw new Error("missing");
+          claims = (await options.issuer.verify(token)) as typeof claims;
+        } catch {
+          send(401, JSON.stringify({ message: "Unauthorized" }), { "www-authenticate": "Bearer" });
+          return;
+        }
+      }
+      const values = match.regex.exec(url.pathname)?.slice(1) ?? [];
+      const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(values[i] ?? "")]));
+      const body = await readBody(request);
+      const contentType = request.headers["content-type"];
+      const text = isText(contentType);
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]),
+      );
+      const now = new Date();
+      const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+        version: "2.0",
+        routeKey: match.routeKey,
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+        pathParameters: match.names.length ? pathParameters : undefined,
+        requestContext: {
+          accountId: LOCAL_ACCOUNT,
+          apiId: "local",
+          domainName: headers.host ?? "localhost",
+          domainPrefix: "local",
+          http: {
+            method: request.method ?? "GET",
+            path: url.pathname,
+            protocol: `HTTP/${request.httpVersion}`,
+            sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
+            userAgent: headers["user-agent"] ?? "",
+          },
+          requestId: randomUUID(),
+          routeKey: match.routeKey,
+          stage: "$default",
+          time: now.toUTCString(),
+          timeEpoch: now.getTime(),
+          authorizer: { principalId: "", integrationLatency: 0, jwt: { claims, scopes: [] } },
+        },
+        body: body.length ? (text ? body.toString("utf8") : body.toString("base64")) : undefined,
+        isBase64Encoded: body.length > 0 && !text,
+      };
+      const result = await options.lambda.invoke(match.route.function, event);
+      if (!result.ok) {
+        options.logger.error("route handler failed", { route: match.routeKey, errorType: result.errorType, error: result.errorMessage });
+        send(500, JSON.stringify({ message: "Internal Server Error" }));
+        return;
+      }
+      const out = (result.payload ?? {}) as { statusCode?: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean };
+      if (typeof out.statusCode !== "number") {
+        send(200, JSON.stringify(result.payload));
+        return;
+      }
+      const payload = out.isBase64Encoded ? Buffer.from(out.body ?? "", "base64") : (out.body ?? "");
+      response.writeHead(out.statusCode, out.headers ?? {});
+      response.end(payload);
+      options.logger.info("http", { method: request.method, path: url.pathname, status: out.statusCode, ms: Date.now() - started });
+    } catch (error) {
+      options.logger.error("http server error", { error: String((error as Error)?.stack ?? error) });
+      if (!response.headersSent) send(500, JSON.stringify({ message: "Internal Server Error" }));
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  return {
+    url: `http://${options.host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};
