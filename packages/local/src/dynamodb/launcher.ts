@@ -23,7 +23,7 @@ export interface DynamoDbLocalOptions {
 // A JVM outlives a Node process killed with -9 and keeps the port. The pid file lets the next
 // start find exactly that JVM (never "any java"), and the command-line check guards against
 // a recycled pid that now belongs to something else.
-const killStale = (pidFile: string) => {
+export const killStale = (pidFile: string) => {
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, "utf8").trim());
   rmSync(pidFile, { force: true });
