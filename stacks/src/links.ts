@@ -1,0 +1,27 @@
+import { bus, mainTable } from "./table.js";
+import type { FunctionSpec, Link } from "./topology.js";
+
+export const tableReadWrite: Link = { kind: "table", table: mainTable.name, access: "readwrite" };
+export const tableRead: Link = { kind: "table", table: mainTable.name, access: "read" };
+export const busPublish: Link = { kind: "bus", bus: bus.name };
+export const reviewWorkflow = (...actions: Array<"start" | "callback" | "read">): Link => ({
+  kind: "stateMachine",
+  stateMachine: "proposal-review",
+  actions,
+});
+
+/** A function spec with the house defaults; `file` is under packages/functions/src. */
+export const fn = (
+  name: string,
+  file: string,
+  description: string,
+  links: Link[],
+  options: { timeoutSeconds?: number; memoryMb?: number } = {},
+): FunctionSpec => ({
+  name,
+  handler: `packages/functions/src/${file}#handler`,
+  description,
+  links,
+  timeoutSeconds: options.timeoutSeconds ?? 10,
+  memoryMb: options.memoryMb ?? 512,
+});
