@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { Cents, Slug } from "../program/schema.js";
+import { Rubric } from "../review/schema.js";
+
+export const Eligibility = z.object({
+  /** Stricter than the program's caps when set. */
+  maxCashCents: Cents.optional(),
+  maxCreditsCents: Cents.optional(),
+  maxDurationMonths: z.number().int().min(1).max(60).default(36),
+  /** A proposal must name at least one of these research areas, when the list is not empty. */
+  researchAreas: z.array(z.string().trim().min(1)).default([]),
+  /** Only strategic partner institutions may apply. */
+  partnersOnly: z.boolean().default(false),
+  excludedInstitutions: z.array(z.string().trim().min(1)).default([]),
+  /** Words the open-source plan must mention: where the code goes and under which license. */
+  openSourcePlanMustMention: z.array(z.string()).default(["github", "license"]),
+});
+export type Eligibility = z.infer<typeof Eligibility>;
+
+export const Review = z.object({
+  rubric: Rubric,
+  minReviewers: z.number().int().min(1).max(10),
+  /** Days a reviewer has from assignment to the deadline. */
+  reviewDays: z.number().int().min(1).max(120),
+  /** Hours between reminders to a reviewer who has not submitted (heartbeat interval). */
+  reminderHours: z.number().int().min(1).max(24 * 30).default(72),
+  /** Days a replacement reviewer gets when a late one is replaced. */
+  lateReplacementDays: z.number().int().min(1).max(60).default(7),
+  /** Spread of reviewers' totals (0–100 points) above which a disagreement is flagged. */
+  disagreementThreshold: z.number().min(0).max(100).default(25),
+  blind: z.boolean().default(false),
+});
+
+export const CallInput = z
+  .object({
+    callId: Slug,
+    title: z.string().trim().min(3),
+    description: z.string().trim().default(""),
+    opensAt: z.iso.datetime({ offset: true }),
+    closesAt: z.iso.datetime({ offset: true }),
+    eligibility: Eligibility.default(() => Eligibility.parse({})),
+    review: Review,
+    /** Reviewer ids (user ids) the call draws from; staff may add more at any time. */
+    reviewerPool: z.array(z.string().min(1)).default([]),
+  })
+  .refine((c) => Date.parse(c.opensAt) < Date.parse(c.closesAt), {
+    message: "closesAt must be after opensAt",
+    path: ["closesAt"],
+  });
+export type CallInput = z.input<typeof CallInput>;
+
+export type Call = z.infer<typeof CallInput> & { programId: string; createdAt: string; createdBy: string };

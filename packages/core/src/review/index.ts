@@ -1,0 +1,5 @@
+export * from "./assignment.js";
+export * from "./conflicts.js";
+export * from "./feedback.js";
+export * from "./schema.js";
+export * from "./scoring.js";
