@@ -1,5 +1,7 @@
 import type { EventDefinition } from "@allot/core/events";
+import { programEvents } from "@allot/core/program";
 import { proposalEvents } from "@allot/core/proposal";
+import { reviewEvents } from "@allot/core/review";
 
 /** Every event Allot publishes: the catalog integrations subscribe from. */
-export const eventCatalog: EventDefinition[] = [...proposalEvents];
+export const eventCatalog: EventDefinition[] = [...programEvents, ...proposalEvents, ...reviewEvents];

@@ -1,5 +1,7 @@
 export const Sources = {
+  programs: "allot.programs",
   proposals: "allot.proposals",
+  reviews: "allot.reviews",
   awards: "allot.awards",
   usage: "allot.usage",
 } as const;

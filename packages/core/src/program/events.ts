@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { defineEvent } from "../events/define.js";
+import { Sources } from "../events/sources.js";
+
+export const ProgramCreated = defineEvent(Sources.programs, "Program Created", 1, z.object({ programId: z.string() }));
+export const CallCreated = defineEvent(
+  Sources.programs,
+  "Call Created",
+  1,
+  z.object({ programId: z.string(), callId: z.string() }),
+);
+/** Staff added reviewers: proposals of the call waiting for reviewers can go on. */
+export const ReviewerPoolExtended = defineEvent(
+  Sources.programs,
+  "Reviewer Pool Extended",
+  1,
+  z.object({ callId: z.string(), reviewerIds: z.array(z.string()) }),
+);
+
+export const programEvents = [ProgramCreated, CallCreated, ReviewerPoolExtended];
