@@ -9,6 +9,8 @@ export const envForLink = (link: Link): string => {
       return `ALLOT_BUS_${constantCase(link.bus)}`;
     case "stateMachine":
       return `ALLOT_STATE_MACHINE_${constantCase(link.stateMachine)}`;
+    case "mail":
+      return "ALLOT_MAIL_FROM";
   }
 };
 

@@ -33,7 +33,9 @@ export interface BusSpec {
 export type Link =
   | { kind: "table"; table: string; access: "read" | "readwrite" }
   | { kind: "bus"; bus: string }
-  | { kind: "stateMachine"; stateMachine: string; actions: Array<"start" | "callback" | "read"> };
+  | { kind: "stateMachine"; stateMachine: string; actions: Array<"start" | "callback" | "read"> }
+  /** Sends mail: on AWS it grants ses:SendEmail and sets the sender address. */
+  | { kind: "mail" };
 
 export interface FunctionSpec {
   name: string;

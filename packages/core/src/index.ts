@@ -3,3 +3,4 @@ export * from "./clock.js";
 export * from "./errors.js";
 export * from "./ids.js";
 export * from "./roles.js";
+export * from "./duration.js";

@@ -1,26 +1,45 @@
+import type { CallRepository } from "../src/call/ports.js";
+import type { Call } from "../src/call/schema.js";
 import { conflict } from "../src/errors.js";
 import type { DomainEvent } from "../src/events/define.js";
+import type { ProgramRecord, ProgramRepository } from "../src/program/ports.js";
 import type { ProposalRepository, ReviewWorkflow } from "../src/proposal/ports.js";
 import type { Proposal } from "../src/proposal/schema.js";
+import type { Assignment, AssignmentRepository } from "../src/review/assignments-ports.js";
+import type { ReviewerRecord, ReviewerRepository } from "../src/review/ports.js";
 
+/** An in-memory ProposalRepository with the same conflict rules as the DynamoDB adapter. */
 /** An in-memory ProposalRepository with the same conflict rules as the DynamoDB adapter. */
 export const memoryProposals = () => {
   const items = new Map<string, Proposal>();
+  const claims = new Set<string>();
   const events: DomainEvent[] = [];
+  const takeClaims = (wanted: string[] = []) => {
+    if (wanted.some((c) => claims.has(c))) throw conflict("claim taken");
+    for (const c of wanted) claims.add(c);
+  };
   const repo: ProposalRepository = {
     async get(id) {
       const p = items.get(id);
       return p ? structuredClone(p) : undefined;
     },
-    async insert(p, evs) {
+    async insert(p, evs, options) {
       if (items.has(p.proposalId)) throw conflict("exists");
+      takeClaims(options?.claims);
       items.set(p.proposalId, structuredClone(p));
       events.push(...evs);
     },
-    async update(p, evs) {
+    async update(p, evs, options) {
       if (items.get(p.proposalId)?.revision !== p.revision - 1) throw conflict("changed");
+      takeClaims(options?.claims);
       items.set(p.proposalId, structuredClone(p));
       events.push(...evs);
+    },
+    async listByCall(callId, status) {
+      return [...items.values()].filter((p) => p.callId === callId && (!status || p.status === status)).map((p) => structuredClone(p));
+    },
+    async listByApplicant(applicantId) {
+      return [...items.values()].filter((p) => p.applicantId === applicantId).map((p) => structuredClone(p));
     },
   };
   return { repo, items, events };
@@ -28,14 +47,139 @@ export const memoryProposals = () => {
 
 export const recordingWorkflow = () => {
   const completed: Array<{ token: string; output: unknown }> = [];
+  const failed: Array<{ token: string; error: string }> = [];
+  const stopped: string[] = [];
   const workflow: ReviewWorkflow = {
     async start() {},
     async complete(token, output) {
       completed.push({ token, output });
     },
+    async fail(token, error) {
+      failed.push({ token, error });
+    },
+    async stop(proposalId) {
+      stopped.push(proposalId);
+    },
     async history() {
       return { status: "RUNNING", events: [] };
     },
   };
-  return { workflow, completed };
+  return { workflow, completed, failed, stopped };
+};
+
+export const memoryPrograms = () => {
+  const items = new Map<string, ProgramRecord>();
+  const events: DomainEvent[] = [];
+  const repo: ProgramRepository = {
+    async get(id) {
+      const p = items.get(id);
+      return p ? structuredClone(p) : undefined;
+    },
+    async insert(p, evs) {
+      if (items.has(p.programId)) throw conflict("exists");
+      items.set(p.programId, structuredClone(p));
+      events.push(...evs);
+    },
+    async list() {
+      return [...items.values()]
+        .sort((a, b) => (a.programId < b.programId ? -1 : 1))
+        .map((p) => structuredClone(p));
+    },
+  };
+  return { repo, items, events };
+};
+
+/** An in-memory CallRepository with the DynamoDB adapter's conditions. */
+export const memoryCalls = () => {
+  const items = new Map<string, Call>();
+  const events: DomainEvent[] = [];
+  const repo: CallRepository = {
+    async get(id) {
+      const c = items.get(id);
+      return c ? structuredClone(c) : undefined;
+    },
+    async insert(c, evs) {
+      if (items.has(c.callId)) throw conflict("exists");
+      items.set(c.callId, structuredClone(c));
+      events.push(...evs);
+    },
+    async list(filter = {}) {
+      return [...items.values()]
+        .filter((c) => !filter.programId || c.programId === filter.programId)
+        .filter((c) => !filter.closingAfter || c.closesAt > filter.closingAfter)
+        .map((c) => structuredClone(c));
+    },
+    async extendPool(id, expectedSize, reviewerIds, evs) {
+      const c = items.get(id);
+      if (!c || c.reviewerPool.length !== expectedSize) throw conflict("changed");
+      c.reviewerPool.push(...reviewerIds);
+      events.push(...evs);
+    },
+  };
+  return { repo, items, events };
+};
+
+/** An in-memory ReviewerRepository that, like the adapter, never overwrites openAssignments. */
+export const memoryReviewers = () => {
+  const items = new Map<string, ReviewerRecord>();
+  const repo: ReviewerRepository = {
+    async get(id) {
+      const r = items.get(id);
+      return r ? structuredClone(r) : undefined;
+    },
+    async getMany(ids) {
+      return [...new Set(ids)].flatMap((id) => {
+        const r = items.get(id);
+        return r ? [structuredClone(r)] : [];
+      });
+    },
+    async put(profile) {
+      const existing = items.get(profile.reviewerId);
+      const record = { ...structuredClone(profile), openAssignments: existing?.openAssignments ?? 0 };
+      items.set(profile.reviewerId, record);
+      return { record: structuredClone(record), created: !existing };
+    },
+    async list() {
+      return [...items.values()]
+        .sort((a, b) => (a.reviewerId < b.reviewerId ? -1 : 1))
+        .map((r) => structuredClone(r));
+    },
+  };
+  return { repo, items };
+};
+
+/** In-memory assignments that move the reviewers' load counters as the DynamoDB adapter does. */
+export const memoryAssignments = (reviewers: Map<string, ReviewerRecord>) => {
+  const items = new Map<string, Assignment>();
+  const events: DomainEvent[] = [];
+  const repo: AssignmentRepository = {
+    async get(id) {
+      const a = items.get(id);
+      return a ? structuredClone(a) : undefined;
+    },
+    async listForProposal(proposalId) {
+      return [...items.values()].filter((a) => a.proposalId === proposalId).map((a) => structuredClone(a));
+    },
+    async listForReviewer(reviewerId) {
+      return [...items.values()].filter((a) => a.reviewerId === reviewerId).map((a) => structuredClone(a));
+    },
+    async create(assignments, evs) {
+      for (const a of assignments) {
+        const r = reviewers.get(a.reviewerId);
+        if (items.has(a.assignmentId) || !r || r.openAssignments >= r.maxLoad) throw conflict("full or exists");
+      }
+      for (const a of assignments) {
+        (reviewers.get(a.reviewerId) as ReviewerRecord).openAssignments++;
+        items.set(a.assignmentId, structuredClone(a));
+      }
+      events.push(...evs);
+    },
+    async update(a, evs, options) {
+      if (items.get(a.assignmentId)?.revision !== a.revision - 1) throw conflict("changed");
+      if (options?.releaseLoad) (reviewers.get(a.reviewerId) as ReviewerRecord).openAssignments--;
+      items.set(a.assignmentId, structuredClone(a));
+      events.push(...evs);
+    },
+  };
+  return { repo, items, events };
 };

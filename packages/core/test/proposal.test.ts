@@ -3,96 +3,151 @@ import type { Actor } from "../src/actor.js";
 import { DomainError } from "../src/errors.js";
 import {
   awaitDecision,
-  getProposal,
-  type ProposalSubmission,
+  createDraft,
+  listProposals,
   recordDecision,
   screen,
   screenProposal,
   submitProposal,
+  updateDraft,
+  withdrawProposal,
 } from "../src/proposal/index.js";
-import { memoryProposals, recordingWorkflow } from "./fakes.js";
+import { call, program, submission } from "./fixtures.js";
+import { memoryCalls, memoryPrograms, memoryProposals, recordingWorkflow } from "./fakes.js";
 
-const clock = { now: () => new Date("2026-11-28T10:00:00Z") };
+let now = new Date("2026-11-28T10:00:00Z");
+const clock = { now: () => now };
 const alice: Actor = { userId: "alice", role: "applicant" };
 const bob: Actor = { userId: "bob", role: "applicant" };
 const staff: Actor = { userId: "sam", role: "staff" };
 
-const submission: ProposalSubmission = {
-  callId: "call-2027-spring",
-  title: "Sparse attention at scale",
-  abstract: "We study sparse attention kernels for long-context models on accelerator clusters.",
-  pi: { name: "Alice A", email: "alice@uni.example", institution: "Uni A", strategicPartner: false },
-  coInvestigators: [],
-  keywords: ["ml-systems"],
-  requestedCashCents: 10_000_000,
-  requestedCreditsCents: 20_000_000,
-  durationMonths: 12,
-  openSourcePlan: "Code on GitHub under the Apache-2.0 license",
+const setup = () => {
+  const proposals = memoryProposals();
+  const programs = memoryPrograms();
+  const calls = memoryCalls();
+  programs.items.set(program.programId, program);
+  calls.items.set(call.callId, call);
+  const { workflow, completed, stopped } = recordingWorkflow();
+  now = new Date("2026-11-28T10:00:00Z");
+  return {
+    deps: { proposals: proposals.repo, calls: calls.repo, programs: programs.repo, clock, workflow },
+    events: proposals.events,
+    completed,
+    stopped,
+  };
 };
 
-const kindOf = async (p: Promise<unknown>) => {
+const errorOf = async (p: Promise<unknown>) => {
   const error = await p.catch((e) => e);
-  return error instanceof DomainError ? error.kind : "no error";
+  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
+  return error;
 };
 
-describe("proposal commands", () => {
-  it("submits once per PI and call: an identical retry returns the same proposal, a different one conflicts", async () => {
-    // Prepare
-    const { repo, events } = memoryProposals();
-    const deps = { proposals: repo, clock };
-    // Act
-    const first = await submitProposal(deps, alice, submission);
-    const again = await submitProposal(deps, alice, submission);
-    // Assess
+describe("proposal lifecycle", () => {
+  it("creates one draft per applicant and call: an identical retry returns it, another conflicts", async () => {
+    const { deps, events } = setup();
+    const first = await createDraft(deps, alice, { callId: "c1", title: "Draft title" });
+    const again = await createDraft(deps, alice, { callId: "c1", title: "Draft title" });
     expect(first.created).toBe(true);
     expect(again).toEqual({ proposal: first.proposal, created: false });
-    expect(events.map((e) => e.detailType)).toEqual(["Proposal Submitted"]);
-    expect(events[0]?.detail.data).toEqual({ proposalId: first.proposal.proposalId, callId: submission.callId });
-    expect(await kindOf(submitProposal(deps, alice, { ...submission, title: "Another title" }))).toBe("conflict");
-    expect((await submitProposal(deps, bob, submission)).proposal.proposalId).not.toBe(first.proposal.proposalId);
+    expect((await errorOf(createDraft(deps, alice, { callId: "c1", title: "Other" }))).kind).toBe("conflict");
+    expect((await errorOf(createDraft(deps, alice, { callId: "nope" }))).kind).toBe("validation");
+    expect((await errorOf(createDraft(deps, staff, { callId: "c1" }))).kind).toBe("forbidden");
+    expect(events.map((e) => e.detailType)).toEqual(["Proposal Drafted"]);
   });
 
-  it("lets only applicants submit, and hides a proposal from other applicants", async () => {
-    const { repo } = memoryProposals();
-    const deps = { proposals: repo, clock };
-    expect(await kindOf(submitProposal(deps, staff, submission))).toBe("forbidden");
-    const { proposal } = await submitProposal(deps, alice, submission);
-    expect(await kindOf(getProposal(deps, bob, proposal.proposalId))).toBe("not_found");
-    expect((await getProposal(deps, staff, proposal.proposalId)).proposalId).toBe(proposal.proposalId);
+  it("refuses an incomplete or out-of-bounds submission with every field named, storing nothing", async () => {
+    const { deps, events } = setup();
+    const { proposal } = await createDraft(deps, alice, { callId: "c1", title: "Short" });
+    const incomplete = await errorOf(submitProposal(deps, alice, proposal.proposalId));
+    expect(incomplete.kind).toBe("validation");
+    expect(incomplete.issues.map((i) => i.field).sort()).toEqual(
+      ["abstract", "durationMonths", "keywords", "openSourcePlan", "pi", "requestedCashCents", "requestedCreditsCents"].sort(),
+    );
+    await updateDraft(deps, alice, proposal.proposalId, { ...submission, requestedCashCents: 60_000_000, durationMonths: 48 });
+    const tooBig = await errorOf(submitProposal(deps, alice, proposal.proposalId));
+    expect(tooBig.issues.map((i) => i.field).sort()).toEqual(["durationMonths", "requestedCashCents"]);
+    expect(tooBig.issues[1]?.message ?? tooBig.issues[0]?.message).toMatch(/at most/);
+    expect((await deps.proposals.get(proposal.proposalId))?.status).toBe("draft");
+    expect(events.map((e) => e.detailType)).toEqual(["Proposal Drafted"]);
+  });
+
+  it("refuses submission outside the call's window", async () => {
+    const { deps } = setup();
+    const { proposal } = await createDraft(deps, alice, submission);
+    now = new Date("2027-07-01T00:00:00Z");
+    const closed = await errorOf(submitProposal(deps, alice, proposal.proposalId));
+    expect(closed.issues).toEqual([{ field: "callId", message: "the call closed at 2027-06-30T00:00:00Z" }]);
+  });
+
+  it("submits idempotently, once per PI e-mail per call, and then forbids edits", async () => {
+    const { deps, events } = setup();
+    const { proposal } = await createDraft(deps, alice, submission);
+    const submitted = await submitProposal(deps, alice, proposal.proposalId);
+    expect(submitted.status).toBe("submitted");
+    expect(await submitProposal(deps, alice, proposal.proposalId)).toEqual(submitted);
+    expect(events.filter((e) => e.detailType === "Proposal Submitted")).toHaveLength(1);
+    expect((await errorOf(updateDraft(deps, alice, proposal.proposalId, { title: "Changed it" }))).kind).toBe("conflict");
+    // Bob names Alice as PI in the same call: refused.
+    const bobs = await createDraft(deps, bob, submission);
+    const dup = await errorOf(submitProposal(deps, bob, bobs.proposal.proposalId));
+    expect(dup.issues).toEqual([{ field: "pi.email", message: "this PI already has a proposal in call c1" }]);
+    expect((await errorOf(submitProposal(deps, bob, proposal.proposalId))).kind).toBe("not_found");
   });
 
   it.each([
-    [{ requestedCashCents: 50_000_001 }, "requested cash exceeds"],
-    [{ requestedCashCents: 0, requestedCreditsCents: 0 }, "neither cash nor credits"],
-    [{ openSourcePlan: "We will share it with friends someday" }, "open-source plan"],
-  ])("screens out %j", (change, reason) => {
-    const result = screen({ ...submission, ...change });
+    [{ keywords: ["astronomy"] }, "research areas must include one of"],
+    [{ pi: { ...submission.pi, institution: "Banned U" } }, "Banned U is not eligible"],
+    [{ openSourcePlan: "We will share it with friends someday" }, "missing: github, license"],
+  ])("screens out %j against the call's rules", (change, reason) => {
+    const result = screen({ ...submission, ...change }, call);
     expect(result.eligible).toBe(false);
     expect(result.reasons.join(" ")).toContain(reason);
   });
 
-  it("screens idempotently and records a decision exactly once, completing the parked task", async () => {
-    const { repo, events } = memoryProposals();
-    const { workflow, completed } = recordingWorkflow();
-    const deps = { proposals: repo, clock, workflow };
-    const { proposal } = await submitProposal(deps, alice, submission);
+  it("screens idempotently and records a decision once, completing the parked callback", async () => {
+    const { deps, events, completed } = setup();
+    const { proposal } = await createDraft(deps, alice, submission);
+    await submitProposal(deps, alice, proposal.proposalId);
     expect(await screenProposal(deps, proposal.proposalId)).toEqual({ eligible: true, reasons: [] });
     expect(await screenProposal(deps, proposal.proposalId)).toEqual({ eligible: true, reasons: [] });
-    expect(await kindOf(recordDecision(deps, staff, proposal.proposalId, { outcome: "decline", rationale: "Out of scope here" }))).toBe("conflict");
+    expect((await errorOf(recordDecision(deps, staff, proposal.proposalId, { outcome: "decline", rationale: "Out of scope here" }))).kind).toBe("conflict");
 
     await awaitDecision(deps, proposal.proposalId, "token-1");
     const decision = { outcome: "approve" as const, rationale: "Strong, feasible plan", cashCents: 5_000_000, creditsCents: 1 };
-    expect(await kindOf(recordDecision(deps, staff, proposal.proposalId, { ...decision, cashCents: 10_000_001 }))).toBe("validation");
-    expect(await kindOf(recordDecision(deps, alice, proposal.proposalId, decision))).toBe("forbidden");
+    const tooMuch = await errorOf(recordDecision(deps, staff, proposal.proposalId, { ...decision, cashCents: 10_000_001 }));
+    expect(tooMuch.issues[0]?.field).toBe("cashCents");
+    expect((await errorOf(recordDecision(deps, alice, proposal.proposalId, decision))).kind).toBe("forbidden");
     const decided = await recordDecision(deps, staff, proposal.proposalId, decision);
     await recordDecision(deps, staff, proposal.proposalId, decision);
 
     expect(decided.status).toBe("awarded");
+    expect(decided.decision?.rationale).toBe("Strong, feasible plan");
     expect(completed).toEqual([
       { token: "token-1", output: { outcome: "approve" } },
       { token: "token-1", output: { outcome: "approve" } },
     ]);
-    expect(events.map((e) => e.detailType)).toEqual(["Proposal Submitted", "Proposal Screened", "Decision Recorded"]);
-    expect(await kindOf(recordDecision(deps, staff, proposal.proposalId, { ...decision, outcome: "decline" }))).toBe("conflict");
+    expect(events.map((e) => e.detailType)).toEqual(["Proposal Drafted", "Proposal Submitted", "Proposal Screened", "Decision Recorded"]);
+    expect((await errorOf(recordDecision(deps, staff, proposal.proposalId, { ...decision, outcome: "decline" }))).kind).toBe("conflict");
+  });
+
+  it("withdraws before a decision, stopping the workflow, and not after", async () => {
+    const { deps, stopped } = setup();
+    const { proposal } = await createDraft(deps, alice, submission);
+    await submitProposal(deps, alice, proposal.proposalId);
+    const withdrawn = await withdrawProposal(deps, alice, proposal.proposalId, "Funded elsewhere");
+    expect(withdrawn.status).toBe("withdrawn");
+    await withdrawProposal(deps, alice, proposal.proposalId, "Funded elsewhere");
+    expect(stopped).toEqual([proposal.proposalId, proposal.proposalId]);
+    expect((await errorOf(submitProposal(deps, alice, proposal.proposalId))).kind).toBe("conflict");
+  });
+
+  it("lists an applicant's own proposals, and a call's for staff", async () => {
+    const { deps } = setup();
+    await createDraft(deps, alice, submission);
+    await createDraft(deps, bob, { ...submission, pi: { ...submission.pi, email: "bob@uni.example" } });
+    expect((await listProposals(deps, alice, {})).map((p) => p.applicantId)).toEqual(["alice"]);
+    expect(await listProposals(deps, staff, { callId: "c1" })).toHaveLength(2);
+    expect((await errorOf(listProposals(deps, staff, {}))).kind).toBe("validation");
   });
 });

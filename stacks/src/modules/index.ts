@@ -1,5 +1,8 @@
 import type { StackModule } from "./module.js";
+import { notifications } from "./notifications.js";
 import { platform } from "./platform.js";
+import { programs } from "./programs.js";
 import { proposals } from "./proposals.js";
+import { reviews } from "./reviews.js";
 
-export const modules: StackModule[] = [platform, proposals];
+export const modules: StackModule[] = [platform, programs, proposals, reviews, notifications];

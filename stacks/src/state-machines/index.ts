@@ -4,9 +4,18 @@ import proposalReview from "./proposal-review.asl.json" with { type: "json" };
 export const stateMachines: StateMachineSpec[] = [
   {
     name: "proposal-review",
-    description: "Screening, review and the committee decision of one proposal",
+    description: "Screening, reviewer assignment, reviews, scoring and the committee decision of one proposal",
     definition: proposalReview,
-    functions: ["screen-proposal", "await-decision"],
+    functions: [
+      "screen-proposal",
+      "assign-reviewers",
+      "await-reviewers",
+      "await-review",
+      "remind-reviewer",
+      "replace-reviewer",
+      "score-proposal",
+      "await-decision",
+    ],
   },
 ];
 

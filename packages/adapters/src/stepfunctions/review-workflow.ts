@@ -6,8 +6,10 @@ import {
   type HistoryEvent,
   InvalidToken,
   type SFNClient,
+  SendTaskFailureCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
+  StopExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
 } from "@aws-sdk/client-sfn";
@@ -15,6 +17,10 @@ import { notFound } from "@allot/core";
 
 const executionArnOf = (stateMachineArn: string, name: string) =>
   `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+
+// The task finished already (an earlier attempt of the same command completed it).
+const isGone = (error: unknown) =>
+  error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken;
 
 const stateOf = (event: HistoryEvent) =>
   event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name ?? undefined;
@@ -36,7 +42,28 @@ export const stepFunctionsReviewWorkflow = (client: SFNClient, stateMachineArn: 
       await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
     } catch (error) {
       // The task already finished (an earlier attempt of this same command completed it).
-      if (error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken) return;
+      if (isGone(error)) return;
+      throw error;
+    }
+  },
+
+  async fail(taskToken, error, cause) {
+    try {
+      await client.send(new SendTaskFailureCommand({ taskToken, error, cause }));
+    } catch (failure) {
+      if (isGone(failure)) return;
+      throw failure;
+    }
+  },
+
+  async stop(proposalId, cause) {
+    try {
+      await client.send(
+        new StopExecutionCommand({ executionArn: executionArnOf(stateMachineArn, proposalId), cause }),
+      );
+    } catch (error) {
+      // Never started (a draft) or already finished: nothing left to stop.
+      if ((error as Error).name === "ExecutionDoesNotExist") return;
       throw error;
     }
   },
@@ -66,6 +93,7 @@ export const stepFunctionsReviewWorkflow = (client: SFNClient, stateMachineArn: 
         type: e.type ?? "Unknown",
         timestamp: e.timestamp?.toISOString() ?? "",
         state: stateOf(e),
+        error: e.taskFailedEventDetails?.error ?? e.executionFailedEventDetails?.error ?? undefined,
       })),
     };
   },

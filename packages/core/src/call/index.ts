@@ -1,1 +1,3 @@
+export * from "./commands.js";
+export * from "./ports.js";
 export * from "./schema.js";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Cents, Slug } from "../program/schema.js";
+import { Duration } from "../duration.js";
 import { Rubric } from "../review/schema.js";
 
 export const Eligibility = z.object({
@@ -20,12 +21,12 @@ export type Eligibility = z.infer<typeof Eligibility>;
 export const Review = z.object({
   rubric: Rubric,
   minReviewers: z.number().int().min(1).max(10),
-  /** Days a reviewer has from assignment to the deadline. */
-  reviewDays: z.number().int().min(1).max(120),
-  /** Hours between reminders to a reviewer who has not submitted (heartbeat interval). */
-  reminderHours: z.number().int().min(1).max(24 * 30).default(72),
-  /** Days a replacement reviewer gets when a late one is replaced. */
-  lateReplacementDays: z.number().int().min(1).max(60).default(7),
+  /** How long a reviewer has from assignment to the deadline. */
+  reviewPeriod: Duration,
+  /** Interval between reminders to a reviewer who has not submitted (the review task's heartbeat). */
+  reminderInterval: Duration.default("PT72H"),
+  /** How long a replacement gets when a late reviewer is replaced. */
+  lateReplacementPeriod: Duration.default("P7D"),
   /** Spread of reviewers' totals (0–100 points) above which a disagreement is flagged. */
   disagreementThreshold: z.number().min(0).max(100).default(25),
   blind: z.boolean().default(false),

@@ -4,84 +4,202 @@ import type { Clock } from "../clock.js";
 import { conflict, DomainError, forbidden, notFound, validationError } from "../errors.js";
 import { createEvent } from "../events/define.js";
 import { deterministicId } from "../ids.js";
-import { DecisionRecorded, ProposalScreened, ProposalSubmitted } from "./events.js";
-import type { ProposalRepository, ReviewWorkflow } from "./ports.js";
-import type { Decision, Proposal, ProposalSubmission } from "./schema.js";
-import { type ScreeningResult, screen } from "./screening.js";
+import {
+  DecisionRecorded,
+  ProposalDrafted,
+  ProposalScreened,
+  ProposalSubmitted,
+  ProposalWithdrawn,
+} from "./events.js";
+import type { CallReader, ProgramReader, ProposalRepository, ReviewWorkflow } from "./ports.js";
+import {
+  type Decision,
+  type Proposal,
+  type ProposalDraft,
+  ProposalSubmission,
+  type ProposalStatus,
+} from "./schema.js";
+import { type ScreeningResult, screen, submissionIssues } from "./screening.js";
 
 export interface ProposalDeps {
   proposals: ProposalRepository;
+  calls: CallReader;
+  programs: ProgramReader;
   clock: Clock;
 }
 
-// One proposal per PI per call falls out of the id: it is derived from the call and the applicant.
+// One proposal per applicant per call falls out of the id: it derives from both.
 export const proposalIdFor = (callId: string, applicantId: string) => deterministicId("prp", callId, applicantId);
-
 const eventId = (proposalId: string, what: string) => `${proposalId}:${what}`;
 
-export const submitProposal = async (
+const DECIDED: ProposalStatus[] = ["awarded", "declined", "waitlisted"];
+const WITHDRAWABLE: ProposalStatus[] = ["draft", "submitted", "in_review", "awaiting_reviewers", "decision_pending"];
+
+const mustOwn = (actor: Actor, proposal: Proposal | undefined, proposalId: string): Proposal => {
+  if (!proposal || proposal.applicantId !== actor.userId) throw notFound(`Proposal ${proposalId}`);
+  return proposal;
+};
+
+const loadCall = async (deps: ProposalDeps, callId: string) => {
+  const call = await deps.calls.get(callId);
+  if (!call) throw validationError("Unknown call", [{ field: "callId", message: `no call named "${callId}"` }]);
+  const program = await deps.programs.get(call.programId);
+  if (!program) throw new Error(`Call ${callId} names a missing program ${call.programId}`);
+  return { call, program };
+};
+
+const draftFields = (p: Proposal): ProposalDraft => {
+  const { callId, title, abstract, pi, coInvestigators, keywords } = p;
+  const { requestedCashCents, requestedCreditsCents, durationMonths, openSourcePlan } = p;
+  return Object.fromEntries(
+    Object.entries({
+      callId, title, abstract, pi, coInvestigators, keywords,
+      requestedCashCents, requestedCreditsCents, durationMonths, openSourcePlan,
+    }).filter(([, v]) => v !== undefined),
+  ) as ProposalDraft;
+};
+
+export const createDraft = async (
   deps: ProposalDeps,
   actor: Actor,
-  submission: ProposalSubmission,
+  draft: ProposalDraft,
 ): Promise<{ proposal: Proposal; created: boolean }> => {
-  if (actor.role !== "applicant") throw forbidden("Only applicants submit proposals");
-  const proposalId = proposalIdFor(submission.callId, actor.userId);
+  if (actor.role !== "applicant") throw forbidden("Only applicants write proposals");
+  await loadCall(deps, draft.callId);
+  const proposalId = proposalIdFor(draft.callId, actor.userId);
+  const sameOrConflict = (existing: Proposal) => {
+    if (existing.status === "draft" && isDeepStrictEqual(draftFields(existing), draft)) return existing;
+    throw conflict(`You already have proposal ${proposalId} for call ${draft.callId}; edit that one`);
+  };
   const existing = await deps.proposals.get(proposalId);
-  if (existing) return { proposal: sameSubmissionOrConflict(existing, submission), created: false };
-
+  if (existing) return { proposal: sameOrConflict(existing), created: false };
   const at = deps.clock.now().toISOString();
   const proposal: Proposal = {
-    ...submission,
+    ...draft,
     proposalId,
     applicantId: actor.userId,
-    status: "submitted",
-    submittedAt: at,
+    status: "draft",
+    createdAt: at,
     updatedAt: at,
     revision: 1,
   };
-  const event = createEvent(ProposalSubmitted, eventId(proposalId, "submitted"), at, {
-    proposalId,
-    callId: submission.callId,
-  });
   try {
-    await deps.proposals.insert(proposal, [event]);
+    await deps.proposals.insert(proposal, [
+      createEvent(ProposalDrafted, eventId(proposalId, "drafted"), at, { proposalId, callId: draft.callId }),
+    ]);
   } catch (error) {
-    // A concurrent identical submission won the race: answer as the retry it is.
-    if (error instanceof DomainError && error.kind === "conflict") {
-      const winner = await deps.proposals.get(proposalId);
-      if (winner) return { proposal: sameSubmissionOrConflict(winner, submission), created: false };
-    }
+    // A concurrent identical create won the race: answer as the retry it is.
+    const winner = error instanceof DomainError && error.kind === "conflict" ? await deps.proposals.get(proposalId) : undefined;
+    if (winner) return { proposal: sameOrConflict(winner), created: false };
     throw error;
   }
   return { proposal, created: true };
 };
 
-const submissionOf = (p: Proposal): ProposalSubmission => ({
-  callId: p.callId,
-  title: p.title,
-  abstract: p.abstract,
-  pi: p.pi,
-  coInvestigators: p.coInvestigators,
-  keywords: p.keywords,
-  requestedCashCents: p.requestedCashCents,
-  requestedCreditsCents: p.requestedCreditsCents,
-  durationMonths: p.durationMonths,
-  openSourcePlan: p.openSourcePlan,
-});
-
-const sameSubmissionOrConflict = (existing: Proposal, submission: ProposalSubmission): Proposal => {
-  if (isDeepStrictEqual(submissionOf(existing), submission)) return existing;
-  throw conflict(`You already submitted proposal ${existing.proposalId} to call ${existing.callId}`);
+export const updateDraft = async (
+  deps: ProposalDeps,
+  actor: Actor,
+  proposalId: string,
+  patch: Partial<Omit<ProposalDraft, "callId">>,
+): Promise<Proposal> => {
+  const proposal = mustOwn(actor, await deps.proposals.get(proposalId), proposalId);
+  if (proposal.status !== "draft") throw conflict(`Proposal ${proposalId} is ${proposal.status}; only drafts can be edited`);
+  const updated: Proposal = {
+    ...proposal,
+    ...patch,
+    updatedAt: deps.clock.now().toISOString(),
+    revision: proposal.revision + 1,
+  };
+  await deps.proposals.update(updated, []);
+  return updated;
 };
 
-export const getProposal = async (deps: ProposalDeps, actor: Actor, proposalId: string): Promise<Proposal> => {
-  const proposal = await deps.proposals.get(proposalId);
-  // An applicant probing someone else's id learns nothing, not even that it exists.
-  if (!proposal || (actor.role === "applicant" && proposal.applicantId !== actor.userId)) {
-    throw notFound(`Proposal ${proposalId}`);
+export const submitProposal = async (deps: ProposalDeps, actor: Actor, proposalId: string): Promise<Proposal> => {
+  const proposal = mustOwn(actor, await deps.proposals.get(proposalId), proposalId);
+  if (proposal.status !== "draft") {
+    if (proposal.status === "withdrawn") throw conflict(`Proposal ${proposalId} was withdrawn`);
+    return proposal;
   }
-  if (actor.role !== "applicant" && actor.role !== "staff") throw forbidden();
-  return proposal;
+  const parsed = ProposalSubmission.safeParse(draftFields(proposal));
+  const issues = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(proposal)", message: i.message }));
+  const { call, program } = await loadCall(deps, proposal.callId);
+  if (parsed.success) issues.push(...submissionIssues(parsed.data, call, program, deps.clock.now()));
+  if (issues.length) throw validationError("The proposal cannot be submitted yet; fix each field listed", issues);
+
+  const at = deps.clock.now().toISOString();
+  const submitted: Proposal = {
+    ...proposal,
+    ...(parsed.data as ProposalSubmission),
+    status: "submitted",
+    submittedAt: at,
+    updatedAt: at,
+    revision: proposal.revision + 1,
+  };
+  const piEmail = (parsed.data as ProposalSubmission).pi.email.toLowerCase();
+  try {
+    await deps.proposals.update(
+      submitted,
+      [createEvent(ProposalSubmitted, eventId(proposalId, "submitted"), at, { proposalId, callId: proposal.callId })],
+      { claims: [`CALL#${proposal.callId}#PI#${piEmail}`] },
+    );
+  } catch (error) {
+    const now = await deps.proposals.get(proposalId);
+    // A concurrent submit of this same proposal got there first: the outcome is the same.
+    if (now && now.status !== "draft" && now.status !== "withdrawn") return now;
+    if (error instanceof DomainError && error.kind === "conflict" && now?.status === "draft") {
+      throw validationError("The proposal cannot be submitted", [
+        { field: "pi.email", message: `this PI already has a proposal in call ${proposal.callId}` },
+      ]);
+    }
+    throw error;
+  }
+  return submitted;
+};
+
+export const withdrawProposal = async (
+  deps: ProposalDeps & { workflow: ReviewWorkflow },
+  actor: Actor,
+  proposalId: string,
+  reason: string,
+): Promise<Proposal> => {
+  const proposal = mustOwn(actor, await deps.proposals.get(proposalId), proposalId);
+  let withdrawn = proposal;
+  if (proposal.status !== "withdrawn") {
+    if (!WITHDRAWABLE.includes(proposal.status)) {
+      throw conflict(`Proposal ${proposalId} is ${proposal.status}; it can no longer be withdrawn`);
+    }
+    const at = deps.clock.now().toISOString();
+    withdrawn = {
+      ...proposal,
+      status: "withdrawn",
+      withdrawnAt: at,
+      withdrawalReason: reason,
+      updatedAt: at,
+      revision: proposal.revision + 1,
+    };
+    await deps.proposals.update(withdrawn, [
+      createEvent(ProposalWithdrawn, eventId(proposalId, "withdrawn"), at, { proposalId, callId: proposal.callId }),
+    ]);
+  }
+  // After the write, so a crash in between is healed by the applicant's retry.
+  if (withdrawn.submittedAt) await deps.workflow.stop(proposalId, `Withdrawn by the applicant: ${reason}`);
+  return withdrawn;
+};
+
+export const listProposals = async (
+  deps: Pick<ProposalDeps, "proposals">,
+  actor: Actor,
+  query: { callId?: string; status?: ProposalStatus },
+): Promise<Proposal[]> => {
+  if (actor.role === "applicant") {
+    const mine = await deps.proposals.listByApplicant(actor.userId);
+    return mine.filter((p) => (!query.callId || p.callId === query.callId) && (!query.status || p.status === query.status));
+  }
+  if (actor.role !== "staff") throw forbidden("Reviewers list their assignments instead");
+  if (!query.callId) throw validationError("Name the call", [{ field: "callId", message: "is required for staff" }]);
+  return deps.proposals.listByCall(query.callId, query.status);
 };
 
 /** Workflow task: idempotent, a re-run returns the outcome already recorded. */
@@ -89,12 +207,14 @@ export const screenProposal = async (deps: ProposalDeps, proposalId: string): Pr
   const proposal = await deps.proposals.get(proposalId);
   if (!proposal) throw notFound(`Proposal ${proposalId}`);
   if (proposal.screening) return { eligible: proposal.screening.eligible, reasons: proposal.screening.reasons };
-  const result = screen(proposal);
+  if (proposal.status !== "submitted") throw conflict(`Proposal ${proposalId} is ${proposal.status}`);
+  const { call } = await loadCall(deps, proposal.callId);
+  const result = screen(ProposalSubmission.parse(draftFields(proposal)), call);
   const at = deps.clock.now().toISOString();
   await deps.proposals.update(
     {
       ...proposal,
-      status: result.eligible ? "submitted" : "ineligible",
+      status: result.eligible ? "in_review" : "ineligible",
       screening: { ...result, screenedAt: at },
       updatedAt: at,
       revision: proposal.revision + 1,
@@ -114,7 +234,7 @@ export const screenProposal = async (deps: ProposalDeps, proposalId: string): Pr
 export const awaitDecision = async (deps: ProposalDeps, proposalId: string, taskToken: string): Promise<void> => {
   const proposal = await deps.proposals.get(proposalId);
   if (!proposal) throw notFound(`Proposal ${proposalId}`);
-  if (proposal.status !== "submitted" && proposal.status !== "decision_pending") {
+  if (proposal.status !== "in_review" && proposal.status !== "decision_pending") {
     throw conflict(`Proposal ${proposalId} is ${proposal.status}; it cannot await a decision`);
   }
   if (proposal.status === "decision_pending" && proposal.decisionTaskToken === taskToken) return;
@@ -138,7 +258,7 @@ export const recordDecision = async (
   if (!proposal) throw notFound(`Proposal ${proposalId}`);
   let decided = proposal;
   if (proposal.decision) {
-    const { decidedAt: _a, decidedBy: _b, ...recorded } = proposal.decision;
+    const { decidedAt: _a, decidedBy: _b, scoreAtDecision: _s, ...recorded } = proposal.decision;
     if (!isDeepStrictEqual(recorded, decision)) {
       throw conflict(`Proposal ${proposalId} was already decided (${proposal.decision.outcome})`);
     }
@@ -146,19 +266,25 @@ export const recordDecision = async (
     if (proposal.status !== "decision_pending" || !proposal.decisionTaskToken) {
       throw conflict(`Proposal ${proposalId} is ${proposal.status}; it is not awaiting a decision`);
     }
-    const issues = [];
     if (decision.outcome === "approve") {
-      if ((decision.cashCents ?? 0) > proposal.requestedCashCents)
-        issues.push({ field: "cashCents", message: `must not exceed the ${proposal.requestedCashCents} requested` });
-      if ((decision.creditsCents ?? 0) > proposal.requestedCreditsCents)
-        issues.push({ field: "creditsCents", message: `must not exceed the ${proposal.requestedCreditsCents} requested` });
+      const { program } = await loadCall(deps, proposal.callId);
+      const issues = [];
+      const maxCash = Math.min(proposal.requestedCashCents ?? 0, program.caps.maxGrantCashCents);
+      const maxCredits = Math.min(proposal.requestedCreditsCents ?? 0, program.caps.maxGrantCreditsCents);
+      if ((decision.cashCents ?? 0) > maxCash) {
+        issues.push({ field: "cashCents", message: `must be at most ${maxCash} (the request, within the program's cap)` });
+      }
+      if ((decision.creditsCents ?? 0) > maxCredits) {
+        issues.push({ field: "creditsCents", message: `must be at most ${maxCredits} (the request, within the program's cap)` });
+      }
+      if (issues.length) throw validationError("The decision does not fit the proposal", issues);
     }
-    if (issues.length) throw validationError("The decision does not fit the proposal", issues);
     const at = deps.clock.now().toISOString();
     decided = {
       ...proposal,
       status: outcomeStatus[decision.outcome],
-      decision: { ...decision, decidedBy: actor.userId, decidedAt: at },
+      // The scores travel with the decision, so the record shows what the committee saw.
+      decision: { ...decision, decidedBy: actor.userId, decidedAt: at, scoreAtDecision: proposal.score ?? null },
       updatedAt: at,
       revision: proposal.revision + 1,
     };
@@ -179,3 +305,5 @@ export const recordDecision = async (
   }
   return decided;
 };
+
+export const isDecided = (p: Proposal) => DECIDED.includes(p.status);

@@ -1,13 +1,30 @@
+import type { Call } from "../call/schema.js";
 import type { DomainEvent } from "../events/define.js";
-import type { Proposal } from "./schema.js";
+import type { Program } from "../program/schema.js";
+import type { Proposal, ProposalStatus } from "./schema.js";
+
+export interface WriteOptions {
+  /** Unique keys this write takes for good (e.g. one proposal per PI e-mail per call). */
+  claims?: string[];
+}
 
 /** Proposal persistence; every write carries the events it causes, committed together. */
 export interface ProposalRepository {
   get(proposalId: string): Promise<Proposal | undefined>;
-  /** Throws DomainError "conflict" when the proposal already exists. */
-  insert(proposal: Proposal, events: DomainEvent[]): Promise<void>;
-  /** Throws DomainError "conflict" when the stored revision is not `proposal.revision - 1`. */
-  update(proposal: Proposal, events: DomainEvent[]): Promise<void>;
+  /** Throws DomainError "conflict" when the proposal (or a claim) already exists. */
+  insert(proposal: Proposal, events: DomainEvent[], options?: WriteOptions): Promise<void>;
+  /** Throws DomainError "conflict" when the stored revision is not `proposal.revision - 1` or a claim is taken. */
+  update(proposal: Proposal, events: DomainEvent[], options?: WriteOptions): Promise<void>;
+  listByCall(callId: string, status?: ProposalStatus): Promise<Proposal[]>;
+  listByApplicant(applicantId: string): Promise<Proposal[]>;
+}
+
+/** What proposal commands read of calls and programs. */
+export interface CallReader {
+  get(callId: string): Promise<Call | undefined>;
+}
+export interface ProgramReader {
+  get(programId: string): Promise<Program | undefined>;
 }
 
 /** The review workflow as the domain sees it. */
@@ -15,6 +32,10 @@ export interface ReviewWorkflow {
   start(proposalId: string): Promise<void>;
   /** Completes a parked callback; completing one that already finished is not an error. */
   complete(taskToken: string, output: unknown): Promise<void>;
+  /** Fails a parked callback with a named error the workflow catches. */
+  fail(taskToken: string, error: string, cause: string): Promise<void>;
+  /** Stops the execution (withdrawal); stopping a finished one is not an error. */
+  stop(proposalId: string, cause: string): Promise<void>;
   history(proposalId: string): Promise<WorkflowHistory>;
 }
 
@@ -22,5 +43,5 @@ export interface WorkflowHistory {
   status: string;
   startedAt?: string;
   stoppedAt?: string;
-  events: Array<{ id: number; type: string; timestamp: string; state?: string }>;
+  events: Array<{ id: number; type: string; timestamp: string; state?: string; error?: string }>;
 }

@@ -24,12 +24,16 @@ export const ProposalSubmission = z.object({
 export type ProposalSubmission = z.infer<typeof ProposalSubmission>;
 
 export const ProposalStatus = z.enum([
+  "draft",
   "submitted",
   "ineligible",
+  "in_review",
+  "awaiting_reviewers",
   "decision_pending",
   "awarded",
   "declined",
   "waitlisted",
+  "withdrawn",
 ]);
 export type ProposalStatus = z.infer<typeof ProposalStatus>;
 
@@ -48,14 +52,36 @@ export const Decision = z
   });
 export type Decision = z.infer<typeof Decision>;
 
-export interface Proposal extends ProposalSubmission {
+/** A draft may be incomplete; submission checks it whole. */
+export const ProposalDraft = ProposalSubmission.partial().extend({ callId: ProposalSubmission.shape.callId });
+export type ProposalDraft = z.infer<typeof ProposalDraft>;
+export const ProposalDraftPatch = ProposalSubmission.omit({ callId: true }).partial();
+
+export interface ProposalScore {
+  total: number | null;
+  reviewCount: number;
+  spread: number;
+  disagreement: boolean;
+  criteria: Array<{ criterionId: string; name: string; mean: number }>;
+  /** Fewer reviews than the call asks for: staff decide knowing it. */
+  incomplete: boolean;
+  scoredAt: string;
+}
+
+export interface Proposal extends ProposalDraft {
   proposalId: string;
   applicantId: string;
   status: ProposalStatus;
-  submittedAt: string;
+  createdAt: string;
+  submittedAt?: string;
   updatedAt: string;
+  withdrawnAt?: string;
+  withdrawalReason?: string;
+  score?: ProposalScore;
+  /** The workflow's callback while it waits for staff to extend the reviewer pool. */
+  reviewerWaitTaskToken?: string;
   screening?: { eligible: boolean; reasons: string[]; screenedAt: string };
-  decision?: Decision & { decidedBy: string; decidedAt: string };
+  decision?: Decision & { decidedBy: string; decidedAt: string; scoreAtDecision: ProposalScore | null };
   /** The committee-decision callback the workflow waits on; internal, never shown to callers. */
   decisionTaskToken?: string;
   /** Version for optimistic concurrency: every write asserts the one it read. */

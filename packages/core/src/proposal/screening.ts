@@ -1,27 +1,73 @@
+import type { Call } from "../call/schema.js";
+import type { FieldIssue } from "../errors.js";
+import type { Program } from "../program/schema.js";
 import type { ProposalSubmission } from "./schema.js";
-
-// The program's caps for the walking skeleton; calls bring their own rules and caps later.
-export const skeletonCaps = { maxCashCents: 50_000_000, maxCreditsCents: 1_100_000_000 };
 
 export interface ScreeningResult {
   eligible: boolean;
   reasons: string[];
 }
 
-/** Eligibility as a pure function: each failed rule adds a reason the applicant can act on. */
-export const screen = (proposal: ProposalSubmission, caps = skeletonCaps): ScreeningResult => {
-  const reasons: string[] = [];
-  if (proposal.requestedCashCents > caps.maxCashCents) {
-    reasons.push(`requested cash exceeds the largest grant of ${caps.maxCashCents} cents`);
+const dollars = (cents: number) => `$${(cents / 100).toLocaleString("en-US")}`;
+
+/**
+ * Hard limits checked when the applicant submits: a proposal that breaks them is refused
+ * with every field named, never stored as submitted.
+ */
+export const submissionIssues = (
+  proposal: ProposalSubmission,
+  call: Call,
+  program: Program,
+  now: Date,
+): FieldIssue[] => {
+  const issues: FieldIssue[] = [];
+  if (now < new Date(call.opensAt)) issues.push({ field: "callId", message: `the call opens at ${call.opensAt}` });
+  if (now >= new Date(call.closesAt)) issues.push({ field: "callId", message: `the call closed at ${call.closesAt}` });
+  const maxCash = Math.min(program.caps.maxGrantCashCents, call.eligibility.maxCashCents ?? Number.MAX_SAFE_INTEGER);
+  const maxCredits = Math.min(
+    program.caps.maxGrantCreditsCents,
+    call.eligibility.maxCreditsCents ?? Number.MAX_SAFE_INTEGER,
+  );
+  if (proposal.requestedCashCents > maxCash) {
+    issues.push({ field: "requestedCashCents", message: `must be at most ${maxCash} (${dollars(maxCash)})` });
   }
-  if (proposal.requestedCreditsCents > caps.maxCreditsCents) {
-    reasons.push(`requested credits exceed the cap of ${caps.maxCreditsCents} cents`);
+  if (proposal.requestedCreditsCents > maxCredits) {
+    issues.push({ field: "requestedCreditsCents", message: `must be at most ${maxCredits} (${dollars(maxCredits)})` });
   }
   if (proposal.requestedCashCents + proposal.requestedCreditsCents === 0) {
-    reasons.push("the proposal requests neither cash nor credits");
+    issues.push({ field: "requestedCashCents", message: "request cash, credits or both" });
   }
-  if (!/github|gitlab|open[- ]source|license/i.test(proposal.openSourcePlan)) {
-    reasons.push("the open-source plan must name where the work will be published and under which license");
+  if (proposal.durationMonths > call.eligibility.maxDurationMonths) {
+    issues.push({ field: "durationMonths", message: `must be at most ${call.eligibility.maxDurationMonths} months` });
   }
-  return { eligible: reasons.length === 0, reasons };
+  return issues;
+};
+
+const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, " ");
+
+/** The call's eligibility rules: each failed rule adds a reason the applicant can act on. */
+export const screen = (proposal: ProposalSubmission, call: Call): ScreeningResult => {
+  const rules = call.eligibility;
+  const reasons: string[] = [];
+  if (rules.researchAreas.length) {
+    const areas = new Set(rules.researchAreas.map(norm));
+    if (!proposal.keywords.some((k) => areas.has(norm(k)))) {
+      reasons.push(`the research areas must include one of: ${rules.researchAreas.join(", ")}`);
+    }
+  }
+  if (rules.partnersOnly && !proposal.pi.strategicPartner) {
+    reasons.push("this call is open to strategic partner institutions only");
+  }
+  const excluded = new Set(rules.excludedInstitutions.map(norm));
+  for (const person of [proposal.pi, ...proposal.coInvestigators]) {
+    if (excluded.has(norm(person.institution))) {
+      reasons.push(`${person.institution} is not eligible for this call`);
+    }
+  }
+  const plan = proposal.openSourcePlan.toLowerCase();
+  const missing = rules.openSourcePlanMustMention.filter((word) => !plan.includes(word.toLowerCase()));
+  if (missing.length) {
+    reasons.push(`the open-source plan must say where the work is published and under which license (missing: ${missing.join(", ")})`);
+  }
+  return { eligible: reasons.length === 0, reasons: [...new Set(reasons)] };
 };

@@ -1,4 +1,7 @@
+import { CallInput, PoolExtension } from "@allot/core/call";
+import { Program } from "@allot/core/program";
 import { Decision, ProposalSubmission } from "@allot/core/proposal";
+import { ReviewerProfileFields } from "@allot/core/review";
 import { routes } from "@allot/stacks/routes";
 import { z } from "zod";
 
@@ -7,6 +10,10 @@ import { z } from "zod";
 const requestBodies: Record<string, z.ZodType> = {
   "POST /proposals": ProposalSubmission,
   "POST /proposals/{proposalId}/decision": Decision,
+  "POST /programs": Program,
+  "POST /programs/{programId}/calls": CallInput,
+  "POST /calls/{callId}/reviewers": PoolExtension,
+  "PUT /reviewers/{reviewerId}": ReviewerProfileFields,
 };
 
 export const openApiDocument = () => {

@@ -1,0 +1,111 @@
+import type { ReviewerRecord, ReviewerRepository } from "@allot/core/review";
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { queryAll } from "./query.js";
+
+// A profile write is an UpdateItem that sets the profile's own fields only: openAssignments
+// belongs to reviewer assignment, which moves it with conditional increments, so a staff edit
+// racing an assignment must never reset it. Profiles carry no domain events (personal data
+// stays off the bus), hence no outbox here.
+const key = (reviewerId: string) => ({ pk: `REVIEWER#${reviewerId}`, sk: "PROFILE" });
+
+const profileFields = [
+  "name",
+  "email",
+  "institution",
+  "keywords",
+  "coAuthors",
+  "declaredConflicts",
+  "maxLoad",
+  "updatedAt",
+  "updatedBy",
+] as const satisfies ReadonlyArray<Exclude<keyof ReviewerRecord, "reviewerId" | "openAssignments">>;
+
+const fromItem = (item: Record<string, unknown>): ReviewerRecord => {
+  const { pk: _pk, sk: _sk, gsi2pk: _c, gsi2sk: _d, type: _t, ...record } = item;
+  return record as unknown as ReviewerRecord;
+};
+
+// BatchGetItem takes at most 100 keys per request.
+const BATCH = 100;
+
+export const dynamoReviewerRepository = (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): ReviewerRepository => ({
+  async get(reviewerId) {
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: tableName, Key: key(reviewerId), ConsistentRead: true }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  },
+
+  async getMany(reviewerIds) {
+    const ids = [...new Set(reviewerIds)];
+    const found: ReviewerRecord[] = [];
+    for (let i = 0; i < ids.length; i += BATCH) {
+      let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + BATCH).map(key);
+      // Unprocessed keys come back under throttling; ask again for those only, backing off a little.
+      for (let attempt = 0; keys?.length; attempt++) {
+        if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        const result: BatchGetCommandOutput = await doc.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        found.push(...(result.Responses?.[tableName] ?? []).map(fromItem));
+        keys = result.UnprocessedKeys?.[tableName]?.Keys;
+      }
+    }
+    return found;
+  },
+
+  async put(profile) {
+    const values: Record<string, unknown> = {
+      ":reviewerId": profile.reviewerId,
+      ":type": "reviewer",
+      ":gsi2pk": "REVIEWERS",
+      ":zero": 0,
+    };
+    const names: Record<string, string> = {};
+    const sets = [
+      "reviewerId = :reviewerId",
+      "#type = :type",
+      "gsi2pk = :gsi2pk",
+      "gsi2sk = :reviewerId",
+      "openAssignments = if_not_exists(openAssignments, :zero)",
+    ];
+    names["#type"] = "type";
+    for (const field of profileFields) {
+      names[`#${field}`] = field;
+      values[`:${field}`] = profile[field];
+      sets.push(`#${field} = :${field}`);
+    }
+    const { Attributes } = await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key(profile.reviewerId),
+        UpdateExpression: `SET ${sets.join(", ")}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        // The old image tells a create from a replace, and the load the profile kept.
+        ReturnValues: "ALL_OLD",
+      }),
+    );
+    const openAssignments = typeof Attributes?.openAssignments === "number" ? Attributes.openAssignments : 0;
+    return { record: { ...profile, openAssignments }, created: !Attributes };
+  },
+
+  async list() {
+    const items = await queryAll(doc, {
+      TableName: tableName,
+      IndexName: "gsi2",
+      KeyConditionExpression: "gsi2pk = :pk",
+      ExpressionAttributeValues: { ":pk": "REVIEWERS" },
+    });
+    return items.map(fromItem);
+  },
+});

@@ -1,0 +1,5 @@
+export * from "./commands.js";
+export * from "./ports.js";
+export * from "./rfc5322.js";
+export * from "./schema.js";
+export * from "./templates.js";

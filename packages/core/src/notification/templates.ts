@@ -1,0 +1,346 @@
+import type { ApplicantFeedback } from "../review/feedback.js";
+import type { NotificationKind } from "./schema.js";
+
+// Every template is a pure function of plain data, so a message can be checked in a unit test
+// word for word, and re-rendering a retried notification gives the same text.
+
+export interface MessageContent {
+  subject: string;
+  text: string;
+}
+
+const SIGNATURE = "The Allot program team";
+
+const greeting = (name?: string) => (name?.trim() ? `Dear ${name.trim()},` : "Hello,");
+
+/** Paragraphs separated by one blank line, ending with a newline; empty entries are dropped. */
+const compose = (...paragraphs: Array<string | undefined | false>) =>
+  `${paragraphs.filter((p): p is string => typeof p === "string" && p.length > 0).join("\n\n")}\n`;
+
+const bullets = (items: readonly string[]) => items.map((item) => `  - ${item}`).join("\n");
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Integer cents as dollars, computed on integers (BigInt) so that no amount is ever rounded:
+ * 50_000_000 → "$500,000.00".
+ */
+export const formatCents = (cents: number | bigint): string => {
+  if (typeof cents === "number" && !Number.isSafeInteger(cents)) {
+    throw new RangeError(`${cents} is not a whole number of cents`);
+  }
+  const value = BigInt(cents);
+  const negative = value < 0n;
+  const abs = negative ? -value : value;
+  const dollars = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const rest = (abs % 100n).toString().padStart(2, "0");
+  return `${negative ? "-" : ""}$${dollars}.${rest}`;
+};
+
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+/**
+ * A moment in words, always in UTC: recipients live in every time zone, and a deadline stated
+ * once, unambiguously, beats one guessed into a local zone. "Friday, 5 March 2027, 17:00 UTC".
+ */
+export const formatUtc = (iso: string): string => {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) throw new RangeError(`${iso} is not a date-time`);
+  const hh = String(d.getUTCHours()).padStart(2, "0");
+  const mm = String(d.getUTCMinutes()).padStart(2, "0");
+  return `${WEEKDAYS[d.getUTCDay()]}, ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
+};
+
+/** "2 days and 5 hours"; minutes only once less than an hour is left. */
+export const formatDuration = (ms: number): string => {
+  const minutes = Math.floor(Math.abs(ms) / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  if (days > 0) return hours > 0 ? `${plural(days, "day")} and ${plural(hours, "hour")}` : plural(days, "day");
+  if (hours > 0) return plural(hours, "hour");
+  return plural(minutes, "minute");
+};
+
+// ---------------------------------------------------------------------------------------------
+// To the applicant
+
+export interface ProposalReceivedInput {
+  applicantName?: string;
+  proposalId: string;
+  proposalTitle: string;
+  callTitle: string;
+  submittedAt: string;
+}
+
+export const proposalReceivedMessage = (input: ProposalReceivedInput): MessageContent => ({
+  subject: `We received your proposal "${input.proposalTitle}"`,
+  text: compose(
+    greeting(input.applicantName),
+    `Thank you for applying to ${input.callTitle}. We received your proposal "${input.proposalTitle}" on ${formatUtc(input.submittedAt)}. Its reference is ${input.proposalId}; please quote it in any correspondence.`,
+    [
+      "What happens next:",
+      bullets([
+        "Screening: we check the proposal against the call's eligibility rules. You will hear from us whichever way it goes.",
+        "Review: eligible proposals are scored by reviewers from the committee against the call's published rubric.",
+        "Decision: the committee approves, declines or waitlists each proposal and records its rationale. You will receive the decision with anonymized feedback from the reviewers.",
+      ]),
+    ].join("\n"),
+    "You can withdraw the proposal at any time before a decision is made.",
+    SIGNATURE,
+  ),
+});
+
+export type ScreeningOutcomeInput = {
+  applicantName?: string;
+  proposalId: string;
+  proposalTitle: string;
+  callTitle: string;
+} & ({ eligible: true } | { eligible: false; reasons: readonly string[] });
+
+export const screeningOutcomeMessage = (input: ScreeningOutcomeInput): MessageContent =>
+  input.eligible
+    ? {
+        subject: `Your proposal "${input.proposalTitle}" is in review`,
+        text: compose(
+          greeting(input.applicantName),
+          `Your proposal "${input.proposalTitle}" (${input.proposalId}) to ${input.callTitle} meets the call's eligibility rules and has moved on to review.`,
+          "Reviewers will now score it against the call's rubric. We will write to you again once the committee has reached its decision.",
+          SIGNATURE,
+        ),
+      }
+    : {
+        subject: `Your proposal "${input.proposalTitle}" is not eligible`,
+        text: compose(
+          greeting(input.applicantName),
+          `We are sorry: your proposal "${input.proposalTitle}" (${input.proposalId}) to ${input.callTitle} does not meet the call's eligibility rules, so it will not be reviewed.`,
+          input.reasons.length
+            ? [`The screening found ${plural(input.reasons.length, "problem")}:`, bullets(input.reasons)].join("\n")
+            : "The screening recorded no specific reason; please contact the program staff.",
+          "If you believe the screening is mistaken, contact the program staff and quote the reference above.",
+          SIGNATURE,
+        ),
+      };
+
+export type DecisionInput = {
+  applicantName?: string;
+  proposalId: string;
+  proposalTitle: string;
+  callTitle: string;
+  rationale: string;
+  feedback: ApplicantFeedback;
+} & (
+  | { outcome: "approve"; cashCents: number; creditsCents: number; durationMonths?: number }
+  | { outcome: "decline" }
+  | { outcome: "waitlist" }
+);
+
+const scoreText = (mean: number | null, scale: { min: number; max: number }) =>
+  // Means arrive rounded to 2 decimals, so toFixed only pads; it never rounds again.
+  mean === null ? "not scored" : `${mean.toFixed(2)} on a scale of ${scale.min} to ${scale.max}`;
+
+/** Only the fields of ApplicantFeedback are read: the labels it carries are all anyone learns of the reviewers. */
+const feedbackSection = (feedback: ApplicantFeedback) => {
+  const criteria = feedback.criteria.map((c) => {
+    const line = `${c.name}: ${scoreText(c.mean, c.scale)}`;
+    return c.description ? `${line}\n    (${c.description})` : line;
+  });
+  const parts = [
+    feedback.reviewCount > 0
+      ? `Reviewer feedback (${plural(feedback.reviewCount, "review")}, mean score per criterion):\n${bullets(criteria)}`
+      : "Reviewer feedback: the proposal received no reviews.",
+  ];
+  if (feedback.comments.length) {
+    parts.push(
+      [
+        "Comments from the reviewers:",
+        ...feedback.comments.map((c) => `${c.reviewer}:\n${indent(c.text.trim(), "    ")}`),
+      ].join("\n\n"),
+    );
+  }
+  return parts.join("\n\n");
+};
+
+const indent = (text: string, prefix: string) =>
+  text
+    .split(/\r\n|\r|\n/)
+    .map((line) => (line ? prefix + line : line))
+    .join("\n");
+
+const rationaleSection = (rationale: string) => `The committee's rationale:\n${indent(rationale.trim(), "    ")}`;
+
+export const decisionMessage = (input: DecisionInput): MessageContent => {
+  const ref = `"${input.proposalTitle}" (${input.proposalId}) to ${input.callTitle}`;
+  const common = [rationaleSection(input.rationale), feedbackSection(input.feedback)];
+  switch (input.outcome) {
+    case "approve":
+      return {
+        subject: `Your proposal "${input.proposalTitle}" is approved`,
+        text: compose(
+          greeting(input.applicantName),
+          `We are pleased to tell you that the committee approved your proposal ${ref}.`,
+          [
+            "The award:",
+            bullets([
+              `Research grant: ${formatCents(input.cashCents)}`,
+              `Compute credits: ${formatCents(input.creditsCents)}`,
+              ...(input.durationMonths ? [`Period: ${plural(input.durationMonths, "month")}`] : []),
+            ]),
+          ].join("\n"),
+          [
+            "The award carries two obligations, and only these two:",
+            bullets([
+              "publish a research paper on the work (we will ask for its DOI or arXiv id), and",
+              "open-source the work on GitHub under a permissive license (such as Apache-2.0, MIT or BSD).",
+            ]),
+          ].join("\n"),
+          "An award letter with the full terms follows separately; the award starts once you accept it.",
+          ...common,
+          SIGNATURE,
+        ),
+      };
+    case "decline":
+      return {
+        subject: `The decision on your proposal "${input.proposalTitle}"`,
+        text: compose(
+          greeting(input.applicantName),
+          `We are sorry to tell you that the committee declined your proposal ${ref}.`,
+          ...common,
+          "We hope the feedback helps, and that you will apply to a future call.",
+          SIGNATURE,
+        ),
+      };
+    case "waitlist":
+      return {
+        subject: `Your proposal "${input.proposalTitle}" is on the waitlist`,
+        text: compose(
+          greeting(input.applicantName),
+          `The committee placed your proposal ${ref} on the waitlist. It may still be funded if budget becomes available in this call; we will write to you either way.`,
+          ...common,
+          SIGNATURE,
+        ),
+      };
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// To reviewers
+
+/**
+ * In a blind call the proposal is named by its reference only: its title and PI are left out
+ * even when the caller passes them, so a template can never be what breaks the blinding.
+ */
+interface ReviewerProposalRef {
+  proposalId: string;
+  callTitle: string;
+  blind: boolean;
+  proposalTitle?: string;
+  piName?: string;
+  institution?: string;
+}
+
+const describeProposal = (p: ReviewerProposalRef) => {
+  if (p.blind || !p.proposalTitle) return `a blind-review proposal (reference ${p.proposalId}) in ${p.callTitle}`;
+  const by = p.piName ? ` by ${p.piName}${p.institution ? ` (${p.institution})` : ""}` : "";
+  return `the proposal "${p.proposalTitle}"${by} (reference ${p.proposalId}) in ${p.callTitle}`;
+};
+
+const subjectName = (p: ReviewerProposalRef) =>
+  p.blind || !p.proposalTitle ? `proposal ${p.proposalId}` : `"${p.proposalTitle}"`;
+
+export interface ReviewerAssignedInput extends ReviewerProposalRef {
+  reviewerName?: string;
+  /** ISO date-time. */
+  deadline: string;
+}
+
+export const reviewerAssignedMessage = (input: ReviewerAssignedInput): MessageContent => ({
+  subject: `Review request: ${subjectName(input)}`,
+  text: compose(
+    greeting(input.reviewerName),
+    `You have been assigned to review ${describeProposal(input)}.`,
+    `Please submit your scores for each criterion of the rubric, and your comments, by ${formatUtc(input.deadline)}.`,
+    input.blind
+      ? "This call is reviewed blind: the applicant's identity is withheld from you, and yours from the applicant. Please do not try to identify the applicant."
+      : "Your identity is never shown to the applicant: they receive only the mean scores and the comments you address to them, without your name.",
+    "If you have a conflict of interest with this proposal (a shared institution, co-authorship with anyone named on it, or any other), declare it instead of reviewing and a replacement will be assigned.",
+    SIGNATURE,
+  ),
+});
+
+export interface ReviewReminderInput extends ReviewerProposalRef {
+  reviewerName?: string;
+  /** ISO date-time. */
+  deadline: string;
+  /** ISO date-time of sending, passed in so the template stays pure. */
+  now: string;
+}
+
+export const reviewReminderMessage = (input: ReviewReminderInput): MessageContent => {
+  const left = Date.parse(input.deadline) - Date.parse(input.now);
+  if (Number.isNaN(left)) throw new RangeError("deadline and now must be date-times");
+  const overdue = left <= 0;
+  return {
+    subject: overdue
+      ? `Overdue review: ${subjectName(input)}`
+      : `Reminder: your review of ${subjectName(input)} is due in ${formatDuration(left)}`,
+    text: compose(
+      greeting(input.reviewerName),
+      `This is a reminder that your review of ${describeProposal(input)} is due by ${formatUtc(input.deadline)}.`,
+      overdue
+        ? `The deadline passed ${formatDuration(left)} ago. If the review does not arrive soon, the proposal may be reassigned to another reviewer.`
+        : `Time left: ${formatDuration(left)}.`,
+      "If you cannot complete the review, or have a conflict of interest, please declare it so that a replacement can be assigned in time.",
+      SIGNATURE,
+    ),
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+// To program staff
+
+export interface ReviewersNeededInput {
+  proposalId: string;
+  callId: string;
+  callTitle: string;
+  minReviewers: number;
+  /** Reviewers assigned so far. */
+  assigned: number;
+  /** How many more unconflicted reviewers the proposal needs. */
+  short: number;
+}
+
+export const reviewersNeededMessage = (input: ReviewersNeededInput): MessageContent => ({
+  subject: `Reviewers needed: proposal ${input.proposalId} in ${input.callTitle}`,
+  text: compose(
+    "Hello,",
+    `Proposal ${input.proposalId} in ${input.callTitle} (call ${input.callId}) is ${plural(input.short, "reviewer")} short: it needs ${input.minReviewers}, and ${plural(input.assigned, "reviewer")} without a conflict of interest ${input.assigned === 1 ? "is" : "are"} assigned.`,
+    "No conflicted reviewer is ever assigned in their place. The proposal's review workflow is waiting until enough reviewers without a conflict are added to the call's reviewer pool.",
+    SIGNATURE,
+  ),
+});
+
+/** One template per kind: adding a kind to the enum without its template does not compile. */
+export const templates = {
+  "proposal-received": proposalReceivedMessage,
+  "screening-outcome": screeningOutcomeMessage,
+  decision: decisionMessage,
+  "reviewer-assigned": reviewerAssignedMessage,
+  "review-reminder": reviewReminderMessage,
+  "reviewers-needed": reviewersNeededMessage,
+} as const satisfies Record<NotificationKind, (input: never) => MessageContent>;
+
+export type TemplateInput<K extends NotificationKind> = Parameters<(typeof templates)[K]>[0];

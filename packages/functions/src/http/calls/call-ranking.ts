@@ -1,0 +1,9 @@
+import { callRanking } from "@allot/core/review";
+import { reviewDeps } from "../../lib/deps.js";
+import { httpHandler } from "../../lib/http.js";
+
+export const handler = httpHandler({
+  handle: async ({ actor, path }) => ({
+    body: { items: await callRanking(reviewDeps(), actor, path.callId ?? "") },
+  }),
+});

@@ -1,0 +1,19 @@
+import { listNotifications, MAX_PAGE_SIZE } from "@allot/core/notification";
+import { z } from "zod";
+import { notificationRepository } from "../../lib/deps-notifications.js";
+import { HttpError, httpHandler, issuesFromZod } from "../../lib/http.js";
+
+export const NotificationListQuery = z.object({
+  proposalId: z.string().trim().min(1).optional(),
+  limit: z.coerce.number().int("must be a whole number").min(1).max(MAX_PAGE_SIZE).optional(),
+  cursor: z.string().min(1).optional(),
+});
+
+export const handler = httpHandler({
+  handle: async ({ actor, query }) => {
+    const parsed = NotificationListQuery.safeParse(query);
+    if (!parsed.success) throw new HttpError(400, "The query is invalid", issuesFromZod(parsed.error));
+    const page = await listNotifications({ notifications: notificationRepository() }, actor, parsed.data);
+    return { body: { items: page.items, nextCursor: page.nextCursor ?? null } };
+  },
+});

@@ -1,0 +1,17 @@
+import { createProgram } from "@allot/core/program";
+import { z } from "zod";
+import { programDeps } from "../../lib/deps-programs.js";
+import { httpHandler } from "../../lib/http.js";
+
+// The body is validated in core, caps against pools included, so one answer names every problem.
+export const handler = httpHandler({
+  body: z.unknown(),
+  handle: async ({ actor, body }) => {
+    const { program, created } = await createProgram(programDeps(), actor, body);
+    return {
+      status: created ? 201 : 200,
+      body: program,
+      headers: { location: `/programs/${program.programId}` },
+    };
+  },
+});

@@ -1,0 +1,7 @@
+import { getProgram } from "@allot/core/program";
+import { programDeps } from "../../lib/deps-programs.js";
+import { httpHandler } from "../../lib/http.js";
+
+export const handler = httpHandler({
+  handle: async ({ actor, path }) => ({ body: await getProgram(programDeps(), actor, path.programId ?? "") }),
+});

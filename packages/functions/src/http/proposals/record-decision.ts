@@ -1,0 +1,12 @@
+import { Decision, recordDecision } from "@allot/core/proposal";
+import { readProposal } from "@allot/core/review";
+import { reviewDeps } from "../../lib/deps.js";
+import { httpHandler } from "../../lib/http.js";
+
+export const handler = httpHandler({
+  body: Decision,
+  handle: async ({ actor, body, path }) => {
+    const proposal = await recordDecision(reviewDeps(), actor, path.proposalId ?? "", body);
+    return { body: await readProposal(reviewDeps(), actor, proposal.proposalId) };
+  },
+});

@@ -1,0 +1,11 @@
+import { submitProposal } from "@allot/core/proposal";
+import { readProposal } from "@allot/core/review";
+import { proposalDeps, reviewDeps } from "../../lib/deps.js";
+import { httpHandler } from "../../lib/http.js";
+
+export const handler = httpHandler({
+  handle: async ({ actor, path }) => {
+    const proposal = await submitProposal(proposalDeps(), actor, path.proposalId ?? "");
+    return { body: await readProposal(reviewDeps(), actor, proposal.proposalId) };
+  },
+});

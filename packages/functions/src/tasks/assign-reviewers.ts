@@ -1,0 +1,9 @@
+import { ProposalId } from "@allot/core/proposal";
+import { assignReviewers } from "@allot/core/review";
+import { z } from "zod";
+import { reviewDeps } from "../lib/deps.js";
+import { taskHandler } from "../lib/task.js";
+
+export const handler = taskHandler(z.object({ proposalId: ProposalId }), ({ proposalId }) =>
+  assignReviewers(reviewDeps(), proposalId),
+);

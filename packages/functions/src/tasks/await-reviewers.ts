@@ -1,0 +1,13 @@
+import { ProposalId } from "@allot/core/proposal";
+import { awaitReviewers } from "@allot/core/review";
+import { z } from "zod";
+import { reviewDeps } from "../lib/deps.js";
+import { taskHandler } from "../lib/task.js";
+
+export const handler = taskHandler(
+  z.object({ proposalId: ProposalId, taskToken: z.string().min(1) }),
+  async ({ proposalId, taskToken }) => {
+    await awaitReviewers(reviewDeps(), proposalId, taskToken);
+    return { parked: true };
+  },
+);
