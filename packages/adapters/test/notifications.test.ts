@@ -76,13 +76,19 @@ describe("DynamoDB notification repository", () => {
     await repo.markSent(n.notificationId, "2026-11-28T12:00:00.000Z");
     // Assess
     expect([created, again]).toEqual([true, false]);
-    expect(await repo.get(n.notificationId)).toEqual({ ...n, status: "sent", sentAt: "2026-11-28T11:00:00.000Z" });
+    expect(await repo.get(n.notificationId)).toEqual({
+      ...n,
+      status: "sent",
+      sentAt: "2026-11-28T11:00:00.000Z",
+    });
     // The losing retry did not add a second reference to the proposal.
-    expect((await repo.listAll({ limit: 10, proposalId: "prp_once" })).items.map((x) => x.notificationId)).toEqual([
-      n.notificationId,
-    ]);
+    expect(
+      (await repo.listAll({ limit: 10, proposalId: "prp_once" })).items.map((x) => x.notificationId),
+    ).toEqual([n.notificationId]);
     expect(await repo.get("ntf_aaaaaaaaaaaaaaaaaaaaaaaaaa")).toBeUndefined();
-    const error = await repo.markSent("ntf_aaaaaaaaaaaaaaaaaaaaaaaaaa", "2026-11-28T12:00:00.000Z").catch((e) => e);
+    const error = await repo
+      .markSent("ntf_aaaaaaaaaaaaaaaaaaaaaaaaaa", "2026-11-28T12:00:00.000Z")
+      .catch((e) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect(error.kind).toBe("not_found");
   });
@@ -90,7 +96,9 @@ describe("DynamoDB notification repository", () => {
   it("lists newest first by recipient, for everyone, and by proposal, page by page", async () => {
     // Prepare: 12 for alice, 6 for bob, over three proposals, and a staff mail with no user id.
     for (let n = 0; n < 18; n++) {
-      await repo.putIfAbsent(notification(n, { recipient: { userId: n % 3 === 2 ? "bob" : "alice", email: "x@uni.example" } }));
+      await repo.putIfAbsent(
+        notification(n, { recipient: { userId: n % 3 === 2 ? "bob" : "alice", email: "x@uni.example" } }),
+      );
     }
     await repo.putIfAbsent({
       ...notification(40),
@@ -98,7 +106,9 @@ describe("DynamoDB notification repository", () => {
       recipient: { email: "staff@allot.example" },
       related: { proposalId: "prp_2", callId: "spring-2027" },
     });
-    const readAll = async (list: (cursor?: string) => Promise<{ items: Notification[]; nextCursor?: string }>) => {
+    const readAll = async (
+      list: (cursor?: string) => Promise<{ items: Notification[]; nextCursor?: string }>,
+    ) => {
       const seen: Notification[] = [];
       let cursor: string | undefined;
       let pages = 0;
@@ -121,7 +131,9 @@ describe("DynamoDB notification repository", () => {
     const alice = await readAll((cursor) => repo.listForRecipient("alice", { limit: 5, cursor }));
     const everyone = await readAll((cursor) => repo.listAll({ limit: 7, cursor }));
     const proposal2 = await readAll((cursor) => repo.listAll({ limit: 2, cursor, proposalId: "prp_2" }));
-    const bobOnProposal2 = await readAll((cursor) => repo.listForRecipient("bob", { limit: 4, cursor, proposalId: "prp_2" }));
+    const bobOnProposal2 = await readAll((cursor) =>
+      repo.listForRecipient("bob", { limit: 4, cursor, proposalId: "prp_2" }),
+    );
     const aliceOnProposal2 = await repo.listForRecipient("alice", { limit: 4, proposalId: "prp_2" });
 
     // Assess
@@ -146,7 +158,12 @@ describe("DynamoDB notification repository", () => {
     // Prepare
     const dir = await mkdtemp(join(tmpdir(), "allot-outbox-"));
     try {
-      const deps = { notifications: repo, mailer: fileMailer(dir), clock: { now: () => new Date() }, from: DEFAULT_MAIL_FROM };
+      const deps = {
+        notifications: repo,
+        mailer: fileMailer(dir),
+        clock: { now: () => new Date() },
+        from: DEFAULT_MAIL_FROM,
+      };
       const draft = draftNotification({
         cause: "prp_e2e:decided",
         kind: "decision",
@@ -203,8 +220,12 @@ describe("file mailer", () => {
   it("refuses an id that could leave the folder, and leaves no temporary file behind", async () => {
     const dir = await mkdtemp(join(tmpdir(), "allot-outbox-"));
     try {
-      await expect(fileMailer(dir).send({ ...mail, notificationId: "../escape" })).rejects.toThrow(RangeError);
-      await expect(fileMailer(dir).send({ ...mail, to: { email: "not an address" } })).rejects.toThrow(RangeError);
+      await expect(fileMailer(dir).send({ ...mail, notificationId: "../escape" })).rejects.toThrow(
+        RangeError,
+      );
+      await expect(fileMailer(dir).send({ ...mail, to: { email: "not an address" } })).rejects.toThrow(
+        RangeError,
+      );
       expect(await readdir(dir)).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -246,7 +267,10 @@ describe("SES mailer", () => {
   it("is chosen unless the local runtime names an outbox folder", () => {
     expect(mailerFromEnv({}).transport).toBe("ses");
     expect(mailerFromEnv({}).from).toBe("Allot <no-reply@allot.local>");
-    const local = mailerFromEnv({ ALLOT_MAIL_DIR: "/tmp/allot-outbox", ALLOT_MAIL_FROM: "Grants <grants@uni.example>" });
+    const local = mailerFromEnv({
+      ALLOT_MAIL_DIR: "/tmp/allot-outbox",
+      ALLOT_MAIL_FROM: "Grants <grants@uni.example>",
+    });
     expect(local.transport).toBe("file");
     expect(local.from).toBe("Grants <grants@uni.example>");
     expect(() => mailerFromEnv({ ALLOT_MAIL_FROM: "nobody" })).toThrow(RangeError);

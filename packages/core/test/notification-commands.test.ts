@@ -16,13 +16,20 @@ import {
 const memoryNotifications = () => {
   const items = new Map<string, Notification>();
   const newestFirst = (list: Notification[]) =>
-    list.sort((a, b) => `${b.createdAt}#${b.notificationId}`.localeCompare(`${a.createdAt}#${a.notificationId}`));
+    list.sort((a, b) =>
+      `${b.createdAt}#${b.notificationId}`.localeCompare(`${a.createdAt}#${a.notificationId}`),
+    );
   const page = (list: Notification[], options: { limit: number; cursor?: string; proposalId?: string }) => {
-    const filtered = newestFirst(list.filter((n) => !options.proposalId || n.related.proposalId === options.proposalId));
+    const filtered = newestFirst(
+      list.filter((n) => !options.proposalId || n.related.proposalId === options.proposalId),
+    );
     const start = options.cursor ? filtered.findIndex((n) => n.notificationId === options.cursor) + 1 : 0;
     const slice = filtered.slice(start, start + options.limit);
     const last = slice.at(-1);
-    return { items: slice, nextCursor: last && start + options.limit < filtered.length ? last.notificationId : undefined };
+    return {
+      items: slice,
+      nextCursor: last && start + options.limit < filtered.length ? last.notificationId : undefined,
+    };
   };
   const repo: NotificationRepository = {
     async putIfAbsent(n) {
@@ -87,7 +94,9 @@ describe("notify", () => {
     const id = notificationIdFor("prp_1:decided", "decision", recipient);
     expect(id).toMatch(/^ntf_[0-9a-z]{26}$/);
     expect(notificationIdFor("prp_1:decided", "decision", recipient)).toBe(id);
-    expect(notificationIdFor("prp_1:decided", "decision", { userId: "bob", email: "alice@uni.example" })).not.toBe(id);
+    expect(
+      notificationIdFor("prp_1:decided", "decision", { userId: "bob", email: "alice@uni.example" }),
+    ).not.toBe(id);
     expect(notificationIdFor("prp_1:screened", "decision", recipient)).not.toBe(id);
     // A mailbox without a login is keyed by its address, case aside.
     expect(notificationIdFor("c", "reviewers-needed", { email: "Staff@Allot.example" })).toBe(
@@ -213,7 +222,9 @@ describe("listNotifications", () => {
     const mine = await listNotifications(deps, alice);
     expect(mine.items.map((n) => n.related.proposalId)).toEqual(["prp_a2", "prp_a1"]);
     expect((await listNotifications(deps, bob, { proposalId: "prp_a1" })).items).toEqual([]);
-    expect((await listNotifications(deps, bob, { proposalId: "prp_b1" })).items.map((n) => n.kind)).toEqual(["decision"]);
+    expect((await listNotifications(deps, bob, { proposalId: "prp_b1" })).items.map((n) => n.kind)).toEqual([
+      "decision",
+    ]);
     const reviewer: Actor = { userId: "rita", role: "reviewer" };
     const integration: Actor = { userId: "billing", role: "integration" };
     expect((await listNotifications(deps, reviewer)).items).toEqual([]);

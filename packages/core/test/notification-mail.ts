@@ -8,7 +8,8 @@ export interface ParsedMessage {
   body: string;
 }
 
-const decodeBytes = (bytes: number[]) => new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array(bytes));
+const decodeBytes = (bytes: number[]) =>
+  new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array(bytes));
 
 /** RFC 2047 encoded words, Q or B; whitespace between two adjacent words is dropped (§6.2). */
 export const decodeWords = (value: string): string =>

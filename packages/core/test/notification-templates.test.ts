@@ -45,7 +45,12 @@ const reviews = [
     comments: "For the committee only: the PI's previous grant under-delivered.",
     commentsToApplicant: "Clear milestones.",
   },
-  { reviewerId: "rev-xu", reviewerName: "Xu Third", scores: { impact: 4, feasibility: 3 }, comments: "Fine, no notes here." },
+  {
+    reviewerId: "rev-xu",
+    reviewerName: "Xu Third",
+    scores: { impact: 4, feasibility: 3 },
+    comments: "Fine, no notes here.",
+  },
 ] as unknown as ReviewSubmission[];
 
 const feedback = anonymizedFeedback(rubric, reviews, { redact: ["Zed Reviewer", "Yan Other", "Xu Third"] });
@@ -95,7 +100,10 @@ describe("applicant templates", () => {
     expect(eligible.subject).toContain("is in review");
     expect(eligible.text).toContain("moved on to review");
 
-    const reasons = ["requestedCashCents: above the call's maximum of $400,000.00", "openSourcePlan: must mention github"];
+    const reasons = [
+      "requestedCashCents: above the call's maximum of $400,000.00",
+      "openSourcePlan: must mention github",
+    ];
     const ineligible = screeningOutcomeMessage({ ...proposal, eligible: false, reasons });
     expect(ineligible.subject).toContain("is not eligible");
     expect(ineligible.text).toContain("The screening found 2 problems:");
@@ -137,7 +145,16 @@ describe("applicant templates", () => {
         rationale: "Recorded rationale for the record.",
         feedback,
       });
-      for (const secret of ["rev-zed", "rev-yan", "rev-xu", "Zed", "Yan", "Xu Third", "committee only", "For the committee"]) {
+      for (const secret of [
+        "rev-zed",
+        "rev-yan",
+        "rev-xu",
+        "Zed",
+        "Yan",
+        "Xu Third",
+        "committee only",
+        "For the committee",
+      ]) {
         expect(text).not.toContain(secret);
       }
       expect(text).toContain("[redacted] would like to see the baseline first.");
@@ -146,13 +163,23 @@ describe("applicant templates", () => {
   });
 
   it("words a decline and a waitlist, each with rationale and feedback but no award terms", () => {
-    const declined = decisionMessage({ ...proposal, outcome: "decline", rationale: "Out of the call's scope.", feedback });
+    const declined = decisionMessage({
+      ...proposal,
+      outcome: "decline",
+      rationale: "Out of the call's scope.",
+      feedback,
+    });
     expect(declined.text).toContain("declined your proposal");
     expect(declined.text).not.toContain("Research grant:");
     expect(declined.text).toContain("Out of the call's scope.");
     expect(declined.text).toContain("Impact: 4.33");
 
-    const waitlisted = decisionMessage({ ...proposal, outcome: "waitlist", rationale: "Fundable if budget frees up.", feedback });
+    const waitlisted = decisionMessage({
+      ...proposal,
+      outcome: "waitlist",
+      rationale: "Fundable if budget frees up.",
+      feedback,
+    });
     expect(waitlisted.subject).toContain("waitlist");
     expect(waitlisted.text).toContain("placed your proposal");
     expect(waitlisted.text).not.toContain("obligations");
@@ -193,14 +220,17 @@ describe("reviewer and staff templates", () => {
     ]) {
       const all = `${message.subject}\n${message.text}`;
       expect(all).toContain(proposal.proposalId);
-      for (const secret of ["Alice", "Applicant,", "Uni A", "Sparse attention"]) expect(all).not.toContain(secret);
+      for (const secret of ["Alice", "Applicant,", "Uni A", "Sparse attention"])
+        expect(all).not.toContain(secret);
     }
     expect(reviewerAssignedMessage({ ...assignment, blind: true }).text).toContain("a blind-review proposal");
   });
 
   it("reminds with the time left, and says when the deadline has passed", () => {
     const early = reviewReminderMessage({ ...assignment, blind: false, now: "2027-03-03T12:00:00Z" });
-    expect(early.subject).toBe('Reminder: your review of "Sparse attention at scale" is due in 2 days and 5 hours');
+    expect(early.subject).toBe(
+      'Reminder: your review of "Sparse attention at scale" is due in 2 days and 5 hours',
+    );
     expect(early.text).toContain("Time left: 2 days and 5 hours.");
     const late = reviewReminderMessage({ ...assignment, blind: false, now: "2027-03-05T20:00:00Z" });
     expect(late.subject).toContain("Overdue review");
@@ -217,13 +247,22 @@ describe("reviewer and staff templates", () => {
       short: 2,
     });
     expect(subject).toBe(`Reviewers needed: proposal ${proposal.proposalId} in Spring 2027 research grants`);
-    expect(text).toContain("is 2 reviewers short: it needs 3, and 1 reviewer without a conflict of interest is assigned.");
+    expect(text).toContain(
+      "is 2 reviewers short: it needs 3, and 1 reviewer without a conflict of interest is assigned.",
+    );
     expect(text).toContain("spring-2027");
   });
 
   it("has one template per notification kind", () => {
     expect(Object.keys(templates).sort()).toEqual(
-      ["decision", "proposal-received", "review-reminder", "reviewer-assigned", "reviewers-needed", "screening-outcome"].sort(),
+      [
+        "decision",
+        "proposal-received",
+        "review-reminder",
+        "reviewer-assigned",
+        "reviewers-needed",
+        "screening-outcome",
+      ].sort(),
     );
   });
 });

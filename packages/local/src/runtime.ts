@@ -2,7 +2,7 @@ import "./polyfills.js";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { renderDefinition, topology } from "@allot/stacks";
+import { type Link, mainTable, renderDefinition, topology } from "@allot/stacks";
 import { envForLink } from "@allot/stacks/env";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
@@ -19,6 +19,7 @@ import { createLambdaRegistry } from "./lambda/registry.js";
 import { lambdaRestHandler } from "./lambda/service.js";
 import type { Logger } from "./logger.js";
 import { runtimeTable } from "./runtime-table.js";
+import { seedModelProgram } from "./seed.js";
 import { createStepFunctions } from "./stepfunctions/index.js";
 import { startStreamPoller } from "./streams/poller.js";
 
@@ -32,6 +33,19 @@ export interface Runtime {
   stepFunctions: ReturnType<typeof createStepFunctions>;
   stop(): Promise<void>;
 }
+
+const localLinkValue = (link: Link): string => {
+  switch (link.kind) {
+    case "table":
+      return link.table;
+    case "bus":
+      return link.bus;
+    case "stateMachine":
+      return localStateMachineArn(link.stateMachine);
+    case "mail":
+      return "Allot <no-reply@allot.local>";
+  }
+};
 
 export const localFunctionArn = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
 export const localStateMachineArn = (name: string) =>
@@ -71,7 +85,12 @@ export const startRuntime = async (config: LocalConfig & { logger: Logger; inMem
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     await ensureTable(client, runtimeTable);
     const streamArns = new Map<string, string | undefined>();
-    for (const table of topology.tables) streamArns.set(table.name, (await ensureTable(client, table)).streamArn);
+    let freshData = false;
+    for (const table of topology.tables) {
+      const { streamArn, created } = await ensureTable(client, table);
+      streamArns.set(table.name, streamArn);
+      freshData ||= created && table.name === mainTable.name;
+    }
 
     const lambda = createLambdaRegistry({ functions: topology.functions, rootDir: repositoryRoot, logger: logger.child({ component: "lambda" }) });
     const eventBridge = createEventBridge({
@@ -107,12 +126,12 @@ export const startRuntime = async (config: LocalConfig & { logger: Logger; inMem
       AWS_ENDPOINT_URL_EVENTBRIDGE: edge.url,
       AWS_ENDPOINT_URL_SFN: edge.url,
       AWS_ENDPOINT_URL_LAMBDA: edge.url,
+      // Mail goes to files, one RFC 5322 message each, instead of SES.
+      ALLOT_MAIL_DIR: join(config.dataDir, "outbox"),
     });
     for (const fn of topology.functions) {
       for (const link of fn.links) {
-        const value =
-          link.kind === "table" ? link.table : link.kind === "bus" ? link.bus : localStateMachineArn(link.stateMachine);
-        process.env[envForLink(link)] = value;
+        process.env[envForLink(link)] = localLinkValue(link);
       }
     }
 
@@ -139,6 +158,13 @@ export const startRuntime = async (config: LocalConfig & { logger: Logger; inMem
         logger: logger.child({ component: "streams" }),
       });
       stops.push(() => poller.stop());
+    }
+
+    // The model program gives a newcomer something to act on at once; only on a fresh data
+    // folder, so that later changes by staff are never overwritten.
+    if (freshData) {
+      const seeded = await seedModelProgram(doc, mainTable.name);
+      logger.info("loaded the model program", { ...seeded });
     }
 
     const issuer = await loadIssuer(join(config.dataDir, "issuer-key.json"));

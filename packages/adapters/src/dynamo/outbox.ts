@@ -18,8 +18,9 @@ export const outboxPut = (tableName: string, event: DomainEvent, now: Date) => (
       createdAt: now.toISOString(),
       expiresAt: Math.floor(now.getTime() / 1000) + RETENTION_SECONDS,
     },
-    // A repeated event id is the same state change written twice: keep the first.
-    ConditionExpression: "attribute_not_exists(pk)",
+    // No condition: a repeated event id is the same state change written again; the overwrite
+    // is a MODIFY on the stream, which the relay's INSERT-only filter drops, so it is published
+    // once without failing the transaction it rides in.
   },
 });
 

@@ -1,4 +1,4 @@
-import type { ReviewerRecord, ReviewerRepository } from "@allot/core/review";
+import type { ReviewerProfileWrite, ReviewerRecord, ReviewerRepository } from "@allot/core/review";
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -14,17 +14,20 @@ import { queryAll } from "./query.js";
 // stays off the bus), hence no outbox here.
 const key = (reviewerId: string) => ({ pk: `REVIEWER#${reviewerId}`, sk: "PROFILE" });
 
-const profileFields = [
-  "name",
-  "email",
-  "institution",
-  "keywords",
-  "coAuthors",
-  "declaredConflicts",
-  "maxLoad",
-  "updatedAt",
-  "updatedBy",
-] as const satisfies ReadonlyArray<Exclude<keyof ReviewerRecord, "reviewerId" | "openAssignments">>;
+type ProfileField = Exclude<keyof ReviewerProfileWrite, "reviewerId">;
+// A record, not a list, so a field added to the profile schema fails to compile until it is written.
+const written: Record<ProfileField, true> = {
+  name: true,
+  email: true,
+  institution: true,
+  keywords: true,
+  coAuthors: true,
+  declaredConflicts: true,
+  maxLoad: true,
+  updatedAt: true,
+  updatedBy: true,
+};
+const profileFields = Object.keys(written) as ProfileField[];
 
 const fromItem = (item: Record<string, unknown>): ReviewerRecord => {
   const { pk: _pk, sk: _sk, gsi2pk: _c, gsi2sk: _d, type: _t, ...record } = item;

@@ -1,12 +1,13 @@
 import { notFound, validationError } from "@allot/core";
 import type { ListOptions, Notification, NotificationRepository, Page } from "@allot/core/notification";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  type QueryCommandInput,
   QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -23,8 +24,12 @@ import { failedConditions } from "../dynamo/errors.js";
 
 const ALL = "NOTIFICATIONS";
 const key = (id: string) => ({ pk: `NOTIFICATION#${id}`, sk: "NOTIFICATION" });
-const sortKey = (n: Pick<Notification, "createdAt" | "notificationId">) => `${n.createdAt}#${n.notificationId}`;
-const refKey = (proposalId: string, sort: string) => ({ pk: `PROPOSAL#${proposalId}`, sk: `NOTIFICATION#${sort}` });
+const sortKey = (n: Pick<Notification, "createdAt" | "notificationId">) =>
+  `${n.createdAt}#${n.notificationId}`;
+const refKey = (proposalId: string, sort: string) => ({
+  pk: `PROPOSAL#${proposalId}`,
+  sk: `NOTIFICATION#${sort}`,
+});
 
 const toItem = (n: Notification) => ({
   ...key(n.notificationId),
@@ -36,9 +41,22 @@ const toItem = (n: Notification) => ({
 });
 
 const fromItem = (item: Record<string, unknown>): Notification => {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, type: _t, ...notification } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _a,
+    gsi1sk: _b,
+    gsi2pk: _c,
+    gsi2sk: _d,
+    type: _t,
+    ...notification
+  } = item;
   return notification as unknown as Notification;
 };
+
+const isTransactionConflict = (error: unknown) =>
+  error instanceof TransactionCanceledException &&
+  (error.CancellationReasons ?? []).some((r) => r.Code === "TransactionConflict");
 
 const CURSOR = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#ntf_[0-9a-z]{26}$/;
 
@@ -46,7 +64,10 @@ export const encodeCursor = (sort: string) => Buffer.from(sort, "utf8").toString
 
 const decodeCursor = (cursor: string): string => {
   const sort = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!CURSOR.test(sort)) throw validationError("The cursor is invalid", [{ field: "cursor", message: "is not a cursor this listing returned" }]);
+  if (!CURSOR.test(sort))
+    throw validationError("The cursor is invalid", [
+      { field: "cursor", message: "is not a cursor this listing returned" },
+    ]);
   return sort;
 };
 
@@ -54,7 +75,12 @@ const decodeCursor = (cursor: string): string => {
 const collect = async (
   doc: DynamoDBDocumentClient,
   input: QueryCommandInput,
-  options: { limit: number; cursor?: string; sortOf: (item: Record<string, unknown>) => string; start: (sort: string) => Record<string, unknown> },
+  options: {
+    limit: number;
+    cursor?: string;
+    sortOf: (item: Record<string, unknown>) => string;
+    start: (sort: string) => Record<string, unknown>;
+  },
 ): Promise<{ items: Record<string, unknown>[]; nextCursor?: string }> => {
   const items: Record<string, unknown>[] = [];
   let startKey = options.cursor ? options.start(decodeCursor(options.cursor)) : undefined;
@@ -62,7 +88,12 @@ const collect = async (
   // The cursor names the last item returned, not the last one read, so nothing read past it is lost.
   for (;;) {
     const page = await doc.send(
-      new QueryCommand({ ...input, ScanIndexForward: false, Limit: options.limit, ExclusiveStartKey: startKey }),
+      new QueryCommand({
+        ...input,
+        ScanIndexForward: false,
+        Limit: options.limit,
+        ExclusiveStartKey: startKey,
+      }),
     );
     for (const item of page.Items ?? []) {
       items.push(item);
@@ -76,7 +107,10 @@ const collect = async (
   }
 };
 
-export const dynamoNotificationRepository = (doc: DynamoDBDocumentClient, tableName: string): NotificationRepository => {
+export const dynamoNotificationRepository = (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): NotificationRepository => {
   const byIndex = async (
     index: "gsi1" | "gsi2",
     partition: string,
@@ -104,7 +138,11 @@ export const dynamoNotificationRepository = (doc: DynamoDBDocumentClient, tableN
     return { items: items.map(fromItem), nextCursor };
   };
 
-  const byProposal = async (proposalId: string, options: ListOptions, recipient?: string): Promise<Page<Notification>> => {
+  const byProposal = async (
+    proposalId: string,
+    options: ListOptions,
+    recipient?: string,
+  ): Promise<Page<Notification>> => {
     const partition = `PROPOSAL#${proposalId}`;
     const { items, nextCursor } = await collect(
       doc,
@@ -114,7 +152,11 @@ export const dynamoNotificationRepository = (doc: DynamoDBDocumentClient, tableN
         ...(recipient
           ? {
               FilterExpression: "recipientUserId = :recipient",
-              ExpressionAttributeValues: { ":pk": partition, ":prefix": "NOTIFICATION#", ":recipient": recipient },
+              ExpressionAttributeValues: {
+                ":pk": partition,
+                ":prefix": "NOTIFICATION#",
+                ":recipient": recipient,
+              },
             }
           : { ExpressionAttributeValues: { ":pk": partition, ":prefix": "NOTIFICATION#" } }),
       },
@@ -137,7 +179,8 @@ export const dynamoNotificationRepository = (doc: DynamoDBDocumentClient, tableN
       let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map(key);
       for (let attempt = 0; keys.length; attempt++) {
         if (attempt > 8) throw new Error("DynamoDB kept leaving notification reads unprocessed");
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
         const { Responses, UnprocessedKeys } = await doc.send(
           new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
         );
@@ -159,35 +202,45 @@ export const dynamoNotificationRepository = (doc: DynamoDBDocumentClient, tableN
         ConditionExpression: "attribute_not_exists(pk)",
       };
       const proposalId = notification.related.proposalId;
-      try {
-        if (!proposalId) {
-          await doc.send(new PutCommand(put));
-        } else {
-          // The reference is only written with a new notification: a retry with a later createdAt
-          // fails the condition above and cancels it, so a proposal never lists one twice.
-          await doc.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                { Put: put },
-                {
-                  Put: {
-                    TableName: tableName,
-                    Item: {
-                      ...refKey(proposalId, sortKey(notification)),
-                      type: "notification-ref",
-                      notificationId: notification.notificationId,
-                      ...(notification.recipient.userId ? { recipientUserId: notification.recipient.userId } : {}),
+      // The reference is only written with a new notification: a retry with a later createdAt
+      // fails the condition above and cancels it, so a proposal never lists one twice.
+      const write = () =>
+        proposalId
+          ? doc.send(
+              new TransactWriteCommand({
+                TransactItems: [
+                  { Put: put },
+                  {
+                    Put: {
+                      TableName: tableName,
+                      Item: {
+                        ...refKey(proposalId, sortKey(notification)),
+                        type: "notification-ref",
+                        notificationId: notification.notificationId,
+                        ...(notification.recipient.userId
+                          ? { recipientUserId: notification.recipient.userId }
+                          : {}),
+                      },
                     },
                   },
-                },
-              ],
-            }),
-          );
+                ],
+              }),
+            )
+          : doc.send(new PutCommand(put));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await write();
+          return true;
+        } catch (error) {
+          if (failedConditions(error)?.includes(0)) return false;
+          // Two deliveries of one event race here; the loser's transaction is cancelled without a
+          // verdict, and asking again gets one (the SDK does not retry a cancelled transaction).
+          if (attempt < 4 && isTransactionConflict(error)) {
+            await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+            continue;
+          }
+          throw error;
         }
-        return true;
-      } catch (error) {
-        if (failedConditions(error)?.includes(0)) return false;
-        throw error;
       }
     },
 

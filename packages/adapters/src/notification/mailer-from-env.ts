@@ -1,6 +1,6 @@
 import { type Mailer, parseAddress } from "@allot/core/notification";
 import { envForLink } from "@allot/stacks/env";
-import { type SendEmailCommand, SESv2Client } from "@aws-sdk/client-sesv2";
+import { SESv2Client, type SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { fileMailer } from "./file-mailer.js";
 import { sesMailer } from "./ses-mailer.js";
 
@@ -23,6 +23,11 @@ export const mailerFromEnv = (env: NodeJS.ProcessEnv = process.env): MailSetup =
   if (dir) return { mailer: fileMailer(dir), from, transport: "file" };
   let client: SESv2Client | undefined;
   // The client is made on the first send, so a function that never mails never builds one.
-  const lazy = { send: (command: SendEmailCommand) => (client ??= new SESv2Client({})).send(command) };
+  const lazy = {
+    send: (command: SendEmailCommand) => {
+      client ??= new SESv2Client({});
+      return client.send(command);
+    },
+  };
   return { mailer: sesMailer(lazy), from, transport: "ses" };
 };

@@ -1,7 +1,7 @@
 import type { Actor } from "../actor.js";
 import type { Clock } from "../clock.js";
 import { validationError } from "../errors.js";
-import type { NotificationRepository, Mailer, Page } from "./ports.js";
+import type { Mailer, NotificationRepository, Page } from "./ports.js";
 import { type Notification, NotificationDraft } from "./schema.js";
 
 export interface NotifyDeps {
@@ -36,7 +36,11 @@ export const notify = async (
       parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message })),
     );
   }
-  const fresh: Notification = { ...parsed.data, createdAt: deps.clock.now().toISOString(), status: "pending" };
+  const fresh: Notification = {
+    ...parsed.data,
+    createdAt: deps.clock.now().toISOString(),
+    status: "pending",
+  };
   let notification = fresh;
   if (!(await deps.notifications.putIfAbsent(fresh))) {
     const existing = await deps.notifications.get(fresh.notificationId);

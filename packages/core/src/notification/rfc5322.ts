@@ -51,7 +51,13 @@ const utf8 = new TextEncoder();
 const hex = (byte: number) => `=${byte.toString(16).toUpperCase().padStart(2, "0")}`;
 
 /** Header values are one logical line: any line break in the input would start a new header. */
-const oneLine = (value: string) => value.replace(/\r\n|\r|\n/g, " ").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "");
+const oneLine = (value: string) =>
+  [...value.replace(/\r\n|\r|\n/g, " ")]
+    .filter((c) => {
+      const code = c.charCodeAt(0);
+      return code === 9 || (code >= 32 && code !== 127);
+    })
+    .join("");
 
 // ---------------------------------------------------------------------------------------------
 // Addresses

@@ -58,8 +58,11 @@ export type Notification = z.infer<typeof Notification>;
  * One id per cause, kind and recipient: the event that caused it is redelivered, the workflow
  * task retried, and each lands on the notification already recorded instead of a second mail.
  */
-export const notificationIdFor = (cause: string, kind: NotificationKind, recipient: Pick<Recipient, "userId" | "email">) =>
-  deterministicId("ntf", cause, kind, recipient.userId ?? `email:${recipient.email.toLowerCase()}`);
+export const notificationIdFor = (
+  cause: string,
+  kind: NotificationKind,
+  recipient: Pick<Recipient, "userId" | "email">,
+) => deterministicId("ntf", cause, kind, recipient.userId ?? `email:${recipient.email.toLowerCase()}`);
 
 /** A draft for `notify`, its id derived from `cause` (an event id, or a task's natural key). */
 export const draftNotification = (input: {

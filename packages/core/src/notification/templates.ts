@@ -70,7 +70,8 @@ export const formatDuration = (ms: number): string => {
   const minutes = Math.floor(Math.abs(ms) / 60_000);
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
-  if (days > 0) return hours > 0 ? `${plural(days, "day")} and ${plural(hours, "hour")}` : plural(days, "day");
+  if (days > 0)
+    return hours > 0 ? `${plural(days, "day")} and ${plural(hours, "hour")}` : plural(days, "day");
   if (hours > 0) return plural(hours, "hour");
   return plural(minutes, "minute");
 };
@@ -128,7 +129,10 @@ export const screeningOutcomeMessage = (input: ScreeningOutcomeInput): MessageCo
           greeting(input.applicantName),
           `We are sorry: your proposal "${input.proposalTitle}" (${input.proposalId}) to ${input.callTitle} does not meet the call's eligibility rules, so it will not be reviewed.`,
           input.reasons.length
-            ? [`The screening found ${plural(input.reasons.length, "problem")}:`, bullets(input.reasons)].join("\n")
+            ? [
+                `The screening found ${plural(input.reasons.length, "problem")}:`,
+                bullets(input.reasons),
+              ].join("\n")
             : "The screening recorded no specific reason; please contact the program staff.",
           "If you believe the screening is mistaken, contact the program staff and quote the reference above.",
           SIGNATURE,
@@ -180,7 +184,8 @@ const indent = (text: string, prefix: string) =>
     .map((line) => (line ? prefix + line : line))
     .join("\n");
 
-const rationaleSection = (rationale: string) => `The committee's rationale:\n${indent(rationale.trim(), "    ")}`;
+const rationaleSection = (rationale: string) =>
+  `The committee's rationale:\n${indent(rationale.trim(), "    ")}`;
 
 export const decisionMessage = (input: DecisionInput): MessageContent => {
   const ref = `"${input.proposalTitle}" (${input.proposalId}) to ${input.callTitle}`;
@@ -253,7 +258,8 @@ interface ReviewerProposalRef {
 }
 
 const describeProposal = (p: ReviewerProposalRef) => {
-  if (p.blind || !p.proposalTitle) return `a blind-review proposal (reference ${p.proposalId}) in ${p.callTitle}`;
+  if (p.blind || !p.proposalTitle)
+    return `a blind-review proposal (reference ${p.proposalId}) in ${p.callTitle}`;
   const by = p.piName ? ` by ${p.piName}${p.institution ? ` (${p.institution})` : ""}` : "";
   return `the proposal "${p.proposalTitle}"${by} (reference ${p.proposalId}) in ${p.callTitle}`;
 };

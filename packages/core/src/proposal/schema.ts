@@ -87,3 +87,5 @@ export interface Proposal extends ProposalDraft {
   /** Version for optimistic concurrency: every write asserts the one it read. */
   revision: number;
 }
+
+export const Withdrawal = z.object({ reason: z.string().trim().min(3, "say why (at least 3 characters)") });

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { DomainEvent } from "../events/define.js";
 import type { ReviewSubmission } from "./schema.js";
 
@@ -41,3 +42,7 @@ export interface AssignmentRepository {
    */
   update(assignment: Assignment, events: DomainEvent[], options?: { releaseLoad?: boolean }): Promise<void>;
 }
+
+export const ConflictDeclaration = z.object({
+  reason: z.string().trim().min(3, "say what the conflict is (at least 3 characters)"),
+});

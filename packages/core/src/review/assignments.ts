@@ -7,7 +7,8 @@ import { conflict, DomainError, forbidden, notFound } from "../errors.js";
 import { createEvent } from "../events/define.js";
 import { deterministicId } from "../ids.js";
 import { ProposalScored } from "../proposal/events.js";
-import type { CallReader, ProposalRepository, ReviewWorkflow } from "../proposal/ports.js";
+import type { ProposalDeps } from "../proposal/commands.js";
+import type { ReviewWorkflow } from "../proposal/ports.js";
 import type { Proposal } from "../proposal/schema.js";
 import { planAssignment } from "./assignment.js";
 import type { Assignment, AssignmentRepository } from "./assignments-ports.js";
@@ -23,9 +24,7 @@ import type { ReviewerRepository } from "./ports.js";
 import { parseReview } from "./schema.js";
 import { scoreReviews } from "./scoring.js";
 
-export interface ReviewDeps {
-  proposals: ProposalRepository;
-  calls: CallReader;
+export interface ReviewDeps extends ProposalDeps {
   reviewers: ReviewerRepository;
   assignments: AssignmentRepository;
   workflow: ReviewWorkflow;

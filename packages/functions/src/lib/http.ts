@@ -69,10 +69,15 @@ const authorize = (event: APIGatewayProxyEventV2WithJWTAuthorizer, actor: Actor)
   }
 };
 
-const parseBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2WithJWTAuthorizer, schema: S): z.infer<S> => {
+const parseBody = <S extends z.ZodType>(
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  schema: S,
+): z.infer<S> => {
   let raw: unknown;
   try {
-    const text = event.isBase64Encoded ? Buffer.from(event.body ?? "", "base64").toString("utf8") : event.body;
+    const text = event.isBase64Encoded
+      ? Buffer.from(event.body ?? "", "base64").toString("utf8")
+      : event.body;
     raw = text ? JSON.parse(text) : undefined;
   } catch {
     throw new HttpError(400, "The request body is not valid JSON");
@@ -87,34 +92,43 @@ export const httpHandler = <S extends z.ZodType | undefined = undefined>(options
   public?: boolean;
   handle: (request: HttpRequest<S extends z.ZodType ? z.infer<S> : undefined>) => Promise<HttpResult>;
 }) =>
-  middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2>().handler(async (event) => {
-    try {
-      const actor = options.public ? { userId: "anonymous", role: "applicant" as const } : actorOf(event);
-      if (!options.public) authorize(event, actor);
-      const body = (options.body ? parseBody(event, options.body) : undefined) as S extends z.ZodType
-        ? z.infer<S>
-        : undefined;
-      const result = await options.handle({
-        actor,
-        body,
-        path: (event.pathParameters ?? {}) as Record<string, string>,
-        query: (event.queryStringParameters ?? {}) as Record<string, string>,
-        event,
-      });
-      return json(result.status ?? 200, result.body, result.headers);
-    } catch (error) {
-      if (error instanceof HttpError) {
-        return json(error.statusCode, { message: error.message, ...(error.issues.length ? { issues: error.issues } : {}) });
-      }
-      if (error instanceof DomainError) {
-        return json(statusOf[error.kind], {
-          message: error.message,
-          ...(error.issues.length ? { issues: error.issues } : {}),
-        });
-      }
-      // 5xx never leaks internals: the details go to the log with the request id to find them.
-      const requestId = event.requestContext?.requestId;
-      logger.error("unhandled error", { error: error as Error, requestId, routeKey: event.routeKey });
-      return json(500, { message: "Internal error; quote this request id to support", requestId });
-    }
-  });
+  Object.assign(
+    middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2>().handler(
+      async (event) => {
+        try {
+          const actor = options.public ? { userId: "anonymous", role: "applicant" as const } : actorOf(event);
+          if (!options.public) authorize(event, actor);
+          const body = (options.body ? parseBody(event, options.body) : undefined) as S extends z.ZodType
+            ? z.infer<S>
+            : undefined;
+          const result = await options.handle({
+            actor,
+            body,
+            path: (event.pathParameters ?? {}) as Record<string, string>,
+            query: (event.queryStringParameters ?? {}) as Record<string, string>,
+            event,
+          });
+          return json(result.status ?? 200, result.body, result.headers);
+        } catch (error) {
+          if (error instanceof HttpError) {
+            return json(error.statusCode, {
+              message: error.message,
+              ...(error.issues.length ? { issues: error.issues } : {}),
+            });
+          }
+          if (error instanceof DomainError) {
+            return json(statusOf[error.kind], {
+              message: error.message,
+              ...(error.issues.length ? { issues: error.issues } : {}),
+            });
+          }
+          // 5xx never leaks internals: the details go to the log with the request id to find them.
+          const requestId = event.requestContext?.requestId;
+          logger.error("unhandled error", { error: error as Error, requestId, routeKey: event.routeKey });
+          return json(500, { message: "Internal error; quote this request id to support", requestId });
+        }
+      },
+    ),
+    // The body schema, for the test that keeps the OpenAPI document equal to what is validated.
+    { bodySchema: options.body },
+  );

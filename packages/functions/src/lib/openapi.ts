@@ -1,14 +1,18 @@
 import { CallInput, PoolExtension } from "@allot/core/call";
 import { Program } from "@allot/core/program";
-import { Decision, ProposalSubmission } from "@allot/core/proposal";
-import { ReviewerProfileFields } from "@allot/core/review";
+import { Decision, ProposalDraft, ProposalDraftPatch, Withdrawal } from "@allot/core/proposal";
+import { ConflictDeclaration, ReviewerProfileFields, ReviewSubmission } from "@allot/core/review";
 import { routes } from "@allot/stacks/routes";
 import { z } from "zod";
 
 // Generated from the same zod schemas the handlers validate with and the routes in stacks/,
 // so the document cannot drift from what the API accepts.
-const requestBodies: Record<string, z.ZodType> = {
-  "POST /proposals": ProposalSubmission,
+export const requestBodies: Record<string, z.ZodType> = {
+  "POST /proposals": ProposalDraft,
+  "PATCH /proposals/{proposalId}": ProposalDraftPatch,
+  "POST /proposals/{proposalId}/withdraw": Withdrawal,
+  "POST /assignments/{assignmentId}/review": ReviewSubmission,
+  "POST /assignments/{assignmentId}/conflict": ConflictDeclaration,
   "POST /proposals/{proposalId}/decision": Decision,
   "POST /programs": Program,
   "POST /programs/{programId}/calls": CallInput,

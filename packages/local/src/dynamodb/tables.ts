@@ -35,7 +35,11 @@ const createInput = (spec: TableSpec): CreateTableCommandInput => {
 };
 
 /** Creates the table if it is missing; an existing table (a persisted data folder) is kept as it is. */
-export const ensureTable = async (client: DynamoDBClient, spec: TableSpec): Promise<{ streamArn?: string }> => {
+export const ensureTable = async (
+  client: DynamoDBClient,
+  spec: TableSpec,
+): Promise<{ streamArn?: string; created: boolean }> => {
+  let created = true;
   try {
     await client.send(new CreateTableCommand(createInput(spec)));
     await client.send(
@@ -46,7 +50,8 @@ export const ensureTable = async (client: DynamoDBClient, spec: TableSpec): Prom
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    created = false;
   }
   const described = await client.send(new DescribeTableCommand({ TableName: spec.name }));
-  return { streamArn: described.Table?.LatestStreamArn };
+  return { streamArn: described.Table?.LatestStreamArn, created };
 };

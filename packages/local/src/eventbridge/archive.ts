@@ -50,13 +50,20 @@ export async function* readArchive(
         new QueryCommand({
           TableName: tableName,
           KeyConditionExpression: "pk = :pk AND sk BETWEEN :lower AND :upper",
-          ExpressionAttributeValues: { ":pk": archivePk(bus.name, archiveDay(day)), ":lower": lower, ":upper": upper },
+          ExpressionAttributeValues: {
+            ":pk": archivePk(bus.name, archiveDay(day)),
+            ":lower": lower,
+            ":upper": upper,
+          },
           ExclusiveStartKey: startKey,
         }),
       );
       for (const item of page.Items ?? []) {
         if (typeof item.expiresAt === "number" && item.expiresAt <= nowSeconds) continue;
-        yield { receivedAt: item.receivedAt as number, event: JSON.parse(item.event as string) as EventEnvelope };
+        yield {
+          receivedAt: item.receivedAt as number,
+          event: JSON.parse(item.event as string) as EventEnvelope,
+        };
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);

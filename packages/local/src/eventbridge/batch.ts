@@ -7,7 +7,7 @@ const MAX_ROUNDS = 8;
 
 export interface TaggedItem<T> {
   tag: T;
-  item: Record<string, unknown>;
+  item: object;
 }
 
 /**
@@ -27,7 +27,11 @@ export const batchPut = async <T>(
   for (let i = 0; i < items.length; i += BATCH_SIZE) chunks.push(items.slice(i, i + BATCH_SIZE));
   await mapLimit(chunks, parallel, async (chunk) => {
     try {
-      await writeChunk(doc, tableName, chunk.map((c) => c.item));
+      await writeChunk(
+        doc,
+        tableName,
+        chunk.map((c) => c.item),
+      );
     } catch (error) {
       errors.push(error);
       for (const c of chunk) failed.add(c.tag);
@@ -36,10 +40,11 @@ export const batchPut = async <T>(
   return { failed, errors };
 };
 
-const writeChunk = async (doc: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]) => {
-  let requests = items.map((Item) => ({ PutRequest: { Item } }));
+const writeChunk = async (doc: DynamoDBDocumentClient, tableName: string, items: object[]) => {
+  let requests = items.map((Item) => ({ PutRequest: { Item: Item as Record<string, unknown> } }));
   for (let round = 0; requests.length > 0; round++) {
-    if (round === MAX_ROUNDS) throw new Error(`DynamoDB left ${requests.length} items unprocessed ${MAX_ROUNDS} times`);
+    if (round === MAX_ROUNDS)
+      throw new Error(`DynamoDB left ${requests.length} items unprocessed ${MAX_ROUNDS} times`);
     if (round > 0) await sleep(20 * 2 ** round);
     const output = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
     requests = (output.UnprocessedItems?.[tableName] ?? []) as typeof requests;

@@ -58,18 +58,24 @@ export const createRegistry = (options: {
   }
   for (const spec of options.rules) {
     const bus = buses.get(spec.bus);
-    if (!bus) throw new Error(`EventBridge rule "${spec.name}" names bus "${spec.bus}", which stacks/ does not declare`);
+    if (!bus)
+      throw new Error(
+        `EventBridge rule "${spec.name}" names bus "${spec.bus}", which stacks/ does not declare`,
+      );
     if (bus.rules.some((rule) => rule.spec.name === spec.name)) {
       throw new Error(`EventBridge rule "${spec.name}" is declared twice on bus "${spec.bus}"`);
     }
-    if (spec.targets.length === 0 || spec.targets.length > 5) {
-      throw new Error(`EventBridge rule "${spec.name}" must have 1 to 5 targets (AWS allows at most 5)`);
+    if (spec.targets.length > 5) {
+      throw new Error(
+        `EventBridge rule "${spec.name}" has ${spec.targets.length} targets; AWS allows at most 5`,
+      );
     }
     for (const target of spec.targets) checkTarget(spec, target, options.hasFunction);
     let compiled: { matches(event: unknown): boolean };
     try {
       compiled = compilePattern(spec.pattern);
     } catch (error) {
+      if ((error as Error)?.name !== "InvalidEventPatternException") throw error;
       throw new InvalidRuleError(
         `EventBridge rule "${spec.name}" on bus "${spec.bus}" has an invalid pattern: ${(error as Error).message}`,
         { cause: error },
@@ -99,14 +105,22 @@ export const createRegistry = (options: {
 
 const checkTarget = (rule: RuleSpec, target: TargetSpec, hasFunction: (name: string) => boolean) => {
   if (!hasFunction(target.function)) {
-    throw new Error(`EventBridge rule "${rule.name}" targets function "${target.function}", which is not declared`);
+    throw new Error(
+      `EventBridge rule "${rule.name}" targets function "${target.function}", which is not declared`,
+    );
   }
   const { maximumRetryAttempts, maximumEventAgeSeconds } = target.retry;
   // The bounds AWS enforces on a target's RetryPolicy.
   if (!Number.isInteger(maximumRetryAttempts) || maximumRetryAttempts < 0 || maximumRetryAttempts > 185) {
     throw new Error(`EventBridge rule "${rule.name}": maximumRetryAttempts must be an integer from 0 to 185`);
   }
-  if (!Number.isInteger(maximumEventAgeSeconds) || maximumEventAgeSeconds < 60 || maximumEventAgeSeconds > 86_400) {
-    throw new Error(`EventBridge rule "${rule.name}": maximumEventAgeSeconds must be an integer from 60 to 86400`);
+  if (
+    !Number.isInteger(maximumEventAgeSeconds) ||
+    maximumEventAgeSeconds < 60 ||
+    maximumEventAgeSeconds > 86_400
+  ) {
+    throw new Error(
+      `EventBridge rule "${rule.name}": maximumEventAgeSeconds must be an integer from 60 to 86400`,
+    );
   }
 };

@@ -2,6 +2,7 @@
 //   archive     pk EB#ARCHIVE#<bus>#<yyyy-mm-dd>  sk <receivedAt ISO>#<eventId>
 //   delivery    pk EB#EVENT#<eventId>             sk DELIVERY#<rule>#<target>[#REPLAY#<name>]
 //   dead letter pk EB#DLQ                         sk <ulid>
+//   replay      pk EB#REPLAY                      sk <replay name>
 //   due index   gsi1pk EB#DUE  gsi1sk <due ms, zero-padded>#<pk>|<sk>  (only while pending or running)
 // One day per archive partition keeps a time-range replay to one query per day; the due index
 // is sparse, so the sweep reads only work that is still owed.
@@ -18,14 +19,21 @@ export const archiveDay = (receivedAt: number) => new Date(receivedAt).toISOStri
 
 export const archivePk = (bus: string, day: string) => `EB#ARCHIVE#${bus}#${day}`;
 
-export const archiveSk = (receivedAt: number, eventId: string) => `${new Date(receivedAt).toISOString()}#${eventId}`;
+export const archiveSk = (receivedAt: number, eventId: string) =>
+  `${new Date(receivedAt).toISOString()}#${eventId}`;
 
-export const deliveryKey = (eventId: string, rule: string, targetIndex: number, replayName?: string): ItemKey => ({
+export const deliveryKey = (
+  eventId: string,
+  rule: string,
+  targetIndex: number,
+  replayName?: string,
+): ItemKey => ({
   pk: `EB#EVENT#${eventId}`,
   sk: `DELIVERY#${rule}#${targetIndex}${replayName ? `#REPLAY#${replayName}` : ""}`,
 });
 
-export const deliveryIdOf = (key: ItemKey) => `${key.pk.slice("EB#EVENT#".length)}/${key.sk.slice("DELIVERY#".length)}`;
+export const deliveryIdOf = (key: ItemKey) =>
+  `${key.pk.slice("EB#EVENT#".length)}/${key.sk.slice("DELIVERY#".length)}`;
 
 /** Epoch ms padded so that string order is time order until the year 5138. */
 const padMs = (ms: number) => String(Math.max(0, Math.floor(ms))).padStart(14, "0");

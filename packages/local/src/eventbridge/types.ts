@@ -41,6 +41,7 @@ export type DeliveryStatus = "pending" | "running" | "delivered" | "dead";
 export interface DeliveryRecord {
   pk: string;
   sk: string;
+  kind: "eb-delivery";
   deliveryId: string;
   eventId: string;
   bus: string;
@@ -64,6 +65,12 @@ export interface DeliveryRecord {
   lastError?: DeliveryError;
   deliveredAt?: number;
   deadAt?: number;
+  /** Archive retention of the bus: a delivered record is kept as long as its event. */
+  retentionDays: number;
+  expiresAt?: number;
+  /** Present only while the delivery is owed (pending or running): the sparse due index. */
+  gsi1pk?: string;
+  gsi1sk?: string;
 }
 
 export interface DeadLetter {

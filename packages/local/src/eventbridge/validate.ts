@@ -68,7 +68,11 @@ export const validateEntry = (entry: PutEventsRequestEntry): ValidEntry | EntryF
     }
     resources = entry.Resources as string[];
   }
-  if (entry.EventBusName !== undefined && entry.EventBusName !== null && typeof entry.EventBusName !== "string") {
+  if (
+    entry.EventBusName !== undefined &&
+    entry.EventBusName !== null &&
+    typeof entry.EventBusName !== "string"
+  ) {
     return invalid("EventBusName", "EventBusName must be a string.");
   }
   const time = timeOf(entry.Time);

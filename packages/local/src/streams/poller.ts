@@ -6,6 +6,7 @@ import {
   GetShardIteratorCommand,
   type _Record,
   type Shard,
+  TrimmedDataAccessException,
 } from "@aws-sdk/client-dynamodb-streams";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { StreamSubscriptionSpec } from "@allot/stacks";
@@ -99,10 +100,9 @@ export const startStreamPoller = (options: {
       try {
         out = await streamsClient.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       } catch (error) {
-        if (error instanceof ExpiredIteratorException) {
-          iterators.delete(shardId);
-          return;
-        }
+        // An expired or trimmed iterator is replaced from the checkpoint on the next poll.
+        iterators.delete(shardId);
+        if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException) return;
         throw error;
       }
       const records = out.Records ?? [];

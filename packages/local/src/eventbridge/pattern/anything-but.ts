@@ -8,8 +8,8 @@ const SHAPES =
   "a string, a number, a list of only strings or only numbers, or an object with one of " +
   NESTED_OPERATORS.map((name) => JSON.stringify(name)).join(", ");
 
-// Anything-but only excludes values of its own kind: a string exclusion never rejects a number, null or boolean,
-// and vice versa. The field itself must still be present, which the caller enforces by requiring a leaf.
+// AWS's anything-but only excludes values of its own kind: a string exclusion never rejects a number, null or
+// boolean, and vice versa. A missing field still fails, because there is no value to test.
 function excluding(excluded: (value: string | number) => boolean): ValueTest {
   return (value) => !((typeof value === "string" || typeof value === "number") && excluded(value));
 }
@@ -63,6 +63,10 @@ function nested(spec: { readonly [key: string]: unknown }, where: string): Value
     );
   }
   const operand = spec[name];
+  // AWS accepts an empty list here but then fails while matching, so it is rejected up front.
+  if (Array.isArray(operand) && operand.length === 0) {
+    invalid(`"anything-but" / ${JSON.stringify(name)} list at ${where} must not be empty`);
+  }
   const texts = Array.isArray(operand) ? operand : [operand];
   const tests = texts.map((text) => {
     if (typeof text !== "string") {

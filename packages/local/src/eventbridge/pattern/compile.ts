@@ -1,7 +1,7 @@
 import { describeValue, formatPath, invalid, type PatternPath } from "./errors.js";
 import { isPlainObject, type JsonObject } from "./json.js";
 import { leafMatcher } from "./operators.js";
-import type { FieldCondition, PatternNode } from "./types.js";
+import type { Branch, FieldCondition, ValueTest } from "./types.js";
 
 const OR = "$or";
 
@@ -36,33 +36,40 @@ const RESERVED_IN_OR = new Set([
   "ip-address-not-in-range",
 ]);
 
-interface Entry {
-  readonly segments: readonly string[];
-  readonly condition: FieldCondition;
-}
+// Fields are keyed by their dot-joined name because AWS flattens both pattern and event keys with ".", which makes
+// {"a.b": …} and {"a": {"b": …}} the same field.
+type Conjunction = ReadonlyMap<string, FieldCondition>;
 
-// One conjunction of field conditions; "$or" multiplies these. Keys are the dot-joined field names, because AWS
-// flattens both pattern and event keys with "." and so treats {"a.b": …} and {"a": {"b": …}} as the same field.
-type Branch = ReadonlyMap<string, Entry>;
-
-function combine(left: readonly Branch[], right: readonly Branch[], where: PatternPath): Branch[] {
+function combine(
+  left: readonly Conjunction[],
+  right: readonly Conjunction[],
+  where: PatternPath,
+): Conjunction[] {
   if (left.length * right.length > MAX_COMBINATIONS) {
     invalid(
       `Event pattern at ${formatPath(where)} expands to more than ${MAX_COMBINATIONS} combinations through "$or"; ` +
         "AWS rejects patterns above that limit",
     );
   }
-  return left.flatMap((base) => right.map((extra): Branch => new Map([...base, ...extra])));
+  return left.flatMap((base) => right.map((extra): Conjunction => new Map([...base, ...extra])));
 }
 
-function fieldCondition(values: readonly unknown[], field: PatternPath): FieldCondition {
+function fieldCondition(name: string, values: readonly unknown[], field: PatternPath): FieldCondition {
   if (values.length === 0) {
     invalid(`Empty array at ${formatPath(field)}; a field must list at least one value to match`);
   }
-  return values.map((element, index) => leafMatcher(element, field, index));
+  const tests: ValueTest[] = [];
+  let matchesAbsence = false;
+  for (const [index, element] of values.entries()) {
+    const matcher = leafMatcher(element, field, index);
+    if (matcher.kind === "value") tests.push(matcher.test);
+    else if (matcher.present) tests.push(() => true);
+    else matchesAbsence = true;
+  }
+  return { name, tests, matchesAbsence };
 }
 
-function alternatives(value: unknown, segments: readonly string[], where: PatternPath): Branch[] {
+function alternatives(value: unknown, prefix: string, where: PatternPath): Conjunction[] {
   if (!Array.isArray(value)) {
     invalid(`"$or" at ${formatPath(where)} must be an array of pattern objects, got ${describeValue(value)}`);
   }
@@ -76,26 +83,26 @@ function alternatives(value: unknown, segments: readonly string[], where: Patter
         `"$or" alternative at ${formatPath(path)} must be a pattern object, got ${describeValue(alternative)}`,
       );
     }
-    return objectBranches(alternative, segments, path, true);
+    return conjunctions(alternative, prefix, path, true);
   });
 }
 
-function objectBranches(
+function conjunctions(
   pattern: JsonObject,
-  segments: readonly string[],
+  prefix: string,
   where: PatternPath,
   insideOr: boolean,
-): Branch[] {
+): Conjunction[] {
   const keys = Object.keys(pattern);
   if (keys.length === 0) {
     invalid(`Empty object at ${formatPath(where)}; a pattern object must name at least one field`);
   }
-  let branches: Branch[] = [new Map()];
+  let branches: Conjunction[] = [new Map()];
   for (const key of keys) {
     const value = pattern[key];
     const path = [...where, key];
     if (key === OR) {
-      branches = combine(branches, alternatives(value, segments, path), path);
+      branches = combine(branches, alternatives(value, prefix, path), path);
       continue;
     }
     if (insideOr && RESERVED_IN_OR.has(key)) {
@@ -103,14 +110,13 @@ function objectBranches(
         `Field name ${JSON.stringify(key)} at ${formatPath(path)} is reserved and cannot be used inside "$or"`,
       );
     }
-    const fieldSegments = [...segments, ...key.split(".")];
+    const name = prefix === "" ? key : `${prefix}.${key}`;
     if (Array.isArray(value)) {
-      const entry: Entry = { segments: fieldSegments, condition: fieldCondition(value, path) };
-      const name = fieldSegments.join(".");
+      const condition = fieldCondition(name, value, path);
       // A repeated field overrides the earlier one, as AWS documents for duplicate keys.
-      branches = branches.map((branch) => new Map([...branch, [name, entry]]));
+      branches = branches.map((branch) => new Map([...branch, [name, condition]]));
     } else if (isPlainObject(value)) {
-      branches = combine(branches, objectBranches(value, fieldSegments, path, insideOr), path);
+      branches = combine(branches, conjunctions(value, name, path, insideOr), path);
     } else {
       invalid(
         `Value at ${formatPath(path)} must be an array of values to match or a nested object, got ${describeValue(value)}`,
@@ -120,41 +126,17 @@ function objectBranches(
   return branches;
 }
 
-function emptyNode(): PatternNode {
-  return { children: new Map(), leaf: undefined, binds: false };
+// AWS walks a rule's fields in sorted name order, which decides how {"exists": false} interacts with arrays.
+function sortedBranch(conjunction: Conjunction): Branch {
+  return [...conjunction.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-function markBinding(node: PatternNode): boolean {
-  let binds = node.leaf?.some((matcher) => matcher.kind === "value" || matcher.present) ?? false;
-  for (const child of node.children.values()) binds = markBinding(child) || binds;
-  node.binds = binds;
-  return binds;
-}
-
-function branchTree(branch: Branch): PatternNode {
-  const root = emptyNode();
-  for (const { segments, condition } of branch.values()) {
-    let node = root;
-    for (const segment of segments) {
-      let child = node.children.get(segment);
-      if (child === undefined) {
-        child = emptyNode();
-        node.children.set(segment, child);
-      }
-      node = child;
-    }
-    node.leaf = condition;
-  }
-  markBinding(root);
-  return root;
-}
-
-export function compileTrees(pattern: unknown): PatternNode[] {
+export function compileBranches(pattern: unknown): Branch[] {
   if (!isPlainObject(pattern)) {
     invalid(`Event pattern must be a JSON object, got ${describeValue(pattern)}`);
   }
   if (Object.keys(pattern).length === 0) {
     invalid("Event pattern is empty ({}); it must name at least one field to match");
   }
-  return objectBranches(pattern, [], [], false).map(branchTree);
+  return conjunctions(pattern, "", [], false).map(sortedBranch);
 }

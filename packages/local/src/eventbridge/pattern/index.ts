@@ -1,38 +1,43 @@
-import { compileTrees } from "./compile.js";
+import { compileBranches } from "./compile.js";
 import { InvalidEventPatternError } from "./errors.js";
-import { matchesNode, normalizeEvent } from "./match.js";
+import { isPlainObject } from "./json.js";
+import { flattenEvent, matchesBranch, namePrefixes } from "./match.js";
 
 export { MAX_COMBINATIONS } from "./compile.js";
 export { InvalidEventPatternError } from "./errors.js";
 
 export interface CompiledPattern {
-  /** True when the event (a parsed JSON object or its JSON text) matches the pattern. */
   matches(event: unknown): boolean;
 }
 
-function parsePatternText(text: string): unknown {
+function parseJson(text: string, onError: (reason: string) => Error): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InvalidEventPatternError(`Event pattern is not valid JSON: ${(error as Error).message}`);
+    throw onError((error as Error).message);
   }
 }
 
-function parseEventText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new TypeError(`Event is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-/** Validates the whole pattern up front; throws InvalidEventPatternError for anything AWS would reject. */
+// Everything is validated here, before any event is seen, so a bad pattern fails loudly instead of never matching.
 export function compilePattern(pattern: unknown): CompiledPattern {
-  const trees = compileTrees(typeof pattern === "string" ? parsePatternText(pattern) : pattern);
+  const source =
+    typeof pattern === "string"
+      ? parseJson(
+          pattern,
+          (reason) => new InvalidEventPatternError(`Event pattern is not valid JSON: ${reason}`),
+        )
+      : pattern;
+  const branches = compileBranches(source);
+  const wanted = namePrefixes(branches);
   return {
     matches(event: unknown): boolean {
-      const normalized = normalizeEvent(typeof event === "string" ? parseEventText(event) : event);
-      return trees.some((tree) => matchesNode(tree, normalized));
+      const parsed =
+        typeof event === "string"
+          ? parseJson(event, (reason) => new TypeError(`Event is not valid JSON: ${reason}`))
+          : event;
+      if (!isPlainObject(parsed)) throw new TypeError("Event must be a JSON object");
+      const fields = flattenEvent(parsed, wanted);
+      return branches.some((branch) => matchesBranch(branch, fields));
     },
   };
 }

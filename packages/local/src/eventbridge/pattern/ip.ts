@@ -8,7 +8,6 @@ export interface IpRange {
 // AWS (event-ruler) only treats these two shapes as IP literals; anything else is an ordinary string.
 const IPV4_SHAPE = /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/;
 const IPV6_SHAPE = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
-const IPV4_OCTET = /^(?:0|[1-9][0-9]{0,2})$/;
 const IPV6_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
 export function parseIpAddress(text: string): Uint8Array | undefined {
@@ -17,12 +16,11 @@ export function parseIpAddress(text: string): Uint8Array | undefined {
   return undefined;
 }
 
+// Java's parser (which AWS uses) reads octets as decimal even with leading zeros, but caps the literal at 15 chars.
 function parseIpv4(text: string): Uint8Array | undefined {
+  if (text.length > 15) return undefined;
   const bytes = new Uint8Array(4);
-  const octets = text.split(".");
-  for (const [index, octet] of octets.entries()) {
-    // Leading zeros are ambiguous (octal or decimal?), and Java's parser refuses them.
-    if (!IPV4_OCTET.test(octet)) return undefined;
+  for (const [index, octet] of text.split(".").entries()) {
     const value = Number(octet);
     if (value > 255) return undefined;
     bytes[index] = value;

@@ -1,85 +1,103 @@
-import { isPlainObject, isScalar, type JsonObject, type JsonScalar, ownField } from "./json.js";
-import type { FieldCondition, PatternNode } from "./types.js";
+import { isPlainObject, isScalar, type JsonObject, type JsonScalar } from "./json.js";
+import type { Branch } from "./types.js";
 
-function hasDottedKey(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasDottedKey);
-  if (!isPlainObject(value)) return false;
-  return Object.entries(value).some(([key, child]) => key.includes(".") || hasDottedKey(child));
+type Membership = readonly (readonly [arrayId: number, elementIndex: number])[];
+
+interface Field {
+  readonly value: JsonScalar;
+  readonly membership: Membership;
 }
 
-function merge(existing: unknown, incoming: unknown): unknown {
-  if (isPlainObject(existing) && isPlainObject(incoming)) {
-    const merged: Record<string, unknown> = Object.create(null);
-    for (const [key, child] of Object.entries(existing)) merged[key] = child;
-    for (const [key, child] of Object.entries(incoming)) {
-      merged[key] = Object.hasOwn(merged, key) ? merge(merged[key], child) : child;
+export type EventFields = ReadonlyMap<string, readonly Field[]>;
+
+export function namePrefixes(branches: readonly Branch[]): ReadonlySet<string> {
+  const prefixes = new Set<string>();
+  for (const branch of branches) {
+    for (const { name } of branch) {
+      let end = name.indexOf(".");
+      while (end !== -1) {
+        prefixes.add(name.slice(0, end));
+        end = name.indexOf(".", end + 1);
+      }
+      prefixes.add(name);
     }
-    return merged;
   }
-  return [
-    ...(Array.isArray(existing) ? existing : [existing]),
-    ...(Array.isArray(incoming) ? incoming : [incoming]),
-  ];
+  return prefixes;
 }
 
-function expandDottedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(expandDottedKeys);
-  if (!isPlainObject(value)) return value;
-  let result: Record<string, unknown> = Object.create(null);
-  for (const [key, child] of Object.entries(value)) {
-    const nested = key
-      .split(".")
-      .reduceRight<unknown>(
-        (inner, segment) => Object.assign(Object.create(null), { [segment]: inner }),
-        expandDottedKeys(child),
-      );
-    result = merge(result, nested) as Record<string, unknown>;
-  }
-  return result;
+// Mirrors event-ruler's event flattening: field names are keys joined with ".", and only objects or arrays nested in
+// an array record which element they came from; scalars in an array share their enclosing membership.
+export function flattenEvent(event: JsonObject, wanted: ReadonlySet<string>): EventFields {
+  const fields = new Map<string, Field[]>();
+  let arrayCount = 0;
+
+  const visit = (value: unknown, name: string, membership: Membership): void => {
+    if (isPlainObject(value)) {
+      for (const [key, child] of Object.entries(value)) {
+        const childName = name === "" ? key : `${name}.${key}`;
+        if (wanted.has(childName)) visit(child, childName, membership);
+      }
+    } else if (Array.isArray(value)) {
+      const arrayId = arrayCount++;
+      for (const [index, element] of value.entries()) {
+        const nested = isPlainObject(element) || Array.isArray(element);
+        visit(element, name, nested ? [...membership, [arrayId, index]] : membership);
+      }
+    } else if (isScalar(value)) {
+      const list = fields.get(name);
+      if (list === undefined) fields.set(name, [{ value, membership }]);
+      else list.push({ value, membership });
+    }
+  };
+
+  visit(event, "", []);
+  return fields;
 }
 
-// AWS flattens event keys with "." before matching, so {"a.b": 1} and {"a": {"b": 1}} are the same field.
-export function normalizeEvent(event: unknown): unknown {
-  return hasDottedKey(event) ? expandDottedKeys(event) : event;
-}
-
-function flatten(values: readonly unknown[], out: unknown[] = []): unknown[] {
-  for (const value of values) {
-    if (Array.isArray(value)) flatten(value, out);
-    else out.push(value);
-  }
-  return out;
-}
-
-function leavesOf(value: unknown): JsonScalar[] {
-  const values = Array.isArray(value) ? flatten(value) : [value];
-  return values.filter(isScalar);
-}
-
-function satisfies(condition: FieldCondition, leaves: readonly JsonScalar[]): boolean {
-  return condition.some((matcher) =>
-    matcher.kind === "exists" ? leaves.length > 0 === matcher.present : leaves.some(matcher.test),
-  );
-}
-
-function matchesElement(node: PatternNode, value: unknown): boolean {
-  if (node.leaf !== undefined && !satisfies(node.leaf, isScalar(value) ? [value] : [])) return false;
-  const object: JsonObject | undefined = isPlainObject(value) ? value : undefined;
-  for (const [key, child] of node.children) {
-    if (!matchesNode(child, object === undefined ? undefined : ownField(object, key))) return false;
+function consistent(a: Membership, b: Membership): boolean {
+  for (const [arrayId, index] of b) {
+    for (const [otherId, otherIndex] of a) if (otherId === arrayId && otherIndex !== index) return false;
   }
   return true;
 }
 
-// Fields matched inside an array of objects must all come from the same element (AWS "array consistency"). An
-// element is only chosen by a condition that can match a value; a subtree made only of {"exists": false} checks
-// instead requires the fields to be absent from every element.
-export function matchesNode(node: PatternNode, value: unknown): boolean {
-  if (node.children.size === 0) return node.leaf === undefined || satisfies(node.leaf, leavesOf(value));
-  if (!Array.isArray(value)) return matchesElement(node, value);
-  const elements = flatten(value);
-  if (elements.length === 0) return matchesElement(node, undefined);
-  return node.binds
-    ? elements.some((element) => matchesElement(node, element))
-    : elements.every((element) => matchesElement(node, element));
+function union(a: Membership, b: Membership): Membership {
+  const extra = b.filter(([arrayId]) => !a.some(([otherId]) => otherId === arrayId));
+  return extra.length === 0 ? a : [...a, ...extra];
+}
+
+function membershipKey(membership: Membership): string {
+  return membership
+    .map(([arrayId, index]) => `${arrayId}:${index}`)
+    .sort()
+    .join(",");
+}
+
+// Values matched for different fields must not come from different elements of the same array (AWS "array
+// consistency"). Fields are tried in sorted name order, so {"exists": false} only sees the array elements chosen by
+// fields that sort before it, exactly as AWS evaluates it.
+export function matchesBranch(branch: Branch, fields: EventFields): boolean {
+  const memo = new Map<string, boolean>();
+
+  const from = (position: number, membership: Membership): boolean => {
+    const condition = branch[position];
+    if (condition === undefined) return true;
+    const key = `${position}|${membershipKey(membership)}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    const candidates = (fields.get(condition.name) ?? []).filter((field) =>
+      consistent(membership, field.membership),
+    );
+    const result =
+      (condition.matchesAbsence && candidates.length === 0 && from(position + 1, membership)) ||
+      candidates.some(
+        (field) =>
+          condition.tests.some((test) => test(field.value)) &&
+          from(position + 1, union(membership, field.membership)),
+      );
+    memo.set(key, result);
+    return result;
+  };
+
+  return from(0, []);
 }

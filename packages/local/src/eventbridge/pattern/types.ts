@@ -6,10 +6,10 @@ export type LeafMatcher =
   | { readonly kind: "value"; readonly test: ValueTest }
   | { readonly kind: "exists"; readonly present: boolean };
 
-export type FieldCondition = readonly LeafMatcher[];
-
-export interface PatternNode {
-  readonly children: Map<string, PatternNode>;
-  leaf: FieldCondition | undefined;
-  binds: boolean;
+export interface FieldCondition {
+  readonly name: string;
+  readonly tests: readonly ValueTest[];
+  readonly matchesAbsence: boolean;
 }
+
+export type Branch = readonly FieldCondition[];

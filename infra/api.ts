@@ -1,0 +1,35 @@
+// The HTTP API: every route in stacks/ → its function; every non-public route behind the JWT
+// authorizer, whose issuer and audiences are per-stage configuration (SST secrets).
+import type { ApiPlan } from "./plan.js";
+import type { Resolver } from "./resolve.js";
+
+export const createApi = (api: ApiPlan, resolve: Resolver) => {
+  const issuer = new sst.Secret(api.authorizer.issuerSecret);
+  const audiences = new sst.Secret(api.authorizer.audiencesSecret);
+
+  const created = new sst.aws.ApiGatewayV2(api.logicalName, {
+    cors: api.cors,
+    accessLog: { retention: api.accessLogRetention },
+  });
+
+  const authorizer = created.addAuthorizer({
+    name: api.authorizer.name,
+    jwt: {
+      issuer: issuer.value,
+      audiences: audiences.value.apply((value) =>
+        value
+          .split(",")
+          .map((audience) => audience.trim())
+          .filter(Boolean),
+      ),
+      identitySource: api.authorizer.identitySource,
+    },
+  });
+
+  for (const route of api.routes) {
+    created.route(route.key, resolve.arn({ kind: "function", function: route.function }), {
+      auth: route.auth === "jwt" ? { jwt: { authorizer: authorizer.id } } : false,
+    });
+  }
+  return created;
+};

@@ -1,0 +1,513 @@
+// The deployment plan: everything infra/ creates on AWS, derived from stacks/ as plain data.
+//
+// The SST components in infra/ build their resources FROM this plan (names, environment, IAM
+// statements, retry policies, filters, alarms), and test/infra snapshots it. So the reviewed
+// snapshot and the deployment cannot drift apart, and a change to stacks/ shows up as a diff.
+//
+// No SST or Pulumi import here (nor in infra/plan/ and infra/stage.ts): vitest imports them.
+
+import type { Link, RetryPolicy, TableSpec, Topology } from "@allot/stacks";
+import { envForLink } from "@allot/stacks/env";
+import { tasksOf } from "./plan/asl.js";
+import { envValue, grantsFor, STREAM_READ_ACTIONS } from "./plan/grants.js";
+import { NAME_LIMITS, parseHandler, pascal, physical } from "./plan/names.js";
+import {
+  type AlarmPlan,
+  type BusPlan,
+  DLQ_RETENTION_SECONDS,
+  type FunctionPlan,
+  HTTP_API_TIMEOUT_SECONDS,
+  type Invoker,
+  LAMBDA_ARCHITECTURE,
+  LAMBDA_RUNTIME,
+  type Plan,
+  PlanError,
+  type QueuePlan,
+  type QueueSource,
+  type Ref,
+  type RoutePlan,
+  type RulePlan,
+  type StateMachinePlan,
+  type Statement,
+  type StreamSubscriptionPlan,
+  type TablePlan,
+  UNSCOPED_LOG_DELIVERY_ACTIONS,
+  type ValueRef,
+} from "./plan/types.js";
+import { retentionDays, type StageSettings, stageSettings } from "./stage.js";
+
+export * from "./plan/asl.js";
+export * from "./plan/grants.js";
+export * from "./plan/names.js";
+export * from "./plan/types.js";
+
+export interface PlanOptions {
+  stage: string;
+}
+
+export const planDeployment = (topology: Topology, options: PlanOptions): Plan => {
+  const { app } = topology;
+  const { stage } = options;
+  const settings = stageSettings(stage);
+  const problems: string[] = [];
+
+  if (!/^[a-zA-Z0-9-]+$/.test(stage)) problems.push(`stage "${stage}": use letters, digits and hyphens only`);
+
+  const named = (kind: keyof typeof NAME_LIMITS, name: string) => {
+    const limit = NAME_LIMITS[kind];
+    if (name.length > limit.max) {
+      problems.push(
+        `${kind} name "${name}" is ${name.length} characters, over AWS's ${limit.max} (shorten the stage or the name)`,
+      );
+    }
+    if (!limit.pattern.test(name)) problems.push(`${kind} name "${name}" has characters AWS does not allow`);
+    return name;
+  };
+
+  const duplicates = (what: string, names: string[]) => {
+    for (const [i, name] of names.entries()) {
+      if (names.indexOf(name) !== i) problems.push(`${what} "${name}" is declared twice`);
+    }
+  };
+  const declared: Array<[string, string[]]> = [
+    ["table", topology.tables.map((t) => t.name)],
+    ["bus", topology.buses.map((b) => b.name)],
+    ["function", topology.functions.map((f) => f.name)],
+    ["route", topology.routes.map((r) => `${r.method} ${r.path}`)],
+    ["rule", topology.rules.map((r) => r.name)],
+    ["stream subscription", topology.streamSubscriptions.map((s) => s.name)],
+    ["state machine", topology.stateMachines.map((m) => m.name)],
+  ];
+  for (const [what, names] of declared) duplicates(what, names);
+
+  const tableByName = new Map(topology.tables.map((t) => [t.name, t]));
+  const busNames = new Set(topology.buses.map((b) => b.name));
+  const machineNames = new Set(topology.stateMachines.map((m) => m.name));
+  const functionByName = new Map(topology.functions.map((f) => [f.name, f]));
+  const requireFunction = (name: string, where: string) => {
+    if (!functionByName.has(name))
+      problems.push(`${where} names the function "${name}", which stacks/ does not declare`);
+  };
+
+  // Tables and buses ------------------------------------------------------------------------
+  const tables: TablePlan[] = topology.tables.map((table) =>
+    planTable(table, app, stage, settings, named, problems),
+  );
+
+  const buses: BusPlan[] = topology.buses.map((bus) => {
+    if (!Number.isInteger(bus.archiveRetentionDays) || bus.archiveRetentionDays < 1) {
+      problems.push(`bus "${bus.name}": the archive retention must be a whole number of days, at least 1`);
+    }
+    return {
+      name: bus.name,
+      logicalName: `Bus${pascal(bus.name)}`,
+      physicalName: named("bus", physical(app, stage, bus.name)),
+      archive: {
+        logicalName: `Bus${pascal(bus.name)}Archive`,
+        physicalName: named("archive", physical(app, stage, `${bus.name}-archive`)),
+        retentionDays: bus.archiveRetentionDays,
+      },
+    };
+  });
+
+  // Queues: one per rule target, per asynchronously invoked function, per stream subscription.
+  const queues: QueuePlan[] = [];
+  const addQueue = (id: string, receives: QueueSource): string => {
+    queues.push({ id, logicalName: `Dlq${pascal(id)}`, receives, retentionSeconds: DLQ_RETENTION_SECONDS });
+    return id;
+  };
+
+  // Who invokes each function ---------------------------------------------------------------
+  const invokers = new Map<string, Invoker[]>(topology.functions.map((f) => [f.name, []]));
+  const invokedBy = (fn: string, invoker: Invoker) => invokers.get(fn)?.push(invoker);
+
+  // Routes --------------------------------------------------------------------------------------
+  const routes: RoutePlan[] = topology.routes.map((route) => {
+    const key = `${route.method} ${route.path}`;
+    requireFunction(route.function, `route "${key}"`);
+    const fn = functionByName.get(route.function);
+    if (fn && fn.timeoutSeconds >= HTTP_API_TIMEOUT_SECONDS) {
+      problems.push(
+        `route "${key}": its function "${fn.name}" may run ${fn.timeoutSeconds} s, but API Gateway answers 503 after ${HTTP_API_TIMEOUT_SECONDS} s`,
+      );
+    }
+    if (!route.public && route.roles.length === 0)
+      problems.push(`route "${key}" is neither public nor open to any role`);
+    invokedBy(route.function, { kind: "route", route: key });
+    return { key, function: route.function, auth: route.public ? "none" : "jwt", roles: [...route.roles] };
+  });
+
+  // Rules -----------------------------------------------------------------------------------------
+  const asyncTargets = new Set<string>();
+  const rules: RulePlan[] = topology.rules.map((rule) => {
+    if (!busNames.has(rule.bus))
+      problems.push(`rule "${rule.name}" is on the bus "${rule.bus}", which stacks/ does not declare`);
+    if (rule.targets.length === 0 || rule.targets.length > 5) {
+      problems.push(`rule "${rule.name}" has ${rule.targets.length} targets; EventBridge allows 1 to 5`);
+    }
+    return {
+      name: rule.name,
+      logicalName: `Rule${pascal(rule.name)}`,
+      physicalName: named("rule", physical(app, stage, rule.name)),
+      bus: rule.bus,
+      description: rule.description,
+      pattern: rule.pattern,
+      targets: rule.targets.map((target) => {
+        requireFunction(target.function, `rule "${rule.name}"`);
+        checkRetry(target.retry, `rule "${rule.name}" → ${target.function}`, problems);
+        invokedBy(target.function, { kind: "rule", rule: rule.name });
+        asyncTargets.add(target.function);
+        return {
+          function: target.function,
+          targetId: named("targetId", target.function),
+          retry: { ...target.retry },
+          deadLetterQueue: addQueue(`rule-${rule.name}-${target.function}`, {
+            kind: "ruleTarget",
+            rule: rule.name,
+            function: target.function,
+          }),
+          logicalName: `Rule${pascal(rule.name)}Target${pascal(target.function)}`,
+        };
+      }),
+    };
+  });
+
+  // Stream subscriptions ------------------------------------------------------------------------
+  const streamSubscriptions: StreamSubscriptionPlan[] = topology.streamSubscriptions.map((sub) => {
+    if (!tableByName.has(sub.table))
+      problems.push(`stream subscription "${sub.name}" reads the undeclared table "${sub.table}"`);
+    requireFunction(sub.function, `stream subscription "${sub.name}"`);
+    if (!Number.isInteger(sub.batchSize) || sub.batchSize < 1 || sub.batchSize > 10_000) {
+      problems.push(
+        `stream subscription "${sub.name}": batch size ${sub.batchSize} is outside DynamoDB Streams' 1–10000`,
+      );
+    }
+    const filters = [sub.filter];
+    if (JSON.stringify(sub.filter).length > 4096) {
+      problems.push(`stream subscription "${sub.name}": its filter is over Lambda's 4096 characters`);
+    }
+    invokedBy(sub.function, { kind: "stream", subscription: sub.name });
+    return {
+      name: sub.name,
+      logicalName: `Stream${pascal(sub.name)}`,
+      table: sub.table,
+      function: sub.function,
+      filters,
+      batchSize: sub.batchSize,
+      // From the oldest record still in the stream: an outbox must not skip what was written
+      // before the mapping existed.
+      startingPosition: "TRIM_HORIZON",
+      maximumRetryAttempts: 10,
+      // DynamoDB Streams keep records 24 h.
+      maximumRecordAgeSeconds: 86_400,
+      bisectBatchOnFunctionError: true,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      onFailureQueue: addQueue(`stream-${sub.name}`, {
+        kind: "streamFailure",
+        subscription: sub.name,
+        function: sub.function,
+      }),
+    };
+  });
+
+  // State machines ------------------------------------------------------------------------------
+  const stateMachines: StateMachinePlan[] = topology.stateMachines.map((machine) => {
+    const { tasks, problems: taskProblems } = tasksOf(machine);
+    problems.push(...taskProblems);
+    const invokes = [...new Set(tasks.map((t) => t.function))];
+    for (const name of invokes) {
+      requireFunction(name, `state machine "${machine.name}"`);
+      invokedBy(name, { kind: "stateMachine", stateMachine: machine.name });
+    }
+    const declared = [...new Set(machine.functions)].sort();
+    if (JSON.stringify(declared) !== JSON.stringify([...invokes].sort())) {
+      problems.push(
+        `state machine "${machine.name}" declares functions [${declared.join(", ")}] but its tasks invoke [${[...invokes].sort().join(", ")}]`,
+      );
+    }
+    const physicalName = named("stateMachine", physical(app, stage, machine.name));
+    return {
+      name: machine.name,
+      logicalName: `Machine${pascal(machine.name)}`,
+      physicalName,
+      description: machine.description,
+      type: "STANDARD",
+      tasks,
+      invokes,
+      role: {
+        logicalName: `Machine${pascal(machine.name)}Role`,
+        statements: [
+          ...(invokes.length
+            ? [
+                {
+                  why: `invoke the functions its tasks name`,
+                  actions: ["lambda:InvokeFunction"],
+                  resources: invokes.map((name): Ref => ({ kind: "function", function: name })),
+                },
+              ]
+            : []),
+          {
+            why: "deliver execution logs to CloudWatch Logs (these actions take no resource)",
+            actions: [...UNSCOPED_LOG_DELIVERY_ACTIONS],
+            resources: [
+              { kind: "wildcard", reason: "CloudWatch Logs delivery actions are not resource-scoped" },
+            ],
+          },
+        ],
+      },
+      logging: {
+        logicalName: `Machine${pascal(machine.name)}Logs`,
+        // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing per group.
+        logGroupName: `/aws/vendedlogs/states/${physicalName}`,
+        retentionDays: retentionDays[settings.logRetention],
+        level: "ERROR",
+        includeExecutionData: true,
+      },
+    };
+  });
+
+  // Functions -----------------------------------------------------------------------------------
+  const functions: FunctionPlan[] = topology.functions.map((fn) => {
+    const parsed = parseHandler(fn.handler);
+    if (!parsed)
+      problems.push(`function "${fn.name}": handler "${fn.handler}" is not "path/to/file.ts#export"`);
+    if (fn.timeoutSeconds < 1 || fn.timeoutSeconds > 900)
+      problems.push(`function "${fn.name}": timeout must be 1–900 s`);
+    if (fn.memoryMb < 128 || fn.memoryMb > 10_240)
+      problems.push(`function "${fn.name}": memory must be 128–10240 MB`);
+
+    const environment: Record<string, ValueRef> = {};
+    const statements: Statement[] = [];
+    for (const link of fn.links) {
+      const problem = linkProblem(link, tableByName, busNames, machineNames);
+      if (problem) {
+        problems.push(`function "${fn.name}": ${problem}`);
+        continue;
+      }
+      const name = envForLink(link);
+      const value = envValue(link);
+      const previous = environment[name];
+      if (previous && JSON.stringify(previous) !== JSON.stringify(value)) {
+        problems.push(`function "${fn.name}": two links want the environment variable ${name}`);
+      }
+      environment[name] = value;
+      statements.push(...grantsFor(link, tableByName));
+    }
+
+    const subs = streamSubscriptions.filter((s) => s.function === fn.name);
+    for (const sub of subs) {
+      statements.push(
+        {
+          why: `read the stream of table ${sub.table}`,
+          actions: [...STREAM_READ_ACTIONS],
+          resources: [{ kind: "stream", table: sub.table }],
+        },
+        {
+          why: `send batches that keep failing to the ${sub.name} subscription's dead-letter queue`,
+          actions: ["sqs:SendMessage"],
+          resources: [{ kind: "queue", queue: sub.onFailureQueue }],
+        },
+      );
+    }
+
+    let asyncInvoke: FunctionPlan["asyncInvoke"];
+    if (asyncTargets.has(fn.name)) {
+      const queue = addQueue(`async-${fn.name}`, { kind: "asyncInvoke", function: fn.name });
+      asyncInvoke = { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600, onFailureQueue: queue };
+      statements.push({
+        why: "send failed asynchronous invocations to its dead-letter queue",
+        actions: ["sqs:SendMessage"],
+        resources: [{ kind: "queue", queue }],
+      });
+    }
+
+    return {
+      name: fn.name,
+      logicalName: `Fn${pascal(fn.name)}`,
+      physicalName: named("function", physical(app, stage, fn.name)),
+      description: fn.description,
+      handler: fn.handler,
+      sourceFile: parsed?.sourceFile ?? fn.handler,
+      bundleHandler: parsed?.bundleHandler ?? fn.handler,
+      runtime: LAMBDA_RUNTIME,
+      architecture: LAMBDA_ARCHITECTURE,
+      timeoutSeconds: fn.timeoutSeconds,
+      memoryMb: fn.memoryMb,
+      logRetention: settings.logRetention,
+      environment,
+      statements,
+      invokedBy: invokers.get(fn.name) ?? [],
+      ...(asyncInvoke ? { asyncInvoke } : {}),
+    };
+  });
+
+  const mailSenders = topology.functions
+    .filter((f) => f.links.some((l) => l.kind === "mail"))
+    .map((f) => f.name);
+
+  // Alarms: a dead letter anywhere, a failed or timed-out execution anywhere -----------------
+  const alarms: AlarmPlan[] = [
+    ...queues.map(
+      (queue): AlarmPlan => ({
+        logicalName: `${queue.logicalName}Alarm`,
+        description: `A message is waiting in the dead-letter queue ${queue.id}: ${describeSource(queue.receives)}`,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimension: {
+          name: "QueueName",
+          value: { ref: { kind: "queue", queue: queue.id }, attribute: "name" },
+        },
+        statistic: "Maximum",
+        periodSeconds: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparison: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      }),
+    ),
+    ...stateMachines.flatMap((machine) =>
+      (["ExecutionsFailed", "ExecutionsTimedOut"] as const).map(
+        (metricName): AlarmPlan => ({
+          logicalName: `${machine.logicalName}${metricName}Alarm`,
+          description: `${metricName} > 0 on the state machine ${machine.name}`,
+          namespace: "AWS/States",
+          metricName,
+          dimension: {
+            name: "StateMachineArn",
+            value: { ref: { kind: "stateMachine", stateMachine: machine.name }, attribute: "arn" },
+          },
+          statistic: "Sum",
+          periodSeconds: 300,
+          evaluationPeriods: 1,
+          threshold: 0,
+          comparison: "GreaterThanThreshold",
+          treatMissingData: "notBreaching",
+        }),
+      ),
+    ),
+  ];
+
+  if (problems.length) throw new PlanError(problems);
+
+  return {
+    app,
+    stage,
+    settings,
+    tables,
+    buses,
+    queues,
+    functions,
+    stateMachines,
+    rules,
+    streamSubscriptions,
+    api: {
+      logicalName: "Api",
+      cors: true,
+      accessLogRetention: settings.logRetention,
+      authorizer: {
+        name: "jwt",
+        issuerSecret: "JwtIssuer",
+        audiencesSecret: "JwtAudiences",
+        identitySource: "$request.header.Authorization",
+      },
+      routes,
+    },
+    alarms,
+    mail: mailSenders.length ? { senderSecret: "MailFrom", senders: mailSenders } : null,
+  };
+};
+
+const planTable = (
+  table: TableSpec,
+  app: string,
+  stage: string,
+  settings: StageSettings,
+  named: (kind: "table", name: string) => string,
+  problems: string[],
+): TablePlan => {
+  const fields: Record<string, "string" | "number"> = {};
+  const field = (key: { name: string; type: "S" | "N" }) => {
+    const type = key.type === "S" ? "string" : "number";
+    if (fields[key.name] && fields[key.name] !== type) {
+      problems.push(`table "${table.name}": the key attribute ${key.name} is declared with two types`);
+    }
+    fields[key.name] = type;
+  };
+  field(table.partitionKey);
+  field(table.sortKey);
+  for (const index of table.globalIndexes) {
+    field(index.partitionKey);
+    if (index.sortKey) field(index.sortKey);
+  }
+  if (table.globalIndexes.length > 20)
+    problems.push(`table "${table.name}" has more than DynamoDB's 20 global indexes`);
+  return {
+    name: table.name,
+    logicalName: `Table${pascal(table.name)}`,
+    physicalName: named("table", physical(app, stage, table.name)),
+    fields,
+    partitionKey: table.partitionKey.name,
+    sortKey: table.sortKey.name,
+    globalIndexes: table.globalIndexes.map((index) => ({
+      name: index.name,
+      partitionKey: index.partitionKey.name,
+      ...(index.sortKey ? { sortKey: index.sortKey.name } : {}),
+      projection: "all",
+    })),
+    billing: "PAY_PER_REQUEST",
+    stream: table.stream === "NEW_IMAGE" ? "new-image" : "new-and-old-images",
+    ttlAttribute: table.ttlAttribute,
+    pointInTimeRecovery: true,
+    deletionProtection: settings.tableDeletionProtection,
+  };
+};
+
+const checkRetry = (retry: RetryPolicy, where: string, problems: string[]) => {
+  if (
+    !Number.isInteger(retry.maximumRetryAttempts) ||
+    retry.maximumRetryAttempts < 0 ||
+    retry.maximumRetryAttempts > 185
+  ) {
+    problems.push(`${where}: maximumRetryAttempts must be 0–185`);
+  }
+  if (
+    !Number.isInteger(retry.maximumEventAgeSeconds) ||
+    retry.maximumEventAgeSeconds < 60 ||
+    retry.maximumEventAgeSeconds > 86_400
+  ) {
+    problems.push(`${where}: maximumEventAgeSeconds must be 60–86400`);
+  }
+};
+
+const linkProblem = (
+  link: Link,
+  tables: Map<string, TableSpec>,
+  buses: Set<string>,
+  machines: Set<string>,
+): string | undefined => {
+  switch (link.kind) {
+    case "table":
+      return tables.has(link.table) ? undefined : `links the undeclared table "${link.table}"`;
+    case "bus":
+      return buses.has(link.bus) ? undefined : `links the undeclared bus "${link.bus}"`;
+    case "stateMachine":
+      if (!machines.has(link.stateMachine))
+        return `links the undeclared state machine "${link.stateMachine}"`;
+      return link.actions.length
+        ? undefined
+        : `links the state machine "${link.stateMachine}" with no action`;
+    case "mail":
+      return undefined;
+  }
+};
+
+const describeSource = (source: QueueSource): string => {
+  switch (source.kind) {
+    case "ruleTarget":
+      return `an event rule ${source.rule} could not deliver to ${source.function}`;
+    case "asyncInvoke":
+      return `an event ${source.function} failed to process after Lambda's retries`;
+    case "streamFailure":
+      return `a stream batch ${source.function} failed to process (subscription ${source.subscription})`;
+  }
+};

@@ -1,0 +1,123 @@
+// The least-privilege IAM statements and the environment variable each stacks/ link becomes.
+
+import type { Link, TableSpec } from "@allot/stacks";
+import type { Ref, Statement, ValueRef } from "./types.js";
+
+export const TABLE_READ_ACTIONS = [
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:ConditionCheckItem",
+  "dynamodb:DescribeTable",
+] as const;
+export const TABLE_WRITE_ACTIONS = [
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+] as const;
+export const MAIL_SEND_ACTIONS = ["ses:SendEmail", "ses:SendRawEmail"] as const;
+export const INDEX_READ_ACTIONS = ["dynamodb:Query"] as const;
+export const STREAM_READ_ACTIONS = [
+  "dynamodb:DescribeStream",
+  "dynamodb:GetRecords",
+  "dynamodb:GetShardIterator",
+  "dynamodb:ListStreams",
+] as const;
+
+const STATE_MACHINE_ACTIONS = {
+  start: { machine: ["states:StartExecution"], executions: [] },
+  callback: {
+    machine: ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"],
+    executions: [],
+  },
+  read: {
+    machine: ["states:DescribeStateMachine", "states:ListExecutions"],
+    executions: [
+      "states:DescribeExecution",
+      "states:DescribeStateMachineForExecution",
+      "states:GetExecutionHistory",
+    ],
+  },
+} as const satisfies Record<string, { machine: readonly string[]; executions: readonly string[] }>;
+
+/** The value a link's environment variable holds: the same the local runtime sets. */
+export const envValue = (link: Link): ValueRef => {
+  switch (link.kind) {
+    case "table":
+      return { ref: { kind: "table", table: link.table }, attribute: "name" };
+    case "bus":
+      return { ref: { kind: "bus", bus: link.bus }, attribute: "name" };
+    case "stateMachine":
+      return { ref: { kind: "stateMachine", stateMachine: link.stateMachine }, attribute: "arn" };
+    case "mail":
+      return { ref: { kind: "mailIdentity", form: "address" }, attribute: "name" };
+  }
+};
+
+/** The least-privilege IAM statements one link becomes. */
+export const grantsFor = (link: Link, tables: Map<string, TableSpec>): Statement[] => {
+  switch (link.kind) {
+    case "table": {
+      const table = tables.get(link.table);
+      const write = link.access === "readwrite";
+      const statements: Statement[] = [
+        {
+          why: `${write ? "read and write" : "read"} table ${link.table}`,
+          actions: write ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] : [...TABLE_READ_ACTIONS],
+          resources: [{ kind: "table", table: link.table }],
+        },
+      ];
+      if (table?.globalIndexes.length) {
+        statements.push({
+          why: `query the indexes of table ${link.table}`,
+          actions: [...INDEX_READ_ACTIONS],
+          resources: table.globalIndexes.map(
+            (index): Ref => ({ kind: "index", table: link.table, index: index.name }),
+          ),
+        });
+      }
+      return statements;
+    }
+    case "bus":
+      return [
+        {
+          why: `publish to bus ${link.bus}`,
+          actions: ["events:PutEvents"],
+          resources: [{ kind: "bus", bus: link.bus }],
+        },
+      ];
+    case "stateMachine": {
+      const actions = [...new Set(link.actions)].sort();
+      const machine = [...new Set(actions.flatMap((a) => STATE_MACHINE_ACTIONS[a].machine))];
+      const executions = [...new Set(actions.flatMap((a) => STATE_MACHINE_ACTIONS[a].executions))];
+      const statements: Statement[] = [];
+      if (machine.length) {
+        statements.push({
+          why: `${actions.join(", ")} on state machine ${link.stateMachine}`,
+          actions: machine,
+          resources: [{ kind: "stateMachine", stateMachine: link.stateMachine }],
+        });
+      }
+      if (executions.length) {
+        statements.push({
+          why: `read the executions of state machine ${link.stateMachine}`,
+          actions: executions,
+          resources: [{ kind: "executions", stateMachine: link.stateMachine }],
+        });
+      }
+      return statements;
+    }
+    case "mail":
+      return [
+        {
+          why: "send mail as the stage's sender (SES identity: the address or its domain)",
+          actions: [...MAIL_SEND_ACTIONS],
+          resources: [
+            { kind: "mailIdentity", form: "address" },
+            { kind: "mailIdentity", form: "domain" },
+          ],
+        },
+      ];
+  }
+};

@@ -1,0 +1,278 @@
+// The vocabulary of the deployment plan (see infra/plan.ts). Plain data; no SST or Pulumi import.
+
+import type { RetryPolicy } from "@allot/stacks";
+import type { LogRetention, StageSettings } from "../stage.js";
+
+/** A resource infra/ creates, by its logical name in stacks/ (resolved to an ARN at deploy time). */
+export type Ref =
+  | { kind: "table"; table: string }
+  | { kind: "index"; table: string; index: string }
+  | { kind: "stream"; table: string }
+  | { kind: "bus"; bus: string }
+  | { kind: "stateMachine"; stateMachine: string }
+  /** Every execution of ONE state machine: `arn:…:execution:<machine>:*`. */
+  | { kind: "executions"; stateMachine: string }
+  | { kind: "queue"; queue: string }
+  | { kind: "function"; function: string }
+  /**
+   * The SES identity mail is sent as: the sender address or its domain, whichever the account
+   * verified (both are granted; neither is a wildcard). Its name is the sender address.
+   */
+  | { kind: "mailIdentity"; form: "address" | "domain" }
+  /**
+   * `*`, only for the CloudWatch Logs delivery actions, which AWS does not scope to resources
+   * (Step Functions logging needs them). Never on data: a test enforces it.
+   */
+  | { kind: "wildcard"; reason: string };
+
+/** One attribute of a resource, for environment variables and alarm dimensions. */
+export interface ValueRef {
+  ref: Ref;
+  attribute: "name" | "arn";
+}
+
+export interface Statement {
+  /** What the grant is for; documentation in the snapshot. */
+  why: string;
+  actions: string[];
+  resources: Ref[];
+}
+
+export const LAMBDA_RUNTIME = "nodejs22.x";
+export const LAMBDA_ARCHITECTURE = "arm64";
+/** API Gateway HTTP APIs give up on an integration after 30 s. */
+export const HTTP_API_TIMEOUT_SECONDS = 30;
+/** SQS keeps a dead letter at most 14 days: the alarm fires at the first one. */
+export const DLQ_RETENTION_SECONDS = 1_209_600;
+
+/** Actions AWS does not scope to a resource; the only ones allowed on `*`. */
+export const UNSCOPED_LOG_DELIVERY_ACTIONS = [
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+] as const;
+
+export interface TablePlan {
+  name: string;
+  logicalName: string;
+  physicalName: string;
+  /** Every key attribute of the table and its indexes, with its type. */
+  fields: Record<string, "string" | "number">;
+  partitionKey: string;
+  sortKey: string;
+  globalIndexes: Array<{ name: string; partitionKey: string; sortKey?: string; projection: "all" }>;
+  billing: "PAY_PER_REQUEST";
+  stream: "new-image" | "new-and-old-images";
+  ttlAttribute: string;
+  pointInTimeRecovery: true;
+  deletionProtection: boolean;
+}
+
+export interface BusPlan {
+  name: string;
+  logicalName: string;
+  physicalName: string;
+  archive: { logicalName: string; physicalName: string; retentionDays: number };
+}
+
+export type QueueSource =
+  | { kind: "ruleTarget"; rule: string; function: string }
+  | { kind: "asyncInvoke"; function: string }
+  | { kind: "streamFailure"; subscription: string; function: string };
+
+export interface QueuePlan {
+  id: string;
+  logicalName: string;
+  /** What lands here: events EventBridge could not deliver, async invocations that failed, … */
+  receives: QueueSource;
+  retentionSeconds: number;
+}
+
+export type Invoker =
+  | { kind: "route"; route: string }
+  | { kind: "rule"; rule: string }
+  | { kind: "stateMachine"; stateMachine: string }
+  | { kind: "stream"; subscription: string };
+
+export interface FunctionPlan {
+  name: string;
+  logicalName: string;
+  physicalName: string;
+  description: string;
+  /** As stacks/ declares it: "packages/functions/src/x.ts#handler". */
+  handler: string;
+  /** The module file, from the repository root. */
+  sourceFile: string;
+  /** As SST's esbuild bundler wants it: "packages/functions/src/x.handler". */
+  bundleHandler: string;
+  runtime: typeof LAMBDA_RUNTIME;
+  architecture: typeof LAMBDA_ARCHITECTURE;
+  timeoutSeconds: number;
+  memoryMb: number;
+  logRetention: LogRetention;
+  environment: Record<string, ValueRef>;
+  statements: Statement[];
+  invokedBy: Invoker[];
+  /** Set when EventBridge invokes it (asynchronously): Lambda's own retries, then this queue. */
+  asyncInvoke?: { maximumRetryAttempts: number; maximumEventAgeSeconds: number; onFailureQueue: string };
+}
+
+export interface TaskPlan {
+  state: string;
+  integration: "lambda:invoke" | "lambda:invoke.waitForTaskToken" | "lambda (direct)";
+  function: string;
+}
+
+export interface StateMachinePlan {
+  name: string;
+  logicalName: string;
+  physicalName: string;
+  description: string;
+  type: "STANDARD";
+  tasks: TaskPlan[];
+  /** The functions its role may invoke: exactly those its tasks name. */
+  invokes: string[];
+  role: { logicalName: string; statements: Statement[] };
+  logging: {
+    logicalName: string;
+    logGroupName: string;
+    retentionDays: number;
+    level: "ERROR";
+    includeExecutionData: true;
+  };
+}
+
+export interface RuleTargetPlan {
+  function: string;
+  targetId: string;
+  retry: RetryPolicy;
+  /** Events EventBridge could not deliver after the retry policy. */
+  deadLetterQueue: string;
+  /** The target's; its invoke permission and queue policy append "Permission" and "DlqPolicy". */
+  logicalName: string;
+}
+
+export interface RulePlan {
+  name: string;
+  logicalName: string;
+  physicalName: string;
+  bus: string;
+  description: string;
+  pattern: Record<string, unknown>;
+  targets: RuleTargetPlan[];
+}
+
+export interface StreamSubscriptionPlan {
+  name: string;
+  logicalName: string;
+  table: string;
+  function: string;
+  /** Lambda filter criteria, one pattern each (JSON-encoded at deploy time). */
+  filters: Array<Record<string, unknown>>;
+  batchSize: number;
+  startingPosition: "TRIM_HORIZON";
+  maximumRetryAttempts: number;
+  maximumRecordAgeSeconds: number;
+  bisectBatchOnFunctionError: true;
+  functionResponseTypes: ["ReportBatchItemFailures"];
+  onFailureQueue: string;
+}
+
+export interface RoutePlan {
+  /** API Gateway's route key, which handlers also match: "GET /proposals/{proposalId}". */
+  key: string;
+  function: string;
+  auth: "jwt" | "none";
+  roles: string[];
+}
+
+export interface ApiPlan {
+  logicalName: string;
+  cors: true;
+  accessLogRetention: LogRetention;
+  authorizer: {
+    name: string;
+    /** `sst secret set JwtIssuer https://issuer.example.com/ --stage <stage>` */
+    issuerSecret: string;
+    /** Comma-separated: `sst secret set JwtAudiences allot-api --stage <stage>` */
+    audiencesSecret: string;
+    identitySource: string;
+  };
+  routes: RoutePlan[];
+}
+
+export interface AlarmPlan {
+  logicalName: string;
+  description: string;
+  namespace: "AWS/SQS" | "AWS/States";
+  metricName: string;
+  dimension: { name: string; value: ValueRef };
+  statistic: "Maximum" | "Sum";
+  periodSeconds: number;
+  evaluationPeriods: number;
+  threshold: number;
+  comparison: "GreaterThanThreshold";
+  treatMissingData: "notBreaching";
+}
+
+export interface Plan {
+  app: string;
+  stage: string;
+  settings: StageSettings;
+  tables: TablePlan[];
+  buses: BusPlan[];
+  queues: QueuePlan[];
+  functions: FunctionPlan[];
+  stateMachines: StateMachinePlan[];
+  rules: RulePlan[];
+  streamSubscriptions: StreamSubscriptionPlan[];
+  api: ApiPlan;
+  alarms: AlarmPlan[];
+  /** Set when a function links `mail`: the sender address is per-stage configuration. */
+  mail: MailPlan | null;
+}
+
+export interface MailPlan {
+  /** `sst secret set MailFrom grants@example.org --stage <stage>` */
+  senderSecret: string;
+  /** The functions that may send. */
+  senders: string[];
+}
+
+export class PlanError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`infra/plan: the topology cannot be deployed as it stands:\n- ${problems.join("\n- ")}`);
+    this.name = "PlanError";
+  }
+}
+
+/** A short, readable form of a reference, for the snapshot and for error messages. */
+export const describeRef = (ref: Ref): string => {
+  switch (ref.kind) {
+    case "table":
+      return `table:${ref.table}`;
+    case "index":
+      return `table:${ref.table}/index/${ref.index}`;
+    case "stream":
+      return `table:${ref.table}/stream`;
+    case "bus":
+      return `bus:${ref.bus}`;
+    case "stateMachine":
+      return `stateMachine:${ref.stateMachine}`;
+    case "executions":
+      return `stateMachine:${ref.stateMachine}/executions/*`;
+    case "queue":
+      return `queue:${ref.queue}`;
+    case "function":
+      return `function:${ref.function}`;
+    case "mailIdentity":
+      return `ses:identity/${ref.form === "address" ? "<MailFrom>" : "<MailFrom domain>"}`;
+    case "wildcard":
+      return `* (${ref.reason})`;
+  }
+};

@@ -1,0 +1,421 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { monotonicFactory } from "ulid";
+import type { LambdaInvoker } from "../lambda/invoker.js";
+import type { Logger } from "../logger.js";
+import { type BackoffPolicy, retryDelay } from "./backoff.js";
+import { type DeliveryStore, deliveredItem } from "./deliveries.js";
+import { dueSk, type ItemKey, keyId } from "./keys.js";
+import { sleep } from "./limit.js";
+import type { DeliveryError, DeliveryRecord, EventEnvelope } from "./types.js";
+
+export interface DispatcherOptions {
+  store: DeliveryStore;
+  lambda: LambdaInvoker;
+  logger: Logger;
+  concurrency: number;
+  leaseMs: number;
+  sweepIntervalMs: number;
+  sweepBatch: number;
+  backoff: BackoffPolicy;
+}
+
+/** A delivery to attempt: its key, and the item itself when this process wrote it already leased. */
+export type Work = ItemKey & { claimed?: DeliveryRecord };
+
+type Tracked = "queued" | "inflight" | "waiting";
+
+/** BatchWriteItem's limit; also how many settled deliveries wait for one write. */
+const SETTLE_BATCH = 25;
+const SETTLE_WINDOW_MS = 2;
+
+// Work reaches the dispatcher three ways: PutEvents, replay and re-drive hand over what they
+// just wrote (PutEvents and replay write their deliveries already leased to this process, so
+// the common path costs no claim); a failed attempt arms a timer for its retry; and a slow
+// sweep of the due index picks up what nobody here tracks: retries and leases left behind by a
+// process that died, or work another instance abandoned.
+//
+// DynamoDB Local manages a few hundred conditional single-item writes a second but well over a
+// thousand items a second in BatchWriteItem, so successes (the bulk) are settled in batches.
+// That write is unconditional, which is safe only while our lease has a good margin left: no
+// other instance can claim an item before its lease ends. Otherwise, and for every failure, the
+// outcome is a conditional write on our lease.
+export class Dispatcher {
+  private readonly options: DispatcherOptions;
+  private readonly nextDeadLetterId = monotonicFactory();
+  private readonly safeMarginMs: number;
+  private owner = "";
+  private generation = 0;
+  private running = false;
+  private queue: Work[] = [];
+  /** Index of the next work in `queue`: Array.shift() is linear, and bursts queue thousands. */
+  private head = 0;
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly inflight = new Set<string>();
+  /** Deliveries being invoked under our lease: renewed until their outcome is known. */
+  private readonly leases = new Map<string, DeliveryRecord>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly writes = new Set<Promise<unknown>>();
+  private settleBuffer: DeliveryRecord[] = [];
+  private settleTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+  private sweepAgain = false;
+  private sweepHadMore = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(options: DispatcherOptions) {
+    this.options = options;
+    this.safeMarginMs = Math.floor(options.leaseMs / 2);
+  }
+
+  async start() {
+    if (this.running) return;
+    this.running = true;
+    this.generation++;
+    this.owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+    this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs);
+    this.sweepTimer.unref();
+    this.renewTimer = setInterval(
+      () => void this.renewLeases(),
+      Math.max(50, Math.floor(this.options.leaseMs / 3)),
+    );
+    this.renewTimer.unref();
+    await this.sweep();
+    this.pump();
+  }
+
+  /**
+   * Stops at once: finishes the writes under way (including recording successes already
+   * known) and writes nothing after; invocations under way are left to finish unheard, and
+   * their deliveries are taken up again once their lease runs out.
+   */
+  async stop() {
+    if (!this.running) return;
+    this.running = false;
+    this.generation++;
+    clearInterval(this.sweepTimer);
+    clearInterval(this.renewTimer);
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.queue = [];
+    this.head = 0;
+    this.tracked.clear();
+    this.inflight.clear();
+    this.leases.clear();
+    this.flushSettled();
+    await Promise.allSettled([...this.writes]);
+    this.resolveIdle();
+  }
+
+  /** Leases a delivery about to be written to this process, so that it needs no claim; false when stopped. */
+  preclaim(item: DeliveryRecord, now: number): boolean {
+    if (!this.running) return false;
+    const leaseUntil = now + this.options.leaseMs;
+    item.status = "running";
+    item.leaseOwner = this.owner;
+    item.leaseUntil = leaseUntil;
+    item.gsi1sk = dueSk(leaseUntil, item);
+    return true;
+  }
+
+  enqueue(work: Work[]) {
+    for (const item of work) {
+      const id = keyId(item);
+      const state = this.tracked.get(id);
+      if (state === "queued" || state === "inflight") continue;
+      if (state === "waiting") {
+        clearTimeout(this.timers.get(id));
+        this.timers.delete(id);
+      }
+      this.tracked.set(id, "queued");
+      this.queue.push(item);
+    }
+    this.pump();
+  }
+
+  /** Resolves when no delivery is owed anywhere in the table (a helper for tests and shutdown). */
+  async idle() {
+    for (;;) {
+      if (!this.isIdleHere()) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      if (!this.running) return;
+      const earliest = await this.options.store.earliestOwed();
+      if (earliest === undefined) {
+        if (this.isIdleHere()) return;
+        continue;
+      }
+      // Owed but not tracked here: a retry of another instance, or a lease that has yet to run out.
+      await sleep(Math.min(this.options.sweepIntervalMs, Math.max(10, earliest - Date.now() + 5)));
+      await this.sweep();
+    }
+  }
+
+  private queued() {
+    return this.queue.length - this.head;
+  }
+
+  private isIdleHere() {
+    return (
+      this.queued() === 0 &&
+      this.inflight.size === 0 &&
+      this.timers.size === 0 &&
+      this.settleBuffer.length === 0 &&
+      this.sweeping === undefined &&
+      this.writes.size === 0
+    );
+  }
+
+  private resolveIdle() {
+    if (this.running && !this.isIdleHere()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.writes.add(promise);
+    const forget = () => {
+      this.writes.delete(promise);
+      if (this.writes.size === 0) queueMicrotask(() => this.resolveIdle());
+    };
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  private pump() {
+    if (!this.running) return;
+    while (this.inflight.size < this.options.concurrency && this.queued() > 0) {
+      const work = this.queue[this.head++] as Work;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+      }
+      const id = keyId(work);
+      this.tracked.set(id, "inflight");
+      this.inflight.add(id);
+      void this.attempt(work, id, this.generation);
+    }
+    if (this.queued() === 0) {
+      this.queue = [];
+      this.head = 0;
+      if (this.sweepHadMore) void this.sweep();
+    }
+    this.resolveIdle();
+  }
+
+  private async sweep(): Promise<void> {
+    if (!this.running) return;
+    if (this.sweeping) {
+      this.sweepAgain = true;
+      return this.sweeping;
+    }
+    const generation = this.generation;
+    this.sweeping = (async () => {
+      try {
+        let startKey: Record<string, unknown> | undefined;
+        let found = 0;
+        do {
+          const page = await this.options.store.due(Date.now(), this.options.sweepBatch, startKey);
+          if (generation !== this.generation) return;
+          this.enqueue(page.keys.filter((key) => this.tracked.get(keyId(key)) !== "inflight"));
+          startKey = page.next;
+          found += page.keys.length;
+        } while (startKey && found < this.options.sweepBatch * 4);
+        // Bounded per sweep so that a large backlog cannot swamp memory; pump() sweeps again when drained.
+        this.sweepHadMore = startKey !== undefined;
+      } catch (error) {
+        this.options.logger.warn("eventbridge sweep failed", { error: String(error) });
+      }
+    })();
+    try {
+      await this.sweeping;
+    } finally {
+      this.sweeping = undefined;
+      if (this.sweepAgain && this.running) {
+        this.sweepAgain = false;
+        void this.sweep();
+      }
+      this.resolveIdle();
+    }
+  }
+
+  private async renewLeases() {
+    if (!this.running) return;
+    const generation = this.generation;
+    for (const [id, record] of [...this.leases]) {
+      const now = Date.now();
+      try {
+        const kept = await this.track(
+          this.options.store.renew(record, this.owner, now, this.options.leaseMs),
+        );
+        if (kept) record.leaseUntil = now + this.options.leaseMs;
+        else if (generation === this.generation && this.leases.has(id)) {
+          this.options.logger.warn("eventbridge delivery lease lost to another instance", {
+            delivery: record.deliveryId,
+          });
+        }
+      } catch (error) {
+        this.options.logger.warn("eventbridge lease renewal failed", {
+          delivery: record.deliveryId,
+          error: String(error),
+        });
+      }
+    }
+  }
+
+  private leaseIsSafe(record: DeliveryRecord) {
+    return record.leaseOwner === this.owner && (record.leaseUntil ?? 0) - Date.now() > this.safeMarginMs;
+  }
+
+  /** The delivery under a lease of ours with a safe margin, or undefined when another instance has it. */
+  private async take(work: Work): Promise<DeliveryRecord | undefined> {
+    const { store, leaseMs } = this.options;
+    const claimed = work.claimed;
+    if (claimed && claimed.leaseOwner === this.owner) {
+      // A pre-claimed attempt is counted in memory and stored with its outcome: a crash before
+      // the outcome leaves it uncounted, whereas counting it up front would charge every
+      // delivery still queued at a crash with an attempt that never happened.
+      if (this.leaseIsSafe(claimed)) {
+        claimed.attempts += 1;
+        return claimed;
+      }
+      // Queued for long: extend our own lease rather than claim anew.
+      const now = Date.now();
+      if (await this.track(store.renew(claimed, this.owner, now, leaseMs))) {
+        claimed.leaseUntil = now + leaseMs;
+        claimed.attempts += 1;
+        return claimed;
+      }
+    }
+    return this.track(store.claim(work, this.owner, Date.now(), leaseMs));
+  }
+
+  private async attempt(work: Work, id: string, generation: number) {
+    const { store, logger } = this.options;
+    let record: DeliveryRecord | undefined;
+    try {
+      record = await this.take(work);
+      if (!record || generation !== this.generation) return;
+      this.leases.set(id, record);
+      if (Date.now() > record.firstAt + record.maximumEventAgeSeconds * 1000) {
+        this.leases.delete(id);
+        const error = {
+          type: "MaximumEventAgeExceeded",
+          message: "The event is older than the target's maximumEventAgeSeconds",
+        };
+        await this.fail(record, error, generation, true);
+        return;
+      }
+      const outcome = await this.invoke(record);
+      if (generation !== this.generation) return;
+      this.leases.delete(id);
+      if (outcome === undefined) {
+        if (this.leaseIsSafe(record)) {
+          this.settleBuffer.push(deliveredItem(record, Date.now()));
+          if (this.settleBuffer.length >= SETTLE_BATCH) this.flushSettled();
+          else this.settleTimer ??= setTimeout(() => this.flushSettled(), SETTLE_WINDOW_MS);
+        } else {
+          await this.track(store.delivered(record, this.owner, Date.now()));
+        }
+        return;
+      }
+      await this.fail(record, outcome, generation, false);
+    } catch (error) {
+      logger.error("eventbridge delivery bookkeeping failed", { delivery: id, error: String(error) });
+      // Whatever we hold stays leased; look again once the lease has run out.
+      if (record && generation === this.generation)
+        this.arm(work, id, (record.leaseUntil ?? Date.now()) + 50);
+    } finally {
+      if (generation === this.generation) {
+        this.inflight.delete(id);
+        this.leases.delete(id);
+        if (this.tracked.get(id) === "inflight") this.tracked.delete(id);
+        this.pump();
+      }
+    }
+  }
+
+  private flushSettled() {
+    clearTimeout(this.settleTimer);
+    this.settleTimer = undefined;
+    const batch = this.settleBuffer;
+    if (batch.length === 0) return;
+    this.settleBuffer = [];
+    const owner = this.owner;
+    void this.track(
+      (async () => {
+        const { store, logger } = this.options;
+        try {
+          const unwritten = await store.putDelivered(batch);
+          // Those may still be ours: record them one by one, on the lease.
+          for (const item of unwritten) await store.delivered(item, owner, item.deliveredAt ?? Date.now());
+        } catch (error) {
+          // Unrecorded successes are delivered again once their lease runs out: at least once.
+          logger.error("eventbridge could not record deliveries", {
+            count: batch.length,
+            error: String(error),
+          });
+        }
+      })(),
+    );
+  }
+
+  /** Undefined when the target succeeded, else what went wrong. */
+  private async invoke(record: DeliveryRecord): Promise<DeliveryError | undefined> {
+    try {
+      const payload = JSON.parse(record.event) as EventEnvelope;
+      const result = await this.options.lambda.invoke(record.function, payload);
+      return result.ok ? undefined : { type: result.errorType, message: result.errorMessage };
+    } catch (error) {
+      const failure = error as { name?: string; message?: string };
+      return { type: failure?.name ?? "Error", message: failure?.message ?? String(error) };
+    }
+  }
+
+  private async fail(record: DeliveryRecord, error: DeliveryError, generation: number, tooOld: boolean) {
+    const { store, logger } = this.options;
+    const now = Date.now();
+    const dueAt = now + retryDelay(record.attempts, this.options.backoff);
+    const retriesLeft = record.attempts <= record.maximumRetryAttempts;
+    const ageLeft = dueAt <= record.firstAt + record.maximumEventAgeSeconds * 1000;
+    if (!tooOld && retriesLeft && ageLeft) {
+      if (await this.track(store.retryLater(record, this.owner, dueAt, error))) {
+        logger.debug("eventbridge delivery failed, will retry", {
+          delivery: record.deliveryId,
+          attempts: record.attempts,
+          error,
+        });
+        if (generation === this.generation) this.arm(record, keyId(record), dueAt);
+      }
+      return;
+    }
+    const id = this.nextDeadLetterId(now);
+    if (await this.track(store.deadLetter(record, this.owner, now, error, id))) {
+      logger.warn("eventbridge delivery dead-lettered", {
+        deadLetter: id,
+        delivery: record.deliveryId,
+        rule: record.rule,
+        function: record.function,
+        attempts: record.attempts,
+        error,
+      });
+    }
+  }
+
+  private arm(key: ItemKey, id: string, at: number) {
+    if (!this.running) return;
+    this.tracked.set(id, "waiting");
+    clearTimeout(this.timers.get(id));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(id);
+        if (this.tracked.get(id) === "waiting") this.tracked.delete(id);
+        this.enqueue([{ pk: key.pk, sk: key.sk }]);
+      },
+      Math.max(0, at - Date.now()),
+    );
+    timer.unref();
+    this.timers.set(id, timer);
+  }
+}

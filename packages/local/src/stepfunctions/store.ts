@@ -1,0 +1,419 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+
+export interface MachineRecord {
+  name: string;
+  arn: string;
+  definitionHash: string;
+  roleArn: string;
+  creationDate: number;
+  updateDate?: number;
+}
+
+export interface ExecutionRecord {
+  arn: string;
+  machineArn: string;
+  machineName: string;
+  name: string;
+  status: ExecutionStatus;
+  input: string;
+  startDate: number;
+  stopDate?: number;
+  output?: string;
+  error?: string;
+  cause?: string;
+  definitionHash: string;
+  roleArn: string;
+  /** Absolute deadline of the definition's top-level TimeoutSeconds. */
+  timeoutAt?: number;
+}
+
+/** Where a restarted execution continues: the last top-level state entered, with its input. */
+export interface Checkpoint {
+  nextEventId: number;
+  state?: string;
+  input?: string;
+  /** Ordinal of that state entry in the execution; task records are keyed by it. */
+  seq: number;
+  attempt: number;
+  retries: number[];
+  /** The state already exited (its exit is in the history), only the next entry was lost. */
+  exited: boolean;
+}
+
+export type TaskStatus = "WAITING" | "STARTED" | "PENDING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT";
+
+export interface TaskRecord {
+  key: string;
+  status: TaskStatus;
+  token?: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  dueAt?: number;
+  timeoutAt?: number;
+  heartbeatSeconds?: number;
+  heartbeatAt?: number;
+  sideEffectDone?: boolean;
+  /** The outcome is in the history already (TaskSucceeded/Failed/TimedOut written). */
+  consumed?: boolean;
+}
+
+export interface HistoryRecord {
+  id: number;
+  type: string;
+  timestamp: number;
+  detailsKey?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextKey?: Record<string, unknown>;
+}
+
+export const keys = {
+  machine: (name: string) => ({ pk: `SFN#SM#${name}`, sk: "META" }),
+  machinesIndex: "SFN#SM",
+  definition: (hash: string) => ({ pk: `SFN#DEF#${hash}`, sk: "META" }),
+  execution: (arn: string) => ({ pk: `SFN#EX#${arn}`, sk: "META" }),
+  executionsIndex: (machineArn: string) => `SFN#EXS#${machineArn}`,
+  checkpoint: (arn: string) => ({ pk: `SFN#EX#${arn}`, sk: "CHECKPOINT" }),
+  event: (arn: string, id: number) => ({ pk: `SFN#EX#${arn}`, sk: `EV#${String(id).padStart(9, "0")}` }),
+  task: (arn: string, key: string) => ({ pk: `SFN#EX#${arn}`, sk: `TASK#${key}` }),
+  running: (arn: string) => ({ pk: "SFN#RUNNING", sk: arn }),
+};
+
+export class StoreStopped extends Error {
+  constructor() {
+    super("the Step Functions store is stopped");
+    this.name = "StoreStopped";
+  }
+}
+
+export const isConditionFailure = (error: unknown) => {
+  const name = (error as { name?: string })?.name;
+  return name === "ConditionalCheckFailedException" || name === "TransactionCanceledException";
+};
+
+type Item = Record<string, unknown>;
+export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+const compact = (item: Item): Item => Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined));
+
+const strip = <T>(item: Item, drop: string[]): T => {
+  const copy: Item = { ...item };
+  for (const key of ["pk", "sk", "gsi1pk", "gsi1sk", ...drop]) delete copy[key];
+  return copy as unknown as T;
+};
+
+/** Set-expression parts for an update of plain attributes (undefined ones are skipped). */
+export const setExpression = (fields: Item, prefix = "f") => {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
+  Object.entries(fields).forEach(([name, value], index) => {
+    if (value === undefined) return;
+    names[`#${prefix}${index}`] = name;
+    values[`:${prefix}${index}`] = value;
+    parts.push(`#${prefix}${index} = :${prefix}${index}`);
+  });
+  return { expression: parts.join(", "), names, values };
+};
+
+/**
+ * The Step Functions emulator's items in the runtime table. Every call is tracked so that
+ * `close()` can wait for the ones in flight and refuse any later one: after a stop nothing of
+ * this instance may write any more, as after a kill.
+ */
+export class Store {
+  private readonly inflight = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  get stopped() {
+    return this.closed;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  private track<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new StoreStopped());
+    const promise = operation();
+    this.inflight.add(promise);
+    promise.then(
+      () => this.inflight.delete(promise),
+      () => this.inflight.delete(promise),
+    );
+    return promise;
+  }
+
+  private async get(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    const result = await this.track(() =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+    );
+    return result.Item;
+  }
+
+  transact(items: TransactItem[]): Promise<unknown> {
+    return this.track(() => this.doc.send(new TransactWriteCommand({ TransactItems: items })));
+  }
+
+  private async query(input: Omit<QueryCommandInput, "TableName">): Promise<Page<Item>> {
+    const result = await this.track(() => this.doc.send(new QueryCommand({ TableName: this.tableName, ...input })));
+    return { items: result.Items ?? [], nextKey: result.LastEvaluatedKey };
+  }
+
+  // --- state machines -------------------------------------------------------------------
+
+  async getMachine(name: string): Promise<MachineRecord | undefined> {
+    const item = await this.get(keys.machine(name));
+    return item ? strip<MachineRecord>(item, []) : undefined;
+  }
+
+  async putMachine(machine: MachineRecord, definition: string, mode: "create" | "replace"): Promise<void> {
+    await this.track(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.definition(machine.definitionHash), definition },
+        }),
+      ),
+    );
+    await this.track(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.machine(machine.name), gsi1pk: keys.machinesIndex, gsi1sk: machine.name, ...compact({ ...machine }) },
+          ConditionExpression: mode === "create" ? "attribute_not_exists(pk)" : undefined,
+        }),
+      ),
+    );
+  }
+
+  async deleteMachine(name: string): Promise<void> {
+    await this.track(() => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.machine(name) })));
+  }
+
+  async listMachines(limit: number, startKey?: Record<string, unknown>): Promise<Page<MachineRecord>> {
+    const page = await this.query({
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": keys.machinesIndex },
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    });
+    return { items: page.items.map((item) => strip<MachineRecord>(item, [])), nextKey: page.nextKey };
+  }
+
+  async getDefinition(hash: string): Promise<string | undefined> {
+    const item = await this.get(keys.definition(hash));
+    return typeof item?.definition === "string" ? item.definition : undefined;
+  }
+
+  // --- executions -----------------------------------------------------------------------
+
+  /** Creates the execution with its first history event; false if the name is taken. */
+  async createExecution(execution: ExecutionRecord, firstEvent: HistoryRecord): Promise<boolean> {
+    const checkpoint: Checkpoint = { nextEventId: firstEvent.id + 1, seq: 0, attempt: 0, retries: [], exited: false };
+    try {
+      await this.transact([
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.execution(execution.arn),
+              gsi1pk: keys.executionsIndex(execution.machineArn),
+              gsi1sk: `${String(execution.startDate).padStart(15, "0")}#${execution.name}`,
+              ...compact({ ...execution }),
+            },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+        { Put: { TableName: this.tableName, Item: { ...keys.checkpoint(execution.arn), ...checkpoint } } },
+        { Put: { TableName: this.tableName, Item: { ...keys.running(execution.arn) } } },
+        { Put: { TableName: this.tableName, Item: this.eventItem(execution.arn, firstEvent) } },
+      ]);
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async getExecution(arn: string): Promise<ExecutionRecord | undefined> {
+    const item = await this.get(keys.execution(arn));
+    return item ? strip<ExecutionRecord>(item, []) : undefined;
+  }
+
+  async getCheckpoint(arn: string): Promise<Checkpoint | undefined> {
+    const item = await this.get(keys.checkpoint(arn));
+    return item ? strip<Checkpoint>(item, []) : undefined;
+  }
+
+  async listExecutions(
+    machineArn: string,
+    status: string | undefined,
+    limit: number,
+    startKey?: Record<string, unknown>,
+  ): Promise<Page<ExecutionRecord>> {
+    const items: ExecutionRecord[] = [];
+    let nextKey = startKey;
+    // A filter applies after Limit, so pages are pulled until enough items passed it; the
+    // last evaluated key then marks exactly where the next page starts.
+    do {
+      const page = await this.query({
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        FilterExpression: status ? "#status = :status" : undefined,
+        ExpressionAttributeNames: status ? { "#status": "status" } : undefined,
+        ExpressionAttributeValues: { ":pk": keys.executionsIndex(machineArn), ...(status ? { ":status": status } : {}) },
+        ScanIndexForward: false,
+        Limit: limit - items.length,
+        ExclusiveStartKey: nextKey,
+      });
+      items.push(...page.items.map((item) => strip<ExecutionRecord>(item, [])));
+      nextKey = page.nextKey;
+    } while (nextKey && items.length < limit);
+    return { items, nextKey };
+  }
+
+  async listRunning(): Promise<string[]> {
+    const arns: string[] = [];
+    let nextKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.query({
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.running("").pk },
+        ExclusiveStartKey: nextKey,
+      });
+      arns.push(...page.items.map((item) => String(item.sk)));
+      nextKey = page.nextKey;
+    } while (nextKey);
+    return arns;
+  }
+
+  async forgetRunning(arn: string): Promise<void> {
+    await this.track(() => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.running(arn) })));
+  }
+
+  /** The items that close a RUNNING execution (the condition makes a second close fail). */
+  closeItems(arn: string, fields: Partial<ExecutionRecord>): TransactItem[] {
+    const set = setExpression(fields, "c");
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.execution(arn),
+          UpdateExpression: `SET ${set.expression}`,
+          ConditionExpression: "#status = :running",
+          ExpressionAttributeNames: { ...set.names, "#status": "status" },
+          ExpressionAttributeValues: { ...set.values, ":running": "RUNNING" },
+        },
+      },
+      { Delete: { TableName: this.tableName, Key: keys.running(arn) } },
+    ];
+  }
+
+  runningCheck(arn: string): TransactItem {
+    return {
+      ConditionCheck: {
+        TableName: this.tableName,
+        Key: keys.execution(arn),
+        ConditionExpression: "#status = :running",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":running": "RUNNING" },
+      },
+    };
+  }
+
+  eventItem(arn: string, event: HistoryRecord): Item {
+    return { ...keys.event(arn, event.id), ...event };
+  }
+
+  async history(
+    arn: string,
+    options: { reverse: boolean; limit: number; startKey?: Record<string, unknown> },
+  ): Promise<Page<HistoryRecord>> {
+    const page = await this.query({
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :ev)",
+      ExpressionAttributeValues: { ":pk": keys.event(arn, 0).pk, ":ev": "EV#" },
+      ScanIndexForward: !options.reverse,
+      Limit: options.limit,
+      ExclusiveStartKey: options.startKey,
+      ConsistentRead: true,
+    });
+    return { items: page.items.map((item) => strip<HistoryRecord>(item, [])), nextKey: page.nextKey };
+  }
+
+  // --- task records ---------------------------------------------------------------------
+
+  async getTask(arn: string, key: string): Promise<TaskRecord | undefined> {
+    const item = await this.get(keys.task(arn, key));
+    return item ? strip<TaskRecord>(item, []) : undefined;
+  }
+
+  taskUpsert(arn: string, key: string, fields: Partial<TaskRecord>): TransactItem {
+    const set = setExpression({ ...fields, key }, "t");
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.task(arn, key),
+        UpdateExpression: `SET ${set.expression}`,
+        ExpressionAttributeNames: set.names,
+        ExpressionAttributeValues: set.values,
+      },
+    };
+  }
+
+  /**
+   * Moves a PENDING task record on, only while its execution runs: the one place where an API
+   * call (SendTask*) and the execution's own timers race, so both go through this condition.
+   */
+  async updatePendingTask(
+    arn: string,
+    key: string,
+    fields: Partial<TaskRecord>,
+    extra?: { expression: string; values: Record<string, unknown> },
+  ): Promise<boolean> {
+    const set = setExpression(fields, "t");
+    try {
+      await this.transact([
+        this.runningCheck(arn),
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.task(arn, key),
+            UpdateExpression: `SET ${set.expression}`,
+            ConditionExpression: `#st = :pending${extra ? ` AND ${extra.expression}` : ""}`,
+            ExpressionAttributeNames: { ...set.names, "#st": "status" },
+            ExpressionAttributeValues: { ...set.values, ":pending": "PENDING", ...extra?.values },
+          },
+        },
+      ]);
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+}

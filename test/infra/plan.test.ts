@@ -1,0 +1,342 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { type FunctionSpec, type Topology, topology } from "@allot/stacks";
+import { envForLink } from "@allot/stacks/env";
+import { describe, expect, it } from "vitest";
+import {
+  describeRef,
+  HTTP_API_TIMEOUT_SECONDS,
+  LAMBDA_ARCHITECTURE,
+  LAMBDA_RUNTIME,
+  type Plan,
+  PlanError,
+  planDeployment,
+  type Ref,
+  TABLE_WRITE_ACTIONS,
+  UNSCOPED_LOG_DELIVERY_ACTIONS,
+} from "../../infra/plan.js";
+import { stageSettings } from "../../infra/stage.js";
+
+const root = resolve(import.meta.dirname, "../..");
+const plan = planDeployment(topology, { stage: "production" });
+
+/** The ARN a reference becomes on AWS (account and region faked), to look for wildcards. */
+const pseudoArn = (ref: Ref, p: Plan): string => {
+  const table = (name: string) => p.tables.find((t) => t.name === name)?.physicalName ?? `?${name}`;
+  const machine = (name: string) => p.stateMachines.find((m) => m.name === name)?.physicalName ?? `?${name}`;
+  const prefix = (service: string) => `arn:aws:${service}:us-east-1:123456789012`;
+  switch (ref.kind) {
+    case "table":
+      return `${prefix("dynamodb")}:table/${table(ref.table)}`;
+    case "index":
+      return `${prefix("dynamodb")}:table/${table(ref.table)}/index/${ref.index}`;
+    case "stream":
+      return `${prefix("dynamodb")}:table/${table(ref.table)}/stream/2026-01-01T00:00:00.000`;
+    case "bus":
+      return `${prefix("events")}:event-bus/${p.buses.find((b) => b.name === ref.bus)?.physicalName}`;
+    case "stateMachine":
+      return `${prefix("states")}:stateMachine:${machine(ref.stateMachine)}`;
+    case "executions":
+      return `${prefix("states")}:execution:${machine(ref.stateMachine)}:*`;
+    case "queue":
+      return `${prefix("sqs")}:${p.app}-${p.stage}-${ref.queue}`;
+    case "function":
+      return `${prefix("lambda")}:function:${p.functions.find((f) => f.name === ref.function)?.physicalName}`;
+    case "mailIdentity":
+      return `${prefix("ses")}:identity/${ref.form === "address" ? "grants@example.org" : "example.org"}`;
+    case "wildcard":
+      return "*";
+  }
+};
+
+const key = (ref: Ref) => JSON.stringify(ref);
+
+describe("the deployment plan derived from stacks/", () => {
+  it("matches the reviewed snapshot (a topology change shows up here as a diff)", async () => {
+    // References are written in their short form ("table:allot/index/gsi1") to keep it readable.
+    const readable = JSON.stringify(
+      plan,
+      (key, value) =>
+        key === "resources"
+          ? (value as Ref[]).map(describeRef)
+          : key === "ref"
+            ? describeRef(value as Ref)
+            : value,
+      2,
+    );
+    await expect(`${readable}\n`).toMatchFileSnapshot("./__snapshots__/plan.production.json");
+  });
+
+  it("creates one function per stacks/ function, nodejs22.x on arm64, and one route, rule, machine per spec", () => {
+    expect(plan.functions.map((f) => f.name)).toEqual(topology.functions.map((f) => f.name));
+    for (const fn of plan.functions) {
+      expect(fn.runtime).toBe(LAMBDA_RUNTIME);
+      expect(fn.architecture).toBe(LAMBDA_ARCHITECTURE);
+    }
+    expect(plan.api.routes.map((r) => r.key)).toEqual(topology.routes.map((r) => `${r.method} ${r.path}`));
+    expect(plan.rules.map((r) => r.name)).toEqual(topology.rules.map((r) => r.name));
+    expect(plan.stateMachines.map((m) => m.name)).toEqual(topology.stateMachines.map((m) => m.name));
+    expect(plan.streamSubscriptions.map((s) => s.name)).toEqual(
+      topology.streamSubscriptions.map((s) => s.name),
+    );
+  });
+
+  it("puts every non-public route behind the JWT authorizer, and only public ones outside it", () => {
+    for (const route of topology.routes) {
+      const planned = plan.api.routes.find((r) => r.key === `${route.method} ${route.path}`);
+      expect(planned?.auth, planned?.key).toBe(route.public ? "none" : "jwt");
+    }
+  });
+
+  it("uses `*` on no data resource: only CloudWatch Logs delivery actions, which AWS does not scope", () => {
+    const statements = [
+      ...plan.functions.flatMap((f) => f.statements.map((s) => ({ owner: `function ${f.name}`, ...s }))),
+      ...plan.stateMachines.flatMap((m) =>
+        m.role.statements.map((s) => ({ owner: `machine ${m.name}`, ...s })),
+      ),
+    ];
+    for (const statement of statements) {
+      for (const ref of statement.resources) {
+        const arn = pseudoArn(ref, plan);
+        if (ref.kind === "wildcard") {
+          expect(statement.owner.startsWith("machine"), `${statement.owner}: ${statement.why}`).toBe(true);
+          for (const action of statement.actions) {
+            expect(
+              UNSCOPED_LOG_DELIVERY_ACTIONS as readonly string[],
+              `${statement.owner}: ${action} on *`,
+            ).toContain(action);
+          }
+          continue;
+        }
+        // The one wildcard allowed on data: the execution-name segment of ONE named machine.
+        const scoped = ref.kind === "executions" ? arn.replace(/:\*$/, "") : arn;
+        expect(scoped, `${statement.owner}: ${statement.why}`).not.toContain("*");
+        expect(arn).not.toContain("?");
+      }
+      for (const action of statement.actions) expect(action, statement.owner).not.toContain("*");
+    }
+  });
+
+  it("grants each function only the resources its links (and its own triggers and queues) name", () => {
+    for (const spec of topology.functions) {
+      const fn = plan.functions.find((f) => f.name === spec.name);
+      expect(fn).toBeDefined();
+      if (!fn) continue;
+      const allowed = new Set<string>();
+      for (const link of spec.links) {
+        if (link.kind === "table") {
+          allowed.add(key({ kind: "table", table: link.table }));
+          for (const index of topology.tables.find((t) => t.name === link.table)?.globalIndexes ?? []) {
+            allowed.add(key({ kind: "index", table: link.table, index: index.name }));
+          }
+        }
+        if (link.kind === "bus") allowed.add(key({ kind: "bus", bus: link.bus }));
+        if (link.kind === "stateMachine") {
+          allowed.add(key({ kind: "stateMachine", stateMachine: link.stateMachine }));
+          if (link.actions.includes("read"))
+            allowed.add(key({ kind: "executions", stateMachine: link.stateMachine }));
+        }
+      }
+      for (const sub of plan.streamSubscriptions.filter((s) => s.function === spec.name)) {
+        allowed.add(key({ kind: "stream", table: sub.table }));
+        allowed.add(key({ kind: "queue", queue: sub.onFailureQueue }));
+      }
+      if (fn.asyncInvoke) allowed.add(key({ kind: "queue", queue: fn.asyncInvoke.onFailureQueue }));
+
+      for (const statement of fn.statements) {
+        for (const ref of statement.resources)
+          expect([...allowed], `${spec.name}: ${statement.why}`).toContain(key(ref));
+      }
+    }
+  });
+
+  it("never lets a read-only table link write", () => {
+    const writes = new Set<string>(TABLE_WRITE_ACTIONS);
+    for (const spec of topology.functions) {
+      const fn = plan.functions.find((f) => f.name === spec.name);
+      for (const link of spec.links) {
+        if (link.kind !== "table" || link.access !== "read") continue;
+        if (spec.links.some((l) => l.kind === "table" && l.table === link.table && l.access === "readwrite"))
+          continue;
+        const onTable = (fn?.statements ?? []).filter((s) =>
+          s.resources.some((r) => (r.kind === "table" || r.kind === "index") && r.table === link.table),
+        );
+        for (const statement of onTable) {
+          expect(
+            statement.actions.filter((a) => writes.has(a)),
+            spec.name,
+          ).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it("gives the state machine role exactly the functions its tasks invoke", () => {
+    for (const machine of plan.stateMachines) {
+      const invoke = machine.role.statements.filter((s) => s.actions.includes("lambda:InvokeFunction"));
+      const functions = invoke.flatMap((s) =>
+        s.resources.map((r) => (r.kind === "function" ? r.function : `!${r.kind}`)),
+      );
+      const spec = topology.stateMachines.find((m) => m.name === machine.name);
+      expect(functions.sort()).toEqual([...new Set(spec?.functions)].sort());
+    }
+  });
+
+  it("sets each link's environment variable to what the local runtime sets: names, machine ARNs, the sender", () => {
+    for (const fn of plan.functions) {
+      const spec = topology.functions.find((f) => f.name === fn.name) as FunctionSpec;
+      expect(Object.keys(fn.environment).sort(), fn.name).toEqual(
+        [...new Set(spec.links.map(envForLink))].sort(),
+      );
+      for (const link of spec.links) {
+        const expected =
+          link.kind === "table"
+            ? { ref: { kind: "table", table: link.table }, attribute: "name" }
+            : link.kind === "bus"
+              ? { ref: { kind: "bus", bus: link.bus }, attribute: "name" }
+              : link.kind === "stateMachine"
+                ? { ref: { kind: "stateMachine", stateMachine: link.stateMachine }, attribute: "arn" }
+                : { ref: { kind: "mailIdentity", form: "address" }, attribute: "name" };
+        expect(fn.environment[envForLink(link)], `${fn.name}: ${envForLink(link)}`).toEqual(expected);
+      }
+    }
+  });
+
+  it("gives every asynchronous target and stream a dead-letter queue, and every queue an alarm", () => {
+    for (const rule of plan.rules) {
+      for (const target of rule.targets) {
+        expect(plan.queues.map((q) => q.id)).toContain(target.deadLetterQueue);
+        expect(plan.functions.find((f) => f.name === target.function)?.asyncInvoke).toBeDefined();
+      }
+    }
+    for (const sub of plan.streamSubscriptions)
+      expect(plan.queues.map((q) => q.id)).toContain(sub.onFailureQueue);
+    for (const queue of plan.queues) {
+      expect(
+        plan.alarms.some(
+          (a) => a.dimension.value.ref.kind === "queue" && a.dimension.value.ref.queue === queue.id,
+        ),
+        queue.id,
+      ).toBe(true);
+    }
+    for (const machine of plan.stateMachines) {
+      expect(
+        plan.alarms.some(
+          (a) => a.metricName === "ExecutionsFailed" && JSON.stringify(a.dimension).includes(machine.name),
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it("keeps every route's function within API Gateway's integration timeout", () => {
+    for (const route of plan.api.routes) {
+      const fn = plan.functions.find((f) => f.name === route.function);
+      expect(fn?.timeoutSeconds, route.key).toBeLessThan(HTTP_API_TIMEOUT_SECONDS);
+    }
+  });
+
+  it("fits AWS name limits with a personal stage of up to 20 characters", () => {
+    expect(() => planDeployment(topology, { stage: "a-twenty-char-stage1" })).not.toThrow();
+  });
+});
+
+describe("the plan refuses a topology it cannot deploy", () => {
+  const broken = (change: (t: Topology) => void): string[] => {
+    const copy = structuredClone(topology) as Topology;
+    change(copy);
+    try {
+      planDeployment(copy, { stage: "dev" });
+      return [];
+    } catch (error) {
+      expect(error).toBeInstanceOf(PlanError);
+      return (error as PlanError).problems;
+    }
+  };
+
+  it("a route to an undeclared function", () => {
+    const problems = broken((t) =>
+      t.routes.push({ method: "GET", path: "/nope", function: "nope", roles: ["staff"] }),
+    );
+    expect(problems.join("\n")).toContain(`names the function "nope"`);
+  });
+
+  it("a route whose function outlives API Gateway's timeout", () => {
+    const problems = broken((t) => {
+      const routed = t.functions.find((f) => f.name === t.routes[0]?.function);
+      if (routed) routed.timeoutSeconds = 60;
+    });
+    expect(problems.join("\n")).toContain("API Gateway answers 503");
+  });
+
+  it("a Task integration infra/ cannot grant", () => {
+    const problems = broken((t) => {
+      const machine = t.stateMachines[0];
+      if (!machine) return;
+      const states = machine.definition.States as Record<string, Record<string, unknown>>;
+      states.Publish = {
+        Type: "Task",
+        Resource: "arn:aws:states:::events:putEvents",
+        Parameters: {},
+        End: true,
+      };
+    });
+    expect(problems.join("\n")).toContain("is not supported by infra/ yet");
+  });
+
+  it("a Task whose FunctionName is not a placeholder", () => {
+    const problems = broken((t) => {
+      const machine = t.stateMachines[0];
+      if (!machine) return;
+      const states = machine.definition.States as Record<string, Record<string, unknown>>;
+      states.Dynamic = {
+        Type: "Task",
+        Resource: "arn:aws:states:::lambda:invoke",
+        Parameters: { "FunctionName.$": "$.fn" },
+        End: true,
+      };
+    });
+    expect(problems.join("\n")).toContain("placeholder");
+  });
+
+  it("a link to an undeclared table", () => {
+    const problems = broken((t) =>
+      t.functions[0]?.links.push({ kind: "table", table: "ghost", access: "read" }),
+    );
+    expect(problems.join("\n")).toContain(`undeclared table "ghost"`);
+  });
+
+  it("names over AWS's limits for the stage being deployed", () => {
+    expect(() => planDeployment(topology, { stage: "x".repeat(60) })).toThrow(/over AWS's 64/);
+  });
+});
+
+describe("stages", () => {
+  it("protects and retains production only, as sst.config.ts does", () => {
+    expect(stageSettings("production").production).toBe(true);
+    expect(stageSettings("staging").production).toBe(false);
+    expect(stageSettings("alice").production).toBe(false);
+    const config = readFileSync(resolve(root, "sst.config.ts"), "utf8");
+    expect(config).toMatch(/const production = input\?\.stage === "production";/);
+    expect(config).toMatch(/removal: production \? "retain" : "remove"/);
+    expect(config).toMatch(/protect: production,/);
+    expect(stageSettings("production").tableDeletionProtection).toBe(true);
+  });
+});
+
+describe("infra/ is generic over stacks/", () => {
+  it("names no function, route, rule or state machine by hand", () => {
+    const names = [
+      ...topology.functions.map((f) => f.name),
+      ...topology.routes.map((r) => r.path),
+      ...topology.rules.map((r) => r.name),
+      ...topology.stateMachines.map((m) => m.name),
+    ];
+    const files = readdirSync(resolve(root, "infra"), { recursive: true, encoding: "utf8" }).filter((f) =>
+      /\.(ts|mjs)$/.test(f),
+    );
+    for (const file of [...files.map((f) => `infra/${f}`), "sst.config.ts"]) {
+      const source = readFileSync(resolve(root, file), "utf8");
+      for (const name of names) expect(source, `${file} mentions "${name}"`).not.toContain(`"${name}"`);
+    }
+  });
+});

@@ -1,0 +1,257 @@
+import { createRequire } from "node:module";
+import { topology } from "@allot/stacks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { planDeployment } from "../../infra/plan.js";
+import {
+  type FakeWorld,
+  installFakeSst,
+  type Recorded,
+  uninstallFakeSst,
+  unwrap,
+} from "./support/fake-sst.js";
+
+// Runs infra/'s SST program against recording fakes of SST's globals: what it would create on
+// AWS, resource by resource, must be what the plan (and so the snapshot) says.
+
+type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
+const validate = createRequire(import.meta.url)("asl-validator") as AslValidator;
+
+const stage = "production";
+const plan = planDeployment(topology, { stage });
+let world: FakeWorld;
+let outputs: Record<string, unknown>;
+
+beforeAll(async () => {
+  world = installFakeSst(stage, {
+    JwtIssuer: "https://issuer.example.com/",
+    JwtAudiences: "allot-api, allot-cli",
+  });
+  // Imported by URL so that the root tsconfig does not follow it into infra/, whose SST globals
+  // only tsconfig.infra.json declares.
+  const entry = new URL("../../infra/index.ts", import.meta.url).href;
+  const { deploy } = (await import(/* @vite-ignore */ entry)) as { deploy: () => unknown };
+  outputs = unwrap(deploy()) as Record<string, unknown>;
+});
+afterAll(() => uninstallFakeSst());
+
+// biome-ignore lint/suspicious/noExplicitAny: recorded arguments are asserted on field by field.
+const args = (r: Recorded | undefined) => unwrap(r?.args) as Record<string, any>;
+const byName = (type: string, name: string) => world.ofType(type).find((r) => r.name === name);
+const arnOfFunction = (name: string) => {
+  const physical = plan.functions.find((f) => f.name === name)?.physicalName;
+  return `arn:aws:lambda:us-east-1:123456789012:function:${physical}`;
+};
+
+describe("infra/ run against fake SST globals", () => {
+  it("creates the table the plan describes: on demand, stream, TTL, point-in-time recovery", () => {
+    for (const table of plan.tables) {
+      const created = args(byName("sst.aws.Dynamo", table.logicalName));
+      expect(created.table).toMatchObject({
+        name: table.physicalName,
+        billingMode: "PAY_PER_REQUEST",
+        pointInTimeRecovery: { enabled: true },
+      });
+      expect(created).toMatchObject({ stream: table.stream, ttl: table.ttlAttribute, fields: table.fields });
+      expect(Object.keys(created.globalIndexes)).toEqual(table.globalIndexes.map((i) => i.name));
+    }
+  });
+
+  it("creates each bus with its archive and retention", () => {
+    for (const bus of plan.buses) {
+      expect(args(byName("sst.aws.Bus", bus.logicalName)).bus).toMatchObject({ name: bus.physicalName });
+      expect(args(byName("aws.cloudwatch.EventArchive", bus.archive.logicalName))).toMatchObject({
+        name: bus.archive.physicalName,
+        retentionDays: bus.archive.retentionDays,
+        eventSourceArn: `arn:aws:events:us-east-1:123456789012:event-bus/${bus.physicalName}`,
+      });
+    }
+  });
+
+  it("creates exactly one function per planned function, with the plan's settings, environment and grants", () => {
+    expect(world.ofType("sst.aws.Function").map((r) => r.name)).toEqual(
+      plan.functions.map((f) => f.logicalName),
+    );
+    const machineArn = (name: string) =>
+      `arn:aws:states:us-east-1:123456789012:stateMachine:${plan.stateMachines.find((m) => m.name === name)?.physicalName}`;
+    for (const fn of plan.functions) {
+      const created = args(byName("sst.aws.Function", fn.logicalName));
+      expect(created).toMatchObject({
+        name: fn.physicalName,
+        handler: fn.bundleHandler,
+        runtime: "nodejs22.x",
+        architecture: "arm64",
+        timeout: `${fn.timeoutSeconds} seconds`,
+        memory: `${fn.memoryMb} MB`,
+        logging: { retention: fn.logRetention },
+      });
+      expect(created.link, "SST links would add their own, broader grants").toBeUndefined();
+      for (const [name, value] of Object.entries(fn.environment)) {
+        const ref = value.ref;
+        const expected =
+          ref.kind === "table"
+            ? plan.tables.find((t) => t.name === ref.table)?.physicalName
+            : ref.kind === "bus"
+              ? plan.buses.find((b) => b.name === ref.bus)?.physicalName
+              : ref.kind === "stateMachine"
+                ? machineArn(ref.stateMachine)
+                : ref.kind === "mailIdentity"
+                  ? "Allot Grants <grants@example.org>"
+                  : undefined;
+        expect(created.environment[name], `${fn.name}: ${name}`).toBe(expected);
+      }
+      expect(created.permissions.map((p: { actions: string[] }) => p.actions)).toEqual(
+        fn.statements.map((s) => s.actions),
+      );
+      for (const permission of created.permissions as Array<{ resources: string[] }>) {
+        for (const resource of permission.resources) {
+          expect(resource, fn.name).toMatch(/^arn:aws:/);
+          expect(resource.replace(/:execution:[^:]+:\*$/, ""), fn.name).not.toContain("*");
+        }
+      }
+    }
+  });
+
+  it("computes state machine ARNs (for environments and grants) that match the machines it creates", () => {
+    for (const machine of plan.stateMachines) {
+      const created = world.ofType("aws.sfn.StateMachine").find((r) => r.name === machine.logicalName);
+      expect(created).toBeDefined();
+      const arn = (outputs.stateMachines as Record<string, string>)[machine.name];
+      expect(arn).toBe(`arn:aws:states:us-east-1:123456789012:stateMachine:${machine.physicalName}`);
+    }
+  });
+
+  it("deploys each state machine STANDARD, from the stacks/ ASL with real function ARNs, logged", () => {
+    for (const machine of plan.stateMachines) {
+      const created = args(byName("aws.sfn.StateMachine", machine.logicalName));
+      expect(created).toMatchObject({ name: machine.physicalName, type: "STANDARD" });
+      expect(created.loggingConfiguration).toMatchObject({ level: "ERROR", includeExecutionData: true });
+      const definition = JSON.parse(created.definition);
+      const text = JSON.stringify(definition);
+      expect(text).not.toContain("${function:");
+      for (const name of machine.invokes) expect(text).toContain(arnOfFunction(name));
+      const result = validate(definition);
+      expect(result.errorsText()).toBe("");
+
+      const policy = JSON.parse(
+        args(byName("aws.iam.RolePolicy", `${machine.role.logicalName}Policy`)).policy,
+      );
+      const invoke = policy.Statement.filter((s: { Action: string[] }) =>
+        s.Action.includes("lambda:InvokeFunction"),
+      );
+      expect(invoke.flatMap((s: { Resource: string[] }) => s.Resource).sort()).toEqual(
+        machine.invokes.map(arnOfFunction).sort(),
+      );
+      const logGroup = args(byName("aws.cloudwatch.LogGroup", machine.logging.logicalName));
+      expect(logGroup).toMatchObject({
+        name: machine.logging.logGroupName,
+        retentionInDays: machine.logging.retentionDays,
+      });
+    }
+  });
+
+  it("creates each rule on its bus with the stacks/ pattern, retry policy, DLQ and invoke permission", () => {
+    for (const rule of plan.rules) {
+      const created = args(byName("aws.cloudwatch.EventRule", rule.logicalName));
+      expect(JSON.parse(created.eventPattern)).toEqual(
+        topology.rules.find((r) => r.name === rule.name)?.pattern,
+      );
+      expect(created.eventBusName).toBe(plan.buses.find((b) => b.name === rule.bus)?.physicalName);
+      for (const target of rule.targets) {
+        const t = args(byName("aws.cloudwatch.EventTarget", target.logicalName));
+        expect(t).toMatchObject({
+          arn: arnOfFunction(target.function),
+          targetId: target.targetId,
+          retryPolicy: {
+            maximumRetryAttempts: target.retry.maximumRetryAttempts,
+            maximumEventAgeInSeconds: target.retry.maximumEventAgeSeconds,
+          },
+        });
+        const queue = plan.queues.find((q) => q.id === target.deadLetterQueue);
+        expect(t.deadLetterConfig.arn).toBe(
+          `arn:aws:sqs:us-east-1:123456789012:${queue?.logicalName}-generated`,
+        );
+        expect(args(byName("aws.lambda.Permission", `${target.logicalName}Permission`))).toMatchObject({
+          principal: "events.amazonaws.com",
+          function: arnOfFunction(target.function),
+        });
+        const queuePolicy = JSON.parse(
+          args(byName("aws.sqs.QueuePolicy", `${target.logicalName}DlqPolicy`)).policy,
+        );
+        expect(queuePolicy.Statement[0].Condition.ArnEquals["aws:SourceArn"]).toContain(rule.physicalName);
+      }
+    }
+  });
+
+  it("subscribes stream consumers with the stacks/ filter and a dead-letter destination", () => {
+    for (const sub of plan.streamSubscriptions) {
+      const created = args(byName("aws.lambda.EventSourceMapping", sub.logicalName));
+      const spec = topology.streamSubscriptions.find((s) => s.name === sub.name);
+      expect(created.filterCriteria.filters.map((f: { pattern: string }) => JSON.parse(f.pattern))).toEqual([
+        spec?.filter,
+      ]);
+      expect(created).toMatchObject({
+        functionName: arnOfFunction(sub.function),
+        batchSize: spec?.batchSize,
+        startingPosition: "TRIM_HORIZON",
+        bisectBatchOnFunctionError: true,
+      });
+      expect(created.eventSourceArn).toContain("/stream/");
+      expect(created.destinationConfig.onFailure.destinationArn).toMatch(/^arn:aws:sqs:/);
+    }
+  });
+
+  it("routes every stacks/ route to its function, behind the JWT authorizer unless public", () => {
+    expect(world.routes.map((r) => r.key)).toEqual(plan.api.routes.map((r) => r.key));
+    for (const route of plan.api.routes) {
+      const created = world.routes.find((r) => r.key === route.key);
+      expect(unwrap(created?.handler)).toBe(arnOfFunction(route.function));
+      expect(unwrap(created?.args.auth)).toEqual(
+        route.auth === "jwt" ? { jwt: { authorizer: "authorizer-jwt" } } : false,
+      );
+    }
+    expect(world.authorizers).toHaveLength(1);
+    expect(unwrap(world.authorizers[0]?.jwt)).toEqual({
+      issuer: "https://issuer.example.com/",
+      audiences: ["allot-api", "allot-cli"],
+      identitySource: "$request.header.Authorization",
+    });
+  });
+
+  it("gives every planned queue an SQS queue and an alarm, and every machine its alarms", () => {
+    expect(world.ofType("aws.sqs.Queue").map((r) => r.name)).toEqual(plan.queues.map((q) => q.logicalName));
+    expect(world.ofType("aws.cloudwatch.MetricAlarm").map((r) => r.name)).toEqual(
+      plan.alarms.map((a) => a.logicalName),
+    );
+    for (const fn of plan.functions.filter((f) => f.asyncInvoke)) {
+      expect(
+        args(byName("aws.lambda.FunctionEventInvokeConfig", `${fn.logicalName}AsyncInvoke`)),
+      ).toMatchObject({
+        maximumRetryAttempts: fn.asyncInvoke?.maximumRetryAttempts,
+      });
+    }
+  });
+
+  it("lets mail senders send only as the configured sender's SES identity", () => {
+    for (const name of plan.mail?.senders ?? []) {
+      const fn = plan.functions.find((f) => f.name === name);
+      const created = args(byName("sst.aws.Function", fn?.logicalName ?? ""));
+      const ses = (created.permissions as Array<{ actions: string[]; resources: string[] }>).filter((p) =>
+        p.actions.includes("ses:SendEmail"),
+      );
+      expect(ses.flatMap((p) => p.resources)).toEqual([
+        "arn:aws:ses:us-east-1:123456789012:identity/grants@example.org",
+        "arn:aws:ses:us-east-1:123456789012:identity/example.org",
+      ]);
+    }
+    expect(world.ofType("sst.Secret").some((r) => r.name === "MailFrom")).toBe(plan.mail !== null);
+  });
+
+  it("exports the API URL, the bus name and ARN, and the table name", () => {
+    expect(outputs).toMatchObject({
+      api: expect.stringMatching(/^https:\/\//),
+      table: plan.tables[0]?.physicalName,
+      bus: plan.buses[0]?.physicalName,
+      busArn: expect.stringMatching(/^arn:aws:events:/),
+    });
+  });
+});
