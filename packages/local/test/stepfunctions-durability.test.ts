@@ -13,7 +13,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { runtimeTable } from "../src/runtime-table.js";
 import { MAX_TIMER_MS, Scheduler } from "../src/stepfunctions/timers.js";
 import { startTestDynamo, type TestDynamo } from "./support/dynamo.js";
-import { FakeLambda, ok, recordingLogger, type SfnHarness, startSfn, uniqueName, until } from "./support/sfn-harness.js";
+import {
+  FakeLambda,
+  ok,
+  recordingLogger,
+  type SfnHarness,
+  startSfn,
+  uniqueName,
+  until,
+} from "./support/sfn-harness.js";
 
 const DAY = 86_400_000;
 const ROLE = "arn:aws:iam::000000000000:role/test";
@@ -21,8 +29,10 @@ const ROLE = "arn:aws:iam::000000000000:role/test";
 let dynamo: TestDynamo;
 const running: SfnHarness[] = [];
 const lambda = new FakeLambda({
-  screen: (payload) => ok({ eligible: true, reasons: [], proposalId: (payload as { proposalId: string }).proposalId }),
+  screen: (payload) =>
+    ok({ eligible: true, reasons: [], proposalId: (payload as { proposalId: string }).proposalId }),
   "await-decision": () => ok(null),
+  "await-review": () => ok(null),
   echo: (payload) => ok(payload),
 });
 
@@ -58,12 +68,17 @@ const restart = async (old: SfnHarness, options: Parameters<typeof startSfn>[1] 
 const createMachine = async (h: SfnHarness, definition: object) =>
   (
     await h.sfn.send(
-      new CreateStateMachineCommand({ name: uniqueName("d"), definition: JSON.stringify(definition), roleArn: ROLE }),
+      new CreateStateMachineCommand({
+        name: uniqueName("d"),
+        definition: JSON.stringify(definition),
+        roleArn: ROLE,
+      }),
     )
   ).stateMachineArn as string;
 
 const start = async (h: SfnHarness, stateMachineArn: string, input: unknown = {}) =>
-  (await h.sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }))).executionArn as string;
+  (await h.sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) })))
+    .executionArn as string;
 
 const historyOf = async (h: SfnHarness, executionArn: string): Promise<HistoryEvent[]> =>
   (await h.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? [];
@@ -84,7 +99,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const tokenOf = (id: string) =>
   until(() => {
-    const call = lambda.callsOf("await-decision").find((c) => (c.payload as { proposalId?: string }).proposalId === id);
+    const call = lambda
+      .callsOf("await-decision")
+      .find((c) => (c.payload as { proposalId?: string }).proposalId === id);
     return (call?.payload as { taskToken?: string } | undefined)?.taskToken;
   });
 
@@ -95,7 +112,10 @@ const proposalReview = {
     Screen: {
       Type: "Task",
       Resource: "arn:aws:states:::lambda:invoke",
-      Parameters: { FunctionName: "arn:aws:lambda:us-east-1:000000000000:function:screen", Payload: { "proposalId.$": "$.proposalId" } },
+      Parameters: {
+        FunctionName: "arn:aws:lambda:us-east-1:000000000000:function:screen",
+        Payload: { "proposalId.$": "$.proposalId" },
+      },
       ResultSelector: { "eligible.$": "$.Payload.eligible", "reasons.$": "$.Payload.reasons" },
       ResultPath: "$.screening",
       Next: "Eligible?",
@@ -124,7 +144,9 @@ const proposalReview = {
 const expectWellFormed = (events: HistoryEvent[]) => {
   expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
   expect(events.filter((e) => e.type === "ExecutionStarted")).toHaveLength(1);
-  const entered = events.filter((e) => e.type?.endsWith("StateEntered")).map((e) => e.stateEnteredEventDetails?.name);
+  const entered = events
+    .filter((e) => e.type?.endsWith("StateEntered"))
+    .map((e) => e.stateEnteredEventDetails?.name);
   expect(new Set(entered).size).toBe(entered.length);
 };
 
@@ -137,7 +159,9 @@ describe("restart", () => {
     await until(async () => (await historyOf(h, executionArn)).some((e) => e.type === "TaskSubmitted"));
 
     h = await restart(h);
-    await h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ outcome: "funded" }) }));
+    await h.sfn.send(
+      new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ outcome: "funded" }) }),
+    );
     const record = await h.emulator.waitForExecution(executionArn);
     expect(record.status).toBe("SUCCEEDED");
     expect(JSON.parse(record.output as string)).toEqual({
@@ -146,8 +170,16 @@ describe("restart", () => {
       decision: { outcome: "funded" },
     });
     // Neither the finished task nor the callback's side effect ran again.
-    expect(lambda.callsOf("screen").filter((c) => (c.payload as { proposalId: string }).proposalId === "p-restart")).toHaveLength(1);
-    expect(lambda.callsOf("await-decision").filter((c) => (c.payload as { proposalId: string }).proposalId === "p-restart")).toHaveLength(1);
+    expect(
+      lambda
+        .callsOf("screen")
+        .filter((c) => (c.payload as { proposalId: string }).proposalId === "p-restart"),
+    ).toHaveLength(1);
+    expect(
+      lambda
+        .callsOf("await-decision")
+        .filter((c) => (c.payload as { proposalId: string }).proposalId === "p-restart"),
+    ).toHaveLength(1);
     const events = await historyOf(h, executionArn);
     expectWellFormed(events);
     expect(events.map((e) => e.type).slice(-6)).toEqual([
@@ -210,13 +242,19 @@ describe("restart", () => {
         .filter((c) => (c.payload as { proposalId: string }).proposalId === "p-retry")
         .map((c) => (c.payload as { taskToken: string }).taskToken);
     const [first] = await until(() => tokens().length === 1 && tokens());
-    await h.sfn.send(new SendTaskFailureCommand({ taskToken: first, error: "Retryable", cause: "once more" }));
+    await h.sfn.send(
+      new SendTaskFailureCommand({ taskToken: first, error: "Retryable", cause: "once more" }),
+    );
     const [, second] = await until(() => tokens().length === 2 && tokens());
     expect(second).not.toBe(first);
-    await until(async () => (await historyOf(h, executionArn)).filter((e) => e.type === "TaskSubmitted").length === 2);
+    await until(
+      async () => (await historyOf(h, executionArn)).filter((e) => e.type === "TaskSubmitted").length === 2,
+    );
 
     h = await restart(h);
-    await expect(h.sfn.send(new SendTaskSuccessCommand({ taskToken: first, output: "{}" }))).rejects.toMatchObject({
+    await expect(
+      h.sfn.send(new SendTaskSuccessCommand({ taskToken: first, output: "{}" })),
+    ).rejects.toMatchObject({
       name: "TaskTimedOut",
     });
     // The only retry is spent: the same error now fails the execution.
@@ -226,9 +264,77 @@ describe("restart", () => {
     expect(tokens()).toHaveLength(2);
   });
 
+  it("callbacks inside a Map keep their tokens across a kill; the Map re-runs without repeating side effects", async () => {
+    let h = await boot();
+    const arn = await createMachine(h, {
+      StartAt: "CollectReviews",
+      States: {
+        CollectReviews: {
+          Type: "Map",
+          ItemsPath: "$.slots",
+          MaxConcurrency: 0,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "INLINE" },
+            StartAt: "AwaitReview",
+            States: {
+              AwaitReview: {
+                Type: "Task",
+                Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                Parameters: {
+                  FunctionName: "await-review",
+                  Payload: { "slot.$": "$.slot", "taskToken.$": "$$.Task.Token" },
+                },
+                HeartbeatSecondsPath: "$.heartbeat",
+                ResultPath: "$.review",
+                End: true,
+              },
+            },
+          },
+          ResultPath: "$.reviews",
+          End: true,
+        },
+      },
+    });
+    const slots = [1, 2, 3].map((slot) => ({ slot, heartbeat: 3600 }));
+    const executionArn = await start(h, arn, { slots });
+    const tokenOfSlot = async (slot: number) =>
+      until(() => {
+        const call = lambda
+          .callsOf("await-review")
+          .find((c) => (c.payload as { slot: number }).slot === slot);
+        return (call?.payload as { taskToken?: string } | undefined)?.taskToken;
+      });
+    const tokens = await Promise.all([1, 2, 3].map(tokenOfSlot));
+    expect(new Set(tokens).size).toBe(3);
+    await until(
+      async () => (await historyOf(h, executionArn)).filter((e) => e.type === "TaskSubmitted").length === 3,
+    );
+    await h.sfn.send(new SendTaskSuccessCommand({ taskToken: tokens[0], output: '"score 4"' }));
+    await until(async () => (await historyOf(h, executionArn)).some((e) => e.type === "TaskSucceeded"));
+
+    h = await restart(h);
+    await expect(
+      h.sfn.send(new SendTaskSuccessCommand({ taskToken: tokens[0], output: '"again"' })),
+    ).rejects.toMatchObject({
+      name: "TaskTimedOut",
+    });
+    await h.sfn.send(new SendTaskSuccessCommand({ taskToken: tokens[1], output: '"score 5"' }));
+    await h.sfn.send(new SendTaskSuccessCommand({ taskToken: tokens[2], output: '"score 3"' }));
+    const record = await h.emulator.waitForExecution(executionArn);
+    expect(JSON.parse(record.output as string).reviews.map((r: { review: string }) => r.review)).toEqual([
+      "score 4",
+      "score 5",
+      "score 3",
+    ]);
+    expect(lambda.callsOf("await-review")).toHaveLength(3);
+  });
+
   it("a Wait survives a kill and fires at its original due time", async () => {
     let h = await boot();
-    const arn = await createMachine(h, { StartAt: "Pause", States: { Pause: { Type: "Wait", Seconds: 2, Next: "After" }, After: { Type: "Pass", End: true } } });
+    const arn = await createMachine(h, {
+      StartAt: "Pause",
+      States: { Pause: { Type: "Wait", Seconds: 2, Next: "After" }, After: { Type: "Pass", End: true } },
+    });
     const executionArn = await start(h, arn, { n: 1 });
     await sleep(700);
     const restarted = await restart(h);
@@ -263,7 +369,10 @@ describe("restart", () => {
     const record = await h.emulator.waitForExecution(executionArn);
     expect(JSON.parse(record.output as string).timeout.Error).toBe("States.Timeout");
     const events = await historyOf(h, executionArn);
-    const scheduled = events.find((e) => e.type === "TaskScheduled" && e.taskScheduledEventDetails?.resource === "invoke.waitForTaskToken");
+    const scheduled = events.find(
+      (e) =>
+        e.type === "TaskScheduled" && e.taskScheduledEventDetails?.resource === "invoke.waitForTaskToken",
+    );
     const timedOut = events.find((e) => e.type === "TaskTimedOut");
     const scheduledAt = scheduled?.timestamp?.getTime() ?? 0;
     const waited = (timedOut?.timestamp?.getTime() ?? 0) - scheduledAt;
@@ -276,7 +385,13 @@ describe("restart", () => {
       StartAt: "Prepare",
       States: {
         Prepare: { Type: "Pass", Result: { value: 21 }, Next: "Call" },
-        Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "echo", "Payload.$": "$" }, ResultSelector: { "v.$": "$.Payload.value" }, Next: "Breathe" },
+        Call: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Parameters: { FunctionName: "echo", "Payload.$": "$" },
+          ResultSelector: { "v.$": "$.Payload.value" },
+          Next: "Breathe",
+        },
         Breathe: { Type: "Wait", Seconds: 0, Next: "Double" },
         Double: { Type: "Pass", Parameters: { "doubled.$": "States.MathAdd($.v, $.v)" }, End: true },
       },
@@ -320,7 +435,10 @@ describe("long waits", () => {
 
   it("re-arms hop after hop until the due time (real time, short hops)", async () => {
     const h = await boot({ maxTimerHopMs: 150 });
-    const arn = await createMachine(h, { StartAt: "W", States: { W: { Type: "Wait", Seconds: 1, End: true } } });
+    const arn = await createMachine(h, {
+      StartAt: "W",
+      States: { W: { Type: "Wait", Seconds: 1, End: true } },
+    });
     const record = await h.emulator.waitForExecution(await start(h, arn));
     const elapsed = (record.stopDate as number) - record.startDate;
     expect(elapsed).toBeGreaterThanOrEqual(1000);
@@ -341,8 +459,12 @@ describe("long waits", () => {
         },
       });
       const executionArn = await start(h, arn, { proposalId: "p-long", wait: 30 * 86_400 });
-      const startDate = (await h.sfn.send(new DescribeExecutionCommand({ executionArn }))).startDate?.getTime() as number;
-      const waitRecord = await until(async () => (await taskRecords(executionArn)).find((r) => r.dueAt !== undefined));
+      const startDate = (
+        await h.sfn.send(new DescribeExecutionCommand({ executionArn }))
+      ).startDate?.getTime() as number;
+      const waitRecord = await until(async () =>
+        (await taskRecords(executionArn)).find((r) => r.dueAt !== undefined),
+      );
       expect(waitRecord.dueAt - startDate).toBeGreaterThanOrEqual(30 * DAY);
       expect(waitRecord.dueAt - startDate).toBeLessThan(30 * DAY + 5000);
 
@@ -351,12 +473,16 @@ describe("long waits", () => {
       h = await restart(h, { now });
       await sleep(300);
       expect((await h.sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe("RUNNING");
-      expect(lambda.callsOf("screen").some((c) => (c.payload as { proposalId: string }).proposalId === "p-long")).toBe(false);
+      expect(
+        lambda.callsOf("screen").some((c) => (c.payload as { proposalId: string }).proposalId === "p-long"),
+      ).toBe(false);
 
       offset += DAY + 1000;
       h.emulator.recheckTimers();
       const token = await tokenOf("p-long");
-      const callback = await until(async () => (await taskRecords(executionArn)).find((r) => r.token === token));
+      const callback = await until(async () =>
+        (await taskRecords(executionArn)).find((r) => r.token === token),
+      );
       expect(callback.timeoutAt - now()).toBeGreaterThan(89 * DAY);
 
       offset += 89 * DAY;
@@ -370,7 +496,9 @@ describe("long waits", () => {
       const entered = events.find((e) => e.type === "WaitStateEntered")?.timestamp?.getTime() ?? 0;
       const exited = events.find((e) => e.type === "WaitStateExited")?.timestamp?.getTime() ?? 0;
       expect(exited - entered).toBeGreaterThanOrEqual(30 * DAY);
-      expect(Math.max(...spy.mock.calls.map((call) => Number(call[1] ?? 0)))).toBeLessThanOrEqual(MAX_TIMER_MS);
+      expect(Math.max(...spy.mock.calls.map((call) => Number(call[1] ?? 0)))).toBeLessThanOrEqual(
+        MAX_TIMER_MS,
+      );
     } finally {
       spy.mockRestore();
     }
@@ -389,7 +517,11 @@ describe("long waits", () => {
     await h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '"after relaunches"' }));
     const record = await h.emulator.waitForExecution(executionArn);
     expect(JSON.parse(record.output as string).decision).toBe("after relaunches");
-    expect(lambda.callsOf("await-decision").filter((c) => (c.payload as { proposalId: string }).proposalId === "p-segments")).toHaveLength(1);
+    expect(
+      lambda
+        .callsOf("await-decision")
+        .filter((c) => (c.payload as { proposalId: string }).proposalId === "p-segments"),
+    ).toHaveLength(1);
     const events = await historyOf(h, executionArn);
     expectWellFormed(events);
     expect(events.filter((e) => e.type === "TaskScheduled")).toHaveLength(2);

@@ -26,7 +26,12 @@ let h: SfnHarness;
 const lambda = new FakeLambda({
   echo: (payload) => ok({ echoed: payload }),
   screen: (payload) => ok({ eligible: true, reasons: [], got: payload }),
-  boom: () => ({ ok: false, errorType: "ProposalRejected", errorMessage: "not eligible", trace: ["at boom"] }),
+  boom: () => ({
+    ok: false,
+    errorType: "ProposalRejected",
+    errorMessage: "not eligible",
+    trace: ["at boom"],
+  }),
   // Callback receivers: they keep the token and answer later through the API.
   notify: () => ok({ queued: true }),
   // Fails twice per key, then succeeds: for Retry.
@@ -58,7 +63,9 @@ const machine = async (definition: object, name = uniqueName("m")) => {
 };
 
 const start = async (stateMachineArn: string, input: unknown = {}, name?: string) => {
-  const started = await h.sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input), name }));
+  const started = await h.sfn.send(
+    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input), name }),
+  );
   return started.executionArn as string;
 };
 
@@ -77,7 +84,10 @@ const tokenFor = (id: unknown): Promise<string> =>
     return (call?.payload as { token?: string } | undefined)?.token;
   });
 
-const callbackMachine = (extra: object = {}, catchers: Array<{ Next: string; [field: string]: unknown }> = []) => {
+const callbackMachine = (
+  extra: object = {},
+  catchers: Array<{ Next: string; [field: string]: unknown }> = [],
+) => {
   const targets = new Set(catchers.map((c) => c.Next));
   return {
     StartAt: "Await",
@@ -106,7 +116,9 @@ describe("state machines", () => {
     const again = await h.sfn.send(new CreateStateMachineCommand({ name, definition, roleArn: ROLE }));
     expect(again.stateMachineArn).toBe(created.stateMachineArn);
 
-    const described = await h.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: created.stateMachineArn }));
+    const described = await h.sfn.send(
+      new DescribeStateMachineCommand({ stateMachineArn: created.stateMachineArn }),
+    );
     expect(described).toMatchObject({ name, definition, roleArn: ROLE, type: "STANDARD", status: "ACTIVE" });
     const listed = await h.sfn.send(new ListStateMachinesCommand({}));
     expect(listed.stateMachines?.map((m) => m.name)).toContain(name);
@@ -117,7 +129,9 @@ describe("state machines", () => {
     ).rejects.toMatchObject({ name: "StateMachineAlreadyExists" });
     // The runtime's helper updates instead (a changed file under stacks/).
     await h.emulator.createStateMachine(name, changed, ROLE);
-    const updated = await h.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: created.stateMachineArn }));
+    const updated = await h.sfn.send(
+      new DescribeStateMachineCommand({ stateMachineArn: created.stateMachineArn }),
+    );
     expect(updated.definition).toBe(changed);
   });
 
@@ -127,14 +141,22 @@ describe("state machines", () => {
       h.sfn.send(new CreateStateMachineCommand({ name: "has space", definition, roleArn: ROLE })),
     ).rejects.toMatchObject({ name: "InvalidName" });
     await expect(
-      h.sfn.send(new CreateStateMachineCommand({ name: uniqueName("bad"), definition: "{not json", roleArn: ROLE })),
+      h.sfn.send(
+        new CreateStateMachineCommand({ name: uniqueName("bad"), definition: "{not json", roleArn: ROLE }),
+      ),
     ).rejects.toMatchObject({ name: "InvalidDefinition" });
-    const unreachable = { StartAt: "A", States: { A: { Type: "Pass", End: true }, B: { Type: "Pass", End: true } } };
+    const unreachable = {
+      StartAt: "A",
+      States: { A: { Type: "Pass", End: true }, B: { Type: "Pass", End: true } },
+    };
     await expect(machine(unreachable)).rejects.toMatchObject({
       name: "InvalidDefinition",
       message: expect.stringContaining("not reachable"),
     });
-    const sqs = { StartAt: "A", States: { A: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", End: true } } };
+    const sqs = {
+      StartAt: "A",
+      States: { A: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", End: true } },
+    };
     await expect(machine(sqs)).rejects.toMatchObject({
       name: "InvalidDefinition",
       message: expect.stringContaining("sqs:sendMessage"),
@@ -142,27 +164,48 @@ describe("state machines", () => {
   });
 
   it("refuses JSONata and the JSONata-era fields the interpreter would silently ignore", async () => {
-    const jsonata = { QueryLanguage: "JSONata", StartAt: "A", States: { A: { Type: "Pass", Output: "{% $states.input %}", End: true } } };
+    const jsonata = {
+      QueryLanguage: "JSONata",
+      StartAt: "A",
+      States: { A: { Type: "Pass", Output: "{% $states.input %}", End: true } },
+    };
     await expect(machine(jsonata)).rejects.toMatchObject({
       name: "InvalidDefinition",
       message: expect.stringContaining("JSONata"),
     });
     const assign = { StartAt: "A", States: { A: { Type: "Pass", Assign: { x: 1 }, End: true } } };
-    await expect(machine(assign)).rejects.toMatchObject({ name: "InvalidDefinition", message: expect.stringContaining("Assign") });
+    await expect(machine(assign)).rejects.toMatchObject({
+      name: "InvalidDefinition",
+      message: expect.stringContaining("Assign"),
+    });
     const args = {
       StartAt: "A",
-      States: { A: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { FunctionName: "echo" }, End: true } },
+      States: {
+        A: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Arguments: { FunctionName: "echo" },
+          End: true,
+        },
+      },
     };
-    await expect(machine(args)).rejects.toMatchObject({ name: "InvalidDefinition", message: expect.stringContaining("Arguments") });
+    await expect(machine(args)).rejects.toMatchObject({
+      name: "InvalidDefinition",
+      message: expect.stringContaining("Arguments"),
+    });
   });
 });
 
 describe("executions", () => {
   it("StartExecution is idempotent by name while running, and ExecutionAlreadyExists otherwise", async () => {
     const arn = await machine(callbackMachine());
-    const first = await h.sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: "same", input: '{"id":1}' }));
+    const first = await h.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: arn, name: "same", input: '{"id":1}' }),
+    );
     expect(first.executionArn).toBe(`${arn.replace(":stateMachine:", ":execution:")}:same`);
-    const again = await h.sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: "same", input: '{"id":1}' }));
+    const again = await h.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: arn, name: "same", input: '{"id":1}' }),
+    );
     expect(again.executionArn).toBe(first.executionArn);
     expect(again.startDate?.getTime()).toBe(first.startDate?.getTime());
     await expect(
@@ -193,7 +236,10 @@ describe("executions", () => {
         Screen: {
           Type: "Task",
           Resource: "arn:aws:states:::lambda:invoke",
-          Parameters: { FunctionName: "arn:aws:lambda:us-east-1:000000000000:function:screen", Payload: { "proposalId.$": "$.proposalId" } },
+          Parameters: {
+            FunctionName: "arn:aws:lambda:us-east-1:000000000000:function:screen",
+            Payload: { "proposalId.$": "$.proposalId" },
+          },
           ResultSelector: { "eligible.$": "$.Payload.eligible", "status.$": "$.StatusCode" },
           ResultPath: "$.screening",
           Next: "Boom",
@@ -213,14 +259,25 @@ describe("executions", () => {
     const output = JSON.parse(done.output as string);
     expect(output.screening).toEqual({ eligible: true, status: 200 });
     expect(output.error.Error).toBe("ProposalRejected");
-    expect(JSON.parse(output.error.Cause)).toEqual({ errorMessage: "not eligible", errorType: "ProposalRejected", trace: ["at boom"] });
+    expect(JSON.parse(output.error.Cause)).toEqual({
+      errorMessage: "not eligible",
+      errorType: "ProposalRejected",
+      trace: ["at boom"],
+    });
     expect(lambda.callsOf("screen").at(-1)?.payload).toEqual({ proposalId: "p-1" });
   });
 
   it("runs a Lambda function ARN as the resource (payload = effective input, result = return value)", async () => {
     const arn = await machine({
       StartAt: "Echo",
-      States: { Echo: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:000000000000:function:echo", InputPath: "$.in", End: true } },
+      States: {
+        Echo: {
+          Type: "Task",
+          Resource: "arn:aws:lambda:us-east-1:000000000000:function:echo",
+          InputPath: "$.in",
+          End: true,
+        },
+      },
     });
     const executionArn = await start(arn, { in: { a: 1 } });
     const done = await finished(executionArn);
@@ -240,7 +297,14 @@ describe("executions", () => {
   it("fails an execution on an unknown function with Lambda.ResourceNotFoundException", async () => {
     const arn = await machine({
       StartAt: "T",
-      States: { T: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "nope" }, End: true } },
+      States: {
+        T: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Parameters: { FunctionName: "nope" },
+          End: true,
+        },
+      },
     });
     const done = await finished(await start(arn));
     expect(done).toMatchObject({ status: "FAILED", error: "Lambda.ResourceNotFoundException" });
@@ -253,14 +317,19 @@ describe("executions", () => {
         Emit: {
           Type: "Task",
           Resource: "arn:aws:states:::events:putEvents",
-          Parameters: { Entries: [{ Source: "allot.test", DetailType: "Thing", "Detail.$": "$", EventBusName: "allot" }] },
+          Parameters: {
+            Entries: [{ Source: "allot.test", DetailType: "Thing", "Detail.$": "$", EventBusName: "allot" }],
+          },
           End: true,
         },
       },
     });
     const done = await finished(await start(arn, { id: 7 }));
     expect(done.status).toBe("SUCCEEDED");
-    expect(JSON.parse(done.output as string)).toMatchObject({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] });
+    expect(JSON.parse(done.output as string)).toMatchObject({
+      FailedEntryCount: 0,
+      Entries: [{ EventId: expect.any(String) }],
+    });
     expect(h.events.find((e) => e.DetailType === "Thing")).toEqual({
       Source: "allot.test",
       DetailType: "Thing",
@@ -278,13 +347,20 @@ describe("executions", () => {
             definition: JSON.stringify({
               StartAt: "Emit",
               States: {
-                Emit: { Type: "Task", Resource: "arn:aws:states:::events:putEvents", Parameters: { Entries: [{ Detail: {} }] }, End: true },
+                Emit: {
+                  Type: "Task",
+                  Resource: "arn:aws:states:::events:putEvents",
+                  Parameters: { Entries: [{ Detail: {} }] },
+                  End: true,
+                },
               },
             }),
           }),
         )
       ).stateMachineArn as string;
-      const started = await failing.sfn.send(new StartExecutionCommand({ stateMachineArn: arn2, input: "{}" }));
+      const started = await failing.sfn.send(
+        new StartExecutionCommand({ stateMachineArn: arn2, input: "{}" }),
+      );
       const record = await failing.emulator.waitForExecution(started.executionArn as string);
       expect(record).toMatchObject({ status: "FAILED", error: "EventBridge.FailedEntry" });
     } finally {
@@ -300,25 +376,42 @@ describe("callbacks (.waitForTaskToken)", () => {
     const token = await tokenFor("p-9");
     await until(async () => (await historyOf(executionArn)).some((e) => e.type === "TaskSubmitted"));
     expect((await h.sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe("RUNNING");
-    await h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ decision: "funded" }) }));
+    await h.sfn.send(
+      new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ decision: "funded" }) }),
+    );
     const done = await finished(executionArn);
     expect(JSON.parse(done.output as string)).toEqual({ id: "p-9", answer: { decision: "funded" } });
     // A token answers once.
-    await expect(h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" }))).rejects.toMatchObject({
+    await expect(
+      h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" })),
+    ).rejects.toMatchObject({
       name: "TaskTimedOut",
     });
-    await expect(h.sfn.send(new SendTaskSuccessCommand({ taskToken: "garbage", output: "{}" }))).rejects.toMatchObject({
+    await expect(
+      h.sfn.send(new SendTaskSuccessCommand({ taskToken: "garbage", output: "{}" })),
+    ).rejects.toMatchObject({
       name: "InvalidToken",
     });
   });
 
   it("SendTaskFailure fails the task with the given error, which a Catch catches", async () => {
-    const arn = await machine(callbackMachine({}, [{ ErrorEquals: ["Rejected"], ResultPath: "$.failure", Next: "Caught" }]));
+    const arn = await machine(
+      callbackMachine({}, [{ ErrorEquals: ["Rejected"], ResultPath: "$.failure", Next: "Caught" }]),
+    );
     const executionArn = await start(arn, { id: "x" });
-    await h.sfn.send(new SendTaskFailureCommand({ taskToken: await tokenFor("x"), error: "Rejected", cause: "committee said no" }));
+    await h.sfn.send(
+      new SendTaskFailureCommand({
+        taskToken: await tokenFor("x"),
+        error: "Rejected",
+        cause: "committee said no",
+      }),
+    );
     const done = await finished(executionArn);
     expect(done.status).toBe("SUCCEEDED");
-    expect(JSON.parse(done.output as string).failure).toEqual({ Error: "Rejected", Cause: "committee said no" });
+    expect(JSON.parse(done.output as string).failure).toEqual({
+      Error: "Rejected",
+      Cause: "committee said no",
+    });
     const types = (await historyOf(executionArn)).map((e) => e.type);
     expect(types).toContain("TaskFailed");
     expect(types.indexOf("PassStateEntered")).toBeGreaterThan(types.indexOf("TaskFailed"));
@@ -337,14 +430,22 @@ describe("callbacks (.waitForTaskToken)", () => {
     expect(JSON.parse(done.output as string).timeout.Error).toBe("States.Timeout");
     const events = await historyOf(executionArn);
     expect(events.map((e) => e.type)).toContain("TaskTimedOut");
-    expect(events.find((e) => e.type === "PassStateEntered")?.stateEnteredEventDetails?.name).toBe("TimedOut");
-    await expect(h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" }))).rejects.toMatchObject({
+    expect(events.find((e) => e.type === "PassStateEntered")?.stateEnteredEventDetails?.name).toBe(
+      "TimedOut",
+    );
+    await expect(
+      h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" })),
+    ).rejects.toMatchObject({
       name: "TaskTimedOut",
     });
   });
 
   it("HeartbeatSeconds: no heartbeat times the task out with States.HeartbeatTimeout; heartbeats keep it alive", async () => {
-    const arn = await machine(callbackMachine({ HeartbeatSeconds: 1 }, [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: "Caught" }]));
+    const arn = await machine(
+      callbackMachine({ HeartbeatSeconds: 1 }, [
+        { ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: "Caught" },
+      ]),
+    );
     const silent = await start(arn, { id: "silent" });
     const alive = await start(arn, { id: "alive" });
     const aliveToken = await tokenFor("alive");
@@ -374,7 +475,15 @@ describe("callbacks (.waitForTaskToken)", () => {
         Ask: {
           Type: "Task",
           Resource: "arn:aws:states:::events:putEvents.waitForTaskToken",
-          Parameters: { Entries: [{ Source: "allot.test", DetailType: "Ask", Detail: { "token.$": "$$.Task.Token", "note.$": "States.Format('token={}', $$.Task.Token)" } }] },
+          Parameters: {
+            Entries: [
+              {
+                Source: "allot.test",
+                DetailType: "Ask",
+                Detail: { "token.$": "$$.Task.Token", "note.$": "States.Format('token={}', $$.Task.Token)" },
+              },
+            ],
+          },
           End: true,
         },
       },
@@ -401,7 +510,11 @@ describe("history, stop and concurrency", () => {
           ResultSelector: { "eligible.$": "$.Payload.eligible" },
           Next: "Eligible?",
         },
-        "Eligible?": { Type: "Choice", Choices: [{ Variable: "$.eligible", BooleanEquals: true, Next: "Pause" }], Default: "No" },
+        "Eligible?": {
+          Type: "Choice",
+          Choices: [{ Variable: "$.eligible", BooleanEquals: true, Next: "Pause" }],
+          Default: "No",
+        },
         Pause: { Type: "Wait", Seconds: 0, Next: "Yes" },
         Yes: { Type: "Succeed" },
         No: { Type: "Fail", Error: "NotEligible" },
@@ -431,14 +544,36 @@ describe("history, stop and concurrency", () => {
     expect(events[1]?.previousEventId).toBe(1);
     expect(events[0]?.timestamp).toBeInstanceOf(Date);
     expect(events[0]?.executionStartedEventDetails).toMatchObject({ input: "{}", roleArn: ROLE });
-    expect(events[3]?.stateEnteredEventDetails).toEqual({ name: "Screen", input: '{"proposalId":"p-2"}', inputDetails: { truncated: false } });
-    expect(events[4]?.taskScheduledEventDetails).toMatchObject({ resourceType: "lambda", resource: "invoke", region: "us-east-1" });
-    expect(JSON.parse(events[4]?.taskScheduledEventDetails?.parameters as string)).toEqual({ FunctionName: "screen", Payload: { proposalId: "p-2" } });
-    expect(JSON.parse(events.at(-1)?.executionSucceededEventDetails?.output as string)).toEqual({ eligible: true });
+    expect(events[3]?.stateEnteredEventDetails).toEqual({
+      name: "Screen",
+      input: '{"proposalId":"p-2"}',
+      inputDetails: { truncated: false },
+    });
+    expect(events[4]?.taskScheduledEventDetails).toMatchObject({
+      resourceType: "lambda",
+      resource: "invoke",
+      region: "us-east-1",
+    });
+    expect(JSON.parse(events[4]?.taskScheduledEventDetails?.parameters as string)).toEqual({
+      FunctionName: "screen",
+      Payload: { proposalId: "p-2" },
+    });
+    expect(JSON.parse(events.at(-1)?.executionSucceededEventDetails?.output as string)).toEqual({
+      eligible: true,
+    });
 
-    const reversed = await h.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 2 }));
+    const reversed = await h.sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 2 }),
+    );
     expect(reversed.events?.map((e) => e.type)).toEqual(["ExecutionSucceeded", "SucceedStateExited"]);
-    const page2 = await h.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 2, nextToken: reversed.nextToken }));
+    const page2 = await h.sfn.send(
+      new GetExecutionHistoryCommand({
+        executionArn,
+        reverseOrder: true,
+        maxResults: 2,
+        nextToken: reversed.nextToken,
+      }),
+    );
     expect(page2.events?.map((e) => e.type)).toEqual(["SucceedStateEntered", "WaitStateExited"]);
   });
 
@@ -446,18 +581,29 @@ describe("history, stop and concurrency", () => {
     const arn = await machine(callbackMachine());
     const executionArn = await start(arn, { id: "stop" });
     const token = await tokenFor("stop");
-    const stopped = await h.sfn.send(new StopExecutionCommand({ executionArn, error: "Withdrawn", cause: "applicant withdrew" }));
+    const stopped = await h.sfn.send(
+      new StopExecutionCommand({ executionArn, error: "Withdrawn", cause: "applicant withdrew" }),
+    );
     expect(stopped.stopDate).toBeInstanceOf(Date);
     const described = await h.sfn.send(new DescribeExecutionCommand({ executionArn }));
     expect(described).toMatchObject({ status: "ABORTED", error: "Withdrawn", cause: "applicant withdrew" });
     const last = (await historyOf(executionArn)).at(-1);
-    expect(last).toMatchObject({ type: "ExecutionAborted", executionAbortedEventDetails: { error: "Withdrawn", cause: "applicant withdrew" } });
-    await expect(h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" }))).rejects.toMatchObject({
+    expect(last).toMatchObject({
+      type: "ExecutionAborted",
+      executionAbortedEventDetails: { error: "Withdrawn", cause: "applicant withdrew" },
+    });
+    await expect(
+      h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" })),
+    ).rejects.toMatchObject({
       name: "TaskTimedOut",
     });
-    const aborted = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: arn, statusFilter: "ABORTED" }));
+    const aborted = await h.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: arn, statusFilter: "ABORTED" }),
+    );
     expect(aborted.executions?.map((e) => e.executionArn)).toEqual([executionArn]);
-    const running = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: arn, statusFilter: "RUNNING" }));
+    const running = await h.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: arn, statusFilter: "RUNNING" }),
+    );
     expect(running.executions).toEqual([]);
   });
 
@@ -555,23 +701,44 @@ describe("history, stop and concurrency", () => {
     const executionArn = await start(arn, { a: 1 }, "ctx-run");
     const done = await finished(executionArn);
     const output = JSON.parse(done.output as string);
-    expect(output).toMatchObject({ id: executionArn, name: "ctx-run", input: { a: 1 }, machine: arn.split(":").at(-1) });
+    expect(output).toMatchObject({
+      id: executionArn,
+      name: "ctx-run",
+      input: { a: 1 },
+      machine: arn.split(":").at(-1),
+    });
     expect(Date.parse(output.start)).toBe(done.startDate?.getTime());
   });
 
   it("runs many executions at once; a slow one does not hold the others", async () => {
     const slowArn = await machine({
       StartAt: "Slow",
-      States: { Slow: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "slow" }, End: true } },
+      States: {
+        Slow: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Parameters: { FunctionName: "slow" },
+          End: true,
+        },
+      },
     });
     const fastArn = await machine({
       StartAt: "Echo",
-      States: { Echo: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "echo", "Payload.$": "$" }, End: true } },
+      States: {
+        Echo: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Parameters: { FunctionName: "echo", "Payload.$": "$" },
+          End: true,
+        },
+      },
     });
     const slow = await start(slowArn);
     await until(() => lambda.callsOf("slow").length > 0);
     const fast = await Promise.all(Array.from({ length: 20 }, (_, i) => start(fastArn, { i })));
-    const outputs = await Promise.all(fast.map(async (arn) => JSON.parse((await finished(arn)).output as string).Payload));
+    const outputs = await Promise.all(
+      fast.map(async (arn) => JSON.parse((await finished(arn)).output as string).Payload),
+    );
     expect(outputs).toEqual(Array.from({ length: 20 }, (_, i) => ({ echoed: { i } })));
     // All twenty finished while the slow one is still inside its Lambda.
     expect((await h.sfn.send(new DescribeExecutionCommand({ executionArn: slow }))).status).toBe("RUNNING");

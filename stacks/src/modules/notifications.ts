@@ -1,9 +1,24 @@
-import { fn, tableRead } from "../links.js";
-import type { Link } from "../topology.js";
-import type { StackModule } from "./module.js";
+import { patternFor } from "@allot/core/events";
+import { DecisionRecorded, ProposalScreened, ProposalSubmitted } from "@allot/core/proposal";
+import { ReviewersAssigned, ReviewersNeeded, ReviewReminderDue } from "@allot/core/review";
+import { fn, tableRead, tableReadWrite } from "../links.js";
+import { bus } from "../table.js";
+import type { Link, RuleSpec } from "../topology.js";
+import { defaultRetry, type StackModule } from "./module.js";
 
 /** For functions that send notifications: SES on AWS, the outbox folder locally. */
 export const mailSend: Link = { kind: "mail" };
+
+// One consumer per event, each subscribed by its own rule: a failing template or recipient
+// retries and dead-letters alone, without holding back the other notifications.
+const consumers = [
+  ["notify-proposal-received", ProposalSubmitted, "Tells the applicant their proposal arrived"],
+  ["notify-screening-outcome", ProposalScreened, "Tells the applicant the screening outcome, with reasons"],
+  ["notify-decision", DecisionRecorded, "Sends the decision with the rationale and anonymized feedback"],
+  ["notify-reviewers-assigned", ReviewersAssigned, "Tells each reviewer about a new assignment"],
+  ["notify-review-reminder", ReviewReminderDue, "Reminds a reviewer of a review coming due"],
+  ["notify-reviewers-needed", ReviewersNeeded, "Asks staff to extend a call's reviewer pool"],
+] as const;
 
 export const notifications: StackModule = {
   functions: [
@@ -13,6 +28,7 @@ export const notifications: StackModule = {
       "List notifications: staff read all (or one proposal's), everyone else their own",
       [tableRead],
     ),
+    ...consumers.map(([name, , description]) => fn(name, `events/${name}.ts`, description, [tableReadWrite, mailSend])),
   ],
   routes: [
     {
@@ -22,5 +38,13 @@ export const notifications: StackModule = {
       roles: ["staff", "reviewer", "applicant", "integration"],
     },
   ],
-  rules: [],
+  rules: consumers.map(
+    ([name, event, description]): RuleSpec => ({
+      name,
+      bus: bus.name,
+      description,
+      pattern: patternFor(event),
+      targets: [{ kind: "function", function: name, retry: defaultRetry }],
+    }),
+  ),
 };

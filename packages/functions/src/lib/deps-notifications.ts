@@ -1,7 +1,7 @@
 import { dynamoNotificationRepository, mailerFromEnv } from "@allot/adapters";
 import { systemClock } from "@allot/core";
-import type { NotificationRepository, NotifyDeps } from "@allot/core/notification";
-import { doc, once, tableName } from "./deps.js";
+import type { NotificationEventDeps, NotificationRepository, NotifyDeps } from "@allot/core/notification";
+import { doc, once, reviewDeps, tableName } from "./deps.js";
 
 export const notificationRepository = once(
   (): NotificationRepository => dynamoNotificationRepository(doc(), tableName()),
@@ -11,4 +11,18 @@ export const notificationRepository = once(
 export const notificationDeps = once((): NotifyDeps => {
   const { mailer, from } = mailerFromEnv();
   return { notifications: notificationRepository(), mailer, clock: systemClock, from };
+});
+
+/** What the event consumers that notify need: the records to read and the mail to send. */
+export const notificationEventDeps = once((): NotificationEventDeps => {
+  const { proposals, calls, reviewers, assignments, clock } = reviewDeps();
+  return {
+    proposals,
+    calls,
+    reviewers,
+    assignments,
+    clock,
+    mail: notificationDeps(),
+    staffEmail: process.env.ALLOT_STAFF_EMAIL ?? "program-staff@allot.local",
+  };
 });

@@ -28,7 +28,8 @@ const pageSize = (value: unknown, fallback: number, max = 1000) => {
 
 const optionalString = (value: unknown, field: string): string | undefined => {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw new AwsServiceError("ValidationException", `${field} must be a string`);
+  if (typeof value !== "string")
+    throw new AwsServiceError("ValidationException", `${field} must be a string`);
   return value;
 };
 
@@ -49,13 +50,15 @@ const statuses = new Set(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTE
 export const stepFunctionsService = (engine: Engine): JsonService => {
   const machine = async (arn: unknown) => {
     const record = await engine.store.getMachine(machineNameOf(arn));
-    if (!record) throw new AwsServiceError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${String(arn)}'`);
+    if (!record)
+      throw new AwsServiceError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${String(arn)}'`);
     return record;
   };
   const execution = async (arn: unknown) => {
     parseExecutionArn(arn);
     const record = await engine.store.getExecution(arn as string);
-    if (!record) throw new AwsServiceError("ExecutionDoesNotExist", `Execution Does Not Exist: '${String(arn)}'`);
+    if (!record)
+      throw new AwsServiceError("ExecutionDoesNotExist", `Execution Does Not Exist: '${String(arn)}'`);
     return record;
   };
 
@@ -65,9 +68,16 @@ export const stepFunctionsService = (engine: Engine): JsonService => {
     operations: {
       async CreateStateMachine(input) {
         if (input.type !== undefined && input.type !== "STANDARD") {
-          throw new AwsServiceError("StateMachineTypeNotSupported", "Only STANDARD state machines are supported locally");
+          throw new AwsServiceError(
+            "StateMachineTypeNotSupported",
+            "Only STANDARD state machines are supported locally",
+          );
         }
-        const { record } = await saveMachine(engine, { name: input.name, definition: input.definition, roleArn: input.roleArn }, "create");
+        const { record } = await saveMachine(
+          engine,
+          { name: input.name, definition: input.definition, roleArn: input.roleArn },
+          "create",
+        );
         return { stateMachineArn: record.arn, creationDate: seconds(record.creationDate) };
       },
       async UpdateStateMachine(input) {
@@ -95,7 +105,10 @@ export const stepFunctionsService = (engine: Engine): JsonService => {
         };
       },
       async ListStateMachines(input) {
-        const page = await engine.store.listMachines(pageSize(input.maxResults, 100), decodeToken(input.nextToken));
+        const page = await engine.store.listMachines(
+          pageSize(input.maxResults, 100),
+          decodeToken(input.nextToken),
+        );
         return {
           stateMachines: page.items.map((record) => ({
             stateMachineArn: record.arn,
@@ -113,7 +126,11 @@ export const stepFunctionsService = (engine: Engine): JsonService => {
       },
       async StartExecution(input) {
         const record = await machine(input.stateMachineArn);
-        const started = await engine.startExecution(record, optionalString(input.name, "name"), optionalString(input.input, "input"));
+        const started = await engine.startExecution(
+          record,
+          optionalString(input.name, "name"),
+          optionalString(input.input, "input"),
+        );
         return { executionArn: started.executionArn, startDate: seconds(started.startDate) };
       },
       async DescribeExecution(input) {
@@ -134,9 +151,17 @@ export const stepFunctionsService = (engine: Engine): JsonService => {
         const record = await machine(input.stateMachineArn);
         const status = optionalString(input.statusFilter, "statusFilter");
         if (status !== undefined && !statuses.has(status)) {
-          throw new AwsServiceError("ValidationException", `statusFilter must be one of ${[...statuses].join(", ")}`);
+          throw new AwsServiceError(
+            "ValidationException",
+            `statusFilter must be one of ${[...statuses].join(", ")}`,
+          );
         }
-        const page = await engine.store.listExecutions(record.arn, status, pageSize(input.maxResults, 100), decodeToken(input.nextToken));
+        const page = await engine.store.listExecutions(
+          record.arn,
+          status,
+          pageSize(input.maxResults, 100),
+          decodeToken(input.nextToken),
+        );
         return { executions: page.items.map(listItem), nextToken: encodeToken(page.nextKey) };
       },
       async GetExecutionHistory(input) {
@@ -147,7 +172,10 @@ export const stepFunctionsService = (engine: Engine): JsonService => {
           startKey: decodeToken(input.nextToken),
         });
         const includeData = input.includeExecutionData !== false;
-        return { events: page.items.map((event) => toApiEvent(event, includeData)), nextToken: encodeToken(page.nextKey) };
+        return {
+          events: page.items.map((event) => toApiEvent(event, includeData)),
+          nextToken: encodeToken(page.nextKey),
+        };
       },
       async StopExecution(input) {
         await execution(input.executionArn);
@@ -163,7 +191,11 @@ export const stepFunctionsService = (engine: Engine): JsonService => {
         return {};
       },
       async SendTaskFailure(input) {
-        await engine.sendTaskFailure(input.taskToken, optionalString(input.error, "error"), optionalString(input.cause, "cause"));
+        await engine.sendTaskFailure(
+          input.taskToken,
+          optionalString(input.error, "error"),
+          optionalString(input.cause, "cause"),
+        );
         return {};
       },
       async SendTaskHeartbeat(input) {

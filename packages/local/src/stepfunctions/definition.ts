@@ -26,16 +26,21 @@ export interface ParsedDefinition {
   states: Map<string, StateInfo>;
 }
 
-const invalid = (message: string) => new AwsServiceError("InvalidDefinition", `Invalid State Machine Definition: ${message}`);
+const invalid = (message: string) =>
+  new AwsServiceError("InvalidDefinition", `Invalid State Machine Definition: ${message}`);
 
-const isObject = (value: unknown): value is Json => !!value && typeof value === "object" && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  !!value && typeof value === "object" && !Array.isArray(value);
 
 export const classifyResource = (resource: unknown): TaskKind | undefined => {
   if (typeof resource !== "string") return undefined;
-  const integration = /^arn:aws:states:[^:]*:[^:]*:(lambda:invoke|events:putEvents)(\.waitForTaskToken)?$/.exec(resource);
+  const integration =
+    /^arn:aws:states:[^:]*:[^:]*:(lambda:invoke|events:putEvents)(\.waitForTaskToken)?$/.exec(resource);
   if (integration) {
     const callback = integration[2] !== undefined;
-    return integration[1] === "lambda:invoke" ? { kind: "lambda-invoke", callback } : { kind: "events-put", callback };
+    return integration[1] === "lambda:invoke"
+      ? { kind: "lambda-invoke", callback }
+      : { kind: "events-put", callback };
   }
   if (/^arn:aws:lambda:[^:]+:[^:]+:function:[^:]+(:[^:]+)?$/.test(resource)) {
     return { kind: "lambda-function", functionArn: resource };
@@ -71,19 +76,31 @@ const childMachines = (state: Json): Json[] => {
   return [];
 };
 
-const collectStates = (machine: Json, topLevel: boolean, into: Map<string, StateInfo>, problems: string[]) => {
+const collectStates = (
+  machine: Json,
+  topLevel: boolean,
+  into: Map<string, StateInfo>,
+  problems: string[],
+) => {
   if (!isObject(machine.States)) return;
   for (const [name, state] of Object.entries(machine.States)) {
     if (!isObject(state)) continue;
     for (const field of unsupportedStateFields) {
-      if (field in state) problems.push(`state '${name}' uses '${field}', which the local Step Functions does not support`);
+      if (field in state)
+        problems.push(`state '${name}' uses '${field}', which the local Step Functions does not support`);
     }
     const processorConfig = isObject(state.ItemProcessor) ? state.ItemProcessor.ProcessorConfig : undefined;
     if (isObject(processorConfig) && processorConfig.Mode === "DISTRIBUTED") {
       problems.push(`state '${name}' is a distributed Map, which the local Step Functions does not support`);
     }
-    if (state.Type === "Choice" && Array.isArray(state.Choices) && state.Choices.some((c) => isObject(c) && "Condition" in c)) {
-      problems.push(`state '${name}' uses JSONata 'Condition' rules, which the local Step Functions does not support`);
+    if (
+      state.Type === "Choice" &&
+      Array.isArray(state.Choices) &&
+      state.Choices.some((c) => isObject(c) && "Condition" in c)
+    ) {
+      problems.push(
+        `state '${name}' uses JSONata 'Condition' rules, which the local Step Functions does not support`,
+      );
     }
     let task: TaskKind | undefined;
     if (state.Type === "Task") {
@@ -106,7 +123,8 @@ const collectStates = (machine: Json, topLevel: boolean, into: Map<string, State
  * definitions that were accepted before (resuming), where only the parse is needed.
  */
 export const parseDefinition = (text: unknown, options: { validate?: boolean } = {}): ParsedDefinition => {
-  if (typeof text !== "string" || !text.trim()) throw invalid("the definition must be a non-empty JSON string");
+  if (typeof text !== "string" || !text.trim())
+    throw invalid("the definition must be a non-empty JSON string");
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -118,10 +136,14 @@ export const parseDefinition = (text: unknown, options: { validate?: boolean } =
   }
   const problems: string[] = [];
   if ("QueryLanguage" in json) {
-    problems.push("'QueryLanguage' is set; the local Step Functions only runs JSONPath definitions (JSONata is not supported)");
+    problems.push(
+      "'QueryLanguage' is set; the local Step Functions only runs JSONPath definitions (JSONata is not supported)",
+    );
   }
-  if (/"\{%[\s\S]*?%\}"/.test(text)) problems.push("the definition contains JSONata expressions ({% ... %}), which are not supported");
-  if (/\$\$\.State\./.test(text)) problems.push("'$$.State.*' context fields are not available in the local Step Functions");
+  if (/"\{%[\s\S]*?%\}"/.test(text))
+    problems.push("the definition contains JSONata expressions ({% ... %}), which are not supported");
+  if (/\$\$\.State\./.test(text))
+    problems.push("'$$.State.*' context fields are not available in the local Step Functions");
   const states = new Map<string, StateInfo>();
   collectStates(json, true, states, problems);
   if (options.validate !== false) {
@@ -129,7 +151,12 @@ export const parseDefinition = (text: unknown, options: { validate?: boolean } =
     try {
       new StateMachine(json as unknown as StateMachineDefinition);
     } catch (error) {
-      throw invalid((error as Error).message.replace(/^State machine definition is invalid, see error\(s\) below:\s*/, ""));
+      throw invalid(
+        (error as Error).message.replace(
+          /^State machine definition is invalid, see error\(s\) below:\s*/,
+          "",
+        ),
+      );
     }
   }
   const timeoutSeconds = typeof json.TimeoutSeconds === "number" ? json.TimeoutSeconds : undefined;
@@ -180,7 +207,8 @@ const capRetries = (state: Json, options: RunnableOptions, used: number[] | unde
     const backoff = typeof retrier.BackoffRate === "number" ? retrier.BackoffRate : 2;
     const interval = typeof retrier.IntervalSeconds === "number" ? retrier.IntervalSeconds : 1;
     const maxAttempts = typeof retrier.MaxAttempts === "number" ? retrier.MaxAttempts : 3;
-    const maxDelay = typeof retrier.MaxDelaySeconds === "number" ? retrier.MaxDelaySeconds : Number.POSITIVE_INFINITY;
+    const maxDelay =
+      typeof retrier.MaxDelaySeconds === "number" ? retrier.MaxDelaySeconds : Number.POSITIVE_INFINITY;
     return {
       ...retrier,
       MaxAttempts: Math.max(0, maxAttempts - spent),
@@ -190,7 +218,12 @@ const capRetries = (state: Json, options: RunnableOptions, used: number[] | unde
   });
 };
 
-const rewriteStates = (machine: Json, options: RunnableOptions, topLevel: boolean, retriers: Map<string, unknown[]>) => {
+const rewriteStates = (
+  machine: Json,
+  options: RunnableOptions,
+  topLevel: boolean,
+  retriers: Map<string, unknown[]>,
+) => {
   const states = machine.States as Record<string, Json>;
   for (const [name, original] of Object.entries(states)) {
     const isStart = topLevel && name === options.startAt;
@@ -219,7 +252,10 @@ const rewriteStates = (machine: Json, options: RunnableOptions, topLevel: boolea
  * overwrite when a run starts from a checkpoint.
  */
 export const buildRunnable = (parsed: ParsedDefinition, options: RunnableOptions): Runnable => {
-  const text = parsed.text.replace(/\$\$\.Execution\.(Input|StartTime)(?![A-Za-z0-9_])/g, "$$$$.Execution.Allot$1");
+  const text = parsed.text.replace(
+    /\$\$\.Execution\.(Input|StartTime)(?![A-Za-z0-9_])/g,
+    "$$$$.Execution.Allot$1",
+  );
   const json = JSON.parse(text) as Json;
   delete json.TimeoutSeconds;
   json.StartAt = options.startAt ?? parsed.startAt;

@@ -66,7 +66,10 @@ export class Engine {
     this.place = { region: options.region, accountId: options.accountId };
     const segmentMaxMs = Math.min(options.segmentMaxMs ?? DEFAULT_SEGMENT_MAX_MS, DEFAULT_SEGMENT_MAX_MS);
     // The interpreter's own Task timer must outlast every segment, and stay within Node's limit.
-    this.taskTimeoutSeconds = Math.min(Math.ceil((segmentMaxMs * 20) / 19 / 1000) + 1, Math.floor(MAX_TIMER_MS / 1000));
+    this.taskTimeoutSeconds = Math.min(
+      Math.ceil((segmentMaxMs * 20) / 19 / 1000) + 1,
+      Math.floor(MAX_TIMER_MS / 1000),
+    );
     this.env = {
       store: this.store,
       scheduler: this.scheduler,
@@ -79,6 +82,10 @@ export class Engine {
       segmentMaxMs,
       relaunch: (live, segment) => this.relaunch(live, segment),
     };
+  }
+
+  now(): number {
+    return this.options.now();
   }
 
   get region() {
@@ -116,12 +123,18 @@ export class Engine {
     const executionName = name === undefined ? randomUUID() : validateName(name, "execution");
     const inputText = input ?? "{}";
     if (typeof inputText !== "string" || Buffer.byteLength(inputText) > MAX_PAYLOAD_BYTES) {
-      throw new AwsServiceError("InvalidExecutionInput", "Invalid State Machine Execution Input: the input must be a JSON string of at most 256 KiB");
+      throw new AwsServiceError(
+        "InvalidExecutionInput",
+        "Invalid State Machine Execution Input: the input must be a JSON string of at most 256 KiB",
+      );
     }
     try {
       JSON.parse(inputText);
     } catch {
-      throw new AwsServiceError("InvalidExecutionInput", `Invalid State Machine Execution Input: '${inputText.slice(0, 100)}' is not JSON`);
+      throw new AwsServiceError(
+        "InvalidExecutionInput",
+        `Invalid State Machine Execution Input: '${inputText.slice(0, 100)}' is not JSON`,
+      );
     }
     const arn = executionArn(this.place, machine.name, executionName);
     const idempotent = (existing: ExecutionRecord) => {
@@ -132,7 +145,8 @@ export class Engine {
       throw new AwsServiceError("ExecutionAlreadyExists", `Execution Already Exists: '${arn}'`);
     };
     const parsed = await this.definitionOf(machine.definitionHash);
-    if (!parsed) throw new AwsServiceError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${machine.arn}'`);
+    if (!parsed)
+      throw new AwsServiceError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${machine.arn}'`);
     const startDate = this.options.now();
     const record: ExecutionRecord = {
       arn,
@@ -160,6 +174,7 @@ export class Engine {
       throw new AwsServiceError("ExecutionAlreadyExists", `Execution Already Exists: '${arn}'`);
     }
     this.launch(record, parsed, { nextEventId: 2, seq: 0, attempt: 0, retries: [], exited: false });
+    this.options.logger.debug("execution started", { executionArn: arn });
     return { executionArn: arn, startDate };
   }
 
@@ -172,7 +187,10 @@ export class Engine {
         try {
           await this.resumeOne(arn);
         } catch (error) {
-          this.options.logger.error("could not resume execution", { executionArn: arn, error: String(error) });
+          this.options.logger.error("could not resume execution", {
+            executionArn: arn,
+            error: String(error),
+          });
         }
       }
     };
@@ -183,7 +201,7 @@ export class Engine {
   private async resumeOne(arn: string) {
     if (this.live.has(arn) || this.stopped) return;
     const record = await this.store.getExecution(arn);
-    if (!record || record.status !== "RUNNING") {
+    if (record?.status !== "RUNNING") {
       await this.store.forgetRunning(arn);
       return;
     }
@@ -234,7 +252,8 @@ export class Engine {
     };
     const handlers: Record<string, (input: unknown) => Promise<never>> = {};
     for (const info of live.parsed.states.values()) {
-      if (info.task) handlers[info.name] = (input) => runTask(this.env, live, segment, info, input) as Promise<never>;
+      if (info.task)
+        handlers[info.name] = (input) => runTask(this.env, live, segment, info, input) as Promise<never>;
     }
     const machine = new StateMachine(runnable.definition, { validationOptions: { noValidate: true } });
     const input = JSON.parse((resumed ? checkpoint.input : live.record.input) ?? "null");
@@ -274,7 +293,9 @@ export class Engine {
   }
 
   private relaunch(live: LiveExecution, segment: Segment) {
-    if (live.segment !== segment || this.stopped) return;
+    // Several waits of one segment (Parallel branches, Map iterations) can reach their guard
+    // together; only the first relaunches.
+    if (live.segment !== segment || segment.controller.signal.aborted || this.stopped) return;
     this.interrupt(segment);
     this.options.logger.debug("relaunching a long wait from its checkpoint", {
       executionArn: live.record.arn,
@@ -295,7 +316,10 @@ export class Engine {
         this.record(live, segment, event);
       }
     } catch (error) {
-      this.options.logger.error("execution event log failed", { executionArn: live.record.arn, error: String(error) });
+      this.options.logger.error("execution event log failed", {
+        executionArn: live.record.arn,
+        error: String(error),
+      });
     }
   }
 
@@ -318,7 +342,14 @@ export class Engine {
           }
           const seq = journal.checkpoint.seq + 1;
           segment.current = { name, seq, attempt: 0, fresh: true };
-          journal.moveCheckpoint({ state: name, input: history.json(input), seq, attempt: 0, retries: [], exited: false });
+          journal.moveCheckpoint({
+            state: name,
+            input: history.json(input),
+            seq,
+            attempt: 0,
+            retries: [],
+            exited: false,
+          });
         }
         journal.append(history.stateEntered(type, name, input));
         if (type === "Parallel") journal.append(history.plain("ParallelStateStarted"));
@@ -352,7 +383,10 @@ export class Engine {
         const index = segment.retriers.get(name)?.indexOf(event.retry.retrier) ?? -1;
         if (index >= 0) retries[index] = (retries[index] ?? 0) + 1;
         segment.current = { ...segment.current, attempt: segment.current.attempt + 1 };
-        journal.moveCheckpoint({ attempt: segment.current.attempt, retries: Array.from(retries, (n) => n ?? 0) });
+        journal.moveCheckpoint({
+          attempt: segment.current.attempt,
+          retries: Array.from(retries, (n) => n ?? 0),
+        });
         return;
       }
       case "MapIterationStarted":
@@ -365,7 +399,12 @@ export class Engine {
         journal.append(history.mapIteration("Failed", event.parentState.name, event.index));
         return;
       case "ExecutionSucceeded":
-        this.finish(live, "SUCCEEDED", { output: history.json(event.output) }, history.executionClosed.succeeded(history.json(event.output)));
+        this.finish(
+          live,
+          "SUCCEEDED",
+          { output: history.json(event.output) },
+          history.executionClosed.succeeded(history.json(event.output)),
+        );
         return;
       case "ExecutionFailed": {
         const error = event.Error;
@@ -399,6 +438,11 @@ export class Engine {
 
   private closed(live: LiveExecution, fields: Partial<ExecutionRecord>) {
     Object.assign(live.record, fields);
+    this.options.logger.debug("execution closed", {
+      executionArn: live.record.arn,
+      status: fields.status,
+      error: fields.error,
+    });
     this.interrupt(live.segment);
     this.forget(live);
   }
@@ -440,7 +484,9 @@ export class Engine {
               type: aborted.type,
               timestamp: stopDate,
               detailsKey: aborted.detailsKey,
-              details: Object.fromEntries(Object.entries(aborted.details ?? {}).filter(([, v]) => v !== undefined)),
+              details: Object.fromEntries(
+                Object.entries(aborted.details ?? {}).filter(([, v]) => v !== undefined),
+              ),
             }),
           },
         },
@@ -465,15 +511,20 @@ export class Engine {
     const parsed = parseToken(token);
     if (!parsed) throw new AwsServiceError("InvalidToken", "Invalid Token: the task token is not valid");
     const task = await this.store.getTask(parsed.executionArn, parsed.taskKey);
-    if (!task?.token) throw new AwsServiceError("TaskDoesNotExist", "Task Does Not Exist: no task has this token");
-    const timedOut = () => new AwsServiceError("TaskTimedOut", "Task Timed Out: the task of this token is no longer waiting");
+    if (!task?.token)
+      throw new AwsServiceError("TaskDoesNotExist", "Task Does Not Exist: no task has this token");
+    const timedOut = () =>
+      new AwsServiceError("TaskTimedOut", "Task Timed Out: the task of this token is no longer waiting");
     if (task.status !== "PENDING") throw timedOut();
     return { ...parsed, task, timedOut };
   }
 
   async sendTaskSuccess(token: unknown, output: unknown): Promise<void> {
     if (typeof output !== "string" || Buffer.byteLength(output) > MAX_PAYLOAD_BYTES) {
-      throw new AwsServiceError("InvalidOutput", "Invalid Output: the output must be a JSON string of at most 256 KiB");
+      throw new AwsServiceError(
+        "InvalidOutput",
+        "Invalid Output: the output must be a JSON string of at most 256 KiB",
+      );
     }
     try {
       JSON.parse(output);
@@ -481,13 +532,15 @@ export class Engine {
       throw new AwsServiceError("InvalidOutput", "Invalid Output: the output is not JSON");
     }
     const { executionArn: arn, taskKey, timedOut } = await this.pendingTask(token);
-    if (!(await this.store.updatePendingTask(arn, taskKey, { status: "SUCCEEDED", output }))) throw timedOut();
+    if (!(await this.store.updatePendingTask(arn, taskKey, { status: "SUCCEEDED", output })))
+      throw timedOut();
     this.listeners.notify(token as string, { kind: "succeeded", output });
   }
 
   async sendTaskFailure(token: unknown, error?: string, cause?: string): Promise<void> {
     const { executionArn: arn, taskKey, timedOut } = await this.pendingTask(token);
-    if (!(await this.store.updatePendingTask(arn, taskKey, { status: "FAILED", error, cause }))) throw timedOut();
+    if (!(await this.store.updatePendingTask(arn, taskKey, { status: "FAILED", error, cause })))
+      throw timedOut();
     this.listeners.notify(token as string, { kind: "failed", error, cause });
   }
 
@@ -495,7 +548,7 @@ export class Engine {
     const { executionArn: arn, taskKey, task, timedOut } = await this.pendingTask(token);
     const now = this.options.now();
     const heartbeatAt = task.heartbeatSeconds !== undefined ? now + task.heartbeatSeconds * 1000 : undefined;
-    const fields = heartbeatAt !== undefined ? { heartbeatAt } : { key: taskKey };
+    const fields = heartbeatAt !== undefined ? { heartbeatAt, lastHeartbeat: now } : { lastHeartbeat: now };
     if (!(await this.store.updatePendingTask(arn, taskKey, fields))) throw timedOut();
     if (heartbeatAt !== undefined) this.listeners.notify(token as string, { kind: "heartbeat", heartbeatAt });
   }

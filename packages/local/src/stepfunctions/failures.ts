@@ -47,15 +47,22 @@ const probeTimeoutClass = async (): Promise<new () => Error> => {
   const probe: StateMachineDefinition = {
     StartAt: "T",
     States: {
-      T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:000000000000:function:probe", TimeoutSeconds: 0.001, End: true },
+      T: {
+        Type: "Task",
+        Resource: "arn:aws:lambda:us-east-1:000000000000:function:probe",
+        TimeoutSeconds: 0.001,
+        End: true,
+      },
     },
   };
   const machine = new StateMachine(probe, { validationOptions: { noValidate: true } });
   try {
-    await machine.run(null, { overrides: { taskResourceLocalHandlers: { T: () => new Promise(() => {}) } } }).result;
+    await machine.run(null, { overrides: { taskResourceLocalHandlers: { T: () => new Promise(() => {}) } } })
+      .result;
   } catch (error) {
     const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof Error && cause.name === "States.Timeout") return cause.constructor as new () => Error;
+    if (cause instanceof Error && cause.name === "States.Timeout")
+      return cause.constructor as new () => Error;
   }
   return class extends Error {
     constructor() {

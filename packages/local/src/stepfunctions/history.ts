@@ -31,7 +31,11 @@ export const stateExited = (stateType: string, name: string, output: unknown): E
 
 export const plain = (type: string): EventDraft => ({ type });
 
-export const mapIteration = (kind: "Started" | "Succeeded" | "Failed", name: string, index: number): EventDraft => ({
+export const mapIteration = (
+  kind: "Started" | "Succeeded" | "Failed",
+  name: string,
+  index: number,
+): EventDraft => ({
   type: `MapIteration${kind}`,
   detailsKey: `mapIteration${kind}EventDetails`,
   details: { name, index },

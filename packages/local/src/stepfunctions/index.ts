@@ -24,13 +24,15 @@
  *
  * Limits, on purpose:
  * - Map and Parallel have no inner checkpoints: a restart re-runs the whole state. Inner task
- *   records are keyed by input and occurrence, so finished iterations usually replay instead
- *   of acting again, but their history events appear twice.
+ *   records are keyed by (enclosing entry, state, input, occurrence), so the re-run replays
+ *   finished iterations and re-attaches to pending tokens instead of acting again; but the
+ *   inner history events (state entered/exited) appear a second time.
  * - A request-response call (lambda:invoke, putEvents) in flight at a kill runs again.
- * - A Retry pause is not durable: after a restart the retry happens at once. Retry counts
- *   are durable for top-level states.
- * - JSONata, Assign/Arguments/Output, distributed Map, `$$.State.*`, activities and other
- *   service integrations are refused at CreateStateMachine with InvalidDefinition.
+ * - A Retry pause is not durable: after a restart the retry happens at once. Attempt counts
+ *   of top-level states are durable (the retry budget and the per-attempt tokens survive).
+ * - `$$.State.*` is not available; JSONata, Assign/Arguments/Output, distributed Map,
+ *   activities and service integrations other than lambda:invoke and events:putEvents are
+ *   refused at CreateStateMachine with InvalidDefinition, never silently ignored.
  * - Only STANDARD machines; no versions/aliases, redrive, tags, or logging configuration.
  */
 import "../polyfills.js";
@@ -59,14 +61,22 @@ export interface StepFunctionsOptions {
   now?: () => number;
   /** Test knob: the longest single setTimeout (defaults to Node's maximum). */
   maxTimerHopMs?: number;
-  /** Test knob: real time after which a blocked wait relaunches its segment (default 19 days). */
+  /**
+   * Test knob: real time after which a blocked wait relaunches its segment (default 19 days).
+   * The interpreter's own Task timer is derived from it, so a request-response task slower
+   * than about this long would time out: only shorten it in tests.
+   */
   segmentMaxMs?: number;
 }
 
 export interface StepFunctionsEmulator {
   service: JsonService;
   /** Creates the machine, or updates its definition; idempotent for the same definition. */
-  createStateMachine(name: string, definition: string, roleArn?: string): Promise<{ stateMachineArn: string }>;
+  createStateMachine(
+    name: string,
+    definition: string,
+    roleArn?: string,
+  ): Promise<{ stateMachineArn: string }>;
   /** Continues every RUNNING execution of the table from its last checkpoint. */
   resume(): Promise<void>;
   /** Stops timers and in-flight work; after it resolves this instance writes nothing more. */
@@ -95,7 +105,8 @@ export const createStepFunctions = (options: StepFunctionsOptions): StepFunction
     service: stepFunctionsService(engine),
     async createStateMachine(name, definition, roleArn) {
       const { record, change } = await saveMachine(engine, { name, definition, roleArn }, "replace");
-      if (change === "updated") logger.info("state machine definition updated", { stateMachineArn: record.arn });
+      if (change === "updated")
+        logger.info("state machine definition updated", { stateMachineArn: record.arn });
       return { stateMachineArn: record.arn };
     },
     resume: () => engine.resume(),
@@ -103,7 +114,10 @@ export const createStepFunctions = (options: StepFunctionsOptions): StepFunction
     async waitForExecution(executionArn, timeoutMs = 30_000) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`execution ${executionArn} still running after ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`execution ${executionArn} still running after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       });
       try {
         await Promise.race([engine.settled(executionArn), timeout]);

@@ -39,12 +39,20 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const functionFailure = (result: Extract<InvokeResult, { ok: false }>): Outcome => ({
   ok: false,
   error: result.errorType,
-  cause: JSON.stringify({ errorMessage: result.errorMessage, errorType: result.errorType, trace: result.trace ?? [] }),
+  cause: JSON.stringify({
+    errorMessage: result.errorMessage,
+    errorType: result.errorType,
+    trace: result.trace ?? [],
+  }),
 });
 
 type Failure = Extract<Outcome, { ok: false }>;
 
-const invoke = async (lambda: LambdaInvoker, nameOrArn: string, payload: unknown): Promise<InvokeResult | Failure> => {
+const invoke = async (
+  lambda: LambdaInvoker,
+  nameOrArn: string,
+  payload: unknown,
+): Promise<InvokeResult | Failure> => {
   if (!lambda.has(nameOrArn)) {
     return {
       ok: false,
@@ -60,7 +68,10 @@ const invoke = async (lambda: LambdaInvoker, nameOrArn: string, payload: unknown
 };
 
 /** `arn:aws:states:::lambda:invoke`: Parameters are the Invoke request, the result its response. */
-export const lambdaInvokeIntegration = async (lambda: LambdaInvoker, parameters: unknown): Promise<Outcome> => {
+export const lambdaInvokeIntegration = async (
+  lambda: LambdaInvoker,
+  parameters: unknown,
+): Promise<Outcome> => {
   const functionName = isObject(parameters) ? parameters.FunctionName : undefined;
   if (typeof functionName !== "string" || !functionName) {
     return { ok: false, error: "States.Runtime", cause: "lambda:invoke needs Parameters.FunctionName" };
@@ -69,7 +80,11 @@ export const lambdaInvokeIntegration = async (lambda: LambdaInvoker, parameters:
   const result = await invoke(lambda, functionName, payload);
   if (!result.ok) return "errorType" in result ? functionFailure(result) : result;
   const requestId = randomUUID();
-  const headers = { "Content-Type": "application/json", "X-Amz-Executed-Version": "$LATEST", "x-amzn-RequestId": requestId };
+  const headers = {
+    "Content-Type": "application/json",
+    "X-Amz-Executed-Version": "$LATEST",
+    "x-amzn-RequestId": requestId,
+  };
   return {
     ok: true,
     result: {
@@ -83,7 +98,11 @@ export const lambdaInvokeIntegration = async (lambda: LambdaInvoker, parameters:
 };
 
 /** A Lambda function ARN as the resource: the input is the payload, the result its return. */
-export const lambdaFunctionTask = async (lambda: LambdaInvoker, functionArn: string, input: unknown): Promise<Outcome> => {
+export const lambdaFunctionTask = async (
+  lambda: LambdaInvoker,
+  functionArn: string,
+  input: unknown,
+): Promise<Outcome> => {
   const result = await invoke(lambda, functionArn, input);
   if (!result.ok) return "errorType" in result ? functionFailure(result) : result;
   return { ok: true, result: result.payload ?? null };
@@ -93,7 +112,11 @@ export const lambdaFunctionTask = async (lambda: LambdaInvoker, functionArn: str
 export const putEventsIntegration = async (putEvents: PutEvents, parameters: unknown): Promise<Outcome> => {
   const entries = isObject(parameters) ? parameters.Entries : undefined;
   if (!Array.isArray(entries) || entries.length === 0) {
-    return { ok: false, error: "States.Runtime", cause: "events:putEvents needs a non-empty Parameters.Entries" };
+    return {
+      ok: false,
+      error: "States.Runtime",
+      cause: "events:putEvents needs a non-empty Parameters.Entries",
+    };
   }
   const request: PutEventsEntry[] = entries.map((entry) => {
     const source = isObject(entry) ? entry : {};
@@ -110,7 +133,10 @@ export const putEventsIntegration = async (putEvents: PutEvents, parameters: unk
   try {
     response = await putEvents(request);
   } catch (error) {
-    const name = (error as Error)?.name && (error as Error).name !== "Error" ? (error as Error).name : "AmazonEventBridgeException";
+    const name =
+      (error as Error)?.name && (error as Error).name !== "Error"
+        ? (error as Error).name
+        : "AmazonEventBridgeException";
     return { ok: false, error: `EventBridge.${name}`, cause: String((error as Error)?.message ?? error) };
   }
   if (response.FailedEntryCount > 0) {

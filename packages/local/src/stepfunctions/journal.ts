@@ -51,7 +51,10 @@ export class Journal {
     checkpoint: Checkpoint,
     private readonly now: () => number,
     private readonly logger: Logger,
-    private readonly hooks: { onClosed(fields: Partial<ExecutionRecord>): void; onLost(reason: string): void },
+    private readonly hooks: {
+      onClosed(fields: Partial<ExecutionRecord>): void;
+      onLost(reason: string): void;
+    },
   ) {
     this.nextEventId = checkpoint.nextEventId;
     this.checkpointState = { ...checkpoint, retries: [...(checkpoint.retries ?? [])] };
@@ -71,7 +74,9 @@ export class Journal {
     const event: HistoryRecord = { id: this.nextEventId++, type: draft.type, timestamp };
     if (draft.detailsKey && draft.details) {
       event.detailsKey = draft.detailsKey;
-      event.details = Object.fromEntries(Object.entries(draft.details).filter(([, value]) => value !== undefined));
+      event.details = Object.fromEntries(
+        Object.entries(draft.details).filter(([, value]) => value !== undefined),
+      );
     }
     this.push({ index: 0, kind: "event", event });
   }
@@ -79,7 +84,11 @@ export class Journal {
   moveCheckpoint(change: Partial<Checkpoint>): void {
     if (this.ended) return;
     Object.assign(this.checkpointState, change);
-    this.push({ index: 0, kind: "checkpoint", checkpoint: { ...this.checkpointState, retries: [...this.checkpointState.retries] } });
+    this.push({
+      index: 0,
+      kind: "checkpoint",
+      checkpoint: { ...this.checkpointState, retries: [...this.checkpointState.retries] },
+    });
   }
 
   saveTask(key: string, fields: Partial<TaskRecord>): void {
@@ -157,7 +166,10 @@ export class Journal {
           this.stop("the execution is no longer running");
           this.hooks.onLost("closed elsewhere");
         } else if ((error as Error)?.name !== "StoreStopped") {
-          this.logger.error("could not persist execution progress", { executionArn: this.arn, error: String(error) });
+          this.logger.error("could not persist execution progress", {
+            executionArn: this.arn,
+            error: String(error),
+          });
           this.stop(`persisting failed: ${String(error)}`);
           this.hooks.onLost("store failure");
         } else {

@@ -3,7 +3,8 @@ import { validateName } from "./arns.js";
 import { definitionHash, type Engine } from "./engine.js";
 import { isConditionFailure, type MachineRecord } from "./store.js";
 
-export const defaultRoleArn = (accountId: string) => `arn:aws:iam::${accountId}:role/allot-local-stepfunctions`;
+export const defaultRoleArn = (accountId: string) =>
+  `arn:aws:iam::${accountId}:role/allot-local-stepfunctions`;
 
 export interface MachineChange {
   record: MachineRecord;
@@ -20,21 +21,33 @@ export const saveMachine = async (
   mode: "create" | "replace",
 ): Promise<MachineChange> => {
   const name = validateName(input.name, "state machine");
-  if (typeof input.definition !== "string") throw new AwsServiceError("InvalidDefinition", "Invalid State Machine Definition: missing definition");
+  if (typeof input.definition !== "string")
+    throw new AwsServiceError("InvalidDefinition", "Invalid State Machine Definition: missing definition");
   const hash = definitionHash(input.definition);
   engine.parsed(hash, input.definition, true);
-  const roleArn = typeof input.roleArn === "string" && input.roleArn ? input.roleArn : defaultRoleArn(engine.accountId);
+  const roleArn =
+    typeof input.roleArn === "string" && input.roleArn ? input.roleArn : defaultRoleArn(engine.accountId);
   const existing = await engine.store.getMachine(name);
   if (existing) {
-    if (existing.definitionHash === hash && existing.roleArn === roleArn) return { record: existing, change: "unchanged" };
+    if (existing.definitionHash === hash && existing.roleArn === roleArn)
+      return { record: existing, change: "unchanged" };
     if (mode === "create") {
-      throw new AwsServiceError("StateMachineAlreadyExists", `State Machine Already Exists: '${existing.arn}'`);
+      throw new AwsServiceError(
+        "StateMachineAlreadyExists",
+        `State Machine Already Exists: '${existing.arn}'`,
+      );
     }
-    const record: MachineRecord = { ...existing, definitionHash: hash, roleArn, updateDate: Date.now() };
+    const record: MachineRecord = { ...existing, definitionHash: hash, roleArn, updateDate: engine.now() };
     await engine.store.putMachine(record, input.definition, "replace");
     return { record, change: "updated" };
   }
-  const record: MachineRecord = { name, arn: engine.machineArn(name), definitionHash: hash, roleArn, creationDate: Date.now() };
+  const record: MachineRecord = {
+    name,
+    arn: engine.machineArn(name),
+    definitionHash: hash,
+    roleArn,
+    creationDate: engine.now(),
+  };
   try {
     await engine.store.putMachine(record, input.definition, "create");
   } catch (error) {

@@ -7,7 +7,6 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
@@ -65,6 +64,7 @@ export interface TaskRecord {
   timeoutAt?: number;
   heartbeatSeconds?: number;
   heartbeatAt?: number;
+  lastHeartbeat?: number;
   sideEffectDone?: boolean;
   /** The outcome is in the history already (TaskSucceeded/Failed/TimedOut written). */
   consumed?: boolean;
@@ -110,7 +110,8 @@ export const isConditionFailure = (error: unknown) => {
 type Item = Record<string, unknown>;
 export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
-const compact = (item: Item): Item => Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined));
+const compact = (item: Item): Item =>
+  Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined));
 
 const strip = <T>(item: Item, drop: string[]): T => {
   const copy: Item = { ...item };
@@ -178,7 +179,9 @@ export class Store {
   }
 
   private async query(input: Omit<QueryCommandInput, "TableName">): Promise<Page<Item>> {
-    const result = await this.track(() => this.doc.send(new QueryCommand({ TableName: this.tableName, ...input })));
+    const result = await this.track(() =>
+      this.doc.send(new QueryCommand({ TableName: this.tableName, ...input })),
+    );
     return { items: result.Items ?? [], nextKey: result.LastEvaluatedKey };
   }
 
@@ -202,7 +205,12 @@ export class Store {
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.machine(machine.name), gsi1pk: keys.machinesIndex, gsi1sk: machine.name, ...compact({ ...machine }) },
+          Item: {
+            ...keys.machine(machine.name),
+            gsi1pk: keys.machinesIndex,
+            gsi1sk: machine.name,
+            ...compact({ ...machine }),
+          },
           ConditionExpression: mode === "create" ? "attribute_not_exists(pk)" : undefined,
         }),
       ),
@@ -210,7 +218,9 @@ export class Store {
   }
 
   async deleteMachine(name: string): Promise<void> {
-    await this.track(() => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.machine(name) })));
+    await this.track(() =>
+      this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.machine(name) })),
+    );
   }
 
   async listMachines(limit: number, startKey?: Record<string, unknown>): Promise<Page<MachineRecord>> {
@@ -233,7 +243,13 @@ export class Store {
 
   /** Creates the execution with its first history event; false if the name is taken. */
   async createExecution(execution: ExecutionRecord, firstEvent: HistoryRecord): Promise<boolean> {
-    const checkpoint: Checkpoint = { nextEventId: firstEvent.id + 1, seq: 0, attempt: 0, retries: [], exited: false };
+    const checkpoint: Checkpoint = {
+      nextEventId: firstEvent.id + 1,
+      seq: 0,
+      attempt: 0,
+      retries: [],
+      exited: false,
+    };
     try {
       await this.transact([
         {
@@ -285,7 +301,10 @@ export class Store {
         KeyConditionExpression: "gsi1pk = :pk",
         FilterExpression: status ? "#status = :status" : undefined,
         ExpressionAttributeNames: status ? { "#status": "status" } : undefined,
-        ExpressionAttributeValues: { ":pk": keys.executionsIndex(machineArn), ...(status ? { ":status": status } : {}) },
+        ExpressionAttributeValues: {
+          ":pk": keys.executionsIndex(machineArn),
+          ...(status ? { ":status": status } : {}),
+        },
         ScanIndexForward: false,
         Limit: limit - items.length,
         ExclusiveStartKey: nextKey,
@@ -312,7 +331,9 @@ export class Store {
   }
 
   async forgetRunning(arn: string): Promise<void> {
-    await this.track(() => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.running(arn) })));
+    await this.track(() =>
+      this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.running(arn) })),
+    );
   }
 
   /** The items that close a RUNNING execution (the condition makes a second close fail). */
@@ -415,5 +436,4 @@ export class Store {
       throw error;
     }
   }
-
 }

@@ -25,7 +25,8 @@ interface Call {
   fresh: boolean;
 }
 
-const terminal = (status: TaskRecord["status"]) => status === "SUCCEEDED" || status === "FAILED" || status === "TIMED_OUT";
+const terminal = (status: TaskRecord["status"]) =>
+  status === "SUCCEEDED" || status === "FAILED" || status === "TIMED_OUT";
 
 const ensureLive = (segment: Segment) => {
   if (segment.controller.signal.aborted) throw new SegmentInterrupted();
@@ -76,7 +77,8 @@ export const runTask = async (
   ensureLive(segment);
   const task = info.task;
   if (!task) throw new RuntimeFailure(`state '${info.name}' has no local implementation`);
-  const fresh = segment.current?.fresh === true;
+  const current = segment.current;
+  const fresh = current?.fresh === true && (!info.topLevel || current.name === info.name);
   const call: Call = { env, live, segment, info, task, key: taskKey(segment, info, input), fresh };
   const record = fresh ? undefined : await env.store.getTask(live.record.arn, call.key);
   ensureLive(segment);
@@ -104,7 +106,12 @@ const sideEffect = (call: Call, parameters: unknown): Promise<Outcome> => {
   }
 };
 
-const logScheduled = (call: Call, parameters: unknown, timeoutSeconds?: number, heartbeatSeconds?: number) => {
+const logScheduled = (
+  call: Call,
+  parameters: unknown,
+  timeoutSeconds?: number,
+  heartbeatSeconds?: number,
+) => {
   const { journal } = call.live;
   if (call.task.kind === "lambda-function") {
     journal.append(history.lambdaScheduled(call.task.functionArn, parameters, timeoutSeconds));
@@ -132,9 +139,13 @@ const consume = async (call: Call, record: TaskRecord): Promise<unknown> => {
       const output = record.output ?? "null";
       journal.append(lambdaStyle ? history.lambdaSucceeded(output) : history.taskSucceeded(label, output));
     } else if (record.status === "FAILED") {
-      journal.append(lambdaStyle ? history.lambdaFailed(error, cause) : history.taskFailed(label, error, cause));
+      journal.append(
+        lambdaStyle ? history.lambdaFailed(error, cause) : history.taskFailed(label, error, cause),
+      );
     } else {
-      journal.append(lambdaStyle ? history.lambdaTimedOut(error, cause) : history.taskTimedOut(label, error, cause));
+      journal.append(
+        lambdaStyle ? history.lambdaTimedOut(error, cause) : history.taskTimedOut(label, error, cause),
+      );
     }
     journal.saveTask(call.key, { consumed: true });
   }
@@ -173,7 +184,8 @@ const wakeUp = (
     for (const cleanup of cleanups.splice(0)) cleanup();
   };
   if (inbox) cleanups.push(inbox.take((tokenSignal) => resolve({ kind: "signal", signal: tokenSignal })));
-  if (deadlines.timeoutAt !== undefined) cleanups.push(env.scheduler.at(deadlines.timeoutAt, () => resolve({ kind: "timeout" })));
+  if (deadlines.timeoutAt !== undefined)
+    cleanups.push(env.scheduler.at(deadlines.timeoutAt, () => resolve({ kind: "timeout" })));
   if (deadlines.heartbeatAt !== undefined) {
     cleanups.push(env.scheduler.at(deadlines.heartbeatAt, () => resolve({ kind: "heartbeat" })));
   }
@@ -221,7 +233,11 @@ const runRequestResponse = async (
     return finish(call, { status: "FAILED", error: outcome.error, cause: outcome.cause });
   }
   if (first.kind === "timeout") {
-    return finish(call, { status: "TIMED_OUT", error: "States.Timeout", cause: `The task did not finish within ${timeoutSeconds ?? "its"} seconds` });
+    return finish(call, {
+      status: "TIMED_OUT",
+      error: "States.Timeout",
+      cause: `The task did not finish within ${timeoutSeconds ?? "its"} seconds`,
+    });
   }
   return interruptedBy(call, first);
 };
@@ -291,7 +307,8 @@ const runCallback = async (
       ensureLive(segment);
       if (!outcome.ok) {
         const failed = { status: "FAILED" as const, error: outcome.error, cause: outcome.cause };
-        if (await env.store.updatePendingTask(arn, call.key, failed)) return consume(call, { ...record, ...failed });
+        if (await env.store.updatePendingTask(arn, call.key, failed))
+          return consume(call, { ...record, ...failed });
       } else {
         live.journal.saveTask(call.key, { sideEffectDone: true });
         live.journal.append(history.taskSubmitted(labelOf(call.task), outcome.result));
@@ -325,30 +342,45 @@ const awaitAnswer = async (call: Call, record: TaskRecord, inbox: Inbox): Promis
         heartbeatAt = signal.heartbeatAt;
         continue;
       }
-      if (signal.kind === "succeeded") return consume(call, { ...record, status: "SUCCEEDED", output: signal.output });
+      if (signal.kind === "succeeded")
+        return consume(call, { ...record, status: "SUCCEEDED", output: signal.output });
       return consume(call, { ...record, status: "FAILED", error: signal.error, cause: signal.cause });
     }
     if (wake.kind === "timeout" || wake.kind === "heartbeat") {
       const heartbeat = wake.kind === "heartbeat";
       const timedOut: Partial<TaskRecord> = heartbeat
-        ? { status: "TIMED_OUT", error: "States.HeartbeatTimeout", cause: `No heartbeat within ${record.heartbeatSeconds} seconds` }
-        : { status: "TIMED_OUT", error: "States.Timeout", cause: "The task did not report success or failure in time" };
-      const condition = heartbeat ? { expression: "heartbeatAt <= :now", values: { ":now": env.now() } } : undefined;
+        ? {
+            status: "TIMED_OUT",
+            error: "States.HeartbeatTimeout",
+            cause: `No heartbeat within ${record.heartbeatSeconds} seconds`,
+          }
+        : {
+            status: "TIMED_OUT",
+            error: "States.Timeout",
+            cause: "The task did not report success or failure in time",
+          };
+      const condition = heartbeat
+        ? { expression: "heartbeatAt <= :now", values: { ":now": env.now() } }
+        : undefined;
       if (await env.store.updatePendingTask(arn, call.key, timedOut, condition)) {
         return consume(call, { ...record, ...timedOut });
       }
       // Lost the race to an answer or a heartbeat: the store says which.
-      const fresh = await env.store.getTask(arn, call.key);
+      const latest = await env.store.getTask(arn, call.key);
       ensureLive(call.segment);
-      if (fresh && terminal(fresh.status)) return consume(call, fresh);
-      heartbeatAt = fresh?.heartbeatAt;
+      if (latest && terminal(latest.status)) return consume(call, latest);
+      heartbeatAt = latest?.heartbeatAt;
       continue;
     }
     return interruptedBy(call, wake);
   }
 };
 
-const runWait = async (call: Call, record: TaskRecord | undefined, parameters: Record<string, unknown>): Promise<unknown> => {
+const runWait = async (
+  call: Call,
+  record: TaskRecord | undefined,
+  parameters: Record<string, unknown>,
+): Promise<unknown> => {
   const { env, live, segment } = call;
   let dueAt = record?.dueAt;
   if (dueAt === undefined) {

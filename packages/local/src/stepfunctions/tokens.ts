@@ -14,7 +14,10 @@ export const mintToken = (executionArn: string, taskKey: string): string =>
 export const parseToken = (token: unknown): { executionArn: string; taskKey: string } | undefined => {
   if (typeof token !== "string" || !token.startsWith("AQ") || token.length > 2048) return undefined;
   try {
-    const decoded = JSON.parse(Buffer.from(token.slice(2), "base64url").toString("utf8")) as { e?: unknown; k?: unknown };
+    const decoded = JSON.parse(Buffer.from(token.slice(2), "base64url").toString("utf8")) as {
+      e?: unknown;
+      k?: unknown;
+    };
     if (typeof decoded.e !== "string" || typeof decoded.k !== "string") return undefined;
     return { executionArn: decoded.e, taskKey: decoded.k };
   } catch {
@@ -23,7 +26,8 @@ export const parseToken = (token: unknown): { executionArn: string; taskKey: str
 };
 
 export const injectToken = (value: unknown, token: string): unknown => {
-  if (typeof value === "string") return value.includes(TOKEN_PLACEHOLDER) ? value.split(TOKEN_PLACEHOLDER).join(token) : value;
+  if (typeof value === "string")
+    return value.includes(TOKEN_PLACEHOLDER) ? value.split(TOKEN_PLACEHOLDER).join(token) : value;
   if (Array.isArray(value)) return value.map((item) => injectToken(item, token));
   if (value && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, injectToken(item, token)]));

@@ -72,7 +72,10 @@ export const startSfn = async (
           Entries: entries.map(() => ({ ErrorCode: "InternalFailure", ErrorMessage: "refused by the test" })),
         };
       }
-      return { FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `event-${events.length}-${i}` })) };
+      return {
+        FailedEntryCount: 0,
+        Entries: entries.map((_, i) => ({ EventId: `event-${events.length}-${i}` })),
+      };
     },
   });
   const edge = await startEdgeServer({
@@ -98,7 +101,10 @@ export const startSfn = async (
 };
 
 /** Polls until `check` returns a value other than undefined/false. */
-export const until = async <T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> => {
+export const until = async <T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -112,7 +118,8 @@ export const ok = (payload: unknown): InvokeResult => ({ ok: true, payload });
 
 let counter = 0;
 /** A machine name unique within the shared table of a test file. */
-export const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+export const uniqueName = (prefix: string) =>
+  `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
 
 /** A logger that keeps the messages, for tests that prove an internal path was taken. */
 export const recordingLogger = (messages: string[]): Logger => {

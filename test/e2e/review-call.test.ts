@@ -1,0 +1,298 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  actAs,
+  assignedReviewers,
+  createCall,
+  outboxMessages,
+  rubricReview,
+  submission,
+  submit,
+  waitForExecution,
+  waitForStatus,
+} from "../support/allot.js";
+import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
+
+// A whole call on the real local stack: DynamoDB Local, the outbox stream, the bus and its
+// rules, the review workflow's ASL with callbacks, and the HTTP API with real tokens.
+
+let runtime: RuntimeProcess;
+beforeAll(async () => {
+  runtime = await startRuntimeProcess();
+}, 120_000);
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+const twoReviewers = (id: string, pool: string[]) =>
+  until(async () => ((await assignedReviewers(runtime, id, pool)).length === 2 ? true : undefined), `two reviewers on ${id}`);
+
+const reviewAll = async (proposalId: string, reviewers: string[], scores: Record<string, number>) => {
+  const assigned = (await assignedReviewers(runtime, proposalId, reviewers)).filter((a) => a.status === "open");
+  for (const a of assigned) {
+    await (await actAs(runtime, a.reviewerId, "reviewer")).ok(
+      "POST",
+      `/assignments/${a.assignmentId}/review`,
+      rubricReview(scores),
+    );
+  }
+  return assigned.map((a) => a.reviewerId);
+};
+
+const person = (name: string, institution: string) => ({
+  pi: { name, email: `${name.split(" ")[0]?.toLowerCase()}@${institution.replace(/\W/g, "").toLowerCase()}.example`, institution },
+});
+
+describe("a call from submission to decisions", () => {
+  it("reviews, scores, ranks and decides several proposals, notifying the applicants", async () => {
+    const pool = ["rev-ada", "rev-chen", "rev-dana", "rev-freya"];
+    await createCall(runtime, { callId: "e2e-full", reviewerPool: pool });
+    const ids = [
+      await submit(runtime, "ann", submission("e2e-full", person("Ann A", "Inst A"))),
+      await submit(runtime, "ben", submission("e2e-full", person("Ben B", "Inst B"))),
+      await submit(runtime, "cat", submission("e2e-full", person("Cat C", "Inst C"))),
+    ];
+    const scores = [
+      { impact: 5, feasibility: 5 },
+      { impact: 3, feasibility: 2 },
+      { impact: 4, feasibility: 4 },
+    ];
+    for (const [i, id] of ids.entries()) {
+      await twoReviewers(id, pool);
+      expect(await reviewAll(id, pool, scores[i] as Record<string, number>)).toHaveLength(2);
+    }
+    for (const id of ids) await waitForStatus(runtime, id, "decision_pending");
+
+    const staff = await actAs(runtime, "sam", "staff");
+    const { items: ranking } = await staff.ok("GET", "/calls/e2e-full/ranking");
+    expect(ranking.map((r: { proposalId: string }) => r.proposalId)).toEqual([ids[0], ids[2], ids[1]]);
+    expect(ranking.map((r: { rank: number }) => r.rank)).toEqual([1, 2, 3]);
+    expect(ranking[0].total).toBe(100);
+
+    const outcomes = [
+      { outcome: "approve", rationale: "Top ranked, clear open plan", cashCents: 9_000_000, creditsCents: 20_000_000 },
+      { outcome: "decline", rationale: "Feasibility concerns across reviewers" },
+      { outcome: "waitlist", rationale: "Strong, but the pool is committed this round" },
+    ];
+    for (const i of [0, 1, 2]) {
+      const decided = await staff.ok("POST", `/proposals/${ids[i]}/decision`, outcomes[i]);
+      expect(decided.status).toBe(["awarded", "declined", "waitlisted"][i]);
+      const rank = ranking.find((r: { proposalId: string }) => r.proposalId === ids[i]);
+      expect(decided.decision.scoreAtDecision.total).toBe(rank.total);
+    }
+    for (const id of ids) {
+      const history = await waitForExecution(runtime, id, "SUCCEEDED");
+      const states = history.events
+        .filter((e: { type: string }) => e.type.endsWith("StateEntered"))
+        .map((e: { state: string }) => e.state);
+      expect(states).toEqual(
+        expect.arrayContaining(["Screen", "AssignReviewers", "CollectReviews", "Score", "AwaitDecision", "Decided"]),
+      );
+    }
+
+    // The applicant hears of receipt, screening and the decision, with anonymous feedback.
+    const ann = await actAs(runtime, "ann", "applicant");
+    const mail = await until(async () => {
+      const { items } = await ann.ok("GET", "/notifications");
+      return items.length >= 3 ? items : undefined;
+    }, "ann's three notifications");
+    expect(mail.map((n: { kind: string }) => n.kind).sort()).toEqual(["decision", "proposal-received", "screening-outcome"]);
+    const decisionMail = mail.find((n: { kind: string }) => n.kind === "decision");
+    expect(decisionMail.text).toContain("$90,000.00");
+    expect(decisionMail.text).toContain("Reviewer 1");
+    for (const reviewer of pool) expect(decisionMail.text).not.toContain(reviewer);
+    expect(outboxMessages(runtime).some((m) => m.includes("ann@insta.example"))).toBe(true);
+  });
+
+  it("ends an ineligible proposal at screening and tells the applicant why", async () => {
+    const id = await submit(
+      runtime,
+      "dan",
+      submission("call-2027-spring", { openSourcePlan: "We will share results with partners privately." }),
+    );
+    const proposal = await waitForStatus(runtime, id, "ineligible");
+    expect(proposal.screening.reasons.join(" ")).toContain("missing: github, license");
+    await waitForExecution(runtime, id, "SUCCEEDED");
+    const dan = await actAs(runtime, "dan", "applicant");
+    const notice = await until(async () => {
+      const { items } = await dan.ok("GET", "/notifications");
+      return items.find((n: { kind: string }) => n.kind === "screening-outcome");
+    }, "the screening notice");
+    expect(notice.text).toContain("github");
+  });
+
+  it("waits for staff rather than assign a conflicted reviewer, then goes on when the pool grows", async () => {
+    // rev-chen is at Eastlake University, the applicant's institution.
+    await createCall(runtime, { callId: "e2e-coi", reviewerPool: ["rev-chen"] });
+    const id = await submit(runtime, "eve", submission("e2e-coi", person("Eve E", "Eastlake University")));
+    await waitForStatus(runtime, id, "awaiting_reviewers");
+    expect(await assignedReviewers(runtime, id, ["rev-chen"])).toEqual([]);
+    const staff = await actAs(runtime, "sam", "staff");
+    const staffMail = await until(async () => {
+      const { items } = await staff.ok("GET", `/notifications?proposalId=${id}`);
+      return items.find((n: { kind: string }) => n.kind === "reviewers-needed");
+    }, "staff asked for reviewers");
+    expect(staffMail.text).toContain(id);
+
+    await staff.ok("POST", "/calls/e2e-coi/reviewers", { reviewerIds: ["rev-emeka", "rev-freya"] });
+    await waitForStatus(runtime, id, "in_review");
+    const assigned = await until(async () => {
+      const found = await assignedReviewers(runtime, id, ["rev-chen", "rev-emeka", "rev-freya"]);
+      return found.length === 2 ? found : undefined;
+    }, "two unconflicted reviewers");
+    expect(assigned.map((a) => a.reviewerId).sort()).toEqual(["rev-emeka", "rev-freya"]);
+  });
+
+  it("replaces a reviewer who declares a conflict", async () => {
+    const pool = ["rev-ada", "rev-dana", "rev-freya"];
+    await createCall(runtime, { callId: "e2e-declared", reviewerPool: pool });
+    const id = await submit(runtime, "fay", submission("e2e-declared", person("Fay F", "Inst F")));
+    await twoReviewers(id, pool);
+    const [first] = await assignedReviewers(runtime, id, pool);
+    await (await actAs(runtime, first?.reviewerId ?? "", "reviewer")).ok(
+      "POST",
+      `/assignments/${first?.assignmentId}/conflict`,
+      { reason: "I co-supervise the PI's student" },
+    );
+    const after = await until(async () => {
+      const found = await assignedReviewers(runtime, id, pool);
+      return found.filter((a) => a.status === "open").length === 2 ? found : undefined;
+    }, "a replacement reviewer");
+    expect(after.find((a) => a.reviewerId === first?.reviewerId)?.status).toBe("conflicted");
+    expect(new Set(after.map((a) => a.reviewerId)).size).toBe(3);
+  });
+
+  it("replaces a late reviewer at the deadline, after reminding them", async () => {
+    const pool = ["rev-ada", "rev-dana", "rev-freya"];
+    await createCall(runtime, {
+      callId: "e2e-late",
+      reviewerPool: pool,
+      review: {
+        rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
+        minReviewers: 2,
+        reviewPeriod: "PT10S",
+        reminderInterval: "PT4S",
+        lateReplacementPeriod: "P7D",
+      },
+    });
+    const id = await submit(runtime, "gus", submission("e2e-late", person("Gus G", "Inst G")));
+    await twoReviewers(id, pool);
+    const [onTime, late] = await assignedReviewers(runtime, id, pool);
+    await (await actAs(runtime, onTime?.reviewerId ?? "", "reviewer")).ok(
+      "POST",
+      `/assignments/${onTime?.assignmentId}/review`,
+      rubricReview({ impact: 4 }),
+    );
+
+    const lateReviewer = await actAs(runtime, late?.reviewerId ?? "", "reviewer");
+    await until(
+      async () => {
+        const { items } = await lateReviewer.ok("GET", "/notifications");
+        return items.find((n: { kind: string }) => n.kind === "review-reminder");
+      },
+      "a reminder to the late reviewer",
+      30_000,
+    );
+    const replaced = await until(
+      async () => {
+        const found = await assignedReviewers(runtime, id, pool);
+        return found.some((a) => a.status === "late") && found.length === 3 ? found : undefined;
+      },
+      "the late reviewer replaced",
+      40_000,
+    );
+    expect(replaced.find((a) => a.reviewerId === late?.reviewerId)?.status).toBe("late");
+    const replacement = replaced.find((a) => a.status === "open");
+    expect(replacement).toBeDefined();
+    await (await actAs(runtime, replacement?.reviewerId ?? "", "reviewer")).ok(
+      "POST",
+      `/assignments/${replacement?.assignmentId}/review`,
+      rubricReview({ impact: 2 }),
+    );
+    const scored = await waitForStatus(runtime, id, "decision_pending");
+    expect(scored.score).toMatchObject({ reviewCount: 2, incomplete: false, total: 50 });
+  }, 90_000);
+
+  it("lets the applicant withdraw mid-review: the workflow stops and the reviewers are released", async () => {
+    const pool = ["rev-ada", "rev-dana", "rev-freya"];
+    await createCall(runtime, { callId: "e2e-withdraw", reviewerPool: pool });
+    const id = await submit(runtime, "hal", submission("e2e-withdraw", person("Hal H", "Inst H")));
+    await twoReviewers(id, pool);
+    const staff = await actAs(runtime, "sam", "staff");
+    const loadOf = async () =>
+      Object.fromEntries(
+        (await staff.ok("GET", "/reviewers")).items.map((r: { reviewerId: string; openAssignments: number }) => [
+          r.reviewerId,
+          r.openAssignments,
+        ]),
+      );
+    const before = await loadOf();
+    const reviewers = (await assignedReviewers(runtime, id, pool)).map((a) => a.reviewerId);
+
+    const hal = await actAs(runtime, "hal", "applicant");
+    expect((await hal.ok("POST", `/proposals/${id}/withdraw`, { reason: "Funded by another program" })).status).toBe(
+      "withdrawn",
+    );
+    await waitForExecution(runtime, id, "ABORTED");
+    await until(async () => ((await assignedReviewers(runtime, id, pool)).length === 0 ? true : undefined), "assignments cancelled");
+    const after = await loadOf();
+    for (const r of reviewers) expect(after[r]).toBe(before[r] - 1);
+    expect((await hal.call("POST", `/proposals/${id}/withdraw`, { reason: "again" })).status).toBe(200);
+  });
+
+  it("keeps the applicant's identity from reviewers in a blind call", async () => {
+    const id = await submit(
+      runtime,
+      "ivy",
+      submission("call-2027-blind", {
+        pi: { name: "Ivy Identity", email: "ivy@secret.example", institution: "Secret Institute" },
+        requestedCashCents: 20_000_000,
+      }),
+    );
+    const pool = ["rev-bruno", "rev-dana", "rev-emeka", "rev-freya"];
+    await twoReviewers(id, pool);
+    const [first] = await assignedReviewers(runtime, id, pool);
+    const reviewer = await actAs(runtime, first?.reviewerId ?? "", "reviewer");
+    const seen = [await reviewer.ok("GET", `/proposals/${id}`), await reviewer.ok("GET", "/assignments")];
+    const mail = await until(async () => {
+      const { items } = await reviewer.ok("GET", "/notifications");
+      const found = items.filter((n: { related: { proposalId?: string } }) => n.related.proposalId === id);
+      return found.length ? found : undefined;
+    }, "the assignment notice");
+    for (const text of [...seen, ...mail].map((x) => JSON.stringify(x))) {
+      expect(text).not.toContain("Ivy");
+      expect(text).not.toContain("ivy@secret.example");
+      expect(text).not.toContain("Secret Institute");
+      expect(text).not.toContain('"ivy"');
+    }
+    expect(seen[0].title).toBe("Sparse attention at scale");
+  });
+});
+
+describe("restarts", () => {
+  it("loses nothing when the runtime is killed with reviews pending", async () => {
+    const pool = ["rev-ada", "rev-dana", "rev-freya"];
+    await createCall(runtime, { callId: "e2e-kill", reviewerPool: pool });
+    const id = await submit(runtime, "jon", submission("e2e-kill", person("Jon J", "Inst J")));
+    await twoReviewers(id, pool);
+    const [first] = await assignedReviewers(runtime, id, pool);
+    await (await actAs(runtime, first?.reviewerId ?? "", "reviewer")).ok(
+      "POST",
+      `/assignments/${first?.assignmentId}/review`,
+      rubricReview({ impact: 5, feasibility: 4 }),
+    );
+
+    await runtime.kill("SIGKILL");
+    await runtime.restart();
+
+    const open = (await assignedReviewers(runtime, id, pool)).find((a) => a.status === "open");
+    await (await actAs(runtime, open?.reviewerId ?? "", "reviewer")).ok(
+      "POST",
+      `/assignments/${open?.assignmentId}/review`,
+      rubricReview({ impact: 3, feasibility: 4 }),
+    );
+    await waitForStatus(runtime, id, "decision_pending");
+    const staff = await actAs(runtime, "sam", "staff");
+    await staff.ok("POST", `/proposals/${id}/decision`, { outcome: "decline", rationale: "Out of scope for this round" });
+    await waitForExecution(runtime, id, "SUCCEEDED");
+  }, 120_000);
+});

@@ -1,0 +1,115 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { api, type RuntimeProcess, until } from "./runtime.js";
+
+export type Caller = ReturnType<typeof api>;
+
+/** Calls the HTTP API as a user with a role; throws on a status other than the expected ones. */
+export const actAs = async (runtime: RuntimeProcess, sub: string, role: string) => {
+  const call = api(runtime.http, await runtime.token(sub, role));
+  const expectOk = async (method: string, path: string, body?: unknown) => {
+    const res = await call(method, path, body);
+    if (res.status >= 300) throw new Error(`${method} ${path} as ${sub}/${role} → ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  return { call, ok: expectOk };
+};
+
+export const submission = (callId: string, overrides: Record<string, unknown> = {}) => ({
+  callId,
+  title: "Sparse attention at scale",
+  abstract: "We study sparse attention kernels for long-context models on accelerator clusters, with open baselines.",
+  pi: { name: "Alice Applicant", email: "alice@uni-a.example", institution: "University A" },
+  coInvestigators: [],
+  keywords: ["ml-systems"],
+  requestedCashCents: 10_000_000,
+  requestedCreditsCents: 20_000_000,
+  durationMonths: 12,
+  openSourcePlan: "All code on GitHub under the Apache-2.0 license, with model cards",
+  ...overrides,
+});
+
+export const rubricReview = (scores: Record<string, number>, note = "Careful, well-argued proposal.") => ({
+  scores,
+  comments: `${note} The milestones are realistic and the team is strong.`,
+  commentsToApplicant: `${note} Consider publishing intermediate results.`,
+});
+
+/** Creates a draft and submits it as the applicant; returns the proposal id. */
+export const submit = async (runtime: RuntimeProcess, applicant: string, body: Record<string, unknown>) => {
+  const me = await actAs(runtime, applicant, "applicant");
+  const draft = await me.ok("POST", "/proposals", body);
+  await me.ok("POST", `/proposals/${draft.proposalId}/submit`);
+  return draft.proposalId as string;
+};
+
+export const waitForStatus = async (runtime: RuntimeProcess, proposalId: string, status: string, timeoutMs = 45_000) => {
+  const staff = await actAs(runtime, "sam", "staff");
+  return until(
+    async () => {
+      const got = await staff.call("GET", `/proposals/${proposalId}`);
+      return got.body?.status === status ? got.body : undefined;
+    },
+    `proposal ${proposalId} to be ${status}`,
+    timeoutMs,
+  );
+};
+
+export const waitForExecution = async (runtime: RuntimeProcess, proposalId: string, status: string) => {
+  const staff = await actAs(runtime, "sam", "staff");
+  return until(async () => {
+    const got = await staff.call("GET", `/proposals/${proposalId}/history`);
+    return got.body?.status === status ? got.body : undefined;
+  }, `the workflow of ${proposalId} to be ${status}`);
+};
+
+/** The reviewer's open assignment on a proposal, once the workflow has made it. */
+export const assignmentOf = async (runtime: RuntimeProcess, reviewerId: string, proposalId: string, status = "open") => {
+  const reviewer = await actAs(runtime, reviewerId, "reviewer");
+  return until(async () => {
+    const { items } = await reviewer.ok("GET", "/assignments");
+    return items.find((a: { proposalId: string; status: string }) => a.proposalId === proposalId && a.status === status);
+  }, `${reviewerId}'s ${status} assignment on ${proposalId}`);
+};
+
+export const assignedReviewers = async (runtime: RuntimeProcess, proposalId: string, reviewers: string[]) => {
+  const found: Array<{ reviewerId: string; assignmentId: string; status: string }> = [];
+  for (const reviewerId of reviewers) {
+    const { items } = await (await actAs(runtime, reviewerId, "reviewer")).ok("GET", "/assignments");
+    found.push(...items.filter((a: { proposalId: string }) => a.proposalId === proposalId));
+  }
+  return found;
+};
+
+/** The RFC 5322 files in the local outbox folder. */
+export const outboxMessages = (runtime: RuntimeProcess) => {
+  const dir = join(runtime.dataDir, "outbox");
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith(".eml"));
+  } catch {
+    return [];
+  }
+  return files.map((f) => readFileSync(join(dir, f), "utf8"));
+};
+
+export const createCall = async (runtime: RuntimeProcess, call: Record<string, unknown>) => {
+  const staff = await actAs(runtime, "sam", "staff");
+  return staff.ok("POST", "/programs/model-program/calls", {
+    title: "End-to-end test call",
+    opensAt: "2026-01-01T00:00:00Z",
+    closesAt: "2030-01-01T00:00:00Z",
+    review: {
+      rubric: {
+        criteria: [
+          { id: "impact", name: "Impact", weight: 3 },
+          { id: "feasibility", name: "Feasibility", weight: 1 },
+        ],
+        scale: { min: 1, max: 5 },
+      },
+      minReviewers: 2,
+      reviewPeriod: "P7D",
+    },
+    ...call,
+  });
+};
