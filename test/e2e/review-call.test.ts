@@ -133,13 +133,14 @@ describe("a call from submission to decisions", () => {
     }, "staff asked for reviewers");
     expect(staffMail.text).toContain(id);
 
-    await staff.ok("POST", "/calls/e2e-coi/reviewers", { reviewerIds: ["rev-emeka", "rev-freya"] });
+    // rev-freya declared a conflict with Eastlake University: adding her alone would not do.
+    await staff.ok("POST", "/calls/e2e-coi/reviewers", { reviewerIds: ["rev-emeka", "rev-freya", "rev-dana"] });
     await waitForStatus(runtime, id, "in_review");
     const assigned = await until(async () => {
-      const found = await assignedReviewers(runtime, id, ["rev-chen", "rev-emeka", "rev-freya"]);
+      const found = await assignedReviewers(runtime, id, ["rev-chen", "rev-emeka", "rev-freya", "rev-dana"]);
       return found.length === 2 ? found : undefined;
     }, "two unconflicted reviewers");
-    expect(assigned.map((a) => a.reviewerId).sort()).toEqual(["rev-emeka", "rev-freya"]);
+    expect(assigned.map((a) => a.reviewerId).sort()).toEqual(["rev-dana", "rev-emeka"]);
   });
 
   it("replaces a reviewer who declares a conflict", async () => {

@@ -163,10 +163,14 @@ describe("review workflow tasks", () => {
     expect(await readProposal(deps, staff, proposalId)).toMatchObject({ pi: submission.pi });
   });
 
-  it("computes whole-second timings with a heartbeat below the timeout", () => {
+  it("computes whole-second timings, reminding only while a reminder fits before the deadline", () => {
     const at = new Date("2026-01-01T00:00:00Z");
-    expect(slotTiming("2026-01-22T00:00:00Z", "PT72H", at)).toEqual({ timeoutSeconds: 21 * 86400, heartbeatSeconds: 72 * 3600 });
-    expect(slotTiming("2026-01-01T00:00:05Z", "PT72H", at)).toEqual({ timeoutSeconds: 5, heartbeatSeconds: 4 });
-    expect(slotTiming("2025-12-01T00:00:00Z", "PT72H", at)).toEqual({ timeoutSeconds: 2, heartbeatSeconds: 1 });
+    expect(slotTiming("2026-01-22T00:00:00Z", "PT72H", at)).toEqual({
+      timeoutSeconds: 21 * 86400,
+      heartbeatSeconds: 72 * 3600,
+      remind: true,
+    });
+    expect(slotTiming("2026-01-01T00:00:05Z", "PT72H", at)).toEqual({ timeoutSeconds: 5, heartbeatSeconds: 5, remind: false });
+    expect(slotTiming("2025-12-01T00:00:00Z", "PT72H", at)).toEqual({ timeoutSeconds: 2, heartbeatSeconds: 2, remind: false });
   });
 });

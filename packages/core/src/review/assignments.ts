@@ -31,10 +31,15 @@ export interface ReviewDeps extends ProposalDeps {
   clock: Clock;
 }
 
-/** What a review slot's task needs to wait: the deadline and the reminder interval, as seconds. */
+/**
+ * What a review slot's task needs to wait: the seconds to the deadline and, while a reminder
+ * still fits before it, the reminder interval (the task's heartbeat). Without `remind` the
+ * workflow waits for the deadline with no heartbeat, so reminders stop instead of looping.
+ */
 export interface SlotTiming {
   timeoutSeconds: number;
   heartbeatSeconds: number;
+  remind: boolean;
 }
 export interface SlotInput {
   proposalId: string;
@@ -47,12 +52,13 @@ export const REVIEWER_CONFLICTED = "Allot.ReviewerConflicted";
 
 const OPEN_OR_DONE = new Set(["open", "submitted"]);
 
-// Step Functions wants whole seconds and a heartbeat shorter than the timeout: a deadline that
-// has passed still gets two seconds, so the task times out at once and the late path runs.
+// Step Functions wants whole seconds: a deadline that has passed still gets two, so the task
+// times out at once and the late path runs.
 export const slotTiming = (dueAt: string, reminderInterval: string, now: Date): SlotTiming => {
   const timeoutSeconds = Math.max(2, Math.ceil((Date.parse(dueAt) - now.getTime()) / 1000));
   const reminder = durationSeconds(reminderInterval) ?? 72 * 3600;
-  return { timeoutSeconds, heartbeatSeconds: Math.max(1, Math.min(reminder, timeoutSeconds - 1)) };
+  const remind = reminder < timeoutSeconds;
+  return { timeoutSeconds, heartbeatSeconds: remind ? reminder : timeoutSeconds, remind };
 };
 
 const addSeconds = (at: Date, seconds: number) => new Date(at.getTime() + seconds * 1000).toISOString();

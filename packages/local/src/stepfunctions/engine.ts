@@ -558,10 +558,6 @@ export class Engine {
     await this.live.get(arn)?.done;
   }
 
-  isLive(arn: string) {
-    return this.live.has(arn);
-  }
-
   recheckTimers() {
     this.scheduler.recheck();
   }

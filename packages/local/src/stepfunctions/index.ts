@@ -14,7 +14,8 @@
  *
  * Why side effects wait for a flush: the interpreter dispatches events asynchronously and
  * does not wait for us, so every task (the only place with effects outside) first waits until
- * the journal holds its state entry; a kill then can at worst repeat work that had no effect.
+ * the journal holds its state entry; a kill then at worst repeats states that act on nothing
+ * outside, or a call that was in flight.
  *
  * Why Waits are Tasks and timeouts are ours: the interpreter's Wait, Task timeout and
  * execution timeout are plain setTimeouts (lost on restart, and overflowing past 24.8 days,

@@ -30,31 +30,9 @@ export class Scheduler {
     return () => this.cancel(timer);
   }
 
-  /** Resolves true at `due`, or false as soon as `signal` aborts or the scheduler stops. */
-  sleepUntil(due: number, signal?: AbortSignal): Promise<boolean> {
-    return new Promise((resolve) => {
-      if (signal?.aborted || this.stopped) return resolve(false);
-      let fired = false;
-      const onAbort = () => {
-        cancel();
-        resolve(false);
-      };
-      const cancel = this.at(due, () => {
-        fired = true;
-        signal?.removeEventListener("abort", onAbort);
-        resolve(true);
-      });
-      if (!fired) signal?.addEventListener("abort", onAbort, { once: true });
-    });
-  }
-
   /** Re-evaluates every timer against the clock now (for clocks that jump). */
   recheck(): void {
     for (const timer of [...this.timers]) this.arm(timer);
-  }
-
-  get pending(): number {
-    return this.timers.size;
   }
 
   stop(): void {
