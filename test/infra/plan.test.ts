@@ -136,6 +136,11 @@ describe("the deployment plan derived from stacks/", () => {
           if (link.actions.includes("read"))
             allowed.add(key({ kind: "executions", stateMachine: link.stateMachine }));
         }
+        // The sender's SES identity: its address and its domain, whichever the account verified.
+        if (link.kind === "mail") {
+          allowed.add(key({ kind: "mailIdentity", form: "address" }));
+          allowed.add(key({ kind: "mailIdentity", form: "domain" }));
+        }
       }
       for (const sub of plan.streamSubscriptions.filter((s) => s.function === spec.name)) {
         allowed.add(key({ kind: "stream", table: sub.table }));

@@ -25,6 +25,8 @@ beforeAll(async () => {
   world = installFakeSst(stage, {
     JwtIssuer: "https://issuer.example.com/",
     JwtAudiences: "allot-api, allot-cli",
+    // Read only if the plan has mail senders (asserted below: the secret exists exactly then).
+    MailFrom: "Allot Grants <grants@example.org>",
   });
   // Imported by URL so that the root tsconfig does not follow it into infra/, whose SST globals
   // only tsconfig.infra.json declares.

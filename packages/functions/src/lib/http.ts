@@ -89,6 +89,8 @@ const parseBody = <S extends z.ZodType>(
 
 export const httpHandler = <S extends z.ZodType | undefined = undefined>(options: {
   body?: S;
+  /** For bodies the domain validates itself (to report schema and business problems in one answer): the schema it applies, for the documentation. */
+  bodyValidatedInCore?: z.ZodType;
   public?: boolean;
   handle: (request: HttpRequest<S extends z.ZodType ? z.infer<S> : undefined>) => Promise<HttpResult>;
 }) =>
@@ -130,5 +132,5 @@ export const httpHandler = <S extends z.ZodType | undefined = undefined>(options
       },
     ),
     // The body schema, for the test that keeps the OpenAPI document equal to what is validated.
-    { bodySchema: options.body },
+    { bodySchema: options.bodyValidatedInCore ?? options.body },
   );

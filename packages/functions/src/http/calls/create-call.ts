@@ -1,4 +1,4 @@
-import { createCall } from "@allot/core/call";
+import { CallInput, createCall } from "@allot/core/call";
 import { z } from "zod";
 import { callDeps } from "../../lib/deps-programs.js";
 import { httpHandler } from "../../lib/http.js";
@@ -7,6 +7,7 @@ import { httpHandler } from "../../lib/http.js";
 // answer names every problem.
 export const handler = httpHandler({
   body: z.unknown(),
+  bodyValidatedInCore: CallInput,
   handle: async ({ actor, body, path }) => {
     const { call, created } = await createCall(callDeps(), actor, path.programId ?? "", body);
     return { status: created ? 201 : 200, body: call, headers: { location: `/calls/${call.callId}` } };

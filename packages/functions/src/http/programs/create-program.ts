@@ -1,4 +1,4 @@
-import { createProgram } from "@allot/core/program";
+import { createProgram, Program } from "@allot/core/program";
 import { z } from "zod";
 import { programDeps } from "../../lib/deps-programs.js";
 import { httpHandler } from "../../lib/http.js";
@@ -6,6 +6,7 @@ import { httpHandler } from "../../lib/http.js";
 // The body is validated in core, caps against pools included, so one answer names every problem.
 export const handler = httpHandler({
   body: z.unknown(),
+  bodyValidatedInCore: Program,
   handle: async ({ actor, body }) => {
     const { program, created } = await createProgram(programDeps(), actor, body);
     return {

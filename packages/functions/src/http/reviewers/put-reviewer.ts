@@ -1,4 +1,4 @@
-import { putReviewerProfile } from "@allot/core/review";
+import { putReviewerProfile, ReviewerProfileFields } from "@allot/core/review";
 import { z } from "zod";
 import { reviewerDeps } from "../../lib/deps-programs.js";
 import { httpHandler } from "../../lib/http.js";
@@ -6,6 +6,7 @@ import { httpHandler } from "../../lib/http.js";
 // The body is validated in core against the path's reviewer id, so one answer names every problem.
 export const handler = httpHandler({
   body: z.unknown(),
+  bodyValidatedInCore: ReviewerProfileFields,
   handle: async ({ actor, body, path }) => {
     const { profile, created } = await putReviewerProfile(reviewerDeps(), actor, path.reviewerId ?? "", body);
     return { status: created ? 201 : 200, body: profile };
