@@ -18,7 +18,9 @@ describe("stacks/ topology", () => {
   });
 
   it("points every handler at an existing module", () => {
-    const missing = topology.functions.filter((f) => !existsSync(resolve(root, f.handler.split("#")[0] as string)));
+    const missing = topology.functions.filter(
+      (f) => !existsSync(resolve(root, f.handler.split("#")[0] as string)),
+    );
     expect(missing.map((f) => f.handler)).toEqual([]);
   });
 

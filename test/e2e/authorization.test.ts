@@ -25,11 +25,21 @@ describe("authorization matrix", () => {
     const path = pathOf(route.path);
     const body = ["POST", "PUT", "PATCH"].includes(route.method) ? {} : undefined;
     expect((await api(runtime.http)(route.method, path, body)).status, "no token").toBe(401);
-    expect((await api(runtime.http, "forged.token.value")(route.method, path, body)).status, "bad token").toBe(401);
+    expect(
+      (await api(runtime.http, "forged.token.value")(route.method, path, body)).status,
+      "bad token",
+    ).toBe(401);
     for (const role of roles) {
-      const res = await api(runtime.http, await runtime.token(`matrix-${role}`, role))(route.method, path, body);
+      const res = await api(runtime.http, await runtime.token(`matrix-${role}`, role))(
+        route.method,
+        path,
+        body,
+      );
       if (route.roles.includes(role)) {
-        expect([401, 403], `${role} is allowed but got ${res.status} ${JSON.stringify(res.body)}`).not.toContain(res.status);
+        expect(
+          [401, 403],
+          `${role} is allowed but got ${res.status} ${JSON.stringify(res.body)}`,
+        ).not.toContain(res.status);
         expect(res.status, `${role}: ${JSON.stringify(res.body)}`).toBeLessThan(500);
       } else {
         expect(res.status, `${role} must be refused`).toBe(403);

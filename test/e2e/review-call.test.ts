@@ -24,10 +24,15 @@ afterAll(async () => {
 });
 
 const twoReviewers = (id: string, pool: string[]) =>
-  until(async () => ((await assignedReviewers(runtime, id, pool)).length === 2 ? true : undefined), `two reviewers on ${id}`);
+  until(
+    async () => ((await assignedReviewers(runtime, id, pool)).length === 2 ? true : undefined),
+    `two reviewers on ${id}`,
+  );
 
 const reviewAll = async (proposalId: string, reviewers: string[], scores: Record<string, number>) => {
-  const assigned = (await assignedReviewers(runtime, proposalId, reviewers)).filter((a) => a.status === "open");
+  const assigned = (await assignedReviewers(runtime, proposalId, reviewers)).filter(
+    (a) => a.status === "open",
+  );
   for (const a of assigned) {
     await (await actAs(runtime, a.reviewerId, "reviewer")).ok(
       "POST",
@@ -39,7 +44,11 @@ const reviewAll = async (proposalId: string, reviewers: string[], scores: Record
 };
 
 const person = (name: string, institution: string) => ({
-  pi: { name, email: `${name.split(" ")[0]?.toLowerCase()}@${institution.replace(/\W/g, "").toLowerCase()}.example`, institution },
+  pi: {
+    name,
+    email: `${name.split(" ")[0]?.toLowerCase()}@${institution.replace(/\W/g, "").toLowerCase()}.example`,
+    institution,
+  },
 });
 
 describe("a call from submission to decisions", () => {
@@ -69,7 +78,12 @@ describe("a call from submission to decisions", () => {
     expect(ranking[0].total).toBe(100);
 
     const outcomes = [
-      { outcome: "approve", rationale: "Top ranked, clear open plan", cashCents: 9_000_000, creditsCents: 20_000_000 },
+      {
+        outcome: "approve",
+        rationale: "Top ranked, clear open plan",
+        cashCents: 9_000_000,
+        creditsCents: 20_000_000,
+      },
       { outcome: "decline", rationale: "Feasibility concerns across reviewers" },
       { outcome: "waitlist", rationale: "Strong, but the pool is committed this round" },
     ];
@@ -85,7 +99,14 @@ describe("a call from submission to decisions", () => {
         .filter((e: { type: string }) => e.type.endsWith("StateEntered"))
         .map((e: { state: string }) => e.state);
       expect(states).toEqual(
-        expect.arrayContaining(["Screen", "AssignReviewers", "CollectReviews", "Score", "AwaitDecision", "Decided"]),
+        expect.arrayContaining([
+          "Screen",
+          "AssignReviewers",
+          "CollectReviews",
+          "Score",
+          "AwaitDecision",
+          "Decided",
+        ]),
       );
     }
 
@@ -95,7 +116,11 @@ describe("a call from submission to decisions", () => {
       const { items } = await ann.ok("GET", "/notifications");
       return items.length >= 3 ? items : undefined;
     }, "ann's three notifications");
-    expect(mail.map((n: { kind: string }) => n.kind).sort()).toEqual(["decision", "proposal-received", "screening-outcome"]);
+    expect(mail.map((n: { kind: string }) => n.kind).sort()).toEqual([
+      "decision",
+      "proposal-received",
+      "screening-outcome",
+    ]);
     const decisionMail = mail.find((n: { kind: string }) => n.kind === "decision");
     expect(decisionMail.text).toContain("$90,000.00");
     expect(decisionMail.text).toContain("Reviewer 1");
@@ -134,7 +159,9 @@ describe("a call from submission to decisions", () => {
     expect(staffMail.text).toContain(id);
 
     // rev-freya declared a conflict with Eastlake University: adding her alone would not do.
-    await staff.ok("POST", "/calls/e2e-coi/reviewers", { reviewerIds: ["rev-emeka", "rev-freya", "rev-dana"] });
+    await staff.ok("POST", "/calls/e2e-coi/reviewers", {
+      reviewerIds: ["rev-emeka", "rev-freya", "rev-dana"],
+    });
     await waitForStatus(runtime, id, "in_review");
     const assigned = await until(async () => {
       const found = await assignedReviewers(runtime, id, ["rev-chen", "rev-emeka", "rev-freya", "rev-dana"]);
@@ -221,20 +248,22 @@ describe("a call from submission to decisions", () => {
     const staff = await actAs(runtime, "sam", "staff");
     const loadOf = async () =>
       Object.fromEntries(
-        (await staff.ok("GET", "/reviewers")).items.map((r: { reviewerId: string; openAssignments: number }) => [
-          r.reviewerId,
-          r.openAssignments,
-        ]),
+        (await staff.ok("GET", "/reviewers")).items.map(
+          (r: { reviewerId: string; openAssignments: number }) => [r.reviewerId, r.openAssignments],
+        ),
       );
     const before = await loadOf();
     const reviewers = (await assignedReviewers(runtime, id, pool)).map((a) => a.reviewerId);
 
     const hal = await actAs(runtime, "hal", "applicant");
-    expect((await hal.ok("POST", `/proposals/${id}/withdraw`, { reason: "Funded by another program" })).status).toBe(
-      "withdrawn",
-    );
+    expect(
+      (await hal.ok("POST", `/proposals/${id}/withdraw`, { reason: "Funded by another program" })).status,
+    ).toBe("withdrawn");
     await waitForExecution(runtime, id, "ABORTED");
-    await until(async () => ((await assignedReviewers(runtime, id, pool)).length === 0 ? true : undefined), "assignments cancelled");
+    await until(
+      async () => ((await assignedReviewers(runtime, id, pool)).length === 0 ? true : undefined),
+      "assignments cancelled",
+    );
     const after = await loadOf();
     for (const r of reviewers) expect(after[r]).toBe(before[r] - 1);
     expect((await hal.call("POST", `/proposals/${id}/withdraw`, { reason: "again" })).status).toBe(200);
@@ -293,7 +322,10 @@ describe("restarts", () => {
     );
     await waitForStatus(runtime, id, "decision_pending");
     const staff = await actAs(runtime, "sam", "staff");
-    await staff.ok("POST", `/proposals/${id}/decision`, { outcome: "decline", rationale: "Out of scope for this round" });
+    await staff.ok("POST", `/proposals/${id}/decision`, {
+      outcome: "decline",
+      rationale: "Out of scope for this round",
+    });
     await waitForExecution(runtime, id, "SUCCEEDED");
   }, 120_000);
 });

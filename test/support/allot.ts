@@ -9,7 +9,8 @@ export const actAs = async (runtime: RuntimeProcess, sub: string, role: string) 
   const call = api(runtime.http, await runtime.token(sub, role));
   const expectOk = async (method: string, path: string, body?: unknown) => {
     const res = await call(method, path, body);
-    if (res.status >= 300) throw new Error(`${method} ${path} as ${sub}/${role} → ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status >= 300)
+      throw new Error(`${method} ${path} as ${sub}/${role} → ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
   return { call, ok: expectOk };
@@ -18,7 +19,8 @@ export const actAs = async (runtime: RuntimeProcess, sub: string, role: string) 
 export const submission = (callId: string, overrides: Record<string, unknown> = {}) => ({
   callId,
   title: "Sparse attention at scale",
-  abstract: "We study sparse attention kernels for long-context models on accelerator clusters, with open baselines.",
+  abstract:
+    "We study sparse attention kernels for long-context models on accelerator clusters, with open baselines.",
   pi: { name: "Alice Applicant", email: "alice@uni-a.example", institution: "University A" },
   coInvestigators: [],
   keywords: ["ml-systems"],
@@ -43,7 +45,12 @@ export const submit = async (runtime: RuntimeProcess, applicant: string, body: R
   return draft.proposalId as string;
 };
 
-export const waitForStatus = async (runtime: RuntimeProcess, proposalId: string, status: string, timeoutMs = 45_000) => {
+export const waitForStatus = async (
+  runtime: RuntimeProcess,
+  proposalId: string,
+  status: string,
+  timeoutMs = 45_000,
+) => {
   const staff = await actAs(runtime, "sam", "staff");
   return until(
     async () => {
@@ -64,11 +71,18 @@ export const waitForExecution = async (runtime: RuntimeProcess, proposalId: stri
 };
 
 /** The reviewer's open assignment on a proposal, once the workflow has made it. */
-export const assignmentOf = async (runtime: RuntimeProcess, reviewerId: string, proposalId: string, status = "open") => {
+export const assignmentOf = async (
+  runtime: RuntimeProcess,
+  reviewerId: string,
+  proposalId: string,
+  status = "open",
+) => {
   const reviewer = await actAs(runtime, reviewerId, "reviewer");
   return until(async () => {
     const { items } = await reviewer.ok("GET", "/assignments");
-    return items.find((a: { proposalId: string; status: string }) => a.proposalId === proposalId && a.status === status);
+    return items.find(
+      (a: { proposalId: string; status: string }) => a.proposalId === proposalId && a.status === status,
+    );
   }, `${reviewerId}'s ${status} assignment on ${proposalId}`);
 };
 

@@ -23,7 +23,9 @@ export interface RuntimeProcess {
 }
 
 /** `npm start` as a child process on free ports and a fresh data folder: the real thing, killable. */
-export const startRuntimeProcess = async (options: { env?: Record<string, string> } = {}): Promise<RuntimeProcess> => {
+export const startRuntimeProcess = async (
+  options: { env?: Record<string, string> } = {},
+): Promise<RuntimeProcess> => {
   const dataDir = mkdtempSync(join(tmpdir(), "allot-e2e-"));
   const ports = { dynamo: await freePort(), edge: await freePort(), http: await freePort() };
   let child: ChildProcess | undefined;
@@ -94,7 +96,11 @@ export const startRuntimeProcess = async (options: { env?: Record<string, string
   };
 };
 
-export const until = async <T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> => {
+export const until = async <T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -112,7 +118,10 @@ export const until = async <T>(probe: () => Promise<T | undefined>, what: string
 export const api = (base: string, token?: string) => async (method: string, path: string, body?: unknown) => {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { "content-type": "application/json" } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

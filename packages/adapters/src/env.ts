@@ -1,5 +1,5 @@
-import { envForLink } from "@allot/stacks/env";
 import type { Link } from "@allot/stacks";
+import { envForLink } from "@allot/stacks/env";
 
 /** The value a link put in this function's environment (see stacks/src/env.ts). */
 export const linked = (link: Link): string => {

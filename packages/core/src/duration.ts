@@ -13,5 +13,6 @@ export const durationSeconds = (value: string): number | undefined => {
 };
 
 export const Duration = z.string().refine((v) => (durationSeconds(v) ?? 0) > 0, {
-  message: 'must be a positive ISO 8601 duration in weeks, days, hours, minutes or seconds, e.g. "P21D" or "PT72H"',
+  message:
+    'must be a positive ISO 8601 duration in weeks, days, hours, minutes or seconds, e.g. "P21D" or "PT72H"',
 });

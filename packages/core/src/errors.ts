@@ -23,4 +23,5 @@ export const validationError = (message: string, issues: FieldIssue[] = []) =>
   new DomainError("validation", message, issues);
 export const notFound = (what: string) => new DomainError("not_found", `${what} was not found`);
 export const conflict = (message: string) => new DomainError("conflict", message);
-export const forbidden = (message = "You are not allowed to do this") => new DomainError("forbidden", message);
+export const forbidden = (message = "You are not allowed to do this") =>
+  new DomainError("forbidden", message);

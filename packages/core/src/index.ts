@@ -1,6 +1,6 @@
 export * from "./actor.js";
 export * from "./clock.js";
+export * from "./duration.js";
 export * from "./errors.js";
 export * from "./ids.js";
 export * from "./roles.js";
-export * from "./duration.js";

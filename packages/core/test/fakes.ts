@@ -36,7 +36,9 @@ export const memoryProposals = () => {
       events.push(...evs);
     },
     async listByCall(callId, status) {
-      return [...items.values()].filter((p) => p.callId === callId && (!status || p.status === status)).map((p) => structuredClone(p));
+      return [...items.values()]
+        .filter((p) => p.callId === callId && (!status || p.status === status))
+        .map((p) => structuredClone(p));
     },
     async listByApplicant(applicantId) {
       return [...items.values()].filter((p) => p.applicantId === applicantId).map((p) => structuredClone(p));
@@ -166,7 +168,8 @@ export const memoryAssignments = (reviewers: Map<string, ReviewerRecord>) => {
     async create(assignments, evs) {
       for (const a of assignments) {
         const r = reviewers.get(a.reviewerId);
-        if (items.has(a.assignmentId) || !r || r.openAssignments >= r.maxLoad) throw conflict("full or exists");
+        if (items.has(a.assignmentId) || !r || r.openAssignments >= r.maxLoad)
+          throw conflict("full or exists");
       }
       for (const a of assignments) {
         (reviewers.get(a.reviewerId) as ReviewerRecord).openAssignments++;

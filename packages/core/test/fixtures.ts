@@ -9,7 +9,11 @@ export const program: ProgramRecord = {
     programId: "p1",
     name: "Program one",
     pools: { cashCents: 100_000_000, creditsCents: 100_000_000 },
-    caps: { maxGrantCashCents: 50_000_000, maxGrantCreditsCents: 40_000_000, maxPartnerCreditsCents: 1_100_000_000 },
+    caps: {
+      maxGrantCashCents: 50_000_000,
+      maxGrantCreditsCents: 40_000_000,
+      maxPartnerCreditsCents: 1_100_000_000,
+    },
     cluster: { chips: 40_000 },
     creditRate: { centsPerChipHour: 200 },
   }),
@@ -25,7 +29,13 @@ export const call: Call = {
     closesAt: "2027-06-30T00:00:00Z",
     eligibility: { researchAreas: ["ml-systems", "nlp"], excludedInstitutions: ["Banned U"] },
     review: {
-      rubric: { criteria: [{ id: "impact", name: "Impact", weight: 2 }, { id: "feasibility", name: "Feasibility", weight: 1 }], scale: { min: 1, max: 5 } },
+      rubric: {
+        criteria: [
+          { id: "impact", name: "Impact", weight: 2 },
+          { id: "feasibility", name: "Feasibility", weight: 1 },
+        ],
+        scale: { min: 1, max: 5 },
+      },
       minReviewers: 2,
       reviewPeriod: "P21D",
     },
@@ -47,4 +57,3 @@ export const submission: ProposalSubmission = {
   durationMonths: 12,
   openSourcePlan: "Code on GitHub under the Apache-2.0 license",
 };
-

@@ -12,8 +12,8 @@ import {
   updateDraft,
   withdrawProposal,
 } from "../src/proposal/index.js";
-import { call, program, submission } from "./fixtures.js";
 import { memoryCalls, memoryPrograms, memoryProposals, recordingWorkflow } from "./fakes.js";
+import { call, program, submission } from "./fixtures.js";
 
 let now = new Date("2026-11-28T10:00:00Z");
 const clock = { now: () => now };
@@ -62,9 +62,21 @@ describe("proposal lifecycle", () => {
     const incomplete = await errorOf(submitProposal(deps, alice, proposal.proposalId));
     expect(incomplete.kind).toBe("validation");
     expect(incomplete.issues.map((i) => i.field).sort()).toEqual(
-      ["abstract", "durationMonths", "keywords", "openSourcePlan", "pi", "requestedCashCents", "requestedCreditsCents"].sort(),
+      [
+        "abstract",
+        "durationMonths",
+        "keywords",
+        "openSourcePlan",
+        "pi",
+        "requestedCashCents",
+        "requestedCreditsCents",
+      ].sort(),
     );
-    await updateDraft(deps, alice, proposal.proposalId, { ...submission, requestedCashCents: 60_000_000, durationMonths: 48 });
+    await updateDraft(deps, alice, proposal.proposalId, {
+      ...submission,
+      requestedCashCents: 60_000_000,
+      durationMonths: 48,
+    });
     const tooBig = await errorOf(submitProposal(deps, alice, proposal.proposalId));
     expect(tooBig.issues.map((i) => i.field).sort()).toEqual(["durationMonths", "requestedCashCents"]);
     expect(tooBig.issues[1]?.message ?? tooBig.issues[0]?.message).toMatch(/at most/);
@@ -87,7 +99,9 @@ describe("proposal lifecycle", () => {
     expect(submitted.status).toBe("submitted");
     expect(await submitProposal(deps, alice, proposal.proposalId)).toEqual(submitted);
     expect(events.filter((e) => e.detailType === "Proposal Submitted")).toHaveLength(1);
-    expect((await errorOf(updateDraft(deps, alice, proposal.proposalId, { title: "Changed it" }))).kind).toBe("conflict");
+    expect((await errorOf(updateDraft(deps, alice, proposal.proposalId, { title: "Changed it" }))).kind).toBe(
+      "conflict",
+    );
     // Bob names Alice as PI in the same call: refused.
     const bobs = await createDraft(deps, bob, submission);
     const dup = await errorOf(submitProposal(deps, bob, bobs.proposal.proposalId));
@@ -111,13 +125,31 @@ describe("proposal lifecycle", () => {
     await submitProposal(deps, alice, proposal.proposalId);
     expect(await screenProposal(deps, proposal.proposalId)).toEqual({ eligible: true, reasons: [] });
     expect(await screenProposal(deps, proposal.proposalId)).toEqual({ eligible: true, reasons: [] });
-    expect((await errorOf(recordDecision(deps, staff, proposal.proposalId, { outcome: "decline", rationale: "Out of scope here" }))).kind).toBe("conflict");
+    expect(
+      (
+        await errorOf(
+          recordDecision(deps, staff, proposal.proposalId, {
+            outcome: "decline",
+            rationale: "Out of scope here",
+          }),
+        )
+      ).kind,
+    ).toBe("conflict");
 
     await awaitDecision(deps, proposal.proposalId, "token-1");
-    const decision = { outcome: "approve" as const, rationale: "Strong, feasible plan", cashCents: 5_000_000, creditsCents: 1 };
-    const tooMuch = await errorOf(recordDecision(deps, staff, proposal.proposalId, { ...decision, cashCents: 10_000_001 }));
+    const decision = {
+      outcome: "approve" as const,
+      rationale: "Strong, feasible plan",
+      cashCents: 5_000_000,
+      creditsCents: 1,
+    };
+    const tooMuch = await errorOf(
+      recordDecision(deps, staff, proposal.proposalId, { ...decision, cashCents: 10_000_001 }),
+    );
     expect(tooMuch.issues[0]?.field).toBe("cashCents");
-    expect((await errorOf(recordDecision(deps, alice, proposal.proposalId, decision))).kind).toBe("forbidden");
+    expect((await errorOf(recordDecision(deps, alice, proposal.proposalId, decision))).kind).toBe(
+      "forbidden",
+    );
     const decided = await recordDecision(deps, staff, proposal.proposalId, decision);
     await recordDecision(deps, staff, proposal.proposalId, decision);
 
@@ -127,8 +159,16 @@ describe("proposal lifecycle", () => {
       { token: "token-1", output: { outcome: "approve" } },
       { token: "token-1", output: { outcome: "approve" } },
     ]);
-    expect(events.map((e) => e.detailType)).toEqual(["Proposal Drafted", "Proposal Submitted", "Proposal Screened", "Decision Recorded"]);
-    expect((await errorOf(recordDecision(deps, staff, proposal.proposalId, { ...decision, outcome: "decline" }))).kind).toBe("conflict");
+    expect(events.map((e) => e.detailType)).toEqual([
+      "Proposal Drafted",
+      "Proposal Submitted",
+      "Proposal Screened",
+      "Decision Recorded",
+    ]);
+    expect(
+      (await errorOf(recordDecision(deps, staff, proposal.proposalId, { ...decision, outcome: "decline" })))
+        .kind,
+    ).toBe("conflict");
   });
 
   it("withdraws before a decision, stopping the workflow, and not after", async () => {

@@ -7,8 +7,8 @@ import {
   awaitReview,
   declareConflict,
   listMyAssignments,
-  readProposal,
   REVIEWER_CONFLICTED,
+  readProposal,
   remindReviewer,
   replaceReviewer,
   resumeAwaitingReviewers,
@@ -17,7 +17,14 @@ import {
   submitReview,
 } from "../src/review/index.js";
 import type { ReviewerRecord } from "../src/review/ports.js";
-import { memoryAssignments, memoryCalls, memoryPrograms, memoryProposals, memoryReviewers, recordingWorkflow } from "./fakes.js";
+import {
+  memoryAssignments,
+  memoryCalls,
+  memoryPrograms,
+  memoryProposals,
+  memoryReviewers,
+  recordingWorkflow,
+} from "./fakes.js";
 import { call, program, submission } from "./fixtures.js";
 
 let now = new Date("2026-11-28T10:00:00Z");
@@ -26,7 +33,11 @@ const alice: Actor = { userId: "alice", role: "applicant" };
 const staff: Actor = { userId: "sam", role: "staff" };
 const as = (userId: string): Actor => ({ userId, role: "reviewer" });
 
-const reviewer = (reviewerId: string, institution: string, extra: Partial<ReviewerRecord> = {}): ReviewerRecord => ({
+const reviewer = (
+  reviewerId: string,
+  institution: string,
+  extra: Partial<ReviewerRecord> = {},
+): ReviewerRecord => ({
   reviewerId,
   name: `Reviewer ${reviewerId}`,
   email: `${reviewerId}@example.org`,
@@ -68,10 +79,20 @@ const setup = async (pool: ReviewerRecord[], blind = false) => {
   const { proposal } = await createDraft(deps, alice, submission);
   await submitProposal(deps, alice, proposal.proposalId);
   await screenProposal(deps, proposal.proposalId);
-  return { deps, proposalId: proposal.proposalId, reviewers: reviewers.items, calls, events: [proposals.events, assignments.events], ...wf };
+  return {
+    deps,
+    proposalId: proposal.proposalId,
+    reviewers: reviewers.items,
+    calls,
+    events: [proposals.events, assignments.events],
+    ...wf,
+  };
 };
 
-const review = { scores: { impact: 5, feasibility: 3 }, comments: "Clear plan, strong team, realistic milestones." };
+const review = {
+  scores: { impact: 5, feasibility: 3 },
+  comments: "Clear plan, strong team, realistic milestones.",
+};
 
 describe("review workflow tasks", () => {
   it("assigns unconflicted reviewers, collects reviews through callbacks and scores them", async () => {
@@ -94,18 +115,24 @@ describe("review workflow tasks", () => {
     expect(completed.at(-1)).toMatchObject({ token: "t-r2", output: { submitted: true, reviewerId: "r2" } });
     expect(reviewers.get("r2")?.openAssignments).toBe(0);
     const r3 = (await listMyAssignments(deps, as("r3")))[0];
-    await submitReview(deps, as("r3"), r3?.assignmentId ?? "", { ...review, scores: { impact: 1, feasibility: 1 } });
+    await submitReview(deps, as("r3"), r3?.assignmentId ?? "", {
+      ...review,
+      scores: { impact: 1, feasibility: 1 },
+    });
     // The review came in before the task parked: the task completes the callback itself.
     await awaitReview(deps, { proposalId, slot: r3?.slot ?? 0, taskToken: "t-r3" });
     expect(completed.at(-1)).toMatchObject({ token: "t-r3" });
 
     const score = await scoreProposal(deps, proposalId);
     expect(score).toMatchObject({ reviewCount: 2, incomplete: false, disagreement: true });
-    expect(score.total).toBeCloseTo((((5 - 1) / 4) * 2 + ((3 - 1) / 4) * 1) / 3 * 50 + 0, 1);
+    expect(score.total).toBeCloseTo(((((5 - 1) / 4) * 2 + ((3 - 1) / 4) * 1) / 3) * 50 + 0, 1);
   });
 
   it("waits for staff when too few unconflicted reviewers exist, and resumes when the pool grows", async () => {
-    const { deps, proposalId, calls, completed, reviewers } = await setup([reviewer("r1", "Uni A"), reviewer("r2", "Uni B")]);
+    const { deps, proposalId, calls, completed, reviewers } = await setup([
+      reviewer("r1", "Uni A"),
+      reviewer("r2", "Uni B"),
+    ]);
     const plan = await assignReviewers(deps, proposalId);
     expect(plan).toEqual({ complete: false, shortBy: 1, slots: [] });
     expect((await deps.proposals.get(proposalId))?.status).toBe("awaiting_reviewers");
@@ -136,7 +163,9 @@ describe("review workflow tasks", () => {
     expect(failed).toEqual([{ token: "t-1", error: REVIEWER_CONFLICTED }]);
     const replaced = await replaceReviewer(deps, { proposalId, slot: first?.slot ?? 0, reason: "conflict" });
     expect(replaced.replaced).toBe(true);
-    expect(await replaceReviewer(deps, { proposalId, slot: first?.slot ?? 0, reason: "conflict" })).toEqual(replaced);
+    expect(await replaceReviewer(deps, { proposalId, slot: first?.slot ?? 0, reason: "conflict" })).toEqual(
+      replaced,
+    );
 
     now = new Date("2026-12-20T10:00:00Z"); // past the 21-day deadline
     const late = (await listMyAssignments(deps, as("r3")))[0];
@@ -152,7 +181,14 @@ describe("review workflow tasks", () => {
   });
 
   it("hides the applicant from reviewers in a blind call, and proposals from unassigned reviewers", async () => {
-    const { deps, proposalId } = await setup([reviewer("r2", "Uni B"), reviewer("r3", "Uni C"), reviewer("r9", "Uni Z", { maxLoad: 1, openAssignments: 1 })], true);
+    const { deps, proposalId } = await setup(
+      [
+        reviewer("r2", "Uni B"),
+        reviewer("r3", "Uni C"),
+        reviewer("r9", "Uni Z", { maxLoad: 1, openAssignments: 1 }),
+      ],
+      true,
+    );
     await assignReviewers(deps, proposalId);
     const seen = await readProposal(deps, as("r2"), proposalId);
     expect(JSON.stringify(seen)).not.toContain("alice");
@@ -170,7 +206,15 @@ describe("review workflow tasks", () => {
       heartbeatSeconds: 72 * 3600,
       remind: true,
     });
-    expect(slotTiming("2026-01-01T00:00:05Z", "PT72H", at)).toEqual({ timeoutSeconds: 5, heartbeatSeconds: 5, remind: false });
-    expect(slotTiming("2025-12-01T00:00:00Z", "PT72H", at)).toEqual({ timeoutSeconds: 2, heartbeatSeconds: 2, remind: false });
+    expect(slotTiming("2026-01-01T00:00:05Z", "PT72H", at)).toEqual({
+      timeoutSeconds: 5,
+      heartbeatSeconds: 5,
+      remind: false,
+    });
+    expect(slotTiming("2025-12-01T00:00:00Z", "PT72H", at)).toEqual({
+      timeoutSeconds: 2,
+      heartbeatSeconds: 2,
+      remind: false,
+    });
   });
 });

@@ -21,7 +21,9 @@ describe("the OpenAPI document", () => {
     const doc = openApiDocument();
     expect(doc.openapi).toBe("3.1.0");
     for (const route of topology.routes) {
-      const op = (doc.paths[route.path] as Record<string, { operationId: string }>)[route.method.toLowerCase()];
+      const op = (doc.paths[route.path] as Record<string, { operationId: string }>)[
+        route.method.toLowerCase()
+      ];
       expect(op?.operationId, `${route.method} ${route.path}`).toBe(route.function);
     }
   });

@@ -14,7 +14,7 @@ export interface Logger {
 export const createLogger = (
   options: { level?: Level; format?: "json" | "pretty"; base?: Record<string, unknown> } = {},
 ): Logger => {
-  const level = options.level ?? ((process.env.ALLOT_LOG_LEVEL as Level | undefined) ?? "info");
+  const level = options.level ?? (process.env.ALLOT_LOG_LEVEL as Level | undefined) ?? "info";
   const format = options.format ?? (process.env.ALLOT_LOG_FORMAT === "json" ? "json" : "pretty");
   const base = options.base ?? {};
   const write = (at: Level, message: string, fields: Record<string, unknown> = {}) => {
@@ -27,7 +27,9 @@ export const createLogger = (
     const extra = Object.entries({ ...base, ...fields })
       .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
       .join(" ");
-    process.stderr.write(`${record.time.slice(11, 23)} ${at.toUpperCase().padEnd(5)} ${message}${extra ? ` ${extra}` : ""}\n`);
+    process.stderr.write(
+      `${record.time.slice(11, 23)} ${at.toUpperCase().padEnd(5)} ${message}${extra ? ` ${extra}` : ""}\n`,
+    );
   };
   return {
     debug: (m, f) => write("debug", m, f),

@@ -47,7 +47,8 @@ const localLinkValue = (link: Link): string => {
   }
 };
 
-export const localFunctionArn = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+export const localFunctionArn = (name: string) =>
+  `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
 export const localStateMachineArn = (name: string) =>
   `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
 
@@ -56,7 +57,9 @@ export const localStateMachineArn = (name: string) =>
  * Lambda), the stream subscriptions and the HTTP API, all on one machine. Handlers get the
  * same environment they get on AWS; only the endpoints differ.
  */
-export const startRuntime = async (config: LocalConfig & { logger: Logger; inMemory?: boolean }): Promise<Runtime> => {
+export const startRuntime = async (
+  config: LocalConfig & { logger: Logger; inMemory?: boolean },
+): Promise<Runtime> => {
   const { logger } = config;
   mkdirSync(config.dataDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
@@ -92,7 +95,11 @@ export const startRuntime = async (config: LocalConfig & { logger: Logger; inMem
       freshData ||= created && table.name === mainTable.name;
     }
 
-    const lambda = createLambdaRegistry({ functions: topology.functions, rootDir: repositoryRoot, logger: logger.child({ component: "lambda" }) });
+    const lambda = createLambdaRegistry({
+      functions: topology.functions,
+      rootDir: repositoryRoot,
+      logger: logger.child({ component: "lambda" }),
+    });
     const eventBridge = createEventBridge({
       doc,
       tableName: runtimeTable.name,
@@ -112,7 +119,9 @@ export const startRuntime = async (config: LocalConfig & { logger: Logger; inMem
       host: config.host,
       port: config.edgePort,
       services: [eventBridge.service, stepFunctions.service],
-      rest: [lambdaRestHandler(lambda, (error) => logger.error("async invoke failed", { error: String(error) }))],
+      rest: [
+        lambdaRestHandler(lambda, (error) => logger.error("async invoke failed", { error: String(error) })),
+      ],
       logger: logger.child({ component: "edge" }),
     });
     stops.push(() => edge.close());

@@ -1,4 +1,4 @@
-import { PutItemCommand, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runtimeTable } from "../src/runtime-table.js";
 import { startTestDynamo, type TestDynamo } from "./support/dynamo.js";
@@ -13,7 +13,10 @@ afterAll(async () => {
 
 it("starts DynamoDB Local with the runtime table and round-trips an item", async () => {
   await dynamo.client.send(
-    new PutItemCommand({ TableName: runtimeTable.name, Item: { pk: { S: "a" }, sk: { S: "b" }, v: { N: "1" } } }),
+    new PutItemCommand({
+      TableName: runtimeTable.name,
+      Item: { pk: { S: "a" }, sk: { S: "b" }, v: { N: "1" } },
+    }),
   );
   const got = await dynamo.client.send(
     new GetItemCommand({ TableName: runtimeTable.name, Key: { pk: { S: "a" }, sk: { S: "b" } } }),

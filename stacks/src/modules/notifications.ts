@@ -28,7 +28,9 @@ export const notifications: StackModule = {
       "List notifications: staff read all (or one proposal's), everyone else their own",
       [tableRead],
     ),
-    ...consumers.map(([name, , description]) => fn(name, `events/${name}.ts`, description, [tableReadWrite, mailSend])),
+    ...consumers.map(([name, , description]) =>
+      fn(name, `events/${name}.ts`, description, [tableReadWrite, mailSend]),
+    ),
   ],
   routes: [
     {

@@ -7,7 +7,12 @@ import { defaultRetry, type StackModule } from "./module.js";
 // Tasks that may complete a callback themselves (the review was in before the task ran)
 // need the callback grant as well as the table.
 const task = (name: string, description: string, callbacks = false) =>
-  fn(name, `tasks/${name}.ts`, description, callbacks ? [tableReadWrite, reviewWorkflow("callback")] : [tableReadWrite]);
+  fn(
+    name,
+    `tasks/${name}.ts`,
+    description,
+    callbacks ? [tableReadWrite, reviewWorkflow("callback")] : [tableReadWrite],
+  );
 
 export const reviews: StackModule = {
   functions: [
@@ -17,28 +22,49 @@ export const reviews: StackModule = {
     task("remind-reviewer", "Records a reminder to a reviewer whose review is due"),
     task("replace-reviewer", "Gives a slot to the next reviewer after a conflict or a missed deadline"),
     task("score-proposal", "Weighted rubric score of the submitted reviews"),
-    fn("list-assignments", "http/assignments/list-assignments.ts", "A reviewer's own assignments", [tableRead]),
+    fn("list-assignments", "http/assignments/list-assignments.ts", "A reviewer's own assignments", [
+      tableRead,
+    ]),
     fn("submit-review", "http/assignments/submit-review.ts", "A reviewer submits scores and comments", [
       tableReadWrite,
       reviewWorkflow("callback"),
     ]),
-    fn("declare-conflict", "http/assignments/declare-conflict.ts", "A reviewer declares a conflict and is replaced", [
-      tableReadWrite,
-      reviewWorkflow("callback"),
+    fn(
+      "declare-conflict",
+      "http/assignments/declare-conflict.ts",
+      "A reviewer declares a conflict and is replaced",
+      [tableReadWrite, reviewWorkflow("callback")],
+    ),
+    fn("call-ranking", "http/calls/call-ranking.ts", "Staff read a call's scored proposals, ranked", [
+      tableRead,
     ]),
-    fn("call-ranking", "http/calls/call-ranking.ts", "Staff read a call's scored proposals, ranked", [tableRead]),
-    fn("resume-awaiting-reviewers", "events/resume-awaiting-reviewers.ts", "Wakes proposals waiting for reviewers", [
-      tableReadWrite,
-      reviewWorkflow("callback"),
-    ]),
-    fn("cancel-open-assignments", "events/cancel-open-assignments.ts", "Closes a withdrawn proposal's open assignments", [
-      tableReadWrite,
-    ]),
+    fn(
+      "resume-awaiting-reviewers",
+      "events/resume-awaiting-reviewers.ts",
+      "Wakes proposals waiting for reviewers",
+      [tableReadWrite, reviewWorkflow("callback")],
+    ),
+    fn(
+      "cancel-open-assignments",
+      "events/cancel-open-assignments.ts",
+      "Closes a withdrawn proposal's open assignments",
+      [tableReadWrite],
+    ),
   ],
   routes: [
     { method: "GET", path: "/assignments", function: "list-assignments", roles: ["reviewer"] },
-    { method: "POST", path: "/assignments/{assignmentId}/review", function: "submit-review", roles: ["reviewer"] },
-    { method: "POST", path: "/assignments/{assignmentId}/conflict", function: "declare-conflict", roles: ["reviewer"] },
+    {
+      method: "POST",
+      path: "/assignments/{assignmentId}/review",
+      function: "submit-review",
+      roles: ["reviewer"],
+    },
+    {
+      method: "POST",
+      path: "/assignments/{assignmentId}/conflict",
+      function: "declare-conflict",
+      roles: ["reviewer"],
+    },
     { method: "GET", path: "/calls/{callId}/ranking", function: "call-ranking", roles: ["staff"] },
   ],
   rules: [

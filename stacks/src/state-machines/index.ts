@@ -4,7 +4,8 @@ import proposalReview from "./proposal-review.asl.json" with { type: "json" };
 export const stateMachines: StateMachineSpec[] = [
   {
     name: "proposal-review",
-    description: "Screening, reviewer assignment, reviews, scoring and the committee decision of one proposal",
+    description:
+      "Screening, reviewer assignment, reviews, scoring and the committee decision of one proposal",
     definition: proposalReview,
     functions: [
       "screen-proposal",

@@ -1,5 +1,4 @@
 import { conflict } from "@allot/core";
-import type { DomainEvent } from "@allot/core/events";
 import type { Assignment, AssignmentRepository } from "@allot/core/review";
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { failedConditions } from "./errors.js";
@@ -29,9 +28,14 @@ const fromItem = (item: Record<string, unknown>): Assignment => {
   return a as unknown as Assignment;
 };
 
-export const dynamoAssignmentRepository = (doc: DynamoDBDocumentClient, tableName: string): AssignmentRepository => ({
+export const dynamoAssignmentRepository = (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): AssignmentRepository => ({
   async get(assignmentId) {
-    const pointer = await doc.send(new GetCommand({ TableName: tableName, Key: pointerKey(assignmentId), ConsistentRead: true }));
+    const pointer = await doc.send(
+      new GetCommand({ TableName: tableName, Key: pointerKey(assignmentId), ConsistentRead: true }),
+    );
     if (!pointer.Item) return undefined;
     const { Item } = await doc.send(
       new GetCommand({
@@ -70,7 +74,13 @@ export const dynamoAssignmentRepository = (doc: DynamoDBDocumentClient, tableNam
         new TransactWriteCommand({
           TransactItems: [
             ...assignments.flatMap((a) => [
-              { Put: { TableName: tableName, Item: toItem(a), ConditionExpression: "attribute_not_exists(pk)" } },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: toItem(a),
+                  ConditionExpression: "attribute_not_exists(pk)",
+                },
+              },
               {
                 Put: {
                   TableName: tableName,
@@ -94,7 +104,8 @@ export const dynamoAssignmentRepository = (doc: DynamoDBDocumentClient, tableNam
         }),
       );
     } catch (error) {
-      if (failedConditions(error)) throw conflict("A reviewer is at full load or the assignment exists; plan again");
+      if (failedConditions(error))
+        throw conflict("A reviewer is at full load or the assignment exists; plan again");
       throw error;
     }
   },

@@ -1,5 +1,4 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 
 /**
  * Which items of a failed write had their condition fail: the indexes of a cancelled

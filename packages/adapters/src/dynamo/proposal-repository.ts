@@ -24,7 +24,10 @@ const fromItem = (item: Record<string, unknown>): Proposal => {
   return proposal as unknown as Proposal;
 };
 
-export const dynamoProposalRepository = (doc: DynamoDBDocumentClient, tableName: string): ProposalRepository => {
+export const dynamoProposalRepository = (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): ProposalRepository => {
   const write = async (
     proposal: Proposal,
     events: DomainEvent[],
@@ -41,7 +44,12 @@ export const dynamoProposalRepository = (doc: DynamoDBDocumentClient, tableName:
             ...claims.map((claim) => ({
               Put: {
                 TableName: tableName,
-                Item: { pk: `CLAIM#${claim}`, sk: "CLAIM", proposalId: proposal.proposalId, at: proposal.updatedAt },
+                Item: {
+                  pk: `CLAIM#${claim}`,
+                  sk: "CLAIM",
+                  proposalId: proposal.proposalId,
+                  at: proposal.updatedAt,
+                },
                 ConditionExpression: "attribute_not_exists(pk)",
               },
             })),
@@ -51,15 +59,19 @@ export const dynamoProposalRepository = (doc: DynamoDBDocumentClient, tableName:
       );
     } catch (error) {
       const failed = failedConditions(error);
-      if (failed?.includes(0)) throw conflict(`Proposal ${proposal.proposalId} changed meanwhile; read it again and retry`);
-      if (failed?.some((i) => i >= 1 && i <= claims.length)) throw conflict(`A unique claim is already taken`);
+      if (failed?.includes(0))
+        throw conflict(`Proposal ${proposal.proposalId} changed meanwhile; read it again and retry`);
+      if (failed?.some((i) => i >= 1 && i <= claims.length))
+        throw conflict(`A unique claim is already taken`);
       throw error;
     }
   };
 
   return {
     async get(proposalId) {
-      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: key(proposalId), ConsistentRead: true }));
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: tableName, Key: key(proposalId), ConsistentRead: true }),
+      );
       return Item ? fromItem(Item) : undefined;
     },
     insert: (proposal, events, options) =>
@@ -68,7 +80,10 @@ export const dynamoProposalRepository = (doc: DynamoDBDocumentClient, tableName:
       write(
         proposal,
         events,
-        { ConditionExpression: "revision = :expected", ExpressionAttributeValues: { ":expected": proposal.revision - 1 } },
+        {
+          ConditionExpression: "revision = :expected",
+          ExpressionAttributeValues: { ":expected": proposal.revision - 1 },
+        },
         options,
       ),
     async listByCall(callId, status) {
@@ -76,7 +91,10 @@ export const dynamoProposalRepository = (doc: DynamoDBDocumentClient, tableName:
         TableName: tableName,
         IndexName: "gsi2",
         KeyConditionExpression: status ? "gsi2pk = :pk AND begins_with(gsi2sk, :status)" : "gsi2pk = :pk",
-        ExpressionAttributeValues: { ":pk": `CALL#${callId}#PROPOSALS`, ...(status ? { ":status": `${status}#` } : {}) },
+        ExpressionAttributeValues: {
+          ":pk": `CALL#${callId}#PROPOSALS`,
+          ...(status ? { ":status": `${status}#` } : {}),
+        },
       });
       return items.map(fromItem);
     },

@@ -1,5 +1,9 @@
 import type { DomainEvent } from "@allot/core/events";
-import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from "@aws-sdk/client-eventbridge";
 
 const MAX_ENTRIES = 10;
 const MAX_ATTEMPTS = 4;
@@ -21,7 +25,9 @@ export const publishEvents = async (client: EventBridgeClient, busName: string, 
       const result = await client.send(new PutEventsCommand({ Entries: pending }));
       const failed = pending.filter((_, index) => result.Entries?.[index]?.ErrorCode);
       if (failed.length && attempt >= MAX_ATTEMPTS) {
-        const codes = (result.Entries ?? []).flatMap((e) => (e.ErrorCode ? [`${e.ErrorCode}: ${e.ErrorMessage}`] : []));
+        const codes = (result.Entries ?? []).flatMap((e) =>
+          e.ErrorCode ? [`${e.ErrorCode}: ${e.ErrorMessage}`] : [],
+        );
         throw new Error(`PutEvents failed for ${failed.length} entries: ${codes.join("; ")}`);
       }
       if (failed.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));

@@ -1,19 +1,20 @@
+import { notFound } from "@allot/core";
 import type { ReviewWorkflow } from "@allot/core/proposal";
 import {
   DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
   ExecutionAlreadyExists,
   GetExecutionHistoryCommand,
   type HistoryEvent,
   InvalidToken,
-  type SFNClient,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
+  type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
 } from "@aws-sdk/client-sfn";
-import { notFound } from "@allot/core";
 
 const executionArnOf = (stateMachineArn: string, name: string) =>
   `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
@@ -29,7 +30,11 @@ export const stepFunctionsReviewWorkflow = (client: SFNClient, stateMachineArn: 
   async start(proposalId) {
     try {
       await client.send(
-        new StartExecutionCommand({ stateMachineArn, name: proposalId, input: JSON.stringify({ proposalId }) }),
+        new StartExecutionCommand({
+          stateMachineArn,
+          name: proposalId,
+          input: JSON.stringify({ proposalId }),
+        }),
       );
     } catch (error) {
       // The execution is named by the proposal: it exists already, which is what we wanted.
@@ -70,17 +75,20 @@ export const stepFunctionsReviewWorkflow = (client: SFNClient, stateMachineArn: 
 
   async history(proposalId) {
     const executionArn = executionArnOf(stateMachineArn, proposalId);
-    let described;
+    let described: DescribeExecutionCommandOutput;
     try {
       described = await client.send(new DescribeExecutionCommand({ executionArn }));
     } catch (error) {
-      if ((error as Error).name === "ExecutionDoesNotExist") throw notFound(`The workflow of proposal ${proposalId}`);
+      if ((error as Error).name === "ExecutionDoesNotExist")
+        throw notFound(`The workflow of proposal ${proposalId}`);
       throw error;
     }
     const events: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await client.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+      const page = await client.send(
+        new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }),
+      );
       events.push(...(page.events ?? []));
       nextToken = page.nextToken;
     } while (nextToken);

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { Cents, Slug } from "../program/schema.js";
 import { Duration } from "../duration.js";
+import { Cents, Slug } from "../program/schema.js";
 import { Rubric } from "../review/schema.js";
 
 export const Eligibility = z.object({

@@ -49,7 +49,12 @@ export const createEvent = <E extends EventDefinition>(
 ): DomainEvent => ({
   source: definition.source,
   detailType: definition.detailType,
-  detail: definition.detail.parse({ eventId, version: definition.version, occurredAt, data }) as DomainEvent["detail"],
+  detail: definition.detail.parse({
+    eventId,
+    version: definition.version,
+    occurredAt,
+    data,
+  }) as DomainEvent["detail"],
 });
 
 /** The EventBridge pattern that selects exactly this event (and version). */

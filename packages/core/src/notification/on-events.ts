@@ -11,8 +11,8 @@ import { draftNotification } from "./schema.js";
 import {
   decisionMessage,
   proposalReceivedMessage,
-  reviewersNeededMessage,
   reviewerAssignedMessage,
+  reviewersNeededMessage,
   reviewReminderMessage,
   screeningOutcomeMessage,
 } from "./templates.js";
@@ -21,7 +21,10 @@ import {
 // records the recipient is entitled to hear about. The event id is the notification's cause,
 // so a redelivered event lands on the notification already sent.
 
-export type NotificationEventDeps = Pick<ReviewDeps, "proposals" | "calls" | "reviewers" | "assignments" | "clock"> & {
+export type NotificationEventDeps = Pick<
+  ReviewDeps,
+  "proposals" | "calls" | "reviewers" | "assignments" | "clock"
+> & {
   mail: NotifyDeps;
   /** The program staff's shared mailbox. */
   staffEmail: string;
@@ -122,7 +125,13 @@ export const notifyDecision = async (
       : decisionMessage({ ...base, outcome: decision.outcome });
   await notify(
     deps.mail,
-    draftNotification({ cause: eventId, kind: "decision", recipient: applicant(proposal), related: related(proposal), message }),
+    draftNotification({
+      cause: eventId,
+      kind: "decision",
+      recipient: applicant(proposal),
+      related: related(proposal),
+      message,
+    }),
   );
 };
 
@@ -130,7 +139,9 @@ const reviewerRef = (proposal: Proposal, callTitle: string, blind: boolean) => (
   proposalId: proposal.proposalId,
   callTitle,
   blind,
-  ...(blind ? {} : { proposalTitle: proposal.title, piName: proposal.pi?.name, institution: proposal.pi?.institution }),
+  ...(blind
+    ? {}
+    : { proposalTitle: proposal.title, piName: proposal.pi?.name, institution: proposal.pi?.institution }),
 });
 
 export const notifyReviewersAssigned = async (

@@ -2,7 +2,12 @@ import { z } from "zod";
 import { defineEvent } from "../events/define.js";
 import { Sources } from "../events/sources.js";
 
-export const ProgramCreated = defineEvent(Sources.programs, "Program Created", 1, z.object({ programId: z.string() }));
+export const ProgramCreated = defineEvent(
+  Sources.programs,
+  "Program Created",
+  1,
+  z.object({ programId: z.string() }),
+);
 export const CallCreated = defineEvent(
   Sources.programs,
   "Call Created",

@@ -2,7 +2,10 @@ import { z } from "zod";
 
 export const Slug = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "use 2–63 lower-case letters, digits and dashes, starting with a letter or digit");
+  .regex(
+    /^[a-z0-9][a-z0-9-]{1,62}$/,
+    "use 2–63 lower-case letters, digits and dashes, starting with a letter or digit",
+  );
 export const Cents = z.number().int("must be whole cents").nonnegative("must not be negative");
 
 export const Program = z.object({

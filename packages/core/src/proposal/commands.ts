@@ -16,8 +16,8 @@ import {
   type Decision,
   type Proposal,
   type ProposalDraft,
-  ProposalSubmission,
   type ProposalStatus,
+  ProposalSubmission,
 } from "./schema.js";
 import { type ScreeningResult, screen, submissionIssues } from "./screening.js";
 
@@ -29,11 +29,18 @@ export interface ProposalDeps {
 }
 
 // One proposal per applicant per call falls out of the id: it derives from both.
-export const proposalIdFor = (callId: string, applicantId: string) => deterministicId("prp", callId, applicantId);
+export const proposalIdFor = (callId: string, applicantId: string) =>
+  deterministicId("prp", callId, applicantId);
 const eventId = (proposalId: string, what: string) => `${proposalId}:${what}`;
 
 const DECIDED: ProposalStatus[] = ["awarded", "declined", "waitlisted"];
-const WITHDRAWABLE: ProposalStatus[] = ["draft", "submitted", "in_review", "awaiting_reviewers", "decision_pending"];
+const WITHDRAWABLE: ProposalStatus[] = [
+  "draft",
+  "submitted",
+  "in_review",
+  "awaiting_reviewers",
+  "decision_pending",
+];
 
 const mustOwn = (actor: Actor, proposal: Proposal | undefined, proposalId: string): Proposal => {
   if (!proposal || proposal.applicantId !== actor.userId) throw notFound(`Proposal ${proposalId}`);
@@ -42,7 +49,8 @@ const mustOwn = (actor: Actor, proposal: Proposal | undefined, proposalId: strin
 
 const loadCall = async (deps: ProposalDeps, callId: string) => {
   const call = await deps.calls.get(callId);
-  if (!call) throw validationError("Unknown call", [{ field: "callId", message: `no call named "${callId}"` }]);
+  if (!call)
+    throw validationError("Unknown call", [{ field: "callId", message: `no call named "${callId}"` }]);
   const program = await deps.programs.get(call.programId);
   if (!program) throw new Error(`Call ${callId} names a missing program ${call.programId}`);
   return { call, program };
@@ -53,8 +61,16 @@ const draftFields = (p: Proposal): ProposalDraft => {
   const { requestedCashCents, requestedCreditsCents, durationMonths, openSourcePlan } = p;
   return Object.fromEntries(
     Object.entries({
-      callId, title, abstract, pi, coInvestigators, keywords,
-      requestedCashCents, requestedCreditsCents, durationMonths, openSourcePlan,
+      callId,
+      title,
+      abstract,
+      pi,
+      coInvestigators,
+      keywords,
+      requestedCashCents,
+      requestedCreditsCents,
+      durationMonths,
+      openSourcePlan,
     }).filter(([, v]) => v !== undefined),
   ) as ProposalDraft;
 };
@@ -89,7 +105,10 @@ export const createDraft = async (
     ]);
   } catch (error) {
     // A concurrent identical create won the race: answer as the retry it is.
-    const winner = error instanceof DomainError && error.kind === "conflict" ? await deps.proposals.get(proposalId) : undefined;
+    const winner =
+      error instanceof DomainError && error.kind === "conflict"
+        ? await deps.proposals.get(proposalId)
+        : undefined;
     if (winner) return { proposal: sameOrConflict(winner), created: false };
     throw error;
   }
@@ -103,7 +122,8 @@ export const updateDraft = async (
   patch: Partial<Omit<ProposalDraft, "callId">>,
 ): Promise<Proposal> => {
   const proposal = mustOwn(actor, await deps.proposals.get(proposalId), proposalId);
-  if (proposal.status !== "draft") throw conflict(`Proposal ${proposalId} is ${proposal.status}; only drafts can be edited`);
+  if (proposal.status !== "draft")
+    throw conflict(`Proposal ${proposalId} is ${proposal.status}; only drafts can be edited`);
   const updated: Proposal = {
     ...proposal,
     ...patch,
@@ -114,7 +134,11 @@ export const updateDraft = async (
   return updated;
 };
 
-export const submitProposal = async (deps: ProposalDeps, actor: Actor, proposalId: string): Promise<Proposal> => {
+export const submitProposal = async (
+  deps: ProposalDeps,
+  actor: Actor,
+  proposalId: string,
+): Promise<Proposal> => {
   const proposal = mustOwn(actor, await deps.proposals.get(proposalId), proposalId);
   if (proposal.status !== "draft") {
     if (proposal.status === "withdrawn") throw conflict(`Proposal ${proposalId} was withdrawn`);
@@ -126,7 +150,8 @@ export const submitProposal = async (deps: ProposalDeps, actor: Actor, proposalI
     : parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(proposal)", message: i.message }));
   const { call, program } = await loadCall(deps, proposal.callId);
   if (parsed.success) issues.push(...submissionIssues(parsed.data, call, program, deps.clock.now()));
-  if (issues.length) throw validationError("The proposal cannot be submitted yet; fix each field listed", issues);
+  if (issues.length)
+    throw validationError("The proposal cannot be submitted yet; fix each field listed", issues);
 
   const at = deps.clock.now().toISOString();
   const submitted: Proposal = {
@@ -141,7 +166,12 @@ export const submitProposal = async (deps: ProposalDeps, actor: Actor, proposalI
   try {
     await deps.proposals.update(
       submitted,
-      [createEvent(ProposalSubmitted, eventId(proposalId, "submitted"), at, { proposalId, callId: proposal.callId })],
+      [
+        createEvent(ProposalSubmitted, eventId(proposalId, "submitted"), at, {
+          proposalId,
+          callId: proposal.callId,
+        }),
+      ],
       { claims: [`CALL#${proposal.callId}#PI#${piEmail}`] },
     );
   } catch (error) {
@@ -180,7 +210,10 @@ export const withdrawProposal = async (
       revision: proposal.revision + 1,
     };
     await deps.proposals.update(withdrawn, [
-      createEvent(ProposalWithdrawn, eventId(proposalId, "withdrawn"), at, { proposalId, callId: proposal.callId }),
+      createEvent(ProposalWithdrawn, eventId(proposalId, "withdrawn"), at, {
+        proposalId,
+        callId: proposal.callId,
+      }),
     ]);
   }
   // After the write, so a crash in between is healed by the applicant's retry.
@@ -195,10 +228,13 @@ export const listProposals = async (
 ): Promise<Proposal[]> => {
   if (actor.role === "applicant") {
     const mine = await deps.proposals.listByApplicant(actor.userId);
-    return mine.filter((p) => (!query.callId || p.callId === query.callId) && (!query.status || p.status === query.status));
+    return mine.filter(
+      (p) => (!query.callId || p.callId === query.callId) && (!query.status || p.status === query.status),
+    );
   }
   if (actor.role !== "staff") throw forbidden("Reviewers list their assignments instead");
-  if (!query.callId) throw validationError("Name the call", [{ field: "callId", message: "is required for staff" }]);
+  if (!query.callId)
+    throw validationError("Name the call", [{ field: "callId", message: "is required for staff" }]);
   return deps.proposals.listByCall(query.callId, query.status);
 };
 
@@ -206,7 +242,8 @@ export const listProposals = async (
 export const screenProposal = async (deps: ProposalDeps, proposalId: string): Promise<ScreeningResult> => {
   const proposal = await deps.proposals.get(proposalId);
   if (!proposal) throw notFound(`Proposal ${proposalId}`);
-  if (proposal.screening) return { eligible: proposal.screening.eligible, reasons: proposal.screening.reasons };
+  if (proposal.screening)
+    return { eligible: proposal.screening.eligible, reasons: proposal.screening.reasons };
   if (proposal.status !== "submitted") throw conflict(`Proposal ${proposalId} is ${proposal.status}`);
   const { call } = await loadCall(deps, proposal.callId);
   const result = screen(ProposalSubmission.parse(draftFields(proposal)), call);
@@ -231,7 +268,11 @@ export const screenProposal = async (deps: ProposalDeps, proposalId: string): Pr
 };
 
 /** Workflow task: parks the committee's callback token; a re-run with a new token replaces it. */
-export const awaitDecision = async (deps: ProposalDeps, proposalId: string, taskToken: string): Promise<void> => {
+export const awaitDecision = async (
+  deps: ProposalDeps,
+  proposalId: string,
+  taskToken: string,
+): Promise<void> => {
   const proposal = await deps.proposals.get(proposalId);
   if (!proposal) throw notFound(`Proposal ${proposalId}`);
   if (proposal.status !== "in_review" && proposal.status !== "decision_pending") {
@@ -240,7 +281,13 @@ export const awaitDecision = async (deps: ProposalDeps, proposalId: string, task
   if (proposal.status === "decision_pending" && proposal.decisionTaskToken === taskToken) return;
   const at = deps.clock.now().toISOString();
   await deps.proposals.update(
-    { ...proposal, status: "decision_pending", decisionTaskToken: taskToken, updatedAt: at, revision: proposal.revision + 1 },
+    {
+      ...proposal,
+      status: "decision_pending",
+      decisionTaskToken: taskToken,
+      updatedAt: at,
+      revision: proposal.revision + 1,
+    },
     [],
   );
 };
@@ -272,10 +319,16 @@ export const recordDecision = async (
       const maxCash = Math.min(proposal.requestedCashCents ?? 0, program.caps.maxGrantCashCents);
       const maxCredits = Math.min(proposal.requestedCreditsCents ?? 0, program.caps.maxGrantCreditsCents);
       if ((decision.cashCents ?? 0) > maxCash) {
-        issues.push({ field: "cashCents", message: `must be at most ${maxCash} (the request, within the program's cap)` });
+        issues.push({
+          field: "cashCents",
+          message: `must be at most ${maxCash} (the request, within the program's cap)`,
+        });
       }
       if ((decision.creditsCents ?? 0) > maxCredits) {
-        issues.push({ field: "creditsCents", message: `must be at most ${maxCredits} (the request, within the program's cap)` });
+        issues.push({
+          field: "creditsCents",
+          message: `must be at most ${maxCredits} (the request, within the program's cap)`,
+        });
       }
       if (issues.length) throw validationError("The decision does not fit the proposal", issues);
     }
@@ -284,7 +337,12 @@ export const recordDecision = async (
       ...proposal,
       status: outcomeStatus[decision.outcome],
       // The scores travel with the decision, so the record shows what the committee saw.
-      decision: { ...decision, decidedBy: actor.userId, decidedAt: at, scoreAtDecision: proposal.score ?? null },
+      decision: {
+        ...decision,
+        decidedBy: actor.userId,
+        decidedAt: at,
+        scoreAtDecision: proposal.score ?? null,
+      },
       updatedAt: at,
       revision: proposal.revision + 1,
     };

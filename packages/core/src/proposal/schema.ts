@@ -12,7 +12,11 @@ export const Person = z.object({
 export const ProposalSubmission = z.object({
   callId: z.string().trim().min(1, "is required"),
   title: z.string().trim().min(5, "must be at least 5 characters").max(300, "must be at most 300 characters"),
-  abstract: z.string().trim().min(50, "must be at least 50 characters").max(5000, "must be at most 5000 characters"),
+  abstract: z
+    .string()
+    .trim()
+    .min(50, "must be at least 50 characters")
+    .max(5000, "must be at most 5000 characters"),
   pi: Person.extend({ strategicPartner: z.boolean().default(false) }),
   coInvestigators: z.array(Person).max(20, "at most 20 co-investigators").default([]),
   keywords: z.array(z.string().trim().min(1)).min(1, "name at least one research area").max(10),

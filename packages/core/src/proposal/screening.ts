@@ -21,9 +21,14 @@ export const submissionIssues = (
   now: Date,
 ): FieldIssue[] => {
   const issues: FieldIssue[] = [];
-  if (now < new Date(call.opensAt)) issues.push({ field: "callId", message: `the call opens at ${call.opensAt}` });
-  if (now >= new Date(call.closesAt)) issues.push({ field: "callId", message: `the call closed at ${call.closesAt}` });
-  const maxCash = Math.min(program.caps.maxGrantCashCents, call.eligibility.maxCashCents ?? Number.MAX_SAFE_INTEGER);
+  if (now < new Date(call.opensAt))
+    issues.push({ field: "callId", message: `the call opens at ${call.opensAt}` });
+  if (now >= new Date(call.closesAt))
+    issues.push({ field: "callId", message: `the call closed at ${call.closesAt}` });
+  const maxCash = Math.min(
+    program.caps.maxGrantCashCents,
+    call.eligibility.maxCashCents ?? Number.MAX_SAFE_INTEGER,
+  );
   const maxCredits = Math.min(
     program.caps.maxGrantCreditsCents,
     call.eligibility.maxCreditsCents ?? Number.MAX_SAFE_INTEGER,
@@ -32,13 +37,19 @@ export const submissionIssues = (
     issues.push({ field: "requestedCashCents", message: `must be at most ${maxCash} (${dollars(maxCash)})` });
   }
   if (proposal.requestedCreditsCents > maxCredits) {
-    issues.push({ field: "requestedCreditsCents", message: `must be at most ${maxCredits} (${dollars(maxCredits)})` });
+    issues.push({
+      field: "requestedCreditsCents",
+      message: `must be at most ${maxCredits} (${dollars(maxCredits)})`,
+    });
   }
   if (proposal.requestedCashCents + proposal.requestedCreditsCents === 0) {
     issues.push({ field: "requestedCashCents", message: "request cash, credits or both" });
   }
   if (proposal.durationMonths > call.eligibility.maxDurationMonths) {
-    issues.push({ field: "durationMonths", message: `must be at most ${call.eligibility.maxDurationMonths} months` });
+    issues.push({
+      field: "durationMonths",
+      message: `must be at most ${call.eligibility.maxDurationMonths} months`,
+    });
   }
   return issues;
 };
@@ -67,7 +78,9 @@ export const screen = (proposal: ProposalSubmission, call: Call): ScreeningResul
   const plan = proposal.openSourcePlan.toLowerCase();
   const missing = rules.openSourcePlanMustMention.filter((word) => !plan.includes(word.toLowerCase()));
   if (missing.length) {
-    reasons.push(`the open-source plan must say where the work is published and under which license (missing: ${missing.join(", ")})`);
+    reasons.push(
+      `the open-source plan must say where the work is published and under which license (missing: ${missing.join(", ")})`,
+    );
   }
   return { eligible: reasons.length === 0, reasons: [...new Set(reasons)] };
 };

@@ -6,8 +6,8 @@ import { durationSeconds } from "../duration.js";
 import { conflict, DomainError, forbidden, notFound } from "../errors.js";
 import { createEvent } from "../events/define.js";
 import { deterministicId } from "../ids.js";
-import { ProposalScored } from "../proposal/events.js";
 import type { ProposalDeps } from "../proposal/commands.js";
+import { ProposalScored } from "../proposal/events.js";
 import type { ReviewWorkflow } from "../proposal/ports.js";
 import type { Proposal } from "../proposal/schema.js";
 import { planAssignment } from "./assignment.js";
@@ -125,11 +125,16 @@ const fillSlots = async (
     const events = [];
     if (created.length && reason.kind === "initial") {
       events.push(
-        createEvent(ReviewersAssigned, `${proposal.proposalId}:assigned:${hash(created.map((c) => c.assignmentId))}`, at, {
-          proposalId: proposal.proposalId,
-          callId: proposal.callId,
-          assignments: created.map(({ assignmentId, reviewerId }) => ({ assignmentId, reviewerId })),
-        }),
+        createEvent(
+          ReviewersAssigned,
+          `${proposal.proposalId}:assigned:${hash(created.map((c) => c.assignmentId))}`,
+          at,
+          {
+            proposalId: proposal.proposalId,
+            callId: proposal.callId,
+            assignments: created.map(({ assignmentId, reviewerId }) => ({ assignmentId, reviewerId })),
+          },
+        ),
       );
     }
     if (reason.kind === "replacement") {
@@ -145,11 +150,16 @@ const fillSlots = async (
       );
       if (created.length) {
         events.push(
-          createEvent(ReviewersAssigned, `${proposal.proposalId}:assigned:${hash(created.map((c) => c.assignmentId))}`, at, {
-            proposalId: proposal.proposalId,
-            callId: proposal.callId,
-            assignments: created.map(({ assignmentId, reviewerId }) => ({ assignmentId, reviewerId })),
-          }),
+          createEvent(
+            ReviewersAssigned,
+            `${proposal.proposalId}:assigned:${hash(created.map((c) => c.assignmentId))}`,
+            at,
+            {
+              proposalId: proposal.proposalId,
+              callId: proposal.callId,
+              assignments: created.map(({ assignmentId, reviewerId }) => ({ assignmentId, reviewerId })),
+            },
+          ),
         );
       }
     }
@@ -164,9 +174,19 @@ const fillSlots = async (
   }
 };
 
-const setStatus = async (deps: ReviewDeps, proposal: Proposal, status: Proposal["status"], events = [] as ReturnType<typeof createEvent>[]) => {
+const setStatus = async (
+  deps: ReviewDeps,
+  proposal: Proposal,
+  status: Proposal["status"],
+  events = [] as ReturnType<typeof createEvent>[],
+) => {
   if (proposal.status === status && !events.length) return proposal;
-  const updated = { ...proposal, status, updatedAt: deps.clock.now().toISOString(), revision: proposal.revision + 1 };
+  const updated = {
+    ...proposal,
+    status,
+    updatedAt: deps.clock.now().toISOString(),
+    revision: proposal.revision + 1,
+  };
   await deps.proposals.update(updated, events);
   return updated;
 };
@@ -181,7 +201,9 @@ export const assignReviewers = async (
     throw conflict(`Proposal ${proposalId} is ${proposal.status}; it is not in review`);
   }
   const current = currentBySlot(await deps.assignments.listForProposal(proposalId));
-  const free = [...Array(call.review.minReviewers).keys()].filter((s) => !OPEN_OR_DONE.has(current.get(s)?.status ?? ""));
+  const free = [...Array(call.review.minReviewers).keys()].filter(
+    (s) => !OPEN_OR_DONE.has(current.get(s)?.status ?? ""),
+  );
   const { created, shortBy } = free.length
     ? await fillSlots(deps, proposal, call, free, call.review.reviewPeriod, { kind: "initial" })
     : { created: [], shortBy: 0 };
@@ -190,11 +212,16 @@ export const assignReviewers = async (
   if (shortBy > 0) {
     const filled = call.review.minReviewers - shortBy;
     await setStatus(deps, proposal, "awaiting_reviewers", [
-      createEvent(ReviewersNeeded, `${proposalId}:reviewers-needed:${filled}`, deps.clock.now().toISOString(), {
-        proposalId,
-        callId: proposal.callId,
-        shortBy,
-      }),
+      createEvent(
+        ReviewersNeeded,
+        `${proposalId}:reviewers-needed:${filled}`,
+        deps.clock.now().toISOString(),
+        {
+          proposalId,
+          callId: proposal.callId,
+          shortBy,
+        },
+      ),
     ]);
     return { complete: false, shortBy, slots: [] };
   }
@@ -206,7 +233,11 @@ export const assignReviewers = async (
     slots: [...current.values()]
       .filter((a) => a.slot < call.review.minReviewers)
       .sort((a, b) => a.slot - b.slot)
-      .map((a) => ({ proposalId, slot: a.slot, timing: slotTiming(a.dueAt, call.review.reminderInterval, now) })),
+      .map((a) => ({
+        proposalId,
+        slot: a.slot,
+        timing: slotTiming(a.dueAt, call.review.reminderInterval, now),
+      })),
   };
 };
 
@@ -218,14 +249,21 @@ export const awaitReviewers = async (deps: ReviewDeps, proposalId: string, taskT
     return;
   }
   await deps.proposals.update(
-    { ...proposal, reviewerWaitTaskToken: taskToken, updatedAt: deps.clock.now().toISOString(), revision: proposal.revision + 1 },
+    {
+      ...proposal,
+      reviewerWaitTaskToken: taskToken,
+      updatedAt: deps.clock.now().toISOString(),
+      revision: proposal.revision + 1,
+    },
     [],
   );
   // The pool may have grown between the assignment attempt and this park: look once more, or
   // the proposal would wait for an event that already happened.
   const existing = await deps.assignments.listForProposal(proposalId);
   const pool = await deps.reviewers.getMany(call.reviewerPool);
-  const free = call.review.minReviewers - [...currentBySlot(existing).values()].filter((a) => OPEN_OR_DONE.has(a.status)).length;
+  const free =
+    call.review.minReviewers -
+    [...currentBySlot(existing).values()].filter((a) => OPEN_OR_DONE.has(a.status)).length;
   const plan = planAssignment({
     proposal: conflictSubject(proposal),
     pool,
@@ -239,7 +277,8 @@ export const awaitReviewers = async (deps: ReviewDeps, proposalId: string, taskT
 /** Event consumer: the pool grew, so every proposal of the call that waits for reviewers tries again. */
 export const resumeAwaitingReviewers = async (deps: ReviewDeps, callId: string) => {
   for (const proposal of await deps.proposals.listByCall(callId, "awaiting_reviewers")) {
-    if (proposal.reviewerWaitTaskToken) await deps.workflow.complete(proposal.reviewerWaitTaskToken, { resumed: "pool extended" });
+    if (proposal.reviewerWaitTaskToken)
+      await deps.workflow.complete(proposal.reviewerWaitTaskToken, { resumed: "pool extended" });
   }
 };
 
@@ -249,10 +288,18 @@ const currentAssignment = async (deps: ReviewDeps, proposalId: string, slot: num
   return current;
 };
 
-const reviewResult = (a: Assignment) => ({ assignmentId: a.assignmentId, reviewerId: a.reviewerId, slot: a.slot, submitted: true });
+const reviewResult = (a: Assignment) => ({
+  assignmentId: a.assignmentId,
+  reviewerId: a.reviewerId,
+  slot: a.slot,
+  submitted: true,
+});
 
 /** Workflow task: parks the slot's callback on its current assignment (or completes it if done). */
-export const awaitReview = async (deps: ReviewDeps, input: { proposalId: string; slot: number; taskToken: string }) => {
+export const awaitReview = async (
+  deps: ReviewDeps,
+  input: { proposalId: string; slot: number; taskToken: string },
+) => {
   const current = await currentAssignment(deps, input.proposalId, input.slot);
   if (current.status === "submitted") {
     await deps.workflow.complete(input.taskToken, reviewResult(current));
@@ -264,7 +311,10 @@ export const awaitReview = async (deps: ReviewDeps, input: { proposalId: string;
   }
   if (current.status !== "open") throw conflict(`Assignment ${current.assignmentId} is ${current.status}`);
   if (current.taskToken === input.taskToken) return;
-  await deps.assignments.update({ ...current, taskToken: input.taskToken, revision: current.revision + 1 }, []);
+  await deps.assignments.update(
+    { ...current, taskToken: input.taskToken, revision: current.revision + 1 },
+    [],
+  );
 };
 
 const ownAssignment = async (deps: ReviewDeps, actor: Actor, assignmentId: string) => {
@@ -286,7 +336,14 @@ export const submitReview = async (deps: ReviewDeps, actor: Actor, assignmentId:
   } else {
     if (assignment.status !== "open") throw conflict(`Assignment ${assignmentId} is ${assignment.status}`);
     const at = deps.clock.now().toISOString();
-    done = { ...assignment, status: "submitted", review, submittedAt: at, closedAt: at, revision: assignment.revision + 1 };
+    done = {
+      ...assignment,
+      status: "submitted",
+      review,
+      submittedAt: at,
+      closedAt: at,
+      revision: assignment.revision + 1,
+    };
     await deps.assignments.update(
       done,
       [
@@ -305,7 +362,12 @@ export const submitReview = async (deps: ReviewDeps, actor: Actor, assignmentId:
   return view;
 };
 
-export const declareConflict = async (deps: ReviewDeps, actor: Actor, assignmentId: string, reason: string) => {
+export const declareConflict = async (
+  deps: ReviewDeps,
+  actor: Actor,
+  assignmentId: string,
+  reason: string,
+) => {
   const assignment = await ownAssignment(deps, actor, assignmentId);
   let done = assignment;
   if (assignment.status !== "conflicted") {
@@ -331,7 +393,10 @@ export const declareConflict = async (deps: ReviewDeps, actor: Actor, assignment
 };
 
 /** Workflow task, on the review task's heartbeat timeout: one reminder, and the time left. */
-export const remindReviewer = async (deps: ReviewDeps, input: { proposalId: string; slot: number }): Promise<SlotTiming> => {
+export const remindReviewer = async (
+  deps: ReviewDeps,
+  input: { proposalId: string; slot: number },
+): Promise<SlotTiming> => {
   const { call } = await load(deps, input.proposalId);
   const current = await currentAssignment(deps, input.proposalId, input.slot);
   const now = deps.clock.now();
@@ -413,7 +478,11 @@ export const scoreProposal = async (deps: ReviewDeps, proposalId: string) => {
     reviewCount: reviews.length,
     spread: summary?.spread ?? 0,
     disagreement: summary?.disagreement ?? false,
-    criteria: (summary?.criteria ?? []).map((c) => ({ criterionId: c.criterionId, name: c.name, mean: c.mean })),
+    criteria: (summary?.criteria ?? []).map((c) => ({
+      criterionId: c.criterionId,
+      name: c.name,
+      mean: c.mean,
+    })),
     incomplete: reviews.length < call.review.minReviewers,
     scoredAt: at,
   };

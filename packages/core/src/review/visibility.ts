@@ -20,7 +20,16 @@ const internal = (p: Proposal) => {
 // In a blind call the reviewer learns what is proposed, never who proposes it; they also do
 // not see screening notes or the committee's decision, which are not theirs to weigh.
 const forReviewer = (p: Proposal, blind: boolean) => {
-  const { applicantId: _a, pi, coInvestigators, screening: _s, decision: _d, score: _c, withdrawalReason: _w, ...rest } = internal(p);
+  const {
+    applicantId: _a,
+    pi,
+    coInvestigators,
+    screening: _s,
+    decision: _d,
+    score: _c,
+    withdrawalReason: _w,
+    ...rest
+  } = internal(p);
   return blind ? { ...rest, blind: true } : { ...rest, pi, coInvestigators, blind: false };
 };
 
@@ -57,7 +66,11 @@ export const listMyAssignments = async (deps: VisibilityDeps, actor: Actor) => {
     const call = proposal ? await deps.calls.get(proposal.callId) : undefined;
     if (!proposal || !call) continue;
     const { taskToken: _t, ...assignment } = a;
-    items.push({ ...assignment, rubric: call.review.rubric, proposal: forReviewer(proposal, call.review.blind) });
+    items.push({
+      ...assignment,
+      rubric: call.review.rubric,
+      proposal: forReviewer(proposal, call.review.blind),
+    });
   }
   return items.sort((x, y) => x.dueAt.localeCompare(y.dueAt));
 };
@@ -66,7 +79,8 @@ export const listMyAssignments = async (deps: VisibilityDeps, actor: Actor) => {
 export const callRanking = async (deps: VisibilityDeps, actor: Actor, callId: string) => {
   if (actor.role !== "staff") throw forbidden("Only program staff see the ranking");
   const call = await deps.calls.get(callId);
-  if (!call) throw validationError("Unknown call", [{ field: "callId", message: `no call named "${callId}"` }]);
+  if (!call)
+    throw validationError("Unknown call", [{ field: "callId", message: `no call named "${callId}"` }]);
   const scored = (await deps.proposals.listByCall(callId))
     .filter((p) => p.score && p.score.total !== null && p.status !== "withdrawn")
     .map((p) => ({

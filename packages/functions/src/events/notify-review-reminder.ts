@@ -3,4 +3,6 @@ import { ReviewReminderDue } from "@allot/core/review";
 import { notificationEventDeps } from "../lib/deps-notifications.js";
 import { onEvent } from "../lib/event.js";
 
-export const handler = onEvent(ReviewReminderDue, (data, { eventId }) => notifyReviewReminder(notificationEventDeps(), eventId, data));
+export const handler = onEvent(ReviewReminderDue, (data, { eventId }) =>
+  notifyReviewReminder(notificationEventDeps(), eventId, data),
+);

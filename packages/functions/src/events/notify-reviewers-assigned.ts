@@ -3,4 +3,6 @@ import { ReviewersAssigned } from "@allot/core/review";
 import { notificationEventDeps } from "../lib/deps-notifications.js";
 import { onEvent } from "../lib/event.js";
 
-export const handler = onEvent(ReviewersAssigned, (data, { eventId }) => notifyReviewersAssigned(notificationEventDeps(), eventId, data));
+export const handler = onEvent(ReviewersAssigned, (data, { eventId }) =>
+  notifyReviewersAssigned(notificationEventDeps(), eventId, data),
+);

@@ -3,4 +3,6 @@ import { resumeAwaitingReviewers } from "@allot/core/review";
 import { reviewDeps } from "../lib/deps.js";
 import { onEvent } from "../lib/event.js";
 
-export const handler = onEvent(ReviewerPoolExtended, ({ callId }) => resumeAwaitingReviewers(reviewDeps(), callId));
+export const handler = onEvent(ReviewerPoolExtended, ({ callId }) =>
+  resumeAwaitingReviewers(reviewDeps(), callId),
+);

@@ -1,5 +1,5 @@
-import { openApiDocument } from "../lib/openapi.js";
 import { httpHandler } from "../lib/http.js";
+import { openApiDocument } from "../lib/openapi.js";
 
 export const handler = httpHandler({
   public: true,

@@ -33,7 +33,10 @@ const sfn = once(() => new SFNClient({}));
 
 export const reviewWorkflow = once(
   (): ReviewWorkflow =>
-    stepFunctionsReviewWorkflow(sfn(), linked({ kind: "stateMachine", stateMachine: "proposal-review", actions: ["start"] })),
+    stepFunctionsReviewWorkflow(
+      sfn(),
+      linked({ kind: "stateMachine", stateMachine: "proposal-review", actions: ["start"] }),
+    ),
 );
 
 export const proposalDeps = once(

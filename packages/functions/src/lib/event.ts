@@ -19,7 +19,12 @@ export const onEvent = <E extends EventDefinition>(
     }
     const parsed = definition.detail.safeParse(event.detail);
     if (!parsed.success) {
-      throw new MalformedEventError(`${definition.detailType}: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+      throw new MalformedEventError(
+        `${definition.detailType}: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+      );
     }
-    await handle(parsed.data.data as EventDataOf<E>, { eventId: parsed.data.eventId, occurredAt: parsed.data.occurredAt });
+    await handle(parsed.data.data as EventDataOf<E>, {
+      eventId: parsed.data.eventId,
+      occurredAt: parsed.data.occurredAt,
+    });
   });

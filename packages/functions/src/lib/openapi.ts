@@ -39,7 +39,12 @@ export const openApiDocument = () => {
       ...(route.public ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
       ...(body
-        ? { requestBody: { required: true, content: { "application/json": { schema: z.toJSONSchema(body, { io: "input" }) } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: z.toJSONSchema(body, { io: "input" }) } },
+            },
+          }
         : {}),
       responses: {
         "200": { description: "OK" },
@@ -53,7 +58,11 @@ export const openApiDocument = () => {
   }
   return {
     openapi: "3.1.0",
-    info: { title: "Allot API", version: "0.1.0", description: "Research grants and compute-credit programs" },
+    info: {
+      title: "Allot API",
+      version: "0.1.0",
+      description: "Research grants and compute-credit programs",
+    },
     components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
     security: [{ bearer: [] }],
     paths,

@@ -16,7 +16,10 @@ export const taskHandler = <S extends z.ZodType, R>(schema: S, handle: (input: z
   middy<unknown, R>().handler(async (event) => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {
-      throw new TaskError("Allot.InvalidTaskInput", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+      throw new TaskError(
+        "Allot.InvalidTaskInput",
+        parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+      );
     }
     try {
       return await handle(parsed.data);

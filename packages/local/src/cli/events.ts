@@ -39,7 +39,11 @@ const eventBridge = createEventBridge({
   tableName: runtimeTable.name,
   buses: topology.buses,
   rules: topology.rules,
-  lambda: createLambdaRegistry({ functions: topology.functions, rootDir: repositoryRoot, logger: silentLogger }),
+  lambda: createLambdaRegistry({
+    functions: topology.functions,
+    rootDir: repositoryRoot,
+    logger: silentLogger,
+  }),
   logger: silentLogger,
 });
 const commands = eventBridgeCommands(eventBridge);
@@ -55,7 +59,15 @@ try {
       break;
     case "replay":
       if (!values.from || !values.to) throw new Error("replay needs --from and --to");
-      print(await commands.replay({ bus: values.bus ?? "allot", from: values.from, to: values.to, rules: values.rule, name: values.name }));
+      print(
+        await commands.replay({
+          bus: values.bus ?? "allot",
+          from: values.from,
+          to: values.to,
+          rules: values.rule,
+          name: values.name,
+        }),
+      );
       break;
     default:
       process.stderr.write(`${usage}\n`);

@@ -1,5 +1,5 @@
-import { parseArgs } from "node:util";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { Role } from "@allot/core";
 import { configFromEnv } from "../config.js";
 import { loadIssuer } from "../http/issuer.js";
@@ -16,8 +16,12 @@ const { values } = parseArgs({
 });
 const role = Role.safeParse(values.role);
 if (!values.sub || !role.success) {
-  process.stderr.write(`usage: npm run token -- --sub <user id> --role <${Role.options.join("|")}> [--name "Full Name"] [--ttl seconds]\n`);
+  process.stderr.write(
+    `usage: npm run token -- --sub <user id> --role <${Role.options.join("|")}> [--name "Full Name"] [--ttl seconds]\n`,
+  );
   process.exit(2);
 }
 const issuer = await loadIssuer(join(configFromEnv().dataDir, "issuer-key.json"));
-process.stdout.write(`${await issuer.mint({ sub: values.sub, role: role.data, ...(values.name ? { name: values.name } : {}) }, Number(values.ttl))}\n`);
+process.stdout.write(
+  `${await issuer.mint({ sub: values.sub, role: role.data, ...(values.name ? { name: values.name } : {}) }, Number(values.ttl))}\n`,
+);

@@ -1,21 +1,28 @@
+import type { TableSpec } from "@allot/stacks";
 import {
-  type CreateTableCommandInput,
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import type { TableSpec } from "@allot/stacks";
 
 const createInput = (spec: TableSpec): CreateTableCommandInput => {
   const attributes = new Map<string, "S" | "N">();
-  const keyAttrs = [spec.partitionKey, spec.sortKey, ...spec.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+  const keyAttrs = [
+    spec.partitionKey,
+    spec.sortKey,
+    ...spec.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
   for (const attr of keyAttrs) if (attr) attributes.set(attr.name, attr.type);
   return {
     TableName: spec.name,
     BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
+      AttributeName,
+      AttributeType,
+    })),
     KeySchema: [
       { AttributeName: spec.partitionKey.name, KeyType: "HASH" },
       { AttributeName: spec.sortKey.name, KeyType: "RANGE" },

@@ -11,4 +11,5 @@ export class AwsServiceError extends Error {
 }
 
 export const validationException = (message: string) => new AwsServiceError("ValidationException", message);
-export const resourceNotFound = (message: string) => new AwsServiceError("ResourceNotFoundException", message);
+export const resourceNotFound = (message: string) =>
+  new AwsServiceError("ResourceNotFoundException", message);

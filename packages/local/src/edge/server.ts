@@ -10,7 +10,11 @@ export interface JsonService {
 }
 
 /** A service spoken in REST-JSON (Lambda): the handler answers or returns false to pass. */
-export type RestHandler = (request: IncomingMessage, body: Buffer, response: ServerResponse) => Promise<boolean>;
+export type RestHandler = (
+  request: IncomingMessage,
+  body: Buffer,
+  response: ServerResponse,
+) => Promise<boolean>;
 
 export interface EdgeServer {
   url: string;
@@ -40,7 +44,8 @@ export const startEdgeServer = async (options: {
 }): Promise<EdgeServer> => {
   const byPrefix = new Map(options.services.map((s) => [s.targetPrefix, s]));
   const server: Server = createServer(async (request, response) => {
-    const contentType = (request.headers["content-type"] as string | undefined) ?? "application/x-amz-json-1.1";
+    const contentType =
+      (request.headers["content-type"] as string | undefined) ?? "application/x-amz-json-1.1";
     try {
       const body = await readBody(request);
       const target = request.headers["x-amz-target"];
@@ -50,7 +55,10 @@ export const startEdgeServer = async (options: {
         const operationName = target.slice(dot + 1);
         const operation = service?.operations[operationName];
         if (!service || !operation) {
-          throw new AwsServiceError("UnknownOperationException", `Operation ${target} is not supported locally`);
+          throw new AwsServiceError(
+            "UnknownOperationException",
+            `Operation ${target} is not supported locally`,
+          );
         }
         let input: Record<string, unknown>;
         try {
@@ -64,7 +72,11 @@ export const startEdgeServer = async (options: {
         return;
       }
       for (const handler of options.rest) if (await handler(request, body, response)) return;
-      throw new AwsServiceError("UnknownOperationException", `No local service answers ${request.method} ${request.url}`, 404);
+      throw new AwsServiceError(
+        "UnknownOperationException",
+        `No local service answers ${request.method} ${request.url}`,
+        404,
+      );
     } catch (error) {
       if (error instanceof AwsServiceError) {
         response.setHeader("x-amzn-errortype", error.type);
@@ -72,7 +84,12 @@ export const startEdgeServer = async (options: {
         return;
       }
       options.logger.error("edge internal error", { error: String((error as Error)?.stack ?? error) });
-      sendJson(response, 500, { __type: "InternalFailure", message: "Internal failure in the local edge" }, contentType);
+      sendJson(
+        response,
+        500,
+        { __type: "InternalFailure", message: "Internal failure in the local edge" },
+        contentType,
+      );
     }
   });
   await new Promise<void>((resolve, reject) => {

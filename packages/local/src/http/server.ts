@@ -16,10 +16,12 @@ interface CompiledRoute {
 
 const compile = (route: RouteSpec): CompiledRoute => {
   const names: string[] = [];
-  const source = route.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{([^}]+?)(\\\+)?\}/g, (_, name: string, greedy) => {
-    names.push(name.replace(/\+$/, ""));
-    return greedy ? "(.+)" : "([^/]+)";
-  });
+  const source = route.path
+    .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
+    .replace(/\\?\{([^}]+?)(\\\+)?\}/g, (_, name: string, greedy) => {
+      names.push(name.replace(/\+$/, ""));
+      return greedy ? "(.+)" : "([^/]+)";
+    });
   return { route, routeKey: `${route.method} ${route.path}`, regex: new RegExp(`^${source}$`), names };
 };
 
@@ -53,14 +55,22 @@ export const startHttpApi = async (options: {
     const send = (status: number, body: string, headers: Record<string, string> = {}) => {
       response.writeHead(status, { "content-type": "application/json", ...headers });
       response.end(body);
-      options.logger.info("http", { method: request.method, path: request.url, status, ms: Date.now() - started });
+      options.logger.info("http", {
+        method: request.method,
+        path: request.url,
+        status,
+        ms: Date.now() - started,
+      });
     };
     try {
       const url = new URL(request.url ?? "/", "http://localhost");
       const candidates = compiled.filter((c) => c.regex.test(url.pathname));
       const match = candidates.find((c) => c.route.method === request.method);
       if (!match) {
-        send(candidates.length ? 405 : 404, JSON.stringify({ message: candidates.length ? "Method Not Allowed" : "Not Found" }));
+        send(
+          candidates.length ? 405 : 404,
+          JSON.stringify({ message: candidates.length ? "Method Not Allowed" : "Not Found" }),
+        );
         return;
       }
       let claims: Record<string, string | number | boolean | string[]> = {};
@@ -76,7 +86,9 @@ export const startHttpApi = async (options: {
         }
       }
       const values = match.regex.exec(url.pathname)?.slice(1) ?? [];
-      const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(values[i] ?? "")]));
+      const pathParameters = Object.fromEntries(
+        match.names.map((n, i) => [n, decodeURIComponent(values[i] ?? "")]),
+      );
       const body = await readBody(request);
       const contentType = request.headers["content-type"];
       const text = isText(contentType);
@@ -116,11 +128,20 @@ export const startHttpApi = async (options: {
       };
       const result = await options.lambda.invoke(match.route.function, event);
       if (!result.ok) {
-        options.logger.error("route handler failed", { route: match.routeKey, errorType: result.errorType, error: result.errorMessage });
+        options.logger.error("route handler failed", {
+          route: match.routeKey,
+          errorType: result.errorType,
+          error: result.errorMessage,
+        });
         send(500, JSON.stringify({ message: "Internal Server Error" }));
         return;
       }
-      const out = (result.payload ?? {}) as { statusCode?: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean };
+      const out = (result.payload ?? {}) as {
+        statusCode?: number;
+        headers?: Record<string, string>;
+        body?: string;
+        isBase64Encoded?: boolean;
+      };
       if (typeof out.statusCode !== "number") {
         send(200, JSON.stringify(result.payload));
         return;
@@ -128,7 +149,12 @@ export const startHttpApi = async (options: {
       const payload = out.isBase64Encoded ? Buffer.from(out.body ?? "", "base64") : (out.body ?? "");
       response.writeHead(out.statusCode, out.headers ?? {});
       response.end(payload);
-      options.logger.info("http", { method: request.method, path: url.pathname, status: out.statusCode, ms: Date.now() - started });
+      options.logger.info("http", {
+        method: request.method,
+        path: url.pathname,
+        status: out.statusCode,
+        ms: Date.now() - started,
+      });
     } catch (error) {
       options.logger.error("http server error", { error: String((error as Error)?.stack ?? error) });
       if (!response.headersSent) send(500, JSON.stringify({ message: "Internal Server Error" }));

@@ -38,7 +38,8 @@ export const createLambdaRegistry = (options: {
       const path = isAbsolute(file) ? file : join(options.rootDir, file);
       handler = import(pathToFileURL(path).href).then((module) => {
         const fn = module[exportName];
-        if (typeof fn !== "function") throw new Error(`${spec.handler} does not export a function "${exportName}"`);
+        if (typeof fn !== "function")
+          throw new Error(`${spec.handler} does not export a function "${exportName}"`);
         return fn as Handler;
       });
       loaded.set(spec.name, handler);
@@ -69,7 +70,12 @@ export const createLambdaRegistry = (options: {
     has: (nameOrArn) => specs.has(functionNameOf(nameOrArn)),
     async invoke(nameOrArn, payload) {
       const spec = specs.get(functionNameOf(nameOrArn));
-      if (!spec) return { ok: false, errorType: "ResourceNotFoundException", errorMessage: `Function not found: ${nameOrArn}` };
+      if (!spec)
+        return {
+          ok: false,
+          errorType: "ResourceNotFoundException",
+          errorMessage: `Function not found: ${nameOrArn}`,
+        };
       const started = Date.now();
       const deadline = started + spec.timeoutSeconds * 1000;
       let timer: NodeJS.Timeout | undefined;
@@ -79,7 +85,12 @@ export const createLambdaRegistry = (options: {
         const event = payload === undefined ? {} : structuredClone(payload);
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(Object.assign(new Error(`Task timed out after ${spec.timeoutSeconds} seconds`), { name: "Sandbox.Timedout" })),
+            () =>
+              reject(
+                Object.assign(new Error(`Task timed out after ${spec.timeoutSeconds} seconds`), {
+                  name: "Sandbox.Timedout",
+                }),
+              ),
             spec.timeoutSeconds * 1000,
           );
         });
@@ -88,7 +99,11 @@ export const createLambdaRegistry = (options: {
         return { ok: true, payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
       } catch (error) {
         const failure = errorOf(error);
-        options.logger.warn("lambda error", { function: spec.name, errorType: failure.errorType, error: failure.errorMessage });
+        options.logger.warn("lambda error", {
+          function: spec.name,
+          errorType: failure.errorType,
+          error: failure.errorMessage,
+        });
         return failure;
       } finally {
         clearTimeout(timer);

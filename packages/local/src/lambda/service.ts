@@ -3,8 +3,17 @@ import type { LambdaInvoker } from "./invoker.js";
 
 const invokePath = /^\/2015-03-31\/functions\/([^/]+)\/invocations(?:\?.*)?$/;
 
-const send = (response: Parameters<RestHandler>[2], status: number, body: string, headers: Record<string, string> = {}) => {
-  response.writeHead(status, { "content-type": "application/json", "x-amz-executed-version": "$LATEST", ...headers });
+const send = (
+  response: Parameters<RestHandler>[2],
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+) => {
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "x-amz-executed-version": "$LATEST",
+    ...headers,
+  });
   response.end(body);
 };
 
@@ -25,9 +34,14 @@ export const lambdaRestHandler =
     try {
       payload = body.length ? JSON.parse(body.toString("utf8")) : {};
     } catch {
-      send(response, 400, JSON.stringify({ Type: "User", message: "Could not parse request body into json" }), {
-        "x-amzn-errortype": "InvalidRequestContentException",
-      });
+      send(
+        response,
+        400,
+        JSON.stringify({ Type: "User", message: "Could not parse request body into json" }),
+        {
+          "x-amzn-errortype": "InvalidRequestContentException",
+        },
+      );
       return true;
     }
     const type = request.headers["x-amz-invocation-type"] ?? "RequestResponse";
@@ -43,8 +57,17 @@ export const lambdaRestHandler =
     const result = await lambda.invoke(name, payload);
     if (result.ok) send(response, 200, JSON.stringify(result.payload));
     else
-      send(response, 200, JSON.stringify({ errorType: result.errorType, errorMessage: result.errorMessage, trace: result.trace ?? [] }), {
-        "x-amz-function-error": "Unhandled",
-      });
+      send(
+        response,
+        200,
+        JSON.stringify({
+          errorType: result.errorType,
+          errorMessage: result.errorMessage,
+          trace: result.trace ?? [],
+        }),
+        {
+          "x-amz-function-error": "Unhandled",
+        },
+      );
     return true;
   };

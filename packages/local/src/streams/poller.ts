@@ -1,15 +1,16 @@
+import type { StreamSubscriptionSpec } from "@allot/stacks";
 import {
+  type _Record,
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
   ExpiredIteratorException,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
-  type _Record,
   type Shard,
   TrimmedDataAccessException,
 } from "@aws-sdk/client-dynamodb-streams";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { StreamSubscriptionSpec } from "@allot/stacks";
 import { LOCAL_REGION } from "../aws-config.js";
 import { compilePattern } from "../eventbridge/pattern/index.js";
 import type { LambdaInvoker } from "../lambda/invoker.js";
@@ -46,7 +47,11 @@ export const startStreamPoller = (options: {
 
   const iteratorFor = async (shard: Shard) => {
     const { Item } = await options.doc.send(
-      new GetCommand({ TableName: options.runtimeTable, Key: checkpointKey(shard.ShardId as string), ConsistentRead: true }),
+      new GetCommand({
+        TableName: options.runtimeTable,
+        Key: checkpointKey(shard.ShardId as string),
+        ConsistentRead: true,
+      }),
     );
     const out = await streamsClient.send(
       new GetShardIteratorCommand({
@@ -96,7 +101,7 @@ export const startStreamPoller = (options: {
     for (let pages = 0; pages < 10; pages++) {
       const iterator = iterators.get(shardId);
       if (!iterator) return;
-      let out;
+      let out: GetRecordsCommandOutput;
       try {
         out = await streamsClient.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       } catch (error) {
@@ -143,7 +148,11 @@ export const startStreamPoller = (options: {
       try {
         await pollOnce();
       } catch (error) {
-        if (!stopped) options.logger.warn("stream poll failed", { subscription: subscription.name, error: String(error) });
+        if (!stopped)
+          options.logger.warn("stream poll failed", {
+            subscription: subscription.name,
+            error: String(error),
+          });
       }
       if (stopped) return;
       await new Promise<void>((resolve) => {

@@ -3,5 +3,7 @@ import { reviewDeps } from "../../lib/deps.js";
 import { httpHandler } from "../../lib/http.js";
 
 export const handler = httpHandler({
-  handle: async ({ actor, path }) => ({ body: await readProposal(reviewDeps(), actor, path.proposalId ?? "") }),
+  handle: async ({ actor, path }) => ({
+    body: await readProposal(reviewDeps(), actor, path.proposalId ?? ""),
+  }),
 });
