@@ -1,6 +1,6 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
-// The AWS realization of stacks/ (see infra/README-deploy.md). `app()` cannot import modules,
+// The AWS realization of stacks/ (see "Deploy to AWS" in README.md). `app()` cannot import modules,
 // so the production switches are inline here and mirrored by infra/stage.ts (a test checks).
 export default $config({
   app(input) {
