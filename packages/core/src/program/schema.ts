@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Duration } from "../duration.js";
 
 export const Slug = z
   .string()
@@ -25,6 +26,8 @@ export const Program = z.object({
   cluster: z.object({ chips: z.number().int().positive("must be at least one chip") }),
   /** What one chip-hour of the research cluster costs in credits. */
   creditRate: z.object({ centsPerChipHour: Cents }),
+  /** How long a grantee has to accept an offer before it lapses and its budget is released. */
+  offerPeriod: Duration.default("P30D"),
 });
 export type Program = z.infer<typeof Program>;
 export type ProgramInput = z.input<typeof Program>;

@@ -72,6 +72,12 @@ export interface ProposalScore {
   scoredAt: string;
 }
 
+export type RecordedDecision = Decision & {
+  decidedBy: string;
+  decidedAt: string;
+  scoreAtDecision: ProposalScore | null;
+};
+
 export interface Proposal extends ProposalDraft {
   proposalId: string;
   applicantId: string;
@@ -85,7 +91,9 @@ export interface Proposal extends ProposalDraft {
   /** The workflow's callback while it waits for staff to extend the reviewer pool. */
   reviewerWaitTaskToken?: string;
   screening?: { eligible: boolean; reasons: string[]; screenedAt: string };
-  decision?: Decision & { decidedBy: string; decidedAt: string; scoreAtDecision: ProposalScore | null };
+  decision?: RecordedDecision;
+  /** Decisions the budget could not honour, kept with the numbers that refused them. */
+  revisedDecisions?: Array<RecordedDecision & { refusedAt: string; refusal: string }>;
   /** The committee-decision callback the workflow waits on; internal, never shown to callers. */
   decisionTaskToken?: string;
   /** Version for optimistic concurrency: every write asserts the one it read. */

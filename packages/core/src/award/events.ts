@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { defineEvent } from "../events/define.js";
+import { Sources } from "../events/sources.js";
+
+const ids = { awardId: z.string(), proposalId: z.string(), programId: z.string() };
+const money = { cashCents: z.number().int(), creditsCents: z.number().int() };
+
+export const BudgetCommitted = defineEvent(
+  Sources.awards,
+  "Budget Committed",
+  1,
+  z.object({ ...ids, ...money, kind: z.enum(["commit", "topup"]) }),
+);
+export const BudgetReleased = defineEvent(
+  Sources.awards,
+  "Budget Released",
+  1,
+  z.object({ ...ids, ...money, reason: z.string() }),
+);
+/** Committing was refused (a pool or a cap): the decision goes back to staff with the numbers. */
+export const AwardCommitRefused = defineEvent(
+  Sources.awards,
+  "Award Commit Refused",
+  1,
+  z.object({ proposalId: z.string(), programId: z.string() }),
+);
+export const AwardOffered = defineEvent(
+  Sources.awards,
+  "Award Offered",
+  1,
+  z.object({ ...ids, offerExpiresAt: z.string() }),
+);
+export const AwardAccepted = defineEvent(Sources.awards, "Award Accepted", 1, z.object(ids));
+export const AwardDeclined = defineEvent(Sources.awards, "Award Declined", 1, z.object(ids));
+export const AwardLapsed = defineEvent(Sources.awards, "Award Lapsed", 1, z.object(ids));
+export const ProvisioningRequested = defineEvent(Sources.awards, "Provisioning Requested", 1, z.object(ids));
+export const CreditsProvisioned = defineEvent(
+  Sources.awards,
+  "Credits Provisioned",
+  1,
+  z.object({ ...ids, projectId: z.string() }),
+);
+export const ProvisioningFailed = defineEvent(
+  Sources.awards,
+  "Provisioning Failed",
+  1,
+  z.object({ ...ids, error: z.string() }),
+);
+export const AwardSuspended = defineEvent(Sources.awards, "Award Suspended", 1, z.object(ids));
+export const AwardResumed = defineEvent(Sources.awards, "Award Resumed", 1, z.object(ids));
+export const AwardRevoked = defineEvent(Sources.awards, "Award Revoked", 1, z.object(ids));
+export const AwardExtended = defineEvent(
+  Sources.awards,
+  "Award Extended",
+  1,
+  z.object({ ...ids, endsAt: z.string() }),
+);
+
+export const awardEvents = [
+  BudgetCommitted,
+  BudgetReleased,
+  AwardCommitRefused,
+  AwardOffered,
+  AwardAccepted,
+  AwardDeclined,
+  AwardLapsed,
+  ProvisioningRequested,
+  CreditsProvisioned,
+  ProvisioningFailed,
+  AwardSuspended,
+  AwardResumed,
+  AwardRevoked,
+  AwardExtended,
+];

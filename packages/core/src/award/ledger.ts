@@ -1,0 +1,106 @@
+import type { DomainEvent } from "../events/define.js";
+
+export type Pool = "cash" | "credits";
+export type LedgerKind = "commit" | "release" | "topup" | "adjustment";
+
+/**
+ * One movement of money or credits, append-only. `amountCents` is what the award holds after
+ * minus before: positive for commit and top-up, negative for release; an adjustment either way.
+ */
+export interface LedgerEntry {
+  entryId: string;
+  programId: string;
+  awardId: string;
+  institution: string;
+  /** Partner-cap accounting applies to strategic partners' credits only. */
+  strategicPartner: boolean;
+  pool: Pool;
+  kind: LedgerKind;
+  amountCents: number;
+  actor: string;
+  cause: string;
+  at: string;
+}
+
+/** The balances the ledger keeps in step with its entries, in the same transaction. */
+export interface PoolBalance {
+  programId: string;
+  pool: Pool;
+  totalCents: number;
+  committedCents: number;
+  availableCents: number;
+}
+
+/**
+ * A strategic partner institution's credits across its awards. `institutionKey` is the name as
+ * the cap counts it, so "MIT" and " mit " share one cap.
+ */
+export interface PartnerBalance {
+  programId: string;
+  institution: string;
+  institutionKey: string;
+  capCents: number;
+  heldCents: number;
+  remainingCents: number;
+}
+
+export const institutionKey = (institution: string) => institution.trim().toLowerCase().replace(/\s+/g, " ");
+
+/** Why a movement was refused, with the numbers staff need to revise the decision. */
+export interface BudgetShortfall {
+  kind: "pool" | "partner-cap";
+  pool: Pool;
+  institution?: string;
+  requestedCents: number;
+  availableCents: number;
+}
+
+/**
+ * The ledger's one write: a set of entries for one award moving together with the award record
+ * and the events they cause, all or nothing. Pools and the partner cap never go below zero:
+ * a movement that would is refused whole with every shortfall named.
+ */
+export interface LedgerRepository {
+  /**
+   * `requestToken` makes a retried call a no-op (the same token twice writes once). Throws
+   * BudgetExhausted when a pool or cap cannot cover the entries.
+   */
+  move(input: {
+    requestToken: string;
+    entries: LedgerEntry[];
+    /** The award as it must be after the movement, written under the award's revision condition. */
+    award: { item: Record<string, unknown>; expectedRevision: number | null };
+    events: DomainEvent[];
+  }): Promise<void>;
+  entriesForAward(awardId: string): Promise<LedgerEntry[]>;
+  entriesForProgram(programId: string): Promise<LedgerEntry[]>;
+  pools(programId: string): Promise<PoolBalance[]>;
+  /** Credits a partner institution holds across its awards, and its cap. */
+  partnerBalance(
+    programId: string,
+    institution: string,
+  ): Promise<{ heldCents: number; capCents: number } | undefined>;
+  /** Every partner institution that has held credits in the program. */
+  partners(programId: string): Promise<PartnerBalance[]>;
+  /** Creates the pool balances of a program from its budget; idempotent. */
+  openPools(
+    programId: string,
+    pools: { cashCents: number; creditsCents: number },
+    partnerCapCents: number,
+  ): Promise<void>;
+}
+
+export class BudgetExhausted extends Error {
+  override name = "Allot.BudgetExhausted";
+  constructor(readonly shortfalls: BudgetShortfall[]) {
+    super(
+      shortfalls
+        .map((s) =>
+          s.kind === "pool"
+            ? `the ${s.pool} pool has ${s.availableCents} cents left, ${s.requestedCents} requested`
+            : `${s.institution} may receive ${s.availableCents} more credit cents, ${s.requestedCents} requested`,
+        )
+        .join("; "),
+    );
+  }
+}

@@ -1,0 +1,45 @@
+// The compute provider, as research computing already talks to one (AMIE): Allot requests a
+// project with an allocation, the provider answers later with its local project id and access
+// details, Allot acknowledges, and the transaction completes. Every call is idempotent by the
+// award id, so a retried request never creates a second project.
+
+export interface ProjectRequest {
+  /** Allot's id for the transaction and the project: the award id. */
+  awardId: string;
+  grantee: { userId: string; name: string; email: string; institution: string };
+  creditsCents: number;
+  /** Chip-hours the credits buy at the program's rate, for the provider's own accounting. */
+  chipHours: number;
+  startsAt: string;
+  endsAt: string;
+  /** Where the provider sends its answer (notify_project_create). */
+  callbackUrl: string;
+}
+
+export interface ProviderAnswer {
+  awardId: string;
+  projectId: string;
+  access: { loginHost: string; account: string; instructions: string };
+}
+
+/** A transient failure (retry with backoff) or a permanent one (compensate). */
+export class ProviderError extends Error {
+  constructor(
+    readonly permanent: boolean,
+    message: string,
+  ) {
+    super(message);
+    this.name = permanent ? "Allot.ProvisioningRejected" : "Allot.ProviderUnavailable";
+  }
+}
+
+export interface ComputeProvider {
+  /** request_project_create: accepted for asynchronous processing (202), or a ProviderError. */
+  requestProject(request: ProjectRequest): Promise<{ accepted: true }>;
+  /** inform_transaction_complete, after Allot recorded the provider's answer. */
+  completeTransaction(awardId: string): Promise<void>;
+  /** Removes the project (compensation, revocation); removing a missing project is not an error. */
+  deprovision(awardId: string, reason: string): Promise<void>;
+  /** Suspends or resumes the project's access (staff actions, exhausted credits). */
+  setAccess(awardId: string, access: "suspended" | "active"): Promise<void>;
+}

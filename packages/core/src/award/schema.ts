@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+export const AwardStatus = z.enum([
+  /** Budget committed, the offer sent, waiting for the grantee. */
+  "offered",
+  "declined",
+  /** The offer's deadline passed; its budget was released. */
+  "lapsed",
+  /** Accepted; provisioning on the compute provider under way. */
+  "provisioning",
+  /** Provisioning failed for good; compensation released the budget. Staff may re-drive. */
+  "provisioning_failed",
+  "active",
+  "suspended",
+  "closed",
+  "revoked",
+]);
+export type AwardStatus = z.infer<typeof AwardStatus>;
+
+/** The obligations of every award: nothing else is asked of a grantee. */
+export const OBLIGATIONS = [
+  "Publish a research paper on the funded work (a DOI or an arXiv id).",
+  "Open-source the work on GitHub under a permissive license (MIT, Apache-2.0, BSD or similar).",
+] as const;
+
+export interface ProviderAllocation {
+  /** The provider's own project id (AMIE: the local project id). */
+  projectId: string;
+  /** How the grantee reaches the cluster. */
+  access: { loginHost: string; account: string; instructions: string };
+  provisionedAt: string;
+}
+
+export interface Award {
+  awardId: string;
+  proposalId: string;
+  programId: string;
+  callId: string;
+  applicantId: string;
+  /** The PI's institution, as the partner cap counts it. */
+  institution: string;
+  strategicPartner: boolean;
+  cashCents: number;
+  creditsCents: number;
+  periodMonths: number;
+  status: AwardStatus;
+  offeredAt: string;
+  offerExpiresAt: string;
+  acceptedAt?: string;
+  startsAt?: string;
+  endsAt?: string;
+  provider?: ProviderAllocation;
+  /** Every status change, with who and why: nothing is overwritten without a trace. */
+  history: Array<{ at: string; status: AwardStatus; actor: string; reason: string }>;
+  /** The acceptance callback the workflow waits on; never shown. */
+  offerTaskToken?: string;
+  /** The provider's answer callback; never shown. */
+  provisioningTaskToken?: string;
+  revision: number;
+}
+
+export const awardIdFor = (proposalId: string) => `awd_${proposalId.slice(4)}`;

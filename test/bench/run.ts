@@ -1,0 +1,225 @@
+// npm run bench: benchmarks of the local stack, each against a baseline measured in the same
+// run. Every round measures each baseline and its subject back to back, one warm-up round is
+// thrown away, and the figures are medians over the measured rounds (the machine is small and
+// noisy: ratios, never absolute times, are what to compare between runs).
+import "../../packages/local/src/polyfills.js";
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { runtimeTable } from "../../packages/local/src/runtime-table.js";
+import { startTestDynamo } from "../../packages/local/test/support/dynamo.js";
+import { batchWriteBaseline } from "./dynamodb-baseline.js";
+import { startEventBridgeBench } from "./eventbridge.js";
+import { median, num, ratio, summary, within } from "./stats.js";
+import { startStepFunctionsBench } from "./stepfunctions.js";
+import { createInMemoryBaseline } from "./stepfunctions-baseline.js";
+import { countRequests, difference, type RequestCounts } from "./write-counter.js";
+
+const WARM_UP_ROUNDS = 1;
+const MEASURED_ROUNDS = 5;
+/** The whole run, DynamoDB Local's start included; past it the run stops and exits non-zero. */
+const BUDGET_MS = 150_000;
+
+const sizes = {
+  batchWrite: { items: 5_000, batchSize: 25, concurrency: 8 },
+  putEvents: { events: 2_000, perCall: 10, concurrency: 8, timeoutMs: 30_000 },
+  inMemory: { executions: 2_000, concurrency: 8 },
+  durable: { executions: 300, concurrency: 8, timeoutMs: 30_000 },
+};
+
+interface Round {
+  batchWrite: number;
+  putEvents: number;
+  putEventsCounts: RequestCounts;
+  inMemory: number;
+  durable: number;
+  durableCounts: RequestCounts;
+}
+
+// --- stopping by itself, whatever happens ----------------------------------------------------
+
+const stops: Array<() => Promise<void>> = [];
+let dynamoPid: number | undefined;
+let finishing = false;
+
+const isDynamoDbLocal = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("DynamoDBLocal.jar");
+  } catch {
+    return false;
+  }
+};
+
+const finish = async (code: number) => {
+  if (finishing) return;
+  finishing = true;
+  for (const stop of stops.reverse()) {
+    try {
+      await within(stop(), 10_000, "stopping");
+    } catch (error) {
+      console.error(`bench: ${String(error)}`);
+    }
+  }
+  // The JVM we started, by its pid, if stopping it politely did not work.
+  if (dynamoPid !== undefined && isDynamoDbLocal(dynamoPid)) process.kill(dynamoPid, "SIGKILL");
+  process.exit(code);
+};
+
+const fail = (error: unknown) => {
+  console.error(`bench failed: ${(error as Error)?.stack ?? String(error)}`);
+  void finish(1);
+};
+
+process.once("SIGINT", () => void finish(130));
+process.once("SIGTERM", () => void finish(143));
+process.on("unhandledRejection", fail);
+process.on("uncaughtException", fail);
+const watchdog = setTimeout(() => {
+  console.error(`bench: still running after ${BUDGET_MS / 1000} s, stopping`);
+  void finish(2);
+}, BUDGET_MS);
+
+// --- the run -----------------------------------------------------------------------------------
+
+const perUnit = (counts: RequestCounts, units: number) =>
+  `${num(counts.itemWrites / units)} item writes in ${num(counts.writeRequests / units)} write requests, ` +
+  `${num(counts.readRequests / units)} reads` +
+  (counts.otherRequests ? `, ${num(counts.otherRequests / units)} other requests` : "");
+
+const line = (cells: string[], widths: number[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
+
+const main = async () => {
+  const dynamo = await startTestDynamo();
+  dynamoPid = dynamo.local.pid;
+  stops.push(() => dynamo.stop());
+  const counter = countRequests(dynamo.doc);
+  const table = runtimeTable.name;
+  const eventBridge = await startEventBridgeBench(dynamo.doc, table);
+  stops.push(() => eventBridge.stop());
+  const stepFunctions = await startStepFunctionsBench(dynamo.doc, table);
+  stops.push(() => stepFunctions.stop());
+  const inMemory = createInMemoryBaseline();
+
+  console.log(
+    `allot bench: DynamoDB Local in memory at ${dynamo.endpoint}, Node ${process.version}, ` +
+      `${availableParallelism()} CPUs; ${WARM_UP_ROUNDS} warm-up + ${MEASURED_ROUNDS} measured rounds`,
+  );
+  const widths = [6, 16, 18, 16, 16];
+  console.log(line(["round", "A items/s", "EB events/s", "B exec/s", "SFN exec/s"], widths));
+
+  const rounds: Round[] = [];
+  for (let r = 0; r < WARM_UP_ROUNDS + MEASURED_ROUNDS; r++) {
+    const batchWrite = await batchWriteBaseline(dynamo.doc, table, sizes.batchWrite);
+    let before = counter.snapshot();
+    const putEvents = await eventBridge.round(sizes.putEvents);
+    const putEventsCounts = difference(counter.snapshot(), before);
+    const baselineB = await inMemory.round(sizes.inMemory);
+    before = counter.snapshot();
+    const durable = await stepFunctions.round(sizes.durable);
+    const durableCounts = difference(counter.snapshot(), before);
+    const warm = r < WARM_UP_ROUNDS;
+    console.log(
+      line(
+        [
+          warm ? "warm" : String(r - WARM_UP_ROUNDS + 1),
+          num(batchWrite.itemsPerSecond),
+          num(putEvents.eventsPerSecond),
+          num(baselineB.executionsPerSecond),
+          num(durable.executionsPerSecond),
+        ],
+        widths,
+      ),
+    );
+    if (warm) continue;
+    rounds.push({
+      batchWrite: batchWrite.itemsPerSecond,
+      putEvents: putEvents.eventsPerSecond,
+      putEventsCounts,
+      inMemory: baselineB.executionsPerSecond,
+      durable: durable.executionsPerSecond,
+      durableCounts,
+    });
+  }
+
+  const of = (pick: (round: Round) => number) => rounds.map(pick);
+  const counts = (pick: (round: Round) => RequestCounts) =>
+    rounds.map(pick).reduce(
+      (sum, c) => ({
+        itemWrites: sum.itemWrites + c.itemWrites,
+        writeRequests: sum.writeRequests + c.writeRequests,
+        readRequests: sum.readRequests + c.readRequests,
+        otherRequests: sum.otherRequests + c.otherRequests,
+      }),
+      { itemWrites: 0, writeRequests: 0, readRequests: 0, otherRequests: 0 },
+    );
+  const ebCounts = counts((round) => round.putEventsCounts);
+  const sfnCounts = counts((round) => round.durableCounts);
+  const writesPerEvent = ebCounts.itemWrites / (sizes.putEvents.events * rounds.length);
+
+  const { batchWrite: bw, putEvents: pe, inMemory: im, durable: du } = sizes;
+  console.log("\nmedian (min–max) over the measured rounds");
+  console.log(
+    `  baseline A  dynamodb.batchWrite      ${summary(of((x) => x.batchWrite))} items/s ` +
+      `(${num(bw.items)} items, ${bw.batchSize} per BatchWriteItem, ${bw.concurrency} in flight)`,
+  );
+  console.log(
+    `  eventbridge.putEvents                ${summary(of((x) => x.putEvents))} events/s ` +
+      `(${num(pe.events)} events, ${pe.perCall} per call, ${pe.concurrency} calls in flight, until all delivered to a no-op target)`,
+  );
+  console.log(`      per event: ${perUnit(ebCounts, sizes.putEvents.events * rounds.length)}`);
+  console.log(
+    `  baseline B  aws-local-stepfunctions  ${summary(of((x) => x.inMemory))} executions/s ` +
+      `(${num(im.executions)} executions, ${im.concurrency} in flight, in memory, no persistence)`,
+  );
+  console.log(
+    `  stepfunctions.durable                ${summary(of((x) => x.durable))} executions/s ` +
+      `(${num(du.executions)} executions, ${du.concurrency} in flight, StartExecution to SUCCEEDED)`,
+  );
+  console.log(`      per execution: ${perUnit(sfnCounts, sizes.durable.executions * rounds.length)}`);
+
+  // Each ratio is the median of the per-round ratios: a round measures both back to back, so a
+  // slow spell of the machine weighs on both sides of the same ratio.
+  const results = [
+    {
+      name: "eventbridge.putEvents",
+      value: median(of((x) => x.putEvents)),
+      unit: "events/s",
+      baseline: "dynamodb.batchWrite",
+      baselineValue: median(of((x) => x.batchWrite)),
+      baselineUnit: "items/s",
+      ratio: median(of((x) => x.putEvents / x.batchWrite)),
+    },
+    {
+      name: "eventbridge.itemWrites",
+      value: median(of((x) => x.putEvents * writesPerEvent)),
+      unit: "items/s",
+      baseline: "dynamodb.batchWrite",
+      baselineValue: median(of((x) => x.batchWrite)),
+      baselineUnit: "items/s",
+      ratio: median(of((x) => (x.putEvents * writesPerEvent) / x.batchWrite)),
+    },
+    {
+      name: "stepfunctions.durable",
+      value: median(of((x) => x.durable)),
+      unit: "executions/s",
+      baseline: "aws-local-stepfunctions",
+      baselineValue: median(of((x) => x.inMemory)),
+      baselineUnit: "executions/s",
+      ratio: median(of((x) => x.durable / x.inMemory)),
+    },
+  ];
+  console.log("\nsummary (ratio = subject / same-run baseline, median of the per-round ratios)");
+  const cells = results.map((x) => [
+    x.name,
+    `${num(x.value)} ${x.unit}`,
+    x.baseline,
+    `${num(x.baselineValue)} ${x.baselineUnit}`,
+    `ratio ${ratio(x.ratio)}`,
+  ]);
+  const columnWidths = [0, 1, 2, 3, 4].map((i) => Math.max(...cells.map((c) => (c[i] ?? "").length)));
+  for (const c of cells) console.log(line(c, columnWidths).trimEnd());
+};
+
+main().then(() => {
+  clearTimeout(watchdog);
+  void finish(0);
+}, fail);
