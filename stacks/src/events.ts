@@ -1,7 +1,8 @@
+import { awardEvents } from "@allot/core/award";
 import type { EventDefinition } from "@allot/core/events";
 import { programEvents } from "@allot/core/program";
 import { proposalEvents } from "@allot/core/proposal";
 import { reviewEvents } from "@allot/core/review";
 
 /** Every event Allot publishes: the catalog integrations subscribe from. */
-export const eventCatalog: EventDefinition[] = [...programEvents, ...proposalEvents, ...reviewEvents];
+export const eventCatalog: EventDefinition[] = [...programEvents, ...proposalEvents, ...reviewEvents, ...awardEvents];

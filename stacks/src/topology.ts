@@ -35,7 +35,12 @@ export type Link =
   | { kind: "bus"; bus: string }
   | { kind: "stateMachine"; stateMachine: string; actions: Array<"start" | "callback" | "read"> }
   /** Sends mail: on AWS it grants ses:SendEmail and sets the sender address. */
-  | { kind: "mail" };
+  | { kind: "mail" }
+  /**
+   * Talks to the compute provider (AMIE-shaped HTTP): its base URL and the shared secret that
+   * signs both directions, plus this deployment's public URL for the provider's callbacks.
+   */
+  | { kind: "provider" };
 
 export interface FunctionSpec {
   name: string;

@@ -15,15 +15,18 @@ import { createInMemoryBaseline } from "./stepfunctions-baseline.js";
 import { countRequests, difference, type RequestCounts } from "./write-counter.js";
 
 const WARM_UP_ROUNDS = 1;
-const MEASURED_ROUNDS = 5;
+const MIN_ROUNDS = 3;
+const MAX_ROUNDS = 5;
+/** No new round starts past this (from the process start) once MIN_ROUNDS are measured. */
+const SOFT_BUDGET_MS = 95_000;
 /** The whole run, DynamoDB Local's start included; past it the run stops and exits non-zero. */
 const BUDGET_MS = 150_000;
 
 const sizes = {
   batchWrite: { items: 5_000, batchSize: 25, concurrency: 8 },
   putEvents: { events: 2_000, perCall: 10, concurrency: 8, timeoutMs: 30_000 },
-  inMemory: { executions: 2_000, concurrency: 8 },
-  durable: { executions: 300, concurrency: 8, timeoutMs: 30_000 },
+  inMemory: { executions: 5_000, concurrency: 8 },
+  durable: { executions: 150, concurrency: 8, timeoutMs: 30_000 },
 };
 
 interface Round {
@@ -101,13 +104,14 @@ const main = async () => {
 
   console.log(
     `allot bench: DynamoDB Local in memory at ${dynamo.endpoint}, Node ${process.version}, ` +
-      `${availableParallelism()} CPUs; ${WARM_UP_ROUNDS} warm-up + ${MEASURED_ROUNDS} measured rounds`,
+      `${availableParallelism()} CPUs; ${WARM_UP_ROUNDS} warm-up + ${MIN_ROUNDS} to ${MAX_ROUNDS} measured rounds`,
   );
-  const widths = [6, 16, 18, 16, 16];
-  console.log(line(["round", "A items/s", "EB events/s", "B exec/s", "SFN exec/s"], widths));
+  const widths = [6, 10, 12, 8, 10, 10, 10];
+  console.log(line(["round", "A items/s", "EB events/s", "EB/A", "B exec/s", "SFN exec/s", "SFN/B"], widths));
 
   const rounds: Round[] = [];
-  for (let r = 0; r < WARM_UP_ROUNDS + MEASURED_ROUNDS; r++) {
+  for (let r = 0; r < WARM_UP_ROUNDS + MAX_ROUNDS; r++) {
+    const roundStart = performance.now();
     const batchWrite = await batchWriteBaseline(dynamo.doc, table, sizes.batchWrite);
     let before = counter.snapshot();
     const putEvents = await eventBridge.round(sizes.putEvents);
@@ -123,8 +127,10 @@ const main = async () => {
           warm ? "warm" : String(r - WARM_UP_ROUNDS + 1),
           num(batchWrite.itemsPerSecond),
           num(putEvents.eventsPerSecond),
+          ratio(putEvents.eventsPerSecond / batchWrite.itemsPerSecond),
           num(baselineB.executionsPerSecond),
           num(durable.executionsPerSecond),
+          ratio(durable.executionsPerSecond / baselineB.executionsPerSecond),
         ],
         widths,
       ),
@@ -138,6 +144,13 @@ const main = async () => {
       durable: durable.executionsPerSecond,
       durableCounts,
     });
+    const roundMs = performance.now() - roundStart;
+    if (rounds.length >= MIN_ROUNDS && rounds.length < MAX_ROUNDS) {
+      if (performance.now() + roundMs > SOFT_BUDGET_MS) {
+        console.log(`(time budget: stopping after ${rounds.length} measured rounds)`);
+        break;
+      }
+    }
   }
 
   const of = (pick: (round: Round) => number) => rounds.map(pick);
@@ -154,6 +167,7 @@ const main = async () => {
   const ebCounts = counts((round) => round.putEventsCounts);
   const sfnCounts = counts((round) => round.durableCounts);
   const writesPerEvent = ebCounts.itemWrites / (sizes.putEvents.events * rounds.length);
+  const writesPerExecution = sfnCounts.itemWrites / (sizes.durable.executions * rounds.length);
 
   const { batchWrite: bw, putEvents: pe, inMemory: im, durable: du } = sizes;
   console.log("\nmedian (min–max) over the measured rounds");
@@ -175,6 +189,9 @@ const main = async () => {
       `(${num(du.executions)} executions, ${du.concurrency} in flight, StartExecution to SUCCEEDED)`,
   );
   console.log(`      per execution: ${perUnit(sfnCounts, sizes.durable.executions * rounds.length)}`);
+  console.log(
+    `      durability costs ${num(1 / median(of((x) => x.durable / x.inMemory)))}x the in-memory interpreter's time per execution`,
+  );
 
   // Each ratio is the median of the per-round ratios: a round measures both back to back, so a
   // slow spell of the machine weighs on both sides of the same ratio.
@@ -205,6 +222,15 @@ const main = async () => {
       baselineValue: median(of((x) => x.inMemory)),
       baselineUnit: "executions/s",
       ratio: median(of((x) => x.durable / x.inMemory)),
+    },
+    {
+      name: "stepfunctions.itemWrites",
+      value: median(of((x) => x.durable * writesPerExecution)),
+      unit: "items/s",
+      baseline: "dynamodb.batchWrite",
+      baselineValue: median(of((x) => x.batchWrite)),
+      baselineUnit: "items/s",
+      ratio: median(of((x) => (x.durable * writesPerExecution) / x.batchWrite)),
     },
   ];
   console.log("\nsummary (ratio = subject / same-run baseline, median of the per-round ratios)");

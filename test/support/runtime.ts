@@ -10,10 +10,11 @@ const root = resolve(import.meta.dirname, "../..");
 
 export interface RuntimeProcess {
   dataDir: string;
-  ports: { dynamo: number; edge: number; http: number };
+  ports: { dynamo: number; edge: number; http: number; provider: number };
   http: string;
   edge: string;
   dynamodb: string;
+  provider: string;
   token(sub: string, role: string): Promise<string>;
   /** Kills the runtime with the signal; SIGKILL leaves DynamoDB Local's JVM behind, as a crash would. */
   kill(signal?: NodeJS.Signals): Promise<void>;
@@ -27,7 +28,7 @@ export const startRuntimeProcess = async (
   options: { env?: Record<string, string> } = {},
 ): Promise<RuntimeProcess> => {
   const dataDir = mkdtempSync(join(tmpdir(), "allot-e2e-"));
-  const ports = { dynamo: await freePort(), edge: await freePort(), http: await freePort() };
+  const ports = { dynamo: await freePort(), edge: await freePort(), http: await freePort(), provider: await freePort() };
   let child: ChildProcess | undefined;
   let output = "";
 
@@ -43,6 +44,7 @@ export const startRuntimeProcess = async (
           ALLOT_DYNAMODB_PORT: String(ports.dynamo),
           ALLOT_EDGE_PORT: String(ports.edge),
           ALLOT_HTTP_PORT: String(ports.http),
+          ALLOT_PROVIDER_PORT: String(ports.provider),
           ALLOT_LOG_LEVEL: process.env.ALLOT_LOG_LEVEL ?? "warn",
           ...options.env,
         },
@@ -84,6 +86,7 @@ export const startRuntimeProcess = async (
     http: `http://127.0.0.1:${ports.http}`,
     edge: `http://127.0.0.1:${ports.edge}`,
     dynamodb: `http://127.0.0.1:${ports.dynamo}`,
+    provider: `http://127.0.0.1:${ports.provider}`,
     token: (sub, role) => issuer.mint({ sub, role }),
     kill,
     restart: launch,

@@ -51,6 +51,7 @@ export const recordingWorkflow = () => {
   const completed: Array<{ token: string; output: unknown }> = [];
   const failed: Array<{ token: string; error: string }> = [];
   const stopped: string[] = [];
+  const started: Array<{ proposalId: string; awardId: string; round: number }> = [];
   const workflow: ReviewWorkflow = {
     async start() {},
     async complete(token, output) {
@@ -62,11 +63,14 @@ export const recordingWorkflow = () => {
     async stop(proposalId) {
       stopped.push(proposalId);
     },
+    async startProvisioning(proposalId, awardId, round) {
+      started.push({ proposalId, awardId, round });
+    },
     async history() {
       return { status: "RUNNING", events: [] };
     },
   };
-  return { workflow, completed, failed, stopped };
+  return { workflow, completed, failed, stopped, started };
 };
 
 export const memoryPrograms = () => {

@@ -5,6 +5,7 @@ export interface LocalConfig {
   dynamoPort: number;
   edgePort: number;
   httpPort: number;
+  providerPort: number;
   dataDir: string;
 }
 
@@ -23,5 +24,6 @@ export const configFromEnv = (): LocalConfig => ({
   dynamoPort: port("ALLOT_DYNAMODB_PORT", 8000),
   edgePort: port("ALLOT_EDGE_PORT", 4566),
   httpPort: port("ALLOT_HTTP_PORT", 3000),
+  providerPort: port("ALLOT_PROVIDER_PORT", 4600),
   dataDir: resolve(process.env.ALLOT_DATA_DIR ?? ".allot"),
 });

@@ -1,9 +1,10 @@
 import "./polyfills.js";
-import { mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Link, mainTable, renderDefinition, topology } from "@allot/stacks";
-import { envForLink } from "@allot/stacks/env";
+import { envForLink, providerEnv } from "@allot/stacks/env";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -18,6 +19,7 @@ import { startHttpApi } from "./http/server.js";
 import { createLambdaRegistry } from "./lambda/registry.js";
 import { lambdaRestHandler } from "./lambda/service.js";
 import type { Logger } from "./logger.js";
+import { faultsFromEnv, startProviderStandIn } from "./provider/index.js";
 import { runtimeTable } from "./runtime-table.js";
 import { seedModelProgram } from "./seed.js";
 import { createStepFunctions } from "./stepfunctions/index.js";
@@ -26,7 +28,7 @@ import { startStreamPoller } from "./streams/poller.js";
 export const repositoryRoot = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 
 export interface Runtime {
-  endpoints: { dynamodb: string; edge: string; http: string };
+  endpoints: { dynamodb: string; edge: string; http: string; provider: string };
   issuer: Issuer;
   dataDir: string;
   eventBridge: ReturnType<typeof createEventBridge>;
@@ -34,17 +36,37 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-const localLinkValue = (link: Link): string => {
+interface LocalServices {
+  providerUrl: string;
+  providerSecret: string;
+  publicUrl: string;
+}
+
+/** The variables each link sets, with the local services' addresses. */
+const localLinkEnv = (link: Link, services: LocalServices): Record<string, string> => {
   switch (link.kind) {
     case "table":
-      return link.table;
+      return { [envForLink(link)]: link.table };
     case "bus":
-      return link.bus;
+      return { [envForLink(link)]: link.bus };
     case "stateMachine":
-      return localStateMachineArn(link.stateMachine);
+      return { [envForLink(link)]: localStateMachineArn(link.stateMachine) };
     case "mail":
-      return "Allot <no-reply@allot.local>";
+      return { [envForLink(link)]: "Allot <no-reply@allot.local>" };
+    case "provider":
+      return {
+        [providerEnv.url]: services.providerUrl,
+        [providerEnv.secret]: services.providerSecret,
+        [providerEnv.publicUrl]: services.publicUrl,
+      };
   }
+};
+
+// The secret the provider stand-in and Allot share; kept in the data folder like the token key.
+const providerSecret = (dataDir: string) => {
+  const file = join(dataDir, "provider-secret");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
+  return readFileSync(file, "utf8").trim();
 };
 
 export const localFunctionArn = (name: string) =>
@@ -138,10 +160,20 @@ export const startRuntime = async (
       // Mail goes to files, one RFC 5322 message each, instead of SES.
       ALLOT_MAIL_DIR: join(config.dataDir, "outbox"),
     });
+    // The compute provider's stand-in: its own port and its own table, as a separate service.
+    const secret = providerSecret(config.dataDir);
+    const provider = await startProviderStandIn({
+      host: config.host,
+      port: config.providerPort,
+      secret,
+      doc,
+      logger,
+      faults: faultsFromEnv(),
+    });
+    stops.push(() => provider.stop());
+    const services = { providerUrl: provider.url, providerSecret: secret, publicUrl: `http://${config.host}:${config.httpPort}` };
     for (const fn of topology.functions) {
-      for (const link of fn.links) {
-        process.env[envForLink(link)] = localLinkValue(link);
-      }
+      for (const link of fn.links) Object.assign(process.env, localLinkEnv(link, services));
     }
 
     for (const machine of topology.stateMachines) {
@@ -188,7 +220,7 @@ export const startRuntime = async (
     stops.push(() => http.close());
 
     return {
-      endpoints: { dynamodb: dynamo.endpoint, edge: edge.url, http: http.url },
+      endpoints: { dynamodb: dynamo.endpoint, edge: edge.url, http: http.url, provider: services.providerUrl },
       issuer,
       dataDir: config.dataDir,
       eventBridge,

@@ -1,3 +1,4 @@
+import { awards } from "./awards.js";
 import type { StackModule } from "./module.js";
 import { notifications } from "./notifications.js";
 import { platform } from "./platform.js";
@@ -5,4 +6,4 @@ import { programs } from "./programs.js";
 import { proposals } from "./proposals.js";
 import { reviews } from "./reviews.js";
 
-export const modules: StackModule[] = [platform, programs, proposals, reviews, notifications];
+export const modules: StackModule[] = [platform, programs, proposals, reviews, awards, notifications];

@@ -1,3 +1,4 @@
+import { AwardCommitRefused, AwardOffered, CreditsProvisioned, ProvisioningFailed } from "@allot/core/award";
 import { patternFor } from "@allot/core/events";
 import { DecisionRecorded, ProposalScreened, ProposalSubmitted } from "@allot/core/proposal";
 import { ReviewersAssigned, ReviewersNeeded, ReviewReminderDue } from "@allot/core/review";
@@ -18,6 +19,10 @@ const consumers = [
   ["notify-reviewers-assigned", ReviewersAssigned, "Tells each reviewer about a new assignment"],
   ["notify-review-reminder", ReviewReminderDue, "Reminds a reviewer of a review coming due"],
   ["notify-reviewers-needed", ReviewersNeeded, "Asks staff to extend a call's reviewer pool"],
+  ["notify-award-offered", AwardOffered, "Sends the award letter to the grantee"],
+  ["notify-credits-provisioned", CreditsProvisioned, "Tells the grantee how to reach the cluster, with their credits"],
+  ["notify-provisioning-failed", ProvisioningFailed, "Tells staff a provisioning failed for good and was compensated"],
+  ["notify-commit-refused", AwardCommitRefused, "Tells staff an approval did not fit the budget"],
 ] as const;
 
 export const notifications: StackModule = {

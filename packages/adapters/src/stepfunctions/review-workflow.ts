@@ -42,6 +42,20 @@ export const stepFunctionsReviewWorkflow = (client: SFNClient, stateMachineArn: 
     }
   },
 
+  async startProvisioning(proposalId, awardId, round) {
+    try {
+      await client.send(
+        new StartExecutionCommand({
+          stateMachineArn,
+          name: `${proposalId}-redrive-${round}`,
+          input: JSON.stringify({ proposalId, redrive: true, award: { awardId } }),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+  },
+
   async complete(taskToken, output) {
     try {
       await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));

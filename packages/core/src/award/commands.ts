@@ -38,7 +38,7 @@ export interface AwardDeps {
   awards: AwardRepository;
   ledger: LedgerRepository;
   provider: ComputeProvider;
-  workflow: Pick<ReviewWorkflow, "complete" | "fail">;
+  workflow: Pick<ReviewWorkflow, "complete" | "fail" | "startProvisioning">;
   clock: Clock;
   /** Where the provider posts its answers (the webhook route of this deployment). */
   providerCallbackUrl: string;
@@ -124,6 +124,8 @@ export const commitAward = async (deps: AwardDeps, proposalId: string) => {
   const call = await deps.calls.get(proposal.callId);
   if (!call) throw new Error(`Call ${proposal.callId} is missing`);
   const prog = await program(call.programId);
+  // Idempotent: a program's pools open from its budget the first time money moves in it.
+  await deps.ledger.openPools(prog.programId, prog.pools, prog.caps.maxPartnerCreditsCents);
   const when = at(deps);
   const award: Award = {
     awardId: awardIdFor(proposalId),
@@ -449,7 +451,12 @@ const staffOnly = (actor: Actor) => {
 export const redriveProvisioning = async (deps: AwardDeps, actor: Actor, awardId: string, reason: string) => {
   staffOnly(actor);
   const award = await mustGet(deps, awardId);
-  if (award.status === "provisioning") return award;
+  if (award.status === "provisioning") {
+    // A retry after the commit went through: make sure the execution exists (idempotent by name).
+    const round = award.history.filter((h) => h.status === "provisioning_failed").length - 1;
+    if (round >= 0) await deps.workflow.startProvisioning(award.proposalId, awardId, round);
+    return award;
+  }
   if (award.status !== "provisioning_failed")
     throw conflict(`Award ${awardId} is ${award.status}; only failed provisioning is re-driven`);
   const when = at(deps);

@@ -4,3 +4,4 @@ export * from "./ports.js";
 export * from "./rfc5322.js";
 export * from "./schema.js";
 export * from "./templates.js";
+export * from "./on-award-events.js";

@@ -9,6 +9,10 @@ export const NotificationKind = z.enum([
   "reviewer-assigned",
   "review-reminder",
   "reviewers-needed",
+  "award-offer",
+  "credits-provisioned",
+  "provisioning-failed",
+  "commit-refused",
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

@@ -339,6 +339,93 @@ export const reviewersNeededMessage = (input: ReviewersNeededInput): MessageCont
   ),
 });
 
+export interface AwardOfferInput {
+  applicantName?: string;
+  awardId: string;
+  proposalTitle: string;
+  cashCents: number;
+  creditsCents: number;
+  periodMonths: number;
+  offerExpiresAt: string;
+  obligations: readonly string[];
+}
+
+/** The award letter: amounts, period, the two obligations and nothing else, and how to accept. */
+export const awardOfferMessage = (input: AwardOfferInput): MessageContent => ({
+  subject: `Your award letter for "${input.proposalTitle}"`,
+  text: compose(
+    greeting(input.applicantName),
+    `We are pleased to offer you award ${input.awardId} for "${input.proposalTitle}".`,
+    [
+      "The award:",
+      bullets([
+        `Cash: ${formatCents(input.cashCents)}`,
+        `Compute credits: ${formatCents(input.creditsCents)}`,
+        `Period: ${plural(input.periodMonths, "month")} from acceptance`,
+      ]),
+    ].join("\n"),
+    ["Your obligations, and there are no others:", bullets([...input.obligations])].join("\n"),
+    `Please accept or decline by ${formatUtc(input.offerExpiresAt)}: POST /awards/${input.awardId}/accept (or /decline). An offer not accepted by then lapses.`,
+    SIGNATURE,
+  ),
+});
+
+export interface CreditsProvisionedInput {
+  applicantName?: string;
+  awardId: string;
+  proposalTitle: string;
+  creditsCents: number;
+  access: { loginHost: string; account: string; instructions: string };
+  endsAt?: string;
+}
+
+export const creditsProvisionedMessage = (input: CreditsProvisionedInput): MessageContent => ({
+  subject: `Your compute credits for "${input.proposalTitle}" are ready`,
+  text: compose(
+    greeting(input.applicantName),
+    `Award ${input.awardId} is active and your credits are on the research cluster.`,
+    [
+      "How to reach the cluster:",
+      bullets([`Login host: ${input.access.loginHost}`, `Account: ${input.access.account}`, input.access.instructions]),
+    ].join("\n"),
+    `Credit balance: ${formatCents(input.creditsCents)}.${input.endsAt ? ` The award runs until ${formatUtc(input.endsAt)}.` : ""}`,
+    SIGNATURE,
+  ),
+});
+
+export interface ProvisioningFailedInput {
+  awardId: string;
+  proposalId: string;
+  error: string;
+}
+
+export const provisioningFailedMessage = (input: ProvisioningFailedInput): MessageContent => ({
+  subject: `Provisioning failed for award ${input.awardId}`,
+  text: compose(
+    "Hello,",
+    `The compute provider could not provision award ${input.awardId} (proposal ${input.proposalId}): ${input.error}.`,
+    "The compensation ran: whatever the provider had created was removed and the award's budget was released. Once the cause is fixed, re-drive it with POST /awards/" +
+      `${input.awardId}/redrive.`,
+    SIGNATURE,
+  ),
+});
+
+export interface CommitRefusedInput {
+  proposalId: string;
+  proposalTitle: string;
+  refusal: string;
+}
+
+export const commitRefusedMessage = (input: CommitRefusedInput): MessageContent => ({
+  subject: `The budget could not cover the approval of "${input.proposalTitle}"`,
+  text: compose(
+    "Hello,",
+    `The approval of proposal ${input.proposalId} could not be committed: ${input.refusal}.`,
+    `The proposal is back to "decision pending"; record a revised decision with POST /proposals/${input.proposalId}/decision.`,
+    SIGNATURE,
+  ),
+});
+
 /** One template per kind: adding a kind to the enum without its template does not compile. */
 export const templates = {
   "proposal-received": proposalReceivedMessage,
@@ -347,6 +434,10 @@ export const templates = {
   "reviewer-assigned": reviewerAssignedMessage,
   "review-reminder": reviewReminderMessage,
   "reviewers-needed": reviewersNeededMessage,
+  "award-offer": awardOfferMessage,
+  "credits-provisioned": creditsProvisionedMessage,
+  "provisioning-failed": provisioningFailedMessage,
+  "commit-refused": commitRefusedMessage,
 } as const satisfies Record<NotificationKind, (input: never) => MessageContent>;
 
 export type TemplateInput<K extends NotificationKind> = Parameters<(typeof templates)[K]>[0];

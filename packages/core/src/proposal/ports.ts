@@ -34,6 +34,8 @@ export interface ReviewWorkflow {
   complete(taskToken: string, output: unknown): Promise<void>;
   /** Fails a parked callback with a named error the workflow catches. */
   fail(taskToken: string, error: string, cause: string): Promise<void>;
+  /** A new execution that enters at provisioning (staff re-drive after a failure), named by its round. */
+  startProvisioning(proposalId: string, awardId: string, round: number): Promise<void>;
   /** Stops the execution (withdrawal); stopping a finished one is not an error. */
   stop(proposalId: string, cause: string): Promise<void>;
   history(proposalId: string): Promise<WorkflowHistory>;

@@ -1,6 +1,8 @@
-import { dynamoNotificationRepository, mailerFromEnv } from "@allot/adapters";
+import { dynamoAwardRepository, dynamoNotificationRepository, mailerFromEnv } from "@allot/adapters";
 import { systemClock } from "@allot/core";
-import type { NotificationEventDeps, NotificationRepository, NotifyDeps } from "@allot/core/notification";
+import type {
+  AwardNotificationDeps,
+  NotificationEventDeps, NotificationRepository, NotifyDeps } from "@allot/core/notification";
 import { doc, once, reviewDeps, tableName } from "./deps.js";
 
 export const notificationRepository = once(
@@ -26,3 +28,8 @@ export const notificationEventDeps = once((): NotificationEventDeps => {
     staffEmail: process.env.ALLOT_STAFF_EMAIL ?? "program-staff@allot.local",
   };
 });
+
+export const awardNotificationDeps = once((): AwardNotificationDeps => ({
+  ...notificationEventDeps(),
+  awards: dynamoAwardRepository(doc(), tableName()),
+}));

@@ -2,12 +2,21 @@ import { CallInput, PoolExtension } from "@allot/core/call";
 import { Program } from "@allot/core/program";
 import { Decision, ProposalDraft, ProposalDraftPatch, Withdrawal } from "@allot/core/proposal";
 import { ConflictDeclaration, ReviewerProfileFields, ReviewSubmission } from "@allot/core/review";
+import { notifyProjectCreateSchema } from "@allot/adapters";
 import { routes } from "@allot/stacks/routes";
+import { Extension, StaffReason, TopUp } from "../http/awards/staff-actions.js";
 import { z } from "zod";
 
 // Generated from the same zod schemas the handlers validate with and the routes in stacks/,
 // so the document cannot drift from what the API accepts.
 export const requestBodies: Record<string, z.ZodType> = {
+  "POST /awards/{awardId}/top-up": TopUp,
+  "POST /awards/{awardId}/extend": Extension,
+  "POST /awards/{awardId}/suspend": StaffReason,
+  "POST /awards/{awardId}/resume": StaffReason,
+  "POST /awards/{awardId}/revoke": StaffReason,
+  "POST /awards/{awardId}/redrive": StaffReason,
+  "POST /provider/notifications": notifyProjectCreateSchema,
   "POST /proposals": ProposalDraft,
   "PATCH /proposals/{proposalId}": ProposalDraftPatch,
   "POST /proposals/{proposalId}/withdraw": Withdrawal,

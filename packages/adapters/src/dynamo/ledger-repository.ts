@@ -1,0 +1,487 @@
+import { createHash } from "node:crypto";
+import { conflict, notFound, validationError } from "@allot/core";
+import {
+  BudgetExhausted,
+  type BudgetShortfall,
+  institutionKey,
+  type LedgerEntry,
+  type LedgerRepository,
+  type PartnerBalance,
+  type Pool,
+  type PoolBalance,
+} from "@allot/core/award";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from "@aws-sdk/lib-dynamodb";
+import { failedConditions } from "./errors.js";
+import { outboxPut } from "./outbox.js";
+import { queryAll } from "./query.js";
+
+// Layout, all in the one table:
+//   PROGRAM#<programId> / POOL#cash|credits        the pool balances
+//   PROGRAM#<programId> / PARTNER#<institution>     a strategic partner's credits against its cap
+//   PROGRAM#<programId> / PARTNERCAP                the cap a partner item starts with
+//   AWARD#<awardId>     / AWARD                     the award record
+//   AWARD#<awardId>     / LEDGER#<at>#<entryId>     the entries (gsi1: the program's ledger)
+//   LEDGERENTRY#<entryId> / ENTRY                   guards an entry id against a second write
+//   LEDGERREQUEST#<token> / REQUEST                 guards a request token past the 10-minute
+//                                                   window of the transaction's own token
+//
+// Each pool is one item on purpose: a cap is only enforceable by a condition on one item, and
+// a sharded counter could not refuse the movement that crosses it. Award movements come from
+// staff decisions and workflow steps (hundreds a round, not thousands a second), far under the
+// ~1,000 writes/s of one partition; contention on the item is retried below.
+
+const TRANSACTION_LIMIT = 100;
+
+const poolKey = (programId: string, pool: Pool) => ({ pk: `PROGRAM#${programId}`, sk: `POOL#${pool}` });
+const partnerKey = (programId: string, institution: string) => ({
+  pk: `PROGRAM#${programId}`,
+  sk: `PARTNER#${institutionKey(institution)}`,
+});
+const capKey = (programId: string) => ({ pk: `PROGRAM#${programId}`, sk: "PARTNERCAP" });
+const awardKey = (awardId: string) => ({ pk: `AWARD#${awardId}`, sk: "AWARD" });
+const pointerKey = (entryId: string) => ({ pk: `LEDGERENTRY#${entryId}`, sk: "ENTRY" });
+const requestKey = (token: string) => ({ pk: `LEDGERREQUEST#${token}`, sk: "REQUEST" });
+
+// One GSI partition per program holds its whole ledger, so the check and the reports read it
+// in one query. It would be a hot partition for a high-volume stream; award movements are low
+// volume (a few per award over its life), so it never comes near a partition's write limit.
+const entryItem = (e: LedgerEntry) => ({
+  pk: `AWARD#${e.awardId}`,
+  sk: `LEDGER#${e.at}#${e.entryId}`,
+  gsi1pk: `PROGRAM#${e.programId}#LEDGER`,
+  gsi1sk: `${e.at}#${e.entryId}`,
+  type: "ledger-entry",
+  ...e,
+});
+
+const fromEntryItem = (item: Record<string, unknown>): LedgerEntry => {
+  const { pk: _p, sk: _s, gsi1pk: _a, gsi1sk: _b, type: _t, ...entry } = item;
+  return entry as unknown as LedgerEntry;
+};
+
+const fromPoolItem = (item: Record<string, unknown>): PoolBalance => ({
+  programId: String(item.programId),
+  pool: item.pool as Pool,
+  totalCents: Number(item.totalCents),
+  committedCents: Number(item.committedCents),
+  availableCents: Number(item.availableCents),
+});
+
+const fromPartnerItem = (item: Record<string, unknown>): PartnerBalance => ({
+  programId: String(item.programId),
+  institution: String(item.institution),
+  institutionKey: String(item.institutionKey),
+  capCents: Number(item.capCents),
+  heldCents: Number(item.heldCents),
+  remainingCents: Number(item.remainingCents),
+});
+
+// The transaction's own idempotency token is at most 36 characters. It hashes the request token
+// with the transaction itself: an identical retry is answered from DynamoDB's 10-minute window,
+// while a different movement under the same request token (a revised decision after a refusal)
+// is not an IdempotentParameterMismatch but meets the durable request item instead.
+const clientToken = (requestToken: string, items: unknown) =>
+  createHash("sha256").update(requestToken).update(JSON.stringify(items)).digest("base64url").slice(0, 36);
+
+const text = (item: Record<string, unknown>, field: string) => {
+  const value = item[field];
+  if (typeof value !== "string" || !value) throw validationError(`The award needs a ${field}`);
+  return value;
+};
+
+export interface LedgerRetryOptions {
+  /** Attempts of one movement while other transactions hold its items (default 25). */
+  maxAttempts?: number;
+  /** First backoff in ms, doubled per attempt under full jitter (default 15). */
+  baseDelayMs?: number;
+  /** Largest backoff in ms (default 1000). */
+  maxDelayMs?: number;
+  /** Told of each retry, for tests and metrics. */
+  onRetry?: (attempt: number, reason: string) => void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Codes that mean "not now" rather than "no": another transaction held one of our items, or
+// the same request token is still in flight. Retrying cannot over-commit: the conditions are
+// evaluated again on each attempt.
+const TRANSIENT = new Set(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]);
+const transientReason = (error: unknown): string | undefined => {
+  const name = (error as { name?: string } | undefined)?.name;
+  if (name === "TransactionConflictException" || name === "TransactionInProgressException") return name;
+  if (error instanceof TransactionCanceledException) {
+    const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? "None");
+    if (codes.includes("ConditionalCheckFailed")) return undefined;
+    return codes.find((c) => TRANSIENT.has(c));
+  }
+  return undefined;
+};
+
+interface Plan {
+  input: TransactWriteCommandInput;
+  awardIndex: number;
+  requestIndex: number;
+  pointerIndexes: number[];
+  /** Net movement per pool and per partner institution, as the balances' conditions test it. */
+  pools: Map<Pool, number>;
+  partners: Map<string, { institution: string; cents: number }>;
+  balanceIndexes: Set<number>;
+}
+
+export const dynamoLedgerRepository = (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  retry: LedgerRetryOptions = {},
+): LedgerRepository => {
+  const maxAttempts = retry.maxAttempts ?? 25;
+  const baseDelayMs = retry.baseDelayMs ?? 15;
+  const maxDelayMs = retry.maxDelayMs ?? 1000;
+
+  const get = async (key: Record<string, string>) =>
+    (await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+
+  const partnerCap = async (programId: string) => {
+    const item = await get(capKey(programId));
+    if (!item) throw notFound(`The ledger of program ${programId}`);
+    return Number(item.capCents);
+  };
+
+  const plan = async (input: Parameters<LedgerRepository["move"]>[0]): Promise<Plan> => {
+    const { entries, award, events, requestToken } = input;
+    const awardId = text(award.item, "awardId");
+    const programId = text(award.item, "programId");
+    const status = text(award.item, "status");
+    const applicantId = text(award.item, "applicantId");
+    for (const e of entries) {
+      if (e.awardId !== awardId || e.programId !== programId)
+        throw validationError(`Entry ${e.entryId} is not for award ${awardId} of program ${programId}`);
+      if (!Number.isSafeInteger(e.amountCents))
+        throw validationError(`Entry ${e.entryId} must move a whole number of cents`);
+    }
+    if (new Set(entries.map((e) => e.entryId)).size !== entries.length)
+      throw validationError("A movement names an entry id twice");
+
+    // One item may appear only once in a transaction, so entries on the same pool or partner
+    // move its balance by their sum.
+    const pools = new Map<Pool, number>();
+    const partners = new Map<string, { institution: string; cents: number }>();
+    for (const e of entries) {
+      pools.set(e.pool, (pools.get(e.pool) ?? 0) + e.amountCents);
+      if (e.strategicPartner && e.pool === "credits") {
+        const key = institutionKey(e.institution);
+        const p = partners.get(key) ?? { institution: e.institution, cents: 0 };
+        p.cents += e.amountCents;
+        partners.set(key, p);
+      }
+    }
+    const cap = [...partners.values()].some((p) => p.cents > 0) ? await partnerCap(programId) : 0;
+
+    // Taken from the entries, not the clock, so a retried call sends the very same transaction
+    // and DynamoDB's token window recognises it.
+    const now = new Date(entries[0]?.at ?? (award.item.updatedAt as string | undefined) ?? Date.now());
+    const items: NonNullable<TransactWriteCommandInput["TransactItems"]> = [];
+    items.push({
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...award.item,
+          ...awardKey(awardId),
+          gsi1pk: `PROGRAM#${programId}#AWARDS`,
+          gsi1sk: `${status}#${awardId}`,
+          gsi2pk: `APPLICANT#${applicantId}`,
+          gsi2sk: `AWARD#${awardId}`,
+          type: "award",
+        },
+        ...(award.expectedRevision === null
+          ? { ConditionExpression: "attribute_not_exists(pk)" }
+          : {
+              ConditionExpression: "revision = :expected",
+              ExpressionAttributeValues: { ":expected": award.expectedRevision },
+            }),
+      },
+    });
+    items.push({
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...requestKey(requestToken),
+          awardId,
+          programId,
+          entryIds: entries.map((e) => e.entryId),
+          at: now.toISOString(),
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    });
+    const pointerIndexes: number[] = [];
+    for (const e of entries) {
+      // The entry itself needs no condition: its pointer, in the same transaction, refuses
+      // a second write of the same id whatever its timestamp.
+      items.push({ Put: { TableName: tableName, Item: entryItem(e) } });
+      pointerIndexes.push(
+        items.push({
+          Put: {
+            TableName: tableName,
+            Item: { ...pointerKey(e.entryId), awardId, programId, at: e.at },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        }) - 1,
+      );
+    }
+    const balanceIndexes = new Set<number>();
+    for (const [pool, cents] of pools) {
+      if (cents === 0) continue;
+      balanceIndexes.add(
+        items.push({
+          Update: {
+            TableName: tableName,
+            Key: poolKey(programId, pool),
+            // Conditions cannot subtract, so available is kept as its own attribute and the
+            // condition compares against it directly.
+            UpdateExpression:
+              "SET committedCents = committedCents + :cents, availableCents = availableCents - :cents",
+            ConditionExpression: cents > 0 ? "availableCents >= :cents" : "committedCents >= :released",
+            ExpressionAttributeValues:
+              cents > 0 ? { ":cents": cents } : { ":cents": cents, ":released": -cents },
+          },
+        }) - 1,
+      );
+    }
+    for (const [key, { institution, cents }] of partners) {
+      if (cents === 0) continue;
+      const Key = partnerKey(programId, institution);
+      balanceIndexes.add(
+        items.push(
+          cents > 0
+            ? {
+                Update: {
+                  TableName: tableName,
+                  Key,
+                  // The partner's first credits create its item here, in the transaction that
+                  // spends them, so no separate step can race it; the condition holds for a new
+                  // item only when the cap alone covers the amount.
+                  UpdateExpression:
+                    "SET programId = :programId, institution = if_not_exists(institution, :institution), institutionKey = :key, capCents = if_not_exists(capCents, :cap), heldCents = if_not_exists(heldCents, :zero) + :cents, remainingCents = if_not_exists(remainingCents, :cap) - :cents",
+                  ConditionExpression:
+                    cents <= cap
+                      ? "attribute_not_exists(pk) OR remainingCents >= :cents"
+                      : "remainingCents >= :cents",
+                  ExpressionAttributeValues: {
+                    ":programId": programId,
+                    ":institution": institution,
+                    ":key": key,
+                    ":cap": cap,
+                    ":zero": 0,
+                    ":cents": cents,
+                  },
+                },
+              }
+            : {
+                Update: {
+                  TableName: tableName,
+                  Key,
+                  UpdateExpression:
+                    "SET heldCents = heldCents + :cents, remainingCents = remainingCents - :cents",
+                  ConditionExpression: "heldCents >= :released",
+                  ExpressionAttributeValues: { ":cents": cents, ":released": -cents },
+                },
+              },
+        ) - 1,
+      );
+    }
+    for (const event of events) items.push(outboxPut(tableName, event, now));
+    if (items.length > TRANSACTION_LIMIT) {
+      throw validationError(
+        `A movement of award ${awardId} needs ${items.length} transaction items, DynamoDB takes at most ${TRANSACTION_LIMIT}: move fewer entries or events at once`,
+      );
+    }
+    return {
+      input: { TransactItems: items, ClientRequestToken: clientToken(requestToken, items) },
+      awardIndex: 0,
+      requestIndex: 1,
+      pointerIndexes,
+      pools,
+      partners,
+      balanceIndexes,
+    };
+  };
+
+  /**
+   * Every pool or cap that cannot cover the planned movement as the balances stand now, and
+   * whether a release would take back more than is held.
+   */
+  const shortfalls = async (programId: string, p: Plan) => {
+    const short: BudgetShortfall[] = [];
+    let overReleased = false;
+    for (const [pool, cents] of p.pools) {
+      if (cents === 0) continue;
+      const item = await get(poolKey(programId, pool));
+      if (!item) throw notFound(`The ${pool} pool of program ${programId}`);
+      const available = Number(item.availableCents);
+      if (cents < 0) overReleased ||= Number(item.committedCents) < -cents;
+      else if (available < cents)
+        short.push({ kind: "pool", pool, requestedCents: cents, availableCents: available });
+    }
+    for (const { institution, cents } of p.partners.values()) {
+      if (cents === 0) continue;
+      const item = await get(partnerKey(programId, institution));
+      if (cents < 0) {
+        overReleased ||= !item || Number(item.heldCents) < -cents;
+        continue;
+      }
+      const remaining = item ? Number(item.remainingCents) : await partnerCap(programId);
+      if (remaining < cents) {
+        short.push({
+          kind: "partner-cap",
+          pool: "credits",
+          institution,
+          requestedCents: cents,
+          availableCents: remaining,
+        });
+      }
+    }
+    return { short, overReleased };
+  };
+
+  const alreadyApplied = async (requestToken: string, entries: LedgerEntry[]) => {
+    if (await get(requestKey(requestToken))) return true;
+    const existing = await Promise.all(entries.map((e) => get(pointerKey(e.entryId))));
+    if (entries.length && existing.every(Boolean)) return true;
+    if (existing.some(Boolean))
+      throw conflict("Some of the movement's entry ids were already used by another movement");
+    return false;
+  };
+
+  return {
+    async move(input) {
+      const p = await plan(input);
+      const programId = String(input.award.item.programId);
+      const awardId = String(input.award.item.awardId);
+      for (let attempt = 1; ; attempt++) {
+        let error: unknown;
+        try {
+          await doc.send(new TransactWriteCommand(p.input));
+          return;
+        } catch (caught) {
+          error = caught;
+        }
+        let transient = transientReason(error);
+        if (transient === undefined) {
+          const failed = failedConditions(error);
+          if (!failed) throw error;
+          // A retry of a movement that went through fails on its request item or its entries'
+          // pointers, and on the award's condition that the first write moved on; it is
+          // answered as done. Read before trusting the award's failure, in case only the first
+          // failed item is reported.
+          const own = [p.awardIndex, p.requestIndex, ...p.pointerIndexes];
+          if (
+            failed.some((i) => own.includes(i)) &&
+            (await alreadyApplied(input.requestToken, input.entries))
+          )
+            return;
+          if (failed.includes(p.awardIndex))
+            throw conflict(`Award ${awardId} changed meanwhile; read it again and retry`);
+          if (!failed.some((i) => p.balanceIndexes.has(i))) throw error;
+          const { short, overReleased } = await shortfalls(programId, p);
+          if (short.length) throw new BudgetExhausted(short);
+          if (overReleased) throw conflict(`A release of award ${awardId} exceeds what its balances hold`);
+          // A release landed between the refusal and this read: the balances cover it now.
+          transient = "balance changed";
+        }
+        // Bounded: past the attempts the AWS error goes up as it is, a transient failure the
+        // workflow retries with its own backoff, never mistaken for a budget refusal.
+        if (attempt >= maxAttempts) throw error;
+        retry.onRetry?.(attempt, transient);
+        await sleep(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
+      }
+    },
+
+    async entriesForAward(awardId) {
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": `AWARD#${awardId}`, ":prefix": "LEDGER#" },
+        ConsistentRead: true,
+      });
+      return items.map(fromEntryItem);
+    },
+
+    async entriesForProgram(programId) {
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": `PROGRAM#${programId}#LEDGER` },
+      });
+      return items.map(fromEntryItem);
+    },
+
+    async pools(programId) {
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": `PROGRAM#${programId}`, ":prefix": "POOL#" },
+        ConsistentRead: true,
+      });
+      return items.map(fromPoolItem);
+    },
+
+    async partners(programId) {
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": `PROGRAM#${programId}`, ":prefix": "PARTNER#" },
+        ConsistentRead: true,
+      });
+      return items.map(fromPartnerItem);
+    },
+
+    async partnerBalance(programId, institution) {
+      const item = await get(partnerKey(programId, institution));
+      if (item) return { heldCents: Number(item.heldCents), capCents: Number(item.capCents) };
+      const cap = await get(capKey(programId));
+      return cap ? { heldCents: 0, capCents: Number(cap.capCents) } : undefined;
+    },
+
+    async openPools(programId, pools, partnerCapCents) {
+      const create = async (
+        key: Record<string, string>,
+        attributes: Record<string, unknown>,
+        same: string[],
+      ) => {
+        try {
+          await doc.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { ...key, programId, ...attributes },
+              ConditionExpression: "attribute_not_exists(pk)",
+            }),
+          );
+        } catch (error) {
+          if (!failedConditions(error)) throw error;
+          const existing = await get(key);
+          if (same.some((field) => existing?.[field] !== attributes[field]))
+            throw conflict(`The ledger of program ${programId} is already open with other amounts`);
+        }
+      };
+      const pool = (name: Pool, totalCents: number) =>
+        create(
+          poolKey(programId, name),
+          { type: "ledger-pool", pool: name, totalCents, committedCents: 0, availableCents: totalCents },
+          ["totalCents"],
+        );
+      await pool("cash", pools.cashCents);
+      await pool("credits", pools.creditsCents);
+      await create(capKey(programId), { type: "ledger-partner-cap", capCents: partnerCapCents }, [
+        "capCents",
+      ]);
+    },
+  };
+};

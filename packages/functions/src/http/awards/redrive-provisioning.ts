@@ -1,0 +1,12 @@
+import { readAward, redriveProvisioning } from "@allot/core/award";
+import { awardDeps } from "../../lib/deps-awards.js";
+import { httpHandler } from "../../lib/http.js";
+import { StaffReason } from "./staff-actions.js";
+
+export const handler = httpHandler({
+  body: StaffReason,
+  handle: async ({ actor, body, path }) => {
+    const award = await redriveProvisioning(awardDeps(), actor, path.awardId ?? "", body.reason);
+    return { status: 202, body: await readAward(awardDeps(), actor, award.awardId) };
+  },
+});

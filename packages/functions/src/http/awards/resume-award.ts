@@ -1,0 +1,12 @@
+import { readAward, setAwardSuspension } from "@allot/core/award";
+import { awardDeps } from "../../lib/deps-awards.js";
+import { httpHandler } from "../../lib/http.js";
+import { StaffReason } from "./staff-actions.js";
+
+export const handler = httpHandler({
+  body: StaffReason,
+  handle: async ({ actor, body, path }) => {
+    await setAwardSuspension(awardDeps(), actor, path.awardId ?? "", false, body.reason);
+    return { body: await readAward(awardDeps(), actor, path.awardId ?? "") };
+  },
+});

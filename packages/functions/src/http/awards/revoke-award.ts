@@ -1,0 +1,12 @@
+import { readAward, revokeAward } from "@allot/core/award";
+import { awardDeps } from "../../lib/deps-awards.js";
+import { httpHandler } from "../../lib/http.js";
+import { StaffReason } from "./staff-actions.js";
+
+export const handler = httpHandler({
+  body: StaffReason,
+  handle: async ({ actor, body, path }) => {
+    await revokeAward(awardDeps(), actor, path.awardId ?? "", body.reason);
+    return { body: await readAward(awardDeps(), actor, path.awardId ?? "") };
+  },
+});

@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actAs, rubricReview, submission, submit, waitForExecution, waitForStatus } from "../support/allot.js";
+import { checkLocalLedger } from "../support/ledger.js";
+import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
+
+// The award half of the workflow on the real local stack, with the compute provider's
+// stand-in answering asynchronously over HTTP: commitment under the pools, the offer, the
+// AMIE-shaped provisioning handshake, failures and their compensation, and a kill -9.
+
+let runtime: RuntimeProcess;
+beforeAll(async () => {
+  // Answers come a little later than the requests, as a real provider's would.
+  runtime = await startRuntimeProcess({ env: { ALLOT_PROVIDER_CALLBACK_LATENCY_MS: "300" } });
+  const staff = await actAs(runtime, "sam", "staff");
+  await staff.ok("POST", "/programs", {
+    programId: "e2e-awards",
+    name: "Awards test program",
+    pools: { cashCents: 30_000_000, creditsCents: 60_000_000 },
+    caps: { maxGrantCashCents: 20_000_000, maxGrantCreditsCents: 40_000_000, maxPartnerCreditsCents: 50_000_000 },
+    cluster: { chips: 1_000 },
+    creditRate: { centsPerChipHour: 200 },
+    offerPeriod: "PT20S",
+  });
+  await staff.ok("POST", "/programs/e2e-awards/calls", {
+    callId: "e2e-awards-call",
+    title: "Awards e2e call",
+    opensAt: "2026-01-01T00:00:00Z",
+    closesAt: "2030-01-01T00:00:00Z",
+    review: {
+      rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
+      minReviewers: 1,
+      reviewPeriod: "P7D",
+    },
+    reviewerPool: ["rev-ada", "rev-dana", "rev-freya"],
+  });
+}, 120_000);
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+const provider = (path: string, init?: RequestInit) => fetch(`${runtime.provider}${path}`, init).then((r) => r.json());
+const setFaults = (faults: unknown) =>
+  provider("/admin/faults", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(faults) });
+
+/** Submits, reviews and approves a proposal; returns its id and the award's id once offered. */
+const approved = async (applicant: string, amounts = { cashCents: 5_000_000, creditsCents: 10_000_000 }) => {
+  const id = await submit(
+    runtime,
+    applicant,
+    submission("e2e-awards-call", {
+      pi: { name: `${applicant} PI`, email: `${applicant}@inst.example`, institution: `Inst ${applicant}` },
+      requestedCashCents: amounts.cashCents,
+      requestedCreditsCents: amounts.creditsCents,
+    }),
+  );
+  const assignment = await until(async () => {
+    for (const r of ["rev-ada", "rev-dana", "rev-freya"]) {
+      const { items } = await (await actAs(runtime, r, "reviewer")).ok("GET", "/assignments");
+      const found = items.find((a: { proposalId: string; status: string }) => a.proposalId === id && a.status === "open");
+      if (found) return found;
+    }
+    return undefined;
+  }, "a reviewer");
+  await (await actAs(runtime, assignment.reviewerId, "reviewer")).ok(
+    "POST",
+    `/assignments/${assignment.assignmentId}/review`,
+    rubricReview({ impact: 5 }),
+  );
+  await waitForStatus(runtime, id, "decision_pending");
+  await (await actAs(runtime, "sam", "staff")).ok("POST", `/proposals/${id}/decision`, {
+    outcome: "approve",
+    rationale: "Strong proposal, fits the budget",
+    ...amounts,
+  });
+  const me = await actAs(runtime, applicant, "applicant");
+  const award = await until(async () => {
+    const { items } = await me.ok("GET", "/awards");
+    return items.find((a: { proposalId: string }) => a.proposalId === id);
+  }, "the award offer");
+  return { proposalId: id, awardId: award.awardId as string, applicant: me };
+};
+
+const awardStatus = async (awardId: string, status: string, timeoutMs = 45_000) => {
+  const staff = await actAs(runtime, "sam", "staff");
+  return until(
+    async () => {
+      const got = await staff.call("GET", `/awards/${awardId}`);
+      return got.body?.status === status ? got.body : undefined;
+    },
+    `award ${awardId} to be ${status}`,
+    timeoutMs,
+  );
+};
+
+const pools = async () => {
+  const report = await (await actAs(runtime, "sam", "staff")).ok("GET", "/programs/e2e-awards/budget");
+  return Object.fromEntries(report.pools.map((p: { pool: string; availableCents: number }) => [p.pool, p.availableCents]));
+};
+
+describe("awards", () => {
+  it("goes from approval to an active award with credits on the provider", async () => {
+    const before = await pools();
+    const { awardId, applicant, proposalId } = await approved("ana");
+    const offer = await applicant.ok("GET", `/awards/${awardId}`);
+    expect(offer).toMatchObject({ status: "offered", cashCents: 5_000_000, creditsCents: 10_000_000 });
+    expect(offer.held).toEqual({ cashCents: 5_000_000, creditsCents: 10_000_000 });
+    expect((await pools()).cash).toBe((before.cash ?? 30_000_000) - 5_000_000);
+
+    await applicant.ok("POST", `/awards/${awardId}/accept`);
+    const active = await awardStatus(awardId, "active");
+    expect(active.provider.projectId).toBeTruthy();
+    expect(active.provider.access.loginHost).toBeTruthy();
+    await waitForExecution(runtime, proposalId, "SUCCEEDED");
+    const project = await provider(`/amie/v1/projects/${awardId}`);
+    expect(project.state ?? project.project?.state).toBe("complete");
+
+    const mail = await until(async () => {
+      const { items } = await applicant.ok("GET", "/notifications");
+      const kinds = items.map((n: { kind: string }) => n.kind);
+      return kinds.includes("credits-provisioned") && kinds.includes("award-offer") ? items : undefined;
+    }, "the award letter and the credits notice");
+    const letter = mail.find((n: { kind: string }) => n.kind === "award-offer");
+    expect(letter.text).toContain("$50,000.00");
+    expect(letter.text).toMatch(/paper/);
+    expect(letter.text).toMatch(/GitHub/);
+    expect(await checkLocalLedger(runtime, "e2e-awards")).toEqual([]);
+  });
+
+  it("releases the budget when the grantee declines, and when the offer lapses", async () => {
+    const start = await pools();
+    const declined = await approved("ben", { cashCents: 1_000_000, creditsCents: 2_000_000 });
+    await declined.applicant.ok("POST", `/awards/${declined.awardId}/decline`);
+    await awardStatus(declined.awardId, "declined");
+    const lapsing = await approved("cy", { cashCents: 1_000_000, creditsCents: 2_000_000 });
+    await awardStatus(lapsing.awardId, "lapsed", 60_000);
+    await waitForExecution(runtime, lapsing.proposalId, "SUCCEEDED");
+    expect(await pools()).toEqual(start);
+    const award = await lapsing.applicant.ok("GET", `/awards/${lapsing.awardId}`);
+    expect(award.held).toEqual({ cashCents: 0, creditsCents: 0 });
+    expect(await checkLocalLedger(runtime, "e2e-awards")).toEqual([]);
+  }, 120_000);
+
+  it("retries a provider that fails transiently, then succeeds", async () => {
+    await setFaults({ requestProject: { transient: 2 } });
+    const { awardId, applicant } = await approved("dee", { cashCents: 1_000_000, creditsCents: 1_000_000 });
+    await applicant.ok("POST", `/awards/${awardId}/accept`);
+    await awardStatus(awardId, "active", 60_000);
+    await provider("/admin/faults", { method: "DELETE" });
+  }, 90_000);
+
+  it("compensates a permanent provider failure, leaving the ledger as before; staff can re-drive", async () => {
+    const before = await pools();
+    await setFaults({ requestProject: { permanent: true } });
+    const { awardId, applicant, proposalId } = await approved("eli", { cashCents: 2_000_000, creditsCents: 3_000_000 });
+    await applicant.ok("POST", `/awards/${awardId}/accept`);
+    await awardStatus(awardId, "provisioning_failed", 60_000);
+    await waitForExecution(runtime, proposalId, "FAILED");
+    expect(await pools()).toEqual(before);
+    expect((await applicant.ok("GET", `/awards/${awardId}`)).held).toEqual({ cashCents: 0, creditsCents: 0 });
+    expect(await checkLocalLedger(runtime, "e2e-awards")).toEqual([]);
+    const staff = await actAs(runtime, "sam", "staff");
+    await until(async () => {
+      const { items } = await staff.ok("GET", `/notifications?proposalId=${proposalId}`);
+      return items.find((n: { kind: string }) => n.kind === "provisioning-failed");
+    }, "staff told of the failure");
+
+    await provider("/admin/faults", { method: "DELETE" });
+    await staff.ok("POST", `/awards/${awardId}/redrive`, { reason: "provider fixed the quota" });
+    await awardStatus(awardId, "active", 60_000);
+    expect((await staff.ok("GET", `/awards/${awardId}`)).held).toEqual({ cashCents: 2_000_000, creditsCents: 3_000_000 });
+    expect(await checkLocalLedger(runtime, "e2e-awards")).toEqual([]);
+  }, 120_000);
+
+  it("ends with exactly one allocation when the runtime is killed during provisioning", async () => {
+    await setFaults({ callbackLatencyMs: 4_000 });
+    const { awardId, applicant } = await approved("fay", { cashCents: 1_000_000, creditsCents: 1_000_000 });
+    await applicant.ok("POST", `/awards/${awardId}/accept`);
+    await until(async () => {
+      const project = await fetch(`${runtime.provider}/amie/v1/projects/${awardId}`);
+      return project.status === 200 ? true : undefined;
+    }, "the provider to have the request");
+    await runtime.kill("SIGKILL");
+    await runtime.restart();
+    await awardStatus(awardId, "active", 60_000);
+    const { projects } = await provider("/amie/v1/projects");
+    expect(projects.filter((p: { awardId: string }) => p.awardId === awardId)).toHaveLength(1);
+    expect(await checkLocalLedger(runtime, "e2e-awards")).toEqual([]);
+  }, 150_000);
+
+  it("lets staff top up, extend, suspend, resume and revoke, each in the ledger and the history", async () => {
+    const { awardId, applicant } = await approved("gil", { cashCents: 1_000_000, creditsCents: 1_000_000 });
+    await applicant.ok("POST", `/awards/${awardId}/accept`);
+    await awardStatus(awardId, "active");
+    const staff = await actAs(runtime, "sam", "staff");
+    const topped = await staff.ok("POST", `/awards/${awardId}/top-up`, { creditsCents: 500_000, reason: "supplement for ablations" });
+    expect(topped.held.creditsCents).toBe(1_500_000);
+    const tooMuch = await staff.call("POST", `/awards/${awardId}/top-up`, { cashCents: 50_000_000, reason: "way over the cap" });
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.body.issues[0].field).toBe("cashCents");
+    await staff.ok("POST", `/awards/${awardId}/extend`, { months: 6, reason: "delays at the partner lab" });
+    expect((await staff.ok("POST", `/awards/${awardId}/suspend`, { reason: "compliance hold" })).status).toBe("suspended");
+    expect((await staff.ok("POST", `/awards/${awardId}/resume`, { reason: "hold lifted" })).status).toBe("active");
+    const revoked = await staff.ok("POST", `/awards/${awardId}/revoke`, { reason: "misuse of credits" });
+    expect(revoked.status).toBe("revoked");
+    expect(revoked.held).toEqual({ cashCents: 0, creditsCents: 0 });
+    expect(revoked.history.map((h: { status: string }) => h.status)).toEqual(
+      expect.arrayContaining(["offered", "provisioning", "active", "suspended", "revoked"]),
+    );
+    const project = await provider(`/amie/v1/projects/${awardId}`);
+    expect(project.state ?? project.project?.state).toBe("inactive");
+    expect(await checkLocalLedger(runtime, "e2e-awards")).toEqual([]);
+  }, 90_000);
+});
