@@ -5,4 +5,9 @@ import { proposalEvents } from "@allot/core/proposal";
 import { reviewEvents } from "@allot/core/review";
 
 /** Every event Allot publishes: the catalog integrations subscribe from. */
-export const eventCatalog: EventDefinition[] = [...programEvents, ...proposalEvents, ...reviewEvents, ...awardEvents];
+export const eventCatalog: EventDefinition[] = [
+  ...programEvents,
+  ...proposalEvents,
+  ...reviewEvents,
+  ...awardEvents,
+];

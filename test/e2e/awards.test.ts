@@ -1,5 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, rubricReview, submission, submit, waitForExecution, waitForStatus } from "../support/allot.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  actAs,
+  rubricReview,
+  submission,
+  submit,
+  waitForExecution,
+  waitForStatus,
+} from "../support/allot.js";
 import { checkLocalLedger } from "../support/ledger.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
@@ -16,7 +23,11 @@ beforeAll(async () => {
     programId: "e2e-awards",
     name: "Awards test program",
     pools: { cashCents: 30_000_000, creditsCents: 60_000_000 },
-    caps: { maxGrantCashCents: 20_000_000, maxGrantCreditsCents: 40_000_000, maxPartnerCreditsCents: 50_000_000 },
+    caps: {
+      maxGrantCashCents: 20_000_000,
+      maxGrantCreditsCents: 40_000_000,
+      maxPartnerCreditsCents: 50_000_000,
+    },
     cluster: { chips: 1_000 },
     creditRate: { centsPerChipHour: 200 },
     offerPeriod: "PT20S",
@@ -37,10 +48,20 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime?.stop();
 });
+// A failed test must not leave its faults to the next one.
+afterEach(async () => {
+  await fetch(`${runtime.provider}/admin/faults`, { method: "DELETE" }).catch(() => undefined);
+});
 
-const provider = (path: string, init?: RequestInit) => fetch(`${runtime.provider}${path}`, init).then((r) => r.json());
+// biome-ignore lint/suspicious/noExplicitAny: the stand-in's JSON, read loosely in assertions
+const provider = (path: string, init?: RequestInit): Promise<any> =>
+  fetch(`${runtime.provider}${path}`, init).then((r) => r.json());
 const setFaults = (faults: unknown) =>
-  provider("/admin/faults", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(faults) });
+  provider("/admin/faults", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(faults),
+  });
 
 /** Submits, reviews and approves a proposal; returns its id and the award's id once offered. */
 const approved = async (applicant: string, amounts = { cashCents: 5_000_000, creditsCents: 10_000_000 }) => {
@@ -56,7 +77,9 @@ const approved = async (applicant: string, amounts = { cashCents: 5_000_000, cre
   const assignment = await until(async () => {
     for (const r of ["rev-ada", "rev-dana", "rev-freya"]) {
       const { items } = await (await actAs(runtime, r, "reviewer")).ok("GET", "/assignments");
-      const found = items.find((a: { proposalId: string; status: string }) => a.proposalId === id && a.status === "open");
+      const found = items.find(
+        (a: { proposalId: string; status: string }) => a.proposalId === id && a.status === "open",
+      );
       if (found) return found;
     }
     return undefined;
@@ -94,7 +117,14 @@ const awardStatus = async (awardId: string, status: string, timeoutMs = 45_000) 
 
 const pools = async () => {
   const report = await (await actAs(runtime, "sam", "staff")).ok("GET", "/programs/e2e-awards/budget");
-  return Object.fromEntries(report.pools.map((p: { pool: string; availableCents: number }) => [p.pool, p.availableCents]));
+  // Pools open with the first movement of money; before it, all of the budget is available.
+  return {
+    cash: 30_000_000,
+    credits: 60_000_000,
+    ...Object.fromEntries(
+      report.pools.map((p: { pool: string; availableCents: number }) => [p.pool, p.availableCents]),
+    ),
+  } as Record<string, number>;
 };
 
 describe("awards", () => {
@@ -104,7 +134,7 @@ describe("awards", () => {
     const offer = await applicant.ok("GET", `/awards/${awardId}`);
     expect(offer).toMatchObject({ status: "offered", cashCents: 5_000_000, creditsCents: 10_000_000 });
     expect(offer.held).toEqual({ cashCents: 5_000_000, creditsCents: 10_000_000 });
-    expect((await pools()).cash).toBe((before.cash ?? 30_000_000) - 5_000_000);
+    expect((await pools()).cash).toBe(before.cash - 5_000_000);
 
     await applicant.ok("POST", `/awards/${awardId}/accept`);
     const active = await awardStatus(awardId, "active");
@@ -151,7 +181,10 @@ describe("awards", () => {
   it("compensates a permanent provider failure, leaving the ledger as before; staff can re-drive", async () => {
     const before = await pools();
     await setFaults({ requestProject: { permanent: true } });
-    const { awardId, applicant, proposalId } = await approved("eli", { cashCents: 2_000_000, creditsCents: 3_000_000 });
+    const { awardId, applicant, proposalId } = await approved("eli", {
+      cashCents: 2_000_000,
+      creditsCents: 3_000_000,
+    });
     await applicant.ok("POST", `/awards/${awardId}/accept`);
     await awardStatus(awardId, "provisioning_failed", 60_000);
     await waitForExecution(runtime, proposalId, "FAILED");
@@ -167,7 +200,10 @@ describe("awards", () => {
     await provider("/admin/faults", { method: "DELETE" });
     await staff.ok("POST", `/awards/${awardId}/redrive`, { reason: "provider fixed the quota" });
     await awardStatus(awardId, "active", 60_000);
-    expect((await staff.ok("GET", `/awards/${awardId}`)).held).toEqual({ cashCents: 2_000_000, creditsCents: 3_000_000 });
+    expect((await staff.ok("GET", `/awards/${awardId}`)).held).toEqual({
+      cashCents: 2_000_000,
+      creditsCents: 3_000_000,
+    });
     expect(await checkLocalLedger(runtime, "e2e-awards")).toEqual([]);
   }, 120_000);
 
@@ -192,14 +228,24 @@ describe("awards", () => {
     await applicant.ok("POST", `/awards/${awardId}/accept`);
     await awardStatus(awardId, "active");
     const staff = await actAs(runtime, "sam", "staff");
-    const topped = await staff.ok("POST", `/awards/${awardId}/top-up`, { creditsCents: 500_000, reason: "supplement for ablations" });
+    const topped = await staff.ok("POST", `/awards/${awardId}/top-up`, {
+      creditsCents: 500_000,
+      reason: "supplement for ablations",
+    });
     expect(topped.held.creditsCents).toBe(1_500_000);
-    const tooMuch = await staff.call("POST", `/awards/${awardId}/top-up`, { cashCents: 50_000_000, reason: "way over the cap" });
+    const tooMuch = await staff.call("POST", `/awards/${awardId}/top-up`, {
+      cashCents: 50_000_000,
+      reason: "way over the cap",
+    });
     expect(tooMuch.status).toBe(400);
     expect(tooMuch.body.issues[0].field).toBe("cashCents");
     await staff.ok("POST", `/awards/${awardId}/extend`, { months: 6, reason: "delays at the partner lab" });
-    expect((await staff.ok("POST", `/awards/${awardId}/suspend`, { reason: "compliance hold" })).status).toBe("suspended");
-    expect((await staff.ok("POST", `/awards/${awardId}/resume`, { reason: "hold lifted" })).status).toBe("active");
+    expect((await staff.ok("POST", `/awards/${awardId}/suspend`, { reason: "compliance hold" })).status).toBe(
+      "suspended",
+    );
+    expect((await staff.ok("POST", `/awards/${awardId}/resume`, { reason: "hold lifted" })).status).toBe(
+      "active",
+    );
     const revoked = await staff.ok("POST", `/awards/${awardId}/revoke`, { reason: "misuse of credits" });
     expect(revoked.status).toBe("revoked");
     expect(revoked.held).toEqual({ cashCents: 0, creditsCents: 0 });

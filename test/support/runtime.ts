@@ -28,7 +28,12 @@ export const startRuntimeProcess = async (
   options: { env?: Record<string, string> } = {},
 ): Promise<RuntimeProcess> => {
   const dataDir = mkdtempSync(join(tmpdir(), "allot-e2e-"));
-  const ports = { dynamo: await freePort(), edge: await freePort(), http: await freePort(), provider: await freePort() };
+  const ports = {
+    dynamo: await freePort(),
+    edge: await freePort(),
+    http: await freePort(),
+    provider: await freePort(),
+  };
   let child: ChildProcess | undefined;
   let output = "";
 

@@ -1,4 +1,5 @@
 export * from "./dynamo/assignment-repository.js";
+export * from "./dynamo/award-repository.js";
 export * from "./dynamo/call-repository.js";
 export * from "./dynamo/client.js";
 export * from "./dynamo/errors.js";
@@ -18,4 +19,3 @@ export * from "./provider/http-provider.js";
 export * from "./provider/protocol.js";
 export * from "./provider/signature.js";
 export * from "./stepfunctions/review-workflow.js";
-export * from "./dynamo/award-repository.js";

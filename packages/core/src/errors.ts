@@ -25,3 +25,29 @@ export const notFound = (what: string) => new DomainError("not_found", `${what} 
 export const conflict = (message: string) => new DomainError("conflict", message);
 export const forbidden = (message = "You are not allowed to do this") =>
   new DomainError("forbidden", message);
+
+/**
+ * A write lost a race with another writer of the same record (its revision moved). The whole
+ * command can safely run again from a fresh read: the handler wrappers do that.
+ */
+export class ConcurrentModification extends DomainError {
+  constructor(what: string) {
+    super("conflict", `${what} changed meanwhile; read it again and retry`);
+    this.name = "ConcurrentModification";
+  }
+}
+
+/** Runs a command again, from its own fresh reads, while it loses races; then gives up as a conflict. */
+export const retryOnConcurrentModification = async <T>(
+  command: () => Promise<T>,
+  attempts = 6,
+): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await command();
+    } catch (error) {
+      if (!(error instanceof ConcurrentModification) || attempt >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
+    }
+  }
+};

@@ -171,7 +171,11 @@ export const startRuntime = async (
       faults: faultsFromEnv(),
     });
     stops.push(() => provider.stop());
-    const services = { providerUrl: provider.url, providerSecret: secret, publicUrl: `http://${config.host}:${config.httpPort}` };
+    const services = {
+      providerUrl: provider.url,
+      providerSecret: secret,
+      publicUrl: `http://${config.host}:${config.httpPort}`,
+    };
     for (const fn of topology.functions) {
       for (const link of fn.links) Object.assign(process.env, localLinkEnv(link, services));
     }
@@ -220,7 +224,12 @@ export const startRuntime = async (
     stops.push(() => http.close());
 
     return {
-      endpoints: { dynamodb: dynamo.endpoint, edge: edge.url, http: http.url, provider: services.providerUrl },
+      endpoints: {
+        dynamodb: dynamo.endpoint,
+        edge: edge.url,
+        http: http.url,
+        provider: services.providerUrl,
+      },
       issuer,
       dataDir: config.dataDir,
       eventBridge,

@@ -384,14 +384,15 @@ describe("provider stand-in: deprovisioning and access", () => {
 
   it("never lets a request that arrived before the inactivation bring the project back", async () => {
     const request = projectRequest();
-    standIn.faults.set({ latencyMs: 600 });
+    standIn.faults.set({ latencyMs: 1_000 });
     const late = adapter()
       .requestProject(request)
       .then(
         () => "accepted",
         (e: ProviderError) => e,
       );
-    await new Promise((r) => setTimeout(r, 150));
+    // Long enough for the request to reach the stand-in and sit in its latency.
+    await new Promise((r) => setTimeout(r, 300));
     standIn.faults.clear();
     await adapter().deprovision(request.awardId, "compensation");
     const outcome = await late;

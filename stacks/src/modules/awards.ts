@@ -6,34 +6,59 @@ const provider: Link = { kind: "provider" };
 
 const task = (name: string, description: string, links: Link[] = [tableReadWrite]) =>
   fn(name, `tasks/${name}.ts`, description, links, { timeoutSeconds: 30 });
-const http = (name: string, description: string, links: Link[]) => fn(name, `http/awards/${name}.ts`, description, links);
+const http = (name: string, description: string, links: Link[]) =>
+  fn(name, `http/awards/${name}.ts`, description, links);
 
 export const awards: StackModule = {
   functions: [
     task("commit-award", "Commits an approved award's budget under the pools and caps, and offers it"),
-    task("await-acceptance", "Parks the offer's callback on the award", [tableReadWrite, reviewWorkflow("callback")]),
+    task("await-acceptance", "Parks the offer's callback on the award", [
+      tableReadWrite,
+      reviewWorkflow("callback"),
+    ]),
     task("lapse-offer", "Releases the budget of an offer not accepted by its deadline"),
-    task("request-provisioning", "Asks the compute provider for the project (request_project_create)", [tableReadWrite, provider]),
-    task("await-provisioned", "Parks the callback the provider's answer completes", [tableReadWrite, reviewWorkflow("callback")]),
-    task("complete-provisioning", "Completes the provider transaction and activates the award", [tableReadWrite, provider]),
+    task("request-provisioning", "Asks the compute provider for the project (request_project_create)", [
+      tableReadWrite,
+      provider,
+    ]),
+    task("await-provisioned", "Parks the callback the provider's answer completes", [
+      tableReadWrite,
+      reviewWorkflow("callback"),
+    ]),
+    task("complete-provisioning", "Completes the provider transaction and activates the award", [
+      tableReadWrite,
+      provider,
+    ]),
     task("deprovision-award", "Compensation: removes what the provider created", [tableRead, provider]),
     task("fail-provisioning", "Compensation: releases the budget and marks the award failed"),
     http("accept-offer", "The grantee accepts the award", [tableReadWrite, reviewWorkflow("callback")]),
-    http("decline-offer", "The grantee declines the award; its budget is released", [tableReadWrite, reviewWorkflow("callback")]),
+    http("decline-offer", "The grantee declines the award; its budget is released", [
+      tableReadWrite,
+      reviewWorkflow("callback"),
+    ]),
     http("get-award", "Read an award: staff, or its grantee", [tableRead]),
     http("list-awards", "Grantees list theirs; staff list a program's", [tableRead]),
     http("top-up-award", "Staff add cash or credits within the caps", [tableReadWrite]),
     http("extend-award", "Staff extend an award's period", [tableReadWrite]),
     http("suspend-award", "Staff suspend an award's cluster access", [tableReadWrite, provider]),
     http("resume-award", "Staff resume a suspended award", [tableReadWrite, provider]),
-    http("revoke-award", "Staff revoke an award: what it holds is released, the project removed", [tableReadWrite, provider]),
-    http("redrive-provisioning", "Staff re-drive a failed provisioning", [tableReadWrite, reviewWorkflow("start")]),
-    http("budget-report", "Staff read a program's pools, partner institutions and awards by state", [tableRead]),
-    fn("provider-notification", "http/provider-notification.ts", "The provider's signed answers (notify_project_create)", [
+    http("revoke-award", "Staff revoke an award: what it holds is released, the project removed", [
       tableReadWrite,
-      reviewWorkflow("callback"),
       provider,
     ]),
+    http("redrive-provisioning", "Staff re-drive a failed provisioning", [
+      tableReadWrite,
+      reviewWorkflow("start"),
+    ]),
+    http("budget-report", "Staff read a program's pools, partner institutions and awards by state", [
+      tableRead,
+    ]),
+    fn(
+      "provider-notification",
+      "http/provider-notification.ts",
+      "The provider's signed answers (notify_project_create)",
+      [tableReadWrite, reviewWorkflow("callback"), provider],
+    ),
   ],
   routes: [
     { method: "GET", path: "/awards", function: "list-awards", roles: ["staff", "applicant"] },
@@ -48,7 +73,13 @@ export const awards: StackModule = {
     { method: "POST", path: "/awards/{awardId}/redrive", function: "redrive-provisioning", roles: ["staff"] },
     { method: "GET", path: "/programs/{programId}/budget", function: "budget-report", roles: ["staff"] },
     // No bearer token: the provider signs each request with the shared secret, checked by the handler.
-    { method: "POST", path: "/provider/notifications", function: "provider-notification", roles: [], public: true },
+    {
+      method: "POST",
+      path: "/provider/notifications",
+      function: "provider-notification",
+      roles: [],
+      public: true,
+    },
   ],
   rules: [],
 };

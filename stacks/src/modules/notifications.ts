@@ -20,8 +20,16 @@ const consumers = [
   ["notify-review-reminder", ReviewReminderDue, "Reminds a reviewer of a review coming due"],
   ["notify-reviewers-needed", ReviewersNeeded, "Asks staff to extend a call's reviewer pool"],
   ["notify-award-offered", AwardOffered, "Sends the award letter to the grantee"],
-  ["notify-credits-provisioned", CreditsProvisioned, "Tells the grantee how to reach the cluster, with their credits"],
-  ["notify-provisioning-failed", ProvisioningFailed, "Tells staff a provisioning failed for good and was compensated"],
+  [
+    "notify-credits-provisioned",
+    CreditsProvisioned,
+    "Tells the grantee how to reach the cluster, with their credits",
+  ],
+  [
+    "notify-provisioning-failed",
+    ProvisioningFailed,
+    "Tells staff a provisioning failed for good and was compensated",
+  ],
   ["notify-commit-refused", AwardCommitRefused, "Tells staff an approval did not fit the budget"],
 ] as const;
 

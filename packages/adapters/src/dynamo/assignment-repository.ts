@@ -1,4 +1,4 @@
-import { conflict } from "@allot/core";
+import { ConcurrentModification, conflict } from "@allot/core";
 import type { Assignment, AssignmentRepository } from "@allot/core/review";
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { failedConditions } from "./errors.js";
@@ -143,7 +143,7 @@ export const dynamoAssignmentRepository = (
       );
     } catch (error) {
       if (failedConditions(error)?.includes(0)) {
-        throw conflict(`Assignment ${assignment.assignmentId} changed meanwhile; read it again and retry`);
+        throw new ConcurrentModification(`Assignment ${assignment.assignmentId}`);
       }
       throw error;
     }

@@ -1,4 +1,4 @@
-import { conflict } from "@allot/core";
+import { ConcurrentModification, conflict } from "@allot/core";
 import type { Award, AwardRepository } from "@allot/core/award";
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { failedConditions } from "./errors.js";
@@ -24,7 +24,11 @@ const fromItem = (item: Record<string, unknown>): Award => {
 export const dynamoAwardRepository = (doc: DynamoDBDocumentClient, tableName: string): AwardRepository => ({
   async get(awardId) {
     const { Item } = await doc.send(
-      new GetCommand({ TableName: tableName, Key: { pk: `AWARD#${awardId}`, sk: "AWARD" }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: tableName,
+        Key: { pk: `AWARD#${awardId}`, sk: "AWARD" },
+        ConsistentRead: true,
+      }),
     );
     return Item ? fromItem(Item) : undefined;
   },
@@ -48,7 +52,7 @@ export const dynamoAwardRepository = (doc: DynamoDBDocumentClient, tableName: st
         }),
       );
     } catch (error) {
-      if (failedConditions(error)?.includes(0)) throw conflict(`Award ${award.awardId} changed meanwhile; retry`);
+      if (failedConditions(error)?.includes(0)) throw new ConcurrentModification(`Award ${award.awardId}`);
       throw error;
     }
   },
@@ -58,7 +62,10 @@ export const dynamoAwardRepository = (doc: DynamoDBDocumentClient, tableName: st
       TableName: tableName,
       IndexName: "gsi1",
       KeyConditionExpression: status ? "gsi1pk = :pk AND begins_with(gsi1sk, :status)" : "gsi1pk = :pk",
-      ExpressionAttributeValues: { ":pk": `PROGRAM#${programId}#AWARDS`, ...(status ? { ":status": `${status}#` } : {}) },
+      ExpressionAttributeValues: {
+        ":pk": `PROGRAM#${programId}#AWARDS`,
+        ...(status ? { ":status": `${status}#` } : {}),
+      },
     });
     return items.map(fromItem);
   },

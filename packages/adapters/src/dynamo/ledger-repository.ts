@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { conflict, notFound, validationError } from "@allot/core";
+import { ConcurrentModification, conflict, notFound, validationError } from "@allot/core";
 import {
   BudgetExhausted,
   type BudgetShortfall,
@@ -386,8 +386,7 @@ export const dynamoLedgerRepository = (
             (await alreadyApplied(input.requestToken, input.entries))
           )
             return;
-          if (failed.includes(p.awardIndex))
-            throw conflict(`Award ${awardId} changed meanwhile; read it again and retry`);
+          if (failed.includes(p.awardIndex)) throw new ConcurrentModification(`Award ${awardId}`);
           if (!failed.some((i) => p.balanceIndexes.has(i))) throw error;
           const { short, overReleased } = await shortfalls(programId, p);
           if (short.length) throw new BudgetExhausted(short);

@@ -1,4 +1,4 @@
-import { conflict } from "@allot/core";
+import { ConcurrentModification, conflict } from "@allot/core";
 import type { DomainEvent } from "@allot/core/events";
 import type { Proposal, ProposalRepository, WriteOptions } from "@allot/core/proposal";
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
@@ -59,8 +59,7 @@ export const dynamoProposalRepository = (
       );
     } catch (error) {
       const failed = failedConditions(error);
-      if (failed?.includes(0))
-        throw conflict(`Proposal ${proposal.proposalId} changed meanwhile; read it again and retry`);
+      if (failed?.includes(0)) throw new ConcurrentModification(`Proposal ${proposal.proposalId}`);
       if (failed?.some((i) => i >= 1 && i <= claims.length))
         throw conflict(`A unique claim is already taken`);
       throw error;

@@ -453,8 +453,8 @@ export const redriveProvisioning = async (deps: AwardDeps, actor: Actor, awardId
   const award = await mustGet(deps, awardId);
   if (award.status === "provisioning") {
     // A retry after the commit went through: make sure the execution exists (idempotent by name).
-    const round = award.history.filter((h) => h.status === "provisioning_failed").length - 1;
-    if (round >= 0) await deps.workflow.startProvisioning(award.proposalId, awardId, round);
+    const round = award.history.filter((h) => h.status === "provisioning_failed").length;
+    if (round > 0) await deps.workflow.startProvisioning(award.proposalId, awardId, round);
     return award;
   }
   if (award.status !== "provisioning_failed")
@@ -481,7 +481,8 @@ export const redriveProvisioning = async (deps: AwardDeps, actor: Actor, awardId
       }),
     ],
   });
-  return { ...after, redriveRound: round };
+  await deps.workflow.startProvisioning(award.proposalId, awardId, round);
+  return after;
 };
 
 export const topUpAward = async (

@@ -1,8 +1,13 @@
-import { notFound } from "../errors.js";
-import type { EventDataOf } from "../events/define.js";
-import type { AwardCommitRefused, AwardOffered, CreditsProvisioned, ProvisioningFailed } from "../award/events.js";
+import type {
+  AwardCommitRefused,
+  AwardOffered,
+  CreditsProvisioned,
+  ProvisioningFailed,
+} from "../award/events.js";
 import type { AwardRepository } from "../award/ports.js";
 import { OBLIGATIONS } from "../award/schema.js";
+import { notFound } from "../errors.js";
+import type { EventDataOf } from "../events/define.js";
 import { notify } from "./commands.js";
 import type { NotificationEventDeps } from "./on-events.js";
 import { draftNotification } from "./schema.js";
@@ -29,7 +34,11 @@ const grantee = (p: { applicantId: string; pi?: { email: string; name: string } 
   name: p.pi?.name,
 });
 
-export const notifyAwardOffered = async (deps: AwardNotificationDeps, eventId: string, data: EventDataOf<typeof AwardOffered>) => {
+export const notifyAwardOffered = async (
+  deps: AwardNotificationDeps,
+  eventId: string,
+  data: EventDataOf<typeof AwardOffered>,
+) => {
   const { award, proposal } = await loadAward(deps, data.awardId);
   await notify(
     deps.mail,
@@ -90,7 +99,11 @@ export const notifyProvisioningFailed = async (
       kind: "provisioning-failed",
       recipient: { email: deps.staffEmail, name: "Program staff" },
       related: { proposalId: data.proposalId, awardId: data.awardId },
-      message: provisioningFailedMessage({ awardId: data.awardId, proposalId: data.proposalId, error: data.error }),
+      message: provisioningFailedMessage({
+        awardId: data.awardId,
+        proposalId: data.proposalId,
+        error: data.error,
+      }),
     }),
   );
 };
@@ -110,7 +123,11 @@ export const notifyCommitRefused = async (
       kind: "commit-refused",
       recipient: { email: deps.staffEmail, name: "Program staff" },
       related: { proposalId: proposal.proposalId, callId: proposal.callId },
-      message: commitRefusedMessage({ proposalId: proposal.proposalId, proposalTitle: proposal.title ?? "", refusal }),
+      message: commitRefusedMessage({
+        proposalId: proposal.proposalId,
+        proposalTitle: proposal.title ?? "",
+        refusal,
+      }),
     }),
   );
 };

@@ -386,7 +386,11 @@ export const creditsProvisionedMessage = (input: CreditsProvisionedInput): Messa
     `Award ${input.awardId} is active and your credits are on the research cluster.`,
     [
       "How to reach the cluster:",
-      bullets([`Login host: ${input.access.loginHost}`, `Account: ${input.access.account}`, input.access.instructions]),
+      bullets([
+        `Login host: ${input.access.loginHost}`,
+        `Account: ${input.access.account}`,
+        input.access.instructions,
+      ]),
     ].join("\n"),
     `Credit balance: ${formatCents(input.creditsCents)}.${input.endsAt ? ` The award runs until ${formatUtc(input.endsAt)}.` : ""}`,
     SIGNATURE,

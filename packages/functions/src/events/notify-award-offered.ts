@@ -3,4 +3,6 @@ import { notifyAwardOffered } from "@allot/core/notification";
 import { awardNotificationDeps } from "../lib/deps-notifications.js";
 import { onEvent } from "../lib/event.js";
 
-export const handler = onEvent(AwardOffered, (data, { eventId }) => notifyAwardOffered(awardNotificationDeps(), eventId, data));
+export const handler = onEvent(AwardOffered, (data, { eventId }) =>
+  notifyAwardOffered(awardNotificationDeps(), eventId, data),
+);

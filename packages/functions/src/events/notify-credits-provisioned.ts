@@ -3,4 +3,6 @@ import { notifyCreditsProvisioned } from "@allot/core/notification";
 import { awardNotificationDeps } from "../lib/deps-notifications.js";
 import { onEvent } from "../lib/event.js";
 
-export const handler = onEvent(CreditsProvisioned, (data, { eventId }) => notifyCreditsProvisioned(awardNotificationDeps(), eventId, data));
+export const handler = onEvent(CreditsProvisioned, (data, { eventId }) =>
+  notifyCreditsProvisioned(awardNotificationDeps(), eventId, data),
+);

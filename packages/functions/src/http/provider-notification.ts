@@ -10,7 +10,9 @@ export const handler = httpHandler({
   public: true,
   bodyValidatedInCore: notifyProjectCreateSchema,
   handle: async ({ event }) => {
-    const raw = event.isBase64Encoded ? Buffer.from(event.body ?? "", "base64").toString("utf8") : (event.body ?? "");
+    const raw = event.isBase64Encoded
+      ? Buffer.from(event.body ?? "", "base64").toString("utf8")
+      : (event.body ?? "");
     const signature = event.headers?.[SIGNATURE_HEADER] ?? "";
     const secret = process.env[providerEnv.secret] ?? "";
     if (!secret || !verifySignature(secret, raw, signature, Math.floor(Date.now() / 1000))) {
@@ -23,7 +25,8 @@ export const handler = httpHandler({
       throw new HttpError(400, "The request body is not valid JSON");
     }
     const parsed = notifyProjectCreateSchema.safeParse(json);
-    if (!parsed.success) throw new HttpError(400, "Not a notify_project_create message", issuesFromZod(parsed.error));
+    if (!parsed.success)
+      throw new HttpError(400, "Not a notify_project_create message", issuesFromZod(parsed.error));
     const award = await recordProviderAnswer(awardDeps(), answerOf(parsed.data));
     return { body: { awardId: award.awardId, received: true } };
   },

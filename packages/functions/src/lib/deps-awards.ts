@@ -20,7 +20,11 @@ export const awardDeps = once((): AwardDeps => {
   // a wiring mistake loud instead of silently skipping a side effect.
   const hasProvider = Boolean(process.env[providerEnv.url]);
   const provider = hasProvider
-    ? httpComputeProvider({ baseUrl: required(providerEnv.url), secret: required(providerEnv.secret), timeoutMs: 5_000 })
+    ? httpComputeProvider({
+        baseUrl: required(providerEnv.url),
+        secret: required(providerEnv.secret),
+        timeoutMs: 5_000,
+      })
     : new Proxy({} as AwardDeps["provider"], {
         get: () => () => {
           throw new Error("This function is not linked to the compute provider");

@@ -2,7 +2,10 @@ import { dynamoAwardRepository, dynamoNotificationRepository, mailerFromEnv } fr
 import { systemClock } from "@allot/core";
 import type {
   AwardNotificationDeps,
-  NotificationEventDeps, NotificationRepository, NotifyDeps } from "@allot/core/notification";
+  NotificationEventDeps,
+  NotificationRepository,
+  NotifyDeps,
+} from "@allot/core/notification";
 import { doc, once, reviewDeps, tableName } from "./deps.js";
 
 export const notificationRepository = once(
@@ -29,7 +32,9 @@ export const notificationEventDeps = once((): NotificationEventDeps => {
   };
 });
 
-export const awardNotificationDeps = once((): AwardNotificationDeps => ({
-  ...notificationEventDeps(),
-  awards: dynamoAwardRepository(doc(), tableName()),
-}));
+export const awardNotificationDeps = once(
+  (): AwardNotificationDeps => ({
+    ...notificationEventDeps(),
+    awards: dynamoAwardRepository(doc(), tableName()),
+  }),
+);

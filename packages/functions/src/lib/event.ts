@@ -1,3 +1,4 @@
+import { retryOnConcurrentModification } from "@allot/core";
 import type { EventDataOf, EventDefinition } from "@allot/core/events";
 import middy from "@middy/core";
 import type { EventBridgeEvent } from "aws-lambda";

@@ -1,4 +1,4 @@
-import { type Actor, DomainError, type FieldIssue, Role } from "@allot/core";
+import { type Actor, DomainError, type FieldIssue, Role, retryOnConcurrentModification } from "@allot/core";
 import { routes } from "@allot/stacks/routes";
 import { Logger } from "@aws-lambda-powertools/logger";
 import middy from "@middy/core";

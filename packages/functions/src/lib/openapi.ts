@@ -1,11 +1,11 @@
+import { notifyProjectCreateSchema } from "@allot/adapters";
 import { CallInput, PoolExtension } from "@allot/core/call";
 import { Program } from "@allot/core/program";
 import { Decision, ProposalDraft, ProposalDraftPatch, Withdrawal } from "@allot/core/proposal";
 import { ConflictDeclaration, ReviewerProfileFields, ReviewSubmission } from "@allot/core/review";
-import { notifyProjectCreateSchema } from "@allot/adapters";
 import { routes } from "@allot/stacks/routes";
-import { Extension, StaffReason, TopUp } from "../http/awards/staff-actions.js";
 import { z } from "zod";
+import { Extension, StaffReason, TopUp } from "../http/awards/staff-actions.js";
 
 // Generated from the same zod schemas the handlers validate with and the routes in stacks/,
 // so the document cannot drift from what the API accepts.

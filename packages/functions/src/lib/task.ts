@@ -1,4 +1,4 @@
-import { DomainError } from "@allot/core";
+import { DomainError, retryOnConcurrentModification } from "@allot/core";
 import middy from "@middy/core";
 import type { z } from "zod";
 
@@ -22,7 +22,7 @@ export const taskHandler = <S extends z.ZodType, R>(schema: S, handle: (input: z
       );
     }
     try {
-      return await handle(parsed.data);
+      return await retryOnConcurrentModification(() => handle(parsed.data));
     } catch (error) {
       if (error instanceof DomainError) throw new TaskError(`Allot.${error.kind}`, error.message);
       throw error;

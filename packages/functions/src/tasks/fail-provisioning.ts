@@ -10,5 +10,9 @@ const Input = z.object({
 });
 
 export const handler = taskHandler(Input, ({ awardId, error }) =>
-  failProvisioning(awardDeps(), awardId, [error?.Error, error?.Cause].filter(Boolean).join(": ") || "unknown"),
+  failProvisioning(
+    awardDeps(),
+    awardId,
+    [error?.Error, error?.Cause].filter(Boolean).join(": ") || "unknown",
+  ),
 );

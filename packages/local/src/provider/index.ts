@@ -10,6 +10,7 @@ import { ProjectStore } from "./store.js";
 import { providerStandInTable } from "./table.js";
 
 export { type CallbackOptions, defaultCallbackOptions } from "./callbacks.js";
+export { type ProviderStandInConfig, providerStandInConfigFromEnv } from "./config.js";
 export { type FaultSettings, Faults, faultSettingsSchema, faultsFromEnv } from "./faults.js";
 export { providerStandInTable } from "./table.js";
 

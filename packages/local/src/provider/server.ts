@@ -122,35 +122,40 @@ export const startStandInServer = async (params: {
   const stopping = new AbortController();
   const inFlight = new Set<Promise<void>>();
 
-  const amie: Record<string, AmieRoute> = {
-    [amiePaths.requestProjectCreate]: amieRoute("requestProject", projectRequestSchema, 202, (request, at) =>
-      service.requestProject(request, at),
-    ),
-    [amiePaths.informTransactionComplete]: amieRoute(
-      "completeTransaction",
-      informTransactionCompleteSchema,
-      200,
-      ({ awardId }) => service.completeTransaction(awardId),
-    ),
-    [amiePaths.requestProjectInactivate]: amieRoute(
-      "deprovision",
-      requestProjectInactivateSchema,
-      200,
-      ({ awardId, reason }, at) => service.inactivate(awardId, reason, at),
-    ),
-    [amiePaths.requestProjectSuspend]: amieRoute(
-      "setAccess",
-      requestProjectSuspendSchema,
-      200,
-      ({ awardId }) => service.suspend(awardId),
-    ),
-    [amiePaths.requestProjectReactivate]: amieRoute(
-      "setAccess",
-      requestProjectReactivateSchema,
-      200,
-      ({ awardId }) => service.reactivate(awardId),
-    ),
-  };
+  const amie = new Map<string, AmieRoute>(
+    Object.entries({
+      [amiePaths.requestProjectCreate]: amieRoute(
+        "requestProject",
+        projectRequestSchema,
+        202,
+        (request, at) => service.requestProject(request, at),
+      ),
+      [amiePaths.informTransactionComplete]: amieRoute(
+        "completeTransaction",
+        informTransactionCompleteSchema,
+        200,
+        ({ awardId }) => service.completeTransaction(awardId),
+      ),
+      [amiePaths.requestProjectInactivate]: amieRoute(
+        "deprovision",
+        requestProjectInactivateSchema,
+        200,
+        ({ awardId, reason }, at) => service.inactivate(awardId, reason, at),
+      ),
+      [amiePaths.requestProjectSuspend]: amieRoute(
+        "setAccess",
+        requestProjectSuspendSchema,
+        200,
+        ({ awardId }) => service.suspend(awardId),
+      ),
+      [amiePaths.requestProjectReactivate]: amieRoute(
+        "setAccess",
+        requestProjectReactivateSchema,
+        200,
+        ({ awardId }) => service.reactivate(awardId),
+      ),
+    }),
+  );
 
   const handleAmie = async (route: AmieRoute, request: IncomingMessage, raw: Buffer) => {
     const receivedAt = Date.now();
@@ -186,10 +191,10 @@ export const startStandInServer = async (params: {
     const method = request.method ?? "GET";
     const raw = await readBody(request);
 
-    const amieRoute = amie[path];
-    if (amieRoute) {
+    const operation = amie.get(path);
+    if (operation) {
       if (method !== "POST") throw new HttpError(405, { error: "invalid", reason: `${path} takes POST` });
-      const result = await handleAmie(amieRoute, request, raw);
+      const result = await handleAmie(operation, request, raw);
       sendJson(response, result.status, result.body);
       return;
     }
@@ -198,7 +203,12 @@ export const startStandInServer = async (params: {
       return;
     }
     if (method === "GET" && path.startsWith(`${amiePaths.projects}/`)) {
-      const awardId = decodeURIComponent(path.slice(amiePaths.projects.length + 1));
+      let awardId: string;
+      try {
+        awardId = decodeURIComponent(path.slice(amiePaths.projects.length + 1));
+      } catch {
+        throw new HttpError(400, { error: "invalid", reason: "the award id is not valid URL encoding" });
+      }
       const project = await service.project(awardId);
       if (!project)
         throw new HttpError(404, { error: "not_found", reason: `award ${awardId} has no project` });

@@ -3,5 +3,7 @@ import { awardReadDeps } from "../../lib/deps-awards.js";
 import { httpHandler } from "../../lib/http.js";
 
 export const handler = httpHandler({
-  handle: async ({ actor, path }) => ({ body: await budgetReport(awardReadDeps(), actor, path.programId ?? "") }),
+  handle: async ({ actor, path }) => ({
+    body: await budgetReport(awardReadDeps(), actor, path.programId ?? ""),
+  }),
 });

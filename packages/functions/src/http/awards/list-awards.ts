@@ -1,5 +1,5 @@
-import { AwardStatus, readAward } from "@allot/core/award";
 import { validationError } from "@allot/core";
+import { AwardStatus, readAward } from "@allot/core/award";
 import { z } from "zod";
 import { awardReadDeps } from "../../lib/deps-awards.js";
 import { HttpError, httpHandler, issuesFromZod } from "../../lib/http.js";
@@ -13,10 +13,13 @@ export const handler = httpHandler({
     const deps = awardReadDeps();
     let awards;
     if (actor.role === "staff") {
-      if (!parsed.data.programId) throw validationError("Name the program", [{ field: "programId", message: "is required for staff" }]);
+      if (!parsed.data.programId)
+        throw validationError("Name the program", [{ field: "programId", message: "is required for staff" }]);
       awards = await deps.awards.listByProgram(parsed.data.programId, parsed.data.status);
     } else {
-      awards = (await deps.awards.listByApplicant(actor.userId)).filter((a) => !parsed.data.status || a.status === parsed.data.status);
+      awards = (await deps.awards.listByApplicant(actor.userId)).filter(
+        (a) => !parsed.data.status || a.status === parsed.data.status,
+      );
     }
     return { body: { items: await Promise.all(awards.map((a) => readAward(deps, actor, a.awardId))) } };
   },
