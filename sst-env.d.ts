@@ -23,5 +23,17 @@ declare module "sst" {
       type: "sst.sst.Secret";
       value: string;
     };
+    ProviderSecret: {
+      type: "sst.sst.Secret";
+      value: string;
+    };
+    ProviderUrl: {
+      type: "sst.sst.Secret";
+      value: string;
+    };
+    PublicUrl: {
+      type: "sst.sst.Secret";
+      value: string;
+    };
   }
 }

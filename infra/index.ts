@@ -9,6 +9,7 @@ import { planDeployment } from "./plan.js";
 import { createQueue } from "./queues.js";
 import { type Created, createResolver } from "./resolve.js";
 import { createRule } from "./rules.js";
+import { createProviderSecrets } from "./secrets.js";
 import { createStateMachine } from "./state-machines.js";
 import { createStreamSubscription } from "./streams.js";
 import { createTable } from "./tables.js";
@@ -22,6 +23,7 @@ export const deploy = () => {
     queues: new Map(plan.queues.map((queue) => [queue.id, createQueue(queue)])),
     functions: new Map(),
     ...(plan.mail ? { mailFrom: new sst.Secret(plan.mail.senderSecret).value } : {}),
+    secrets: plan.provider ? createProviderSecrets(plan.provider) : new Map(),
   };
   const resolve = createResolver(plan, created);
 

@@ -7,9 +7,8 @@
 // No SST or Pulumi import here (nor in infra/plan/ and infra/stage.ts): vitest imports them.
 
 import type { Link, RetryPolicy, TableSpec, Topology } from "@allot/stacks";
-import { envForLink } from "@allot/stacks/env";
 import { tasksOf } from "./plan/asl.js";
-import { envValue, grantsFor, STREAM_READ_ACTIONS } from "./plan/grants.js";
+import { envFor, grantsFor, STREAM_READ_ACTIONS } from "./plan/grants.js";
 import { NAME_LIMITS, parseHandler, pascal, physical } from "./plan/names.js";
 import {
   type AlarmPlan,
@@ -22,6 +21,7 @@ import {
   LAMBDA_RUNTIME,
   type Plan,
   PlanError,
+  PROVIDER_SECRETS,
   type QueuePlan,
   type QueueSource,
   type Ref,
@@ -39,6 +39,7 @@ import { retentionDays, type StageSettings, stageSettings } from "./stage.js";
 export * from "./plan/asl.js";
 export * from "./plan/grants.js";
 export * from "./plan/names.js";
+export * from "./plan/secrets.js";
 export * from "./plan/types.js";
 
 export interface PlanOptions {
@@ -284,13 +285,13 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
         problems.push(`function "${fn.name}": ${problem}`);
         continue;
       }
-      const name = envForLink(link);
-      const value = envValue(link);
-      const previous = environment[name];
-      if (previous && JSON.stringify(previous) !== JSON.stringify(value)) {
-        problems.push(`function "${fn.name}": two links want the environment variable ${name}`);
+      for (const [name, value] of Object.entries(envFor(link))) {
+        const previous = environment[name];
+        if (previous && JSON.stringify(previous) !== JSON.stringify(value)) {
+          problems.push(`function "${fn.name}": two links want the environment variable ${name}`);
+        }
+        environment[name] = value;
       }
-      environment[name] = value;
       statements.push(...grantsFor(link, tableByName));
     }
 
@@ -343,6 +344,9 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
 
   const mailSenders = topology.functions
     .filter((f) => f.links.some((l) => l.kind === "mail"))
+    .map((f) => f.name);
+  const providerClients = topology.functions
+    .filter((f) => f.links.some((l) => l.kind === "provider"))
     .map((f) => f.name);
 
   // Alarms: a dead letter anywhere, a failed or timed-out execution anywhere -----------------
@@ -414,6 +418,14 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
     },
     alarms,
     mail: mailSenders.length ? { senderSecret: "MailFrom", senders: mailSenders } : null,
+    provider: providerClients.length
+      ? {
+          urlSecret: PROVIDER_SECRETS.url,
+          sharedSecret: PROVIDER_SECRETS.secret,
+          publicUrlSecret: PROVIDER_SECRETS.publicUrl,
+          clients: providerClients,
+        }
+      : null,
   };
 };
 
@@ -497,6 +509,7 @@ const linkProblem = (
         ? undefined
         : `links the state machine "${link.stateMachine}" with no action`;
     case "mail":
+    case "provider":
       return undefined;
   }
 };

@@ -11,6 +11,8 @@ export interface Created {
   functions: Map<string, sst.aws.Function>;
   /** The sender address (SST secret), when some function sends mail. */
   mailFrom?: Output<string>;
+  /** Secrets read as environment values (the provider's), by secret name. */
+  secrets: Map<string, Output<string>>;
 }
 
 /** "Allot Grants <grants@example.org>" or "grants@example.org" → the address and its domain. */
@@ -69,6 +71,8 @@ export const createResolver = (plan: Plan, created: Created) => {
         return must(created.functions, ref.function, "function").arn;
       case "mailIdentity":
         return $interpolate`arn:${partition}:ses:${region}:${account}:identity/${mailIdentity(ref.form)}`;
+      case "secret":
+        throw new Error(`infra: the secret ${ref.secret} has no ARN (it is only an environment value)`);
       case "wildcard":
         return $output("*");
     }
@@ -93,8 +97,18 @@ export const createResolver = (plan: Plan, created: Created) => {
     }
   };
 
+  const secret = (ref: Ref): Output<string> => {
+    if (ref.kind !== "secret")
+      throw new Error(`infra: a ${ref.kind} reference has no value; only a secret has`);
+    return must(created.secrets, ref.secret, "secret");
+  };
+
   const value = (value: ValueRef): Output<string> =>
-    value.attribute === "arn" ? arn(value.ref) : name(value.ref);
+    value.attribute === "arn"
+      ? arn(value.ref)
+      : value.attribute === "value"
+        ? secret(value.ref)
+        : name(value.ref);
 
   const queueUrl = (queue: string): Output<string> => must(created.queues, queue, "queue").url;
 

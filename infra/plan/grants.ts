@@ -1,7 +1,8 @@
-// The least-privilege IAM statements and the environment variable each stacks/ link becomes.
+// The least-privilege IAM statements and the environment variables each stacks/ link becomes.
 
 import type { Link, TableSpec } from "@allot/stacks";
-import type { Ref, Statement, ValueRef } from "./types.js";
+import { envForLink, providerEnv } from "@allot/stacks/env";
+import { PROVIDER_SECRETS, type Ref, type Statement, type ValueRef } from "./types.js";
 
 export const TABLE_READ_ACTIONS = [
   "dynamodb:GetItem",
@@ -41,19 +42,35 @@ const STATE_MACHINE_ACTIONS = {
   },
 } as const satisfies Record<string, { machine: readonly string[]; executions: readonly string[] }>;
 
-/** The value a link's environment variable holds: the same the local runtime sets. */
-export const envValue = (link: Link): ValueRef => {
+/**
+ * The environment variables a link sets, named as stacks/src/env.ts names them, each with the
+ * value it holds: what the local runtime sets, with AWS's names, ARNs and per-stage secrets.
+ */
+export const envFor = (link: Link): Record<string, ValueRef> => {
   switch (link.kind) {
     case "table":
-      return { ref: { kind: "table", table: link.table }, attribute: "name" };
+      return { [envForLink(link)]: { ref: { kind: "table", table: link.table }, attribute: "name" } };
     case "bus":
-      return { ref: { kind: "bus", bus: link.bus }, attribute: "name" };
+      return { [envForLink(link)]: { ref: { kind: "bus", bus: link.bus }, attribute: "name" } };
     case "stateMachine":
-      return { ref: { kind: "stateMachine", stateMachine: link.stateMachine }, attribute: "arn" };
+      return {
+        [envForLink(link)]: {
+          ref: { kind: "stateMachine", stateMachine: link.stateMachine },
+          attribute: "arn",
+        },
+      };
     case "mail":
-      return { ref: { kind: "mailIdentity", form: "address" }, attribute: "name" };
+      return { [envForLink(link)]: { ref: { kind: "mailIdentity", form: "address" }, attribute: "name" } };
+    case "provider":
+      return {
+        [providerEnv.url]: secretValue(PROVIDER_SECRETS.url),
+        [providerEnv.secret]: secretValue(PROVIDER_SECRETS.secret),
+        [providerEnv.publicUrl]: secretValue(PROVIDER_SECRETS.publicUrl),
+      };
   }
 };
+
+const secretValue = (secret: string): ValueRef => ({ ref: { kind: "secret", secret }, attribute: "value" });
 
 /** The least-privilege IAM statements one link becomes. */
 export const grantsFor = (link: Link, tables: Map<string, TableSpec>): Statement[] => {
@@ -119,5 +136,8 @@ export const grantsFor = (link: Link, tables: Map<string, TableSpec>): Statement
           ],
         },
       ];
+    case "provider":
+      // Plain HTTPS to the provider, signed with the shared secret: no AWS resource to grant.
+      return [];
   }
 };

@@ -20,6 +20,11 @@ export type Ref =
    */
   | { kind: "mailIdentity"; form: "address" | "domain" }
   /**
+   * The value of a per-stage SST secret (`sst secret set <name> … --stage <stage>`). Only ever
+   * an environment value: it has no ARN, and no grant names it.
+   */
+  | { kind: "secret"; secret: string }
+  /**
    * `*`, only for the CloudWatch Logs delivery actions, which AWS does not scope to resources
    * (Step Functions logging needs them). Never on data: a test enforces it.
    */
@@ -28,7 +33,8 @@ export type Ref =
 /** One attribute of a resource, for environment variables and alarm dimensions. */
 export interface ValueRef {
   ref: Ref;
-  attribute: "name" | "arn";
+  /** "value" is a secret's value (and only a secret's). */
+  attribute: "name" | "arn" | "value";
 }
 
 export interface Statement {
@@ -235,6 +241,8 @@ export interface Plan {
   alarms: AlarmPlan[];
   /** Set when a function links `mail`: the sender address is per-stage configuration. */
   mail: MailPlan | null;
+  /** Set when a function links `provider`: where it is, the shared secret, this stage's public URL. */
+  provider: ProviderPlan | null;
 }
 
 export interface MailPlan {
@@ -242,6 +250,28 @@ export interface MailPlan {
   senderSecret: string;
   /** The functions that may send. */
   senders: string[];
+}
+
+/** The SST secrets a provider link reads, one per variable of `providerEnv` (stacks/src/env.ts). */
+export const PROVIDER_SECRETS = {
+  url: "ProviderUrl",
+  secret: "ProviderSecret",
+  publicUrl: "PublicUrl",
+} as const;
+
+export interface ProviderPlan {
+  /** `sst secret set ProviderUrl https://provider.example.org/amie --stage <stage>`: its base URL. */
+  urlSecret: string;
+  /** `sst secret set ProviderSecret <shared secret> --stage <stage>`: signs both directions (HMAC). */
+  sharedSecret: string;
+  /**
+   * `sst secret set PublicUrl https://<api> --stage <stage>`: this stage's public base URL, which
+   * the provider calls back. A secret, not the API's own URL: the API's routes need the functions
+   * that would read it, so that would be a dependency cycle.
+   */
+  publicUrlSecret: string;
+  /** The functions that talk to the provider (over HTTPS; no IAM grant). */
+  clients: string[];
 }
 
 export class PlanError extends Error {
@@ -272,6 +302,8 @@ export const describeRef = (ref: Ref): string => {
       return `function:${ref.function}`;
     case "mailIdentity":
       return `ses:identity/${ref.form === "address" ? "<MailFrom>" : "<MailFrom domain>"}`;
+    case "secret":
+      return `secret:${ref.secret}`;
     case "wildcard":
       return `* (${ref.reason})`;
   }

@@ -63,12 +63,16 @@ const setFaults = (faults: unknown) =>
     body: JSON.stringify(faults),
   });
 
-/** Submits, reviews and approves a proposal; returns its id and the award's id once offered. */
-const approved = async (applicant: string, amounts = { cashCents: 5_000_000, creditsCents: 10_000_000 }) => {
+/** Submits and reviews a proposal up to the committee; returns its id. */
+const reviewed = async (
+  applicant: string,
+  amounts: { cashCents: number; creditsCents: number },
+  callId = "e2e-awards-call",
+) => {
   const id = await submit(
     runtime,
     applicant,
-    submission("e2e-awards-call", {
+    submission(callId, {
       pi: { name: `${applicant} PI`, email: `${applicant}@inst.example`, institution: `Inst ${applicant}` },
       requestedCashCents: amounts.cashCents,
       requestedCreditsCents: amounts.creditsCents,
@@ -90,6 +94,12 @@ const approved = async (applicant: string, amounts = { cashCents: 5_000_000, cre
     rubricReview({ impact: 5 }),
   );
   await waitForStatus(runtime, id, "decision_pending");
+  return id;
+};
+
+/** Submits, reviews and approves a proposal; returns its id and the award's id once offered. */
+const approved = async (applicant: string, amounts = { cashCents: 5_000_000, creditsCents: 10_000_000 }) => {
+  const id = await reviewed(applicant, amounts);
   await (await actAs(runtime, "sam", "staff")).ok("POST", `/proposals/${id}/decision`, {
     outcome: "approve",
     rationale: "Strong proposal, fits the budget",
@@ -134,7 +144,7 @@ describe("awards", () => {
     const offer = await applicant.ok("GET", `/awards/${awardId}`);
     expect(offer).toMatchObject({ status: "offered", cashCents: 5_000_000, creditsCents: 10_000_000 });
     expect(offer.held).toEqual({ cashCents: 5_000_000, creditsCents: 10_000_000 });
-    expect((await pools()).cash).toBe(before.cash - 5_000_000);
+    expect((await pools()).cash).toBe((before.cash ?? 0) - 5_000_000);
 
     await applicant.ok("POST", `/awards/${awardId}/accept`);
     const active = await awardStatus(awardId, "active");
@@ -255,5 +265,70 @@ describe("awards", () => {
     const project = await provider(`/amie/v1/projects/${awardId}`);
     expect(project.state ?? project.project?.state).toBe("inactive");
     expect(await checkLocalLedger(runtime, "e2e-awards")).toEqual([]);
+  }, 90_000);
+
+  it("puts an approval the pool cannot cover back before the committee, with the numbers", async () => {
+    const staff = await actAs(runtime, "sam", "staff");
+    await staff.ok("POST", "/programs", {
+      programId: "e2e-tight",
+      name: "A nearly spent program",
+      pools: { cashCents: 3_000_000, creditsCents: 3_000_000 },
+      caps: {
+        maxGrantCashCents: 2_000_000,
+        maxGrantCreditsCents: 2_000_000,
+        maxPartnerCreditsCents: 2_000_000,
+      },
+      cluster: { chips: 10 },
+      creditRate: { centsPerChipHour: 200 },
+    });
+    await staff.ok("POST", "/programs/e2e-tight/calls", {
+      callId: "e2e-tight-call",
+      title: "Tight call",
+      opensAt: "2026-01-01T00:00:00Z",
+      closesAt: "2030-01-01T00:00:00Z",
+      review: {
+        rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
+        minReviewers: 1,
+        reviewPeriod: "P7D",
+      },
+      reviewerPool: ["rev-ada", "rev-dana", "rev-freya"],
+    });
+    // A first award takes 2,000,000 of the 3,000,000 cash pool.
+    const first = await reviewed("hank", { cashCents: 2_000_000, creditsCents: 500_000 }, "e2e-tight-call");
+    await staff.ok("POST", `/proposals/${first}/decision`, {
+      outcome: "approve",
+      rationale: "Fund in full, first in line",
+      cashCents: 2_000_000,
+      creditsCents: 500_000,
+    });
+    const hank = await actAs(runtime, "hank", "applicant");
+    await until(async () => (await hank.ok("GET", "/awards")).items[0], "the first award");
+    const id = await reviewed("hana", { cashCents: 2_000_000, creditsCents: 500_000 }, "e2e-tight-call");
+    await staff.ok("POST", `/proposals/${id}/decision`, {
+      outcome: "approve",
+      rationale: "Excellent, fund in full",
+      cashCents: 2_000_000,
+      creditsCents: 500_000,
+    });
+    const back = await until(async () => {
+      const got = await staff.ok("GET", `/proposals/${id}`);
+      return got.status === "decision_pending" && got.revisedDecisions?.length ? got : undefined;
+    }, "the refused approval back with the committee");
+    expect(back.revisedDecisions[0].refusal).toContain("cash pool has 1000000 cents left, 2000000 requested");
+    await until(async () => {
+      const { items } = await staff.ok("GET", `/notifications?proposalId=${id}`);
+      return items.find((n: { kind: string }) => n.kind === "commit-refused");
+    }, "staff told of the refusal");
+
+    await staff.ok("POST", `/proposals/${id}/decision`, {
+      outcome: "approve",
+      rationale: "Revised to what the pool can hold",
+      cashCents: 1_000_000,
+      creditsCents: 500_000,
+    });
+    const hana = await actAs(runtime, "hana", "applicant");
+    const award = await until(async () => (await hana.ok("GET", "/awards")).items[0], "the revised award");
+    expect(award).toMatchObject({ status: "offered", cashCents: 1_000_000, creditsCents: 500_000 });
+    expect(await checkLocalLedger(runtime, "e2e-tight")).toEqual([]);
   }, 90_000);
 });
