@@ -1,17 +1,20 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { type FunctionSpec, type Topology, topology } from "@allot/stacks";
-import { envForLink } from "@allot/stacks/env";
+import { type FunctionSpec, type Link, type Topology, topology } from "@allot/stacks";
+import { envForLink, providerEnv } from "@allot/stacks/env";
 import { describe, expect, it } from "vitest";
 import {
   describeRef,
   HTTP_API_TIMEOUT_SECONDS,
+  httpsBaseUrl,
   LAMBDA_ARCHITECTURE,
   LAMBDA_RUNTIME,
   type Plan,
   PlanError,
+  PROVIDER_SECRETS,
   planDeployment,
   type Ref,
+  sharedSecret,
   TABLE_WRITE_ACTIONS,
   UNSCOPED_LOG_DELIVERY_ACTIONS,
 } from "../../infra/plan.js";
@@ -44,12 +47,40 @@ const pseudoArn = (ref: Ref, p: Plan): string => {
       return `${prefix("lambda")}:function:${p.functions.find((f) => f.name === ref.function)?.physicalName}`;
     case "mailIdentity":
       return `${prefix("ses")}:identity/${ref.form === "address" ? "grants@example.org" : "example.org"}`;
+    case "secret":
+      // A secret is an environment value, never a grant's resource: "?" fails the checks below.
+      return `?secret:${ref.secret}`;
     case "wildcard":
       return "*";
   }
 };
 
 const key = (ref: Ref) => JSON.stringify(ref);
+
+/** What each link sets in the environment, written out independently of infra/plan/grants.ts. */
+const expectedEnv = (link: Link): Record<string, unknown> => {
+  switch (link.kind) {
+    case "table":
+      return { [envForLink(link)]: { ref: { kind: "table", table: link.table }, attribute: "name" } };
+    case "bus":
+      return { [envForLink(link)]: { ref: { kind: "bus", bus: link.bus }, attribute: "name" } };
+    case "stateMachine":
+      return {
+        [envForLink(link)]: {
+          ref: { kind: "stateMachine", stateMachine: link.stateMachine },
+          attribute: "arn",
+        },
+      };
+    case "mail":
+      return { [envForLink(link)]: { ref: { kind: "mailIdentity", form: "address" }, attribute: "name" } };
+    case "provider":
+      return {
+        [providerEnv.url]: { ref: { kind: "secret", secret: "ProviderUrl" }, attribute: "value" },
+        [providerEnv.secret]: { ref: { kind: "secret", secret: "ProviderSecret" }, attribute: "value" },
+        [providerEnv.publicUrl]: { ref: { kind: "secret", secret: "PublicUrl" }, attribute: "value" },
+      };
+  }
+};
 
 describe("the deployment plan derived from stacks/", () => {
   it("matches the reviewed snapshot (a topology change shows up here as a diff)", async () => {
@@ -86,6 +117,11 @@ describe("the deployment plan derived from stacks/", () => {
       const planned = plan.api.routes.find((r) => r.key === `${route.method} ${route.path}`);
       expect(planned?.auth, planned?.key).toBe(route.public ? "none" : "jwt");
     }
+    // The provider's webhook: signed with the shared secret (its handler checks), no bearer token.
+    expect(plan.api.routes.find((r) => r.key === "POST /provider/notifications")).toMatchObject({
+      auth: "none",
+      roles: [],
+    });
   });
 
   it("uses `*` on no data resource: only CloudWatch Logs delivery actions, which AWS does not scope", () => {
@@ -124,22 +160,31 @@ describe("the deployment plan derived from stacks/", () => {
       if (!fn) continue;
       const allowed = new Set<string>();
       for (const link of spec.links) {
-        if (link.kind === "table") {
-          allowed.add(key({ kind: "table", table: link.table }));
-          for (const index of topology.tables.find((t) => t.name === link.table)?.globalIndexes ?? []) {
-            allowed.add(key({ kind: "index", table: link.table, index: index.name }));
-          }
-        }
-        if (link.kind === "bus") allowed.add(key({ kind: "bus", bus: link.bus }));
-        if (link.kind === "stateMachine") {
-          allowed.add(key({ kind: "stateMachine", stateMachine: link.stateMachine }));
-          if (link.actions.includes("read"))
-            allowed.add(key({ kind: "executions", stateMachine: link.stateMachine }));
-        }
-        // The sender's SES identity: its address and its domain, whichever the account verified.
-        if (link.kind === "mail") {
-          allowed.add(key({ kind: "mailIdentity", form: "address" }));
-          allowed.add(key({ kind: "mailIdentity", form: "domain" }));
+        switch (link.kind) {
+          case "table":
+            allowed.add(key({ kind: "table", table: link.table }));
+            for (const index of topology.tables.find((t) => t.name === link.table)?.globalIndexes ?? []) {
+              allowed.add(key({ kind: "index", table: link.table, index: index.name }));
+            }
+            break;
+          case "bus":
+            allowed.add(key({ kind: "bus", bus: link.bus }));
+            break;
+          case "stateMachine":
+            allowed.add(key({ kind: "stateMachine", stateMachine: link.stateMachine }));
+            if (link.actions.includes("read"))
+              allowed.add(key({ kind: "executions", stateMachine: link.stateMachine }));
+            break;
+          case "mail":
+            // The sender's SES identity: its address and its domain, whichever the account verified.
+            allowed.add(key({ kind: "mailIdentity", form: "address" }));
+            allowed.add(key({ kind: "mailIdentity", form: "domain" }));
+            break;
+          case "provider":
+            // Plain HTTPS to the provider, signed with the shared secret: it allows nothing on AWS.
+            break;
+          default:
+            throw new Error(`a link kind this test does not know: ${JSON.stringify(link satisfies never)}`);
         }
       }
       for (const sub of plan.streamSubscriptions.filter((s) => s.function === spec.name)) {
@@ -187,23 +232,45 @@ describe("the deployment plan derived from stacks/", () => {
     }
   });
 
-  it("sets each link's environment variable to what the local runtime sets: names, machine ARNs, the sender", () => {
+  it("sets each link's environment variables to what the local runtime sets: names, machine ARNs, the sender, the provider's secrets", () => {
     for (const fn of plan.functions) {
       const spec = topology.functions.find((f) => f.name === fn.name) as FunctionSpec;
-      expect(Object.keys(fn.environment).sort(), fn.name).toEqual(
-        [...new Set(spec.links.map(envForLink))].sort(),
-      );
-      for (const link of spec.links) {
-        const expected =
-          link.kind === "table"
-            ? { ref: { kind: "table", table: link.table }, attribute: "name" }
-            : link.kind === "bus"
-              ? { ref: { kind: "bus", bus: link.bus }, attribute: "name" }
-              : link.kind === "stateMachine"
-                ? { ref: { kind: "stateMachine", stateMachine: link.stateMachine }, attribute: "arn" }
-                : { ref: { kind: "mailIdentity", form: "address" }, attribute: "name" };
-        expect(fn.environment[envForLink(link)], `${fn.name}: ${envForLink(link)}`).toEqual(expected);
-      }
+      const expected = Object.assign({}, ...spec.links.map(expectedEnv)) as Record<string, unknown>;
+      expect(Object.keys(fn.environment).sort(), fn.name).toEqual(Object.keys(expected).sort());
+      for (const [name, value] of Object.entries(expected))
+        expect(fn.environment[name], `${fn.name}: ${name}`).toEqual(value);
+    }
+  });
+
+  it("gives a provider link its three variables from the stage's secrets and no IAM grant", () => {
+    const clients = topology.functions.filter((f) => f.links.some((l) => l.kind === "provider"));
+    expect(plan.provider?.clients ?? []).toEqual(clients.map((f) => f.name));
+    if (clients.length) {
+      expect(plan.provider).toMatchObject({
+        urlSecret: PROVIDER_SECRETS.url,
+        sharedSecret: PROVIDER_SECRETS.secret,
+        publicUrlSecret: PROVIDER_SECRETS.publicUrl,
+      });
+    }
+    for (const spec of clients) {
+      const fn = plan.functions.find((f) => f.name === spec.name);
+      const without = planDeployment(
+        {
+          ...topology,
+          functions: topology.functions.map((f) =>
+            f.name === spec.name ? { ...f, links: f.links.filter((l) => l.kind !== "provider") } : f,
+          ),
+        },
+        { stage: "production" },
+      ).functions.find((f) => f.name === spec.name);
+      expect(fn?.statements, `${spec.name}: the provider link adds no statement`).toEqual(without?.statements);
+      for (const name of Object.values(providerEnv))
+        expect(fn?.environment[name]?.ref.kind, `${spec.name}: ${name}`).toBe("secret");
+    }
+    // Secrets reach functions only through the provider link.
+    for (const fn of plan.functions.filter((f) => !plan.provider?.clients.includes(f.name))) {
+      for (const [name, value] of Object.entries(fn.environment))
+        expect(value.ref.kind, `${fn.name}: ${name}`).not.toBe("secret");
     }
   });
 
@@ -312,6 +379,26 @@ describe("the plan refuses a topology it cannot deploy", () => {
 
   it("names over AWS's limits for the stage being deployed", () => {
     expect(() => planDeployment(topology, { stage: "x".repeat(60) })).toThrow(/over AWS's 64/);
+  });
+});
+
+describe("checks on secret values at deploy time", () => {
+  it("takes an https base URL and drops its trailing slash", () => {
+    expect(httpsBaseUrl("PublicUrl", "https://abc123.execute-api.eu-west-1.amazonaws.com/")).toBe(
+      "https://abc123.execute-api.eu-west-1.amazonaws.com",
+    );
+    expect(httpsBaseUrl("ProviderUrl", " https://provider.example.org/amie// ")).toBe(
+      "https://provider.example.org/amie",
+    );
+    expect(() => httpsBaseUrl("PublicUrl", "http://allot.example.org")).toThrow(/https/);
+    expect(() => httpsBaseUrl("PublicUrl", "allot.example.org")).toThrow(/not a URL/);
+    expect(() => httpsBaseUrl("ProviderUrl", "https://provider.example.org/?x=1")).toThrow(/query/);
+  });
+
+  it("takes a shared secret as given, but not empty or padded", () => {
+    expect(sharedSecret("ProviderSecret", "0123456789abcdef")).toBe("0123456789abcdef");
+    expect(() => sharedSecret("ProviderSecret", "  ")).toThrow(/empty/);
+    expect(() => sharedSecret("ProviderSecret", "abc\n")).toThrow(/whitespace/);
   });
 });
 

@@ -27,6 +27,10 @@ beforeAll(async () => {
     JwtAudiences: "allot-api, allot-cli",
     // Read only if the plan has mail senders (asserted below: the secret exists exactly then).
     MailFrom: "Allot Grants <grants@example.org>",
+    // Read only if a function links the provider; the deploy drops the URLs' trailing slashes.
+    ProviderUrl: "https://provider.example.org/amie/",
+    ProviderSecret: "shared-with-the-provider-0123456789abcdef",
+    PublicUrl: "https://grants.example.org/",
   });
   // Imported by URL so that the root tsconfig does not follow it into infra/, whose SST globals
   // only tsconfig.infra.json declares.
@@ -38,6 +42,11 @@ afterAll(() => uninstallFakeSst());
 
 // biome-ignore lint/suspicious/noExplicitAny: recorded arguments are asserted on field by field.
 const args = (r: Recorded | undefined) => unwrap(r?.args) as Record<string, any>;
+const providerSecretValues: Record<string, string> = {
+  ProviderUrl: "https://provider.example.org/amie",
+  ProviderSecret: "shared-with-the-provider-0123456789abcdef",
+  PublicUrl: "https://grants.example.org",
+};
 const byName = (type: string, name: string) => world.ofType(type).find((r) => r.name === name);
 const arnOfFunction = (name: string) => {
   const physical = plan.functions.find((f) => f.name === name)?.physicalName;
@@ -98,7 +107,9 @@ describe("infra/ run against fake SST globals", () => {
                 ? machineArn(ref.stateMachine)
                 : ref.kind === "mailIdentity"
                   ? "Allot Grants <grants@example.org>"
-                  : undefined;
+                  : ref.kind === "secret"
+                    ? providerSecretValues[ref.secret]
+                    : undefined;
         expect(created.environment[name], `${fn.name}: ${name}`).toBe(expected);
       }
       expect(created.permissions.map((p: { actions: string[] }) => p.actions)).toEqual(
@@ -246,6 +257,24 @@ describe("infra/ run against fake SST globals", () => {
       ]);
     }
     expect(world.ofType("sst.Secret").some((r) => r.name === "MailFrom")).toBe(plan.mail !== null);
+  });
+
+  it("reads the provider's secrets exactly when a function links the provider, and passes them only to those", () => {
+    const secrets = world.ofType("sst.Secret").map((r) => r.name);
+    for (const name of ["ProviderUrl", "ProviderSecret", "PublicUrl"])
+      expect(secrets.includes(name), name).toBe(plan.provider !== null);
+    for (const fn of plan.functions) {
+      const environment = args(byName("sst.aws.Function", fn.logicalName)).environment as Record<string, string>;
+      const client = plan.provider?.clients.includes(fn.name) ?? false;
+      expect("ALLOT_PROVIDER_SECRET" in environment, fn.name).toBe(client);
+      if (client) {
+        expect(environment).toMatchObject({
+          ALLOT_PROVIDER_URL: "https://provider.example.org/amie",
+          ALLOT_PROVIDER_SECRET: "shared-with-the-provider-0123456789abcdef",
+          ALLOT_PUBLIC_URL: "https://grants.example.org",
+        });
+      }
+    }
   });
 
   it("exports the API URL, the bus name and ARN, and the table name", () => {

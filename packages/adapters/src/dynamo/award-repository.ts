@@ -1,4 +1,4 @@
-import { ConcurrentModification, conflict } from "@allot/core";
+import { ConcurrentModification } from "@allot/core";
 import type { Award, AwardRepository } from "@allot/core/award";
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { failedConditions } from "./errors.js";

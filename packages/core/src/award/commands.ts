@@ -118,7 +118,7 @@ export const commitAward = async (deps: AwardDeps, proposalId: string) => {
   if (existing)
     return { awardId: existing.awardId, offerTimeoutSeconds: offerTimeout(existing, deps.clock.now()) };
   const proposal = await deps.proposals.get(proposalId);
-  if (!proposal?.decision || proposal.decision.outcome !== "approve" || proposal.status !== "awarded") {
+  if (proposal?.status !== "awarded" || proposal.decision?.outcome !== "approve") {
     throw conflict(`Proposal ${proposalId} has no approval to commit`);
   }
   const call = await deps.calls.get(proposal.callId);

@@ -24,8 +24,10 @@ export const onEvent = <E extends EventDefinition>(
         `${definition.detailType}: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
       );
     }
-    await handle(parsed.data.data as EventDataOf<E>, {
-      eventId: parsed.data.eventId,
-      occurredAt: parsed.data.occurredAt,
-    });
+    await retryOnConcurrentModification(() =>
+      handle(parsed.data.data as EventDataOf<E>, {
+        eventId: parsed.data.eventId,
+        occurredAt: parsed.data.occurredAt,
+      }),
+    );
   });

@@ -103,13 +103,16 @@ export const httpHandler = <S extends z.ZodType | undefined = undefined>(options
           const body = (options.body ? parseBody(event, options.body) : undefined) as S extends z.ZodType
             ? z.infer<S>
             : undefined;
-          const result = await options.handle({
-            actor,
-            body,
-            path: (event.pathParameters ?? {}) as Record<string, string>,
-            query: (event.queryStringParameters ?? {}) as Record<string, string>,
-            event,
-          });
+          // A command that lost a race with another writer runs again from fresh reads.
+          const result = await retryOnConcurrentModification(() =>
+            options.handle({
+              actor,
+              body,
+              path: (event.pathParameters ?? {}) as Record<string, string>,
+              query: (event.queryStringParameters ?? {}) as Record<string, string>,
+              event,
+            }),
+          );
           return json(result.status ?? 200, result.body, result.headers);
         } catch (error) {
           if (error instanceof HttpError) {

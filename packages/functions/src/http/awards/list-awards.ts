@@ -11,7 +11,7 @@ export const handler = httpHandler({
     const parsed = Query.safeParse(query);
     if (!parsed.success) throw new HttpError(400, "The query is invalid", issuesFromZod(parsed.error));
     const deps = awardReadDeps();
-    let awards;
+    let awards: Awaited<ReturnType<typeof deps.awards.listByApplicant>>;
     if (actor.role === "staff") {
       if (!parsed.data.programId)
         throw validationError("Name the program", [{ field: "programId", message: "is required for staff" }]);
