@@ -3,16 +3,12 @@
 
 /**
  * A base URL (`ProviderUrl`, `PublicUrl`): absolute https, without query or fragment, and
- * without a trailing slash (handlers append paths such as "/provider/notifications").
+ * without a trailing slash (handlers append paths to it, e.g. the provider callback path).
  */
 export const httpsBaseUrl = (secret: string, value: string): string => {
   const text = value.trim();
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new Error(`infra: ${secret} "${value}" is not a URL (set it to https://…)`);
-  }
+  const url = parseUrl(text);
+  if (!url) throw new Error(`infra: ${secret} "${value}" is not a URL (set it to https://…)`);
   if (url.protocol !== "https:") throw new Error(`infra: ${secret} "${value}" must be an https:// URL`);
   if (url.search || url.hash)
     throw new Error(`infra: ${secret} "${value}" must not have a query or fragment`);
@@ -27,4 +23,12 @@ export const sharedSecret = (secret: string, value: string): string => {
       `infra: ${secret} starts or ends with whitespace (both sides must sign with the same bytes)`,
     );
   return value;
+};
+
+const parseUrl = (text: string) => {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
 };

@@ -93,7 +93,8 @@ describe("a call from submission to decisions", () => {
       const rank = ranking.find((r: { proposalId: string }) => r.proposalId === ids[i]);
       expect(decided.decision.scoreAtDecision.total).toBe(rank.total);
     }
-    for (const id of ids) {
+    // The declined and waitlisted proposals' workflows end; the approved one goes on to its award.
+    for (const id of [ids[1], ids[2]] as string[]) {
       const history = await waitForExecution(runtime, id, "SUCCEEDED");
       const states = history.events
         .filter((e: { type: string }) => e.type.endsWith("StateEntered"))
@@ -109,14 +110,21 @@ describe("a call from submission to decisions", () => {
         ]),
       );
     }
+    const offered = await until(async () => {
+      const history = await staff.ok("GET", `/proposals/${ids[0]}/history`);
+      const states = history.events.map((e: { state?: string }) => e.state);
+      return states.includes("AwaitAcceptance") ? history : undefined;
+    }, "the approved proposal's award offered");
+    expect(offered.status).toBe("RUNNING");
 
     // The applicant hears of receipt, screening and the decision, with anonymous feedback.
     const ann = await actAs(runtime, "ann", "applicant");
     const mail = await until(async () => {
       const { items } = await ann.ok("GET", "/notifications");
-      return items.length >= 3 ? items : undefined;
-    }, "ann's three notifications");
+      return items.length >= 4 ? items : undefined;
+    }, "ann's four notifications");
     expect(mail.map((n: { kind: string }) => n.kind).sort()).toEqual([
+      "award-offer",
       "decision",
       "proposal-received",
       "screening-outcome",

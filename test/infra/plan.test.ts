@@ -263,7 +263,9 @@ describe("the deployment plan derived from stacks/", () => {
         },
         { stage: "production" },
       ).functions.find((f) => f.name === spec.name);
-      expect(fn?.statements, `${spec.name}: the provider link adds no statement`).toEqual(without?.statements);
+      expect(fn?.statements, `${spec.name}: the provider link adds no statement`).toEqual(
+        without?.statements,
+      );
       for (const name of Object.values(providerEnv))
         expect(fn?.environment[name]?.ref.kind, `${spec.name}: ${name}`).toBe("secret");
     }

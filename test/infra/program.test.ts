@@ -264,7 +264,9 @@ describe("infra/ run against fake SST globals", () => {
     for (const name of ["ProviderUrl", "ProviderSecret", "PublicUrl"])
       expect(secrets.includes(name), name).toBe(plan.provider !== null);
     for (const fn of plan.functions) {
-      const environment = args(byName("sst.aws.Function", fn.logicalName)).environment as Record<string, string>;
+      const environment: Record<string, string> = args(
+        byName("sst.aws.Function", fn.logicalName),
+      ).environment;
       const client = plan.provider?.clients.includes(fn.name) ?? false;
       expect("ALLOT_PROVIDER_SECRET" in environment, fn.name).toBe(client);
       if (client) {
