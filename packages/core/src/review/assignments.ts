@@ -123,7 +123,19 @@ const fillSlots = async (
       revision: 1,
     }));
     const events = [];
-    if (created.length && reason.kind === "initial") {
+    if (reason.kind === "replacement") {
+      events.push(
+        createEvent(ReviewerReplaced, `${reason.replaced.assignmentId}:replaced`, at, {
+          proposalId: proposal.proposalId,
+          callId: proposal.callId,
+          assignmentId: reason.replaced.assignmentId,
+          reviewerId: reason.replaced.reviewerId,
+          reason: reason.why,
+          replacementAssignmentId: created[0]?.assignmentId,
+        }),
+      );
+    }
+    if (created.length) {
       events.push(
         createEvent(
           ReviewersAssigned,
@@ -136,32 +148,6 @@ const fillSlots = async (
           },
         ),
       );
-    }
-    if (reason.kind === "replacement") {
-      events.push(
-        createEvent(ReviewerReplaced, `${reason.replaced.assignmentId}:replaced`, at, {
-          proposalId: proposal.proposalId,
-          callId: proposal.callId,
-          assignmentId: reason.replaced.assignmentId,
-          reviewerId: reason.replaced.reviewerId,
-          reason: reason.why,
-          replacementAssignmentId: created[0]?.assignmentId,
-        }),
-      );
-      if (created.length) {
-        events.push(
-          createEvent(
-            ReviewersAssigned,
-            `${proposal.proposalId}:assigned:${hash(created.map((c) => c.assignmentId))}`,
-            at,
-            {
-              proposalId: proposal.proposalId,
-              callId: proposal.callId,
-              assignments: created.map(({ assignmentId, reviewerId }) => ({ assignmentId, reviewerId })),
-            },
-          ),
-        );
-      }
     }
     try {
       if (created.length || events.length) await deps.assignments.create(created, events);
