@@ -9,6 +9,7 @@ export * from "./dynamo/program-repository.js";
 export * from "./dynamo/proposal-repository.js";
 export * from "./dynamo/query.js";
 export * from "./dynamo/reviewer-repository.js";
+export * from "./dynamo/usage-repository.js";
 export * from "./env.js";
 export * from "./eventbridge/publisher.js";
 export * from "./notification/dynamo-notification-repository.js";

@@ -1,0 +1,281 @@
+import { dayOf, deltaOf, type StoredUsage, type UsageRepository, type UsageTotals } from "@allot/core/usage";
+import { USAGE_PREFIX } from "@allot/stacks/streams";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { failedConditions } from "./errors.js";
+import { outboxPut } from "./outbox.js";
+
+// Key layout of usage (single table):
+//   USAGE#<recordId>              / RECORD     the accepted record, as ingested (stream → processor)
+//   USAGE#<recordId>              / COUNTED    the exactly-once marker, written with the counter
+//   CONSUMPTION#<awardId>#<shard> / TOTAL      consumedCents, records: one of SHARDS partial sums
+//   CONSUMPTION#<awardId>#<shard> / DAY#<day>  chargeCents, records: that shard's share of a day
+//   THRESHOLD#<awardId>#<pct>     / THRESHOLD  the threshold was raised (with its outbox events)
+//
+// Why shards, and what a record costs. A busy award's usage must not land on one partition
+// (about 1,000 WCU/s each), nor must concurrent processors serialize on one counter item (a
+// transaction touching an item another is writing is cancelled with TransactionConflict). So
+// the award's consumption is split over SHARDS items under different partition keys; reads
+// sum them (SHARDS queries, in parallel). Each transaction adds the whole of its chunk's
+// records to ONE shard picked at random per attempt (not one shard per record): the counter
+// then costs 2 item writes per transaction instead of per record, while the exactly-once
+// guarantee stays with the per-record markers, which spread over partitions by record id.
+// Write cost per record (items ≤ 1 KB): 1 WCU to store it (BatchWriteItem) + 2 WCU for its
+// marker in a transaction (transactional writes cost double) + (2 counter items × 2 WCU) / k
+// for the transaction's share, k ≈ 97 records per transaction: ≈ 3.04 WCU per record, plus
+// the stream read (free for Lambda). By-day totals ride in the same shard partition, in the
+// same transaction, so they are exact too.
+export const USAGE_SHARDS = 8;
+const TRANSACTION_ITEMS = 100;
+const MAX_ATTEMPTS = 12;
+
+const recordKey = (recordId: string) => ({ pk: `${USAGE_PREFIX}${recordId}`, sk: "RECORD" });
+const markerKey = (recordId: string) => ({ pk: `${USAGE_PREFIX}${recordId}`, sk: "COUNTED" });
+const shardPk = (awardId: string, shard: number) => `CONSUMPTION#${awardId}#${shard}`;
+const thresholdKey = (awardId: string, pct: number) => ({
+  pk: `THRESHOLD#${awardId}#${pct}`,
+  sk: "THRESHOLD",
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const backoff = (attempt: number) => sleep(Math.random() * 10 * 2 ** Math.min(attempt, 7));
+
+/** The stream's new image of a `USAGE#…/RECORD` item, back to what was accepted. */
+export const storedUsageFromItem = (item: Record<string, unknown>): StoredUsage => ({
+  record: item.record as StoredUsage["record"],
+  receivedAt: String(item.receivedAt),
+});
+
+/** Splits records so that markers + the shard total + one item per day fit in a transaction. */
+const chunksOf = (records: StoredUsage[]) => {
+  const chunks: StoredUsage[][] = [];
+  let current: StoredUsage[] = [];
+  let days = new Set<string>();
+  for (const r of records) {
+    const day = dayOf(r.record, r.receivedAt);
+    const nextDays = days.has(day) ? days.size : days.size + 1;
+    if (current.length && current.length + 1 + 1 + nextDays > TRANSACTION_ITEMS) {
+      chunks.push(current);
+      current = [];
+      days = new Set();
+    }
+    current.push(r);
+    days.add(day);
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+};
+
+export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: string): UsageRepository => {
+  /** One chunk: retried without the records already counted, until none is left or it commits. */
+  const applyChunk = async (awardId: string, chunk: StoredUsage[]) => {
+    let pending = chunk;
+    let duplicates = 0;
+    for (let attempt = 1; pending.length; attempt++) {
+      const shard = Math.floor(Math.random() * USAGE_SHARDS);
+      const now = new Date().toISOString();
+      const days = new Map<string, { cents: number; records: number }>();
+      for (const r of pending) {
+        const day = dayOf(r.record, r.receivedAt);
+        const d = days.get(day) ?? { cents: 0, records: 0 };
+        days.set(day, { cents: d.cents + deltaOf(r.record), records: d.records + 1 });
+      }
+      const total = pending.reduce((s, r) => s + deltaOf(r.record), 0);
+      const add = (sk: string, cents: number, records: number) => ({
+        Update: {
+          TableName: tableName,
+          Key: { pk: shardPk(awardId, shard), sk },
+          UpdateExpression: "ADD chargeCents :c, records :n SET awardId = :a, #t = :t",
+          ExpressionAttributeNames: { "#t": "type" },
+          ExpressionAttributeValues: { ":c": cents, ":n": records, ":a": awardId, ":t": "consumption" },
+        },
+      });
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              // The markers first: a cancellation's reasons index them directly.
+              ...pending.map((r) => ({
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...markerKey(r.record.recordId),
+                    type: "usage-counted",
+                    awardId,
+                    deltaCents: deltaOf(r.record),
+                    shard,
+                    countedAt: now,
+                  },
+                  ConditionExpression: "attribute_not_exists(pk)",
+                },
+              })),
+              add("TOTAL", total, pending.length),
+              ...[...days].map(([day, d]) => add(`DAY#${day}`, d.cents, d.records)),
+            ],
+          }),
+        );
+        return { counted: pending.length, duplicates };
+      } catch (error) {
+        const counted = new Set(failedConditions(error) ?? []);
+        if (counted.size) {
+          // Already counted (a redelivery, or a concurrent sender's copy): drop them, retry the rest.
+          duplicates += counted.size;
+          pending = pending.filter((_, i) => !counted.has(i));
+          continue;
+        }
+        // Lost a race on a counter item or throttled: another shard next time, after a pause.
+        const retryable =
+          (error instanceof TransactionCanceledException &&
+            (error.CancellationReasons ?? []).some((r) =>
+              ["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"].includes(
+                r.Code ?? "",
+              ),
+            )) ||
+          (error as { name?: string }).name === "TransactionConflictException";
+        if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
+        await backoff(attempt);
+      }
+    }
+    return { counted: 0, duplicates };
+  };
+
+  return {
+    async store(records) {
+      const items = records.map((r) => ({
+        PutRequest: {
+          Item: {
+            ...recordKey(r.record.recordId),
+            type: "usage",
+            awardId: r.record.awardId,
+            record: r.record,
+            receivedAt: r.receivedAt,
+          },
+        },
+      }));
+      const batches: (typeof items)[] = [];
+      for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+      const writeOne = async (batch: typeof items) => {
+        let pending: Array<Record<string, unknown>> = batch;
+        for (let attempt = 1; pending.length; attempt++) {
+          const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+          pending = (out.UnprocessedItems?.[tableName] ?? []) as Array<Record<string, unknown>>;
+          if (pending.length && attempt >= MAX_ATTEMPTS) throw new Error("Usage records were not stored");
+          if (pending.length) await backoff(attempt);
+        }
+      };
+      // A few requests in flight: 1,000 records are 40 requests.
+      for (let i = 0; i < batches.length; i += 8) await Promise.all(batches.slice(i, i + 8).map(writeOne));
+    },
+
+    async apply(awardId, records) {
+      const distinct = [...new Map(records.map((r) => [r.record.recordId, r])).values()];
+      let counted = 0;
+      let duplicates = records.length - distinct.length;
+      for (const chunk of chunksOf(distinct)) {
+        const result = await applyChunk(awardId, chunk);
+        counted += result.counted;
+        duplicates += result.duplicates;
+      }
+      return { counted, duplicates };
+    },
+
+    async totals(awardId) {
+      const shards = await Promise.all(
+        Array.from({ length: USAGE_SHARDS }, async (_, shard) => {
+          const items: Record<string, unknown>[] = [];
+          let start: Record<string, unknown> | undefined;
+          do {
+            const out = await doc.send(
+              new QueryCommand({
+                TableName: tableName,
+                KeyConditionExpression: "pk = :pk",
+                ExpressionAttributeValues: { ":pk": shardPk(awardId, shard) },
+                ConsistentRead: true,
+                ExclusiveStartKey: start,
+              }),
+            );
+            items.push(...(out.Items ?? []));
+            start = out.LastEvaluatedKey;
+          } while (start);
+          return items;
+        }),
+      );
+      let consumedCents = 0;
+      const days = new Map<string, { chargeCents: number; records: number }>();
+      for (const item of shards.flat()) {
+        const sk = String(item.sk);
+        const cents = Number(item.chargeCents ?? 0);
+        if (sk === "TOTAL") consumedCents += cents;
+        else if (sk.startsWith("DAY#")) {
+          const day = sk.slice(4);
+          const d = days.get(day) ?? { chargeCents: 0, records: 0 };
+          days.set(day, {
+            chargeCents: d.chargeCents + cents,
+            records: d.records + Number(item.records ?? 0),
+          });
+        }
+      }
+      const byDay: UsageTotals["byDay"] = [...days]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([day, d]) => ({ day, ...d }));
+      return { consumedCents, byDay };
+    },
+
+    async thresholdsRaised(awardId, candidates) {
+      if (!candidates.length) return [];
+      const out = await doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: { Keys: candidates.map((t) => thresholdKey(awardId, t)), ConsistentRead: true },
+          },
+        }),
+      );
+      // Four or so small keys: never left unprocessed in practice; a miss only means "not yet".
+      return (out.Responses?.[tableName] ?? []).map((i) => Number(i.threshold));
+    },
+
+    async raiseThreshold(awardId, threshold, events) {
+      const now = new Date();
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...thresholdKey(awardId, threshold),
+                    type: "threshold",
+                    awardId,
+                    threshold,
+                    at: now.toISOString(),
+                  },
+                  ConditionExpression: "attribute_not_exists(pk)",
+                },
+              },
+              ...events.map((e) => outboxPut(tableName, e, now)),
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (failedConditions(error)?.includes(0)) return false;
+        throw error;
+      }
+    },
+
+    async publish(events) {
+      if (!events.length) return;
+      const now = new Date();
+      await doc.send(
+        new TransactWriteCommand({ TransactItems: events.map((e) => outboxPut(tableName, e, now)) }),
+      );
+    },
+  };
+};

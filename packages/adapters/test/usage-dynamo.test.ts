@@ -1,0 +1,179 @@
+import { Agent } from "node:http";
+import type { Award } from "@allot/core/award";
+import { processUsage, type StoredUsage, type UsageDeps } from "@allot/core/usage";
+import { ensureTable } from "@allot/local/dynamodb/tables";
+import { mainTable } from "@allot/stacks";
+import { OUTBOX_PREFIX } from "@allot/stacks/streams";
+import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, ScanCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localClientConfig } from "../../local/src/aws-config.js";
+import { startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
+import { dynamoUsageRepository } from "../src/index.js";
+
+const table = mainTable.name;
+let dynamo: TestDynamo;
+let wideClient: DynamoDBClient;
+let wide: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  dynamo = await startTestDynamo();
+  await ensureTable(dynamo.client, mainTable);
+  wideClient = new DynamoDBClient({
+    ...localClientConfig(dynamo.endpoint),
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }) },
+  });
+  wide = DynamoDBDocumentClient.from(wideClient, { marshallOptions: { removeUndefinedValues: true } });
+}, 60_000);
+afterAll(async () => {
+  wideClient?.destroy();
+  await dynamo?.stop();
+});
+
+const shuffle = <T>(xs: T[]) => {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j] as T, a[i] as T];
+  }
+  return a;
+};
+
+const record = (awardId: string, i: number, chargeCents: number): StoredUsage => ({
+  record: {
+    type: "compute",
+    recordId: `${awardId}-rec-${i}`,
+    awardId,
+    chips: 4,
+    startedAt: `2026-06-${String(1 + (i % 5)).padStart(2, "0")}T10:00:00Z`,
+    endedAt: `2026-06-${String(1 + (i % 5)).padStart(2, "0")}T11:00:00Z`,
+    chargeCents,
+  },
+  receivedAt: "2026-06-10T00:00:00.000Z",
+});
+
+const outboxFor = async (awardId: string) => {
+  const out = await wide.send(
+    new ScanCommand({
+      TableName: table,
+      FilterExpression: "begins_with(pk, :p) AND contains(detail, :a)",
+      ExpressionAttributeValues: { ":p": OUTBOX_PREFIX, ":a": awardId },
+      ConsistentRead: true,
+    }),
+  );
+  return (out.Items ?? []).map((i) => {
+    const detail = JSON.parse(String(i.detail));
+    return `${i.detailType}:${detail.data.threshold ?? ""}`;
+  });
+};
+
+const depsFor = (credits: Record<string, number>, doc = wide): UsageDeps => ({
+  awards: {
+    get: async (awardId) =>
+      credits[awardId] === undefined
+        ? undefined
+        : ({ awardId, programId: "prog", creditsCents: credits[awardId], status: "active" } as Award),
+  },
+  usage: dynamoUsageRepository(doc, table),
+  clock: { now: () => new Date("2026-06-10T12:00:00Z") },
+});
+
+describe("the DynamoDB usage repository", () => {
+  it("counts 500 records with 5 % duplicates, shuffled, applied concurrently, exactly once", async () => {
+    const repo = dynamoUsageRepository(wide, table);
+    const distinct = Array.from({ length: 500 }, (_, i) => record("awd_many", i, 100 + ((i * 37) % 900)));
+    const expected = distinct.reduce(
+      (s, r) => s + (r.record.type === "compute" ? r.record.chargeCents : 0),
+      0,
+    );
+    const dupes = shuffle(distinct).slice(0, 25);
+    const all = shuffle([...distinct, ...dupes]);
+    // Ten concurrent senders, plus a redelivery of the first slice racing them.
+    const slices = Array.from({ length: 10 }, (_, k) => all.slice(k * 53, (k + 1) * 53));
+    const results = await Promise.all([...slices, slices[0] ?? []].map((s) => repo.apply("awd_many", s)));
+    expect(results.reduce((s, r) => s + r.counted, 0)).toBe(500);
+    const totals = await repo.totals("awd_many");
+    expect(totals.consumedCents).toBe(expected);
+    expect(totals.byDay.map((d) => d.day)).toEqual([
+      "2026-06-01",
+      "2026-06-02",
+      "2026-06-03",
+      "2026-06-04",
+      "2026-06-05",
+    ]);
+    expect(totals.byDay.reduce((s, d) => s + d.records, 0)).toBe(500);
+    expect(totals.byDay.reduce((s, d) => s + d.chargeCents, 0)).toBe(expected);
+    // Everything again: nothing more is counted.
+    expect((await repo.apply("awd_many", all)).counted).toBe(0);
+    expect((await repo.totals("awd_many")).consumedCents).toBe(expected);
+  }, 120_000);
+
+  it("retries the rest of a transaction cancelled by a conflict, counting nothing twice", async () => {
+    let n = 0;
+    const contended = {
+      send: (command: unknown) => {
+        if (command instanceof TransactWriteCommand && n++ < 3) {
+          const items = command.input.TransactItems ?? [];
+          return Promise.reject(
+            new TransactionCanceledException({
+              message: "Transaction cancelled",
+              $metadata: {},
+              CancellationReasons: items.map((item) => ({
+                Code: String(item.Update?.Key?.pk).startsWith("CONSUMPTION#")
+                  ? "TransactionConflict"
+                  : "None",
+              })),
+            }),
+          );
+        }
+        return wide.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const repo = dynamoUsageRepository(contended, table);
+    const records = Array.from({ length: 150 }, (_, i) => record("awd_conflict", i, 10));
+    expect(await repo.apply("awd_conflict", records)).toEqual({ counted: 150, duplicates: 0 });
+    expect((await repo.totals("awd_conflict")).consumedCents).toBe(1_500);
+  });
+
+  it("raises each threshold once, even when one batch crosses several and processors race", async () => {
+    const deps = depsFor({ awd_thresholds: 10_000 });
+    // One batch from 0 to 96 %: 50, 80 and 95 at once, by five racing processors.
+    const batch = Array.from({ length: 96 }, (_, i) => record("awd_thresholds", i, 100));
+    await Promise.all(Array.from({ length: 5 }, () => processUsage(deps, shuffle(batch))));
+    expect((await outboxFor("awd_thresholds")).sort()).toEqual([
+      "Credit Threshold Crossed:50",
+      "Credit Threshold Crossed:80",
+      "Credit Threshold Crossed:95",
+    ]);
+    const rest = Array.from({ length: 10 }, (_, i) => record("awd_thresholds", 96 + i, 100));
+    await Promise.all([processUsage(deps, rest), processUsage(deps, rest)]);
+    expect((await outboxFor("awd_thresholds")).sort()).toEqual([
+      "Credit Threshold Crossed:100",
+      "Credit Threshold Crossed:50",
+      "Credit Threshold Crossed:80",
+      "Credit Threshold Crossed:95",
+      "Credits Exhausted:",
+    ]);
+    const repo = dynamoUsageRepository(wide, table);
+    expect((await repo.totals("awd_thresholds")).consumedCents).toBe(10_600);
+    expect((await repo.thresholdsRaised("awd_thresholds", [50, 80, 95, 100])).sort((a, b) => a - b)).toEqual([
+      50, 80, 95, 100,
+    ]);
+  }, 60_000);
+
+  it("stores accepted records idempotently, a repeated id rewriting its item", async () => {
+    const repo = dynamoUsageRepository(wide, table);
+    const records = Array.from({ length: 60 }, (_, i) => record("awd_store", i, 5));
+    await repo.store(records);
+    await repo.store(records.slice(0, 30));
+    const out = await wide.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: "begins_with(pk, :p) AND sk = :sk AND awardId = :a",
+        ExpressionAttributeValues: { ":p": "USAGE#", ":sk": "RECORD", ":a": "awd_store" },
+        ConsistentRead: true,
+      }),
+    );
+    expect(out.Items?.length).toBe(60);
+  });
+});
