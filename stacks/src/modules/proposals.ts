@@ -54,7 +54,7 @@ export const proposals: StackModule = {
       "await-decision",
       "tasks/await-decision.ts",
       "Parks the committee decision's callback on the proposal",
-      [tableReadWrite],
+      [tableReadWrite, reviewWorkflow("callback")],
     ),
   ],
   routes: [

@@ -269,12 +269,18 @@ export const screenProposal = async (deps: ProposalDeps, proposalId: string): Pr
 
 /** Workflow task: parks the committee's callback token; a re-run with a new token replaces it. */
 export const awaitDecision = async (
-  deps: ProposalDeps,
+  deps: ProposalDeps & { workflow: Pick<ReviewWorkflow, "complete"> },
   proposalId: string,
   taskToken: string,
 ): Promise<void> => {
   const proposal = await deps.proposals.get(proposalId);
   if (!proposal) throw notFound(`Proposal ${proposalId}`);
+  // Staff may decide between a refused commitment and this task parking its new callback
+  // (they completed the old one): the decision is already here, so hand it over at once.
+  if (proposal.decision) {
+    await deps.workflow.complete(taskToken, { outcome: proposal.decision.outcome });
+    return;
+  }
   if (proposal.status !== "in_review" && proposal.status !== "decision_pending") {
     throw conflict(`Proposal ${proposalId} is ${proposal.status}; it cannot await a decision`);
   }
