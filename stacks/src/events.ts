@@ -3,6 +3,7 @@ import type { EventDefinition } from "@allot/core/events";
 import { programEvents } from "@allot/core/program";
 import { proposalEvents } from "@allot/core/proposal";
 import { reviewEvents } from "@allot/core/review";
+import { usageEvents } from "@allot/core/usage";
 
 /** Every event Allot publishes: the catalog integrations subscribe from. */
 export const eventCatalog: EventDefinition[] = [
@@ -10,4 +11,5 @@ export const eventCatalog: EventDefinition[] = [
   ...proposalEvents,
   ...reviewEvents,
   ...awardEvents,
+  ...usageEvents,
 ];

@@ -1,7 +1,8 @@
 // npm run bench: benchmarks of the local stack, each against a baseline measured in the same
 // run. Every round measures each baseline and its subject back to back, one warm-up round is
 // thrown away, and the figures are medians over the measured rounds (the machine is small and
-// noisy: ratios, never absolute times, are what to compare between runs).
+// noisy: ratios, never absolute times, are what to compare between runs). Usage ingestion runs
+// once after the rounds, through the whole local system (see ingestion.ts), when it is deployed.
 import "../../packages/local/src/polyfills.js";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -9,6 +10,7 @@ import { runtimeTable } from "../../packages/local/src/runtime-table.js";
 import { startTestDynamo } from "../../packages/local/test/support/dynamo.js";
 import { batchWriteBaseline } from "./dynamodb-baseline.js";
 import { startEventBridgeBench } from "./eventbridge.js";
+import { costLines, type IngestionOutcome, ingestionBench } from "./ingestion.js";
 import { median, num, ratio, summary, within } from "./stats.js";
 import { startStepFunctionsBench } from "./stepfunctions.js";
 import { createInMemoryBaseline } from "./stepfunctions-baseline.js";
@@ -19,14 +21,27 @@ const MIN_ROUNDS = 3;
 const MAX_ROUNDS = 5;
 /** No new round starts past this (from the process start) once MIN_ROUNDS are measured. */
 const SOFT_BUDGET_MS = 95_000;
+/** Usage ingestion's balances must have caught up by this (from the process start). */
+const INGESTION_DEADLINE_MS = 170_000;
 /** The whole run, DynamoDB Local's start included; past it the run stops and exits non-zero. */
-const BUDGET_MS = 150_000;
+const BUDGET_MS = 240_000;
 
 const sizes = {
   batchWrite: { items: 5_000, batchSize: 25, concurrency: 8 },
   putEvents: { events: 2_000, perCall: 10, concurrency: 8, timeoutMs: 30_000 },
   inMemory: { executions: 5_000, concurrency: 8 },
   durable: { executions: 150, concurrency: 8, timeoutMs: 30_000 },
+  ingestion: {
+    records: 20_000,
+    duplicateShare: 0.05,
+    batchSize: 1_000,
+    concurrency: 4,
+    maxSendMs: 60_000,
+    minSettleMs: 30_000,
+    pollMs: 100,
+    // DynamoDB Local on disk, as the runtime runs it, is several times slower than in memory.
+    baseline: { items: 2_000, batchSize: 25, concurrency: 8 },
+  },
 };
 
 interface Round {
@@ -52,16 +67,21 @@ const isDynamoDbLocal = (pid: number) => {
   }
 };
 
-const finish = async (code: number) => {
-  if (finishing) return;
-  finishing = true;
-  for (const stop of stops.reverse()) {
+/** Stops what was started so far, the last first. */
+const stopAll = async () => {
+  for (let stop = stops.pop(); stop; stop = stops.pop()) {
     try {
       await within(stop(), 10_000, "stopping");
     } catch (error) {
       console.error(`bench: ${String(error)}`);
     }
   }
+};
+
+const finish = async (code: number) => {
+  if (finishing) return;
+  finishing = true;
+  await stopAll();
   // The JVM we started, by its pid, if stopping it politely did not work.
   if (dynamoPid !== undefined && isDynamoDbLocal(dynamoPid)) process.kill(dynamoPid, "SIGKILL");
   process.exit(code);
@@ -193,6 +213,11 @@ const main = async () => {
     `      durability costs ${num(1 / median(of((x) => x.durable / x.inMemory)))}x the in-memory interpreter's time per execution`,
   );
 
+  // The in-process emulators and their DynamoDB Local are done: stop them, so that the runtime
+  // has the machine to itself.
+  await stopAll();
+  const ingestion = await runIngestion();
+
   // Each ratio is the median of the per-round ratios: a round measures both back to back, so a
   // slow spell of the machine weighs on both sides of the same ratio.
   const results = [
@@ -233,7 +258,21 @@ const main = async () => {
       ratio: median(of((x) => (x.durable * writesPerExecution) / x.batchWrite)),
     },
   ];
-  console.log("\nsummary (ratio = subject / same-run baseline, median of the per-round ratios)");
+  if (!("skipped" in ingestion)) {
+    const ig = ingestion;
+    results.push({
+      name: "ingestion.usage",
+      value: ig.recordsPerSecond,
+      unit: "records/s",
+      baseline: "dynamodb.batchWrite (runtime)",
+      baselineValue: ig.baseline.itemsPerSecond,
+      baselineUnit: "items/s",
+      ratio: ig.recordsPerSecond / ig.baseline.itemsPerSecond,
+    });
+  }
+  console.log(
+    "\nsummary (ratio = subject / same-run baseline, median of the per-round ratios; ingestion: one run)",
+  );
   const cells = results.map((x) => [
     x.name,
     `${num(x.value)} ${x.unit}`,
@@ -243,6 +282,56 @@ const main = async () => {
   ]);
   const columnWidths = [0, 1, 2, 3, 4].map((i) => Math.max(...cells.map((c) => (c[i] ?? "").length)));
   for (const c of cells) console.log(line(c, columnWidths).trimEnd());
+};
+
+// --- usage ingestion, once, through the whole local system ----------------------------------
+
+const runIngestion = async (): Promise<IngestionOutcome> => {
+  console.log(
+    "\ningestion (once, through `npm start` as a child process: POST /usage to GET /awards/{id}/usage)",
+  );
+  const { ingestion: ig } = sizes;
+  const started = performance.now();
+  const outcome = await ingestionBench(ig, INGESTION_DEADLINE_MS, (stop) => stops.push(stop));
+  if ("skipped" in outcome) {
+    console.log(`ingestion: skipped (${outcome.skipped})`);
+    return outcome;
+  }
+  const o = outcome;
+  /** Whole numbers (cents, counts) in full. */
+  const cents = (value: number) => value.toLocaleString("en-US");
+  console.log(
+    `  baseline    dynamodb.batchWrite      ${num(o.baseline.itemsPerSecond)} items/s on the runtime's DynamoDB Local ` +
+      `(${num(ig.baseline.items)} items, ${ig.baseline.batchSize} per BatchWriteItem, ${ig.baseline.concurrency} in flight, scratch table)`,
+  );
+  console.log(
+    `  ingestion.usage                      ${num(o.recordsPerSecond)} distinct records/s, first send to balance updated ` +
+      `(${num(o.sent)} records sent in ${o.batches} batches of up to ${num(ig.batchSize)}, ${ig.concurrency} in flight, ` +
+      `${cents(o.duplicatesSent)} duplicates, shuffled; ${cents(o.distinct)} distinct accepted, ${cents(o.rejected)} rejected; ` +
+      `${num(o.ms / 1000)} s)`,
+  );
+  if (o.cutShort) console.log(`      sent ${num(o.sent)} of ${num(ig.records)}: ${o.cutShort}`);
+  if (o.retried.length)
+    console.log(`      batches sent again after a 5xx: ${o.retried.length} (${o.retried.join(", ")})`);
+  if (o.rejectedReasons.length) console.log(`      rejections: ${o.rejectedReasons.join(" | ")}`);
+  console.log(
+    `      ratio to raw BatchWriteItem: ${ratio(o.recordsPerSecond / o.baseline.itemsPerSecond)} ` +
+      "(target at least 0.5 now, 1 with batching and aggregation)",
+  );
+  console.log(
+    `      exactness: sum of the distinct accepted records' charges ${cents(o.expectedCents)} cents = ` +
+      `consumedCents ${cents(o.consumedCents)} ${o.expectedCents === o.consumedCents ? "ok" : "MISMATCH"}`,
+  );
+  console.log(
+    `      latency from a batch's 202 to the balance including it: p50 ${num(o.latencyMs.p50)} ms, ` +
+      `p99 ${num(o.latencyMs.p99)} ms, max ${num(o.latencyMs.max)} ms ` +
+      `(${o.latencyMs.batches} batches, balance polled every ${ig.pollMs} ms, ${num(o.polls)} readings; approximate, see ingestion.ts)`,
+  );
+  for (const text of costLines()) console.log(`      ${text}`);
+  console.log(
+    `      (the section took ${num((performance.now() - started) / 1000)} s, runtime start included)`,
+  );
+  return outcome;
 };
 
 main().then(() => {

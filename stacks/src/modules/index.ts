@@ -5,5 +5,7 @@ import { platform } from "./platform.js";
 import { programs } from "./programs.js";
 import { proposals } from "./proposals.js";
 import { reviews } from "./reviews.js";
+import { usage } from "./usage.js";
 
 export const modules: StackModule[] = [platform, programs, proposals, reviews, awards, notifications];
+modules.push(usage);

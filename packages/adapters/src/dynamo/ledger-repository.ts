@@ -119,7 +119,8 @@ const transientReason = (error: unknown): string | undefined => {
   // A 5xx (DynamoDB Local answers "This action timed out" when its lock waits too long under
   // load) may or may not have applied the transaction: the retry carries the same request guard
   // and client token, so an applied one is recognised instead of applied twice.
-  if (name === "InternalServerError" || name === "ServiceUnavailable" || name === "RequestLimitExceeded") return name;
+  if (name === "InternalServerError" || name === "ServiceUnavailable" || name === "RequestLimitExceeded")
+    return name;
   if (error instanceof TransactionCanceledException) {
     const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? "None");
     if (codes.includes("ConditionalCheckFailed")) return undefined;

@@ -3,6 +3,7 @@ import { CallInput, PoolExtension } from "@allot/core/call";
 import { Program } from "@allot/core/program";
 import { Decision, ProposalDraft, ProposalDraftPatch, Withdrawal } from "@allot/core/proposal";
 import { ConflictDeclaration, ReviewerProfileFields, ReviewSubmission } from "@allot/core/review";
+import { UsageBatch } from "@allot/core/usage";
 import { routes } from "@allot/stacks/routes";
 import { z } from "zod";
 import { Extension, StaffReason, TopUp } from "../http/awards/staff-actions.js";
@@ -27,6 +28,7 @@ export const requestBodies: Record<string, z.ZodType> = {
   "POST /programs/{programId}/calls": CallInput,
   "POST /calls/{callId}/reviewers": PoolExtension,
   "PUT /reviewers/{reviewerId}": ReviewerProfileFields,
+  "POST /usage": UsageBatch,
 };
 
 export const openApiDocument = () => {

@@ -1,0 +1,5 @@
+export * from "./burn-down.js";
+export * from "./commands.js";
+export * from "./events.js";
+export * from "./ports.js";
+export * from "./schema.js";

@@ -1,0 +1,29 @@
+import { ingestUsageEvent, UsageBatchEnvelope } from "@allot/core/usage";
+import { Logger } from "@aws-lambda-powertools/logger";
+import middy from "@middy/core";
+import type { EventBridgeEvent } from "aws-lambda";
+import { usageDeps } from "../lib/deps-usage.js";
+import { MalformedEventError } from "../lib/event.js";
+
+const logger = new Logger({ serviceName: "allot-usage" });
+
+// Usage batches that integrations put on the bus (not Allot events: no metadata envelope)
+// go through the same ingestion as the API. Refused records are logged and reported as a
+// "Usage Records Rejected" event, its id derived from the bus event's id so a redelivery
+// reports them once.
+export const handler = middy<EventBridgeEvent<string, unknown>, void>().handler(async (event) => {
+  const parsed = UsageBatchEnvelope.safeParse(event.detail);
+  if (!parsed.success) {
+    throw new MalformedEventError(
+      `Usage Batch ${event.id}: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+    );
+  }
+  const result = await ingestUsageEvent(usageDeps(), event.id, parsed.data.records);
+  if (result.rejected.length) {
+    logger.warn("usage records rejected", {
+      eventId: event.id,
+      accepted: result.accepted,
+      rejected: result.rejected,
+    });
+  }
+});

@@ -1,0 +1,262 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actAs, rubricReview, submission, submit, waitForStatus } from "../support/allot.js";
+import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
+
+// Usage metering on the real local stack: the API stores accepted records, the table's
+// stream drives the counting, and the view reads the sharded totals back.
+
+let runtime: RuntimeProcess;
+const PROGRAM = "e2e-usage";
+const CALL = "e2e-usage-call";
+
+beforeAll(async () => {
+  runtime = await startRuntimeProcess();
+  const staff = await actAs(runtime, "sam", "staff");
+  await staff.ok("POST", "/programs", {
+    programId: PROGRAM,
+    name: "Usage test program",
+    pools: { cashCents: 30_000_000, creditsCents: 100_000_000 },
+    caps: {
+      maxGrantCashCents: 20_000_000,
+      maxGrantCreditsCents: 40_000_000,
+      maxPartnerCreditsCents: 90_000_000,
+    },
+    cluster: { chips: 1_000 },
+    creditRate: { centsPerChipHour: 200 },
+  });
+  await staff.ok("POST", `/programs/${PROGRAM}/calls`, {
+    callId: CALL,
+    title: "Usage e2e call",
+    opensAt: "2026-01-01T00:00:00Z",
+    closesAt: "2030-01-01T00:00:00Z",
+    review: {
+      rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
+      minReviewers: 1,
+      reviewPeriod: "P7D",
+    },
+    reviewerPool: ["rev-ada", "rev-dana"],
+  });
+}, 120_000);
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+/** The award flow of awards.test.ts, up to an active award with credits. */
+const activeAward = async (applicant: string, creditsCents: number) => {
+  const id = await submit(
+    runtime,
+    applicant,
+    submission(CALL, {
+      pi: { name: `${applicant} PI`, email: `${applicant}@inst.example`, institution: `Inst ${applicant}` },
+      requestedCashCents: 100_000,
+      requestedCreditsCents: creditsCents,
+    }),
+  );
+  const assignment = await until(async () => {
+    for (const r of ["rev-ada", "rev-dana"]) {
+      const { items } = await (await actAs(runtime, r, "reviewer")).ok("GET", "/assignments");
+      const found = items.find(
+        (a: { proposalId: string; status: string }) => a.proposalId === id && a.status === "open",
+      );
+      if (found) return found;
+    }
+    return undefined;
+  }, "a reviewer");
+  await (await actAs(runtime, assignment.reviewerId, "reviewer")).ok(
+    "POST",
+    `/assignments/${assignment.assignmentId}/review`,
+    rubricReview({ impact: 5 }),
+  );
+  await waitForStatus(runtime, id, "decision_pending");
+  const staff = await actAs(runtime, "sam", "staff");
+  await staff.ok("POST", `/proposals/${id}/decision`, {
+    outcome: "approve",
+    rationale: "Strong proposal, fits the budget",
+    cashCents: 100_000,
+    creditsCents,
+  });
+  const me = await actAs(runtime, applicant, "applicant");
+  const award = await until(async () => {
+    const { items } = await me.ok("GET", "/awards");
+    return items.find((a: { proposalId: string }) => a.proposalId === id);
+  }, "the award offer");
+  await me.ok("POST", `/awards/${award.awardId}/accept`);
+  await until(
+    async () => ((await staff.ok("GET", `/awards/${award.awardId}`)).status === "active" ? true : undefined),
+    "the award to be active",
+    60_000,
+  );
+  return { awardId: award.awardId as string, me };
+};
+
+const compute = (awardId: string, recordId: string, chargeCents: number, minute = 0) => ({
+  type: "compute",
+  recordId,
+  awardId,
+  chips: 8,
+  startedAt: new Date(Date.now() - 3_600_000 + minute * 1000).toISOString(),
+  endedAt: new Date(Date.now() - 3_000_000 + minute * 1000).toISOString(),
+  chargeCents,
+});
+
+const shuffle = <T>(xs: T[]) => {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j] as T, a[i] as T];
+  }
+  return a;
+};
+
+const usageOf = async (awardId: string) =>
+  (await actAs(runtime, "sam", "staff")).ok("GET", `/awards/${awardId}/usage`);
+const consumedToBe = (awardId: string, cents: number, timeoutMs = 60_000) =>
+  until(
+    async () => {
+      const view = await usageOf(awardId);
+      return view.consumedCents === cents ? view : undefined;
+    },
+    `award ${awardId} to have consumed ${cents}`,
+    timeoutMs,
+  );
+
+describe("usage", () => {
+  it("counts duplicates and reordered records once, from concurrent senders", async () => {
+    const { awardId, me } = await activeAward("uma", 30_000_000);
+    const integration = await actAs(runtime, "provider-1", "integration");
+    const distinct = Array.from({ length: 300 }, (_, i) => compute(awardId, `uma-${i}`, 1_000 + i, i));
+    const expected = distinct.reduce((s, r) => s + r.chargeCents, 0);
+    const all = shuffle([...distinct, ...shuffle(distinct).slice(0, 15)]);
+    const answers = await Promise.all(
+      [all.slice(0, 110), all.slice(110, 220), all.slice(220), all.slice(50, 150)].map((records) =>
+        integration.call("POST", "/usage", { records }),
+      ),
+    );
+    for (const a of answers) expect(a.status).toBe(202);
+    expect(answers.every((a) => a.body.rejected.length === 0)).toBe(true);
+    const view = await consumedToBe(awardId, expected);
+    expect(view.byDay.reduce((s: number, d: { records: number }) => s + d.records, 0)).toBe(300);
+    expect(view.remainingCents).toBe(30_000_000 - expected);
+    expect(view.forecast.burnRateCentsPerDay).toBeGreaterThan(0);
+    // Sent once more: still counted once.
+    await integration.ok("POST", "/usage", { records: distinct.slice(0, 100) });
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await usageOf(awardId)).consumedCents).toBe(expected);
+    // The grantee reads their own usage; another applicant does not see it.
+    expect((await me.ok("GET", `/awards/${awardId}/usage`)).consumedCents).toBe(expected);
+    expect(
+      (await (await actAs(runtime, "zed", "applicant")).call("GET", `/awards/${awardId}/usage`)).status,
+    ).toBe(404);
+  }, 180_000);
+
+  it("raises each threshold once when one batch crosses several", async () => {
+    const { awardId } = await activeAward("tom", 1_000_000);
+    const integration = await actAs(runtime, "provider-1", "integration");
+    // 96 % in one batch: 50, 80 and 95 at once.
+    const first = Array.from({ length: 96 }, (_, i) => compute(awardId, `tom-${i}`, 10_000, i));
+    await integration.ok("POST", "/usage", { records: first });
+    await consumedToBe(awardId, 960_000);
+    // The thresholds are checked right after the counting, in the same processor run.
+    const view = await until(async () => {
+      const v = await usageOf(awardId);
+      return v.thresholdsCrossed.length === 3 ? v : undefined;
+    }, "the thresholds of 96 %");
+    expect(view.thresholdsCrossed).toEqual([50, 80, 95]);
+    expect(view.percentUsed).toBe(96);
+    // A refund, a debit and the rest: 100 % and exhaustion.
+    await integration.ok("POST", "/usage", {
+      records: [
+        {
+          type: "adjustment",
+          recordId: "tom-refund",
+          awardId,
+          kind: "refund",
+          amountCents: 5_000,
+          reason: "node failure",
+        },
+        {
+          type: "adjustment",
+          recordId: "tom-debit",
+          awardId,
+          kind: "debit",
+          amountCents: 45_000,
+          reason: "storage",
+        },
+        ...first.slice(0, 10),
+      ],
+    });
+    const full = await consumedToBe(awardId, 1_000_000);
+    expect(full).toMatchObject({ remainingCents: 0, percentUsed: 100 });
+    await until(
+      async () => ((await usageOf(awardId)).thresholdsCrossed.length === 4 ? true : undefined),
+      "the 100 % threshold",
+    );
+    expect((await usageOf(awardId)).thresholdsCrossed).toEqual([50, 80, 95, 100]);
+  }, 180_000);
+
+  it("rejects records for unknown and revoked awards, and malformed ones, with reasons", async () => {
+    const { awardId } = await activeAward("rex", 500_000);
+    const staff = await actAs(runtime, "sam", "staff");
+    await staff.ok("POST", `/awards/${awardId}/revoke`, { reason: "misuse of credits" });
+    const integration = await actAs(runtime, "provider-1", "integration");
+    const answer = await integration.call("POST", "/usage", {
+      records: [
+        compute("awd_nope", "rex-1", 100),
+        compute(awardId, "rex-2", 100),
+        { type: "compute", recordId: "rex-3", awardId, chips: 0 },
+      ],
+    });
+    expect(answer.status).toBe(202);
+    expect(answer.body.accepted).toBe(0);
+    expect(
+      answer.body.rejected.map((r: { index: number; recordId: string }) => [r.index, r.recordId]),
+    ).toEqual([
+      [0, "rex-1"],
+      [1, "rex-2"],
+      [2, "rex-3"],
+    ]);
+    expect(answer.body.rejected[0].reasons.join()).toMatch(/unknown/);
+    expect(answer.body.rejected[1].reasons.join()).toMatch(/revoked/);
+    expect((await integration.call("POST", "/usage", { records: [] })).status).toBe(400);
+    expect((await integration.call("POST", "/usage", "nonsense")).status).toBe(400);
+    const tooMany = Array.from({ length: 1_001 }, (_, i) => compute(awardId, `x-${i}`, 1));
+    expect((await integration.call("POST", "/usage", { records: tooMany })).status).toBe(400);
+    // Only integrations send usage.
+    expect((await staff.call("POST", "/usage", { records: [compute(awardId, "rex-4", 1)] })).status).toBe(
+      403,
+    );
+  }, 180_000);
+
+  it("ends with exact balances after a kill -9 during ingestion", async () => {
+    const { awardId } = await activeAward("kim", 40_000_000);
+    const integration = await actAs(runtime, "provider-1", "integration");
+    const batches = Array.from({ length: 6 }, (_, b) =>
+      Array.from({ length: 500 }, (_, i) => compute(awardId, `kim-${b}-${i}`, 100 + ((b * 500 + i) % 97), i)),
+    );
+    const expected = batches.flat().reduce((s, r) => s + r.chargeCents, 0);
+    const sending = batches.map((records) =>
+      integration.call("POST", "/usage", { records }).catch(() => undefined),
+    );
+    await new Promise((r) => setTimeout(r, 1_500));
+    await runtime.kill("SIGKILL");
+    await Promise.all(sending);
+    await runtime.restart();
+    // The sender retries everything it could not be sure of: here, all of it.
+    const again = await actAs(runtime, "provider-1", "integration");
+    for (const records of shuffle(batches)) {
+      // As an integration would: a 5xx (the restarted stack still catching up) is sent again.
+      await until(
+        async () => {
+          const res = await again.call("POST", "/usage", { records });
+          return res.status === 202 ? res : undefined;
+        },
+        "the batch to be accepted",
+        60_000,
+      );
+    }
+    const view = await consumedToBe(awardId, expected, 120_000);
+    expect(view.byDay.reduce((s: number, d: { records: number }) => s + d.records, 0)).toBe(3_000);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await usageOf(awardId)).consumedCents).toBe(expected);
+  }, 300_000);
+});
