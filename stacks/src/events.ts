@@ -2,6 +2,7 @@ import { awardEvents } from "@allot/core/award";
 import type { EventDefinition } from "@allot/core/events";
 import { programEvents } from "@allot/core/program";
 import { proposalEvents } from "@allot/core/proposal";
+import { reservationEvents } from "@allot/core/reservation";
 import { reviewEvents } from "@allot/core/review";
 import { usageEvents } from "@allot/core/usage";
 
@@ -12,4 +13,5 @@ export const eventCatalog: EventDefinition[] = [
   ...reviewEvents,
   ...awardEvents,
   ...usageEvents,
+  ...reservationEvents,
 ];

@@ -150,7 +150,7 @@ describe("usage", () => {
   }, 180_000);
 
   it("raises each threshold once when one batch crosses several", async () => {
-    const { awardId } = await activeAward("tom", 1_000_000);
+    const { awardId, me } = await activeAward("tom", 1_000_000);
     const integration = await actAs(runtime, "provider-1", "integration");
     // 96 % in one batch: 50, 80 and 95 at once.
     const first = Array.from({ length: 96 }, (_, i) => compute(awardId, `tom-${i}`, 10_000, i));
@@ -163,6 +163,18 @@ describe("usage", () => {
     }, "the thresholds of 96 %");
     expect(view.thresholdsCrossed).toEqual([50, 80, 95]);
     expect(view.percentUsed).toBe(96);
+    // One notice for the three, not three.
+    const notices = await until(async () => {
+      const { items } = await me.ok("GET", "/notifications");
+      const found = items.filter((n: { kind: string }) => n.kind === "credit-threshold");
+      return found.length ? found : undefined;
+    }, "the credit-threshold notice");
+    await new Promise((r) => setTimeout(r, 1_000));
+    const again = (await me.ok("GET", "/notifications")).items.filter(
+      (n: { kind: string }) => n.kind === "credit-threshold",
+    );
+    expect(again).toHaveLength(1);
+    expect(notices[0].text).toContain("the 50%, 80% and 95% thresholds");
     // A refund, a debit and the rest: 100 % and exhaustion.
     await integration.ok("POST", "/usage", {
       records: [

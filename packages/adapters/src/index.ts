@@ -8,6 +8,7 @@ export * from "./dynamo/outbox.js";
 export * from "./dynamo/program-repository.js";
 export * from "./dynamo/proposal-repository.js";
 export * from "./dynamo/query.js";
+export * from "./dynamo/reservation-repository.js";
 export * from "./dynamo/reviewer-repository.js";
 export * from "./dynamo/usage-repository.js";
 export * from "./env.js";

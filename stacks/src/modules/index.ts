@@ -4,8 +4,10 @@ import { notifications } from "./notifications.js";
 import { platform } from "./platform.js";
 import { programs } from "./programs.js";
 import { proposals } from "./proposals.js";
+import { reservations } from "./reservations.js";
 import { reviews } from "./reviews.js";
 import { usage } from "./usage.js";
 
 export const modules: StackModule[] = [platform, programs, proposals, reviews, awards, notifications];
 modules.push(usage);
+modules.push(reservations);

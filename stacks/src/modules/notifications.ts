@@ -2,6 +2,7 @@ import { AwardCommitRefused, AwardOffered, CreditsProvisioned, ProvisioningFaile
 import { patternFor } from "@allot/core/events";
 import { DecisionRecorded, ProposalScreened, ProposalSubmitted } from "@allot/core/proposal";
 import { ReviewersAssigned, ReviewersNeeded, ReviewReminderDue } from "@allot/core/review";
+import { CreditThresholdCrossed } from "@allot/core/usage";
 import { fn, tableRead, tableReadWrite } from "../links.js";
 import { bus } from "../table.js";
 import type { Link, RuleSpec } from "../topology.js";
@@ -31,6 +32,11 @@ const consumers = [
     "Tells staff a provisioning failed for good and was compensated",
   ],
   ["notify-commit-refused", AwardCommitRefused, "Tells staff an approval did not fit the budget"],
+  [
+    "notify-credit-threshold",
+    CreditThresholdCrossed,
+    "Tells the grantee the credit thresholds crossed, one notice per batch",
+  ],
 ] as const;
 
 export const notifications: StackModule = {

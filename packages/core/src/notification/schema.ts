@@ -13,6 +13,7 @@ export const NotificationKind = z.enum([
   "credits-provisioned",
   "provisioning-failed",
   "commit-refused",
+  "credit-threshold",
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

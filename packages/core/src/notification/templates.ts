@@ -430,6 +430,57 @@ export const commitRefusedMessage = (input: CommitRefusedInput): MessageContent 
   ),
 });
 
+export interface CreditThresholdInput {
+  applicantName?: string;
+  awardId: string;
+  proposalTitle: string;
+  /** The thresholds this notice reports, in percent; several when one batch crossed them at once. */
+  thresholds: readonly number[];
+  creditsCents: number;
+  /** As read when the notice is sent, so possibly past the highest threshold. */
+  consumedCents: number;
+}
+
+const percentList = (ts: readonly number[]) => {
+  const items = ts.map((t) => `${t}%`);
+  return items.length > 1 ? `${items.slice(0, -1).join(", ")} and ${items.at(-1)}` : (items[0] ?? "");
+};
+
+/** One notice for every threshold a batch crossed; at 100 % it says reservations are suspended. */
+export const creditThresholdMessage = (input: CreditThresholdInput): MessageContent => {
+  const ts = [...new Set(input.thresholds)].sort((a, b) => a - b);
+  if (!ts.length) throw new RangeError("a credit-threshold notice names at least one threshold");
+  const highest = ts.at(-1) ?? 0;
+  const exhausted = highest >= 100;
+  const remaining = input.creditsCents - input.consumedCents;
+  const title = input.proposalTitle ? ` ("${input.proposalTitle}")` : "";
+  return {
+    subject: exhausted
+      ? `Award ${input.awardId}: your compute credits are used up`
+      : `Award ${input.awardId}: ${highest}% of your compute credits used`,
+    text: compose(
+      greeting(input.applicantName),
+      ts.length > 1
+        ? `Award ${input.awardId}${title} has crossed the ${percentList(ts)} thresholds of its compute credits at once.`
+        : `Award ${input.awardId}${title} has crossed the ${percentList(ts)} threshold of its compute credits.`,
+      [
+        "Credits at the time of this message:",
+        bullets([
+          `Awarded: ${formatCents(input.creditsCents)}`,
+          `Consumed: ${formatCents(input.consumedCents)}`,
+          remaining >= 0
+            ? `Remaining: ${formatCents(remaining)}`
+            : `Remaining: ${formatCents(0)} (overdrawn by ${formatCents(-remaining)})`,
+        ]),
+      ].join("\n"),
+      exhausted
+        ? "The award's reservations on the research cluster are suspended until program staff top up its credits. Please contact the program staff if you need more."
+        : `You can follow the award's usage and forecast with GET /awards/${input.awardId}/usage. When the credits are used up, the award's reservations are suspended until program staff top them up.`,
+      SIGNATURE,
+    ),
+  };
+};
+
 /** One template per kind: adding a kind to the enum without its template does not compile. */
 export const templates = {
   "proposal-received": proposalReceivedMessage,
@@ -442,6 +493,7 @@ export const templates = {
   "credits-provisioned": creditsProvisionedMessage,
   "provisioning-failed": provisioningFailedMessage,
   "commit-refused": commitRefusedMessage,
+  "credit-threshold": creditThresholdMessage,
 } as const satisfies Record<NotificationKind, (input: never) => MessageContent>;
 
 export type TemplateInput<K extends NotificationKind> = Parameters<(typeof templates)[K]>[0];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Duration } from "../duration.js";
+import { DEFAULT_THRESHOLDS } from "../usage/schema.js";
 
 export const Slug = z
   .string()
@@ -8,6 +9,19 @@ export const Slug = z
     "use 2–63 lower-case letters, digits and dashes, starting with a letter or digit",
   );
 export const Cents = z.number().int("must be whole cents").nonnegative("must not be negative");
+
+/** Whole percents 1–100, ascending, each once, with 100 (exhaustion rides on it). */
+export const CreditThresholds = z
+  .array(
+    z.number().int("must be whole percents").min(1, "must be at least 1").max(100, "must be at most 100"),
+  )
+  .min(1, "must hold at least 100")
+  .refine((ts) => ts.every((t, i) => i === 0 || t > (ts[i - 1] ?? 0)), "must be ascending, each once")
+  .refine((ts) => ts.includes(100), "must include 100");
+
+/** A program's thresholds, or the defaults when it sets none. */
+export const creditThresholdsOf = (program: { creditThresholds?: readonly number[] }): readonly number[] =>
+  program.creditThresholds ?? DEFAULT_THRESHOLDS;
 
 export const Program = z.object({
   programId: Slug,
@@ -28,6 +42,12 @@ export const Program = z.object({
   creditRate: z.object({ centsPerChipHour: Cents }),
   /** How long a grantee has to accept an offer before it lapses and its budget is released. */
   offerPeriod: Duration.default("P30D"),
+  /**
+   * The burn-down thresholds, in percent of an award's credits, each raising one event and one
+   * notice; absent means DEFAULT_THRESHOLDS (50, 80, 95, 100). Optional rather than defaulted so
+   * that programs stored before it existed still compare equal on a retried create.
+   */
+  creditThresholds: CreditThresholds.optional(),
 });
 export type Program = z.infer<typeof Program>;
 export type ProgramInput = z.input<typeof Program>;

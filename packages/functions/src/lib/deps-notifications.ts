@@ -1,12 +1,20 @@
-import { dynamoAwardRepository, dynamoNotificationRepository, mailerFromEnv } from "@allot/adapters";
+import {
+  dynamoAwardRepository,
+  dynamoNotificationRepository,
+  dynamoProgramRepository,
+  dynamoUsageRepository,
+  mailerFromEnv,
+} from "@allot/adapters";
 import { systemClock } from "@allot/core";
 import type {
   AwardNotificationDeps,
   NotificationEventDeps,
   NotificationRepository,
   NotifyDeps,
+  UsageNotificationDeps,
 } from "@allot/core/notification";
 import { doc, once, reviewDeps, tableName } from "./deps.js";
+import { programThresholds } from "./deps-usage.js";
 
 export const notificationRepository = once(
   (): NotificationRepository => dynamoNotificationRepository(doc(), tableName()),
@@ -36,5 +44,14 @@ export const awardNotificationDeps = once(
   (): AwardNotificationDeps => ({
     ...notificationEventDeps(),
     awards: dynamoAwardRepository(doc(), tableName()),
+  }),
+);
+
+/** The burn-down notices: the award's usage markers and totals, and its program's thresholds. */
+export const usageNotificationDeps = once(
+  (): UsageNotificationDeps => ({
+    ...awardNotificationDeps(),
+    usage: dynamoUsageRepository(doc(), tableName()),
+    thresholds: programThresholds(dynamoProgramRepository(doc(), tableName())),
   }),
 );

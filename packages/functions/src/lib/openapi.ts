@@ -2,6 +2,7 @@ import { notifyProjectCreateSchema } from "@allot/adapters";
 import { CallInput, PoolExtension } from "@allot/core/call";
 import { Program } from "@allot/core/program";
 import { Decision, ProposalDraft, ProposalDraftPatch, Withdrawal } from "@allot/core/proposal";
+import { ReservationRequest } from "@allot/core/reservation";
 import { ConflictDeclaration, ReviewerProfileFields, ReviewSubmission } from "@allot/core/review";
 import { UsageBatch } from "@allot/core/usage";
 import { routes } from "@allot/stacks/routes";
@@ -29,6 +30,7 @@ export const requestBodies: Record<string, z.ZodType> = {
   "POST /calls/{callId}/reviewers": PoolExtension,
   "PUT /reviewers/{reviewerId}": ReviewerProfileFields,
   "POST /usage": UsageBatch,
+  "POST /awards/{awardId}/reservations": ReservationRequest,
 };
 
 export const openApiDocument = () => {

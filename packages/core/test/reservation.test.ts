@@ -1,0 +1,338 @@
+import { describe, expect, it } from "vitest";
+import type { Award } from "../src/award/schema.js";
+import { ConcurrentModification } from "../src/errors.js";
+import type { DomainEvent } from "../src/events/define.js";
+import {
+  cancelReservation,
+  clusterView,
+  type GrantOutcome,
+  grantQueued,
+  hoursOf,
+  listReservations,
+  type Reservation,
+  type ReservationDeps,
+  type ReservationHold,
+  type ReservationRepository,
+  reserve,
+  resumeReservations,
+  suspendReservations,
+} from "../src/reservation/index.js";
+import { program } from "./fixtures.js";
+
+/** An in-memory repository with the adapter's rules: per-hour slots and the award's hold, all or nothing. */
+const memoryReservations = () => {
+  const items = new Map<string, Reservation>();
+  const slots = new Map<string, number>();
+  const holds = new Map<string, ReservationHold>();
+  const events: DomainEvent[] = [];
+  const key = (r: Pick<Reservation, "awardId" | "reservationId">) => `${r.awardId}/${r.reservationId}`;
+  const check = (r: Reservation, previous: Reservation["status"] | null) => {
+    const stored = items.get(key(r));
+    return previous === null ? !stored : stored?.status === previous && stored.revision === r.revision - 1;
+  };
+  const repo: ReservationRepository = {
+    async get(awardId, reservationId) {
+      const r = items.get(`${awardId}/${reservationId}`);
+      return r ? structuredClone(r) : undefined;
+    },
+    async listByAward(awardId) {
+      return [...items.values()].filter((r) => r.awardId === awardId).map((r) => structuredClone(r));
+    },
+    async queued(programId) {
+      return [...items.values()]
+        .filter((r) => r.programId === programId && r.status === "queued")
+        .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt))
+        .map((r) => structuredClone(r));
+    },
+    async holding(awardId) {
+      return (await repo.listByAward(awardId)).filter(
+        (r) => r.status === "granted" || r.status === "suspended",
+      );
+    },
+    async grant({ reservation: r, previous, capacity, creditsCents, events: evs }): Promise<GrantOutcome> {
+      if (!check(r, previous)) return { granted: false, reason: "stale" };
+      const hold = holds.get(r.awardId) ?? {
+        awardId: r.awardId,
+        creditsCents,
+        heldCents: 0,
+        availableCents: creditsCents,
+      };
+      if (hold.availableCents < r.holdCents)
+        return {
+          granted: false,
+          reason: "credits",
+          heldCents: hold.heldCents,
+          availableCents: hold.availableCents,
+        };
+      const hours = hoursOf(r.startsAt, r.endsAt).map((h) => `${r.programId}#${h}`);
+      if (hours.some((h) => (slots.get(h) ?? capacity) < r.chips))
+        return { granted: false, reason: "capacity" };
+      for (const h of hours) slots.set(h, (slots.get(h) ?? capacity) - r.chips);
+      holds.set(r.awardId, {
+        ...hold,
+        heldCents: hold.heldCents + r.holdCents,
+        availableCents: hold.availableCents - r.holdCents,
+      });
+      items.set(key(r), structuredClone(r));
+      events.push(...evs);
+      return { granted: true };
+    },
+    async release(r, previous, evs) {
+      if (!check(r, previous)) throw new ConcurrentModification("reservation");
+      for (const h of hoursOf(r.startsAt, r.endsAt).map((x) => `${r.programId}#${x}`))
+        slots.set(h, (slots.get(h) ?? 0) + r.chips);
+      const hold = holds.get(r.awardId);
+      if (hold)
+        holds.set(r.awardId, {
+          ...hold,
+          heldCents: hold.heldCents - r.holdCents,
+          availableCents: hold.availableCents + r.holdCents,
+        });
+      items.set(key(r), structuredClone(r));
+      events.push(...evs);
+    },
+    async save(r, previous, evs) {
+      if (!check(r, previous)) throw new ConcurrentModification("reservation");
+      items.set(key(r), structuredClone(r));
+      events.push(...evs);
+    },
+    async hold(awardId) {
+      return holds.get(awardId);
+    },
+    async syncCredits(awardId, creditsCents) {
+      const hold = holds.get(awardId);
+      if (!hold || hold.creditsCents >= creditsCents) return;
+      holds.set(awardId, {
+        ...hold,
+        creditsCents,
+        availableCents: hold.availableCents + creditsCents - hold.creditsCents,
+      });
+    },
+    async freeChips(programId, hours) {
+      const out = new Map<string, number>();
+      for (const h of hours) {
+        const v = slots.get(`${programId}#${h}`);
+        if (v !== undefined) out.set(h, v);
+      }
+      return out;
+    },
+  };
+  return { repo, items, events, slots, holds };
+};
+
+// A 100-chip cluster at 10 cents per chip-hour.
+const prog = { ...program, cluster: { chips: 100 }, creditRate: { centsPerChipHour: 10 } };
+
+const award = (awardId: string, applicantId: string, creditsCents = 1_000_000): Award =>
+  ({
+    awardId,
+    proposalId: `prp_${awardId}`,
+    programId: prog.programId,
+    applicantId,
+    creditsCents,
+    status: "active",
+  }) as Award;
+
+const setup = () => {
+  const mem = memoryReservations();
+  const awards = new Map<string, Award>([
+    ["a1", award("a1", "ann")],
+    ["a2", award("a2", "bob")],
+    ["a3", award("a3", "cat", 5_000)],
+  ]);
+  const consumed = new Map<string, number>();
+  const deps: ReservationDeps = {
+    awards: { get: async (id) => awards.get(id) },
+    programs: { get: async (id) => (id === prog.programId ? prog : undefined) },
+    usage: { totals: async (id) => ({ consumedCents: consumed.get(id) ?? 0, byDay: [] }) },
+    reservations: mem.repo,
+    clock: { now: () => new Date("2026-12-01T08:30:00Z") },
+  };
+  return { mem, awards, consumed, deps };
+};
+
+const ann = { userId: "ann", role: "applicant" as const };
+const bob = { userId: "bob", role: "applicant" as const };
+const cat = { userId: "cat", role: "applicant" as const };
+const staff = { userId: "sam", role: "staff" as const };
+const window = (from: number, to: number) => ({
+  startsAt: `2026-12-02T${String(from).padStart(2, "0")}:00:00Z`,
+  endsAt: `2026-12-02T${String(to).padStart(2, "0")}:00:00Z`,
+});
+
+describe("reservations", () => {
+  it("grants when every hour has the chips and holds chips × hours × rate", async () => {
+    const { deps, mem } = setup();
+    const out = await reserve(deps, ann, "a1", { chips: 60, ...window(10, 13) });
+    expect(out.status).toBe(201);
+    expect(out.reservation).toMatchObject({ status: "granted", holdCents: 60 * 3 * 10 });
+    expect(mem.holds.get("a1")).toMatchObject({ heldCents: 1800 });
+    expect(mem.events.map((e) => e.detailType)).toEqual(["Reservation Granted"]);
+  });
+
+  it("validates whole hours, the 72-hour limit, the cluster's size and the window", async () => {
+    const { deps } = setup();
+    await expect(
+      reserve(deps, ann, "a1", {
+        chips: 1,
+        startsAt: "2026-12-02T10:30:00Z",
+        endsAt: "2026-12-02T11:00:00Z",
+      }),
+    ).rejects.toMatchObject({ kind: "validation" });
+    await expect(
+      reserve(deps, ann, "a1", {
+        chips: 1,
+        startsAt: "2026-12-02T00:00:00Z",
+        endsAt: "2026-12-05T01:00:00Z",
+      }),
+    ).rejects.toMatchObject({ kind: "validation", issues: [{ field: "endsAt" }] });
+    await expect(reserve(deps, ann, "a1", { chips: 101, ...window(10, 11) })).rejects.toMatchObject({
+      kind: "validation",
+      issues: [{ field: "chips" }],
+    });
+    await expect(
+      reserve(deps, ann, "a1", {
+        chips: 1,
+        startsAt: "2026-11-30T10:00:00Z",
+        endsAt: "2026-11-30T11:00:00Z",
+      }),
+    ).rejects.toMatchObject({ kind: "validation" });
+  });
+
+  it("only the award's grantee reserves, and only on an active award", async () => {
+    const { deps, awards } = setup();
+    await expect(reserve(deps, bob, "a1", { chips: 1, ...window(10, 11) })).rejects.toMatchObject({
+      kind: "not_found",
+    });
+    await expect(reserve(deps, staff, "a1", { chips: 1, ...window(10, 11) })).rejects.toMatchObject({
+      kind: "not_found",
+    });
+    awards.set("a1", { ...award("a1", "ann"), status: "suspended" });
+    await expect(reserve(deps, ann, "a1", { chips: 1, ...window(10, 11) })).rejects.toMatchObject({
+      kind: "conflict",
+    });
+  });
+
+  it("queues when any hour is short, and grants from the queue FIFO when chips are released", async () => {
+    const { deps, mem } = setup();
+    const first = await reserve(deps, ann, "a1", { chips: 70, ...window(10, 12) });
+    // Overlaps only the hour 11–12: short there.
+    const second = await reserve(deps, bob, "a2", { chips: 40, ...window(11, 14) });
+    const third = await reserve(deps, bob, "a2", { chips: 35, ...window(11, 12) });
+    expect(second.status).toBe(202);
+    expect(third.status).toBe(202);
+    expect(second.reservation.status).toBe("queued");
+    // A request that fits passes the queue.
+    expect((await reserve(deps, bob, "a2", { chips: 30, ...window(11, 12) })).status).toBe(201);
+
+    await cancelReservation(deps, ann, "a1", first.reservation.reservationId);
+    const after = await listReservations(deps, bob, "a2");
+    expect(after.map((r) => [r.chips, r.status])).toEqual([
+      [40, "granted"],
+      [35, "queued"],
+      [30, "granted"],
+    ]);
+    // 40 + 30 at 11–12 leaves 30: the 35 waits.
+    expect(
+      mem.events.filter((e) => e.detailType === "Reservation Granted").map((e) => e.detail.data),
+    ).toContainEqual(expect.objectContaining({ chips: 40, fromQueue: true }));
+    expect(
+      (
+        await clusterView(deps, staff, prog.programId, {
+          from: window(10, 13).startsAt,
+          to: window(10, 13).endsAt,
+        })
+      ).hours,
+    ).toEqual([
+      { hour: "2026-12-02T10:00:00.000Z", reservedChips: 0, freeChips: 100 },
+      { hour: "2026-12-02T11:00:00.000Z", reservedChips: 70, freeChips: 30 },
+      { hour: "2026-12-02T12:00:00.000Z", reservedChips: 40, freeChips: 60 },
+    ]);
+  });
+
+  it("refuses with the numbers when the credits are short, counting consumption and other holds", async () => {
+    const { deps, consumed } = setup();
+    // a3 has 5,000 cents; 20 chips × 10 h × 10 = 2,000.
+    await reserve(deps, cat, "a3", { chips: 20, ...window(0, 10) });
+    consumed.set("a3", 1_500);
+    await expect(reserve(deps, cat, "a3", { chips: 20, ...window(10, 20) })).rejects.toThrow(
+      "not enough credits: 2000 held, 2000 requested (1500 cents remain)",
+    );
+  });
+
+  it("cancel of a queued request just leaves the queue; others' awards are invisible", async () => {
+    const { deps } = setup();
+    await reserve(deps, ann, "a1", { chips: 100, ...window(10, 11) });
+    const q = await reserve(deps, bob, "a2", { chips: 1, ...window(10, 11) });
+    await expect(cancelReservation(deps, ann, "a2", q.reservation.reservationId)).rejects.toMatchObject({
+      kind: "not_found",
+    });
+    const cancelled = await cancelReservation(deps, staff, "a2", q.reservation.reservationId);
+    expect(cancelled.status).toBe("cancelled");
+    await expect(cancelReservation(deps, bob, "a2", q.reservation.reservationId)).rejects.toMatchObject({
+      kind: "conflict",
+    });
+  });
+
+  it("a queued request whose window passed is cancelled, not granted", async () => {
+    const { deps, mem } = setup();
+    const full = await reserve(deps, ann, "a1", { chips: 100, ...window(10, 11) });
+    const q = await reserve(deps, bob, "a2", { chips: 10, ...window(10, 11) });
+    deps.clock = { now: () => new Date("2026-12-02T12:00:00Z") };
+    await mem.repo.release({ ...full.reservation, status: "cancelled", revision: 2 }, "granted", []);
+    await grantQueued(deps, prog.programId);
+    expect((await mem.repo.get("a2", q.reservation.reservationId))?.status).toBe("cancelled");
+  });
+
+  it("exhaustion suspends the award's granted reservations and a top-up resumes them", async () => {
+    const { deps, awards, mem } = setup();
+    const r = await reserve(deps, ann, "a1", { chips: 10, ...window(10, 12) });
+    expect(await suspendReservations(deps, "a1", "ev1")).toEqual([r.reservation.reservationId]);
+    expect(await suspendReservations(deps, "a1", "ev1")).toEqual([]);
+    expect((await mem.repo.get("a1", r.reservation.reservationId))?.status).toBe("suspended");
+    awards.set("a1", { ...award("a1", "ann"), creditsCents: 2_000_000 });
+    expect(await resumeReservations(deps, "a1", "ev2")).toEqual([r.reservation.reservationId]);
+    expect((await mem.repo.get("a1", r.reservation.reservationId))?.status).toBe("granted");
+    expect(mem.holds.get("a1")).toMatchObject({ creditsCents: 2_000_000, availableCents: 2_000_000 - 200 });
+    // Cancelling a suspended one gives its chips back too.
+    await suspendReservations(deps, "a1", "ev3");
+    await cancelReservation(deps, ann, "a1", r.reservation.reservationId);
+    expect(mem.holds.get("a1")).toMatchObject({ heldCents: 0 });
+  });
+
+  it("a reservation whose window ended gives its hold back before credits are judged", async () => {
+    const { deps, mem } = setup();
+    // a3: 5,000 cents; 20 chips × 10 h × 10 = 2,000 each: two fit, a third does not.
+    const done = await reserve(deps, cat, "a3", { chips: 20, ...window(0, 10) });
+    await reserve(deps, cat, "a3", { chips: 20, ...window(10, 20) });
+    await expect(
+      reserve(deps, cat, "a3", {
+        chips: 20,
+        startsAt: "2026-12-03T00:00:00Z",
+        endsAt: "2026-12-03T10:00:00Z",
+      }),
+    ).rejects.toMatchObject({ kind: "conflict" });
+    deps.clock = { now: () => new Date("2026-12-02T10:00:00Z") };
+    const third = await reserve(deps, cat, "a3", {
+      chips: 20,
+      startsAt: "2026-12-03T00:00:00Z",
+      endsAt: "2026-12-03T10:00:00Z",
+    });
+    expect(third.status).toBe(201);
+    expect((await mem.repo.get("a3", done.reservation.reservationId))?.status).toBe("completed");
+    expect(mem.holds.get("a3")).toMatchObject({ heldCents: 4_000 });
+  });
+
+  it("the cluster view is for staff, on the hour, and bounded", async () => {
+    const { deps } = setup();
+    await expect(
+      clusterView(deps, ann, prog.programId, { from: window(0, 1).startsAt, to: window(0, 1).endsAt }),
+    ).rejects.toMatchObject({ kind: "not_found" });
+    await expect(
+      clusterView(deps, staff, prog.programId, { from: "2026-12-01T00:30:00Z", to: "2026-12-02T00:00:00Z" }),
+    ).rejects.toMatchObject({ kind: "validation" });
+    await expect(
+      clusterView(deps, staff, prog.programId, { from: "2026-01-01T00:00:00Z", to: "2026-12-02T00:00:00Z" }),
+    ).rejects.toMatchObject({ kind: "validation" });
+  });
+});

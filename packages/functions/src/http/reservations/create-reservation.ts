@@ -1,0 +1,19 @@
+import { ReservationRequest, reserve } from "@allot/core/reservation";
+import { z } from "zod";
+import { reservationDeps } from "../../lib/deps-reservations.js";
+import { httpHandler } from "../../lib/http.js";
+
+// 201 granted at once; 202 queued (the grantee is told when it is granted); 409 short of credits.
+export const handler = httpHandler({
+  body: z.unknown(),
+  bodyValidatedInCore: ReservationRequest,
+  handle: async ({ actor, body, path }) => {
+    const awardId = path.awardId ?? "";
+    const { status, reservation } = await reserve(reservationDeps(), actor, awardId, body);
+    return {
+      status,
+      body: reservation,
+      headers: { location: `/awards/${awardId}/reservations/${reservation.reservationId}` },
+    };
+  },
+});

@@ -1,0 +1,19 @@
+import {
+  dynamoAwardRepository,
+  dynamoProgramRepository,
+  dynamoReservationRepository,
+  dynamoUsageRepository,
+} from "@allot/adapters";
+import { systemClock } from "@allot/core";
+import type { ReservationDeps } from "@allot/core/reservation";
+import { doc, once, tableName } from "./deps.js";
+
+export const reservationDeps = once(
+  (): ReservationDeps => ({
+    awards: dynamoAwardRepository(doc(), tableName()),
+    programs: dynamoProgramRepository(doc(), tableName()),
+    usage: dynamoUsageRepository(doc(), tableName()),
+    reservations: dynamoReservationRepository(doc(), tableName()),
+    clock: systemClock,
+  }),
+);

@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actAs, rubricReview, submission, submit, waitForStatus } from "../support/allot.js";
+import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
+
+// Reservations of the research cluster on the real local stack: granted or queued at once,
+// granted from the queue when chips free up, suspended by exhaustion and resumed by a top-up.
+
+let runtime: RuntimeProcess;
+const PROGRAM = "e2e-reservations";
+const CALL = "e2e-reservations-call";
+
+beforeAll(async () => {
+  runtime = await startRuntimeProcess();
+  const staff = await actAs(runtime, "sam", "staff");
+  await staff.ok("POST", "/programs", {
+    programId: PROGRAM,
+    name: "Reservations test program",
+    pools: { cashCents: 30_000_000, creditsCents: 100_000_000 },
+    caps: {
+      maxGrantCashCents: 20_000_000,
+      maxGrantCreditsCents: 40_000_000,
+      maxPartnerCreditsCents: 90_000_000,
+    },
+    cluster: { chips: 100 },
+    creditRate: { centsPerChipHour: 200 },
+  });
+  await staff.ok("POST", `/programs/${PROGRAM}/calls`, {
+    callId: CALL,
+    title: "Reservations e2e call",
+    opensAt: "2026-01-01T00:00:00Z",
+    closesAt: "2030-01-01T00:00:00Z",
+    review: {
+      rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
+      minReviewers: 1,
+      reviewPeriod: "P7D",
+    },
+    reviewerPool: ["rev-ada", "rev-dana"],
+  });
+}, 120_000);
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+/** The award flow of usage.test.ts, up to an active award with credits. */
+const activeAward = async (applicant: string, creditsCents: number) => {
+  const id = await submit(
+    runtime,
+    applicant,
+    submission(CALL, {
+      pi: { name: `${applicant} PI`, email: `${applicant}@inst.example`, institution: `Inst ${applicant}` },
+      requestedCashCents: 100_000,
+      requestedCreditsCents: creditsCents,
+    }),
+  );
+  const assignment = await until(async () => {
+    for (const r of ["rev-ada", "rev-dana"]) {
+      const { items } = await (await actAs(runtime, r, "reviewer")).ok("GET", "/assignments");
+      const found = items.find(
+        (a: { proposalId: string; status: string }) => a.proposalId === id && a.status === "open",
+      );
+      if (found) return found;
+    }
+    return undefined;
+  }, "a reviewer");
+  await (await actAs(runtime, assignment.reviewerId, "reviewer")).ok(
+    "POST",
+    `/assignments/${assignment.assignmentId}/review`,
+    rubricReview({ impact: 5 }),
+  );
+  await waitForStatus(runtime, id, "decision_pending");
+  const staff = await actAs(runtime, "sam", "staff");
+  await staff.ok("POST", `/proposals/${id}/decision`, {
+    outcome: "approve",
+    rationale: "Strong proposal, fits the budget",
+    cashCents: 100_000,
+    creditsCents,
+  });
+  const me = await actAs(runtime, applicant, "applicant");
+  const award = await until(async () => {
+    const { items } = await me.ok("GET", "/awards");
+    return items.find((a: { proposalId: string }) => a.proposalId === id);
+  }, "the award offer");
+  await me.ok("POST", `/awards/${award.awardId}/accept`);
+  await until(
+    async () => ((await staff.ok("GET", `/awards/${award.awardId}`)).status === "active" ? true : undefined),
+    "the award to be active",
+    60_000,
+  );
+  return { awardId: award.awardId as string, me };
+};
+
+const HOUR = 3_600_000;
+/** A window of whole hours starting `offset` hours after the next hour tomorrow. */
+const window = (offset: number, hours: number) => {
+  const start = Math.ceil(Date.now() / HOUR) * HOUR + (24 + offset) * HOUR;
+  return { startsAt: new Date(start).toISOString(), endsAt: new Date(start + hours * HOUR).toISOString() };
+};
+
+const reservationStatus = async (
+  caller: Awaited<ReturnType<typeof actAs>>,
+  awardId: string,
+  reservationId: string,
+) => {
+  const { reservations } = await caller.ok("GET", `/awards/${awardId}/reservations`);
+  return reservations.find((r: { reservationId: string }) => r.reservationId === reservationId)?.status;
+};
+const statusToBe = (
+  caller: Awaited<ReturnType<typeof actAs>>,
+  awardId: string,
+  reservationId: string,
+  status: string,
+) =>
+  until(
+    async () => ((await reservationStatus(caller, awardId, reservationId)) === status ? true : undefined),
+    `reservation ${reservationId} to be ${status}`,
+    60_000,
+  );
+
+describe("reservations", () => {
+  it("grants, queues, grants from the queue, suspends on exhaustion and resumes on a top-up", async () => {
+    const ann = await activeAward("rana", 1_000_000);
+    const bob = await activeAward("rbob", 1_000_000);
+    const staff = await actAs(runtime, "sam", "staff");
+    const w = window(0, 2);
+
+    const first = await ann.me.call("POST", `/awards/${ann.awardId}/reservations`, { chips: 80, ...w });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ status: "granted", holdCents: 80 * 2 * 200 });
+    const second = await bob.me.call("POST", `/awards/${bob.awardId}/reservations`, { chips: 40, ...w });
+    expect(second.status).toBe(202);
+    expect(second.body.status).toBe("queued");
+    // Not on the hour; more credits than the award has.
+    expect(
+      (
+        await bob.me.call("POST", `/awards/${bob.awardId}/reservations`, {
+          chips: 1,
+          startsAt: "2030-01-01T00:30:00Z",
+          endsAt: "2030-01-01T02:00:00Z",
+        })
+      ).status,
+    ).toBe(400);
+    const tooMuch = await bob.me.call("POST", `/awards/${bob.awardId}/reservations`, {
+      chips: 100,
+      ...window(10, 72),
+    });
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.body.message).toMatch(/^not enough credits: 0 held, 1440000 requested/);
+    // Another grantee does not see or cancel ann's reservations.
+    expect((await bob.me.call("GET", `/awards/${ann.awardId}/reservations`)).status).toBe(404);
+
+    const view = await staff.ok("GET", `/programs/${PROGRAM}/cluster?from=${w.startsAt}&to=${w.endsAt}`);
+    expect(view.hours.map((h: { reservedChips: number }) => h.reservedChips)).toEqual([80, 80]);
+
+    await ann.me.ok("POST", `/awards/${ann.awardId}/reservations/${first.body.reservationId}/cancel`);
+    await statusToBe(bob.me, bob.awardId, second.body.reservationId, "granted");
+
+    // Bob's credits run out: his reservation is suspended; a top-up resumes it.
+    const integration = await actAs(runtime, "provider-1", "integration");
+    await integration.ok("POST", "/usage", {
+      records: [
+        {
+          type: "compute",
+          recordId: "rbob-all",
+          awardId: bob.awardId,
+          chips: 8,
+          startedAt: new Date(Date.now() - 2 * HOUR).toISOString(),
+          endedAt: new Date(Date.now() - HOUR).toISOString(),
+          chargeCents: 1_000_000,
+        },
+      ],
+    });
+    await statusToBe(bob.me, bob.awardId, second.body.reservationId, "suspended");
+    await staff.ok("POST", `/awards/${bob.awardId}/top-up`, {
+      cashCents: 0,
+      creditsCents: 500_000,
+      reason: "more compute",
+    });
+    await statusToBe(bob.me, bob.awardId, second.body.reservationId, "granted");
+  }, 300_000);
+});
