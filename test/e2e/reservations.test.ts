@@ -123,16 +123,45 @@ describe("reservations", () => {
     const staff = await actAs(runtime, "sam", "staff");
     const w = window(0, 2);
 
-    const first = await ann.me.call("POST", `/awards/${ann.awardId}/reservations`, { chips: 80, ...w });
+    const firstBody = { requestId: "rana-1", chips: 80, ...w };
+    const first = await ann.me.call("POST", `/awards/${ann.awardId}/reservations`, firstBody);
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ status: "granted", holdCents: 80 * 2 * 200 });
-    const second = await bob.me.call("POST", `/awards/${bob.awardId}/reservations`, { chips: 40, ...w });
+    // A client retry lands on the same reservation; the same requestId with other content is refused.
+    const retry = await ann.me.call("POST", `/awards/${ann.awardId}/reservations`, firstBody);
+    expect(retry.status).toBe(200);
+    expect(retry.body).toEqual(first.body);
+    const reused = await ann.me.call("POST", `/awards/${ann.awardId}/reservations`, {
+      ...firstBody,
+      chips: 81,
+    });
+    expect(reused.status).toBe(409);
+    expect(reused.body.issues).toEqual([expect.objectContaining({ field: "chips" })]);
+    const second = await bob.me.call("POST", `/awards/${bob.awardId}/reservations`, {
+      requestId: "rbob-1",
+      chips: 40,
+      ...w,
+    });
     expect(second.status).toBe(202);
     expect(second.body.status).toBe("queued");
+    const secondRetry = await bob.me.call("POST", `/awards/${bob.awardId}/reservations`, {
+      requestId: "rbob-1",
+      chips: 40,
+      ...w,
+    });
+    expect(secondRetry.status).toBe(200);
+    expect(secondRetry.body).toMatchObject({ reservationId: second.body.reservationId, status: "queued" });
+    // Without a requestId the request is invalid.
+    const anonymous = await bob.me.call("POST", `/awards/${bob.awardId}/reservations`, { chips: 1, ...w });
+    expect(anonymous.status).toBe(400);
+    expect(anonymous.body.issues).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: "requestId" })]),
+    );
     // Not on the hour; more credits than the award has.
     expect(
       (
         await bob.me.call("POST", `/awards/${bob.awardId}/reservations`, {
+          requestId: "rbob-bad-hour",
           chips: 1,
           startsAt: "2030-01-01T00:30:00Z",
           endsAt: "2030-01-01T02:00:00Z",
@@ -140,6 +169,7 @@ describe("reservations", () => {
       ).status,
     ).toBe(400);
     const tooMuch = await bob.me.call("POST", `/awards/${bob.awardId}/reservations`, {
+      requestId: "rbob-too-much",
       chips: 100,
       ...window(10, 72),
     });
@@ -153,6 +183,18 @@ describe("reservations", () => {
 
     await ann.me.ok("POST", `/awards/${ann.awardId}/reservations/${first.body.reservationId}/cancel`);
     await statusToBe(bob.me, bob.awardId, second.body.reservationId, "granted");
+    // Bob waited on a 202: he is told of the grant, once; ann, granted at once, is not.
+    const notice = await until(async () => {
+      const { items } = await bob.me.ok("GET", "/notifications");
+      return items.find((n: { kind: string }) => n.kind === "reservation-granted");
+    }, "the reservation-granted notice");
+    expect(notice.related).toMatchObject({ awardId: bob.awardId });
+    expect(notice.text).toContain(second.body.reservationId);
+    expect(notice.text).toContain("Chips: 40");
+    expect(notice.text).toContain("Credits held: $160.00");
+    expect(notice.text).toMatch(/From: \w+day, .* UTC/);
+    const annNotices = (await ann.me.ok("GET", "/notifications")).items;
+    expect(annNotices.filter((n: { kind: string }) => n.kind === "reservation-granted")).toEqual([]);
 
     // Bob's credits run out: his reservation is suspended; a top-up resumes it.
     const integration = await actAs(runtime, "provider-1", "integration");

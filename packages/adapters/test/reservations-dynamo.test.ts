@@ -106,6 +106,7 @@ describe("reservations on DynamoDB Local", () => {
       return {
         award,
         body: {
+          requestId: `race-${i}`,
           chips: 10 + rand(31),
           startsAt: new Date(Date.UTC(2026, 11, 2, start)).toISOString(),
           endsAt: new Date(Date.UTC(2026, 11, 2, start + length)).toISOString(),
@@ -151,6 +152,7 @@ describe("reservations on DynamoDB Local", () => {
     const results = await Promise.allSettled(
       Array.from({ length: 12 }, (_, i) =>
         reserve(deps, actorFor(award), award.awardId, {
+          requestId: `credits-${i}`,
           chips: 10,
           startsAt: new Date(Date.UTC(2026, 11, 3, i)).toISOString(),
           endsAt: new Date(Date.UTC(2026, 11, 3, i + 2)).toISOString(),

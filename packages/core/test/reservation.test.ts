@@ -13,6 +13,7 @@ import {
   type ReservationDeps,
   type ReservationHold,
   type ReservationRepository,
+  reservationIdFor,
   reserve,
   resumeReservations,
   suspendReservations,
@@ -155,6 +156,9 @@ const ann = { userId: "ann", role: "applicant" as const };
 const bob = { userId: "bob", role: "applicant" as const };
 const cat = { userId: "cat", role: "applicant" as const };
 const staff = { userId: "sam", role: "staff" as const };
+let requests = 0;
+/** A fresh client request id. */
+const rid = () => `req-${++requests}`;
 const window = (from: number, to: number) => ({
   startsAt: `2026-12-02T${String(from).padStart(2, "0")}:00:00Z`,
   endsAt: `2026-12-02T${String(to).padStart(2, "0")}:00:00Z`,
@@ -163,17 +167,55 @@ const window = (from: number, to: number) => ({
 describe("reservations", () => {
   it("grants when every hour has the chips and holds chips × hours × rate", async () => {
     const { deps, mem } = setup();
-    const out = await reserve(deps, ann, "a1", { chips: 60, ...window(10, 13) });
+    const out = await reserve(deps, ann, "a1", { requestId: rid(), chips: 60, ...window(10, 13) });
     expect(out.status).toBe(201);
     expect(out.reservation).toMatchObject({ status: "granted", holdCents: 60 * 3 * 10 });
     expect(mem.holds.get("a1")).toMatchObject({ heldCents: 1800 });
     expect(mem.events.map((e) => e.detailType)).toEqual(["Reservation Granted"]);
   });
 
+  it("is idempotent by requestId: a retry returns the first reservation, another content is refused", async () => {
+    const { deps, mem } = setup();
+    const body = { requestId: "ann-run-1", chips: 60, ...window(10, 13) };
+    const first = await reserve(deps, ann, "a1", body);
+    expect(first.status).toBe(201);
+    expect(first.reservation.reservationId).toBe(reservationIdFor("a1", "ann-run-1"));
+    // The same request, with the window spelled in another offset: the same reservation, nothing taken twice.
+    const again = await reserve(deps, ann, "a1", {
+      ...body,
+      startsAt: "2026-12-02T11:00:00+01:00",
+    });
+    expect(again.status).toBe(200);
+    expect(again.reservation).toEqual(first.reservation);
+    expect(mem.holds.get("a1")).toMatchObject({ heldCents: 1800 });
+    expect(mem.events.filter((e) => e.detailType === "Reservation Granted")).toHaveLength(1);
+    // Cancelled since: the retry still answers with it, as it is now.
+    await cancelReservation(deps, ann, "a1", first.reservation.reservationId);
+    const later = await reserve(deps, ann, "a1", body);
+    expect(later).toMatchObject({ status: 200, reservation: { status: "cancelled" } });
+    await expect(reserve(deps, ann, "a1", { ...body, chips: 61 })).rejects.toMatchObject({
+      kind: "conflict",
+      issues: [{ field: "chips" }],
+    });
+    await expect(reserve(deps, ann, "a1", { ...body, ...window(10, 14) })).rejects.toMatchObject({
+      kind: "conflict",
+      issues: [{ field: "endsAt" }],
+    });
+    expect((await reserve(deps, bob, "a2", { ...body })).status).toBe(201);
+    await expect(reserve(deps, ann, "a1", { chips: 1, ...window(10, 11) })).rejects.toMatchObject({
+      kind: "validation",
+      issues: [{ field: "requestId" }],
+    });
+    await expect(
+      reserve(deps, ann, "a1", { requestId: "x".repeat(65), chips: 1, ...window(10, 11) }),
+    ).rejects.toMatchObject({ kind: "validation", issues: [{ field: "requestId" }] });
+  });
+
   it("validates whole hours, the 72-hour limit, the cluster's size and the window", async () => {
     const { deps } = setup();
     await expect(
       reserve(deps, ann, "a1", {
+        requestId: rid(),
         chips: 1,
         startsAt: "2026-12-02T10:30:00Z",
         endsAt: "2026-12-02T11:00:00Z",
@@ -181,17 +223,21 @@ describe("reservations", () => {
     ).rejects.toMatchObject({ kind: "validation" });
     await expect(
       reserve(deps, ann, "a1", {
+        requestId: rid(),
         chips: 1,
         startsAt: "2026-12-02T00:00:00Z",
         endsAt: "2026-12-05T01:00:00Z",
       }),
     ).rejects.toMatchObject({ kind: "validation", issues: [{ field: "endsAt" }] });
-    await expect(reserve(deps, ann, "a1", { chips: 101, ...window(10, 11) })).rejects.toMatchObject({
+    await expect(
+      reserve(deps, ann, "a1", { requestId: rid(), chips: 101, ...window(10, 11) }),
+    ).rejects.toMatchObject({
       kind: "validation",
       issues: [{ field: "chips" }],
     });
     await expect(
       reserve(deps, ann, "a1", {
+        requestId: rid(),
         chips: 1,
         startsAt: "2026-11-30T10:00:00Z",
         endsAt: "2026-11-30T11:00:00Z",
@@ -201,29 +247,37 @@ describe("reservations", () => {
 
   it("only the award's grantee reserves, and only on an active award", async () => {
     const { deps, awards } = setup();
-    await expect(reserve(deps, bob, "a1", { chips: 1, ...window(10, 11) })).rejects.toMatchObject({
+    await expect(
+      reserve(deps, bob, "a1", { requestId: rid(), chips: 1, ...window(10, 11) }),
+    ).rejects.toMatchObject({
       kind: "not_found",
     });
-    await expect(reserve(deps, staff, "a1", { chips: 1, ...window(10, 11) })).rejects.toMatchObject({
+    await expect(
+      reserve(deps, staff, "a1", { requestId: rid(), chips: 1, ...window(10, 11) }),
+    ).rejects.toMatchObject({
       kind: "not_found",
     });
     awards.set("a1", { ...award("a1", "ann"), status: "suspended" });
-    await expect(reserve(deps, ann, "a1", { chips: 1, ...window(10, 11) })).rejects.toMatchObject({
+    await expect(
+      reserve(deps, ann, "a1", { requestId: rid(), chips: 1, ...window(10, 11) }),
+    ).rejects.toMatchObject({
       kind: "conflict",
     });
   });
 
   it("queues when any hour is short, and grants from the queue FIFO when chips are released", async () => {
     const { deps, mem } = setup();
-    const first = await reserve(deps, ann, "a1", { chips: 70, ...window(10, 12) });
+    const first = await reserve(deps, ann, "a1", { requestId: rid(), chips: 70, ...window(10, 12) });
     // Overlaps only the hour 11–12: short there.
-    const second = await reserve(deps, bob, "a2", { chips: 40, ...window(11, 14) });
-    const third = await reserve(deps, bob, "a2", { chips: 35, ...window(11, 12) });
+    const second = await reserve(deps, bob, "a2", { requestId: rid(), chips: 40, ...window(11, 14) });
+    const third = await reserve(deps, bob, "a2", { requestId: rid(), chips: 35, ...window(11, 12) });
     expect(second.status).toBe(202);
     expect(third.status).toBe(202);
     expect(second.reservation.status).toBe("queued");
     // A request that fits passes the queue.
-    expect((await reserve(deps, bob, "a2", { chips: 30, ...window(11, 12) })).status).toBe(201);
+    expect((await reserve(deps, bob, "a2", { requestId: rid(), chips: 30, ...window(11, 12) })).status).toBe(
+      201,
+    );
 
     await cancelReservation(deps, ann, "a1", first.reservation.reservationId);
     const after = await listReservations(deps, bob, "a2");
@@ -253,17 +307,17 @@ describe("reservations", () => {
   it("refuses with the numbers when the credits are short, counting consumption and other holds", async () => {
     const { deps, consumed } = setup();
     // a3 has 5,000 cents; 20 chips × 10 h × 10 = 2,000.
-    await reserve(deps, cat, "a3", { chips: 20, ...window(0, 10) });
+    await reserve(deps, cat, "a3", { requestId: rid(), chips: 20, ...window(0, 10) });
     consumed.set("a3", 1_500);
-    await expect(reserve(deps, cat, "a3", { chips: 20, ...window(10, 20) })).rejects.toThrow(
-      "not enough credits: 2000 held, 2000 requested (1500 cents remain)",
-    );
+    await expect(
+      reserve(deps, cat, "a3", { requestId: rid(), chips: 20, ...window(10, 20) }),
+    ).rejects.toThrow("not enough credits: 2000 held, 2000 requested (1500 cents remain)");
   });
 
   it("cancel of a queued request just leaves the queue; others' awards are invisible", async () => {
     const { deps } = setup();
-    await reserve(deps, ann, "a1", { chips: 100, ...window(10, 11) });
-    const q = await reserve(deps, bob, "a2", { chips: 1, ...window(10, 11) });
+    await reserve(deps, ann, "a1", { requestId: rid(), chips: 100, ...window(10, 11) });
+    const q = await reserve(deps, bob, "a2", { requestId: rid(), chips: 1, ...window(10, 11) });
     await expect(cancelReservation(deps, ann, "a2", q.reservation.reservationId)).rejects.toMatchObject({
       kind: "not_found",
     });
@@ -276,8 +330,8 @@ describe("reservations", () => {
 
   it("a queued request whose window passed is cancelled, not granted", async () => {
     const { deps, mem } = setup();
-    const full = await reserve(deps, ann, "a1", { chips: 100, ...window(10, 11) });
-    const q = await reserve(deps, bob, "a2", { chips: 10, ...window(10, 11) });
+    const full = await reserve(deps, ann, "a1", { requestId: rid(), chips: 100, ...window(10, 11) });
+    const q = await reserve(deps, bob, "a2", { requestId: rid(), chips: 10, ...window(10, 11) });
     deps.clock = { now: () => new Date("2026-12-02T12:00:00Z") };
     await mem.repo.release({ ...full.reservation, status: "cancelled", revision: 2 }, "granted", []);
     await grantQueued(deps, prog.programId);
@@ -286,7 +340,7 @@ describe("reservations", () => {
 
   it("exhaustion suspends the award's granted reservations and a top-up resumes them", async () => {
     const { deps, awards, mem } = setup();
-    const r = await reserve(deps, ann, "a1", { chips: 10, ...window(10, 12) });
+    const r = await reserve(deps, ann, "a1", { requestId: rid(), chips: 10, ...window(10, 12) });
     expect(await suspendReservations(deps, "a1", "ev1")).toEqual([r.reservation.reservationId]);
     expect(await suspendReservations(deps, "a1", "ev1")).toEqual([]);
     expect((await mem.repo.get("a1", r.reservation.reservationId))?.status).toBe("suspended");
@@ -303,10 +357,11 @@ describe("reservations", () => {
   it("a reservation whose window ended gives its hold back before credits are judged", async () => {
     const { deps, mem } = setup();
     // a3: 5,000 cents; 20 chips × 10 h × 10 = 2,000 each: two fit, a third does not.
-    const done = await reserve(deps, cat, "a3", { chips: 20, ...window(0, 10) });
-    await reserve(deps, cat, "a3", { chips: 20, ...window(10, 20) });
+    const done = await reserve(deps, cat, "a3", { requestId: rid(), chips: 20, ...window(0, 10) });
+    await reserve(deps, cat, "a3", { requestId: rid(), chips: 20, ...window(10, 20) });
     await expect(
       reserve(deps, cat, "a3", {
+        requestId: rid(),
         chips: 20,
         startsAt: "2026-12-03T00:00:00Z",
         endsAt: "2026-12-03T10:00:00Z",
@@ -314,6 +369,7 @@ describe("reservations", () => {
     ).rejects.toMatchObject({ kind: "conflict" });
     deps.clock = { now: () => new Date("2026-12-02T10:00:00Z") };
     const third = await reserve(deps, cat, "a3", {
+      requestId: rid(),
       chips: 20,
       startsAt: "2026-12-03T00:00:00Z",
       endsAt: "2026-12-03T10:00:00Z",

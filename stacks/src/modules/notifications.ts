@@ -1,6 +1,7 @@
 import { AwardCommitRefused, AwardOffered, CreditsProvisioned, ProvisioningFailed } from "@allot/core/award";
 import { patternFor } from "@allot/core/events";
 import { DecisionRecorded, ProposalScreened, ProposalSubmitted } from "@allot/core/proposal";
+import { ReservationGranted } from "@allot/core/reservation";
 import { ReviewersAssigned, ReviewersNeeded, ReviewReminderDue } from "@allot/core/review";
 import { CreditThresholdCrossed } from "@allot/core/usage";
 import { fn, tableRead, tableReadWrite } from "../links.js";
@@ -37,7 +38,18 @@ const consumers = [
     CreditThresholdCrossed,
     "Tells the grantee the credit thresholds crossed, one notice per batch",
   ],
+  ["notify-reservation-granted", ReservationGranted, "Tells the grantee a queued reservation was granted"],
 ] as const;
+
+/** Consumers that take only some of their event's occurrences: the rule filters, not the function. */
+const narrowed = (event: Parameters<typeof patternFor>[0], data: Record<string, unknown[]>) => {
+  const pattern = patternFor(event);
+  return { ...pattern, detail: { ...(pattern.detail as object), data } };
+};
+const patterns: Partial<Record<(typeof consumers)[number][0], Record<string, unknown>>> = {
+  // A grant at once was answered by its 201; only a queued request's grant is news.
+  "notify-reservation-granted": narrowed(ReservationGranted, { fromQueue: [true] }),
+};
 
 export const notifications: StackModule = {
   functions: [
@@ -64,7 +76,7 @@ export const notifications: StackModule = {
       name,
       bus: bus.name,
       description,
-      pattern: patternFor(event),
+      pattern: patterns[name] ?? patternFor(event),
       targets: [{ kind: "function", function: name, retry: defaultRetry }],
     }),
   ),

@@ -14,6 +14,7 @@ export const NotificationKind = z.enum([
   "provisioning-failed",
   "commit-refused",
   "credit-threshold",
+  "reservation-granted",
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

@@ -481,6 +481,36 @@ export const creditThresholdMessage = (input: CreditThresholdInput): MessageCont
   };
 };
 
+export interface ReservationGrantedInput {
+  applicantName?: string;
+  awardId: string;
+  reservationId: string;
+  chips: number;
+  startsAt: string;
+  endsAt: string;
+  holdCents: number;
+}
+
+/** A queued request granted once chips freed up: the window, and the credits held for it. */
+export const reservationGrantedMessage = (input: ReservationGrantedInput): MessageContent => ({
+  subject: `Your reservation of ${plural(input.chips, "chip")} on the research cluster is granted`,
+  text: compose(
+    greeting(input.applicantName),
+    `Your queued reservation ${input.reservationId} for award ${input.awardId} has been granted: the chips freed up.`,
+    [
+      "Reservation:",
+      bullets([
+        `Chips: ${input.chips}`,
+        `From: ${formatUtc(input.startsAt)}`,
+        `Until: ${formatUtc(input.endsAt)}`,
+        `Credits held: ${formatCents(input.holdCents)}`,
+      ]),
+    ].join("\n"),
+    `The credits are held until the window ends, and the usage that follows is what the award pays. If you no longer need the chips, please cancel: POST /awards/${input.awardId}/reservations/${input.reservationId}/cancel.`,
+    SIGNATURE,
+  ),
+});
+
 /** One template per kind: adding a kind to the enum without its template does not compile. */
 export const templates = {
   "proposal-received": proposalReceivedMessage,
@@ -494,6 +524,7 @@ export const templates = {
   "provisioning-failed": provisioningFailedMessage,
   "commit-refused": commitRefusedMessage,
   "credit-threshold": creditThresholdMessage,
+  "reservation-granted": reservationGrantedMessage,
 } as const satisfies Record<NotificationKind, (input: never) => MessageContent>;
 
 export type TemplateInput<K extends NotificationKind> = Parameters<(typeof templates)[K]>[0];

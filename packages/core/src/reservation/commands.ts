@@ -1,11 +1,9 @@
-import { randomUUID } from "node:crypto";
 import type { Actor } from "../actor.js";
 import type { AwardRepository } from "../award/ports.js";
 import type { Award } from "../award/schema.js";
 import type { Clock } from "../clock.js";
 import { conflict, DomainError, notFound, validationError } from "../errors.js";
 import { createEvent } from "../events/define.js";
-import { deterministicId } from "../ids.js";
 import type { ProgramReader } from "../proposal/ports.js";
 import type { UsageRepository } from "../usage/ports.js";
 import {
@@ -23,6 +21,7 @@ import {
   type Reservation,
   ReservationRequest,
   type ReservationStatus,
+  reservationIdFor,
 } from "./schema.js";
 
 export interface ReservationDeps {
@@ -117,9 +116,37 @@ export const settleEnded = async (deps: ReservationDeps, awardId: string) => {
 };
 
 /**
+ * The stored reservation when a retried request asks for the same; a conflict naming the first
+ * field that differs otherwise (a request id is not to be reused for another reservation).
+ */
+const sameRequest = (
+  stored: Reservation,
+  request: ReservationRequest,
+  startsAt: string,
+  endsAt: string,
+): Reservation => {
+  const asked = { chips: request.chips, startsAt, endsAt };
+  for (const field of ["chips", "startsAt", "endsAt"] as const) {
+    if (stored[field] === asked[field]) continue;
+    throw new DomainError(
+      "conflict",
+      `Request ${request.requestId} already made reservation ${stored.reservationId} with another ${field}`,
+      [
+        {
+          field,
+          message: `was ${stored[field]} in the first request with this requestId, now ${asked[field]}`,
+        },
+      ],
+    );
+  }
+  return stored;
+};
+
+/**
  * A grantee reserves chips of the program's cluster for `[startsAt, endsAt)`, whole hours.
  * Granted at once when every hour has the chips and the award the credits; queued (first come,
- * first served) when the cluster is short; refused (409) when the credits are.
+ * first served) when the cluster is short; refused (409) when the credits are. Idempotent by the
+ * client's `requestId`: a retry answers 200 with the reservation the first request made.
  */
 export const reserve = async (deps: ReservationDeps, actor: Actor, awardId: string, input: unknown) => {
   const parsed = ReservationRequest.safeParse(input);
@@ -133,6 +160,16 @@ export const reserve = async (deps: ReservationDeps, actor: Actor, awardId: stri
   const award = await deps.awards.get(awardId);
   if (!award || actor.role !== "applicant" || award.applicantId !== actor.userId)
     throw notFound(`Award ${awardId}`);
+  const reservationId = reservationIdFor(awardId, request.requestId);
+  const startsAt = new Date(request.startsAt).toISOString();
+  const endsAt = new Date(request.endsAt).toISOString();
+  // A retry answers with what the first request made, whatever became of it since.
+  const retried = async () => {
+    const stored = await deps.reservations.get(awardId, reservationId);
+    return stored && { status: 200 as const, reservation: sameRequest(stored, request, startsAt, endsAt) };
+  };
+  const earlier = await retried();
+  if (earlier) return earlier;
   if (award.status !== "active")
     throw conflict(`Award ${awardId} is ${award.status}; only active awards reserve`);
   const program = await programOf(deps, award.programId);
@@ -148,8 +185,6 @@ export const reserve = async (deps: ReservationDeps, actor: Actor, awardId: stri
       { field: "endsAt", message: "the window has passed" },
     ]);
   }
-  const startsAt = new Date(request.startsAt).toISOString();
-  const endsAt = new Date(request.endsAt).toISOString();
   const holdCents = holdCentsFor(request.chips, startsAt, endsAt, program.creditRate.centsPerChipHour);
   await settleEnded(deps, awardId);
   const short = await creditsShortfall(deps, award, holdCents);
@@ -158,7 +193,8 @@ export const reserve = async (deps: ReservationDeps, actor: Actor, awardId: stri
 
   const when = at.toISOString();
   const base: Reservation = {
-    reservationId: deterministicId("rsv", awardId, when, randomUUID()),
+    reservationId,
+    requestId: request.requestId,
     awardId,
     programId: award.programId,
     applicantId: award.applicantId,
@@ -188,7 +224,12 @@ export const reserve = async (deps: ReservationDeps, actor: Actor, awardId: stri
   if (outcome.granted) return { status: 201 as const, reservation: base };
   if (outcome.reason === "credits")
     throw notEnoughCredits(outcome.heldCents, holdCents, outcome.availableCents);
-  if (outcome.reason === "stale") throw conflict(`Reservation ${base.reservationId} already exists`);
+  if (outcome.reason === "stale") {
+    // The same request, concurrently, wrote it first.
+    const first = await retried();
+    if (first) return first;
+    throw conflict(`Reservation ${base.reservationId} already exists`);
+  }
 
   const { grantedAt: _g, ...rest } = base;
   const queued: Reservation = {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { deterministicId } from "../ids.js";
 
 export const ReservationStatus = z.enum([
   /** The cluster was short at some hour of the window: waiting, first come first served. */
@@ -26,6 +27,8 @@ const OnTheHour = z.iso
 
 export const ReservationRequest = z
   .object({
+    /** Chosen by the client, unique per award: a retry with the same one lands on the same reservation. */
+    requestId: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"),
     chips: z.number().int("must be a whole number of chips").min(1, "must be at least 1"),
     startsAt: OnTheHour,
     endsAt: OnTheHour,
@@ -44,6 +47,8 @@ export type ReservationRequest = z.infer<typeof ReservationRequest>;
 
 export interface Reservation {
   reservationId: string;
+  /** The client's id of the request; the reservation id is derived from it and the award's. */
+  requestId?: string;
   awardId: string;
   programId: string;
   applicantId: string;
@@ -71,6 +76,10 @@ export const hoursOf = (startsAt: string, endsAt: string): string[] => {
 
 export const holdCentsFor = (chips: number, startsAt: string, endsAt: string, centsPerChipHour: number) =>
   chips * hoursOf(startsAt, endsAt).length * centsPerChipHour;
+
+/** The reservation id of an award's request: a retried request lands on the same reservation. */
+export const reservationIdFor = (awardId: string, requestId: string) =>
+  deterministicId("rsv", awardId, requestId);
 
 /** Statuses that hold chips and credits. */
 export const HOLDING: readonly ReservationStatus[] = ["granted", "suspended"];

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { reservationDeps } from "../../lib/deps-reservations.js";
 import { httpHandler } from "../../lib/http.js";
 
-// 201 granted at once; 202 queued (the grantee is told when it is granted); 409 short of credits.
+// 201 granted at once; 202 queued (the grantee is told when it is granted); 200 a retry of the same
+// requestId (the reservation as it is now); 409 short of credits, or the requestId reused for another.
 export const handler = httpHandler({
   body: z.unknown(),
   bodyValidatedInCore: ReservationRequest,
