@@ -42,11 +42,11 @@ afterAll(async () => {
 });
 
 /** The award flow of usage.test.ts, up to an active award with credits. */
-const activeAward = async (applicant: string, creditsCents: number) => {
+const activeAward = async (applicant: string, creditsCents: number, callId = CALL) => {
   const id = await submit(
     runtime,
     applicant,
-    submission(CALL, {
+    submission(callId, {
       pi: { name: `${applicant} PI`, email: `${applicant}@inst.example`, institution: `Inst ${applicant}` },
       requestedCashCents: 100_000,
       requestedCreditsCents: creditsCents,
@@ -219,4 +219,51 @@ describe("reservations", () => {
     });
     await statusToBe(bob.me, bob.awardId, second.body.reservationId, "granted");
   }, 300_000);
+
+  it("gives back a granted reservation its award does not use within the grace period", async () => {
+    const staff = await actAs(runtime, "sam", "staff");
+    await staff.ok("POST", "/programs", {
+      programId: "e2e-grace",
+      name: "Grace period program",
+      pools: { cashCents: 1_000_000, creditsCents: 100_000_000 },
+      caps: {
+        maxGrantCashCents: 500_000,
+        maxGrantCreditsCents: 40_000_000,
+        maxPartnerCreditsCents: 90_000_000,
+      },
+      cluster: { chips: 100 },
+      creditRate: { centsPerChipHour: 200 },
+      reservationGracePeriod: "PT1S",
+    });
+    await staff.ok("POST", "/programs/e2e-grace/calls", {
+      callId: "e2e-grace-call",
+      title: "Grace e2e call",
+      opensAt: "2026-01-01T00:00:00Z",
+      closesAt: "2030-01-01T00:00:00Z",
+      review: {
+        rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
+        minReviewers: 1,
+        reviewPeriod: "P7D",
+      },
+      reviewerPool: ["rev-ada", "rev-dana"],
+    });
+    const { awardId, me } = await activeAward("gwen", 10_000_000, "e2e-grace-call");
+    // A window that has already started: the grace period runs from the grant.
+    const start = Math.floor(Date.now() / HOUR) * HOUR;
+    const granted = await me.ok("POST", `/awards/${awardId}/reservations`, {
+      requestId: "grace-1",
+      chips: 40,
+      startsAt: new Date(start).toISOString(),
+      endsAt: new Date(start + 2 * HOUR).toISOString(),
+    });
+    expect(granted.status).toBe("granted");
+    await statusToBe(me, awardId, granted.reservationId, "released");
+    const view = await staff.ok(
+      "GET",
+      `/programs/e2e-grace/cluster?from=${new Date(start).toISOString()}&to=${new Date(start + 2 * HOUR).toISOString()}`,
+    );
+    expect(view.hours.map((h: { reservedChips: number }) => h.reservedChips)).toEqual([0, 0]);
+    const { reservations } = await me.ok("GET", `/awards/${awardId}/reservations`);
+    expect(reservations[0].history.at(-1).reason).toBe("not used within the grace period");
+  }, 120_000);
 });

@@ -6,6 +6,7 @@ import {
   cancelReservation,
   clusterView,
   type GrantOutcome,
+  graceEndsAt,
   grantQueued,
   hoursOf,
   listReservations,
@@ -13,6 +14,7 @@ import {
   type ReservationDeps,
   type ReservationHold,
   type ReservationRepository,
+  releaseIfUnused,
   reservationIdFor,
   reserve,
   resumeReservations,
@@ -142,14 +144,20 @@ const setup = () => {
     ["a3", award("a3", "cat", 5_000)],
   ]);
   const consumed = new Map<string, number>();
+  const records = new Map<string, number>();
   const deps: ReservationDeps = {
     awards: { get: async (id) => awards.get(id) },
     programs: { get: async (id) => (id === prog.programId ? prog : undefined) },
-    usage: { totals: async (id) => ({ consumedCents: consumed.get(id) ?? 0, byDay: [] }) },
+    usage: {
+      totals: async (id) => ({
+        consumedCents: consumed.get(id) ?? 0,
+        byDay: [{ day: "2026-12-02", chargeCents: consumed.get(id) ?? 0, records: records.get(id) ?? 0 }],
+      }),
+    },
     reservations: mem.repo,
     clock: { now: () => new Date("2026-12-01T08:30:00Z") },
   };
-  return { mem, awards, consumed, deps };
+  return { mem, awards, consumed, records, deps };
 };
 
 const ann = { userId: "ann", role: "applicant" as const };
@@ -390,5 +398,25 @@ describe("reservations", () => {
     await expect(
       clusterView(deps, staff, prog.programId, { from: "2026-01-01T00:00:00Z", to: "2026-12-02T00:00:00Z" }),
     ).rejects.toMatchObject({ kind: "validation" });
+  });
+
+  it("gives back a grant its award did not use within the grace period, and keeps a used one", async () => {
+    const { deps, records } = setup();
+    const unused = await reserve(deps, ann, "a1", { requestId: rid(), chips: 30, ...window(10, 12) });
+    const used = await reserve(deps, bob, "a2", { requestId: rid(), chips: 30, ...window(10, 12) });
+    expect(graceEndsAt(unused.reservation, "PT2H")).toBe("2026-12-02T12:00:00.000Z");
+    records.set("a2", 3);
+    expect(await releaseIfUnused(deps, "a1", unused.reservation.reservationId)).toEqual({
+      released: true,
+      status: "released",
+    });
+    expect(await releaseIfUnused(deps, "a1", unused.reservation.reservationId)).toEqual({
+      released: false,
+      status: "released",
+    });
+    expect(await releaseIfUnused(deps, "a2", used.reservation.reservationId)).toEqual({
+      released: false,
+      status: "granted",
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { BudgetCommitted } from "@allot/core/award";
 import { patternFor } from "@allot/core/events";
-import { ReservationCancelled, ReservationReleased } from "@allot/core/reservation";
+import { ReservationCancelled, ReservationGranted, ReservationReleased } from "@allot/core/reservation";
 import { CreditsExhausted } from "@allot/core/usage";
 import { fn, tableRead, tableReadWrite } from "../links.js";
 import { bus } from "../table.js";
@@ -27,6 +27,19 @@ export const reservations: StackModule = {
     consumer("grant-queued-reservations", "Grants queued reservations when chips are freed"),
     consumer("suspend-reservations", "Suspends an award's reservations when its credits are exhausted"),
     consumer("resume-reservations", "Resumes an award's reservations after a top-up"),
+    fn(
+      "start-reservation-grace",
+      "events/start-reservation-grace.ts",
+      "Starts the grace-period timer of a granted reservation",
+      [tableRead, { kind: "stateMachine", stateMachine: "reservation-grace", actions: ["start"] }],
+    ),
+    fn(
+      "release-unused-reservation",
+      "tasks/release-unused-reservation.ts",
+      "At the end of the grace period, gives back a reservation its award has not used",
+      [tableReadWrite],
+      { timeoutSeconds: 60 },
+    ),
   ],
   routes: [
     {
@@ -67,6 +80,13 @@ export const reservations: StackModule = {
       description: "An award's credits are exhausted",
       pattern: patternFor(CreditsExhausted),
       targets: [{ kind: "function", function: "suspend-reservations", retry: defaultRetry }],
+    },
+    {
+      name: "start-reservation-grace",
+      bus: bus.name,
+      description: "Every granted reservation gets its grace-period timer",
+      pattern: patternFor(ReservationGranted),
+      targets: [{ kind: "function", function: "start-reservation-grace", retry: defaultRetry }],
     },
     {
       name: "resume-reservations",

@@ -1,5 +1,6 @@
 import type { StateMachineSpec } from "../topology.js";
 import proposalReview from "./proposal-review.asl.json" with { type: "json" };
+import reservationGrace from "./reservation-grace.asl.json" with { type: "json" };
 
 export const stateMachines: StateMachineSpec[] = [
   {
@@ -25,6 +26,12 @@ export const stateMachines: StateMachineSpec[] = [
       "deprovision-award",
       "fail-provisioning",
     ],
+  },
+  {
+    name: "reservation-grace",
+    description: "Gives back a granted reservation left unused for its program's grace period",
+    definition: reservationGrace,
+    functions: ["release-unused-reservation"],
   },
 ];
 

@@ -42,6 +42,8 @@ export const Program = z.object({
   creditRate: z.object({ centsPerChipHour: Cents }),
   /** How long a grantee has to accept an offer before it lapses and its budget is released. */
   offerPeriod: Duration.default("P30D"),
+  /** A granted reservation with no usage this long after its window starts is given back (default PT2H). */
+  reservationGracePeriod: Duration.optional(),
   /**
    * The burn-down thresholds, in percent of an award's credits, each raising one event and one
    * notice; absent means DEFAULT_THRESHOLDS (50, 80, 95, 100). Optional rather than defaulted so

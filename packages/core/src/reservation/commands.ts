@@ -2,6 +2,7 @@ import type { Actor } from "../actor.js";
 import type { AwardRepository } from "../award/ports.js";
 import type { Award } from "../award/schema.js";
 import type { Clock } from "../clock.js";
+import { durationSeconds } from "../duration.js";
 import { conflict, DomainError, notFound, validationError } from "../errors.js";
 import { createEvent } from "../events/define.js";
 import type { ProgramReader } from "../proposal/ports.js";
@@ -10,6 +11,7 @@ import {
   ReservationCancelled,
   ReservationGranted,
   ReservationQueued,
+  ReservationReleased,
   ReservationResumed,
   ReservationSuspended,
 } from "./events.js";
@@ -37,6 +39,46 @@ const SYSTEM = "allot";
 export const MAX_VIEW_HOURS = 31 * 24;
 
 const now = (deps: ReservationDeps) => deps.clock.now().toISOString();
+
+const usageRecords = async (deps: ReservationDeps, awardId: string) =>
+  (await deps.usage.totals(awardId)).byDay.reduce((n, d) => n + d.records, 0);
+
+export const DEFAULT_GRACE_PERIOD = "PT2H";
+
+/** When an unused grant is given back: the grace period after its window starts (or after a late grant). */
+export const graceEndsAt = (r: Reservation, gracePeriod: string) => {
+  const from = Math.max(Date.parse(r.startsAt), Date.parse(r.grantedAt ?? r.startsAt));
+  return new Date(from + (durationSeconds(gracePeriod) ?? 0) * 1000).toISOString();
+};
+
+/**
+ * Timer task at the end of the grace period: a granted reservation whose award has recorded no
+ * usage since the grant gives its chips and hold back, and the queue is tried. Usage records do
+ * not name a reservation, so any record of the award counts as use: coarse, but it never
+ * releases a reservation that is being used. Idempotent: anything but "granted" is left alone.
+ */
+export const releaseIfUnused = async (deps: ReservationDeps, awardId: string, reservationId: string) => {
+  const r = await deps.reservations.get(awardId, reservationId);
+  if (!r || r.status !== "granted") return { released: false, status: r?.status ?? "missing" };
+  if (Date.parse(r.endsAt) <= deps.clock.now().getTime()) return { released: false, status: r.status };
+  if ((await usageRecords(deps, awardId)) > (r.usageRecordsAtGrant ?? 0))
+    return { released: false, status: r.status };
+  const when = now(deps);
+  const reason = "not used within the grace period";
+  const after = moveTo(r, "released", SYSTEM, reason, when);
+  try {
+    await deps.reservations.release(after, "granted", [
+      createEvent(ReservationReleased, `${r.reservationId}:released`, when, eventData(r)),
+    ]);
+  } catch (error) {
+    // Cancelled, completed or suspended meanwhile: nothing left to release.
+    if (error instanceof DomainError && error.kind === "conflict")
+      return { released: false, status: "changed" };
+    throw error;
+  }
+  await grantQueued(deps, r.programId);
+  return { released: true, status: "released" };
+};
 
 const eventData = (r: Reservation) => ({
   reservationId: r.reservationId,
@@ -205,6 +247,7 @@ export const reserve = async (deps: ReservationDeps, actor: Actor, awardId: stri
     status: "granted",
     requestedAt: when,
     grantedAt: when,
+    usageRecordsAtGrant: await usageRecords(deps, awardId),
     history: [{ at: when, status: "granted", actor: actor.userId, reason: "requested" }],
     revision: 1,
   };
@@ -290,6 +333,7 @@ export const grantQueued = async (deps: ReservationDeps, programId: string) => {
     const next: Reservation = {
       ...moveTo(r, "granted", SYSTEM, "granted from the queue", when),
       grantedAt: when,
+      usageRecordsAtGrant: await usageRecords(deps, r.awardId),
     };
     const outcome = await deps.reservations.grant({
       reservation: next,

@@ -62,6 +62,8 @@ export interface Reservation {
   status: ReservationStatus;
   requestedAt: string;
   grantedAt?: string;
+  /** The award's usage record count when the chips were granted: no new record by the end of the grace period means unused. */
+  usageRecordsAtGrant?: number;
   history: Array<{ at: string; status: ReservationStatus; actor: string; reason: string }>;
   revision: number;
 }
