@@ -1,6 +1,11 @@
 import { BudgetCommitted } from "@allot/core/award";
 import { patternFor } from "@allot/core/events";
-import { ReservationCancelled, ReservationGranted, ReservationReleased } from "@allot/core/reservation";
+import {
+  ReservationCancelled,
+  ReservationGranted,
+  ReservationQueued,
+  ReservationReleased,
+} from "@allot/core/reservation";
 import { CreditsExhausted } from "@allot/core/usage";
 import { fn, tableRead, tableReadWrite } from "../links.js";
 import { bus } from "../table.js";
@@ -66,10 +71,15 @@ export const reservations: StackModule = {
     {
       name: "grant-queued-reservations",
       bus: bus.name,
-      description: "Chips freed by a cancellation or a release",
+      description:
+        "Chips freed by a cancellation or a release, or a request just queued (chips may have freed meanwhile)",
       pattern: {
         source: [ReservationCancelled.source],
-        "detail-type": [ReservationCancelled.detailType, ReservationReleased.detailType],
+        "detail-type": [
+          ReservationCancelled.detailType,
+          ReservationReleased.detailType,
+          ReservationQueued.detailType,
+        ],
         detail: { version: [1] },
       },
       targets: [{ kind: "function", function: "grant-queued-reservations", retry: defaultRetry }],

@@ -285,10 +285,10 @@ export const reserve = async (deps: ReservationDeps, actor: Actor, awardId: stri
   await deps.reservations.save(queued, null, [
     createEvent(ReservationQueued, `${queued.reservationId}:queued`, when, eventData(queued)),
   ]);
-  // Chips freed between the refusal and the queueing would otherwise wait for the next release.
-  await grantQueued(deps, award.programId);
-  const after = (await deps.reservations.get(awardId, queued.reservationId)) ?? queued;
-  return { status: after.status === "granted" ? (201 as const) : (202 as const), reservation: after };
+  // Chips freed between the refusal and the queueing would otherwise wait for the next release:
+  // the queued event makes a consumer try the queue once more. Not inline: under a burst every
+  // request would scan the whole queue and the answers would wait on each other.
+  return { status: 202 as const, reservation: queued };
 };
 
 /**

@@ -1,17 +1,33 @@
-import { grantQueued, ReservationCancelled, ReservationReleased } from "@allot/core/reservation";
+import {
+  grantQueued,
+  ReservationCancelled,
+  ReservationQueued,
+  ReservationReleased,
+} from "@allot/core/reservation";
 import { reservationDeps } from "../lib/deps-reservations.js";
 import { onEvent } from "../lib/event.js";
 
 // Chips freed by a cancellation or a release: the queue takes what now fits. The command that
 // freed them already tried once; this consumer covers a crash between its write and that try.
+// A request just queued also tries the queue here, since chips may have freed between its
+// refusal and its queueing.
 const cancelled = onEvent(ReservationCancelled, async (data) => {
   if (data.freedChips) await grantQueued(reservationDeps(), data.programId);
 });
 const released = onEvent(ReservationReleased, async (data) => {
   await grantQueued(reservationDeps(), data.programId);
 });
+const queued = onEvent(ReservationQueued, async (data) => {
+  await grantQueued(reservationDeps(), data.programId);
+});
 
-export const handler = (event: Parameters<typeof cancelled>[0], context: Parameters<typeof cancelled>[1]) =>
-  event["detail-type"] === ReservationReleased.detailType
-    ? released(event, context)
-    : cancelled(event, context);
+export const handler = (event: Parameters<typeof cancelled>[0], context: Parameters<typeof cancelled>[1]) => {
+  switch (event["detail-type"]) {
+    case ReservationReleased.detailType:
+      return released(event, context);
+    case ReservationQueued.detailType:
+      return queued(event, context);
+    default:
+      return cancelled(event, context);
+  }
+};
