@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, rubricReview, submission, submit, waitForStatus } from "../support/allot.js";
+import { actAs, activeAward as activeAwardOf } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
 // Usage metering on the real local stack: the API stores accepted records, the table's
@@ -41,53 +41,8 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-/** The award flow of awards.test.ts, up to an active award with credits. */
-const activeAward = async (applicant: string, creditsCents: number) => {
-  const id = await submit(
-    runtime,
-    applicant,
-    submission(CALL, {
-      pi: { name: `${applicant} PI`, email: `${applicant}@inst.example`, institution: `Inst ${applicant}` },
-      requestedCashCents: 100_000,
-      requestedCreditsCents: creditsCents,
-    }),
-  );
-  const assignment = await until(async () => {
-    for (const r of ["rev-ada", "rev-dana"]) {
-      const { items } = await (await actAs(runtime, r, "reviewer")).ok("GET", "/assignments");
-      const found = items.find(
-        (a: { proposalId: string; status: string }) => a.proposalId === id && a.status === "open",
-      );
-      if (found) return found;
-    }
-    return undefined;
-  }, "a reviewer");
-  await (await actAs(runtime, assignment.reviewerId, "reviewer")).ok(
-    "POST",
-    `/assignments/${assignment.assignmentId}/review`,
-    rubricReview({ impact: 5 }),
-  );
-  await waitForStatus(runtime, id, "decision_pending");
-  const staff = await actAs(runtime, "sam", "staff");
-  await staff.ok("POST", `/proposals/${id}/decision`, {
-    outcome: "approve",
-    rationale: "Strong proposal, fits the budget",
-    cashCents: 100_000,
-    creditsCents,
-  });
-  const me = await actAs(runtime, applicant, "applicant");
-  const award = await until(async () => {
-    const { items } = await me.ok("GET", "/awards");
-    return items.find((a: { proposalId: string }) => a.proposalId === id);
-  }, "the award offer");
-  await me.ok("POST", `/awards/${award.awardId}/accept`);
-  await until(
-    async () => ((await staff.ok("GET", `/awards/${award.awardId}`)).status === "active" ? true : undefined),
-    "the award to be active",
-    60_000,
-  );
-  return { awardId: award.awardId as string, me };
-};
+const activeAward = (applicant: string, creditsCents: number) =>
+  activeAwardOf(runtime, CALL, applicant, creditsCents);
 
 const compute = (awardId: string, recordId: string, chargeCents: number, minute = 0) => ({
   type: "compute",

@@ -127,3 +127,60 @@ export const createCall = async (runtime: RuntimeProcess, call: Record<string, u
     ...call,
   });
 };
+
+/**
+ * Submission, one review (by the first of `reviewers` it is assigned to), approval and acceptance,
+ * up to an active award with these credits. The call must take one reviewer from `reviewers`.
+ */
+export const activeAward = async (
+  runtime: RuntimeProcess,
+  callId: string,
+  applicant: string,
+  creditsCents: number,
+  reviewers = ["rev-ada", "rev-dana"],
+) => {
+  const id = await submit(
+    runtime,
+    applicant,
+    submission(callId, {
+      pi: { name: `${applicant} PI`, email: `${applicant}@inst.example`, institution: `Inst ${applicant}` },
+      requestedCashCents: 100_000,
+      requestedCreditsCents: creditsCents,
+    }),
+  );
+  const assignment = await until(async () => {
+    for (const r of reviewers) {
+      const { items } = await (await actAs(runtime, r, "reviewer")).ok("GET", "/assignments");
+      const found = items.find(
+        (a: { proposalId: string; status: string }) => a.proposalId === id && a.status === "open",
+      );
+      if (found) return found;
+    }
+    return undefined;
+  }, "a reviewer");
+  await (await actAs(runtime, assignment.reviewerId, "reviewer")).ok(
+    "POST",
+    `/assignments/${assignment.assignmentId}/review`,
+    rubricReview({ impact: 5 }),
+  );
+  await waitForStatus(runtime, id, "decision_pending");
+  const staff = await actAs(runtime, "sam", "staff");
+  await staff.ok("POST", `/proposals/${id}/decision`, {
+    outcome: "approve",
+    rationale: "Strong proposal, fits the budget",
+    cashCents: 100_000,
+    creditsCents,
+  });
+  const me = await actAs(runtime, applicant, "applicant");
+  const award = await until(async () => {
+    const { items } = await me.ok("GET", "/awards");
+    return items.find((a: { proposalId: string }) => a.proposalId === id);
+  }, "the award offer");
+  await me.ok("POST", `/awards/${award.awardId}/accept`);
+  await until(
+    async () => ((await staff.ok("GET", `/awards/${award.awardId}`)).status === "active" ? true : undefined),
+    "the award to be active",
+    60_000,
+  );
+  return { awardId: award.awardId as string, me };
+};

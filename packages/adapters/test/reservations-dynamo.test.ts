@@ -1,4 +1,3 @@
-import { Agent } from "node:http";
 import type { Award } from "@allot/core/award";
 import type { ProgramRecord } from "@allot/core/program";
 import {
@@ -10,11 +9,10 @@ import {
 } from "@allot/core/reservation";
 import { ensureTable } from "@allot/local/dynamodb/tables";
 import { mainTable } from "@allot/stacks";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localClientConfig } from "../../local/src/aws-config.js";
-import { startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
+import { racingDocumentClient, startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
 import { dynamoReservationRepository } from "../src/index.js";
 
 const table = mainTable.name;
@@ -25,11 +23,7 @@ let wide: DynamoDBDocumentClient;
 beforeAll(async () => {
   dynamo = await startTestDynamo();
   await ensureTable(dynamo.client, mainTable);
-  wideClient = new DynamoDBClient({
-    ...localClientConfig(dynamo.endpoint),
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }) },
-  });
-  wide = DynamoDBDocumentClient.from(wideClient, { marshallOptions: { removeUndefinedValues: true } });
+  ({ client: wideClient, doc: wide } = racingDocumentClient(dynamo.endpoint));
 }, 60_000);
 afterAll(async () => {
   wideClient?.destroy();

@@ -1,14 +1,12 @@
-import { Agent } from "node:http";
 import type { Award } from "@allot/core/award";
 import { processUsage, type StoredUsage, type UsageDeps } from "@allot/core/usage";
 import { ensureTable } from "@allot/local/dynamodb/tables";
 import { mainTable } from "@allot/stacks";
 import { OUTBOX_PREFIX } from "@allot/stacks/streams";
-import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, ScanCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBDocumentClient, ScanCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localClientConfig } from "../../local/src/aws-config.js";
-import { startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
+import { racingDocumentClient, startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
 import { dynamoUsageRepository } from "../src/index.js";
 
 const table = mainTable.name;
@@ -19,11 +17,7 @@ let wide: DynamoDBDocumentClient;
 beforeAll(async () => {
   dynamo = await startTestDynamo();
   await ensureTable(dynamo.client, mainTable);
-  wideClient = new DynamoDBClient({
-    ...localClientConfig(dynamo.endpoint),
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }) },
-  });
-  wide = DynamoDBDocumentClient.from(wideClient, { marshallOptions: { removeUndefinedValues: true } });
+  ({ client: wideClient, doc: wide } = racingDocumentClient(dynamo.endpoint));
 }, 60_000);
 afterAll(async () => {
   wideClient?.destroy();

@@ -18,6 +18,7 @@ import {
   reservationIdFor,
   reserve,
   resumeReservations,
+  startGraceTimer,
   suspendReservations,
 } from "../src/reservation/index.js";
 import { program } from "./fixtures.js";
@@ -418,5 +419,24 @@ describe("reservations", () => {
       released: false,
       status: "granted",
     });
+  });
+
+  it("arms the grace timer of a grant once per reservation, from the program's period, and not for a missing one", async () => {
+    const { deps } = setup();
+    const started: Array<{ reservationId: string; graceEndsAt: string }> = [];
+    const timerDeps = {
+      ...deps,
+      graceTimer: { start: async (input: (typeof started)[number]) => void started.push(input) },
+    };
+    const granted = await reserve(deps, ann, "a1", { requestId: rid(), chips: 30, ...window(10, 12) });
+    await startGraceTimer(timerDeps, "a1", granted.reservation.reservationId);
+    await startGraceTimer(timerDeps, "a1", "rsv_missing");
+    expect(started).toEqual([
+      {
+        awardId: "a1",
+        reservationId: granted.reservation.reservationId,
+        graceEndsAt: "2026-12-02T12:00:00.000Z",
+      },
+    ]);
   });
 });

@@ -1,107 +1,32 @@
 import type { Actor } from "../actor.js";
-import type { Clock } from "../clock.js";
 import { durationSeconds } from "../duration.js";
-import { conflict, forbidden, notFound, validationError } from "../errors.js";
-import { createEvent, type DomainEvent } from "../events/define.js";
-import type { CallReader, ProgramReader, ProposalRepository, ReviewWorkflow } from "../proposal/ports.js";
+import { conflict, notFound } from "../errors.js";
+import { createEvent } from "../events/define.js";
 import {
   AwardAccepted,
   AwardCommitRefused,
   AwardDeclined,
-  AwardExtended,
   AwardLapsed,
   AwardOffered,
-  AwardResumed,
-  AwardRevoked,
-  AwardSuspended,
   BudgetCommitted,
-  BudgetReleased,
   CreditsProvisioned,
   ProvisioningFailed,
   ProvisioningRequested,
 } from "./events.js";
+import { BudgetExhausted } from "./ledger.js";
 import {
-  BudgetExhausted,
-  type LedgerEntry,
-  type LedgerKind,
-  type LedgerRepository,
-  type Pool,
-} from "./ledger.js";
-import type { AwardRepository } from "./ports.js";
-import type { ComputeProvider, ProviderAnswer } from "./provider.js";
+  type AwardDeps,
+  addMonths,
+  at,
+  entriesFor,
+  ids,
+  mustGet,
+  release,
+  SYSTEM,
+  transition,
+} from "./moves.js";
+import type { ProviderAnswer } from "./provider.js";
 import { type Award, type AwardStatus, awardIdFor } from "./schema.js";
-
-export interface AwardDeps {
-  proposals: ProposalRepository;
-  calls: CallReader;
-  programs: ProgramReader;
-  awards: AwardRepository;
-  ledger: LedgerRepository;
-  provider: ComputeProvider;
-  workflow: Pick<ReviewWorkflow, "complete" | "fail" | "startProvisioning">;
-  clock: Clock;
-  /** Where the provider posts its answers (the webhook route of this deployment). */
-  providerCallbackUrl: string;
-}
-
-const SYSTEM = "allot";
-const at = (deps: AwardDeps) => deps.clock.now().toISOString();
-const addMonths = (iso: string, months: number) => {
-  const d = new Date(iso);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  return d.toISOString();
-};
-
-const ids = (a: Award) => ({ awardId: a.awardId, proposalId: a.proposalId, programId: a.programId });
-
-const transition = (a: Award, status: AwardStatus, actor: string, reason: string, when: string): Award => ({
-  ...a,
-  status,
-  history: [...a.history, { at: when, status, actor, reason }],
-  revision: a.revision + 1,
-});
-
-const entriesFor = (
-  a: Award,
-  kind: LedgerKind,
-  amounts: { cashCents: number; creditsCents: number },
-  sign: 1 | -1,
-  actor: string,
-  cause: string,
-  when: string,
-  tag: string,
-): LedgerEntry[] =>
-  (["cash", "credits"] as Pool[]).flatMap((pool) => {
-    const cents = pool === "cash" ? amounts.cashCents : amounts.creditsCents;
-    if (!cents) return [];
-    return [
-      {
-        entryId: `${a.awardId}:${tag}:${pool}`,
-        programId: a.programId,
-        awardId: a.awardId,
-        institution: a.institution,
-        strategicPartner: a.strategicPartner,
-        pool,
-        kind,
-        amountCents: sign * cents,
-        actor,
-        cause,
-        at: when,
-      },
-    ];
-  });
-
-const mustGet = async (deps: AwardDeps, awardId: string) => {
-  const award = await deps.awards.get(awardId);
-  if (!award) throw notFound(`Award ${awardId}`);
-  return award;
-};
-
-/** Money held by an award now: what its entries add up to, per pool. */
-export const heldBy = (entries: LedgerEntry[]) => ({
-  cashCents: entries.filter((e) => e.pool === "cash").reduce((s, e) => s + e.amountCents, 0),
-  creditsCents: entries.filter((e) => e.pool === "credits").reduce((s, e) => s + e.amountCents, 0),
-});
 
 /**
  * Workflow task after an approval: the award record, both pools' commitments, the partner cap,
@@ -223,38 +148,6 @@ export const awaitAcceptance = async (deps: AwardDeps, awardId: string, taskToke
   }
   if (award.offerTaskToken === taskToken) return;
   await deps.awards.update({ ...award, offerTaskToken: taskToken, revision: award.revision + 1 }, []);
-};
-
-const release = async (
-  deps: AwardDeps,
-  award: Award,
-  status: AwardStatus,
-  actor: string,
-  reason: string,
-  extra: DomainEvent[],
-  tag: string,
-) => {
-  const when = at(deps);
-  const held = heldBy(await deps.ledger.entriesForAward(award.awardId));
-  const after = transition(award, status, actor, reason, when);
-  await deps.ledger.move({
-    requestToken: `${award.awardId}:${tag}`,
-    entries: entriesFor(award, "release", held, -1, actor, reason, when, tag),
-    award: { item: after as unknown as Record<string, unknown>, expectedRevision: award.revision },
-    events: [
-      ...extra,
-      ...(held.cashCents || held.creditsCents
-        ? [
-            createEvent(BudgetReleased, `${award.awardId}:${tag}:released`, when, {
-              ...ids(award),
-              ...held,
-              reason,
-            }),
-          ]
-        : []),
-    ],
-  });
-  return after;
 };
 
 const ACCEPTED: AwardStatus[] = [
@@ -439,229 +332,4 @@ export const failProvisioning = async (deps: AwardDeps, awardId: string, error: 
     `failed-${failedRound}`,
   );
   return { status: "provisioning_failed" };
-};
-
-// ---- Staff operations ----------------------------------------------------------------------
-
-const staffOnly = (actor: Actor) => {
-  if (actor.role !== "staff") throw forbidden("Only program staff manage awards");
-};
-
-/** Re-drive after a failed provisioning: commit the budget again and provision anew. */
-export const redriveProvisioning = async (deps: AwardDeps, actor: Actor, awardId: string, reason: string) => {
-  staffOnly(actor);
-  const award = await mustGet(deps, awardId);
-  if (award.status === "provisioning") {
-    // A retry after the commit went through: make sure the execution exists (idempotent by name).
-    const round = award.history.filter((h) => h.status === "provisioning_failed").length;
-    if (round > 0) await deps.workflow.startProvisioning(award.proposalId, awardId, round);
-    return award;
-  }
-  if (award.status !== "provisioning_failed")
-    throw conflict(`Award ${awardId} is ${award.status}; only failed provisioning is re-driven`);
-  const when = at(deps);
-  const round = award.history.filter((h) => h.status === "provisioning_failed").length;
-  const after = transition(
-    { ...award, provider: undefined, provisioningTaskToken: undefined },
-    "provisioning",
-    actor.userId,
-    reason,
-    when,
-  );
-  const amounts = { cashCents: award.cashCents, creditsCents: award.creditsCents };
-  await deps.ledger.move({
-    requestToken: `${awardId}:redrive-${round}`,
-    entries: entriesFor(award, "commit", amounts, 1, actor.userId, reason, when, `redrive-${round}`),
-    award: { item: after as unknown as Record<string, unknown>, expectedRevision: award.revision },
-    events: [
-      createEvent(BudgetCommitted, `${awardId}:redrive-${round}:committed`, when, {
-        ...ids(award),
-        ...amounts,
-        kind: "commit",
-      }),
-    ],
-  });
-  await deps.workflow.startProvisioning(award.proposalId, awardId, round);
-  return after;
-};
-
-export const topUpAward = async (
-  deps: AwardDeps,
-  actor: Actor,
-  awardId: string,
-  input: { cashCents: number; creditsCents: number; reason: string },
-) => {
-  staffOnly(actor);
-  const award = await mustGet(deps, awardId);
-  if (!["active", "suspended", "provisioning"].includes(award.status))
-    throw conflict(`Award ${awardId} is ${award.status}`);
-  const program = await deps.programs.get(award.programId);
-  const issues = [];
-  if (program && award.cashCents + input.cashCents > program.caps.maxGrantCashCents) {
-    issues.push({
-      field: "cashCents",
-      message: `the award would exceed the ${program.caps.maxGrantCashCents} cents grant cap`,
-    });
-  }
-  if (program && award.creditsCents + input.creditsCents > program.caps.maxGrantCreditsCents) {
-    issues.push({
-      field: "creditsCents",
-      message: `the award would exceed the ${program.caps.maxGrantCreditsCents} cents credit cap`,
-    });
-  }
-  if (issues.length) throw validationError("The top-up does not fit the program's caps", issues);
-  const when = at(deps);
-  const n = award.history.filter((h) => h.reason.startsWith("top-up")).length;
-  const after = {
-    ...award,
-    cashCents: award.cashCents + input.cashCents,
-    creditsCents: award.creditsCents + input.creditsCents,
-    history: [
-      ...award.history,
-      { at: when, status: award.status, actor: actor.userId, reason: `top-up: ${input.reason}` },
-    ],
-    revision: award.revision + 1,
-  };
-  await deps.ledger.move({
-    requestToken: `${awardId}:topup-${n}`,
-    entries: entriesFor(award, "topup", input, 1, actor.userId, input.reason, when, `topup-${n}`),
-    award: { item: after as unknown as Record<string, unknown>, expectedRevision: award.revision },
-    events: [
-      createEvent(BudgetCommitted, `${awardId}:topup-${n}`, when, {
-        ...ids(award),
-        cashCents: input.cashCents,
-        creditsCents: input.creditsCents,
-        kind: "topup",
-      }),
-    ],
-  });
-  return after;
-};
-
-export const extendAward = async (
-  deps: AwardDeps,
-  actor: Actor,
-  awardId: string,
-  input: { months: number; reason: string },
-) => {
-  staffOnly(actor);
-  const award = await mustGet(deps, awardId);
-  if (!["active", "suspended"].includes(award.status) || !award.endsAt)
-    throw conflict(`Award ${awardId} is ${award.status}`);
-  const when = at(deps);
-  const endsAt = addMonths(award.endsAt, input.months);
-  const after = {
-    ...award,
-    endsAt,
-    periodMonths: award.periodMonths + input.months,
-    history: [
-      ...award.history,
-      {
-        at: when,
-        status: award.status,
-        actor: actor.userId,
-        reason: `extended ${input.months} months: ${input.reason}`,
-      },
-    ],
-    revision: award.revision + 1,
-  };
-  await deps.awards.update(after, [
-    createEvent(AwardExtended, `${awardId}:extended:${award.periodMonths}`, when, { ...ids(award), endsAt }),
-  ]);
-  return after;
-};
-
-export const setAwardSuspension = async (
-  deps: AwardDeps,
-  actor: Actor,
-  awardId: string,
-  suspend: boolean,
-  reason: string,
-) => {
-  staffOnly(actor);
-  const award = await mustGet(deps, awardId);
-  const target: AwardStatus = suspend ? "suspended" : "active";
-  if (award.status === target) return award;
-  if (award.status !== (suspend ? "active" : "suspended"))
-    throw conflict(`Award ${awardId} is ${award.status}`);
-  await deps.provider.setAccess(awardId, suspend ? "suspended" : "active");
-  const when = at(deps);
-  const after = transition(award, target, actor.userId, reason, when);
-  const n = award.history.length;
-  await deps.awards.update(after, [
-    suspend
-      ? createEvent(AwardSuspended, `${awardId}:suspended:${n}`, when, ids(award))
-      : createEvent(AwardResumed, `${awardId}:resumed:${n}`, when, ids(award)),
-  ]);
-  return after;
-};
-
-/** Revocation releases what the award still holds and removes the project. */
-export const revokeAward = async (deps: AwardDeps, actor: Actor, awardId: string, reason: string) => {
-  staffOnly(actor);
-  const award = await mustGet(deps, awardId);
-  if (award.status === "revoked") return award;
-  if (!["offered", "provisioning", "active", "suspended"].includes(award.status))
-    throw conflict(`Award ${awardId} is ${award.status}`);
-  await deps.provider.deprovision(awardId, `revoked: ${reason}`);
-  const when = at(deps);
-  return release(
-    deps,
-    award,
-    "revoked",
-    actor.userId,
-    `revoked: ${reason}`,
-    [createEvent(AwardRevoked, `${awardId}:revoked`, when, ids(award))],
-    "revoked",
-  );
-};
-
-/** An award as its caller may see it: staff, or the grantee; never the workflow's tokens. */
-export const readAward = async (
-  deps: Pick<AwardDeps, "awards" | "ledger">,
-  actor: Actor,
-  awardId: string,
-) => {
-  const award = await deps.awards.get(awardId);
-  if (
-    !award ||
-    (actor.role !== "staff" && !(actor.role === "applicant" && award.applicantId === actor.userId))
-  ) {
-    throw notFound(`Award ${awardId}`);
-  }
-  const { offerTaskToken: _o, provisioningTaskToken: _p, revision: _r, ...view } = award;
-  const held = heldBy(await deps.ledger.entriesForAward(awardId));
-  return { ...view, held };
-};
-
-/** Staff report: the pools, and awards by state. */
-export const budgetReport = async (
-  deps: Pick<AwardDeps, "awards" | "ledger">,
-  actor: Actor,
-  programId: string,
-) => {
-  staffOnly(actor);
-  const pools = await deps.ledger.pools(programId);
-  const entries = await deps.ledger.entriesForProgram(programId);
-  const sum = (filter: (e: LedgerEntry) => boolean) =>
-    entries.filter(filter).reduce((s, e) => s + e.amountCents, 0);
-  const institutions = [...new Set(entries.map((e) => e.institution))].sort().map((institution) => ({
-    institution,
-    committedCents: sum((e) => e.institution === institution && e.amountCents > 0),
-    releasedCents: -sum((e) => e.institution === institution && e.amountCents < 0),
-    heldCents: sum((e) => e.institution === institution),
-  }));
-  const awards = await deps.awards.listByProgram(programId);
-  const byState: Record<string, number> = {};
-  for (const a of awards) byState[a.status] = (byState[a.status] ?? 0) + 1;
-  return {
-    programId,
-    pools: pools.map((p) => ({
-      ...p,
-      releasedCents: -sum((e) => e.pool === p.pool && e.amountCents < 0),
-      grossCommittedCents: sum((e) => e.pool === p.pool && e.amountCents > 0),
-    })),
-    institutions,
-    awardsByState: byState,
-  };
 };

@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { Cents } from "../program/schema.js";
 
 export const ProposalId = z.string().regex(/^prp_[0-9a-z]{26}$/, "must be a proposal id (prp_…)");
-export const Cents = z.number().int("must be whole cents").nonnegative("must not be negative");
 
 export const Person = z.object({
   name: z.string().trim().min(1, "is required"),

@@ -15,7 +15,7 @@ import {
   ReservationResumed,
   ReservationSuspended,
 } from "./events.js";
-import type { ReservationRepository } from "./ports.js";
+import type { ReservationGraceTimer, ReservationRepository } from "./ports.js";
 import {
   HOUR_MS,
   holdCentsFor,
@@ -459,4 +459,20 @@ export const clusterView = async (
       return { hour, reservedChips: capacity - freeChips, freeChips };
     }),
   };
+};
+
+/** Event consumer on a grant: arms the reservation's grace-period timer (idempotent by reservation). */
+export const startGraceTimer = async (
+  deps: ReservationDeps & { graceTimer: ReservationGraceTimer },
+  awardId: string,
+  reservationId: string,
+) => {
+  const reservation = await deps.reservations.get(awardId, reservationId);
+  if (!reservation || reservation.status !== "granted") return;
+  const program = await deps.programs.get(reservation.programId);
+  await deps.graceTimer.start({
+    awardId,
+    reservationId,
+    graceEndsAt: graceEndsAt(reservation, program?.reservationGracePeriod ?? DEFAULT_GRACE_PERIOD),
+  });
 };

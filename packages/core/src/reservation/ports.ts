@@ -47,3 +47,8 @@ export interface ReservationRepository {
   /** Free chips per hour; hours never reserved are absent (all free). */
   freeChips(programId: string, hours: string[]): Promise<Map<string, number>>;
 }
+
+/** A durable timer per granted reservation that ends in `releaseIfUnused`; starting it twice is one timer. */
+export interface ReservationGraceTimer {
+  start(input: { awardId: string; reservationId: string; graceEndsAt: string }): Promise<void>;
+}

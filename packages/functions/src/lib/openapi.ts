@@ -1,4 +1,5 @@
 import { notifyProjectCreateSchema } from "@allot/adapters";
+import { Extension, StaffReason, TopUp } from "@allot/core/award";
 import { CallInput, PoolExtension } from "@allot/core/call";
 import { Program } from "@allot/core/program";
 import { Decision, ProposalDraft, ProposalDraftPatch, Withdrawal } from "@allot/core/proposal";
@@ -7,7 +8,6 @@ import { ConflictDeclaration, ReviewerProfileFields, ReviewSubmission } from "@a
 import { UsageBatch } from "@allot/core/usage";
 import { routes } from "@allot/stacks/routes";
 import { z } from "zod";
-import { Extension, StaffReason, TopUp } from "../http/awards/staff-actions.js";
 
 // Generated from the same zod schemas the handlers validate with and the routes in stacks/,
 // so the document cannot drift from what the API accepts.

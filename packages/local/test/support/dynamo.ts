@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -34,5 +35,20 @@ export const startTestDynamo = async (): Promise<TestDynamo> => {
       await local.stop();
       rmSync(pidDir, { recursive: true, force: true });
     },
+  };
+};
+
+/**
+ * A document client for tests that race many requests at once: the SDK's default of 50
+ * sockets would queue them, and a race that queues is no race.
+ */
+export const racingDocumentClient = (endpoint: string, maxSockets = 128) => {
+  const client = new DynamoDBClient({
+    ...localClientConfig(endpoint),
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets }) },
+  });
+  return {
+    client,
+    doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
   };
 };

@@ -1,7 +1,6 @@
-import { extendAward, readAward } from "@allot/core/award";
+import { Extension, extendAward, readAward } from "@allot/core/award";
 import { awardDeps } from "../../lib/deps-awards.js";
 import { httpHandler } from "../../lib/http.js";
-import { Extension } from "./staff-actions.js";
 
 export const handler = httpHandler({
   body: Extension,

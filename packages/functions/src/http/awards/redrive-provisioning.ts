@@ -1,7 +1,6 @@
-import { readAward, redriveProvisioning } from "@allot/core/award";
+import { readAward, redriveProvisioning, StaffReason } from "@allot/core/award";
 import { awardDeps } from "../../lib/deps-awards.js";
 import { httpHandler } from "../../lib/http.js";
-import { StaffReason } from "./staff-actions.js";
 
 export const handler = httpHandler({
   body: StaffReason,

@@ -1,7 +1,6 @@
-import { readAward, setAwardSuspension } from "@allot/core/award";
+import { readAward, StaffReason, setAwardSuspension } from "@allot/core/award";
 import { awardDeps } from "../../lib/deps-awards.js";
 import { httpHandler } from "../../lib/http.js";
-import { StaffReason } from "./staff-actions.js";
 
 export const handler = httpHandler({
   body: StaffReason,

@@ -1,7 +1,6 @@
-import { readAward, topUpAward } from "@allot/core/award";
+import { readAward, TopUp, topUpAward } from "@allot/core/award";
 import { awardDeps } from "../../lib/deps-awards.js";
 import { httpHandler } from "../../lib/http.js";
-import { TopUp } from "./staff-actions.js";
 
 export const handler = httpHandler({
   body: TopUp,

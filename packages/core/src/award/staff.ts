@@ -1,0 +1,199 @@
+import { z } from "zod";
+import type { Actor } from "../actor.js";
+import { conflict, validationError } from "../errors.js";
+import { createEvent } from "../events/define.js";
+import { Cents } from "../program/schema.js";
+import { AwardExtended, AwardResumed, AwardRevoked, AwardSuspended, BudgetCommitted } from "./events.js";
+import {
+  type AwardDeps,
+  addMonths,
+  at,
+  entriesFor,
+  ids,
+  mustGet,
+  release,
+  staffOnly,
+  transition,
+} from "./moves.js";
+import type { AwardStatus } from "./schema.js";
+
+/** Re-drive after a failed provisioning: commit the budget again and provision anew. */
+export const redriveProvisioning = async (deps: AwardDeps, actor: Actor, awardId: string, reason: string) => {
+  staffOnly(actor);
+  const award = await mustGet(deps, awardId);
+  if (award.status === "provisioning") {
+    // A retry after the commit went through: make sure the execution exists (idempotent by name).
+    const round = award.history.filter((h) => h.status === "provisioning_failed").length;
+    if (round > 0) await deps.workflow.startProvisioning(award.proposalId, awardId, round);
+    return award;
+  }
+  if (award.status !== "provisioning_failed")
+    throw conflict(`Award ${awardId} is ${award.status}; only failed provisioning is re-driven`);
+  const when = at(deps);
+  const round = award.history.filter((h) => h.status === "provisioning_failed").length;
+  const after = transition(
+    { ...award, provider: undefined, provisioningTaskToken: undefined },
+    "provisioning",
+    actor.userId,
+    reason,
+    when,
+  );
+  const amounts = { cashCents: award.cashCents, creditsCents: award.creditsCents };
+  await deps.ledger.move({
+    requestToken: `${awardId}:redrive-${round}`,
+    entries: entriesFor(award, "commit", amounts, 1, actor.userId, reason, when, `redrive-${round}`),
+    award: { item: after as unknown as Record<string, unknown>, expectedRevision: award.revision },
+    events: [
+      createEvent(BudgetCommitted, `${awardId}:redrive-${round}:committed`, when, {
+        ...ids(award),
+        ...amounts,
+        kind: "commit",
+      }),
+    ],
+  });
+  await deps.workflow.startProvisioning(award.proposalId, awardId, round);
+  return after;
+};
+
+export const topUpAward = async (
+  deps: AwardDeps,
+  actor: Actor,
+  awardId: string,
+  input: { cashCents: number; creditsCents: number; reason: string },
+) => {
+  staffOnly(actor);
+  const award = await mustGet(deps, awardId);
+  if (!["active", "suspended", "provisioning"].includes(award.status))
+    throw conflict(`Award ${awardId} is ${award.status}`);
+  const program = await deps.programs.get(award.programId);
+  const issues = [];
+  if (program && award.cashCents + input.cashCents > program.caps.maxGrantCashCents) {
+    issues.push({
+      field: "cashCents",
+      message: `the award would exceed the ${program.caps.maxGrantCashCents} cents grant cap`,
+    });
+  }
+  if (program && award.creditsCents + input.creditsCents > program.caps.maxGrantCreditsCents) {
+    issues.push({
+      field: "creditsCents",
+      message: `the award would exceed the ${program.caps.maxGrantCreditsCents} cents credit cap`,
+    });
+  }
+  if (issues.length) throw validationError("The top-up does not fit the program's caps", issues);
+  const when = at(deps);
+  const n = award.history.filter((h) => h.reason.startsWith("top-up")).length;
+  const after = {
+    ...award,
+    cashCents: award.cashCents + input.cashCents,
+    creditsCents: award.creditsCents + input.creditsCents,
+    history: [
+      ...award.history,
+      { at: when, status: award.status, actor: actor.userId, reason: `top-up: ${input.reason}` },
+    ],
+    revision: award.revision + 1,
+  };
+  await deps.ledger.move({
+    requestToken: `${awardId}:topup-${n}`,
+    entries: entriesFor(award, "topup", input, 1, actor.userId, input.reason, when, `topup-${n}`),
+    award: { item: after as unknown as Record<string, unknown>, expectedRevision: award.revision },
+    events: [
+      createEvent(BudgetCommitted, `${awardId}:topup-${n}`, when, {
+        ...ids(award),
+        cashCents: input.cashCents,
+        creditsCents: input.creditsCents,
+        kind: "topup",
+      }),
+    ],
+  });
+  return after;
+};
+
+export const extendAward = async (
+  deps: AwardDeps,
+  actor: Actor,
+  awardId: string,
+  input: { months: number; reason: string },
+) => {
+  staffOnly(actor);
+  const award = await mustGet(deps, awardId);
+  if (!["active", "suspended"].includes(award.status) || !award.endsAt)
+    throw conflict(`Award ${awardId} is ${award.status}`);
+  const when = at(deps);
+  const endsAt = addMonths(award.endsAt, input.months);
+  const after = {
+    ...award,
+    endsAt,
+    periodMonths: award.periodMonths + input.months,
+    history: [
+      ...award.history,
+      {
+        at: when,
+        status: award.status,
+        actor: actor.userId,
+        reason: `extended ${input.months} months: ${input.reason}`,
+      },
+    ],
+    revision: award.revision + 1,
+  };
+  await deps.awards.update(after, [
+    createEvent(AwardExtended, `${awardId}:extended:${award.periodMonths}`, when, { ...ids(award), endsAt }),
+  ]);
+  return after;
+};
+
+export const setAwardSuspension = async (
+  deps: AwardDeps,
+  actor: Actor,
+  awardId: string,
+  suspend: boolean,
+  reason: string,
+) => {
+  staffOnly(actor);
+  const award = await mustGet(deps, awardId);
+  const target: AwardStatus = suspend ? "suspended" : "active";
+  if (award.status === target) return award;
+  if (award.status !== (suspend ? "active" : "suspended"))
+    throw conflict(`Award ${awardId} is ${award.status}`);
+  await deps.provider.setAccess(awardId, suspend ? "suspended" : "active");
+  const when = at(deps);
+  const after = transition(award, target, actor.userId, reason, when);
+  const n = award.history.length;
+  await deps.awards.update(after, [
+    suspend
+      ? createEvent(AwardSuspended, `${awardId}:suspended:${n}`, when, ids(award))
+      : createEvent(AwardResumed, `${awardId}:resumed:${n}`, when, ids(award)),
+  ]);
+  return after;
+};
+
+/** Revocation releases what the award still holds and removes the project. */
+export const revokeAward = async (deps: AwardDeps, actor: Actor, awardId: string, reason: string) => {
+  staffOnly(actor);
+  const award = await mustGet(deps, awardId);
+  if (award.status === "revoked") return award;
+  if (!["offered", "provisioning", "active", "suspended"].includes(award.status))
+    throw conflict(`Award ${awardId} is ${award.status}`);
+  await deps.provider.deprovision(awardId, `revoked: ${reason}`);
+  const when = at(deps);
+  return release(
+    deps,
+    award,
+    "revoked",
+    actor.userId,
+    `revoked: ${reason}`,
+    [createEvent(AwardRevoked, `${awardId}:revoked`, when, ids(award))],
+    "revoked",
+  );
+};
+
+// The bodies of staff actions on awards: each names its reason, kept in the award's history.
+const Reason = z.string().trim().min(5, "say why (at least 5 characters)");
+
+export const TopUp = z
+  .object({ cashCents: Cents.default(0), creditsCents: Cents.default(0), reason: Reason })
+  .refine((t) => t.cashCents + t.creditsCents > 0, {
+    message: "top up cash, credits or both",
+    path: ["creditsCents"],
+  });
+export const Extension = z.object({ months: z.number().int().min(1).max(36), reason: Reason });
+export const StaffReason = z.object({ reason: Reason });
