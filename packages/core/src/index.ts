@@ -1,4 +1,5 @@
 export * from "./actor.js";
+export * from "./bounds.js";
 export * from "./clock.js";
 export * from "./duration.js";
 export * from "./errors.js";

@@ -1,13 +1,9 @@
 import { z } from "zod";
+import { Slug } from "../bounds.js";
 import { Duration } from "../duration.js";
 import { DEFAULT_THRESHOLDS } from "../usage/schema.js";
 
-export const Slug = z
-  .string()
-  .regex(
-    /^[a-z0-9][a-z0-9-]{1,62}$/,
-    "use 2–63 lower-case letters, digits and dashes, starting with a letter or digit",
-  );
+export { Slug } from "../bounds.js";
 export const Cents = z.number().int("must be whole cents").nonnegative("must not be negative");
 
 /** Whole percents 1–100, ascending, each once, with 100 (exhaustion rides on it). */
