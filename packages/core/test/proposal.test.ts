@@ -32,6 +32,7 @@ const setup = () => {
   return {
     deps: { proposals: proposals.repo, calls: calls.repo, programs: programs.repo, clock, workflow },
     events: proposals.events,
+    proposals: proposals.items,
     completed,
     stopped,
   };
@@ -169,6 +170,36 @@ describe("proposal lifecycle", () => {
       (await errorOf(recordDecision(deps, staff, proposal.proposalId, { ...decision, outcome: "decline" })))
         .kind,
     ).toBe("conflict");
+  });
+
+  it("gives a revised decision (after a refused commit) its own event id", async () => {
+    const { deps, events, proposals } = setup();
+    const { proposal } = await createDraft(deps, alice, submission);
+    await submitProposal(deps, alice, proposal.proposalId);
+    await screenProposal(deps, proposal.proposalId);
+    await awaitDecision(deps, proposal.proposalId, "token-1");
+    const decision = {
+      outcome: "approve" as const,
+      rationale: "Strong, feasible plan",
+      cashCents: 5_000_000,
+    };
+    const first = await recordDecision(deps, staff, proposal.proposalId, decision);
+    // What a refused budget commit does: the decision goes back to the committee.
+    const refused = {
+      ...first,
+      status: "decision_pending" as const,
+      decision: undefined,
+      revisedDecisions: [
+        { ...(first.decision as NonNullable<typeof first.decision>), refusedAt: "x", refusal: "pool" },
+      ],
+      revision: first.revision + 1,
+    };
+    proposals.set(proposal.proposalId, refused);
+    await recordDecision(deps, staff, proposal.proposalId, { ...decision, cashCents: 1_000_000 });
+
+    const decided = events.filter((e) => e.detailType === "Decision Recorded");
+    expect(decided).toHaveLength(2);
+    expect(new Set(decided.map((e) => e.detail.eventId)).size).toBe(2);
   });
 
   it("withdraws before a decision, stopping the workflow, and not after", async () => {

@@ -298,6 +298,13 @@ export const awaitDecision = async (
   );
 };
 
+// A decision the budget refused goes back to the committee; each revision is its own event, so
+// the bus does not drop it as a duplicate of the first.
+const decisionEventId = (p: Proposal) => {
+  const revised = p.revisedDecisions?.length ?? 0;
+  return eventId(p.proposalId, revised ? `decided-${revised}` : "decided");
+};
+
 const outcomeStatus = { approve: "awarded", decline: "declined", waitlist: "waitlisted" } as const;
 
 export const recordDecision = async (
@@ -353,7 +360,7 @@ export const recordDecision = async (
       revision: proposal.revision + 1,
     };
     await deps.proposals.update(decided, [
-      createEvent(DecisionRecorded, eventId(proposalId, "decided"), at, {
+      createEvent(DecisionRecorded, decisionEventId(proposal), at, {
         proposalId,
         callId: proposal.callId,
         outcome: decision.outcome,
