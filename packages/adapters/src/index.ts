@@ -3,6 +3,7 @@ export * from "./dynamo/award-repository.js";
 export * from "./dynamo/call-repository.js";
 export * from "./dynamo/client.js";
 export * from "./dynamo/errors.js";
+export * from "./dynamo/idempotency-store.js";
 export * from "./dynamo/ledger-repository.js";
 export * from "./dynamo/outbox.js";
 export * from "./dynamo/program-repository.js";
