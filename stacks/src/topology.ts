@@ -61,6 +61,11 @@ export interface RouteSpec {
   roles: Role[];
   /** Only for routes that must work without a token (the OpenAPI document, health). */
   public?: boolean;
+  /**
+   * The route takes the client's Idempotency-Key header, and requires it: a retry with the same
+   * key and request gets the first answer again, and the command runs once.
+   */
+  idempotencyKey?: "required";
 }
 
 export interface RetryPolicy {

@@ -112,7 +112,7 @@ describe("a call from submission to decisions", () => {
     }
     const offered = await until(async () => {
       const history = await staff.ok("GET", `/proposals/${ids[0]}/history`);
-      const states = history.events.map((e: { state?: string }) => e.state);
+      const states = history.executions[0].events.map((e: { state?: string }) => e.state);
       return states.includes("AwaitAcceptance") ? history : undefined;
     }, "the approved proposal's award offered");
     expect(offered.status).toBe("RUNNING");

@@ -7,8 +7,8 @@ export type Caller = ReturnType<typeof api>;
 /** Calls the HTTP API as a user with a role; throws on a status other than the expected ones. */
 export const actAs = async (runtime: RuntimeProcess, sub: string, role: string) => {
   const call = api(runtime.http, await runtime.token(sub, role));
-  const expectOk = async (method: string, path: string, body?: unknown) => {
-    const res = await call(method, path, body);
+  const expectOk = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
+    const res = await call(method, path, body, headers);
     if (res.status >= 300)
       throw new Error(`${method} ${path} as ${sub}/${role} → ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
@@ -184,3 +184,6 @@ export const activeAward = async (
   );
   return { awardId: award.awardId as string, me };
 };
+
+/** The Idempotency-Key header that staff operations on awards require: a new operation each call. */
+export const newOperation = () => ({ "idempotency-key": crypto.randomUUID() });

@@ -66,8 +66,12 @@ export const recordingWorkflow = () => {
     async startProvisioning(proposalId, awardId, round) {
       started.push({ proposalId, awardId, round });
     },
-    async history() {
-      return { status: "RUNNING", events: [] };
+    async history(proposalId) {
+      return {
+        status: "RUNNING",
+        current: proposalId,
+        executions: [{ name: proposalId, kind: "review" as const, status: "RUNNING", events: [] }],
+      };
     },
   };
   return { workflow, completed, failed, stopped, started };

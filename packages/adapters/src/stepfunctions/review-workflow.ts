@@ -1,5 +1,5 @@
 import { notFound } from "@allot/core";
-import type { ReviewWorkflow } from "@allot/core/proposal";
+import type { ReviewWorkflow, WorkflowExecution } from "@allot/core/proposal";
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
@@ -19,12 +19,34 @@ import {
 const executionArnOf = (stateMachineArn: string, name: string) =>
   `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
 
+/** Re-drives are numbered from 1 by the failure they follow; one name per round. */
+const redriveName = (proposalId: string, round: number) => `${proposalId}-redrive-${round}`;
+
 // The task finished already (an earlier attempt of the same command completed it).
 const isGone = (error: unknown) =>
   error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken;
 
 const stateOf = (event: HistoryEvent) =>
   event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name ?? undefined;
+
+const executionEvents = async (client: SFNClient, executionArn: string) => {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }),
+    );
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events.map((e) => ({
+    id: e.id ?? 0,
+    type: e.type ?? "Unknown",
+    timestamp: e.timestamp?.toISOString() ?? "",
+    state: stateOf(e),
+    error: e.taskFailedEventDetails?.error ?? e.executionFailedEventDetails?.error ?? undefined,
+  }));
+};
 
 export const stepFunctionsReviewWorkflow = (client: SFNClient, stateMachineArn: string): ReviewWorkflow => ({
   async start(proposalId) {
@@ -47,7 +69,7 @@ export const stepFunctionsReviewWorkflow = (client: SFNClient, stateMachineArn: 
       await client.send(
         new StartExecutionCommand({
           stateMachineArn,
-          name: `${proposalId}-redrive-${round}`,
+          name: redriveName(proposalId, round),
           input: JSON.stringify({ proposalId, redrive: true, award: { awardId } }),
         }),
       );
@@ -88,35 +110,34 @@ export const stepFunctionsReviewWorkflow = (client: SFNClient, stateMachineArn: 
   },
 
   async history(proposalId) {
-    const executionArn = executionArnOf(stateMachineArn, proposalId);
-    let described: DescribeExecutionCommandOutput;
-    try {
-      described = await client.send(new DescribeExecutionCommand({ executionArn }));
-    } catch (error) {
-      if ((error as Error).name === "ExecutionDoesNotExist")
-        throw notFound(`The workflow of proposal ${proposalId}`);
-      throw error;
-    }
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await client.send(
-        new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }),
-      );
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return {
-      status: described.status ?? "UNKNOWN",
-      startedAt: described.startDate?.toISOString(),
-      stoppedAt: described.stopDate?.toISOString(),
-      events: events.map((e) => ({
-        id: e.id ?? 0,
-        type: e.type ?? "Unknown",
-        timestamp: e.timestamp?.toISOString() ?? "",
-        state: stateOf(e),
-        error: e.taskFailedEventDetails?.error ?? e.executionFailedEventDetails?.error ?? undefined,
-      })),
+    const execution = async (name: string, kind: WorkflowExecution["kind"]) => {
+      const executionArn = executionArnOf(stateMachineArn, name);
+      let described: DescribeExecutionCommandOutput;
+      try {
+        described = await client.send(new DescribeExecutionCommand({ executionArn }));
+      } catch (error) {
+        if ((error as Error).name === "ExecutionDoesNotExist") return undefined;
+        throw error;
+      }
+      return {
+        name,
+        kind,
+        status: described.status ?? "UNKNOWN",
+        startedAt: described.startDate?.toISOString(),
+        stoppedAt: described.stopDate?.toISOString(),
+        events: await executionEvents(client, executionArn),
+      };
     };
+    const review = await execution(proposalId, "review");
+    if (!review) throw notFound(`The workflow of proposal ${proposalId}`);
+    const executions: WorkflowExecution[] = [review];
+    // Rounds are consecutive, so the first one missing ends the list.
+    for (let round = 1; ; round++) {
+      const redrive = await execution(redriveName(proposalId, round), "redrive");
+      if (!redrive) break;
+      executions.unshift(redrive);
+    }
+    const [current] = executions as [WorkflowExecution];
+    return { status: current.status, current: current.name, executions };
   },
 });

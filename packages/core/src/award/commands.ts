@@ -25,7 +25,7 @@ import {
   SYSTEM,
   transition,
 } from "./moves.js";
-import type { ProviderAnswer } from "./provider.js";
+import { type ProviderAnswer, provisioningFailureReason } from "./provider.js";
 import { type Award, type AwardStatus, awardIdFor } from "./schema.js";
 
 /**
@@ -311,10 +311,15 @@ export const deprovisionAward = async (deps: AwardDeps, awardId: string, reason:
   return { deprovisioned: true };
 };
 
-/** Compensation: release the budget and mark the award failed; staff are told and may re-drive. */
-export const failProvisioning = async (deps: AwardDeps, awardId: string, error: string) => {
+/**
+ * Compensation: release the budget and mark the award failed; staff and the grantee are told,
+ * and staff may re-drive. `errorName` is the failed step's error name; only a plain reason
+ * derived from it is kept, as the award's history is the grantee's to read.
+ */
+export const failProvisioning = async (deps: AwardDeps, awardId: string, errorName: string | undefined) => {
   const award = await mustGet(deps, awardId);
   if (award.status === "provisioning_failed") return { status: award.status };
+  const error = provisioningFailureReason(errorName);
   const when = at(deps);
   const failedRound = award.history.filter((h) => h.status === "provisioning_failed").length;
   await release(

@@ -33,6 +33,23 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * Why provisioning failed, in words fit for the grantee and the award's history, from the
+ * workflow's error name alone: the error's cause (a stack trace, server paths) goes to logs only.
+ */
+export const provisioningFailureReason = (errorName: string | undefined) => {
+  switch (errorName) {
+    case "Allot.ProvisioningRejected":
+      return "the compute provider declined to set up the project";
+    case "Allot.ProviderUnavailable":
+      return "the compute provider was unavailable through every retry";
+    case "States.Timeout":
+      return "the compute provider did not answer in time";
+    default:
+      return "the project could not be set up on the compute provider";
+  }
+};
+
 export interface ComputeProvider {
   /** request_project_create: accepted for asynchronous processing (202), or a ProviderError. */
   requestProject(request: ProjectRequest): Promise<{ accepted: true }>;

@@ -51,7 +51,14 @@ export interface Award {
   endsAt?: string;
   provider?: ProviderAllocation;
   /** Every status change, with who and why: nothing is overwritten without a trace. */
-  history: Array<{ at: string; status: AwardStatus; actor: string; reason: string }>;
+  history: Array<{
+    at: string;
+    status: AwardStatus;
+    actor: string;
+    reason: string;
+    /** The staff operation (named by its Idempotency-Key) that made this change, if any. */
+    operationId?: string;
+  }>;
   /** The acceptance callback the workflow waits on; never shown. */
   offerTaskToken?: string;
   /** The provider's answer callback; never shown. */

@@ -15,7 +15,7 @@ import {
   staffOnly,
   transition,
 } from "./moves.js";
-import type { AwardStatus } from "./schema.js";
+import type { Award, AwardStatus } from "./schema.js";
 
 /** Re-drive after a failed provisioning: commit the budget again and provision anew. */
 export const redriveProvisioning = async (deps: AwardDeps, actor: Actor, awardId: string, reason: string) => {
@@ -55,14 +55,20 @@ export const redriveProvisioning = async (deps: AwardDeps, actor: Actor, awardId
   return after;
 };
 
+/**
+ * `operationId` names this top-up (from the client's Idempotency-Key): its ledger entries and
+ * event are named by it, so concurrent top-ups are each applied and a retry of one lands once.
+ */
 export const topUpAward = async (
   deps: AwardDeps,
   actor: Actor,
   awardId: string,
   input: { cashCents: number; creditsCents: number; reason: string },
+  operationId: string,
 ) => {
   staffOnly(actor);
   const award = await mustGet(deps, awardId);
+  if (appliedAlready(award, operationId)) return award;
   if (!["active", "suspended", "provisioning"].includes(award.status))
     throw conflict(`Award ${awardId} is ${award.status}`);
   const program = await deps.programs.get(award.programId);
@@ -81,23 +87,23 @@ export const topUpAward = async (
   }
   if (issues.length) throw validationError("The top-up does not fit the program's caps", issues);
   const when = at(deps);
-  const n = award.history.filter((h) => h.reason.startsWith("top-up")).length;
+  const tag = `topup-${operationId}`;
   const after = {
     ...award,
     cashCents: award.cashCents + input.cashCents,
     creditsCents: award.creditsCents + input.creditsCents,
     history: [
       ...award.history,
-      { at: when, status: award.status, actor: actor.userId, reason: `top-up: ${input.reason}` },
+      { at: when, status: award.status, actor: actor.userId, reason: `top-up: ${input.reason}`, operationId },
     ],
     revision: award.revision + 1,
   };
   await deps.ledger.move({
-    requestToken: `${awardId}:topup-${n}`,
-    entries: entriesFor(award, "topup", input, 1, actor.userId, input.reason, when, `topup-${n}`),
+    requestToken: `${awardId}:${tag}`,
+    entries: entriesFor(award, "topup", input, 1, actor.userId, input.reason, when, tag),
     award: { item: after as unknown as Record<string, unknown>, expectedRevision: award.revision },
     events: [
-      createEvent(BudgetCommitted, `${awardId}:topup-${n}`, when, {
+      createEvent(BudgetCommitted, `${awardId}:${tag}`, when, {
         ...ids(award),
         cashCents: input.cashCents,
         creditsCents: input.creditsCents,
@@ -108,14 +114,17 @@ export const topUpAward = async (
   return after;
 };
 
+/** `operationId` names this extension (from the client's Idempotency-Key), as for top-ups. */
 export const extendAward = async (
   deps: AwardDeps,
   actor: Actor,
   awardId: string,
   input: { months: number; reason: string },
+  operationId: string,
 ) => {
   staffOnly(actor);
   const award = await mustGet(deps, awardId);
+  if (appliedAlready(award, operationId)) return award;
   if (!["active", "suspended"].includes(award.status) || !award.endsAt)
     throw conflict(`Award ${awardId} is ${award.status}`);
   const when = at(deps);
@@ -131,15 +140,20 @@ export const extendAward = async (
         status: award.status,
         actor: actor.userId,
         reason: `extended ${input.months} months: ${input.reason}`,
+        operationId,
       },
     ],
     revision: award.revision + 1,
   };
   await deps.awards.update(after, [
-    createEvent(AwardExtended, `${awardId}:extended:${award.periodMonths}`, when, { ...ids(award), endsAt }),
+    createEvent(AwardExtended, `${awardId}:extended-${operationId}`, when, { ...ids(award), endsAt }),
   ]);
   return after;
 };
+
+// A retry of an operation whose answer was lost (a crash after the write) finds it in the history.
+const appliedAlready = (award: Award, operationId: string) =>
+  award.history.some((h) => h.operationId === operationId);
 
 export const setAwardSuspension = async (
   deps: AwardDeps,

@@ -14,6 +14,7 @@ import { draftNotification } from "./schema.js";
 import {
   awardOfferMessage,
   commitRefusedMessage,
+  creditsDelayedMessage,
   creditsProvisionedMessage,
   provisioningFailedMessage,
 } from "./templates.js";
@@ -92,6 +93,22 @@ export const notifyProvisioningFailed = async (
   eventId: string,
   data: EventDataOf<typeof ProvisioningFailed>,
 ) => {
+  const { award, proposal } = await loadAward(deps, data.awardId);
+  await notify(
+    deps.mail,
+    draftNotification({
+      cause: eventId,
+      kind: "credits-delayed",
+      recipient: grantee(proposal),
+      related: { proposalId: proposal.proposalId, callId: proposal.callId, awardId: award.awardId },
+      message: creditsDelayedMessage({
+        applicantName: proposal.pi?.name,
+        awardId: award.awardId,
+        proposalTitle: proposal.title ?? "",
+        reason: data.error,
+      }),
+    }),
+  );
   await notify(
     deps.mail,
     draftNotification({

@@ -12,6 +12,7 @@ export const NotificationKind = z.enum([
   "award-offer",
   "credits-provisioned",
   "provisioning-failed",
+  "credits-delayed",
   "commit-refused",
   "credit-threshold",
   "reservation-granted",

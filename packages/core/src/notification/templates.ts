@@ -414,6 +414,25 @@ export const provisioningFailedMessage = (input: ProvisioningFailedInput): Messa
   ),
 });
 
+export interface CreditsDelayedInput {
+  applicantName?: string;
+  awardId: string;
+  proposalTitle: string;
+  /** Plain words (provisioningFailureReason), never an error's cause. */
+  reason: string;
+}
+
+/** To the grantee when provisioning failed for good: what happened and what comes next. */
+export const creditsDelayedMessage = (input: CreditsDelayedInput): MessageContent => ({
+  subject: `Your compute credits for "${input.proposalTitle}" are delayed`,
+  text: compose(
+    greeting(input.applicantName),
+    `Setting up the credits of award ${input.awardId} did not succeed: ${input.reason}.`,
+    "Your award stands. Program staff have been told and will try again; you will get another message as soon as your credits are ready. There is nothing you need to do.",
+    SIGNATURE,
+  ),
+});
+
 export interface CommitRefusedInput {
   proposalId: string;
   proposalTitle: string;
@@ -522,6 +541,7 @@ export const templates = {
   "award-offer": awardOfferMessage,
   "credits-provisioned": creditsProvisionedMessage,
   "provisioning-failed": provisioningFailedMessage,
+  "credits-delayed": creditsDelayedMessage,
   "commit-refused": commitRefusedMessage,
   "credit-threshold": creditThresholdMessage,
   "reservation-granted": reservationGrantedMessage,

@@ -38,12 +38,25 @@ export interface ReviewWorkflow {
   startProvisioning(proposalId: string, awardId: string, round: number): Promise<void>;
   /** Stops the execution (withdrawal); stopping a finished one is not an error. */
   stop(proposalId: string, cause: string): Promise<void>;
+  /** Every execution of the proposal's workflow: the review and each re-drive, newest first. */
   history(proposalId: string): Promise<WorkflowHistory>;
 }
 
-export interface WorkflowHistory {
+export interface WorkflowExecution {
+  name: string;
+  /** "review": the proposal's own execution; "redrive": one started by staff after a failure. */
+  kind: "review" | "redrive";
   status: string;
   startedAt?: string;
   stoppedAt?: string;
   events: Array<{ id: number; type: string; timestamp: string; state?: string; error?: string }>;
+}
+
+export interface WorkflowHistory {
+  /** Where the proposal's workflow stands now: the status of its newest execution. */
+  status: string;
+  /** The newest execution's name. */
+  current: string;
+  /** Newest first. */
+  executions: WorkflowExecution[];
 }

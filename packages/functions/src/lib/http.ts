@@ -4,6 +4,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { z } from "zod";
+import { withIdempotencyKey } from "./idempotency.js";
 
 // One middleware stack for every HTTP handler: authenticate → authorize by the route's roles
 // in stacks/ → parse and validate the body → handle → map errors. Handlers see typed input
@@ -35,6 +36,8 @@ export interface HttpRequest<Body> {
   path: Record<string, string>;
   query: Record<string, string>;
   event: APIGatewayProxyEventV2WithJWTAuthorizer;
+  /** On routes that take an Idempotency-Key: the operation it names, for deterministic ids. */
+  operationId?: string;
 }
 
 export interface HttpResult {
@@ -48,6 +51,15 @@ const json = (statusCode: number, body: unknown, headers: Record<string, string>
   headers: { "content-type": "application/json", ...headers },
   body: JSON.stringify(body),
 });
+
+/** What a client error (4xx) answers; undefined for anything else. */
+const clientAnswer = (error: unknown): HttpResult | undefined => {
+  if (!(error instanceof HttpError || error instanceof DomainError)) return undefined;
+  return {
+    status: error instanceof HttpError ? error.statusCode : statusOf[error.kind],
+    body: { message: error.message, ...(error.issues.length ? { issues: error.issues } : {}) },
+  };
+};
 
 export const issuesFromZod = (error: z.ZodError): FieldIssue[] =>
   error.issues.map((issue) => ({ field: issue.path.join(".") || "(body)", message: issue.message }));
@@ -103,30 +115,26 @@ export const httpHandler = <S extends z.ZodType | undefined = undefined>(options
           const body = (options.body ? parseBody(event, options.body) : undefined) as S extends z.ZodType
             ? z.infer<S>
             : undefined;
-          // A command that lost a race with another writer runs again from fresh reads.
-          const result = await retryOnConcurrentModification(() =>
-            options.handle({
-              actor,
-              body,
-              path: (event.pathParameters ?? {}) as Record<string, string>,
-              query: (event.queryStringParameters ?? {}) as Record<string, string>,
-              event,
-            }),
+          const result = await withIdempotencyKey(
+            { event, actor, body },
+            // A command that lost a race with another writer runs again from fresh reads.
+            (operationId) =>
+              retryOnConcurrentModification(() =>
+                options.handle({
+                  actor,
+                  body,
+                  path: (event.pathParameters ?? {}) as Record<string, string>,
+                  query: (event.queryStringParameters ?? {}) as Record<string, string>,
+                  event,
+                  operationId,
+                }),
+              ),
+            clientAnswer,
           );
           return json(result.status ?? 200, result.body, result.headers);
         } catch (error) {
-          if (error instanceof HttpError) {
-            return json(error.statusCode, {
-              message: error.message,
-              ...(error.issues.length ? { issues: error.issues } : {}),
-            });
-          }
-          if (error instanceof DomainError) {
-            return json(statusOf[error.kind], {
-              message: error.message,
-              ...(error.issues.length ? { issues: error.issues } : {}),
-            });
-          }
+          const answer = clientAnswer(error);
+          if (answer) return json(answer.status ?? 400, answer.body);
           // 5xx never leaks internals: the details go to the log with the request id to find them.
           const requestId = event.requestContext?.requestId;
           logger.error("unhandled error", { error: error as Error, requestId, routeKey: event.routeKey });

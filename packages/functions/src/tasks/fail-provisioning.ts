@@ -1,18 +1,19 @@
 import { failProvisioning } from "@allot/core/award";
+import { Logger } from "@aws-lambda-powertools/logger";
 import { z } from "zod";
 import { awardDeps } from "../lib/deps-awards.js";
 import { taskHandler } from "../lib/task.js";
 
-// The Catch that led here put the failed step's error in the input; the award keeps it.
+const logger = new Logger({ serviceName: "allot-provisioning" });
+
+// The Catch that led here put the failed step's error in the input. Its Cause can hold a stack
+// trace with server paths: it is logged for staff, and only the error's name reaches the award.
 const Input = z.object({
   awardId: z.string().regex(/^awd_[0-9a-z]{26}$/),
   error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
 });
 
-export const handler = taskHandler(Input, ({ awardId, error }) =>
-  failProvisioning(
-    awardDeps(),
-    awardId,
-    [error?.Error, error?.Cause].filter(Boolean).join(": ") || "unknown",
-  ),
-);
+export const handler = taskHandler(Input, ({ awardId, error }) => {
+  logger.error("provisioning failed for good", { awardId, error: error?.Error, cause: error?.Cause });
+  return failProvisioning(awardDeps(), awardId, error?.Error);
+});

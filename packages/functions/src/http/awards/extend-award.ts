@@ -1,11 +1,13 @@
 import { Extension, extendAward, readAward } from "@allot/core/award";
 import { awardDeps } from "../../lib/deps-awards.js";
 import { httpHandler } from "../../lib/http.js";
+import { operationOf } from "../../lib/idempotency.js";
 
 export const handler = httpHandler({
   body: Extension,
-  handle: async ({ actor, body, path }) => {
-    await extendAward(awardDeps(), actor, path.awardId ?? "", body);
+  handle: async (request) => {
+    const { actor, body, path } = request;
+    await extendAward(awardDeps(), actor, path.awardId ?? "", body, operationOf(request));
     return { body: await readAward(awardDeps(), actor, path.awardId ?? "") };
   },
 });
