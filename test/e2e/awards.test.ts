@@ -1,13 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   actAs,
+  newOperation,
   rubricReview,
   submission,
   submit,
   waitForExecution,
   waitForStatus,
 } from "../support/allot.js";
-import { checkLocalLedger } from "../support/ledger.js";
+import { checkLocalLedger, localLedgerEntries } from "../support/ledger.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
 // The award half of the workflow on the real local stack, with the compute provider's
@@ -181,11 +182,14 @@ describe("awards", () => {
   }, 120_000);
 
   it("retries a provider that fails transiently, then succeeds", async () => {
-    await setFaults({ requestProject: { transient: 2 } });
     const { awardId, applicant } = await approved("dee", { cashCents: 1_000_000, creditsCents: 1_000_000 });
+    // Set once the offer is out, so only this award's provisioning can use the faults up.
+    expect((await setFaults({ requestProject: { transient: 2 } })).requestProject).toEqual({ transient: 2 });
     await applicant.ok("POST", `/awards/${awardId}/accept`);
     await awardStatus(awardId, "active", 60_000);
-    await provider("/admin/faults", { method: "DELETE" });
+    // Both injected failures were suffered (and retried through), not skipped.
+    expect((await provider("/admin/faults")).requestProject).toEqual({ transient: 0 });
+    expect(await provider("/admin/faults", { method: "DELETE" })).toEqual({});
   }, 90_000);
 
   it("compensates a permanent provider failure, leaving the ledger as before; staff can re-drive", async () => {
@@ -207,15 +211,97 @@ describe("awards", () => {
       return items.find((n: { kind: string }) => n.kind === "provisioning-failed");
     }, "staff told of the failure");
 
+    // What the grantee reads carries a plain reason: no stack trace, no server paths.
+    const failed = await applicant.ok("GET", `/awards/${awardId}`);
+    expect(failed.history.at(-1)).toMatchObject({
+      status: "provisioning_failed",
+      reason: "provisioning failed: the compute provider declined to set up the project",
+    });
+    const delayed = await until(async () => {
+      const { items } = await applicant.ok("GET", "/notifications");
+      return items.find((n: { kind: string }) => n.kind === "credits-delayed");
+    }, "the grantee told of the delay");
+    for (const text of [JSON.stringify(failed), JSON.stringify(delayed)]) {
+      expect(text).not.toMatch(/stack|errorMessage|\.[jt]s:\d|node_modules|\/work\/|\n\s+at /i);
+    }
+
     await provider("/admin/faults", { method: "DELETE" });
-    await staff.ok("POST", `/awards/${awardId}/redrive`, { reason: "provider fixed the quota" });
+    const redrive = { reason: "provider fixed the quota" };
+    const key = newOperation();
+    const first = await staff.call("POST", `/awards/${awardId}/redrive`, redrive, key);
+    expect(first.status).toBe(202);
+    // A retry of the same re-drive answers as the first did and starts nothing more.
+    expect(await staff.call("POST", `/awards/${awardId}/redrive`, redrive, key)).toEqual(first);
     await awardStatus(awardId, "active", 60_000);
     expect((await staff.ok("GET", `/awards/${awardId}`)).held).toEqual({
       cashCents: 2_000_000,
       creditsCents: 3_000_000,
     });
     expect(await checkLocalLedger(runtime, "e2e-awards")).toEqual([]);
-  }, 120_000);
+
+    // The history shows both executions, newest first, and where the workflow stands now.
+    const history = await waitForExecution(runtime, proposalId, "SUCCEEDED");
+    expect(history.current).toBe(`${proposalId}-redrive-1`);
+    expect(
+      history.executions.map((e: { name: string; kind: string; status: string }) => [
+        e.name,
+        e.kind,
+        e.status,
+      ]),
+    ).toEqual([
+      [`${proposalId}-redrive-1`, "redrive", "SUCCEEDED"],
+      [proposalId, "review", "FAILED"],
+    ]);
+    await until(async () => {
+      const { items } = await applicant.ok("GET", "/notifications");
+      return items.find((n: { kind: string }) => n.kind === "credits-provisioned");
+    }, "the grantee told the credits are ready after the re-drive");
+  }, 150_000);
+
+  it("applies concurrent top-ups once each by their Idempotency-Keys, and answers a retry as the first", async () => {
+    const { awardId, applicant } = await approved("ivy", { cashCents: 1_000_000, creditsCents: 1_000_000 });
+    await applicant.ok("POST", `/awards/${awardId}/accept`);
+    await awardStatus(awardId, "active");
+    const staff = await actAs(runtime, "sam", "staff");
+    const topUp = (creditsCents: number, key: string, reason = "supplement for ablations") =>
+      staff.call("POST", `/awards/${awardId}/top-up`, { creditsCents, reason }, { "idempotency-key": key });
+
+    const answers = await Promise.all([topUp(1_000, "ivy-a"), topUp(2_000, "ivy-b"), topUp(4_000, "ivy-c")]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    const grown = await staff.ok("GET", `/awards/${awardId}`);
+    expect(grown.creditsCents).toBe(1_007_000);
+    expect(grown.held.creditsCents).toBe(1_007_000);
+    const topUps = (await localLedgerEntries(runtime, awardId)).filter((e) => e.kind === "topup");
+    expect(topUps.map((e) => e.amountCents).sort((a, b) => a - b)).toEqual([1_000, 2_000, 4_000]);
+
+    // Same key, same request: the first answer again, nothing applied twice.
+    const again = await topUp(2_000, "ivy-b");
+    expect(again).toEqual(answers[1]);
+    // Same key, another request: refused, naming the problem.
+    const other = await topUp(9_000, "ivy-b");
+    expect(other.status).toBe(409);
+    expect(other.body.message).toMatch(/Idempotency-Key was already used with another request/);
+    // Duplicates racing each other: one runs, the others are told it is in progress or replayed.
+    const racing = await Promise.all([1, 2, 3].map(() => topUp(500, "ivy-d")));
+    expect(racing.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(1);
+    for (const r of racing.filter((r) => r.status !== 200)) expect(r.body.message).toMatch(/in progress/);
+    expect((await staff.ok("GET", `/awards/${awardId}`)).held.creditsCents).toBe(1_007_500);
+
+    // No key, or a malformed one: 400 saying what to send.
+    const none = await staff.call("POST", `/awards/${awardId}/top-up`, {
+      creditsCents: 1,
+      reason: "no key at all",
+    });
+    expect(none.status).toBe(400);
+    expect(none.body.message).toMatch(/Idempotency-Key header is required/);
+    for (const bad of ["x".repeat(256), "tab\there", "caf\u00e9"]) {
+      const res = await topUp(1, bad);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.issues[0]).toMatchObject({ field: "Idempotency-Key" });
+    }
+    expect((await staff.ok("GET", `/awards/${awardId}`)).held.creditsCents).toBe(1_007_500);
+    expect(await checkLocalLedger(runtime, "e2e-awards")).toEqual([]);
+  }, 90_000);
 
   it("ends with exactly one allocation when the runtime is killed during provisioning", async () => {
     await setFaults({ callbackLatencyMs: 4_000 });
@@ -238,25 +324,46 @@ describe("awards", () => {
     await applicant.ok("POST", `/awards/${awardId}/accept`);
     await awardStatus(awardId, "active");
     const staff = await actAs(runtime, "sam", "staff");
-    const topped = await staff.ok("POST", `/awards/${awardId}/top-up`, {
-      creditsCents: 500_000,
-      reason: "supplement for ablations",
-    });
+    const topped = await staff.ok(
+      "POST",
+      `/awards/${awardId}/top-up`,
+      {
+        creditsCents: 500_000,
+        reason: "supplement for ablations",
+      },
+      newOperation(),
+    );
     expect(topped.held.creditsCents).toBe(1_500_000);
-    const tooMuch = await staff.call("POST", `/awards/${awardId}/top-up`, {
-      cashCents: 50_000_000,
-      reason: "way over the cap",
-    });
+    const tooMuch = await staff.call(
+      "POST",
+      `/awards/${awardId}/top-up`,
+      {
+        cashCents: 50_000_000,
+        reason: "way over the cap",
+      },
+      newOperation(),
+    );
     expect(tooMuch.status).toBe(400);
     expect(tooMuch.body.issues[0].field).toBe("cashCents");
-    await staff.ok("POST", `/awards/${awardId}/extend`, { months: 6, reason: "delays at the partner lab" });
-    expect((await staff.ok("POST", `/awards/${awardId}/suspend`, { reason: "compliance hold" })).status).toBe(
-      "suspended",
+    await staff.ok(
+      "POST",
+      `/awards/${awardId}/extend`,
+      { months: 6, reason: "delays at the partner lab" },
+      newOperation(),
     );
-    expect((await staff.ok("POST", `/awards/${awardId}/resume`, { reason: "hold lifted" })).status).toBe(
-      "active",
+    expect(
+      (await staff.ok("POST", `/awards/${awardId}/suspend`, { reason: "compliance hold" }, newOperation()))
+        .status,
+    ).toBe("suspended");
+    expect(
+      (await staff.ok("POST", `/awards/${awardId}/resume`, { reason: "hold lifted" }, newOperation())).status,
+    ).toBe("active");
+    const revoked = await staff.ok(
+      "POST",
+      `/awards/${awardId}/revoke`,
+      { reason: "misuse of credits" },
+      newOperation(),
     );
-    const revoked = await staff.ok("POST", `/awards/${awardId}/revoke`, { reason: "misuse of credits" });
     expect(revoked.status).toBe("revoked");
     expect(revoked.held).toEqual({ cashCents: 0, creditsCents: 0 });
     expect(revoked.history.map((h: { status: string }) => h.status)).toEqual(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, activeAward as activeAwardOf } from "../support/allot.js";
+import { actAs, activeAward as activeAwardOf, newOperation } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
 // Reservations of the research cluster on the real local stack: granted or queued at once,
@@ -168,11 +168,12 @@ describe("reservations", () => {
       ],
     });
     await statusToBe(bob.me, bob.awardId, second.body.reservationId, "suspended");
-    await staff.ok("POST", `/awards/${bob.awardId}/top-up`, {
-      cashCents: 0,
-      creditsCents: 500_000,
-      reason: "more compute",
-    });
+    await staff.ok(
+      "POST",
+      `/awards/${bob.awardId}/top-up`,
+      { cashCents: 0, creditsCents: 500_000, reason: "more compute" },
+      newOperation(),
+    );
     await statusToBe(bob.me, bob.awardId, second.body.reservationId, "granted");
   }, 300_000);
 

@@ -96,7 +96,7 @@ describe("a call from submission to decisions", () => {
     // The declined and waitlisted proposals' workflows end; the approved one goes on to its award.
     for (const id of [ids[1], ids[2]] as string[]) {
       const history = await waitForExecution(runtime, id, "SUCCEEDED");
-      const states = history.events
+      const states = history.executions[0].events
         .filter((e: { type: string }) => e.type.endsWith("StateEntered"))
         .map((e: { state: string }) => e.state);
       expect(states).toEqual(

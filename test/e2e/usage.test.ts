@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, activeAward as activeAwardOf } from "../support/allot.js";
+import { actAs, activeAward as activeAwardOf, newOperation } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
 // Usage metering on the real local stack: the API stores accepted records, the table's
@@ -164,7 +164,7 @@ describe("usage", () => {
   it("rejects records for unknown and revoked awards, and malformed ones, with reasons", async () => {
     const { awardId } = await activeAward("rex", 500_000);
     const staff = await actAs(runtime, "sam", "staff");
-    await staff.ok("POST", `/awards/${awardId}/revoke`, { reason: "misuse of credits" });
+    await staff.ok("POST", `/awards/${awardId}/revoke`, { reason: "misuse of credits" }, newOperation());
     const integration = await actAs(runtime, "provider-1", "integration");
     const answer = await integration.call("POST", "/usage", {
       records: [

@@ -15,3 +15,15 @@ export const checkLocalLedger = async (runtime: RuntimeProcess, programId: strin
     client.destroy();
   }
 };
+
+/** An award's ledger entries in a running runtime's DynamoDB Local. */
+export const localLedgerEntries = async (runtime: RuntimeProcess, awardId: string) => {
+  const client = new DynamoDBClient(localClientConfig(runtime.dynamodb));
+  try {
+    return await dynamoLedgerRepository(DynamoDBDocumentClient.from(client), "allot").entriesForAward(
+      awardId,
+    );
+  } finally {
+    client.destroy();
+  }
+};

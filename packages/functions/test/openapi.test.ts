@@ -27,4 +27,14 @@ describe("the OpenAPI document", () => {
       expect(op?.operationId, `${route.method} ${route.path}`).toBe(route.function);
     }
   });
+
+  it("declares the required Idempotency-Key header on every staff operation on awards", () => {
+    const doc = openApiDocument();
+    for (const action of ["top-up", "extend", "suspend", "resume", "revoke", "redrive"]) {
+      const op = (doc.paths[`/awards/{awardId}/${action}`] as Record<string, { parameters: unknown[] }>).post;
+      expect(op?.parameters, action).toContainEqual(
+        expect.objectContaining({ name: "Idempotency-Key", in: "header", required: true }),
+      );
+    }
+  });
 });

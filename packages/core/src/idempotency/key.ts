@@ -5,7 +5,8 @@ import type { IdempotencyScope } from "./ports.js";
 
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 /** Printable ASCII without spaces at either end, as the header grammar and logs can carry it. */
-const KEY = /^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/;
+export const IDEMPOTENCY_KEY_PATTERN = "^[\\x21-\\x7e](?:[\\x20-\\x7e]{0,253}[\\x21-\\x7e])?$";
+const KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
 
 /** The client's key, checked: 1–255 printable ASCII characters. */
 export const idempotencyKey = (raw: string | undefined): string => {

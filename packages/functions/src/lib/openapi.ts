@@ -1,6 +1,7 @@
 import { notifyProjectCreateSchema } from "@allot/adapters";
 import { Extension, StaffReason, TopUp } from "@allot/core/award";
 import { CallInput, PoolExtension } from "@allot/core/call";
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN } from "@allot/core/idempotency";
 import { Program } from "@allot/core/program";
 import { Decision, ProposalDraft, ProposalDraftPatch, Withdrawal } from "@allot/core/proposal";
 import { ReservationRequest } from "@allot/core/reservation";
@@ -33,17 +34,27 @@ export const requestBodies: Record<string, z.ZodType> = {
   "POST /awards/{awardId}/reservations": ReservationRequest,
 };
 
+const idempotencyKeyParameter = {
+  name: IDEMPOTENCY_HEADER,
+  in: "header",
+  required: true,
+  description:
+    "A unique value per operation (e.g. a UUID), sent again unchanged when retrying it: the same key with the same request answers what the first answered (header Idempotent-Replayed: true) and runs once; the same key with another path or body is 409, as is a key whose first request is still running. Kept for 24 hours.",
+  schema: { type: "string", minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY_PATTERN },
+};
+
 export const openApiDocument = () => {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const key = `${route.method} ${route.path}`;
     const body = requestBodies[key];
-    const parameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => ({
+    const parameters: Array<Record<string, unknown>> = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => ({
       name: m[1],
       in: "path",
       required: true,
       schema: { type: "string" },
     }));
+    if (route.idempotencyKey) parameters.push(idempotencyKeyParameter);
     paths[route.path] ??= {};
     (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = {
       operationId: route.function,
