@@ -31,6 +31,8 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("base6
 export const operationIdOf = (scope: IdempotencyScope) =>
   `op-${sha256(JSON.stringify([scope.actorId, scope.route, scope.key])).slice(0, 26)}`;
 
-/** What makes two requests the same request: the concrete path and the validated body. */
-export const requestFingerprint = (path: string, body: unknown) =>
-  sha256(canonicalJson([path, body ?? null]));
+/** What makes two requests on one route the same request: the path's parameters and the validated body. */
+export const requestFingerprint = (
+  pathParameters: Record<string, string | undefined> | undefined,
+  body: unknown,
+) => sha256(canonicalJson([pathParameters ?? {}, body ?? null]));

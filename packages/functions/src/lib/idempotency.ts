@@ -48,7 +48,7 @@ export const withIdempotencyKey = async (
     route: event.routeKey,
     key: idempotencyKey(headerOf(event, IDEMPOTENCY_HEADER)),
   };
-  const fingerprint = requestFingerprint(event.rawPath, body);
+  const fingerprint = requestFingerprint(event.pathParameters, body);
   const claim = await store().claim(scope, fingerprint, systemClock.now());
   if (claim.kind === "replay") return { ...claim.response, headers: { "idempotent-replayed": "true" } };
   if (claim.kind === "mismatch")
