@@ -10,17 +10,12 @@ import {
 import { routes } from "@allot/stacks/routes";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { doc, once, tableName } from "./deps.js";
+import type { HttpResult } from "./http.js";
 
 // The Idempotency-Key hook for the routes stacks/ marks: the first request with a key runs and
 // its answer is kept; a retry with the same key and request gets that answer again, the same
 // key with another request a 409. The command gets an operation id derived from the key, so
 // what it writes (ledger entries, events) is the same on a retry after a crash.
-
-export interface IdempotentAnswer {
-  status?: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
 
 const store = once((): IdempotencyStore => dynamoIdempotencyStore(doc(), tableName()));
 
@@ -36,10 +31,10 @@ const kept = (status: number) => status < 500 && status !== 409 && status !== 42
 
 export const withIdempotencyKey = async (
   request: { event: APIGatewayProxyEventV2WithJWTAuthorizer; actor: Actor; body: unknown },
-  run: (operationId: string | undefined) => Promise<IdempotentAnswer>,
+  run: (operationId: string | undefined) => Promise<HttpResult>,
   /** The answer an error gives the client, if it is a client error (4xx); else undefined. */
-  clientAnswer: (error: unknown) => IdempotentAnswer | undefined,
-): Promise<IdempotentAnswer> => {
+  clientAnswer: (error: unknown) => HttpResult | undefined,
+): Promise<HttpResult> => {
   const { event, actor, body } = request;
   const route = routes.find((r) => `${r.method} ${r.path}` === event.routeKey);
   if (!route?.idempotencyKey) return run(undefined);
@@ -58,7 +53,7 @@ export const withIdempotencyKey = async (
   if (claim.kind === "in_progress")
     throw conflict(`A request with this ${IDEMPOTENCY_HEADER} is still in progress; retry it shortly`);
 
-  let answer: IdempotentAnswer;
+  let answer: HttpResult;
   try {
     answer = await run(operationIdOf(scope));
   } catch (error) {
