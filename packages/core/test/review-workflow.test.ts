@@ -84,6 +84,7 @@ const setup = async (pool: ReviewerRecord[], blind = false) => {
     proposalId: proposal.proposalId,
     reviewers: reviewers.items,
     calls,
+    assignments: assignments.items,
     events: [proposals.events, assignments.events],
     ...wf,
   };
@@ -178,6 +179,27 @@ describe("review workflow tasks", () => {
     expect(r3?.status).toBe("late");
     const conflictErr = await submitReview(deps, as("r3"), late?.assignmentId ?? "", review).catch((e) => e);
     expect(conflictErr).toBeInstanceOf(DomainError);
+  });
+
+  it("answers an identical replay of a submitted review with it, whatever key order the store returns", async () => {
+    const { deps, proposalId, assignments } = await setup([reviewer("r2", "Uni B"), reviewer("r3", "Uni C")]);
+    await assignReviewers(deps, proposalId);
+    const mine = (await listMyAssignments(deps, as("r2")))[0]?.assignmentId ?? "";
+    const body = { ...review, scores: { impact: 5, feasibility: 3 }, commentsToApplicant: "Publish early." };
+    const first = await submitReview(deps, as("r2"), mine, body);
+    // DynamoDB hands maps back in its own order, not the order they were written in.
+    const stored = assignments.get(mine);
+    if (!stored?.review) throw new Error("the review was not stored");
+    const { scores, comments, commentsToApplicant } = stored.review;
+    stored.review = {
+      commentsToApplicant,
+      comments,
+      scores: { feasibility: scores.feasibility ?? 0, impact: scores.impact ?? 0 },
+    };
+    expect(await submitReview(deps, as("r2"), mine, body)).toEqual(first);
+    await expect(
+      submitReview(deps, as("r2"), mine, { ...body, scores: { impact: 4, feasibility: 3 } }),
+    ).rejects.toMatchObject({ kind: "conflict", message: expect.stringMatching(/already submitted/) });
   });
 
   it("hides the applicant from reviewers in a blind call, and proposals from unassigned reviewers", async () => {
