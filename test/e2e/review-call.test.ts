@@ -339,7 +339,12 @@ describe("a call from submission to decisions", () => {
     }
     await waitForStatus(runtime, id, "decision_pending");
     const rationale = "Holloway and Reviewer Two (rev2@review.example.org) found the evaluation thin.";
-    await staff.ok("POST", `/proposals/${id}/decision`, { outcome: "decline", rationale });
+    await staff.ok("POST", `/proposals/${id}/decision`, {
+      outcome: "approve",
+      rationale,
+      cashCents: 100_000,
+      creditsCents: 100_000,
+    });
 
     const kim = await actAs(runtime, "kim", "applicant");
     const notice = await until(async () => {
@@ -350,7 +355,12 @@ describe("a call from submission to decisions", () => {
       notice: notice.text,
       proposal: await kim.ok("GET", `/proposals/${id}`),
       list: await kim.ok("GET", "/proposals"),
-      mail: outboxMessages(runtime).filter((m) => m.includes(id)),
+      // The award offer, with its history, is the grantee's to read too.
+      awards: await until(async () => {
+        const { items } = await kim.ok("GET", "/awards");
+        return items.length ? items : undefined;
+      }, "kim's award offer"),
+      mail: outboxMessages(runtime).filter((m) => m.includes("To: Kim K <kim@instk.example>")),
     };
     expect(seen.mail.length).toBeGreaterThan(0);
     const text = JSON.stringify(seen);
