@@ -59,7 +59,7 @@ export const graceEndsAt = (r: Reservation, gracePeriod: string) => {
  */
 export const releaseIfUnused = async (deps: ReservationDeps, awardId: string, reservationId: string) => {
   const r = await deps.reservations.get(awardId, reservationId);
-  if (!r || r.status !== "granted") return { released: false, status: r?.status ?? "missing" };
+  if (r?.status !== "granted") return { released: false, status: r?.status ?? "missing" };
   if (Date.parse(r.endsAt) <= deps.clock.now().getTime()) return { released: false, status: r.status };
   if ((await usageRecords(deps, awardId)) > (r.usageRecordsAtGrant ?? 0))
     return { released: false, status: r.status };
@@ -480,7 +480,7 @@ export const startGraceTimer = async (
   reservationId: string,
 ) => {
   const reservation = await deps.reservations.get(awardId, reservationId);
-  if (!reservation || reservation.status !== "granted") return;
+  if (reservation?.status !== "granted") return;
   const program = await deps.programs.get(reservation.programId);
   await deps.graceTimer.start({
     awardId,
