@@ -28,6 +28,11 @@ describe("redacting reviewers' identities from text an applicant reads", () => {
     }
   });
 
+  it("blanks a full name written with a middle initial", () => {
+    const withInitial = [{ reviewerId: "rev-mjb", name: "Mary J Blige", email: "mjb@music.example" }];
+    expect(redactIdentities("Thanks, mary j blige", withInitial)).toBe(`Thanks, ${REDACTED}`);
+  });
+
   it("blanks every e-mail address, a reviewer's or not", () => {
     expect(redactIdentities("Write to me: someone.else+x@uni.example.ac.uk, thanks", reviewers)).toBe(
       `Write to me: ${REDACTED}, thanks`,

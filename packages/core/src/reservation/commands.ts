@@ -53,9 +53,10 @@ export const graceEndsAt = (r: Reservation, gracePeriod: string) => {
 
 /**
  * Timer task at the end of the grace period: a granted reservation whose award has recorded no
- * usage since the grant gives its chips and hold back (the release event has the queue tried). Usage records do
- * not name a reservation, so any record of the award counts as use: coarse, but it never
- * releases a reservation that is being used. Idempotent: anything but "granted" is left alone.
+ * usage since the grant gives its chips and hold back; the consumer of the release event tries
+ * the queue. Usage records do not name a reservation, so any record of the award counts as use:
+ * coarse, but it never releases a reservation that is being used. Idempotent: anything but
+ * "granted" is left alone.
  */
 export const releaseIfUnused = async (deps: ReservationDeps, awardId: string, reservationId: string) => {
   const r = await deps.reservations.get(awardId, reservationId);
@@ -76,7 +77,6 @@ export const releaseIfUnused = async (deps: ReservationDeps, awardId: string, re
       return { released: false, status: "changed" };
     throw error;
   }
-  // The queue is tried by the consumer of the release event.
   return { released: true, status: "released" };
 };
 

@@ -30,14 +30,13 @@ const spaced = (parts: readonly string[]) => parts.map(escaped).join("\\s+");
  * be a name is left alone in lower case.
  */
 const namePatterns = (r: ReviewerIdentity) => {
-  const parts = r.name
-    .trim()
-    .split(/\s+/)
-    .filter((p) => p.length >= 2);
+  const whole = r.name.trim().split(/\s+/).filter(Boolean);
+  // A lone initial ("J") is too short to stand for anyone; it counts only inside the full name.
+  const parts = whole.filter((p) => p.length >= 2);
   const given = parts[0];
   const surname = parts.at(-1);
   const anyCase: string[] = [r.reviewerId.trim()];
-  if (parts.length) anyCase.push(spaced(parts));
+  if (whole.length) anyCase.push(spaced(whole));
   if (given && surname && parts.length > 1) {
     anyCase.push(`${escaped(surname)},\\s*${escaped(given)}`);
     anyCase.push(`${escaped(given[0] ?? "")}\\.?\\s*${escaped(surname)}`);
