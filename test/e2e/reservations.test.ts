@@ -224,6 +224,69 @@ describe("reservations", () => {
     expect(reservations[0].history.at(-1).reason).toBe("not used within the grace period");
   }, 120_000);
 
+  it("answers concurrent cancels at once with a queue waiting, grants the queue afterwards, and answers a repeat with 200", async () => {
+    const { awardId, me } = await activeAward("rcancel", 1_000_000);
+    const staff = await actAs(runtime, "sam", "staff");
+    // One hour far from the other tests: five grants of 20 chips fill the 100-chip cluster, 18 wait.
+    const w = window(200, 1);
+    const reserve = (i: number) =>
+      me.call("POST", `/awards/${awardId}/reservations`, { requestId: `rcancel-${i}`, chips: 20, ...w });
+    const held = [];
+    for (let i = 0; i < 5; i++) held.push(await reserve(i));
+    expect(held.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    const waiting = [];
+    for (let i = 5; i < 23; i++) waiting.push(await reserve(i));
+    expect(new Set(waiting.map((r) => r.status))).toEqual(new Set([202]));
+
+    const cancel = async (reservationId: string) => {
+      const started = Date.now();
+      const answer = await me.call("POST", `/awards/${awardId}/reservations/${reservationId}/cancel`);
+      return { ...answer, ms: Date.now() - started };
+    };
+    const cancels = await Promise.all(held.map((r) => cancel(r.body.reservationId)));
+    console.info(`cancel latency with 18 queued, 5 at once (ms): ${cancels.map((c) => c.ms).join(", ")}`);
+    expect(cancels.map((c) => [c.status, c.body.status])).toEqual(Array(5).fill([200, "cancelled"]));
+
+    // The consumer of the cancellations grants what now fits: five of the waiting requests.
+    const waitingIds = new Set(waiting.map((r) => r.body.reservationId));
+    const grantedFromQueue = await until(async () => {
+      const { reservations } = await me.ok("GET", `/awards/${awardId}/reservations`);
+      const granted = reservations.filter(
+        (r: { reservationId: string; status: string }) =>
+          waitingIds.has(r.reservationId) && r.status === "granted",
+      );
+      return granted.length === 5 ? granted : undefined;
+    }, "five queued requests granted");
+    expect(grantedFromQueue).toHaveLength(5);
+    const { reservations } = await me.ok("GET", `/awards/${awardId}/reservations`);
+    const byStatus = (status: string) =>
+      reservations.filter((r: { status: string }) => r.status === status).length;
+    expect([byStatus("granted"), byStatus("queued"), byStatus("cancelled")]).toEqual([5, 13, 5]);
+    const view = await staff.ok("GET", `/programs/${PROGRAM}/cluster?from=${w.startsAt}&to=${w.endsAt}`);
+    expect(view.hours.map((h: { reservedChips: number }) => h.reservedChips)).toEqual([100]);
+
+    // A client that retries its cancel learns it worked: 200 with the cancelled reservation.
+    const repeats = await Promise.all(held.map((r) => cancel(r.body.reservationId)));
+    expect(repeats.map((c) => [c.status, c.body.reservationId, c.body.status])).toEqual(
+      held.map((r) => [200, r.body.reservationId, "cancelled"]),
+    );
+    // Nothing moved: still five granted and 100 chips reserved.
+    const reserved = async () =>
+      (await staff.ok("GET", `/programs/${PROGRAM}/cluster?from=${w.startsAt}&to=${w.endsAt}`)).hours.map(
+        (h: { reservedChips: number }) => h.reservedChips,
+      );
+    expect(await reserved()).toEqual([100]);
+
+    // One cancel alone, 13 still waiting: answered before the queue takes the chips back.
+    const alone = await cancel(grantedFromQueue[0].reservationId);
+    console.info(`cancel latency with 13 queued, alone (ms): ${alone.ms}`);
+    expect([alone.status, alone.body.status]).toEqual([200, "cancelled"]);
+    await until(
+      async () => ((await reserved())[0] === 100 ? true : undefined),
+      "the queue to take the freed chips",
+    );
+  }, 300_000);
+
   it("never oversubscribes the cluster under many concurrent overlapping requests through the API", async () => {
     // Two grantees race 30 requests of 10–40 chips over overlapping windows of a 100-chip cluster.
     const a = await activeAward("rcon-a", 20_000_000);

@@ -277,6 +277,115 @@ describe("a call from submission to decisions", () => {
     expect((await hal.call("POST", `/proposals/${id}/withdraw`, { reason: "again" })).status).toBe(200);
   });
 
+  it("answers the README's review sent again with 200, and a changed one with 409", async () => {
+    const id = await submit(runtime, "rita", submission("call-2027-spring", person("Rita R", "Inst R")));
+    const pool = ["rev-ada", "rev-bruno", "rev-chen", "rev-dana", "rev-emeka", "rev-freya"];
+    await twoReviewers(id, pool);
+    const [first] = await assignedReviewers(runtime, id, pool);
+    const reviewer = await actAs(runtime, first?.reviewerId ?? "", "reviewer");
+    const path = `/assignments/${first?.assignmentId}/review`;
+    // The body of the README, as a client that retries would send it again.
+    const body = {
+      scores: { impact: 5, feasibility: 4, openness: 5, team: 4 },
+      comments: "Clear plan and a strong team; the baselines are well chosen.",
+      commentsToApplicant: "Consider publishing intermediate results.",
+    };
+    const submitted = await reviewer.call("POST", path, body);
+    expect(submitted.status).toBe(200);
+    const replay = await reviewer.call("POST", path, body);
+    expect([replay.status, replay.body]).toEqual([200, submitted.body]);
+    const changed = await reviewer.call("POST", path, { ...body, scores: { ...body.scores, team: 3 } });
+    expect(changed.status).toBe(409);
+    expect(changed.body.message).toMatch(/already submitted/);
+  });
+
+  it("never shows the applicant who reviewed, however a reviewer signs; staff read the text as written", async () => {
+    const staff = await actAs(runtime, "sam", "staff");
+    const profile = (name: string, email: string, institution: string) => ({
+      name,
+      email,
+      institution,
+      keywords: ["ml-systems"],
+    });
+    await staff.ok(
+      "PUT",
+      "/reviewers/rev-two",
+      profile("Reviewer Two", "rev2@review.example.org", "Review Inst"),
+    );
+    await staff.ok(
+      "PUT",
+      "/reviewers/rev-mira",
+      profile("Mira Holloway", "mira.holloway@uni-m.example", "University M"),
+    );
+    const pool = ["rev-two", "rev-mira"];
+    await createCall(runtime, { callId: "e2e-signed", reviewerPool: pool });
+    const id = await submit(runtime, "kim", submission("e2e-signed", person("Kim K", "Inst K")));
+    await twoReviewers(id, pool);
+    const signed: Record<string, string> = {
+      "rev-two": "Solid plan.\nSigned, Reviewer Two <rev2@review.example.org>",
+      "rev-mira":
+        "Publish the ablations early. Questions to M. Holloway or mira.holloway@uni-m.example.\n— Mira Holloway",
+    };
+    for (const a of await assignedReviewers(runtime, id, pool)) {
+      await (await actAs(runtime, a.reviewerId, "reviewer")).ok(
+        "POST",
+        `/assignments/${a.assignmentId}/review`,
+        {
+          scores: { impact: 4, feasibility: 3 },
+          comments: "For the committee: a careful proposal with a thin evaluation.",
+          commentsToApplicant: signed[a.reviewerId],
+        },
+      );
+    }
+    await waitForStatus(runtime, id, "decision_pending");
+    const rationale = "Holloway and Reviewer Two (rev2@review.example.org) found the evaluation thin.";
+    await staff.ok("POST", `/proposals/${id}/decision`, {
+      outcome: "approve",
+      rationale,
+      cashCents: 100_000,
+      creditsCents: 100_000,
+    });
+
+    const kim = await actAs(runtime, "kim", "applicant");
+    const notice = await until(async () => {
+      const { items } = await kim.ok("GET", "/notifications");
+      return items.find((n: { kind: string }) => n.kind === "decision");
+    }, "kim's decision notice");
+    const seen = {
+      notice: notice.text,
+      proposal: await kim.ok("GET", `/proposals/${id}`),
+      list: await kim.ok("GET", "/proposals"),
+      // The award offer, with its history, is the grantee's to read too.
+      awards: await until(async () => {
+        const { items } = await kim.ok("GET", "/awards");
+        return items.length ? items : undefined;
+      }, "kim's award offer"),
+      mail: outboxMessages(runtime).filter((m) => m.includes("To: Kim K <kim@instk.example>")),
+    };
+    expect(seen.mail.length).toBeGreaterThan(0);
+    const text = JSON.stringify(seen);
+    for (const secret of [
+      "Reviewer Two",
+      "rev2@",
+      "review.example.org",
+      "Holloway",
+      "Mira",
+      "uni-m.example",
+      "rev-two",
+      "rev-mira",
+    ])
+      expect(text).not.toContain(secret);
+    expect(notice.text).toContain("Solid plan.");
+    expect(notice.text).toContain("Signed, [redacted] <[redacted]>");
+    expect(notice.text).toContain("Questions to [redacted] or [redacted].");
+    expect(seen.proposal.decision.rationale).toBe(
+      "[redacted] and [redacted] ([redacted]) found the evaluation thin.",
+    );
+    // Kim's own address is hers to see.
+    expect(seen.proposal.pi.email).toBe("kim@instk.example");
+    expect((await staff.ok("GET", `/proposals/${id}`)).decision.rationale).toBe(rationale);
+  });
+
   it("keeps the applicant's identity from reviewers in a blind call", async () => {
     const id = await submit(
       runtime,

@@ -1,6 +1,6 @@
 export * from "./actor.js";
 export * from "./bounds.js";
-export * from "./canonical-json.js";
+export * from "./canonical.js";
 export * from "./clock.js";
 export * from "./duration.js";
 export * from "./errors.js";

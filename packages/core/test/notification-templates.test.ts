@@ -54,7 +54,13 @@ const reviews = [
   },
 ] as unknown as ReviewSubmission[];
 
-const feedback = anonymizedFeedback(rubric, reviews, { redact: ["Zed Reviewer", "Yan Other", "Xu Third"] });
+const feedback = anonymizedFeedback(rubric, reviews, {
+  reviewers: [
+    { reviewerId: "rev-zed", name: "Zed Reviewer", email: "zed@reviewers.example" },
+    { reviewerId: "rev-yan", name: "Yan Other", email: "yan@reviewers.example" },
+    { reviewerId: "rev-xu", name: "Xu Third", email: "xu@reviewers.example" },
+  ],
+});
 
 describe("amounts and times", () => {
   it("formats integer cents as exact dollars, with no floating point anywhere", () => {

@@ -289,6 +289,17 @@ describe("reservations", () => {
     );
 
     await cancelReservation(deps, ann, "a1", first.reservation.reservationId);
+    // The cancel answers at once: the queue is the consumer's, on the cancellation event.
+    expect((await listReservations(deps, bob, "a2")).map((r) => r.status)).toEqual([
+      "queued",
+      "queued",
+      "granted",
+    ]);
+    expect(mem.events.at(-1)).toMatchObject({
+      detailType: "Reservation Cancelled",
+      detail: { data: { freedChips: true } },
+    });
+    await grantQueued(deps, prog.programId);
     const after = await listReservations(deps, bob, "a2");
     expect(after.map((r) => [r.chips, r.status])).toEqual([
       [40, "granted"],
@@ -332,8 +343,31 @@ describe("reservations", () => {
     });
     const cancelled = await cancelReservation(deps, staff, "a2", q.reservation.reservationId);
     expect(cancelled.status).toBe("cancelled");
-    await expect(cancelReservation(deps, bob, "a2", q.reservation.reservationId)).rejects.toMatchObject({
+    // A repeated cancel (a client retry) answers with the cancelled reservation.
+    expect(await cancelReservation(deps, bob, "a2", q.reservation.reservationId)).toEqual(cancelled);
+  });
+
+  it("a repeated or concurrent cancel answers with the cancelled reservation and releases once", async () => {
+    const { deps, mem } = setup();
+    const r = await reserve(deps, ann, "a1", { requestId: rid(), chips: 60, ...window(10, 12) });
+    const id = r.reservation.reservationId;
+    const [one, two] = await Promise.all([
+      cancelReservation(deps, ann, "a1", id),
+      cancelReservation(deps, ann, "a1", id),
+    ]);
+    expect(one).toEqual(two);
+    expect(one.status).toBe("cancelled");
+    expect(await cancelReservation(deps, staff, "a1", id)).toEqual(one);
+    expect(mem.events.filter((e) => e.detailType === "Reservation Cancelled")).toHaveLength(1);
+    expect(mem.holds.get("a1")).toMatchObject({ heldCents: 0 });
+    expect(mem.slots.get(`${prog.programId}#2026-12-02T10:00:00.000Z`)).toBe(100);
+    // A reservation that ended another way is not cancelled after the fact.
+    const done = await reserve(deps, ann, "a1", { requestId: rid(), chips: 10, ...window(0, 1) });
+    deps.clock = { now: () => new Date("2026-12-02T02:00:00Z") };
+    await reserve(deps, ann, "a1", { requestId: rid(), chips: 10, ...window(5, 6) });
+    await expect(cancelReservation(deps, ann, "a1", done.reservation.reservationId)).rejects.toMatchObject({
       kind: "conflict",
+      message: expect.stringMatching(/is completed/),
     });
   });
 

@@ -84,6 +84,8 @@ const setup = async (pool: ReviewerRecord[], blind = false) => {
     proposalId: proposal.proposalId,
     reviewers: reviewers.items,
     calls,
+    proposals: proposals.items,
+    assignments: assignments.items,
     events: [proposals.events, assignments.events],
     ...wf,
   };
@@ -180,6 +182,27 @@ describe("review workflow tasks", () => {
     expect(conflictErr).toBeInstanceOf(DomainError);
   });
 
+  it("answers an identical replay of a submitted review with it, whatever key order the store returns", async () => {
+    const { deps, proposalId, assignments } = await setup([reviewer("r2", "Uni B"), reviewer("r3", "Uni C")]);
+    await assignReviewers(deps, proposalId);
+    const mine = (await listMyAssignments(deps, as("r2")))[0]?.assignmentId ?? "";
+    const body = { ...review, scores: { impact: 5, feasibility: 3 }, commentsToApplicant: "Publish early." };
+    const first = await submitReview(deps, as("r2"), mine, body);
+    // DynamoDB hands maps back in its own order, not the order they were written in.
+    const stored = assignments.get(mine);
+    if (!stored?.review) throw new Error("the review was not stored");
+    const { scores, comments, commentsToApplicant } = stored.review;
+    stored.review = {
+      commentsToApplicant,
+      comments,
+      scores: { feasibility: scores.feasibility ?? 0, impact: scores.impact ?? 0 },
+    };
+    expect(await submitReview(deps, as("r2"), mine, body)).toEqual(first);
+    await expect(
+      submitReview(deps, as("r2"), mine, { ...body, scores: { impact: 4, feasibility: 3 } }),
+    ).rejects.toMatchObject({ kind: "conflict", message: expect.stringMatching(/already submitted/) });
+  });
+
   it("hides the applicant from reviewers in a blind call, and proposals from unassigned reviewers", async () => {
     const { deps, proposalId } = await setup(
       [
@@ -197,6 +220,45 @@ describe("review workflow tasks", () => {
     const notMine = await readProposal(deps, as("r9"), proposalId).catch((e) => e);
     expect(notMine).toMatchObject({ kind: "not_found" });
     expect(await readProposal(deps, staff, proposalId)).toMatchObject({ pi: submission.pi });
+  });
+
+  it("shows the applicant the committee's text without the call's reviewers' names or any e-mail; staff see it as written", async () => {
+    const pool = [
+      reviewer("r2", "Uni B", { name: "Mira Holloway", email: "mira@uni-b.example" }),
+      reviewer("r3", "Uni C", { name: "Reviewer Two", email: "rev2@review.example.org" }),
+    ];
+    const { deps, proposalId, proposals } = await setup(pool);
+    await assignReviewers(deps, proposalId);
+    const rationale =
+      "As Holloway and Reviewer Two <rev2@review.example.org> noted, the plan is thin. Ask m.holloway@elsewhere.example.";
+    const stored = proposals.get(proposalId);
+    if (!stored) throw new Error("no proposal");
+    stored.status = "declined";
+    stored.decision = {
+      outcome: "decline",
+      rationale,
+      decidedBy: "sam",
+      decidedAt: now.toISOString(),
+      scoreAtDecision: null,
+    };
+    stored.revisedDecisions = [
+      {
+        ...stored.decision,
+        outcome: "approve",
+        cashCents: 1,
+        creditsCents: 1,
+        refusedAt: now.toISOString(),
+        refusal: "pool",
+      },
+    ];
+    const redacted = "As [redacted] and [redacted] <[redacted]> noted, the plan is thin. Ask [redacted].";
+    expect(await readProposal(deps, alice, proposalId)).toMatchObject({
+      decision: { rationale: redacted },
+      revisedDecisions: [{ rationale: redacted }],
+      // The applicant's own details are theirs to see.
+      pi: submission.pi,
+    });
+    expect(await readProposal(deps, staff, proposalId)).toMatchObject({ decision: { rationale } });
   });
 
   it("computes whole-second timings, reminding only while a reminder fits before the deadline", () => {

@@ -73,7 +73,9 @@ export const commitAward = async (deps: AwardDeps, proposalId: string) => {
         at: when,
         status: "offered",
         actor: proposal.decision.decidedBy,
-        reason: proposal.decision.rationale,
+        // Not the committee's rationale: the grantee reads this history, and the rationale may
+        // name a reviewer. It stays on the proposal, where each reader sees it as they may.
+        reason: `approved by the committee (proposal ${proposalId})`,
       },
     ],
     revision: 1,

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { canonicalJson } from "../canonical-json.js";
+import { canonicalJson } from "../canonical.js";
 import { validationError } from "../errors.js";
 import type { IdempotencyScope } from "./ports.js";
 

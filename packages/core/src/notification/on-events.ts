@@ -6,6 +6,7 @@ import type { ReviewDeps } from "../review/assignments.js";
 import { currentBySlot } from "../review/assignments.js";
 import type { ReviewersAssigned, ReviewersNeeded, ReviewReminderDue } from "../review/events.js";
 import { anonymizedFeedback } from "../review/feedback.js";
+import { redactIdentities, reviewersOf } from "../review/redaction.js";
 import { type NotifyDeps, notify } from "./commands.js";
 import { draftNotification } from "./schema.js";
 import {
@@ -104,14 +105,16 @@ export const notifyDecision = async (
   const reviews = [...currentBySlot(await deps.assignments.listForProposal(proposal.proposalId)).values()]
     .filter((a) => a.status === "submitted" && a.review)
     .map((a) => a.review as NonNullable<typeof a.review>);
+  // Reviewers' names and any e-mail address are redacted, even from a signed comment or a
+  // rationale that quotes a reviewer.
+  const reviewers = await reviewersOf(deps, proposal, call.reviewerPool);
   const base = {
     applicantName: proposal.pi?.name,
     proposalId: proposal.proposalId,
     proposalTitle: proposal.title ?? "",
     callTitle: call.title,
-    rationale: decision.rationale,
-    // Reviewers' names and e-mails are redacted even if they signed their comments.
-    feedback: anonymizedFeedback(call.review.rubric, reviews),
+    rationale: redactIdentities(decision.rationale, reviewers),
+    feedback: anonymizedFeedback(call.review.rubric, reviews, { reviewers }),
   };
   const message =
     decision.outcome === "approve"

@@ -53,13 +53,14 @@ export const graceEndsAt = (r: Reservation, gracePeriod: string) => {
 
 /**
  * Timer task at the end of the grace period: a granted reservation whose award has recorded no
- * usage since the grant gives its chips and hold back, and the queue is tried. Usage records do
- * not name a reservation, so any record of the award counts as use: coarse, but it never
- * releases a reservation that is being used. Idempotent: anything but "granted" is left alone.
+ * usage since the grant gives its chips and hold back; the consumer of the release event tries
+ * the queue. Usage records do not name a reservation, so any record of the award counts as use:
+ * coarse, but it never releases a reservation that is being used. Idempotent: anything but
+ * "granted" is left alone.
  */
 export const releaseIfUnused = async (deps: ReservationDeps, awardId: string, reservationId: string) => {
   const r = await deps.reservations.get(awardId, reservationId);
-  if (!r || r.status !== "granted") return { released: false, status: r?.status ?? "missing" };
+  if (r?.status !== "granted") return { released: false, status: r?.status ?? "missing" };
   if (Date.parse(r.endsAt) <= deps.clock.now().getTime()) return { released: false, status: r.status };
   if ((await usageRecords(deps, awardId)) > (r.usageRecordsAtGrant ?? 0))
     return { released: false, status: r.status };
@@ -76,7 +77,6 @@ export const releaseIfUnused = async (deps: ReservationDeps, awardId: string, re
       return { released: false, status: "changed" };
     throw error;
   }
-  await grantQueued(deps, r.programId);
   return { released: true, status: "released" };
 };
 
@@ -354,34 +354,46 @@ export const grantQueued = async (deps: ReservationDeps, programId: string) => {
   return granted;
 };
 
-/** The grantee or staff cancels: a queued request leaves the queue; a held one gives its chips and hold back. */
+/**
+ * The grantee or staff cancels: a queued request leaves the queue; a held one gives its chips and
+ * hold back. Answers at once: the queue is tried by the consumer of the cancellation event, not
+ * here, where a long queue would keep every cancel waiting. Idempotent: cancelling a cancelled
+ * reservation (a retry, or a cancel racing another) answers with it, so the client knows it worked.
+ */
 export const cancelReservation = async (
   deps: ReservationDeps,
   actor: Actor,
   awardId: string,
   reservationId: string,
-) => {
+): Promise<Reservation> => {
   await visibleAward(deps, actor, awardId);
   const r = await deps.reservations.get(awardId, reservationId);
   if (!r) throw notFound(`Reservation ${reservationId}`);
+  if (r.status === "cancelled") return r;
+  if (r.status !== "queued" && r.status !== "granted" && r.status !== "suspended")
+    throw conflict(`Reservation ${reservationId} is ${r.status}`);
   const when = now(deps);
   const reason = actor.role === "staff" ? "cancelled by staff" : "cancelled by the grantee";
   const after = moveTo(r, "cancelled", actor.userId, reason, when);
-  const event = (freedChips: boolean) =>
+  const freedChips = r.status !== "queued";
+  const events = [
     createEvent(ReservationCancelled, `${r.reservationId}:cancelled`, when, {
       ...eventData(r),
       reason,
       freedChips,
-    });
-  if (r.status === "queued") {
-    await deps.reservations.save(after, "queued", [event(false)]);
+    }),
+  ];
+  try {
+    if (freedChips) await deps.reservations.release(after, r.status, events);
+    else await deps.reservations.save(after, "queued", events);
     return after;
+  } catch (error) {
+    if (!(error instanceof DomainError && error.kind === "conflict")) throw error;
+    // It moved meanwhile: another cancel won (answer with its result), or it was granted, released…
+    const current = await deps.reservations.get(awardId, reservationId);
+    if (current?.status === "cancelled") return current;
+    throw error;
   }
-  if (r.status !== "granted" && r.status !== "suspended")
-    throw conflict(`Reservation ${reservationId} is ${r.status}`);
-  await deps.reservations.release(after, r.status, [event(true)]);
-  await grantQueued(deps, r.programId);
-  return after;
 };
 
 /** `Credits Exhausted`: the award's granted reservations are suspended, keeping their chips and hold. */
@@ -468,7 +480,7 @@ export const startGraceTimer = async (
   reservationId: string,
 ) => {
   const reservation = await deps.reservations.get(awardId, reservationId);
-  if (!reservation || reservation.status !== "granted") return;
+  if (reservation?.status !== "granted") return;
   const program = await deps.programs.get(reservation.programId);
   await deps.graceTimer.start({
     awardId,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Actor } from "../actor.js";
 import type { Call } from "../call/schema.js";
+import { sameContent } from "../canonical.js";
 import type { Clock } from "../clock.js";
 import { durationSeconds } from "../duration.js";
 import { conflict, DomainError, forbidden, notFound } from "../errors.js";
@@ -316,7 +317,7 @@ export const submitReview = async (deps: ReviewDeps, actor: Actor, assignmentId:
   const review = parseReview(call.review.rubric, input);
   let done = assignment;
   if (assignment.status === "submitted") {
-    if (JSON.stringify(assignment.review) !== JSON.stringify(review)) {
+    if (!sameContent(assignment.review, review)) {
       throw conflict(`Your review for ${assignmentId} was already submitted; it cannot be changed`);
     }
   } else {

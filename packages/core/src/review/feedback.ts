@@ -1,5 +1,6 @@
 import { exactScores } from "./aggregate.js";
 import { toRounded, ZERO } from "./exact.js";
+import { type ReviewerIdentity, redactIdentities } from "./redaction.js";
 import type { ReviewSubmission, Rubric } from "./schema.js";
 
 export interface CriterionFeedback {
@@ -20,24 +21,11 @@ export interface ApplicantFeedback {
 
 export interface FeedbackOptions {
   /**
-   * Strings to blank out of the comments, case-insensitively (typically the reviewers' names and
-   * emails): a reviewer who signs a comment must not undo the anonymity the labels give.
+   * The call's reviewers, whose names are blanked out of the comments (as is any e-mail address):
+   * a reviewer who signs a comment must not undo the anonymity the labels give.
    */
-  redact?: readonly string[];
+  reviewers?: readonly ReviewerIdentity[];
 }
-
-const REDACTED = "[redacted]";
-
-const redactAll = (text: string, secrets: readonly string[]) =>
-  secrets
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    // Longest first, so a full name is blanked before the surname inside it.
-    .sort((a, b) => b.length - a.length)
-    .reduce(
-      (out, s) => out.replace(new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "giu"), REDACTED),
-      text,
-    );
 
 /**
  * What the applicant may read: the mean per criterion and the reviewers' comments meant for them.
@@ -52,7 +40,7 @@ export const anonymizedFeedback = (
 ): ApplicantFeedback => {
   const means = reviews.length ? exactScores(rubric, reviews).means : undefined;
   const texts = reviews
-    .map((r) => redactAll(r.commentsToApplicant?.trim() ?? "", options.redact ?? []))
+    .map((r) => redactIdentities(r.commentsToApplicant?.trim() ?? "", options.reviewers ?? []))
     .filter((t) => t.length > 0)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return {

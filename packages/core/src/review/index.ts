@@ -6,6 +6,7 @@ export * from "./events.js";
 export * from "./feedback.js";
 export * from "./ports.js";
 export * from "./profiles.js";
+export * from "./redaction.js";
 export * from "./schema.js";
 export * from "./scoring.js";
 export * from "./visibility.js";

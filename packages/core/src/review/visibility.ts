@@ -3,12 +3,15 @@ import { forbidden, notFound, validationError } from "../errors.js";
 import type { CallReader, ProposalRepository } from "../proposal/ports.js";
 import type { Proposal } from "../proposal/schema.js";
 import type { AssignmentRepository } from "./assignments-ports.js";
+import type { ReviewerRepository } from "./ports.js";
+import { redactIdentities, reviewersOf } from "./redaction.js";
 import { rankProposals } from "./scoring.js";
 
 export interface VisibilityDeps {
   proposals: ProposalRepository;
   calls: CallReader;
   assignments: AssignmentRepository;
+  reviewers: Pick<ReviewerRepository, "getMany">;
 }
 
 /** Workflow internals that no caller ever sees. */
@@ -33,6 +36,23 @@ const forReviewer = (p: Proposal, blind: boolean) => {
   return blind ? { ...rest, blind: true } : { ...rest, pi, coInvestigators, blind: false };
 };
 
+// The committee's text may quote a reviewer by name; the applicant reads it without the names of
+// the call's reviewers or any e-mail address. Staff read it as written.
+const forApplicant = async (deps: VisibilityDeps, p: Proposal) => {
+  if (!p.decision && !p.revisedDecisions?.length) return internal(p);
+  const call = await deps.calls.get(p.callId);
+  const reviewers = await reviewersOf(deps, p, call?.reviewerPool ?? []);
+  const redacted = <T extends { rationale: string }>(d: T): T => ({
+    ...d,
+    rationale: redactIdentities(d.rationale, reviewers),
+  });
+  return internal({
+    ...p,
+    ...(p.decision ? { decision: redacted(p.decision) } : {}),
+    ...(p.revisedDecisions ? { revisedDecisions: p.revisedDecisions.map(redacted) } : {}),
+  });
+};
+
 /** A proposal as this caller may see it; anything they may not see is "not found". */
 export const readProposal = async (deps: VisibilityDeps, actor: Actor, proposalId: string) => {
   const proposal = await deps.proposals.get(proposalId);
@@ -42,7 +62,7 @@ export const readProposal = async (deps: VisibilityDeps, actor: Actor, proposalI
       return internal(proposal);
     case "applicant":
       if (proposal.applicantId !== actor.userId) throw notFound(`Proposal ${proposalId}`);
-      return internal(proposal);
+      return forApplicant(deps, proposal);
     case "reviewer": {
       const mine = (await deps.assignments.listForProposal(proposalId)).some(
         (a) => a.reviewerId === actor.userId && a.status !== "cancelled",

@@ -7,8 +7,9 @@ import {
 import { reservationDeps } from "../lib/deps-reservations.js";
 import { onEvent } from "../lib/event.js";
 
-// Chips freed by a cancellation or a release: the queue takes what now fits. The command that
-// freed them already tried once; this consumer covers a crash between its write and that try.
+// Chips freed by a cancellation or a release: the queue takes what now fits. Only here, never
+// inline in the command that freed them, so a cancel answers at once however long the queue; the
+// event is written in the same transaction as the release, so no freed chip is forgotten.
 // A request just queued also tries the queue here, since chips may have freed between its
 // refusal and its queueing.
 const cancelled = onEvent(ReservationCancelled, async (data) => {
