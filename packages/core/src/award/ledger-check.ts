@@ -1,5 +1,5 @@
 import {
-  institutionKey,
+  partnerKeyOf,
   type LedgerEntry,
   type LedgerRepository,
   type PartnerBalance,
@@ -113,7 +113,7 @@ export const checkLedger = (
   const partnerKey = (programId: string, key: string) => `${programId}\u0000${key}`;
   const partnerHeld = sumBy(entries, (e) =>
     e.strategicPartner && e.pool === "credits"
-      ? partnerKey(e.programId, institutionKey(e.institution))
+      ? partnerKey(e.programId, partnerKeyOf(e))
       : undefined,
   );
   const knownPartners = new Set<string>();
