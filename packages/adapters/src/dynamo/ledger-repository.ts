@@ -8,8 +8,8 @@ import {
   type LedgerRepository,
   type PartnerBalance,
   type Pool,
-  partnerKeyOf,
   type PoolBalance,
+  partnerKeyOf,
 } from "@allot/core/award";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {

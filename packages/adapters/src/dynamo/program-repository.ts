@@ -108,7 +108,11 @@ export const dynamoProgramRepository = (
             {
               Put: {
                 TableName: tableName,
-                Item: { ...institutionKey(programId, institutionId), type: "partner-institution", ...institution },
+                Item: {
+                  ...institutionKey(programId, institutionId),
+                  type: "partner-institution",
+                  ...institution,
+                },
                 ...(expectedRevision === null
                   ? { ConditionExpression: "attribute_not_exists(pk)" }
                   : {

@@ -2,6 +2,9 @@ import type { Actor } from "../actor.js";
 import { durationSeconds } from "../duration.js";
 import { conflict, notFound } from "../errors.js";
 import { createEvent } from "../events/define.js";
+import { partnerNamed } from "../program/institutions.js";
+import type { PartnerInstitutionRecord } from "../program/ports.js";
+import type { Proposal } from "../proposal/schema.js";
 import {
   AwardAccepted,
   AwardCommitRefused,
@@ -25,9 +28,6 @@ import {
   SYSTEM,
   transition,
 } from "./moves.js";
-import { partnerNamed } from "../program/institutions.js";
-import type { PartnerInstitutionRecord } from "../program/ports.js";
-import type { Proposal } from "../proposal/schema.js";
 import type { ProviderAnswer } from "./provider.js";
 import { type Award, type AwardStatus, awardIdFor } from "./schema.js";
 

@@ -15,7 +15,10 @@ export const PartnerInstitutionFields = z.object({
   /** The name applicants and notices see. */
   name: Text(200, 2, "is required (at least 2 characters)"),
   /** Other spellings staff know the institution by; screening flags free text that matches one. */
-  aliases: z.array(Text(200, 1, "must not be empty")).max(20, "at most 20 aliases").default([]),
+  aliases: z
+    .array(Text(200, 1, "must not be empty"))
+    .max(20, "at most 20 aliases")
+    .default([]),
   /** The most credits the institution may hold across its awards in this program. */
   creditCapCents: Cents,
 });
@@ -94,7 +97,9 @@ export const putPartnerInstitution = async (
   const { institutionId: _id, ...body } = isRecord(input) ? input : { institutionId: undefined };
   const parsed = PartnerInstitutionFields.safeParse(isRecord(input) ? body : input);
   if (!parsed.success)
-    issues.push(...parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message })));
+    issues.push(
+      ...parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message })),
+    );
   if (issues.length || !parsed.success) throw validationError("The partner institution is invalid", issues);
   const fields = parsed.data;
 
@@ -110,7 +115,8 @@ export const putPartnerInstitution = async (
   if (issues.length) throw validationError("The partner institution is invalid", issues);
 
   const existing = all.find((i) => i.institutionId === institutionId);
-  if (existing && isDeepStrictEqual(fieldsOf(existing), fields)) return { institution: existing, created: false };
+  if (existing && isDeepStrictEqual(fieldsOf(existing), fields))
+    return { institution: existing, created: false };
   const at = deps.clock.now().toISOString();
   const record: PartnerInstitutionRecord = {
     programId,
@@ -121,12 +127,17 @@ export const putPartnerInstitution = async (
     revision: (existing?.revision ?? 0) + 1,
   };
   await deps.programs.putInstitution(record, existing?.revision ?? null, [
-    createEvent(PartnerInstitutionSaved, `program:${programId}:institution:${institutionId}:${record.revision}`, at, {
-      programId,
-      institutionId,
-      creditCapCents: record.creditCapCents,
-      revision: record.revision,
-    }),
+    createEvent(
+      PartnerInstitutionSaved,
+      `program:${programId}:institution:${institutionId}:${record.revision}`,
+      at,
+      {
+        programId,
+        institutionId,
+        creditCapCents: record.creditCapCents,
+        revision: record.revision,
+      },
+    ),
   ]);
   return { institution: record, created: !existing };
 };
