@@ -547,7 +547,10 @@ describe("the budget ledger on DynamoDB Local", () => {
       .reduce((s, a) => s + a.creditsCents, 0);
     expect(held).toBeLessThanOrEqual(1_000_000);
     expect(held).toBeGreaterThan(1_000_000 - 150_000);
-    expect(await ledger.partnerBalance("by-id", "atlantica")).toEqual({ heldCents: held, capCents: 1_000_000 });
+    expect(await ledger.partnerBalance("by-id", "atlantica")).toEqual({
+      heldCents: held,
+      capCents: 1_000_000,
+    });
     expect(await ledger.partners("by-id")).toEqual([
       {
         programId: "by-id",
@@ -573,7 +576,9 @@ describe("the budget ledger on DynamoDB Local", () => {
     await programs.putInstitution(raised, 1, []);
     const stale = await errorOf(programs.putInstitution({ ...atlantica, revision: 2 }, 1, []));
     const more = await errorOf(
-      ledger.move(withId(awardOf("by-id", "awd_byid_more", { ...partnerAwards[0], awardId: "awd_byid_more" }))),
+      ledger.move(
+        withId(awardOf("by-id", "awd_byid_more", { ...partnerAwards[0], awardId: "awd_byid_more" })),
+      ),
     );
     // Assess: the lower cap was refused whole, the raised one holds at once
     expect(lower).toBeInstanceOf(DomainError);
