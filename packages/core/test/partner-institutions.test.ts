@@ -59,7 +59,10 @@ describe("partner institutions, a staff-managed list per program", () => {
       ...northfield,
       creditCapCents: 1_100_000_000,
     });
-    expect(raised).toMatchObject({ created: false, institution: { revision: 2, creditCapCents: 1_100_000_000 } });
+    expect(raised).toMatchObject({
+      created: false,
+      institution: { revision: 2, creditCapCents: 1_100_000_000 },
+    });
     expect(programs.events.map((e) => e.detail.eventId)).toEqual([
       "program:p1:institution:northfield:1",
       "program:p1:institution:northfield:2",
@@ -68,6 +71,9 @@ describe("partner institutions, a staff-managed list per program", () => {
       "northfield",
     ]);
     expect((await errorOf(listPartnerInstitutions(deps, alice, "nope"))).kind).toBe("not_found");
+    const huge = await errorOf(listPartnerInstitutions(deps, alice, "p".repeat(3_000)));
+    expect(huge.kind).toBe("not_found");
+    expect(huge.message.length).toBeLessThan(200);
   });
 
   it("refuses a bad institution with every field named, and non-staff", async () => {
@@ -76,7 +82,12 @@ describe("partner institutions, a staff-managed list per program", () => {
       putPartnerInstitution(deps, staff, "p1", "Bad Id!", { name: "", aliases: [""], creditCapCents: -1 }),
     );
     expect(bad.kind).toBe("validation");
-    expect(bad.issues.map((i) => i.field).sort()).toEqual(["aliases.0", "creditCapCents", "institutionId", "name"]);
+    expect(bad.issues.map((i) => i.field).sort()).toEqual([
+      "aliases.0",
+      "creditCapCents",
+      "institutionId",
+      "name",
+    ]);
     const aboveProgram = await errorOf(
       putPartnerInstitution(deps, staff, "p1", "eastlake", {
         name: "Eastlake University",
@@ -95,8 +106,12 @@ describe("partner institutions, a staff-managed list per program", () => {
       }),
     );
     expect(clash.issues).toEqual([{ field: "aliases.0", message: expect.stringContaining("northfield") }]);
-    expect((await errorOf(putPartnerInstitution(deps, alice, "p1", "x1", northfield))).kind).toBe("forbidden");
-    expect((await errorOf(putPartnerInstitution(deps, staff, "nope", "x1", northfield))).kind).toBe("not_found");
+    expect((await errorOf(putPartnerInstitution(deps, alice, "p1", "x1", northfield))).kind).toBe(
+      "forbidden",
+    );
+    expect((await errorOf(putPartnerInstitution(deps, staff, "nope", "x1", northfield))).kind).toBe(
+      "not_found",
+    );
   });
 });
 
@@ -111,7 +126,10 @@ describe("a proposal names its institution by id", () => {
   });
 
   it("refuses the self-declared partner flag", () => {
-    const parsed = ProposalDraft.safeParse({ callId: "c1", pi: { ...submission.pi, strategicPartner: true } });
+    const parsed = ProposalDraft.safeParse({
+      callId: "c1",
+      pi: { ...submission.pi, strategicPartner: true },
+    });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
       ["pi.strategicPartner", expect.stringContaining("pi.institutionId")],
@@ -120,7 +138,11 @@ describe("a proposal names its institution by id", () => {
 
   it("stores the canonical name with the id, whatever the applicant typed", async () => {
     const { deps } = await setup();
-    const proposal = await submitted(deps, { name: "Ann", email: "ann@nit.example", institutionId: "northfield" });
+    const proposal = await submitted(deps, {
+      name: "Ann",
+      email: "ann@nit.example",
+      institutionId: "northfield",
+    });
     expect(proposal.pi).toMatchObject({ institutionId: "northfield", institution: northfield.name });
   });
 
@@ -131,7 +153,11 @@ describe("a proposal names its institution by id", () => {
     const stored = proposals.items.get(proposal.proposalId) as Proposal;
     proposals.items.set(proposal.proposalId, {
       ...stored,
-      pi: { ...submission.pi, institution: "Northfield Institute of Technology", strategicPartner: true } as never,
+      pi: {
+        ...submission.pi,
+        institution: "Northfield Institute of Technology",
+        strategicPartner: true,
+      } as never,
     });
     const sent = await submitProposal(deps, alice, proposal.proposalId);
     expect(sent.pi).not.toHaveProperty("strategicPartner");
@@ -194,7 +220,11 @@ describe("the partner credit cap keys on the canonical id", () => {
 
   it("counts an award naming the id against the institution, however its name was typed", async () => {
     const entry = await commitFor({ ...submission.pi, institution: "N.I.T.", institutionId: "northfield" });
-    expect(entry).toMatchObject({ institutionId: "northfield", institution: northfield.name, strategicPartner: true });
+    expect(entry).toMatchObject({
+      institutionId: "northfield",
+      institution: northfield.name,
+      strategicPartner: true,
+    });
     expect(partnerKeyOf(entry as never)).toBe("northfield");
   });
 

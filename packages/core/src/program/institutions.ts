@@ -42,6 +42,14 @@ export const partnerNamed = <T extends { name: string; aliases: readonly string[
   return key ? institutions.find((i) => namesOf(i).includes(key)) : undefined;
 };
 
+// An id that is no program id cannot name one: never sent to the table as a key (DynamoDB
+// refuses keys of 2 KB and more), nor echoed back whole.
+const programNamed = async (deps: Pick<ProgramDeps, "programs">, programId: string) => {
+  const program = Slug.safeParse(programId).success ? await deps.programs.get(programId) : undefined;
+  if (!program) throw notFound(`Program ${programId.slice(0, 64)}`);
+  return program;
+};
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -103,8 +111,7 @@ export const putPartnerInstitution = async (
   if (issues.length || !parsed.success) throw validationError("The partner institution is invalid", issues);
   const fields = parsed.data;
 
-  const program = await deps.programs.get(programId);
-  if (!program) throw notFound(`Program ${programId}`);
+  const program = await programNamed(deps, programId);
   if (fields.creditCapCents > program.caps.maxPartnerCreditsCents)
     issues.push({
       field: "creditCapCents",
@@ -151,6 +158,6 @@ export const listPartnerInstitutions = async (
   _actor: Actor,
   programId: string,
 ): Promise<PartnerInstitutionRecord[]> => {
-  if (!(await deps.programs.get(programId))) throw notFound(`Program ${programId}`);
+  await programNamed(deps, programId);
   return deps.programs.listInstitutions(programId);
 };
