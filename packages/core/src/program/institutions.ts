@@ -101,7 +101,10 @@ export const putPartnerInstitution = async (
       message: "use 2–63 lower-case letters, digits and dashes, starting with a letter or digit",
     });
   if (isRecord(input) && input.institutionId !== undefined && input.institutionId !== institutionId)
-    issues.push({ field: "institutionId", message: `must be ${institutionId}, as in the path, or left out` });
+    issues.push({
+      field: "institutionId",
+      message: `must be ${institutionId.slice(0, 64)}, as in the path, or left out`,
+    });
   const { institutionId: _id, ...body } = isRecord(input) ? input : { institutionId: undefined };
   const parsed = PartnerInstitutionFields.safeParse(isRecord(input) ? body : input);
   if (!parsed.success)
