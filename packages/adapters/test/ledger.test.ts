@@ -1,5 +1,5 @@
 import { Agent } from "node:http";
-import { DomainError } from "@allot/core";
+import { ConcurrentModification, DomainError } from "@allot/core";
 import {
   type Award,
   BudgetExhausted,
@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { localClientConfig } from "../../local/src/aws-config.js";
 import { startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
-import { dynamoLedgerRepository } from "../src/index.js";
+import { dynamoLedgerRepository, dynamoProgramRepository } from "../src/index.js";
 
 const table = mainTable.name;
 const at = "2026-11-28T10:00:00.000Z";
@@ -496,6 +496,146 @@ describe("the budget ledger on DynamoDB Local", () => {
       `partner cap: ${held} of 1000000 credit cents held by ${results.slice(0, 30).filter((r) => r.status === "fulfilled").length} of 30 awards, ${retries.length} conflict retries`,
     );
     expect((await runLedgerCheck(ledger, "partners")).differences).toEqual([]);
+  });
+
+  it("keeps a partner institution's credits within the cap staff set, keyed on its id however awards spell it", async () => {
+    // Prepare: staff give "atlantica" a cap of 1M credit cents (the program's legacy partner cap
+    // is larger); 30 awards name it by id under three spellings, racing 10 non-partner awards on
+    // the same pool, one transaction in four cancelled for a conflict
+    retries = [];
+    const ledger = dynamoLedgerRepository(
+      contended((n) => n % 4 === 0),
+      table,
+      { onRetry: (_attempt, reason) => void retries.push(reason) },
+    );
+    const programs = dynamoProgramRepository(wide, table);
+    await ledger.openPools("by-id", { cashCents: 0, creditsCents: 100_000_000 }, 5_000_000);
+    const atlantica = {
+      programId: "by-id",
+      institutionId: "atlantica",
+      name: "Universidade Atlântica",
+      aliases: ["Atlantica University"],
+      creditCapCents: 1_000_000,
+      updatedAt: at,
+      updatedBy: "sam",
+      revision: 1,
+    };
+    await programs.putInstitution(atlantica, null, []);
+    const spellings = ["Universidade Atlântica", "Atlantica University", "U. Atlântica"];
+    const partnerAwards = Array.from({ length: 30 }, (_, i) =>
+      awardOf("by-id", `awd_byid_${i}`, {
+        institution: spellings[i % 3] as string,
+        institutionId: "atlantica",
+        strategicPartner: true,
+        creditsCents: 100_000 + ((i * 3_571) % 50_001),
+      }),
+    );
+    const others = Array.from({ length: 10 }, (_, i) =>
+      awardOf("by-id", `awd_byid_other_${i}`, { institution: "Eastlake University", creditsCents: 200_000 }),
+    );
+    const withId = (a: Award) => {
+      const commit = commitOf(a);
+      return { ...commit, entries: commit.entries.map((e) => ({ ...e, institutionId: a.institutionId })) };
+    };
+    // Act
+    const results = await Promise.allSettled(
+      [...partnerAwards, ...others].map((a) => ledger.move(a.institutionId ? withId(a) : commitOf(a))),
+    );
+    // Assess: one balance, within the cap staff set, however the awards spelled the name
+    const held = partnerAwards
+      .filter((_, i) => results[i]?.status === "fulfilled")
+      .reduce((s, a) => s + a.creditsCents, 0);
+    expect(held).toBeLessThanOrEqual(1_000_000);
+    expect(held).toBeGreaterThan(1_000_000 - 150_000);
+    expect(await ledger.partnerBalance("by-id", "atlantica")).toEqual({
+      heldCents: held,
+      capCents: 1_000_000,
+    });
+    expect(await ledger.partners("by-id")).toEqual([
+      {
+        programId: "by-id",
+        institution: "Universidade Atlântica",
+        institutionKey: "atlantica",
+        capCents: 1_000_000,
+        heldCents: held,
+        remainingCents: 1_000_000 - held,
+      },
+    ]);
+    expect(results.slice(30).map((r) => r.status)).toEqual(Array(10).fill("fulfilled"));
+    for (const r of results.slice(0, 30)) {
+      if (r.status === "rejected")
+        expect((r.reason as BudgetExhausted).shortfalls?.[0]).toMatchObject({ kind: "partner-cap" });
+    }
+    expect((await runLedgerCheck(ledger, "by-id")).differences).toEqual([]);
+
+    // Act: staff lower the cap below what is held, then raise it; a stale revision
+    const lower = await errorOf(
+      programs.putInstitution({ ...atlantica, creditCapCents: held - 1, revision: 2 }, 1, []),
+    );
+    const raised = { ...atlantica, creditCapCents: 2_000_000, revision: 2 };
+    await programs.putInstitution(raised, 1, []);
+    const stale = await errorOf(programs.putInstitution({ ...atlantica, revision: 2 }, 1, []));
+    const more = await errorOf(
+      ledger.move(
+        withId(awardOf("by-id", "awd_byid_more", { ...partnerAwards[0], awardId: "awd_byid_more" })),
+      ),
+    );
+    // Assess: the lower cap was refused whole, the raised one holds at once
+    expect(lower).toBeInstanceOf(DomainError);
+    expect((lower as DomainError).kind).toBe("conflict");
+    expect((lower as Error).message).toContain(`already holds ${held} credit cents`);
+    expect(stale).toBeInstanceOf(ConcurrentModification);
+    expect(more).toBeUndefined();
+    expect(await programs.getInstitution("by-id", "atlantica")).toEqual(raised);
+    const extra = (partnerAwards[0] as Award).creditsCents;
+    expect(await ledger.partnerBalance("by-id", "atlantica")).toEqual({
+      heldCents: held + extra,
+      capCents: 2_000_000,
+    });
+    expect((await runLedgerCheck(ledger, "by-id")).differences).toEqual([]);
+  });
+
+  it("releases an award older than partner institutions to the name-keyed balance it was taken from", async () => {
+    // Prepare: an award committed before partner institutions (self-declared, no id) and the
+    // institution staff then created under its id
+    const ledger = repo();
+    const programs = dynamoProgramRepository(wide, table);
+    await ledger.openPools("legacy", { cashCents: 0, creditsCents: 10_000_000 }, 500_000);
+    const old = awardOf("legacy", "awd_legacy", {
+      institution: "Atlantica University",
+      strategicPartner: true,
+      creditsCents: 300_000,
+    });
+    await ledger.move(commitOf(old));
+    await programs.putInstitution(
+      {
+        programId: "legacy",
+        institutionId: "atlantica",
+        name: "Universidade Atlântica",
+        aliases: ["Atlantica University"],
+        creditCapCents: 400_000,
+        updatedAt: at,
+        updatedBy: "sam",
+        revision: 1,
+      },
+      null,
+      [],
+    );
+    // Act: the old award is released
+    const released = { ...old, status: "declined" as const, revision: 2 };
+    await ledger.move({
+      requestToken: "awd_legacy:declined",
+      entries: [entry(released, "credits", "release", -300_000, "declined", "2026-11-30T10:00:00.000Z")],
+      award: { item: released as unknown as Record<string, unknown>, expectedRevision: 1 },
+      events: [],
+    });
+    // Assess: back where it came from; the institution's own balance untouched
+    const partners = await ledger.partners("legacy");
+    expect(partners.map((p) => [p.institutionKey, p.capCents, p.heldCents, p.remainingCents])).toEqual([
+      ["atlantica", 400_000, 0, 400_000],
+      ["atlantica university", 500_000, 0, 500_000],
+    ]);
+    expect((await runLedgerCheck(ledger, "legacy")).differences).toEqual([]);
   });
 
   it("gives up on a conflict that never clears with the conflict itself, never as a refusal", async () => {

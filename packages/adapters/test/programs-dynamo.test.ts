@@ -10,10 +10,10 @@ import {
 import { createProgram, getProgram, listPrograms, type ProgramInput } from "@allot/core/program";
 import { putReviewerProfile } from "@allot/core/review";
 import { ensureTable } from "@allot/local/dynamodb/tables";
-import { loadModelProgram, seedModelProgram } from "@allot/local/seed";
+import { addModelPartnerInstitutions, loadModelProgram, seedModelProgram } from "@allot/local/seed";
 import { mainTable } from "@allot/stacks";
 import { OUTBOX_PREFIX } from "@allot/stacks/streams";
-import { GetCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
 import { dynamoCallRepository, dynamoProgramRepository, dynamoReviewerRepository } from "../src/index.js";
@@ -216,6 +216,13 @@ describe("the model program seed", () => {
     });
     expect(seed.program.pools.cashCents + seed.program.pools.creditsCents).toBe(11_000_000_000);
     expect(seed.reviewers).toHaveLength(6);
+    // The partner universities, each capped at the program's $11M.
+    expect(seed.institutions.map((i) => [i.institutionId, i.creditCapCents])).toEqual([
+      ["northfield", 1_100_000_000],
+      ["atlantica", 1_100_000_000],
+      ["eastlake", 1_100_000_000],
+      ["coast", 1_100_000_000],
+    ]);
     expect(seed.calls.map((c) => [c.callId, c.review.blind])).toEqual([
       ["call-2027-spring", false],
       ["call-2027-blind", true],
@@ -243,12 +250,14 @@ describe("the model program seed", () => {
     expect(first).toEqual({
       programId: "model-program",
       programCreated: true,
+      institutionsCreated: ["northfield", "atlantica", "eastlake", "coast"],
       reviewersCreated: ["rev-ada", "rev-bruno", "rev-chen", "rev-dana", "rev-emeka", "rev-freya"],
       callsCreated: ["call-2027-spring", "call-2027-blind"],
     });
     expect(second).toEqual({
       programId: "model-program",
       programCreated: false,
+      institutionsCreated: [],
       reviewersCreated: [],
       callsCreated: [],
     });
@@ -257,6 +266,36 @@ describe("the model program seed", () => {
     expect(
       (await listCalls(deps, alice, { open: true, programId: "model-program" })).map((c) => c.callId),
     ).toEqual(["call-2027-blind", "call-2027-spring"]);
+  });
+
+  it("gives a data folder seeded before partner institutions the model program's, once", async () => {
+    // Prepare: the folder as an older version left it, without institutions
+    const seeded = await deps.programs.listInstitutions("model-program");
+    expect(seeded).toHaveLength(4);
+    for (const i of seeded) {
+      await dynamo.doc.send(
+        new DeleteCommand({
+          TableName: table,
+          Key: { pk: "PROGRAM#model-program", sk: `INSTITUTION#${i.institutionId}` },
+        }),
+      );
+      await dynamo.doc.send(
+        new DeleteCommand({
+          TableName: table,
+          Key: { pk: "PROGRAM#model-program", sk: `PARTNER#${i.institutionId}` },
+        }),
+      );
+    }
+    // Act
+    const added = await addModelPartnerInstitutions(dynamo.doc, table, clock);
+    const again = await addModelPartnerInstitutions(dynamo.doc, table, clock);
+    // Assess
+    expect(added).toEqual(["northfield", "atlantica", "eastlake", "coast"]);
+    expect(again).toEqual([]);
+    expect(await deps.programs.getInstitution("model-program", "atlantica")).toMatchObject({
+      name: "Universidade Atlântica",
+      creditCapCents: 1_100_000_000,
+    });
   });
 
   it("leaves a seeded profile that staff edited alone, and still matches after the pool grew", async () => {

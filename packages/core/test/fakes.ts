@@ -1,8 +1,8 @@
 import type { CallRepository } from "../src/call/ports.js";
 import type { Call } from "../src/call/schema.js";
-import { conflict } from "../src/errors.js";
+import { ConcurrentModification, conflict } from "../src/errors.js";
 import type { DomainEvent } from "../src/events/define.js";
-import type { ProgramRecord, ProgramRepository } from "../src/program/ports.js";
+import type { PartnerInstitutionRecord, ProgramRecord, ProgramRepository } from "../src/program/ports.js";
 import type { ProposalRepository, ReviewWorkflow } from "../src/proposal/ports.js";
 import type { Proposal } from "../src/proposal/schema.js";
 import type { Assignment, AssignmentRepository } from "../src/review/assignments-ports.js";
@@ -77,9 +77,12 @@ export const recordingWorkflow = () => {
   return { workflow, completed, failed, stopped, started };
 };
 
+/** Programs and their partner institutions, with the adapter's revision condition on institutions. */
 export const memoryPrograms = () => {
   const items = new Map<string, ProgramRecord>();
+  const institutions = new Map<string, PartnerInstitutionRecord>();
   const events: DomainEvent[] = [];
+  const institutionKey = (programId: string, institutionId: string) => `${programId}/${institutionId}`;
   const repo: ProgramRepository = {
     async get(id) {
       const p = items.get(id);
@@ -95,8 +98,25 @@ export const memoryPrograms = () => {
         .sort((a, b) => (a.programId < b.programId ? -1 : 1))
         .map((p) => structuredClone(p));
     },
+    async getInstitution(programId, institutionId) {
+      const i = institutions.get(institutionKey(programId, institutionId));
+      return i ? structuredClone(i) : undefined;
+    },
+    async listInstitutions(programId) {
+      return [...institutions.values()]
+        .filter((i) => i.programId === programId)
+        .sort((a, b) => (a.institutionId < b.institutionId ? -1 : 1))
+        .map((i) => structuredClone(i));
+    },
+    async putInstitution(institution, expectedRevision, evs) {
+      const k = institutionKey(institution.programId, institution.institutionId);
+      if ((institutions.get(k)?.revision ?? null) !== expectedRevision)
+        throw new ConcurrentModification(`Partner institution ${institution.institutionId}`);
+      institutions.set(k, structuredClone(institution));
+      events.push(...evs);
+    },
   };
-  return { repo, items, events };
+  return { repo, items, institutions, events };
 };
 
 /** An in-memory CallRepository with the DynamoDB adapter's conditions. */

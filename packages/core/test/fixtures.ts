@@ -49,7 +49,7 @@ export const submission: ProposalSubmission = {
   callId: "c1",
   title: "Sparse attention at scale",
   abstract: "We study sparse attention kernels for long-context models on accelerator clusters.",
-  pi: { name: "Alice A", email: "alice@uni.example", institution: "Uni A", strategicPartner: false },
+  pi: { name: "Alice A", email: "alice@uni.example", institution: "Uni A" },
   coInvestigators: [],
   keywords: ["ml-systems"],
   requestedCashCents: 10_000_000,

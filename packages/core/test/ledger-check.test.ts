@@ -76,6 +76,34 @@ describe("the ledger check", () => {
     expect(institutionKey("  Northfield \t Institute ")).toBe("northfield institute");
   });
 
+  it("counts a partner institution's entries by its id, however each award spelled its name", () => {
+    const byId = [
+      entry({
+        pool: "credits",
+        amountCents: 200,
+        strategicPartner: true,
+        institution: "N.I.T.",
+        institutionId: "nit",
+      }),
+      entry({
+        awardId: "awd_2",
+        pool: "credits",
+        amountCents: 70,
+        strategicPartner: true,
+        institution: "Northfield Institute",
+        institutionId: "nit",
+      }),
+    ];
+    const credits = [
+      pool({ pool: "credits", totalCents: 2_000, committedCents: 270, availableCents: 1_730 }),
+    ];
+    expect(
+      checkLedger(byId, credits, [partner({ institutionKey: "nit", heldCents: 270, remainingCents: 230 })]),
+    ).toEqual([]);
+    // Keyed by name instead, the same entries would be two partners with no balance.
+    expect(checkLedger(byId, credits, []).map((d) => d.subject)).toEqual(["p1/nit"]);
+  });
+
   it("names each pool and partner balance that differs, with the numbers", () => {
     const differences = checkLedger(
       entries,

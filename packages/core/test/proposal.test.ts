@@ -115,7 +115,7 @@ describe("proposal lifecycle", () => {
     [{ pi: { ...submission.pi, institution: "Banned U" } }, "Banned U is not eligible"],
     [{ openSourcePlan: "We will share it with friends someday" }, "missing: github, license"],
   ])("screens out %j against the call's rules", (change, reason) => {
-    const result = screen({ ...submission, ...change }, call);
+    const result = screen({ ...submission, ...change }, call, []);
     expect(result.eligible).toBe(false);
     expect(result.reasons.join(" ")).toContain(reason);
   });

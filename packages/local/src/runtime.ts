@@ -21,7 +21,7 @@ import { lambdaRestHandler } from "./lambda/service.js";
 import type { Logger } from "./logger.js";
 import { faultsFromEnv, startProviderStandIn } from "./provider/index.js";
 import { runtimeTable } from "./runtime-table.js";
-import { seedModelProgram } from "./seed.js";
+import { addModelPartnerInstitutions, seedModelProgram } from "./seed.js";
 import { createStepFunctions } from "./stepfunctions/index.js";
 import { startStreamPoller } from "./streams/poller.js";
 
@@ -210,6 +210,9 @@ export const startRuntime = async (
     if (freshData) {
       const seeded = await seedModelProgram(doc, mainTable.name);
       logger.info("loaded the model program", { ...seeded });
+    } else {
+      const added = await addModelPartnerInstitutions(doc, mainTable.name);
+      if (added.length) logger.info("added the model program's partner institutions", { added });
     }
 
     const issuer = await loadIssuer(join(config.dataDir, "issuer-key.json"));

@@ -2,7 +2,14 @@ import { readFileSync } from "node:fs";
 import { dynamoCallRepository, dynamoProgramRepository, dynamoReviewerRepository } from "@allot/adapters";
 import { type Actor, type Clock, systemClock } from "@allot/core";
 import { type CallDeps, CallInput, createCall } from "@allot/core/call";
-import { createProgram, Program } from "@allot/core/program";
+import {
+  createProgram,
+  PartnerInstitutionFields,
+  PartnerInstitutionId,
+  Program,
+  type ProgramDeps,
+  putPartnerInstitution,
+} from "@allot/core/program";
 import { putReviewerProfile, ReviewerProfile } from "@allot/core/review";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
@@ -24,10 +31,15 @@ export const ModelProgramSeed = z
   .object({
     about: z.string().optional(),
     program: Program,
+    /** The program's strategic partners, each with its credit cap. */
+    institutions: z
+      .array(PartnerInstitutionFields.extend({ institutionId: PartnerInstitutionId }))
+      .default([]),
     reviewers: z.array(ReviewerProfile),
     calls: z.array(CallInput),
   })
   .superRefine((seed, ctx) => {
+    unique(seed.institutions, (i) => i.institutionId, ctx, "institutions");
     unique(seed.reviewers, (r) => r.reviewerId, ctx, "reviewers");
     unique(seed.calls, (c) => c.callId, ctx, "calls");
   });
@@ -41,6 +53,7 @@ export const loadModelProgram = (file: URL | string = modelProgramFile): ModelPr
 export interface SeedResult {
   programId: string;
   programCreated: boolean;
+  institutionsCreated: string[];
   reviewersCreated: string[];
   callsCreated: string[];
 }
@@ -68,10 +81,44 @@ export const seedModelProgram = async (
     if (created) reviewersCreated.push(reviewer.reviewerId);
   }
   const { created: programCreated } = await createProgram(deps, system, seed.program);
+  const institutionsCreated = await seedPartnerInstitutions(deps, seed);
   const callsCreated: string[] = [];
   for (const call of seed.calls) {
     const { created } = await createCall(deps, system, seed.program.programId, call);
     if (created) callsCreated.push(call.callId);
   }
-  return { programId: seed.program.programId, programCreated, reviewersCreated, callsCreated };
+  return {
+    programId: seed.program.programId,
+    programCreated,
+    institutionsCreated,
+    reviewersCreated,
+    callsCreated,
+  };
 };
+
+/**
+ * The model program's partner institutions that are missing; one that exists is left alone,
+ * since staff may have changed it.
+ */
+const seedPartnerInstitutions = async (deps: ProgramDeps, seed: ModelProgramSeed): Promise<string[]> => {
+  const { programId } = seed.program;
+  if (!(await deps.programs.get(programId))) return [];
+  const created: string[] = [];
+  for (const { institutionId, ...fields } of seed.institutions) {
+    if (await deps.programs.getInstitution(programId, institutionId)) continue;
+    await putPartnerInstitution(deps, system, programId, institutionId, fields);
+    created.push(institutionId);
+  }
+  return created;
+};
+
+/**
+ * A data folder seeded before partner institutions existed gets the model program's, so its
+ * applicants can name them; nothing else of the folder is touched.
+ */
+export const addModelPartnerInstitutions = (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  clock: Clock = systemClock,
+): Promise<string[]> =>
+  seedPartnerInstitutions({ programs: dynamoProgramRepository(doc, tableName), clock }, loadModelProgram());

@@ -13,6 +13,18 @@ export const programs: StackModule = {
     ),
     fn("get-program", "http/programs/get-program.ts", "Read one program", [tableRead]),
     fn("list-programs", "http/programs/list-programs.ts", "Staff list the programs", [tableRead]),
+    fn(
+      "put-partner-institution",
+      "http/programs/put-partner-institution.ts",
+      "Staff create or change a program's partner institution (name, aliases, credit cap)",
+      [tableReadWrite],
+    ),
+    fn(
+      "list-partner-institutions",
+      "http/programs/list-partner-institutions.ts",
+      "List a program's partner institutions, so applicants can name theirs by id",
+      [tableRead],
+    ),
     fn("create-call", "http/calls/create-call.ts", "Staff open a call under a program", [tableReadWrite]),
     fn("get-call", "http/calls/get-call.ts", "Read one call; the reviewer pool is shown to staff only", [
       tableRead,
@@ -34,6 +46,18 @@ export const programs: StackModule = {
     { method: "GET", path: "/programs", function: "list-programs", roles: ["staff"] },
     { method: "GET", path: "/programs/{programId}", function: "get-program", roles: [...everyone] },
     { method: "POST", path: "/programs/{programId}/calls", function: "create-call", roles: ["staff"] },
+    {
+      method: "PUT",
+      path: "/programs/{programId}/institutions/{institutionId}",
+      function: "put-partner-institution",
+      roles: ["staff"],
+    },
+    {
+      method: "GET",
+      path: "/programs/{programId}/institutions",
+      function: "list-partner-institutions",
+      roles: [...everyone],
+    },
     { method: "GET", path: "/calls", function: "list-calls", roles: [...everyone] },
     { method: "GET", path: "/calls/{callId}", function: "get-call", roles: [...everyone] },
     { method: "POST", path: "/calls/{callId}/reviewers", function: "add-reviewers", roles: ["staff"] },

@@ -9,6 +9,7 @@ import {
   type PartnerBalance,
   type Pool,
   type PoolBalance,
+  partnerKeyOf,
 } from "@allot/core/award";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
@@ -24,8 +25,11 @@ import { queryAll } from "./query.js";
 
 // Layout, all in the one table:
 //   PROGRAM#<programId> / POOL#cash|credits        the pool balances
-//   PROGRAM#<programId> / PARTNER#<institution>     a strategic partner's credits against its cap
-//   PROGRAM#<programId> / PARTNERCAP                the cap a partner item starts with
+//   PROGRAM#<programId> / PARTNER#<institutionId>   a partner institution's credits against its cap,
+//                                                   created and re-capped with the institution
+//   PROGRAM#<programId> / PARTNER#<name, folded>    the same for awards older than partner
+//                                                   institutions (self-declared, keyed by name)
+//   PROGRAM#<programId> / PARTNERCAP                the cap such a legacy partner item starts with
 //   AWARD#<awardId>     / AWARD                     the award record
 //   AWARD#<awardId>     / LEDGER#<at>#<entryId>     the entries (gsi1: the program's ledger)
 //   LEDGERENTRY#<entryId> / ENTRY                   guards an entry id against a second write
@@ -40,10 +44,51 @@ import { queryAll } from "./query.js";
 const TRANSACTION_LIMIT = 100;
 
 const poolKey = (programId: string, pool: Pool) => ({ pk: `PROGRAM#${programId}`, sk: `POOL#${pool}` });
-const partnerKey = (programId: string, institution: string) => ({
+const partnerKey = (programId: string, key: string) => ({
   pk: `PROGRAM#${programId}`,
-  sk: `PARTNER#${institutionKey(institution)}`,
+  sk: `PARTNER#${institutionKey(key)}`,
 });
+
+/**
+ * The transaction item that gives a partner institution its credit cap: creates its balance, or
+ * moves the remaining credits by the change of cap. Refused (a failed condition) when the
+ * institution already holds more than the new cap. Written with the institution itself, so the
+ * cap the ledger enforces is always the one staff last saved.
+ */
+export const partnerCapUpdate = (
+  tableName: string,
+  programId: string,
+  partner: { institutionId: string; name: string },
+  capCents: number,
+) => ({
+  Update: {
+    TableName: tableName,
+    Key: partnerKey(programId, partner.institutionId),
+    UpdateExpression:
+      "SET programId = :programId, institution = :name, institutionKey = :key, capCents = :cap, heldCents = if_not_exists(heldCents, :zero), remainingCents = :cap - if_not_exists(heldCents, :zero)",
+    ConditionExpression: "attribute_not_exists(pk) OR heldCents <= :cap",
+    ExpressionAttributeValues: {
+      ":programId": programId,
+      ":name": partner.name,
+      ":key": partner.institutionId,
+      ":cap": capCents,
+      ":zero": 0,
+    },
+  },
+});
+
+/** Credits a partner institution holds now, to say why a lower cap was refused. */
+export const partnerHeldCents = async (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  programId: string,
+  institutionId: string,
+) => {
+  const { Item } = await doc.send(
+    new GetCommand({ TableName: tableName, Key: partnerKey(programId, institutionId), ConsistentRead: true }),
+  );
+  return Number(Item?.heldCents ?? 0);
+};
 const capKey = (programId: string) => ({ pk: `PROGRAM#${programId}`, sk: "PARTNERCAP" });
 const awardKey = (awardId: string) => ({ pk: `AWARD#${awardId}`, sk: "AWARD" });
 const pointerKey = (entryId: string) => ({ pk: `LEDGERENTRY#${entryId}`, sk: "ENTRY" });
@@ -129,6 +174,13 @@ const transientReason = (error: unknown): string | undefined => {
   return undefined;
 };
 
+interface PartnerMovement {
+  institution: string;
+  cents: number;
+  /** Keyed by name (an award older than partner institutions): its item may start from PARTNERCAP. */
+  legacy: boolean;
+}
+
 interface Plan {
   input: TransactWriteCommandInput;
   awardIndex: number;
@@ -136,7 +188,7 @@ interface Plan {
   pointerIndexes: number[];
   /** Net movement per pool and per partner institution, as the balances' conditions test it. */
   pools: Map<Pool, number>;
-  partners: Map<string, { institution: string; cents: number }>;
+  partners: Map<string, PartnerMovement>;
   balanceIndexes: Set<number>;
 }
 
@@ -176,17 +228,19 @@ export const dynamoLedgerRepository = (
     // One item may appear only once in a transaction, so entries on the same pool or partner
     // move its balance by their sum.
     const pools = new Map<Pool, number>();
-    const partners = new Map<string, { institution: string; cents: number }>();
+    const partners = new Map<string, PartnerMovement>();
     for (const e of entries) {
       pools.set(e.pool, (pools.get(e.pool) ?? 0) + e.amountCents);
       if (e.strategicPartner && e.pool === "credits") {
-        const key = institutionKey(e.institution);
-        const p = partners.get(key) ?? { institution: e.institution, cents: 0 };
+        const key = partnerKeyOf(e);
+        const p = partners.get(key) ?? { institution: e.institution, cents: 0, legacy: !e.institutionId };
         p.cents += e.amountCents;
         partners.set(key, p);
       }
     }
-    const cap = [...partners.values()].some((p) => p.cents > 0) ? await partnerCap(programId) : 0;
+    const legacyCap = [...partners.values()].some((p) => p.cents > 0 && p.legacy)
+      ? await partnerCap(programId)
+      : 0;
 
     // Taken from the entries, not the clock, so a retried call sends the very same transaction
     // and DynamoDB's token window recognises it.
@@ -259,9 +313,12 @@ export const dynamoLedgerRepository = (
         }) - 1,
       );
     }
-    for (const [key, { institution, cents }] of partners) {
+    for (const [key, { institution, cents, legacy }] of partners) {
       if (cents === 0) continue;
-      const Key = partnerKey(programId, institution);
+      const Key = partnerKey(programId, key);
+      // A partner institution's item exists from the moment staff saved it, with its own cap;
+      // only a legacy name-keyed item may still be created here from the program's cap.
+      const cap = legacy ? legacyCap : 0;
       balanceIndexes.add(
         items.push(
           cents > 0
@@ -334,14 +391,14 @@ export const dynamoLedgerRepository = (
       else if (available < cents)
         short.push({ kind: "pool", pool, requestedCents: cents, availableCents: available });
     }
-    for (const { institution, cents } of p.partners.values()) {
+    for (const [key, { institution, cents, legacy }] of p.partners) {
       if (cents === 0) continue;
-      const item = await get(partnerKey(programId, institution));
+      const item = await get(partnerKey(programId, key));
       if (cents < 0) {
         overReleased ||= !item || Number(item.heldCents) < -cents;
         continue;
       }
-      const remaining = item ? Number(item.remainingCents) : await partnerCap(programId);
+      const remaining = item ? Number(item.remainingCents) : legacy ? await partnerCap(programId) : 0;
       if (remaining < cents) {
         short.push({
           kind: "partner-cap",

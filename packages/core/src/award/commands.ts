@@ -2,6 +2,9 @@ import type { Actor } from "../actor.js";
 import { durationSeconds } from "../duration.js";
 import { conflict, notFound } from "../errors.js";
 import { createEvent } from "../events/define.js";
+import { partnerNamed } from "../program/institutions.js";
+import type { PartnerInstitutionRecord } from "../program/ports.js";
+import type { Proposal } from "../proposal/schema.js";
 import {
   AwardAccepted,
   AwardCommitRefused,
@@ -51,6 +54,7 @@ export const commitAward = async (deps: AwardDeps, proposalId: string) => {
   const prog = await program(call.programId);
   // Idempotent: a program's pools open from its budget the first time money moves in it.
   await deps.ledger.openPools(prog.programId, prog.pools, prog.caps.maxPartnerCreditsCents);
+  const partner = partnerOf(proposal, await deps.programs.listInstitutions(prog.programId));
   const when = at(deps);
   const award: Award = {
     awardId: awardIdFor(proposalId),
@@ -58,8 +62,9 @@ export const commitAward = async (deps: AwardDeps, proposalId: string) => {
     programId: prog.programId,
     callId: proposal.callId,
     applicantId: proposal.applicantId,
-    institution: proposal.pi?.institution ?? "",
-    strategicPartner: proposal.pi?.strategicPartner ?? false,
+    institution: partner?.name ?? proposal.pi?.institution ?? "",
+    ...(partner ? { institutionId: partner.institutionId } : {}),
+    strategicPartner: partner !== undefined,
     cashCents: proposal.decision.cashCents ?? 0,
     creditsCents: proposal.decision.creditsCents ?? 0,
     periodMonths: proposal.durationMonths ?? 12,
@@ -135,6 +140,15 @@ export const commitAward = async (deps: AwardDeps, proposalId: string) => {
   }
   return { awardId: award.awardId, offerTimeoutSeconds: offerTimeout(award, deps.clock.now()) };
 };
+
+/**
+ * The partner whose cap an award counts against: the institution the proposal named by id, or
+ * failing that the one its free text names (a partner that types its name instead of picking its
+ * id still meets its cap; the text never makes anyone a partner for eligibility).
+ */
+const partnerOf = (proposal: Proposal, partners: readonly PartnerInstitutionRecord[]) =>
+  partners.find((p) => p.institutionId === proposal.pi?.institutionId) ??
+  partnerNamed(proposal.pi?.institution, partners);
 
 const offerTimeout = (a: Award, now: Date) =>
   Math.max(1, Math.ceil((Date.parse(a.offerExpiresAt) - now.getTime()) / 1000));

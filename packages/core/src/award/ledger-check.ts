@@ -1,10 +1,10 @@
 import {
-  institutionKey,
   type LedgerEntry,
   type LedgerRepository,
   type PartnerBalance,
   type Pool,
   type PoolBalance,
+  partnerKeyOf,
 } from "./ledger.js";
 
 /** One balance that does not match what the entries add up to. */
@@ -112,9 +112,7 @@ export const checkLedger = (
 
   const partnerKey = (programId: string, key: string) => `${programId}\u0000${key}`;
   const partnerHeld = sumBy(entries, (e) =>
-    e.strategicPartner && e.pool === "credits"
-      ? partnerKey(e.programId, institutionKey(e.institution))
-      : undefined,
+    e.strategicPartner && e.pool === "credits" ? partnerKey(e.programId, partnerKeyOf(e)) : undefined,
   );
   const knownPartners = new Set<string>();
   for (const p of partners) {

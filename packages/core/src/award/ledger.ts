@@ -12,6 +12,8 @@ export interface LedgerEntry {
   programId: string;
   awardId: string;
   institution: string;
+  /** The partner institution's canonical id; absent on entries written before partner institutions. */
+  institutionId?: string;
   /** Partner-cap accounting applies to strategic partners' credits only. */
   strategicPartner: boolean;
   pool: Pool;
@@ -32,8 +34,9 @@ export interface PoolBalance {
 }
 
 /**
- * A strategic partner institution's credits across its awards. `institutionKey` is the name as
- * the cap counts it, so "MIT" and " mit " share one cap.
+ * A strategic partner institution's credits across its awards. `institutionKey` is what the cap
+ * counts by (see partnerKeyOf): the canonical id, or for entries older than partner
+ * institutions the name as it was typed, folded.
  */
 export interface PartnerBalance {
   programId: string;
@@ -45,6 +48,13 @@ export interface PartnerBalance {
 }
 
 export const institutionKey = (institution: string) => institution.trim().toLowerCase().replace(/\s+/g, " ");
+
+/**
+ * The partner balance an entry moves. An entry older than partner institutions has no id: its
+ * releases go back to the balance its commitment was taken from, keyed by the name.
+ */
+export const partnerKeyOf = (entry: Pick<LedgerEntry, "institution" | "institutionId">) =>
+  entry.institutionId ?? institutionKey(entry.institution);
 
 /** Why a movement was refused, with the numbers staff need to revise the decision. */
 export interface BudgetShortfall {

@@ -2,7 +2,12 @@ import type { Actor } from "../actor.js";
 import type { Clock } from "../clock.js";
 import { forbidden, notFound } from "../errors.js";
 import { createEvent, type DomainEvent } from "../events/define.js";
-import type { CallReader, ProgramReader, ProposalRepository, ReviewWorkflow } from "../proposal/ports.js";
+import type {
+  CallReader,
+  ProgramWithPartnersReader,
+  ProposalRepository,
+  ReviewWorkflow,
+} from "../proposal/ports.js";
 import { BudgetReleased } from "./events.js";
 import type { LedgerEntry, LedgerKind, LedgerRepository, Pool } from "./ledger.js";
 import type { AwardRepository } from "./ports.js";
@@ -15,7 +20,7 @@ import type { Award, AwardStatus } from "./schema.js";
 export interface AwardDeps {
   proposals: ProposalRepository;
   calls: CallReader;
-  programs: ProgramReader;
+  programs: ProgramWithPartnersReader;
   awards: AwardRepository;
   ledger: LedgerRepository;
   provider: ComputeProvider;
@@ -67,6 +72,7 @@ export const entriesFor = (
         programId: a.programId,
         awardId: a.awardId,
         institution: a.institution,
+        ...(a.institutionId ? { institutionId: a.institutionId } : {}),
         strategicPartner: a.strategicPartner,
         pool,
         kind,

@@ -37,8 +37,15 @@ export interface Award {
   programId: string;
   callId: string;
   applicantId: string;
-  /** The PI's institution, as the partner cap counts it. */
+  /** The PI's institution: a partner's canonical name, or the proposal's free text. */
   institution: string;
+  /**
+   * The partner institution whose cap the award's credits count against: the id the proposal
+   * named, or the partner whose name or alias its free text is. Absent on awards stored before
+   * partner institutions, whose partner credits stay keyed by the institution's name.
+   */
+  institutionId?: string;
+  /** The credits count against a partner's cap (derived from the program's list, never declared). */
   strategicPartner: boolean;
   cashCents: number;
   creditsCents: number;

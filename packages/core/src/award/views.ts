@@ -22,23 +22,39 @@ export const readAward = async (
   return { ...view, held };
 };
 
-/** Staff report: the pools, and awards by state. */
+/**
+ * Staff report: the pools, each institution's money (a partner's under its canonical id, however
+ * its proposals spelled it), each partner's credits against its cap, and awards by state.
+ */
 export const budgetReport = async (
   deps: Pick<AwardDeps, "awards" | "ledger">,
   actor: Actor,
   programId: string,
 ) => {
   staffOnly(actor);
-  const pools = await deps.ledger.pools(programId);
-  const entries = await deps.ledger.entriesForProgram(programId);
+  const [pools, entries, partners] = await Promise.all([
+    deps.ledger.pools(programId),
+    deps.ledger.entriesForProgram(programId),
+    deps.ledger.partners(programId),
+  ]);
   const sum = (filter: (e: LedgerEntry) => boolean) =>
     entries.filter(filter).reduce((s, e) => s + e.amountCents, 0);
-  const institutions = [...new Set(entries.map((e) => e.institution))].sort().map((institution) => ({
-    institution,
-    committedCents: sum((e) => e.institution === institution && e.amountCents > 0),
-    releasedCents: -sum((e) => e.institution === institution && e.amountCents < 0),
-    heldCents: sum((e) => e.institution === institution),
-  }));
+  const groupOf = (e: LedgerEntry) => e.institutionId ?? e.institution;
+  const names = new Map<string, string>();
+  for (const e of entries)
+    if (!names.has(groupOf(e)) || e.institutionId) names.set(groupOf(e), e.institution);
+  const institutions = [...names]
+    .sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([group, institution]) => {
+      const institutionId = entries.find((e) => groupOf(e) === group)?.institutionId;
+      return {
+        institution,
+        ...(institutionId ? { institutionId } : {}),
+        committedCents: sum((e) => groupOf(e) === group && e.amountCents > 0),
+        releasedCents: -sum((e) => groupOf(e) === group && e.amountCents < 0),
+        heldCents: sum((e) => groupOf(e) === group),
+      };
+    });
   const awards = await deps.awards.listByProgram(programId);
   const byState: Record<string, number> = {};
   for (const a of awards) byState[a.status] = (byState[a.status] ?? 0) + 1;
@@ -50,6 +66,8 @@ export const budgetReport = async (
       grossCommittedCents: sum((e) => e.pool === p.pool && e.amountCents > 0),
     })),
     institutions,
+    // Keyed by the canonical id (or, for awards older than partner institutions, the folded name).
+    partners: partners.map(({ programId: _p, ...balance }) => balance),
     awardsByState: byState,
   };
 };

@@ -22,4 +22,17 @@ export const ReviewerPoolExtended = defineEvent(
   z.object({ callId: z.string(), reviewerIds: z.array(z.string()) }),
 );
 
-export const programEvents = [ProgramCreated, CallCreated, ReviewerPoolExtended];
+/** Staff created or changed a partner institution; its cap holds from this revision on. */
+export const PartnerInstitutionSaved = defineEvent(
+  Sources.programs,
+  "Partner Institution Saved",
+  1,
+  z.object({
+    programId: z.string(),
+    institutionId: z.string(),
+    creditCapCents: z.number().int(),
+    revision: z.number().int(),
+  }),
+);
+
+export const programEvents = [ProgramCreated, CallCreated, ReviewerPoolExtended, PartnerInstitutionSaved];

@@ -11,7 +11,7 @@ import {
   ProposalSubmitted,
   ProposalWithdrawn,
 } from "./events.js";
-import type { CallReader, ProgramReader, ProposalRepository, ReviewWorkflow } from "./ports.js";
+import type { CallReader, ProgramWithPartnersReader, ProposalRepository, ReviewWorkflow } from "./ports.js";
 import {
   type Decision,
   type Proposal,
@@ -24,7 +24,7 @@ import { type ScreeningResult, screen, submissionIssues } from "./screening.js";
 export interface ProposalDeps {
   proposals: ProposalRepository;
   calls: CallReader;
-  programs: ProgramReader;
+  programs: ProgramWithPartnersReader;
   clock: Clock;
 }
 
@@ -56,8 +56,17 @@ const loadCall = async (deps: ProposalDeps, callId: string) => {
   return { call, program };
 };
 
+// Proposals stored before partner institutions carry a self-declared `pi.strategicPartner`: read
+// as free text, which is what such a proposal now is (it never made anyone a partner).
+const currentPi = (pi: ProposalDraft["pi"]): ProposalDraft["pi"] => {
+  if (!pi || !("strategicPartner" in pi)) return pi;
+  const { strategicPartner: _legacy, ...rest } = pi;
+  return rest;
+};
+
 const draftFields = (p: Proposal): ProposalDraft => {
-  const { callId, title, abstract, pi, coInvestigators, keywords } = p;
+  const { callId, title, abstract, coInvestigators, keywords } = p;
+  const pi = currentPi(p.pi);
   const { requestedCashCents, requestedCreditsCents, durationMonths, openSourcePlan } = p;
   return Object.fromEntries(
     Object.entries({
@@ -149,14 +158,20 @@ export const submitProposal = async (
     ? []
     : parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(proposal)", message: i.message }));
   const { call, program } = await loadCall(deps, proposal.callId);
-  if (parsed.success) issues.push(...submissionIssues(parsed.data, call, program, deps.clock.now()));
+  const partners = await deps.programs.listInstitutions(program.programId);
+  if (parsed.success)
+    issues.push(...submissionIssues(parsed.data, call, program, partners, deps.clock.now()));
   if (issues.length)
     throw validationError("The proposal cannot be submitted yet; fix each field listed", issues);
 
   const at = deps.clock.now().toISOString();
+  const fields = parsed.data as ProposalSubmission;
+  // The canonical name goes with the id, so reviewers' conflicts and notices read the same name.
+  const partner = partners.find((p) => p.institutionId === fields.pi.institutionId);
   const submitted: Proposal = {
     ...proposal,
-    ...(parsed.data as ProposalSubmission),
+    ...fields,
+    pi: partner ? { ...fields.pi, institution: partner.name } : fields.pi,
     status: "submitted",
     submittedAt: at,
     updatedAt: at,
@@ -242,11 +257,14 @@ export const listProposals = async (
 export const screenProposal = async (deps: ProposalDeps, proposalId: string): Promise<ScreeningResult> => {
   const proposal = await deps.proposals.get(proposalId);
   if (!proposal) throw notFound(`Proposal ${proposalId}`);
-  if (proposal.screening)
-    return { eligible: proposal.screening.eligible, reasons: proposal.screening.reasons };
+  if (proposal.screening) {
+    const { screenedAt: _at, ...result } = proposal.screening;
+    return result;
+  }
   if (proposal.status !== "submitted") throw conflict(`Proposal ${proposalId} is ${proposal.status}`);
   const { call } = await loadCall(deps, proposal.callId);
-  const result = screen(ProposalSubmission.parse(draftFields(proposal)), call);
+  const partners = await deps.programs.listInstitutions(call.programId);
+  const result = screen(ProposalSubmission.parse(draftFields(proposal)), call, partners);
   const at = deps.clock.now().toISOString();
   await deps.proposals.update(
     {

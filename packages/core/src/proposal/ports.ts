@@ -1,5 +1,6 @@
 import type { Call } from "../call/schema.js";
 import type { DomainEvent } from "../events/define.js";
+import type { PartnerInstitutionRecord } from "../program/ports.js";
 import type { Program } from "../program/schema.js";
 import type { Proposal, ProposalStatus } from "./schema.js";
 
@@ -25,6 +26,10 @@ export interface CallReader {
 }
 export interface ProgramReader {
   get(programId: string): Promise<Program | undefined>;
+}
+/** A program together with its partner institutions, which decide partner status and caps. */
+export interface ProgramWithPartnersReader extends ProgramReader {
+  listInstitutions(programId: string): Promise<PartnerInstitutionRecord[]>;
 }
 
 /** The review workflow as the domain sees it. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Cents } from "../program/schema.js";
+import { Cents, Slug } from "../program/schema.js";
 
 export const ProposalId = z.string().regex(/^prp_[0-9a-z]{26}$/, "must be a proposal id (prp_…)");
 
@@ -7,6 +7,25 @@ export const Person = z.object({
   name: z.string().trim().min(1, "is required"),
   email: z.email("must be an email address"),
   institution: z.string().trim().min(1, "is required"),
+});
+
+/**
+ * The PI names a partner institution by its canonical id (from GET /programs/{programId}/institutions),
+ * or their institution in free text, which never makes the proposal a partner's. Partner status is
+ * the program's list, not the applicant's word: the old self-declared flag is refused.
+ */
+export const PrincipalInvestigator = Person.extend({
+  institution: Person.shape.institution.optional(),
+  institutionId: Slug.optional(),
+  strategicPartner: z
+    .never({
+      error:
+        "is no longer accepted: partner status comes from the program's list; name your institution's id in pi.institutionId",
+    })
+    .optional(),
+}).refine((pi) => pi.institution !== undefined || pi.institutionId !== undefined, {
+  message: "is required unless pi.institutionId names a partner institution",
+  path: ["institution"],
 });
 
 export const ProposalSubmission = z.object({
@@ -17,7 +36,7 @@ export const ProposalSubmission = z.object({
     .trim()
     .min(50, "must be at least 50 characters")
     .max(5000, "must be at most 5000 characters"),
-  pi: Person.extend({ strategicPartner: z.boolean().default(false) }),
+  pi: PrincipalInvestigator,
   coInvestigators: z.array(Person).max(20, "at most 20 co-investigators").default([]),
   keywords: z.array(z.string().trim().min(1)).min(1, "name at least one research area").max(10),
   requestedCashCents: Cents,
@@ -90,7 +109,7 @@ export interface Proposal extends ProposalDraft {
   score?: ProposalScore;
   /** The workflow's callback while it waits for staff to extend the reviewer pool. */
   reviewerWaitTaskToken?: string;
-  screening?: { eligible: boolean; reasons: string[]; screenedAt: string };
+  screening?: { eligible: boolean; reasons: string[]; warnings?: string[]; screenedAt: string };
   decision?: RecordedDecision;
   /** Decisions the budget could not honour, kept with the numbers that refused them. */
   revisedDecisions?: Array<RecordedDecision & { refusedAt: string; refusal: string }>;

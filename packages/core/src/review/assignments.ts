@@ -83,7 +83,7 @@ const load = async (deps: ReviewDeps, proposalId: string) => {
 
 const conflictSubject = (proposal: Proposal) => ({
   proposalId: proposal.proposalId,
-  pi: proposal.pi ?? { name: "", email: "", institution: "" },
+  pi: { ...(proposal.pi ?? { name: "", email: "" }), institution: proposal.pi?.institution ?? "" },
   coInvestigators: proposal.coInvestigators ?? [],
   keywords: proposal.keywords ?? [],
 });

@@ -2,7 +2,7 @@ import { notifyProjectCreateSchema } from "@allot/adapters";
 import { Extension, StaffReason, TopUp } from "@allot/core/award";
 import { CallInput, PoolExtension } from "@allot/core/call";
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN } from "@allot/core/idempotency";
-import { Program } from "@allot/core/program";
+import { PartnerInstitutionFields, Program } from "@allot/core/program";
 import { Decision, ProposalDraft, ProposalDraftPatch, Withdrawal } from "@allot/core/proposal";
 import { ReservationRequest } from "@allot/core/reservation";
 import { ConflictDeclaration, ReviewerProfileFields, ReviewSubmission } from "@allot/core/review";
@@ -28,6 +28,7 @@ export const requestBodies: Record<string, z.ZodType> = {
   "POST /proposals/{proposalId}/decision": Decision,
   "POST /programs": Program,
   "POST /programs/{programId}/calls": CallInput,
+  "PUT /programs/{programId}/institutions/{institutionId}": PartnerInstitutionFields,
   "POST /calls/{callId}/reviewers": PoolExtension,
   "PUT /reviewers/{reviewerId}": ReviewerProfileFields,
   "POST /usage": UsageBatch,
