@@ -44,3 +44,12 @@ export const Text = (max: number, min = 0, minMessage = `must be at least ${min}
     .trim()
     .min(min, minMessage)
     .max(max, `must be at most ${max} characters`);
+
+// The ids that name things in paths and keys; the README's "Ids" table documents them.
+export const ProgramId = Slug;
+export const CallId = Slug;
+export const ReviewerId = PrincipalId;
+export const ProposalId = mintedId("prp", "proposal");
+export const AwardId = mintedId("awd", "award");
+export const AssignmentId = mintedId("asg", "assignment");
+export const ReservationId = mintedId("rsv", "reservation");
