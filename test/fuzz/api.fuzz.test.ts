@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actAs, submission } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess } from "../support/runtime.js";
-import { HUGE_STRING, hostileValue, type JsonSchema, mutated } from "./arbitraries.js";
+import { exemplar, HUGE_STRING, hostileValue, type JsonSchema, mutated, oneLeafVariants } from "./arbitraries.js";
 import { type RawResponse, rawRequest } from "./http-client.js";
 
 // Every operation of the running stack's /openapi.json, called with a valid token of each of its
@@ -30,6 +30,8 @@ interface Case {
   query?: string;
   contentType?: string;
   body?: string;
+  /** What this case changes, when the body is too long to show. */
+  label?: string;
 }
 
 const oddPathValues = [
@@ -138,7 +140,8 @@ const send = (op: Operation, c: Case): Promise<RawResponse> => {
 
 const describeCase = (op: Operation, c: Case) =>
   `${op.method} ${op.path} as ${c.role} params=${JSON.stringify(c.params).slice(0, 200)}` +
-  ` query=${(c.query ?? "").slice(0, 100)} content-type=${c.contentType} body=${(c.body ?? "").slice(0, 300)}`;
+  ` query=${(c.query ?? "").slice(0, 100)} content-type=${c.contentType}` +
+  (c.label ? ` body: exemplar with ${c.label}` : ` body=${(c.body ?? "").slice(0, 300)}`);
 
 /** Throws (with the case) unless the answer is below 500 and, for an error, JSON with a message. */
 const check = async (op: Operation, c: Case) => {
@@ -208,6 +211,17 @@ describe("fuzzing every operation of /openapi.json", () => {
       }
       if (["POST", "PUT", "PATCH"].includes(op.method)) {
         for (const [contentType, body] of malformedBodies) fixed.push({ role, params: valid, contentType, body });
+      }
+      if (op.body && role === op.roles[0]) {
+        for (const variant of oneLeafVariants(exemplar(op.body, validIds))) {
+          fixed.push({
+            role,
+            params: valid,
+            contentType: "application/json",
+            body: JSON.stringify(variant.value),
+            label: variant.label,
+          });
+        }
       }
       for (const query of oddQueries.slice(0, op.method === "GET" ? oddQueries.length : 1)) {
         fixed.push({ role, params: valid, query });

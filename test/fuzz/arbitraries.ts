@@ -103,3 +103,52 @@ export const mutated = (schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> =>
   depth > 4
     ? wellTyped(schema, depth)
     : fc.oneof({ weight: 4, arbitrary: wellTyped(schema, depth) }, { weight: 1, arbitrary: hostileValue });
+
+/** A plausible value for the schema (known ids where a property names one), to vary one leaf at a time. */
+export const exemplar = (schema: JsonSchema, known: Record<string, string>, name = ""): unknown => {
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum) return schema.enum[0];
+  const variant = schema.oneOf?.[0] ?? schema.anyOf?.[0] ?? schema.allOf?.[0];
+  if (variant) return exemplar(variant, known, name);
+  switch (typeOf(schema)) {
+    case "object":
+      return Object.fromEntries(
+        Object.entries(schema.properties ?? {}).map(([key, s]) => [key, exemplar(s, known, key)]),
+      );
+    case "array":
+      return [exemplar(schema.items ?? {}, known, name.replace(/s$/, ""))];
+    case "string":
+      if (schema.format === "date-time") return new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
+      if (schema.format === "email") return "someone@example.org";
+      return known[name] ?? "a".repeat(Math.max(schema.minLength ?? 0, 24));
+    case "integer":
+    case "number":
+      return Math.max(schema.minimum ?? 1, 1);
+    case "boolean":
+      return false;
+    default:
+      return null;
+  }
+};
+
+/** The exemplar with one leaf replaced, for every leaf and every hostile value that fits it. */
+export const oneLeafVariants = (value: unknown): Array<{ label: string; value: unknown }> => {
+  const variants: Array<{ label: string; value: unknown }> = [];
+  const walk = (node: unknown, at: string, replace: (v: unknown) => unknown) => {
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => walk(item, `${at}[${i}]`, (v) => replace(node.map((x, j) => (j === i ? v : x)))));
+    } else if (node && typeof node === "object") {
+      for (const [key, child] of Object.entries(node)) {
+        walk(child, at ? `${at}.${key}` : key, (v) => replace({ ...node, [key]: v }));
+      }
+    } else {
+      const hostile = typeof node === "number" ? [-1, 1e308, 2 ** 53 + 2, 1.5] : [HUGE_STRING, "a".repeat(2_100)];
+      for (const h of [...hostile, []]) {
+        const shown = typeof h === "string" ? `a ${h.length}-character string` : JSON.stringify(h);
+        variants.push({ label: `${at} = ${shown}`, value: replace(h) });
+      }
+    }
+  };
+  walk(value, "", (v) => v);
+  return variants;
+};

@@ -48,7 +48,8 @@ const centsAt = (input: unknown, field: "maxCashCents" | "maxCreditsCents"): num
 const poolAt = (input: unknown): Array<[number, string]> => {
   const pool = isRecord(input) ? input.reviewerPool : undefined;
   if (!Array.isArray(pool)) return [];
-  return pool.flatMap((id, i): Array<[number, string]> => (typeof id === "string" && id ? [[i, id]] : []));
+  // Only well-formed ids are looked up: the schema reports the others, and they could not be keys.
+  return pool.flatMap((id, i): Array<[number, string]> => (ReviewerId.safeParse(id).success ? [[i, id]] : []));
 };
 
 const unknownReviewers = async (
