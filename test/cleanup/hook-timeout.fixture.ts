@@ -4,9 +4,12 @@ import { startTestDynamo, type TestDynamo } from "../../packages/local/test/supp
 // Run only by jvm-cleanup.test.ts, in its own vitest: a beforeAll that times out while its
 // DynamoDB Local is still starting, the way a loaded machine makes it happen.
 let dynamo: TestDynamo | undefined;
-beforeAll(async () => {
-  dynamo = await startTestDynamo();
-}, Number(process.env.FIXTURE_HOOK_TIMEOUT_MS ?? 500));
+beforeAll(
+  async () => {
+    dynamo = await startTestDynamo();
+  },
+  Number(process.env.FIXTURE_HOOK_TIMEOUT_MS ?? 500),
+);
 afterAll(async () => {
   await dynamo?.stop();
 });

@@ -31,7 +31,12 @@ it("stops the DynamoDB Local of a test whose beforeAll timed out", async () => {
   }, 50);
   const nested = spawn(
     process.execPath,
-    [resolve(root, "node_modules/vitest/vitest.mjs"), "run", "--config", "test/cleanup/vitest.fixture.config.ts"],
+    [
+      resolve(root, "node_modules/vitest/vitest.mjs"),
+      "run",
+      "--config",
+      "test/cleanup/vitest.fixture.config.ts",
+    ],
     {
       cwd: root,
       env: { ...process.env, ALLOT_FIXTURE_MARKER: marker, FIXTURE_HOOK_TIMEOUT_MS: "500" },

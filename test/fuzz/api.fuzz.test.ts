@@ -3,7 +3,14 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actAs, submission } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess } from "../support/runtime.js";
-import { exemplar, HUGE_STRING, hostileValue, type JsonSchema, mutated, oneLeafVariants } from "./arbitraries.js";
+import {
+  exemplar,
+  HUGE_STRING,
+  hostileValue,
+  type JsonSchema,
+  mutated,
+  oneLeafVariants,
+} from "./arbitraries.js";
 import { type RawResponse, rawRequest } from "./http-client.js";
 
 // Every operation of the running stack's /openapi.json, called with a valid token of each of its
@@ -81,7 +88,10 @@ const tally = { requests: 0, serverErrors: 0, failures: 0 };
 beforeAll(async () => {
   runtime = await startRuntimeProcess();
   const document = (await (await fetch(`${runtime.http}/openapi.json`)).json()) as {
-    paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: JsonSchema }> } }>>;
+    paths: Record<
+      string,
+      Record<string, { requestBody?: { content: Record<string, { schema: JsonSchema }> } }>
+    >;
   };
   operations = Object.entries(document.paths).flatMap(([path, byMethod]) =>
     Object.entries(byMethod).map(([method, op]) => {
@@ -159,7 +169,8 @@ const check = async (op: Operation, c: Case) => {
     fail("server error");
   }
   if (res.status >= 400) {
-    if (!res.contentType.includes("application/json")) fail(`error without a JSON content type (${res.contentType})`);
+    if (!res.contentType.includes("application/json"))
+      fail(`error without a JSON content type (${res.contentType})`);
     let body: unknown;
     try {
       body = JSON.parse(res.text);
@@ -200,43 +211,50 @@ describe("fuzzing every operation of /openapi.json", () => {
 
   const errors: string[] = [];
   // One test per operation, named after it; the operations come from the running stack.
-  it.each(topology.routes.map((r) => [`${r.method} ${r.path}`] as const))("%s", async (key) => {
-    const op = operations.find((o) => `${o.method} ${o.path}` === key);
-    if (!op) throw new Error(`${key} is in stacks/ but not in /openapi.json`);
-    const valid = Object.fromEntries(op.params.map((n) => [n, validIds[n] ?? "x"]));
-    const fixed: Case[] = [];
-    for (const role of op.roles) {
-      for (const name of op.params) {
-        for (const odd of oddPathValues) fixed.push({ role, params: { ...valid, [name]: odd } });
-      }
-      if (["POST", "PUT", "PATCH"].includes(op.method)) {
-        for (const [contentType, body] of malformedBodies) fixed.push({ role, params: valid, contentType, body });
-      }
-      if (op.body && role === op.roles[0]) {
-        for (const variant of oneLeafVariants(exemplar(op.body, validIds))) {
-          fixed.push({
-            role,
-            params: valid,
-            contentType: "application/json",
-            body: JSON.stringify(variant.value),
-            label: variant.label,
-          });
+  it.each(topology.routes.map((r) => [`${r.method} ${r.path}`] as const))(
+    "%s",
+    async (key) => {
+      const op = operations.find((o) => `${o.method} ${o.path}` === key);
+      if (!op) throw new Error(`${key} is in stacks/ but not in /openapi.json`);
+      const valid = Object.fromEntries(op.params.map((n) => [n, validIds[n] ?? "x"]));
+      const fixed: Case[] = [];
+      for (const role of op.roles) {
+        for (const name of op.params) {
+          for (const odd of oddPathValues) fixed.push({ role, params: { ...valid, [name]: odd } });
+        }
+        if (["POST", "PUT", "PATCH"].includes(op.method)) {
+          for (const [contentType, body] of malformedBodies)
+            fixed.push({ role, params: valid, contentType, body });
+        }
+        if (op.body && role === op.roles[0]) {
+          for (const variant of oneLeafVariants(exemplar(op.body, validIds))) {
+            fixed.push({
+              role,
+              params: valid,
+              contentType: "application/json",
+              body: JSON.stringify(variant.value),
+              label: variant.label,
+            });
+          }
+        }
+        for (const query of oddQueries.slice(0, op.method === "GET" ? oddQueries.length : 1)) {
+          fixed.push({ role, params: valid, query });
         }
       }
-      for (const query of oddQueries.slice(0, op.method === "GET" ? oddQueries.length : 1)) {
-        fixed.push({ role, params: valid, query });
+      const record = (c: Case) =>
+        check(op, c).catch((error: Error) => {
+          errors.push(error.message);
+        });
+      for (const c of fixed) await record(c);
+      // Every generated case runs (a failure is recorded, not thrown) so one run counts them all.
+      await fc.assert(fc.asyncProperty(caseArbitrary(op), record), { seed: SEED, numRuns: RUNS });
+      if (errors.length) {
+        const found = errors.splice(0);
+        throw new Error(
+          `${found.length} failing request(s) (fuzz seed ${SEED}, ALLOT_FUZZ_SEED to replay):\n${found.slice(0, 12).join("\n")}`,
+        );
       }
-    }
-    const record = (c: Case) =>
-      check(op, c).catch((error: Error) => {
-        errors.push(error.message);
-      });
-    for (const c of fixed) await record(c);
-    // Every generated case runs (a failure is recorded, not thrown) so one run counts them all.
-    await fc.assert(fc.asyncProperty(caseArbitrary(op), record), { seed: SEED, numRuns: RUNS });
-    if (errors.length) {
-      const found = errors.splice(0);
-      throw new Error(`${found.length} failing request(s) (fuzz seed ${SEED}, ALLOT_FUZZ_SEED to replay):\n${found.slice(0, 12).join("\n")}`);
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });

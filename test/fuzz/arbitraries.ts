@@ -89,12 +89,14 @@ const wellTyped = (schema: JsonSchema, depth: number): fc.Arbitrary<unknown> => 
 
 const objectOf = (schema: JsonSchema, depth: number): fc.Arbitrary<unknown> => {
   const properties = Object.entries(schema.properties ?? {});
-  const record = fc.record(
-    Object.fromEntries(properties.map(([name, s]) => [name, mutated(s, depth + 1)])),
-    { requiredKeys: properties.map(([name]) => name).filter((n) => schema.required?.includes(n)) },
-  );
+  const record = fc.record(Object.fromEntries(properties.map(([name, s]) => [name, mutated(s, depth + 1)])), {
+    requiredKeys: properties.map(([name]) => name).filter((n) => schema.required?.includes(n)),
+  });
   return fc
-    .tuple(record, fc.option(fc.tuple(fc.constantFrom("unexpected", "__proto__", "constructor"), hostileValue)))
+    .tuple(
+      record,
+      fc.option(fc.tuple(fc.constantFrom("unexpected", "__proto__", "constructor"), hostileValue)),
+    )
     .map(([value, extra]) => (extra ? { ...(value as object), [extra[0]]: extra[1] } : value));
 };
 
@@ -118,7 +120,8 @@ export const exemplar = (schema: JsonSchema, known: Record<string, string>, name
     case "array":
       return [exemplar(schema.items ?? {}, known, name.replace(/s$/, ""))];
     case "string":
-      if (schema.format === "date-time") return new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
+      if (schema.format === "date-time")
+        return new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
       if (schema.format === "email") return "someone@example.org";
       return known[name] ?? "a".repeat(Math.max(schema.minLength ?? 0, 24));
     case "integer":
@@ -136,13 +139,16 @@ export const oneLeafVariants = (value: unknown): Array<{ label: string; value: u
   const variants: Array<{ label: string; value: unknown }> = [];
   const walk = (node: unknown, at: string, replace: (v: unknown) => unknown) => {
     if (Array.isArray(node)) {
-      node.forEach((item, i) => walk(item, `${at}[${i}]`, (v) => replace(node.map((x, j) => (j === i ? v : x)))));
+      for (const [i, item] of node.entries()) {
+        walk(item, `${at}[${i}]`, (v) => replace(node.map((x, j) => (j === i ? v : x))));
+      }
     } else if (node && typeof node === "object") {
       for (const [key, child] of Object.entries(node)) {
         walk(child, at ? `${at}.${key}` : key, (v) => replace({ ...node, [key]: v }));
       }
     } else {
-      const hostile = typeof node === "number" ? [-1, 1e308, 2 ** 53 + 2, 1.5] : [HUGE_STRING, "a".repeat(2_100)];
+      const hostile =
+        typeof node === "number" ? [-1, 1e308, 2 ** 53 + 2, 1.5] : [HUGE_STRING, "a".repeat(2_100)];
       for (const h of [...hostile, []]) {
         const shown = typeof h === "string" ? `a ${h.length}-character string` : JSON.stringify(h);
         variants.push({ label: `${at} = ${shown}`, value: replace(h) });

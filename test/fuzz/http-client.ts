@@ -42,7 +42,9 @@ export const rawRequest = (
       },
     );
     req.setTimeout(timeoutMs, () =>
-      req.destroy(new Error(`no answer within ${timeoutMs} ms (${options.method} ${options.path.slice(0, 200)})`)),
+      req.destroy(
+        new Error(`no answer within ${timeoutMs} ms (${options.method} ${options.path.slice(0, 200)})`),
+      ),
     );
     req.on("error", reject);
     if (options.body !== undefined) req.write(options.body);

@@ -49,7 +49,9 @@ const poolAt = (input: unknown): Array<[number, string]> => {
   const pool = isRecord(input) ? input.reviewerPool : undefined;
   if (!Array.isArray(pool)) return [];
   // Only well-formed ids are looked up: the schema reports the others, and they could not be keys.
-  return pool.flatMap((id, i): Array<[number, string]> => (ReviewerId.safeParse(id).success ? [[i, id]] : []));
+  return pool.flatMap(
+    (id, i): Array<[number, string]> => (ReviewerId.safeParse(id).success ? [[i, id]] : []),
+  );
 };
 
 const unknownReviewers = async (

@@ -10,10 +10,16 @@ export const Eligibility = z.object({
   maxCreditsCents: Cents.optional(),
   maxDurationMonths: z.number().int().min(1).max(60).default(36),
   /** A proposal must name at least one of these research areas, when the list is not empty. */
-  researchAreas: z.array(Text(100, 1, "is required")).max(100).default([]),
+  researchAreas: z
+    .array(Text(100, 1, "is required"))
+    .max(100)
+    .default([]),
   /** Only strategic partner institutions may apply. */
   partnersOnly: z.boolean().default(false),
-  excludedInstitutions: z.array(Text(300, 1, "is required")).max(500).default([]),
+  excludedInstitutions: z
+    .array(Text(300, 1, "is required"))
+    .max(500)
+    .default([]),
   /** Words the open-source plan must mention: where the code goes and under which license. */
   openSourcePlanMustMention: z.array(Text(100)).max(20).default(["github", "license"]),
 });

@@ -20,7 +20,10 @@ export const ProposalSubmission = z.object({
     .max(5000, "must be at most 5000 characters"),
   pi: Person.extend({ strategicPartner: z.boolean().default(false) }),
   coInvestigators: z.array(Person).max(20, "at most 20 co-investigators").default([]),
-  keywords: z.array(Text(100, 1, "is required")).min(1, "name at least one research area").max(10),
+  keywords: z
+    .array(Text(100, 1, "is required"))
+    .min(1, "name at least one research area")
+    .max(10),
   requestedCashCents: Cents,
   requestedCreditsCents: Cents,
   durationMonths: z.number().int().min(1).max(60),

@@ -9,12 +9,26 @@ export const ReviewerProfile = z.object({
   email: z.email("must be an email address"),
   institution: Text(300, 1, "is required"),
   /** Research areas, matched against a proposal's keywords. */
-  keywords: z.array(Text(100, 1, "is required")).max(50).default([]),
+  keywords: z
+    .array(Text(100, 1, "is required"))
+    .max(50)
+    .default([]),
   /** Names and/or emails of recent co-authors (the call decides how many years count as recent). */
-  coAuthors: z.array(Text(320, 1, "is required")).max(500).default([]),
+  coAuthors: z
+    .array(Text(320, 1, "is required"))
+    .max(500)
+    .default([]),
   /** Institutions, people (names or emails) or proposal ids the reviewer declared a conflict with. */
-  declaredConflicts: z.array(Text(320, 1, "is required")).max(500).default([]),
-  maxLoad: z.number().int("must be a whole number").min(1, "must be at least 1").max(1000, "must be at most 1000").default(8),
+  declaredConflicts: z
+    .array(Text(320, 1, "is required"))
+    .max(500)
+    .default([]),
+  maxLoad: z
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(1000, "must be at most 1000")
+    .default(8),
 });
 export type ReviewerProfile = z.infer<typeof ReviewerProfile>;
 export type ReviewerProfileInput = z.input<typeof ReviewerProfile>;

@@ -29,7 +29,9 @@ export const validPathParameters = (path: Record<string, string | undefined>): R
     const schema = pathParameterSchemas[name];
     if (!schema) throw new Error(`No format for the path parameter ${name}: add it to path-parameters.ts`);
     const parsed = schema.safeParse(value ?? "");
-    return parsed.success ? [] : [{ field: `path.${name}`, message: parsed.error.issues[0]?.message ?? "is invalid" }];
+    return parsed.success
+      ? []
+      : [{ field: `path.${name}`, message: parsed.error.issues[0]?.message ?? "is invalid" }];
   });
   if (issues.length) {
     throw validationError(

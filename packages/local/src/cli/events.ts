@@ -4,12 +4,12 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { localClientConfig } from "../aws-config.js";
 import { configFromEnv } from "../config.js";
-import { parseCommandLine } from "./args.js";
 import { createEventBridge, eventBridgeCommands } from "../eventbridge/index.js";
 import { createLambdaRegistry } from "../lambda/registry.js";
 import { silentLogger } from "../logger.js";
 import { repositoryRoot } from "../runtime.js";
 import { runtimeTable } from "../runtime-table.js";
+import { parseCommandLine } from "./args.js";
 
 // Operator commands on the local bus, run beside `npm start` against its DynamoDB Local. They
 // only write: re-driven and replayed deliveries are picked up by the running runtime's

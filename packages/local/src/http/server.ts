@@ -101,7 +101,8 @@ export const startHttpApi = async (options: {
         send(
           400,
           JSON.stringify({
-            message: "Bad Request: the path has a malformed percent-escape (use %XX with two hex digits, UTF-8)",
+            message:
+              "Bad Request: the path has a malformed percent-escape (use %XX with two hex digits, UTF-8)",
           }),
         );
         return;
