@@ -106,32 +106,38 @@ export const mutated = (schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> =>
     ? wellTyped(schema, depth)
     : fc.oneof({ weight: 4, arbitrary: wellTyped(schema, depth) }, { weight: 1, arbitrary: hostileValue });
 
-/** A plausible value for the schema (known ids where a property names one), to vary one leaf at a time. */
-export const exemplar = (schema: JsonSchema, known: Record<string, string>, name = ""): unknown => {
-  if (schema.const !== undefined) return schema.const;
-  if (schema.enum) return schema.enum[0];
-  const variant = schema.oneOf?.[0] ?? schema.anyOf?.[0] ?? schema.allOf?.[0];
-  if (variant) return exemplar(variant, known, name);
-  switch (typeOf(schema)) {
-    case "object":
-      return Object.fromEntries(
-        Object.entries(schema.properties ?? {}).map(([key, s]) => [key, exemplar(s, known, key)]),
-      );
-    case "array":
-      return [exemplar(schema.items ?? {}, known, name.replace(/s$/, ""))];
-    case "string":
-      if (schema.format === "date-time")
-        return new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
-      if (schema.format === "email") return "someone@example.org";
-      return known[name] ?? "a".repeat(Math.max(schema.minLength ?? 0, 24));
-    case "integer":
-    case "number":
-      return Math.max(schema.minimum ?? 1, 1);
-    case "boolean":
-      return false;
-    default:
-      return null;
-  }
+/**
+ * A plausible value for the schema (known ids where a property names one), to vary one leaf at a
+ * time. Date-times follow each other an hour apart in document order, so an end comes after its
+ * start and a record gets past its own checks to the lookups behind them.
+ */
+export const exemplar = (schema: JsonSchema, known: Record<string, string>): unknown => {
+  let hours = 0;
+  const firstHour = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 24 * 3_600_000;
+  const of = (s: JsonSchema, name: string): unknown => {
+    if (s.const !== undefined) return s.const;
+    if (s.enum) return s.enum[0];
+    const variant = s.oneOf?.[0] ?? s.anyOf?.[0] ?? s.allOf?.[0];
+    if (variant) return of(variant, name);
+    switch (typeOf(s)) {
+      case "object":
+        return Object.fromEntries(Object.entries(s.properties ?? {}).map(([key, p]) => [key, of(p, key)]));
+      case "array":
+        return [of(s.items ?? {}, name.replace(/s$/, ""))];
+      case "string":
+        if (s.format === "date-time") return new Date(firstHour + hours++ * 3_600_000).toISOString();
+        if (s.format === "email") return "someone@example.org";
+        return known[name] ?? "a".repeat(Math.max(s.minLength ?? 0, 24));
+      case "integer":
+      case "number":
+        return Math.max(s.minimum ?? 1, 1);
+      case "boolean":
+        return false;
+      default:
+        return null;
+    }
+  };
+  return of(schema, "");
 };
 
 /** The exemplar with one leaf replaced, for every leaf and every hostile value that fits it. */
