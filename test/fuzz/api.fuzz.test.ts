@@ -288,7 +288,7 @@ describe("bad input found by fuzzing", () => {
     expect((await as("staff")("GET", "/calls/no-such-call")).status).toBe(404);
   });
 
-  it("a 100 KB call id in a draft, or a 2 KB reviewer id in a pool, is a 400 on that field", async () => {
+  it("a 100 KB call id in a draft, or a 2 KB reviewer id in a pool or a new call, is a 400 on that field", async () => {
     const draft = await as("applicant")("POST", "/proposals", submission(HUGE_STRING));
     expect(draft.status).toBe(400);
     expect(JSON.stringify(draft.body)).toContain('"field":"callId"');
@@ -297,5 +297,10 @@ describe("bad input found by fuzzing", () => {
     });
     expect(pool.status).toBe(400);
     expect(JSON.stringify(pool.body)).toContain('"field":"reviewerIds.0"');
+    const call = await as("staff")("POST", "/programs/model-program/calls", {
+      reviewerPool: ["r".repeat(2_048)],
+    });
+    expect(call.status).toBe(400);
+    expect(JSON.stringify(call.body)).toContain('"field":"reviewerPool.0"');
   });
 });
