@@ -273,6 +273,15 @@ describe("bad input found by fuzzing", () => {
       REQUEST_TIMEOUT_MS,
     ).then((res) => ({ status: res.status, body: JSON.parse(res.text) as { message: string } }));
 
+  it("a body over API Gateway's 10 MB is a 413 with a message", async () => {
+    const res = await as("integration")("POST", "/usage", {
+      records: [],
+      padding: "x".repeat(11 * 1024 * 1024),
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.message).toMatch(/10 MB/);
+  });
+
   it("a malformed percent-escape in the path is a 400 saying so", async () => {
     const res = await as("staff")("GET", "/awards/%ZZ");
     expect(res.status).toBe(400);

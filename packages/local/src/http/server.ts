@@ -44,11 +44,19 @@ const decodePathParameters = (match: CompiledRoute, pathname: string) => {
   }
 };
 
+// API Gateway's HTTP API refuses a payload over 10 MB with a 413 before any function runs.
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** The body, or undefined once it passes the limit (the rest is drained, not kept). */
 const readBody = (request: IncomingMessage) =>
-  new Promise<Buffer>((resolve, reject) => {
+  new Promise<Buffer | undefined>((resolve, reject) => {
     const chunks: Buffer[] = [];
-    request.on("data", (c: Buffer) => chunks.push(c));
-    request.on("end", () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    request.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(c);
+    });
+    request.on("end", () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
     request.on("error", reject);
   });
 
@@ -120,6 +128,10 @@ export const startHttpApi = async (options: {
         }
       }
       const body = await readBody(request);
+      if (!body) {
+        send(413, JSON.stringify({ message: "Request Entity Too Large: the body may be at most 10 MB" }));
+        return;
+      }
       const contentType = request.headers["content-type"];
       const text = isText(contentType);
       const headers = Object.fromEntries(
