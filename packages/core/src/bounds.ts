@@ -4,14 +4,13 @@ import { z } from "zod";
 // 2,048 bytes or more (a 500 on AWS too), and an unbounded field lets one request store megabytes.
 
 /** An id Allot mints: `<prefix>_` and 26 Crockford base32 characters (see ids.ts). */
-export const mintedId = (prefix: string, what: string) =>
-  z
+export const mintedId = (prefix: string, what: string) => {
+  const message = `must be ${/^[aeiou]/.test(what) ? "an" : "a"} ${what} id (${prefix}_ and 26 letters or digits)`;
+  return z
     .string()
-    .max(64, `must be a ${what} id (${prefix}_ and 26 letters or digits)`)
-    .regex(
-      new RegExp(`^${prefix}_[0-9a-z]{26}$`),
-      `must be a ${what} id (${prefix}_ and 26 letters or digits)`,
-    );
+    .max(64, message)
+    .regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), message);
+};
 
 /** A name staff choose for programs, calls and the like. */
 export const Slug = z
@@ -44,3 +43,13 @@ export const Text = (max: number, min = 0, minMessage = `must be at least ${min}
     .trim()
     .min(min, minMessage)
     .max(max, `must be at most ${max} characters`);
+
+// The ids that name things in paths and keys; the README's "Ids" table documents them.
+export const ProgramId = Slug;
+export const CallId = Slug;
+export const InstitutionId = Slug;
+export const ReviewerId = PrincipalId;
+export const ProposalId = mintedId("prp", "proposal");
+export const AwardId = mintedId("awd", "award");
+export const AssignmentId = mintedId("asg", "assignment");
+export const ReservationId = mintedId("rsv", "reservation");

@@ -37,4 +37,21 @@ describe("the OpenAPI document", () => {
       );
     }
   });
+
+  it("gives every path parameter of every route a bounded format", () => {
+    const doc = openApiDocument();
+    for (const route of topology.routes) {
+      const op = (
+        doc.paths[route.path] as Record<
+          string,
+          { parameters?: Array<{ name: string; schema: { maxLength?: number; pattern?: string } }> }
+        >
+      )[route.method.toLowerCase()];
+      for (const name of [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1])) {
+        const schema = op?.parameters?.find((p) => p.name === name)?.schema;
+        expect(schema?.maxLength, `${route.method} ${route.path}: ${name}`).toBeLessThanOrEqual(128);
+        expect(schema?.pattern, `${route.method} ${route.path}: ${name}`).toBeTruthy();
+      }
+    }
+  });
 });

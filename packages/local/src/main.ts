@@ -41,3 +41,6 @@ const shutdown = async (signal: string) => {
 };
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
+// A parent that started this runtime over IPC (a test) and went away, however it died, takes
+// the runtime and its DynamoDB Local with it instead of leaving them holding the ports.
+process.on("disconnect", () => void shutdown("parent gone"));

@@ -76,15 +76,15 @@ export const projectAckSchema = z.object({ awardId, state: projectStateSchema })
 export type ProjectAck = z.infer<typeof projectAckSchema>;
 
 const accessSchema = z.object({
-  loginHost: z.string().min(1),
-  account: z.string().min(1),
-  instructions: z.string(),
+  loginHost: z.string().min(1).max(253),
+  account: z.string().min(1).max(200),
+  instructions: z.string().max(5000),
 });
 
 export const notifyProjectCreateSchema = z.object({
   type: z.literal("notify_project_create"),
   awardId,
-  projectId: z.string().min(1),
+  projectId: z.string().min(1).max(200),
   access: accessSchema,
   sentAt: z.iso.datetime(),
 });

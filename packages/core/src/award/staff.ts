@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Actor } from "../actor.js";
+import { Text } from "../bounds.js";
 import { conflict, validationError } from "../errors.js";
 import { createEvent } from "../events/define.js";
 import { Cents } from "../program/schema.js";
@@ -201,7 +202,7 @@ export const revokeAward = async (deps: AwardDeps, actor: Actor, awardId: string
 };
 
 // The bodies of staff actions on awards: each names its reason, kept in the award's history.
-const Reason = z.string().trim().min(5, "say why (at least 5 characters)");
+const Reason = Text(2000, 5, "say why (at least 5 characters)");
 
 export const TopUp = z
   .object({ cashCents: Cents.default(0), creditsCents: Cents.default(0), reason: Reason })

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { Actor } from "../actor.js";
+import { ReviewerId } from "../bounds.js";
 import type { Clock } from "../clock.js";
 import { conflict, DomainError, type FieldIssue, forbidden, notFound, validationError } from "../errors.js";
 import { createEvent } from "../events/define.js";
@@ -19,7 +20,7 @@ export interface CallDeps {
 
 /** The body of POST /calls/{callId}/reviewers. */
 export const PoolExtension = z.object({
-  reviewerIds: z.array(z.string().trim().min(1, "is required")).min(1, "name at least one reviewer").max(100),
+  reviewerIds: z.array(ReviewerId).min(1, "name at least one reviewer").max(100),
 });
 export type PoolExtension = z.infer<typeof PoolExtension>;
 
@@ -47,7 +48,10 @@ const centsAt = (input: unknown, field: "maxCashCents" | "maxCreditsCents"): num
 const poolAt = (input: unknown): Array<[number, string]> => {
   const pool = isRecord(input) ? input.reviewerPool : undefined;
   if (!Array.isArray(pool)) return [];
-  return pool.flatMap((id, i): Array<[number, string]> => (typeof id === "string" && id ? [[i, id]] : []));
+  // Only well-formed ids are looked up: the schema reports the others, and they could not be keys.
+  return pool.flatMap(
+    (id, i): Array<[number, string]> => (ReviewerId.safeParse(id).success ? [[i, id]] : []),
+  );
 };
 
 const unknownReviewers = async (

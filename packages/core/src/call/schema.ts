@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ReviewerId, Text } from "../bounds.js";
 import { Duration } from "../duration.js";
 import { Cents, Slug } from "../program/schema.js";
 import { Rubric } from "../review/schema.js";
@@ -9,12 +10,18 @@ export const Eligibility = z.object({
   maxCreditsCents: Cents.optional(),
   maxDurationMonths: z.number().int().min(1).max(60).default(36),
   /** A proposal must name at least one of these research areas, when the list is not empty. */
-  researchAreas: z.array(z.string().trim().min(1)).default([]),
+  researchAreas: z
+    .array(Text(100, 1, "is required"))
+    .max(100)
+    .default([]),
   /** Only strategic partner institutions may apply. */
   partnersOnly: z.boolean().default(false),
-  excludedInstitutions: z.array(z.string().trim().min(1)).default([]),
+  excludedInstitutions: z
+    .array(Text(300, 1, "is required"))
+    .max(500)
+    .default([]),
   /** Words the open-source plan must mention: where the code goes and under which license. */
-  openSourcePlanMustMention: z.array(z.string()).default(["github", "license"]),
+  openSourcePlanMustMention: z.array(Text(100)).max(20).default(["github", "license"]),
 });
 export type Eligibility = z.infer<typeof Eligibility>;
 
@@ -35,14 +42,14 @@ export const Review = z.object({
 export const CallInput = z
   .object({
     callId: Slug,
-    title: z.string().trim().min(3),
-    description: z.string().trim().default(""),
+    title: Text(300, 3),
+    description: Text(5000).default(""),
     opensAt: z.iso.datetime({ offset: true }),
     closesAt: z.iso.datetime({ offset: true }),
     eligibility: Eligibility.default(() => Eligibility.parse({})),
     review: Review,
     /** Reviewer ids (user ids) the call draws from; staff may add more at any time. */
-    reviewerPool: z.array(z.string().min(1)).default([]),
+    reviewerPool: z.array(ReviewerId).max(1000).default([]),
   })
   .refine((c) => Date.parse(c.opensAt) < Date.parse(c.closesAt), {
     message: "closesAt must be after opensAt",

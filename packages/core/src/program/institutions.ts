@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { Actor } from "../actor.js";
-import { Slug, Text } from "../bounds.js";
+import { InstitutionId, Slug, Text } from "../bounds.js";
 import { type FieldIssue, forbidden, notFound, validationError } from "../errors.js";
 import { createEvent } from "../events/define.js";
 import { normalizeInstitution } from "../review/conflicts.js";
@@ -24,7 +24,7 @@ export const PartnerInstitutionFields = z.object({
 });
 export type PartnerInstitutionFields = z.infer<typeof PartnerInstitutionFields>;
 
-export const PartnerInstitutionId = Slug;
+export const PartnerInstitutionId = InstitutionId;
 
 /** Every name staff gave the institution, as institution names are compared. */
 const namesOf = (i: { name: string; aliases: readonly string[] }) =>

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Slug } from "../bounds.js";
+import { Slug, Text } from "../bounds.js";
 import { Duration } from "../duration.js";
 import { DEFAULT_THRESHOLDS } from "../usage/schema.js";
 
@@ -21,8 +21,8 @@ export const creditThresholdsOf = (program: { creditThresholds?: readonly number
 
 export const Program = z.object({
   programId: Slug,
-  name: z.string().trim().min(3, "is required (at least 3 characters)"),
-  description: z.string().trim().default(""),
+  name: Text(200, 3, "is required (at least 3 characters)"),
+  description: Text(5000).default(""),
   /** What the program can commit in total, per pool. */
   pools: z.object({ cashCents: Cents, creditsCents: Cents }),
   caps: z.object({

@@ -1,12 +1,13 @@
 import { z } from "zod";
-import { Cents, Slug } from "../program/schema.js";
+import { CallId, Slug, Text } from "../bounds.js";
+import { Cents } from "../program/schema.js";
 
-export const ProposalId = z.string().regex(/^prp_[0-9a-z]{26}$/, "must be a proposal id (prp_…)");
+export { ProposalId } from "../bounds.js";
 
 export const Person = z.object({
-  name: z.string().trim().min(1, "is required"),
+  name: Text(200, 1, "is required"),
   email: z.email("must be an email address"),
-  institution: z.string().trim().min(1, "is required"),
+  institution: Text(300, 1, "is required"),
 });
 
 /**
@@ -29,7 +30,7 @@ export const PrincipalInvestigator = Person.extend({
 });
 
 export const ProposalSubmission = z.object({
-  callId: z.string().trim().min(1, "is required"),
+  callId: CallId,
   title: z.string().trim().min(5, "must be at least 5 characters").max(300, "must be at most 300 characters"),
   abstract: z
     .string()
@@ -38,11 +39,14 @@ export const ProposalSubmission = z.object({
     .max(5000, "must be at most 5000 characters"),
   pi: PrincipalInvestigator,
   coInvestigators: z.array(Person).max(20, "at most 20 co-investigators").default([]),
-  keywords: z.array(z.string().trim().min(1)).min(1, "name at least one research area").max(10),
+  keywords: z
+    .array(Text(100, 1, "is required"))
+    .min(1, "name at least one research area")
+    .max(10),
   requestedCashCents: Cents,
   requestedCreditsCents: Cents,
   durationMonths: z.number().int().min(1).max(60),
-  openSourcePlan: z.string().trim().min(20, "describe the repository and license (at least 20 characters)"),
+  openSourcePlan: Text(5000, 20, "describe the repository and license (at least 20 characters)"),
 });
 export type ProposalSubmission = z.infer<typeof ProposalSubmission>;
 
@@ -65,7 +69,7 @@ export const DecisionOutcome = z.enum(["approve", "decline", "waitlist"]);
 export const Decision = z
   .object({
     outcome: DecisionOutcome,
-    rationale: z.string().trim().min(10, "explain the decision (at least 10 characters)"),
+    rationale: Text(5000, 10, "explain the decision (at least 10 characters)"),
     cashCents: Cents.optional(),
     creditsCents: Cents.optional(),
   })
@@ -119,4 +123,4 @@ export interface Proposal extends ProposalDraft {
   revision: number;
 }
 
-export const Withdrawal = z.object({ reason: z.string().trim().min(3, "say why (at least 3 characters)") });
+export const Withdrawal = z.object({ reason: Text(2000, 3, "say why (at least 3 characters)") });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ExternalId } from "../bounds.js";
 import { deterministicId } from "../ids.js";
 
 export const ReservationStatus = z.enum([
@@ -28,7 +29,7 @@ const OnTheHour = z.iso
 export const ReservationRequest = z
   .object({
     /** Chosen by the client, unique per award: a retry with the same one lands on the same reservation. */
-    requestId: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"),
+    requestId: ExternalId(64),
     chips: z.number().int("must be a whole number of chips").min(1, "must be at least 1"),
     startsAt: OnTheHour,
     endsAt: OnTheHour,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Text } from "../bounds.js";
 import type { DomainEvent } from "../events/define.js";
 import type { ReviewSubmission } from "./schema.js";
 
@@ -44,5 +45,5 @@ export interface AssignmentRepository {
 }
 
 export const ConflictDeclaration = z.object({
-  reason: z.string().trim().min(3, "say what the conflict is (at least 3 characters)"),
+  reason: Text(2000, 3, "say what the conflict is (at least 3 characters)"),
 });

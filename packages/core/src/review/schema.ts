@@ -1,19 +1,34 @@
 import { z } from "zod";
+import { ReviewerId, Text } from "../bounds.js";
 import { type FieldIssue, validationError } from "../errors.js";
 
 export const ReviewerProfile = z.object({
   /** The user id the reviewer's tokens carry. */
-  reviewerId: z.string().trim().min(1, "is required"),
-  name: z.string().trim().min(1, "is required"),
+  reviewerId: ReviewerId,
+  name: Text(200, 1, "is required"),
   email: z.email("must be an email address"),
-  institution: z.string().trim().min(1, "is required"),
+  institution: Text(300, 1, "is required"),
   /** Research areas, matched against a proposal's keywords. */
-  keywords: z.array(z.string().trim().min(1)).max(50).default([]),
+  keywords: z
+    .array(Text(100, 1, "is required"))
+    .max(50)
+    .default([]),
   /** Names and/or emails of recent co-authors (the call decides how many years count as recent). */
-  coAuthors: z.array(z.string().trim().min(1)).max(500).default([]),
+  coAuthors: z
+    .array(Text(320, 1, "is required"))
+    .max(500)
+    .default([]),
   /** Institutions, people (names or emails) or proposal ids the reviewer declared a conflict with. */
-  declaredConflicts: z.array(z.string().trim().min(1)).max(500).default([]),
-  maxLoad: z.number().int("must be a whole number").min(1, "must be at least 1").default(8),
+  declaredConflicts: z
+    .array(Text(320, 1, "is required"))
+    .max(500)
+    .default([]),
+  maxLoad: z
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(1000, "must be at most 1000")
+    .default(8),
 });
 export type ReviewerProfile = z.infer<typeof ReviewerProfile>;
 export type ReviewerProfileInput = z.input<typeof ReviewerProfile>;
@@ -29,7 +44,7 @@ export type Criterion = z.infer<typeof Criterion>;
 
 export const Rubric = z
   .object({
-    criteria: z.array(Criterion).min(1, "name at least one criterion"),
+    criteria: z.array(Criterion).min(1, "name at least one criterion").max(50, "at most 50 criteria"),
     scale: z
       .object({
         min: z.number().int("must be a whole number"),
@@ -53,7 +68,7 @@ export type Rubric = z.infer<typeof Rubric>;
 
 export const ReviewSubmission = z.object({
   /** Criterion id → score; the rubric decides which ids and which range (see validateReview). */
-  scores: z.record(z.string(), z.number().int("must be a whole number")),
+  scores: z.record(z.string().max(64, "must be a criterion id"), z.number().int("must be a whole number")),
   /** For the committee only; never shown to the applicant. */
   comments: z
     .string()

@@ -5,9 +5,10 @@ import middy from "@middy/core";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { z } from "zod";
 import { withIdempotencyKey } from "./idempotency.js";
+import { validPathParameters } from "./path-parameters.js";
 
 // One middleware stack for every HTTP handler: authenticate → authorize by the route's roles
-// in stacks/ → parse and validate the body → handle → map errors. Handlers see typed input
+// in stacks/ → check the path's ids → parse and validate the body → handle → map errors. Handlers see typed input
 // and an Actor, and return plain data.
 
 const logger = new Logger({ serviceName: "allot-http" });
@@ -112,6 +113,7 @@ export const httpHandler = <S extends z.ZodType | undefined = undefined>(options
         try {
           const actor = options.public ? { userId: "anonymous", role: "applicant" as const } : actorOf(event);
           if (!options.public) authorize(event, actor);
+          const path = validPathParameters(event.pathParameters ?? {});
           const body = (options.body ? parseBody(event, options.body) : undefined) as S extends z.ZodType
             ? z.infer<S>
             : undefined;
@@ -123,7 +125,7 @@ export const httpHandler = <S extends z.ZodType | undefined = undefined>(options
                 options.handle({
                   actor,
                   body,
-                  path: (event.pathParameters ?? {}) as Record<string, string>,
+                  path,
                   query: (event.queryStringParameters ?? {}) as Record<string, string>,
                   event,
                   operationId,

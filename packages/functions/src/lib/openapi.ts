@@ -9,6 +9,7 @@ import { ConflictDeclaration, ReviewerProfileFields, ReviewSubmission } from "@a
 import { UsageBatch } from "@allot/core/usage";
 import { routes } from "@allot/stacks/routes";
 import { z } from "zod";
+import { pathParameterSchemas } from "./path-parameters.js";
 
 // Generated from the same zod schemas the handlers validate with and the routes in stacks/,
 // so the document cannot drift from what the API accepts.
@@ -53,7 +54,7 @@ export const openApiDocument = () => {
       name: m[1],
       in: "path",
       required: true,
-      schema: { type: "string" },
+      schema: z.toJSONSchema(pathParameterSchemas[m[1] as string] ?? z.string()),
     }));
     if (route.idempotencyKey) parameters.push(idempotencyKeyParameter);
     paths[route.path] ??= {};

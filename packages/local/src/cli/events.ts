@@ -1,5 +1,4 @@
 import "../polyfills.js";
-import { parseArgs } from "node:util";
 import { topology } from "@allot/stacks";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -10,6 +9,7 @@ import { createLambdaRegistry } from "../lambda/registry.js";
 import { silentLogger } from "../logger.js";
 import { repositoryRoot } from "../runtime.js";
 import { runtimeTable } from "../runtime-table.js";
+import { parseCommandLine } from "./args.js";
 
 // Operator commands on the local bus, run beside `npm start` against its DynamoDB Local. They
 // only write: re-driven and replayed deliveries are picked up by the running runtime's
@@ -19,16 +19,13 @@ const usage = `usage:
   npm run events -- redrive [letter-id ...]
   npm run events -- replay --from 2026-11-28T00:00:00Z --to 2026-11-28T12:00:00Z [--bus allot] [--rule name ...] [--name replay-name]`;
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    all: { type: "boolean", default: false },
-    from: { type: "string" },
-    to: { type: "string" },
-    bus: { type: "string", default: "allot" },
-    rule: { type: "string", multiple: true },
-    name: { type: "string" },
-  },
+const { positionals, values } = parseCommandLine(usage, {
+  all: { type: "boolean", default: false },
+  from: { type: "string" },
+  to: { type: "string" },
+  bus: { type: "string", default: "allot" },
+  rule: { type: "string", multiple: true },
+  name: { type: "string" },
 });
 
 const config = configFromEnv();

@@ -1,5 +1,4 @@
 import "../polyfills.js";
-import { parseArgs } from "node:util";
 import { dynamoLedgerRepository } from "@allot/adapters";
 import { runLedgerCheck } from "@allot/core/award";
 import { mainTable } from "@allot/stacks";
@@ -7,15 +6,15 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { localClientConfig } from "../aws-config.js";
 import { configFromEnv } from "../config.js";
+import { parseCommandLine } from "./args.js";
 
 // Recomputes every balance of a program from its ledger entries, against the DynamoDB Local of
 // `npm start`. Exit 0 when consistent, 1 with each difference, 2 on a usage error.
 const usage = `usage:
   npm run ledger -- check [--program model-program]`;
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: { program: { type: "string", default: "model-program" } },
+const { positionals, values } = parseCommandLine(usage, {
+  program: { type: "string", default: "model-program" },
 });
 
 const dollars = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });

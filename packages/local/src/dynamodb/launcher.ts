@@ -96,6 +96,12 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
   const pid = child.pid;
   if (pid === undefined) throw new Error("DynamoDB Local could not be started (java not found?)");
   if (pidFile) writeFileSync(pidFile, String(pid));
+  // A test run names a folder where every JVM it starts leaves its pid, so that its teardown
+  // stops each one even when the process that started it was killed or its hook timed out.
+  const registryFile = process.env.ALLOT_JVM_PID_REGISTRY
+    ? join(process.env.ALLOT_JVM_PID_REGISTRY, `dynamodb-local-${pid}.pid`)
+    : undefined;
+  if (registryFile) writeFileSync(registryFile, String(pid));
 
   const killNow = () => {
     if (child.exitCode === null) child.kill("SIGKILL");
@@ -123,6 +129,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
         clearTimeout(timer);
       }
       if (pidFile) rmSync(pidFile, { force: true });
+      if (registryFile) rmSync(registryFile, { force: true });
     },
   };
 };

@@ -25,11 +25,38 @@ const compile = (route: RouteSpec): CompiledRoute => {
   return { route, routeKey: `${route.method} ${route.path}`, regex: new RegExp(`^${source}$`), names };
 };
 
+// API Gateway answers 400 itself for a target it cannot parse or decode, before any route or
+// authorizer runs; so does this server, instead of letting a URIError become a 500.
+const parseTarget = (target: string | undefined) => {
+  try {
+    return new URL(target ?? "/", "http://localhost");
+  } catch {
+    return undefined;
+  }
+};
+
+const decodePathParameters = (match: CompiledRoute, pathname: string) => {
+  const values = match.regex.exec(pathname)?.slice(1) ?? [];
+  try {
+    return Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(values[i] ?? "")]));
+  } catch {
+    return undefined;
+  }
+};
+
+// API Gateway's HTTP API refuses a payload over 10 MB with a 413 before any function runs.
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** The body, or undefined once it passes the limit (the rest is drained, not kept). */
 const readBody = (request: IncomingMessage) =>
-  new Promise<Buffer>((resolve, reject) => {
+  new Promise<Buffer | undefined>((resolve, reject) => {
     const chunks: Buffer[] = [];
-    request.on("data", (c: Buffer) => chunks.push(c));
-    request.on("end", () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    request.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(c);
+    });
+    request.on("end", () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
     request.on("error", reject);
   });
 
@@ -63,13 +90,28 @@ export const startHttpApi = async (options: {
       });
     };
     try {
-      const url = new URL(request.url ?? "/", "http://localhost");
+      const url = parseTarget(request.url);
+      if (!url) {
+        send(400, JSON.stringify({ message: "Bad Request: the request target is not a valid path" }));
+        return;
+      }
       const candidates = compiled.filter((c) => c.regex.test(url.pathname));
       const match = candidates.find((c) => c.route.method === request.method);
       if (!match) {
         send(
           candidates.length ? 405 : 404,
           JSON.stringify({ message: candidates.length ? "Method Not Allowed" : "Not Found" }),
+        );
+        return;
+      }
+      const pathParameters = decodePathParameters(match, url.pathname);
+      if (!pathParameters) {
+        send(
+          400,
+          JSON.stringify({
+            message:
+              "Bad Request: the path has a malformed percent-escape (use %XX with two hex digits, UTF-8)",
+          }),
         );
         return;
       }
@@ -85,11 +127,11 @@ export const startHttpApi = async (options: {
           return;
         }
       }
-      const values = match.regex.exec(url.pathname)?.slice(1) ?? [];
-      const pathParameters = Object.fromEntries(
-        match.names.map((n, i) => [n, decodeURIComponent(values[i] ?? "")]),
-      );
       const body = await readBody(request);
+      if (!body) {
+        send(413, JSON.stringify({ message: "Request Entity Too Large: the body may be at most 10 MB" }));
+        return;
+      }
       const contentType = request.headers["content-type"];
       const text = isText(contentType);
       const headers = Object.fromEntries(

@@ -1,9 +1,10 @@
+import { ProgramId } from "@allot/core";
 import { AwardStatus, listAwards } from "@allot/core/award";
 import { z } from "zod";
 import { awardReadDeps } from "../../lib/deps-awards.js";
 import { HttpError, httpHandler, issuesFromZod } from "../../lib/http.js";
 
-const Query = z.object({ programId: z.string().optional(), status: AwardStatus.optional() });
+const Query = z.object({ programId: ProgramId.optional(), status: AwardStatus.optional() });
 
 export const handler = httpHandler({
   handle: async ({ actor, query }) => {

@@ -1,12 +1,13 @@
+import { ProposalId } from "@allot/core";
 import { listNotifications, MAX_PAGE_SIZE } from "@allot/core/notification";
 import { z } from "zod";
 import { notificationRepository } from "../../lib/deps-notifications.js";
 import { HttpError, httpHandler, issuesFromZod } from "../../lib/http.js";
 
 export const NotificationListQuery = z.object({
-  proposalId: z.string().trim().min(1).optional(),
+  proposalId: ProposalId.optional(),
   limit: z.coerce.number().int("must be a whole number").min(1).max(MAX_PAGE_SIZE).optional(),
-  cursor: z.string().min(1).optional(),
+  cursor: z.string().min(1).max(1024, "is not a cursor this listing returned").optional(),
 });
 
 export const handler = httpHandler({

@@ -1,10 +1,11 @@
+import { CallId } from "@allot/core";
 import { listProposals, ProposalStatus } from "@allot/core/proposal";
 import { readProposal } from "@allot/core/review";
 import { z } from "zod";
 import { reviewDeps } from "../../lib/deps.js";
 import { HttpError, httpHandler, issuesFromZod } from "../../lib/http.js";
 
-const Query = z.object({ callId: z.string().optional(), status: ProposalStatus.optional() });
+const Query = z.object({ callId: CallId.optional(), status: ProposalStatus.optional() });
 
 export const handler = httpHandler({
   handle: async ({ actor, query }) => {

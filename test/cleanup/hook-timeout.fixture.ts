@@ -1,0 +1,17 @@
+import { afterAll, beforeAll, it } from "vitest";
+import { startTestDynamo, type TestDynamo } from "../../packages/local/test/support/dynamo.js";
+
+// Run only by jvm-cleanup.test.ts, in its own vitest: a beforeAll that times out while its
+// DynamoDB Local is still starting, the way a loaded machine makes it happen.
+let dynamo: TestDynamo | undefined;
+beforeAll(
+  async () => {
+    dynamo = await startTestDynamo();
+  },
+  Number(process.env.FIXTURE_HOOK_TIMEOUT_MS ?? 500),
+);
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+it("never runs: its hook timed out", () => {});
