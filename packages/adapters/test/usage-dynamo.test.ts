@@ -155,19 +155,55 @@ describe("the DynamoDB usage repository", () => {
     ]);
   }, 60_000);
 
-  it("stores accepted records idempotently, a repeated id rewriting its item", async () => {
+  it("stores each record id once, never overwriting, and tells every racing sender what it holds", async () => {
     const repo = dynamoUsageRepository(wide, table);
     const records = Array.from({ length: 60 }, (_, i) => record("awd_store", i, 5));
-    await repo.store(records);
-    await repo.store(records.slice(0, 30));
+    const heldFor = (held: Map<string, unknown>) => records.map((r) => held.get(r.record.recordId));
+    expect(heldFor(await repo.store(records))).toEqual(records.map((r) => r.record));
+    // Again, the first half with other charges: what was stored first is what is held.
+    const changed = records.slice(0, 30).map((r) => ({ ...r, record: { ...r.record, chargeCents: 7 } }));
+    const again = await repo.store([...changed, ...records.slice(30)]);
+    expect(heldFor(again)).toEqual(records.map((r) => r.record));
+    const stored = await storedRecords("awd_store");
+    expect(stored).toHaveLength(60);
+    expect(stored.every((r) => r.chargeCents === 5)).toBe(true);
+    // Eight senders race with eight different charges for the same 40 ids: one wins each id,
+    // and every sender is told the winner.
+    const racing = Array.from({ length: 8 }, (_, k) =>
+      Array.from({ length: 40 }, (_, i) => record("awd_race", i, 100 + k)),
+    );
+    const answers = await Promise.all(racing.map((rs) => repo.store(shuffle(rs))));
+    const winners = await storedRecords("awd_race");
+    expect(winners).toHaveLength(40);
+    for (const answer of answers) {
+      for (const w of winners) expect(answer.get(w.recordId)).toEqual(w);
+    }
+  }, 60_000);
+
+  it("stores 1,000 records, and the same 1,000 again, holding each once", async () => {
+    const repo = dynamoUsageRepository(wide, table);
+    const records = Array.from({ length: 1_000 }, (_, i) => record("awd_thousand", i, 1));
+    expect((await repo.store(records)).size).toBe(1_000);
+    expect((await repo.store(shuffle(records))).size).toBe(1_000);
+    expect(await storedRecords("awd_thousand")).toHaveLength(1_000);
+  }, 60_000);
+});
+
+const storedRecords = async (awardId: string) => {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
     const out = await wide.send(
       new ScanCommand({
         TableName: table,
         FilterExpression: "begins_with(pk, :p) AND sk = :sk AND awardId = :a",
-        ExpressionAttributeValues: { ":p": "USAGE#", ":sk": "RECORD", ":a": "awd_store" },
+        ExpressionAttributeValues: { ":p": "USAGE#", ":sk": "RECORD", ":a": awardId },
         ConsistentRead: true,
+        ExclusiveStartKey: start,
       }),
     );
-    expect(out.Items?.length).toBe(60);
-  });
-});
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items.map((i) => i.record as StoredUsage["record"] & { chargeCents: number });
+};
