@@ -289,7 +289,9 @@ describe("usage within the award's life", () => {
       at("2026-06-07T23:00:00Z", "2026-06-08T00:04:00Z"),
     ]);
     expect(result.rejected.map((r) => r.index)).toEqual([0, 1, 2, 3]);
-    expect(result.rejected[0]?.reasons.join()).toMatch(/startedAt: .* before award .* became active \(2026-06-01/);
+    expect(result.rejected[0]?.reasons.join()).toMatch(
+      /startedAt: .* before award .* became active \(2026-06-01/,
+    );
     expect(result.rejected[1]?.reasons.join()).toMatch(/before award .* became active/);
     expect(result.rejected[2]?.reasons.join()).toMatch(/endedAt: .* after award .* ended \(2026-06-08/);
     expect(result.rejected[3]?.reasons.join()).toMatch(/endedAt: must be after startedAt/);

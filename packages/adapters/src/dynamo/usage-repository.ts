@@ -184,7 +184,13 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
           await doc.send(
             new PutCommand({
               TableName: tableName,
-              Item: { ...recordKey(record.recordId), type: "usage", awardId: record.awardId, record, receivedAt },
+              Item: {
+                ...recordKey(record.recordId),
+                type: "usage",
+                awardId: record.awardId,
+                record,
+                receivedAt,
+              },
               ConditionExpression: "attribute_not_exists(pk)",
               ReturnValuesOnConditionCheckFailure: "ALL_OLD",
             }),

@@ -105,7 +105,11 @@ export const ingestUsage = async (deps: UsageDeps, records: unknown[]) => {
     const holding = held.get(record.recordId) ?? record;
     const differs = differencesBetween(holding, record);
     if (differs.length) {
-      rejected.push({ index, recordId: record.recordId, reasons: [reusedIdReason(record.recordId, differs)] });
+      rejected.push({
+        index,
+        recordId: record.recordId,
+        reasons: [reusedIdReason(record.recordId, differs)],
+      });
     } else accepted++;
   }
   return { accepted, rejected: rejected.sort((a, b) => a.index - b.index) };

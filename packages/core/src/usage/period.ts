@@ -51,9 +51,7 @@ export const periodProblems = (record: UsageRecord, award: Award, now: Date): st
   if (ended <= started) problems.push("endedAt: must be after startedAt");
   const since = activeSince(award);
   if (since && started < Date.parse(since) - CLOCK_SKEW_MS) {
-    problems.push(
-      `startedAt: ${record.startedAt} is before award ${award.awardId} became active (${since})`,
-    );
+    problems.push(`startedAt: ${record.startedAt} is before award ${award.awardId} became active (${since})`);
   }
   const end = lifeEndsAt(award);
   if (end && ended > Date.parse(end) + CLOCK_SKEW_MS) {

@@ -45,6 +45,11 @@ export const UsageRecord = z.discriminatedUnion("type", [ComputeRecord, Adjustme
 export type UsageRecord = z.infer<typeof UsageRecord>;
 
 export const MAX_BATCH = 1_000;
+/**
+ * The largest batch body: 1,000 records of the largest valid size (a 500-character reason
+ * escaped in JSON) fit with room; under Lambda's 6 MB request payload.
+ */
+export const MAX_BATCH_BYTES = 4 * 1_048_576;
 
 /** The envelope the HTTP handler checks: records are validated one by one by the domain. */
 export const UsageBatchEnvelope = z.object({
