@@ -11,6 +11,7 @@ import {
   readUsage,
   type StoredUsage,
   thresholdsReached,
+  UsageBatchUnfinished,
   type UsageDeps,
   type UsageRecord,
   type UsageRepository,
@@ -46,9 +47,10 @@ const fakeUsage = () => {
   const raised = new Set<string>();
   const outbox: DomainEvent[] = [];
   const repo: UsageRepository = {
-    async store(records) {
+    async store(records, until = Number.POSITIVE_INFINITY) {
       const held = new Map<string, UsageRecord>();
       for (const r of records) {
+        if (Date.now() >= until) break;
         if (!stored.has(r.record.recordId)) stored.set(r.record.recordId, r);
         held.set(r.record.recordId, (stored.get(r.record.recordId) as StoredUsage).record);
       }
@@ -364,5 +366,26 @@ describe("bounded records", () => {
     expect(result.rejected[4]?.reasons.join()).toMatch(/chips: must be at most/);
     expect(JSON.stringify(result).length).toBeLessThan(5_000);
     expect(usage.stored.size).toBe(994);
+  });
+});
+
+describe("a batch the store cannot take in time", () => {
+  it("is unfinished, with what was stored, and sent again it gets the whole answer", async () => {
+    const { deps, usage } = depsWith([award()]);
+    const batch = [
+      compute("u-1", 10),
+      compute("u-2", 20),
+      compute("u-1", 10),
+      compute("u-3", 30, AWD, "2026-06-11"),
+    ];
+    const unfinished = await ingestUsage(deps, batch, Date.now() - 1).catch((e: unknown) => e);
+    expect(unfinished).toBeInstanceOf(UsageBatchUnfinished);
+    expect(unfinished).toMatchObject({ stored: 0, pending: 2 });
+    expect((unfinished as Error).message).toMatch(/send the same batch again/);
+    const answer = await ingestUsage(deps, batch, Date.now() + 60_000);
+    expect(answer.accepted).toBe(3);
+    expect(answer.rejected.map((r) => r.index)).toEqual([3]);
+    expect(await ingestUsage(deps, batch)).toEqual(answer);
+    expect([...usage.stored.keys()].sort()).toEqual(["u-1", "u-2"]);
   });
 });

@@ -25,7 +25,8 @@ import { failedConditions } from "./errors.js";
 import { outboxPut } from "./outbox.js";
 
 // Key layout of usage (single table):
-//   USAGE#<recordId>              / RECORD     the accepted record, as ingested (stream → processor)
+//   USAGE#<recordId>              / RECORD     the accepted record, as first received, never overwritten
+//                                              (its INSERT on the stream → processor)
 //   USAGE#<recordId>              / COUNTED    the exactly-once marker, written with the counter
 //   CONSUMPTION#<awardId>#<shard> / TOTAL      consumedCents, records: one of SHARDS partial sums
 //   CONSUMPTION#<awardId>#<shard> / DAY#<day>  chargeCents, records: that shard's share of a day
@@ -39,7 +40,7 @@ import { outboxPut } from "./outbox.js";
 // records to ONE shard picked at random per attempt (not one shard per record): the counter
 // then costs 2 item writes per transaction instead of per record, while the exactly-once
 // guarantee stays with the per-record markers, which spread over partitions by record id.
-// Write cost per record (items ≤ 1 KB): 1 WCU to store it (BatchWriteItem) + 2 WCU for its
+// Write cost per record (items ≤ 1 KB): 1 WCU to store it (a conditional Put) + 2 WCU for its
 // marker in a transaction (transactional writes cost double) + (2 counter items × 2 WCU) / k
 // for the transaction's share, k ≈ 97 records per transaction: ≈ 3.04 WCU per record, plus
 // the stream read (free for Lambda). By-day totals ride in the same shard partition, in the
@@ -104,6 +105,39 @@ const chunksOf = (records: StoredUsage[]) => {
 
 export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: string): UsageRepository => {
   const heldRecord = heldRecordOf(doc, tableName);
+
+  /** The records stored under these ids, by consistent BatchGetItem (100 keys a request). */
+  const readHeld = async (recordIds: string[]) => {
+    const held = new Map<string, UsageRecord>();
+    const chunks: string[][] = [];
+    for (let i = 0; i < recordIds.length; i += 100) chunks.push(recordIds.slice(i, i + 100));
+    const readChunk = async (ids: string[]) => {
+      let keys: Array<Record<string, unknown>> = ids.map(recordKey);
+      for (let attempt = 1; keys.length; attempt++) {
+        const out = await doc.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [tableName]: {
+                Keys: keys,
+                ConsistentRead: true,
+                ProjectionExpression: "#r",
+                ExpressionAttributeNames: { "#r": "record" },
+              },
+            },
+          }),
+        );
+        for (const item of out.Responses?.[tableName] ?? []) {
+          const record = item.record as UsageRecord;
+          held.set(record.recordId, record);
+        }
+        keys = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
+        if (keys.length && attempt >= MAX_ATTEMPTS) throw new Error("Usage records could not be read");
+        if (keys.length) await backoff(attempt);
+      }
+    };
+    for (let i = 0; i < chunks.length; i += 4) await Promise.all(chunks.slice(i, i + 4).map(readChunk));
+    return held;
+  };
   /** One chunk: retried without the records already counted, until none is left or it commits. */
   const applyChunk = async (awardId: string, chunk: StoredUsage[]) => {
     let pending = chunk;
@@ -177,8 +211,10 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
   };
 
   return {
-    async store(records) {
-      const held = new Map<string, UsageRecord>();
+    async store(records, until = Number.POSITIVE_INFINITY) {
+      // Ids stored before (a resend after a timeout) are read, not written again: 100 keys a
+      // request and nothing to commit, so a resend only writes what the last attempt did not.
+      const held = await readHeld(records.map((r) => r.record.recordId));
       const storeOne = async ({ record, receivedAt }: StoredUsage) => {
         try {
           await doc.send(
@@ -201,13 +237,18 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
           held.set(record.recordId, await heldRecord(record.recordId, error.Item));
         }
       };
-      // Parallel lanes of sequential writes: at most STORE_IN_FLIGHT requests at once.
-      const lanes = Array.from({ length: Math.min(STORE_IN_FLIGHT, records.length) }, (_, lane) =>
-        records.filter((_, i) => i % STORE_IN_FLIGHT === lane),
+      const unstored = records.filter((r) => !held.has(r.record.recordId));
+      // Parallel lanes of sequential writes (at most STORE_IN_FLIGHT requests at once), none
+      // started after `until`: the records left are simply not in the answer.
+      const lanes = Array.from({ length: Math.min(STORE_IN_FLIGHT, unstored.length) }, (_, lane) =>
+        unstored.filter((_, i) => i % STORE_IN_FLIGHT === lane),
       );
       await Promise.all(
         lanes.map(async (lane) => {
-          for (const r of lane) await storeOne(r);
+          for (const r of lane) {
+            if (Date.now() >= until) return;
+            await storeOne(r);
+          }
         }),
       );
       return held;

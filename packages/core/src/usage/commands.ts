@@ -10,6 +10,7 @@ import { differencesBetween, reusedIdReason } from "./identity.js";
 import { periodProblems } from "./period.js";
 import type { UsageRepository } from "./ports.js";
 import { DEFAULT_THRESHOLDS, RecordId, type Rejection, type StoredUsage, UsageRecord } from "./schema.js";
+import { UsageBatchUnfinished } from "./unfinished.js";
 
 export interface UsageDeps {
   awards: Pick<AwardRepository, "get">;
@@ -65,9 +66,10 @@ const awardProblems = (record: UsageRecord, award: Award | undefined, now: Date)
  * asynchronous processor. A record id sent again (in the batch or ever before) is accepted when
  * its content is the same, counted once, and refused, naming what differs, when it is not.
  * Storing is one conditional write per record id, so a batch sent again after a timeout gets
- * the same answer and changes nothing.
+ * the same answer and changes nothing. No write starts after `storeUntil` (epoch ms): a batch
+ * not all stored by then is UsageBatchUnfinished, and sending it again finishes it.
  */
-export const ingestUsage = async (deps: UsageDeps, records: unknown[]) => {
+export const ingestUsage = async (deps: UsageDeps, records: unknown[], storeUntil?: number) => {
   const now = deps.clock.now();
   const receivedAt = now.toISOString();
   const rejected: Rejection[] = [];
@@ -99,10 +101,14 @@ export const ingestUsage = async (deps: UsageDeps, records: unknown[]) => {
   for (const { record } of candidates) {
     if (!firsts.has(record.recordId)) firsts.set(record.recordId, { record, receivedAt });
   }
-  const held = firsts.size ? await deps.usage.store([...firsts.values()]) : new Map<string, UsageRecord>();
+  const held = firsts.size
+    ? await deps.usage.store([...firsts.values()], storeUntil)
+    : new Map<string, UsageRecord>();
+  const pending = [...firsts.keys()].filter((id) => !held.has(id)).length;
+  if (pending) throw new UsageBatchUnfinished(firsts.size - pending, pending);
   let accepted = 0;
   for (const { index, record } of candidates) {
-    const holding = held.get(record.recordId) ?? record;
+    const holding = held.get(record.recordId) as UsageRecord;
     const differs = differencesBetween(holding, record);
     if (differs.length) {
       rejected.push({
@@ -116,8 +122,13 @@ export const ingestUsage = async (deps: UsageDeps, records: unknown[]) => {
 };
 
 /** A bus batch: like the API, and the refused records reported as an event (once per batch event). */
-export const ingestUsageEvent = async (deps: UsageDeps, eventId: string, records: unknown[]) => {
-  const result = await ingestUsage(deps, records);
+export const ingestUsageEvent = async (
+  deps: UsageDeps,
+  eventId: string,
+  records: unknown[],
+  storeUntil?: number,
+) => {
+  const result = await ingestUsage(deps, records, storeUntil);
   if (result.rejected.length) {
     await deps.usage.publish([
       createEvent(UsageRecordsRejected, `usage-batch:${eventId}:rejected`, deps.clock.now().toISOString(), {

@@ -5,3 +5,4 @@ export * from "./identity.js";
 export * from "./period.js";
 export * from "./ports.js";
 export * from "./schema.js";
+export * from "./unfinished.js";
