@@ -248,7 +248,7 @@ describe("usage", () => {
   }, 180_000);
 
   it("judges each of 1,000 records on its own: bounds and the award's life; a resend gets the same answer", async () => {
-    const { awardId } = await activeAward("liv", 40_000_000);
+    const { awardId } = await activeAward("liv", 5_000_000);
     const integration = await actAs(runtime, "provider-1", "integration");
     const records: Array<Record<string, unknown>> = Array.from({ length: 1_000 }, (_, i) =>
       compute(awardId, `liv-${i}`, 100 + i, i),

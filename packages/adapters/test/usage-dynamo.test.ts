@@ -180,6 +180,22 @@ describe("the DynamoDB usage repository", () => {
     }
   }, 60_000);
 
+  it("starts no write past its deadline, answering for the ids already stored; a later call stores the rest", async () => {
+    const repo = dynamoUsageRepository(wide, table);
+    const records = Array.from({ length: 50 }, (_, i) => record("awd_until", i, 3));
+    await repo.store(records.slice(0, 20));
+    const partial = await repo.store(records, Date.now() - 1);
+    expect([...partial.keys()].sort()).toEqual(
+      records
+        .slice(0, 20)
+        .map((r) => r.record.recordId)
+        .sort(),
+    );
+    expect(await storedRecords("awd_until")).toHaveLength(20);
+    expect((await repo.store(records)).size).toBe(50);
+    expect(await storedRecords("awd_until")).toHaveLength(50);
+  });
+
   it("stores 1,000 records, and the same 1,000 again, holding each once", async () => {
     const repo = dynamoUsageRepository(wide, table);
     const records = Array.from({ length: 1_000 }, (_, i) => record("awd_thousand", i, 1));

@@ -58,9 +58,10 @@ export const periodProblems = (record: UsageRecord, award: Award, now: Date): st
     problems.push(`endedAt: ${record.endedAt} is after award ${award.awardId} ended (${end})`);
   }
   if (ended > now.getTime() + CLOCK_SKEW_MS) {
+    // No clock reading in the reason: the same batch sent again must get the same answer.
     problems.push(
-      `endedAt: ${record.endedAt} is in the future (Allot's clock says ${now.toISOString()}; ` +
-        `${CLOCK_SKEW_MINUTES} minutes of clock skew are tolerated)`,
+      `endedAt: ${record.endedAt} is in the future by Allot's clock ` +
+        `(${CLOCK_SKEW_MINUTES} minutes of clock skew are tolerated)`,
     );
   }
   return problems;
