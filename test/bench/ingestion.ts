@@ -182,6 +182,8 @@ export interface Target {
 
 /** Sends of one batch at most, when it fails with a 5xx. */
 const MAX_SENDS = 3;
+/** Sends of one batch at most while the API answers 503 (stored part of it; send it again). */
+const MAX_SENDS_WHILE_503 = 8;
 
 const percentile = (sorted: readonly number[], p: number) =>
   sorted.length === 0
@@ -267,11 +269,16 @@ export const measureIngestion = async (
             startedCents += r.chargeCents;
           }
         }
-        // A 5xx (locally, most often the function's timeout under load) is sent again whole, as an
-        // integration would: the records already stored are then duplicates, counted once.
+        // A 5xx is sent again whole, as an integration would: the records already stored are then
+        // duplicates, counted once. A 503 (the store took part of the batch within its time
+        // budget) asks for exactly that, and each send stores more, so it may take a few more.
         const sentAt = performance.now();
         let answer = await target.meter("POST", "/usage", { records: batch });
-        for (let attempt = 1; answer.status >= 500 && attempt < MAX_SENDS; attempt++) {
+        for (
+          let attempt = 1;
+          answer.status >= 500 && attempt < (answer.status === 503 ? MAX_SENDS_WHILE_503 : MAX_SENDS);
+          attempt++
+        ) {
           retried.push(answer.status);
           answer = await target.meter("POST", "/usage", { records: batch });
         }
