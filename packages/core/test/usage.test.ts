@@ -6,6 +6,7 @@ import {
   deltaOf,
   forecast,
   ingestUsage,
+  ingestUsageEvent,
   percentUsed,
   processUsage,
   readUsage,
@@ -387,5 +388,23 @@ describe("a batch the store cannot take in time", () => {
     expect(answer.rejected.map((r) => r.index)).toEqual([3]);
     expect(await ingestUsage(deps, batch)).toEqual(answer);
     expect([...usage.stored.keys()].sort()).toEqual(["u-1", "u-2"]);
+  });
+
+  it("over the bus: unfinished reports nothing yet; finished, its refusals once, in one event", async () => {
+    const { deps, usage } = depsWith([award()]);
+    const batch = [
+      compute("e-1", 10),
+      compute("e-1", 11),
+      { ...compute("e-2", 1), awardId: "x".repeat(2_100) },
+    ];
+    await expect(ingestUsageEvent(deps, "evt-1", batch, Date.now() - 1)).rejects.toBeInstanceOf(
+      UsageBatchUnfinished,
+    );
+    expect(usage.outbox).toEqual([]);
+    const result = await ingestUsageEvent(deps, "evt-1", batch);
+    expect(result.accepted).toBe(1);
+    expect(usage.outbox.map((e) => [e.detailType, e.detail.data])).toEqual([
+      ["Usage Records Rejected", { count: 2, recordIds: ["e-1", "e-2"] }],
+    ]);
   });
 });
