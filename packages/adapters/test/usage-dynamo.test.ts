@@ -4,10 +4,15 @@ import { ensureTable } from "@allot/local/dynamodb/tables";
 import { mainTable } from "@allot/stacks";
 import { OUTBOX_PREFIX } from "@allot/stacks/streams";
 import { type DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, ScanCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  ScanCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { racingDocumentClient, startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
-import { dynamoUsageRepository } from "../src/index.js";
+import { awardKeys, dynamoAwardRepository, dynamoUsageRepository } from "../src/index.js";
 
 const table = mainTable.name;
 let dynamo: TestDynamo;
@@ -61,16 +66,20 @@ const outboxFor = async (awardId: string) => {
   });
 };
 
-const depsFor = (credits: Record<string, number>, doc = wide): UsageDeps => ({
-  awards: {
-    get: async (awardId) =>
-      credits[awardId] === undefined
-        ? undefined
-        : ({ awardId, programId: "prog", creditsCents: credits[awardId], status: "active" } as Award),
-  },
-  usage: dynamoUsageRepository(doc, table),
-  clock: { now: () => new Date("2026-06-10T12:00:00Z") },
-});
+const depsFor = (credits: Record<string, number>, doc = wide): UsageDeps => {
+  const award = (awardId: string) =>
+    credits[awardId] === undefined
+      ? undefined
+      : ({ awardId, programId: "prog", creditsCents: credits[awardId], status: "active" } as Award);
+  return {
+    awards: {
+      get: async (awardId) => award(awardId),
+      getMany: async (awardIds) => awardIds.flatMap((id) => award(id) ?? []),
+    },
+    usage: dynamoUsageRepository(doc, table),
+    clock: { now: () => new Date("2026-06-10T12:00:00Z") },
+  };
+};
 
 describe("the DynamoDB usage repository", () => {
   it("counts 500 records with 5 % duplicates, shuffled, applied concurrently, exactly once", async () => {
@@ -194,6 +203,34 @@ describe("the DynamoDB usage repository", () => {
     expect(await storedRecords("awd_until")).toHaveLength(20);
     expect((await repo.store(records)).size).toBe(50);
     expect(await storedRecords("awd_until")).toHaveLength(50);
+  });
+
+  it("reads the awards a batch names in a few requests, unknown ids left out", async () => {
+    const ids = Array.from({ length: 230 }, (_, i) => `awd_${String(i).padStart(26, "0")}`);
+    const stored = ids.slice(0, 205).map(
+      (awardId) =>
+        ({
+          awardId,
+          programId: "prog-many",
+          applicantId: "ana",
+          status: "active",
+          creditsCents: 1,
+        }) as Award,
+    );
+    for (let i = 0; i < stored.length; i += 25) {
+      await wide.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [table]: stored
+              .slice(i, i + 25)
+              .map((a) => ({ PutRequest: { Item: { ...awardKeys(a), ...a } } })),
+          },
+        }),
+      );
+    }
+    const found = await dynamoAwardRepository(wide, table).getMany([...ids, ...ids.slice(0, 10)]);
+    expect(found.map((a) => a.awardId).sort()).toEqual(ids.slice(0, 205));
+    expect(found[0]).not.toHaveProperty("pk");
   });
 
   it("stores 1,000 records, and the same 1,000 again, holding each once", async () => {

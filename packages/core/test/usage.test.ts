@@ -94,7 +94,10 @@ const fakeUsage = () => {
 const depsWith = (awards: Award[]) => {
   const usage = fakeUsage();
   const deps: UsageDeps = {
-    awards: { get: async (id) => awards.find((a) => a.awardId === id) },
+    awards: {
+      get: async (id) => awards.find((a) => a.awardId === id),
+      getMany: async (ids) => awards.filter((a) => ids.includes(a.awardId)),
+    },
     usage: usage.repo,
     clock: { now: () => now },
   };

@@ -21,6 +21,7 @@ import {
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { batchGetAll } from "./batch-get.js";
 import { failedConditions } from "./errors.js";
 import { outboxPut } from "./outbox.js";
 
@@ -106,37 +107,10 @@ const chunksOf = (records: StoredUsage[]) => {
 export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: string): UsageRepository => {
   const heldRecord = heldRecordOf(doc, tableName);
 
-  /** The records stored under these ids, by consistent BatchGetItem (100 keys a request). */
+  /** The records stored under these ids. */
   const readHeld = async (recordIds: string[]) => {
-    const held = new Map<string, UsageRecord>();
-    const chunks: string[][] = [];
-    for (let i = 0; i < recordIds.length; i += 100) chunks.push(recordIds.slice(i, i + 100));
-    const readChunk = async (ids: string[]) => {
-      let keys: Array<Record<string, unknown>> = ids.map(recordKey);
-      for (let attempt = 1; keys.length; attempt++) {
-        const out = await doc.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [tableName]: {
-                Keys: keys,
-                ConsistentRead: true,
-                ProjectionExpression: "#r",
-                ExpressionAttributeNames: { "#r": "record" },
-              },
-            },
-          }),
-        );
-        for (const item of out.Responses?.[tableName] ?? []) {
-          const record = item.record as UsageRecord;
-          held.set(record.recordId, record);
-        }
-        keys = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
-        if (keys.length && attempt >= MAX_ATTEMPTS) throw new Error("Usage records could not be read");
-        if (keys.length) await backoff(attempt);
-      }
-    };
-    for (let i = 0; i < chunks.length; i += 4) await Promise.all(chunks.slice(i, i + 4).map(readChunk));
-    return held;
+    const items = await batchGetAll(doc, tableName, recordIds.map(recordKey));
+    return new Map(items.map((item) => [(item.record as UsageRecord).recordId, item.record as UsageRecord]));
   };
   /** One chunk: retried without the records already counted, until none is left or it commits. */
   const applyChunk = async (awardId: string, chunk: StoredUsage[]) => {

@@ -13,7 +13,7 @@ import { DEFAULT_THRESHOLDS, RecordId, type Rejection, type StoredUsage, UsageRe
 import { UsageBatchUnfinished } from "./unfinished.js";
 
 export interface UsageDeps {
-  awards: Pick<AwardRepository, "get">;
+  awards: Pick<AwardRepository, "get" | "getMany">;
   usage: UsageRepository;
   clock: Clock;
   /** The program's thresholds in percent; the defaults when it sets none. */
@@ -32,18 +32,8 @@ const thresholdsOf = async (deps: UsageDeps, programId: string) => {
   return [...new Set([...list, 100])].filter((t) => t > 0 && t <= 100).sort((a, b) => a - b);
 };
 
-const awardsById = async (deps: UsageDeps, awardIds: string[]) => {
-  const found = new Map<string, Award | undefined>();
-  // A bounded fan-out: a batch may name many awards, each a single consistent read.
-  for (let i = 0; i < awardIds.length; i += 16) {
-    const slice = awardIds.slice(i, i + 16);
-    const got = await Promise.all(slice.map((id) => deps.awards.get(id)));
-    slice.forEach((id, k) => {
-      found.set(id, got[k]);
-    });
-  }
-  return found;
-};
+const awardsById = async (deps: UsageDeps, awardIds: string[]) =>
+  new Map((await deps.awards.getMany(awardIds)).map((award) => [award.awardId, award]));
 
 /** The record id as sent, echoed in a rejection only when it is a valid id (never megabytes back). */
 const recordIdOf = (raw: unknown) => {
