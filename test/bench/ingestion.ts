@@ -57,6 +57,8 @@ export interface IngestionResult {
   consumedCents: number;
   /** From a batch's 202 to the first poll whose balance covers it (see `latencies`). */
   latencyMs: { p50: number; p99: number; max: number; batches: number };
+  /** From a full batch's first send to its 202 (resends after a 5xx included). */
+  acceptMs: { p50: number; p99: number; max: number; batches: number };
   polls: number;
 }
 
@@ -67,21 +69,21 @@ export type IngestionOutcome = { skipped: string } | IngestionResult;
 // DynamoDB write request units per distinct record on AWS on-demand. The writes happen in the
 // runtime's process, so they cannot be counted here (write-counter.ts wraps a client of this
 // process); this follows the design in packages/adapters/src/dynamo/usage-repository.ts:
-//  - the API stores each accepted record as one item (BatchWriteItem, ≤ 1 KB, in no index): 1;
+//  - the API stores each accepted record as one item (a conditional Put, ≤ 1 KB, in no index): 1;
 //  - the stream processor writes its exactly-once marker (a conditional Put) in a transaction,
 //    where each item costs double: 2;
 //  - the same transaction adds the chunk to ONE counter shard's TOTAL and DAY#<day> items
 //    (2 items × 2 = 4 units per transaction, records of one day), shared by the chunk's records.
 //    A chunk holds at most 100 − 2 = 98 markers (TransactWriteItems' 100 items), so a stream
 //    batch of `batchSize` records is ceil(batchSize / 98) transactions: 4 × that / batchSize.
-// A duplicate sent again costs 1 more unit (its record item is rewritten; the stream shows a
-// MODIFY, which the subscription filters out) and nothing else.
+// A duplicate sent again costs 1 more unit (its conditional Put is refused, which is billed;
+// nothing is written, so the stream shows nothing) and nothing else.
 const USAGE_BATCH = streamSubscriptions.find((s) => s.name === "usage")?.batchSize ?? 100;
 const MARKERS_PER_TRANSACTION = 98;
 const TRANSACTIONS_PER_STREAM_BATCH = Math.ceil(USAGE_BATCH / MARKERS_PER_TRANSACTION);
 
 export const WRITE_MODEL: ReadonlyArray<{ what: string; units: number }> = [
-  { what: "record item (BatchWriteItem at acceptance)", units: 1 },
+  { what: "record item (conditional Put at acceptance)", units: 1 },
   { what: "exactly-once marker (Put in TransactWriteItems, 2 per item)", units: 2 },
   {
     what:
@@ -180,6 +182,8 @@ export interface Target {
 
 /** Sends of one batch at most, when it fails with a 5xx. */
 const MAX_SENDS = 3;
+/** Sends of one batch at most while the API answers 503 (stored part of it; send it again). */
+const MAX_SENDS_WHILE_503 = 8;
 
 const percentile = (sorted: readonly number[], p: number) =>
   sorted.length === 0
@@ -210,6 +214,7 @@ export const measureIngestion = async (
   const acceptedIds = new Set<string>();
   let acceptedCents = 0;
   const acceptances: Array<{ at: number; cumulativeCents: number }> = [];
+  const acceptMs: number[] = [];
   let sent = 0;
   let rejected = 0;
   const rejectedReasons = new Set<string>();
@@ -264,14 +269,21 @@ export const measureIngestion = async (
             startedCents += r.chargeCents;
           }
         }
-        // A 5xx (locally, most often the function's timeout under load) is sent again whole, as an
-        // integration would: the records already stored are then duplicates, counted once.
+        // A 5xx is sent again whole, as an integration would: the records already stored are then
+        // duplicates, counted once. A 503 (the store took part of the batch within its time
+        // budget) asks for exactly that, and each send stores more, so it may take a few more.
+        const sentAt = performance.now();
         let answer = await target.meter("POST", "/usage", { records: batch });
-        for (let attempt = 1; answer.status >= 500 && attempt < MAX_SENDS; attempt++) {
+        for (
+          let attempt = 1;
+          answer.status >= 500 && attempt < (answer.status === 503 ? MAX_SENDS_WHILE_503 : MAX_SENDS);
+          attempt++
+        ) {
           retried.push(answer.status);
           answer = await target.meter("POST", "/usage", { records: batch });
         }
         const at = performance.now();
+        if (batch.length === options.batchSize) acceptMs.push(at - sentAt);
         if (answer.status !== 202) {
           throw new Error(`POST /usage → ${answer.status} ${JSON.stringify(answer.body).slice(0, 500)}`);
         }
@@ -366,6 +378,7 @@ export const measureIngestion = async (
     latencies.push(poll.at - acceptance.at);
   }
   latencies.sort((a, b) => a - b);
+  acceptMs.sort((a, b) => a - b);
 
   return {
     sent,
@@ -385,6 +398,12 @@ export const measureIngestion = async (
       p99: percentile(latencies, 0.99),
       max: latencies.at(-1) ?? Number.NaN,
       batches: latencies.length,
+    },
+    acceptMs: {
+      p50: percentile(acceptMs, 0.5),
+      p99: percentile(acceptMs, 0.99),
+      max: acceptMs.at(-1) ?? Number.NaN,
+      batches: acceptMs.length,
     },
     polls: polls.length,
   };

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { runtimeTable } from "../../packages/local/src/runtime-table.js";
 import { startTestDynamo } from "../../packages/local/test/support/dynamo.js";
+import { functionByName } from "../../stacks/src/index.js";
 import { batchWriteBaseline } from "./dynamodb-baseline.js";
 import { startEventBridgeBench } from "./eventbridge.js";
 import { costLines, type IngestionOutcome, ingestionBench } from "./ingestion.js";
@@ -15,6 +16,25 @@ import { median, num, ratio, summary, within } from "./stats.js";
 import { startStepFunctionsBench } from "./stepfunctions.js";
 import { createInMemoryBaseline } from "./stepfunctions-baseline.js";
 import { countRequests, difference, type RequestCounts } from "./write-counter.js";
+
+/**
+ * The sections to run: `npm run bench -- ingestion` (or BENCH_SECTIONS=ingestion) runs only usage
+ * ingestion; `emulators` only the rounds; nothing, both.
+ */
+const SECTIONS = ["emulators", "ingestion"] as const;
+const chosen = (process.env.BENCH_SECTIONS?.split(",") ?? process.argv.slice(2))
+  .map((x) => x.trim())
+  .filter(Boolean);
+const unknownSections = chosen.filter((x) => !(SECTIONS as readonly string[]).includes(x));
+if (unknownSections.length) {
+  console.error(
+    `bench: unknown section(s) ${unknownSections.join(", ")}; choose among ${SECTIONS.join(", ")}`,
+  );
+  process.exit(64);
+}
+const runs = (section: (typeof SECTIONS)[number]) => chosen.length === 0 || chosen.includes(section);
+/** The accept path's function timeout, the bound its latency is compared with. */
+const INGEST_TIMEOUT_MS = functionByName("ingest-usage").timeoutSeconds * 1_000;
 
 const WARM_UP_ROUNDS = 1;
 const MIN_ROUNDS = 3;
@@ -110,7 +130,64 @@ const perUnit = (counts: RequestCounts, units: number) =>
 
 const line = (cells: string[], widths: number[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
 
+interface ResultRow {
+  name: string;
+  value: number;
+  unit: string;
+  baseline: string;
+  baselineValue: number;
+  baselineUnit: string;
+  ratio: number;
+}
+
 const main = async () => {
+  const results = runs("emulators") ? await runEmulators() : [];
+  const ingestion: IngestionOutcome = runs("ingestion")
+    ? await runIngestion()
+    : { skipped: "not among the chosen sections" };
+  if (!("skipped" in ingestion)) {
+    const ig = ingestion;
+    results.push({
+      name: "ingestion.usage",
+      value: ig.recordsPerSecond,
+      unit: "records/s",
+      baseline: "dynamodb.batchWrite (runtime)",
+      baselineValue: ig.baseline.itemsPerSecond,
+      baselineUnit: "items/s",
+      ratio: ig.recordsPerSecond / ig.baseline.itemsPerSecond,
+    });
+    for (const [label, value] of [
+      ["p50", ig.acceptMs.p50],
+      ["p99", ig.acceptMs.p99],
+    ] as const) {
+      results.push({
+        name: `ingestion.accept202.${label}`,
+        value,
+        unit: "ms",
+        baseline: "ingest-usage timeout",
+        baselineValue: INGEST_TIMEOUT_MS,
+        baselineUnit: "ms",
+        ratio: value / INGEST_TIMEOUT_MS,
+      });
+    }
+  }
+  console.log(
+    "\nsummary (ratio = subject / same-run baseline, median of the per-round ratios; ingestion: one run; " +
+      "accept202: a 1,000-record batch's POST /usage to its 202, 4 in flight, over the function's timeout)",
+  );
+  const cells = results.map((x) => [
+    x.name,
+    `${num(x.value)} ${x.unit}`,
+    x.baseline,
+    `${num(x.baselineValue)} ${x.baselineUnit}`,
+    `ratio ${ratio(x.ratio)}`,
+  ]);
+  const columnWidths = [0, 1, 2, 3, 4].map((i) => Math.max(...cells.map((c) => (c[i] ?? "").length)));
+  for (const c of cells) console.log(line(c, columnWidths).trimEnd());
+};
+
+/** The emulators' rounds against their baselines, in this process; their summary rows. */
+const runEmulators = async (): Promise<ResultRow[]> => {
   const dynamo = await startTestDynamo();
   dynamoPid = dynamo.local.pid;
   stops.push(() => dynamo.stop());
@@ -216,11 +293,10 @@ const main = async () => {
   // The in-process emulators and their DynamoDB Local are done: stop them, so that the runtime
   // has the machine to itself.
   await stopAll();
-  const ingestion = await runIngestion();
 
   // Each ratio is the median of the per-round ratios: a round measures both back to back, so a
   // slow spell of the machine weighs on both sides of the same ratio.
-  const results = [
+  const results: ResultRow[] = [
     {
       name: "eventbridge.putEvents",
       value: median(of((x) => x.putEvents)),
@@ -258,30 +334,7 @@ const main = async () => {
       ratio: median(of((x) => (x.durable * writesPerExecution) / x.batchWrite)),
     },
   ];
-  if (!("skipped" in ingestion)) {
-    const ig = ingestion;
-    results.push({
-      name: "ingestion.usage",
-      value: ig.recordsPerSecond,
-      unit: "records/s",
-      baseline: "dynamodb.batchWrite (runtime)",
-      baselineValue: ig.baseline.itemsPerSecond,
-      baselineUnit: "items/s",
-      ratio: ig.recordsPerSecond / ig.baseline.itemsPerSecond,
-    });
-  }
-  console.log(
-    "\nsummary (ratio = subject / same-run baseline, median of the per-round ratios; ingestion: one run)",
-  );
-  const cells = results.map((x) => [
-    x.name,
-    `${num(x.value)} ${x.unit}`,
-    x.baseline,
-    `${num(x.baselineValue)} ${x.baselineUnit}`,
-    `ratio ${ratio(x.ratio)}`,
-  ]);
-  const columnWidths = [0, 1, 2, 3, 4].map((i) => Math.max(...cells.map((c) => (c[i] ?? "").length)));
-  for (const c of cells) console.log(line(c, columnWidths).trimEnd());
+  return results;
 };
 
 // --- usage ingestion, once, through the whole local system ----------------------------------
@@ -326,6 +379,11 @@ const runIngestion = async (): Promise<IngestionOutcome> => {
     `      latency from a batch's 202 to the balance including it: p50 ${num(o.latencyMs.p50)} ms, ` +
       `p99 ${num(o.latencyMs.p99)} ms, max ${num(o.latencyMs.max)} ms ` +
       `(${o.latencyMs.batches} batches, balance polled every ${ig.pollMs} ms, ${num(o.polls)} readings; approximate, see ingestion.ts)`,
+  );
+  console.log(
+    `      POST /usage to its 202, per full batch of ${num(ig.batchSize)} (${ig.concurrency} in flight): ` +
+      `p50 ${num(o.acceptMs.p50)} ms, p99 ${num(o.acceptMs.p99)} ms, max ${num(o.acceptMs.max)} ms ` +
+      `(${o.acceptMs.batches} batches; the function's timeout is ${num(INGEST_TIMEOUT_MS)} ms)`,
   );
   for (const text of costLines()) console.log(`      ${text}`);
   console.log(

@@ -161,8 +161,9 @@ describe("reservations", () => {
           recordId: "rbob-all",
           awardId: bob.awardId,
           chips: 8,
-          startedAt: new Date(Date.now() - 2 * HOUR).toISOString(),
-          endedAt: new Date(Date.now() - HOUR).toISOString(),
+          // Usage counts only within the award's life, which began moments ago.
+          startedAt: new Date(Date.now() - 60_000).toISOString(),
+          endedAt: new Date().toISOString(),
           chargeCents: 1_000_000,
         },
       ],

@@ -44,15 +44,19 @@ afterAll(async () => {
 const activeAward = (applicant: string, creditsCents: number) =>
   activeAwardOf(runtime, CALL, applicant, creditsCents);
 
-const compute = (awardId: string, recordId: string, chargeCents: number, minute = 0) => ({
-  type: "compute",
-  recordId,
-  awardId,
-  chips: 8,
-  startedAt: new Date(Date.now() - 3_600_000 + minute * 1000).toISOString(),
-  endedAt: new Date(Date.now() - 3_000_000 + minute * 1000).toISOString(),
-  chargeCents,
-});
+/** A record of usage that ran just now (awards here became active moments ago). */
+const compute = (awardId: string, recordId: string, chargeCents: number, offsetMs = 0) => {
+  const start = Date.now() - 1_000 + offsetMs;
+  return {
+    type: "compute",
+    recordId,
+    awardId,
+    chips: 8,
+    startedAt: new Date(start).toISOString(),
+    endedAt: new Date(start + 500).toISOString(),
+    chargeCents,
+  };
+};
 
 const shuffle = <T>(xs: T[]) => {
   const a = [...xs];
@@ -61,6 +65,22 @@ const shuffle = <T>(xs: T[]) => {
     [a[i], a[j]] = [a[j] as T, a[i] as T];
   }
   return a;
+};
+
+type Integration = Awaited<ReturnType<typeof actAs>>;
+
+/**
+ * Sends a batch as an integration should: a 503 (the store could not take it all in time) is
+ * answered by sending the same batch again. Any other status ends it; a 500 never comes.
+ */
+const send = async (integration: Integration, records: unknown[]) => {
+  const answers: Array<Awaited<ReturnType<Integration["call"]>>> = [];
+  for (;;) {
+    const answer = await integration.call("POST", "/usage", { records });
+    answers.push(answer);
+    if (answer.status !== 503) return { ...answer, answers };
+    expect(answer.body.message).toMatch(/send the same batch again/);
+  }
 };
 
 const usageOf = async (awardId: string) =>
@@ -84,7 +104,7 @@ describe("usage", () => {
     const all = shuffle([...distinct, ...shuffle(distinct).slice(0, 15)]);
     const answers = await Promise.all(
       [all.slice(0, 110), all.slice(110, 220), all.slice(220), all.slice(50, 150)].map((records) =>
-        integration.call("POST", "/usage", { records }),
+        send(integration, records),
       ),
     );
     for (const a of answers) expect(a.status).toBe(202);
@@ -168,7 +188,7 @@ describe("usage", () => {
     const integration = await actAs(runtime, "provider-1", "integration");
     const answer = await integration.call("POST", "/usage", {
       records: [
-        compute("awd_nope", "rex-1", 100),
+        compute(`awd_${"0".repeat(26)}`, "rex-1", 100),
         compute(awardId, "rex-2", 100),
         { type: "compute", recordId: "rex-3", awardId, chips: 0 },
       ],
@@ -187,12 +207,99 @@ describe("usage", () => {
     expect((await integration.call("POST", "/usage", { records: [] })).status).toBe(400);
     expect((await integration.call("POST", "/usage", "nonsense")).status).toBe(400);
     const tooMany = Array.from({ length: 1_001 }, (_, i) => compute(awardId, `x-${i}`, 1));
-    expect((await integration.call("POST", "/usage", { records: tooMany })).status).toBe(400);
+    const refused = await integration.call("POST", "/usage", { records: tooMany });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toMatch(/at most 1000 records; split the batch/);
     // Only integrations send usage.
     expect((await staff.call("POST", "/usage", { records: [compute(awardId, "rex-4", 1)] })).status).toBe(
       403,
     );
   }, 180_000);
+
+  it("refuses a record id reused with other content, never overwriting what was stored", async () => {
+    const a = await activeAward("ivy", 5_000_000);
+    const b = await activeAward("ian", 5_000_000);
+    const integration = await actAs(runtime, "provider-1", "integration");
+    const first = compute(a.awardId, "ivy-r-1", 1_234);
+    expect(await integration.ok("POST", "/usage", { records: [first] })).toEqual({
+      accepted: 1,
+      rejected: [],
+    });
+    const answer = await integration.ok("POST", "/usage", {
+      records: [
+        { ...first, awardId: b.awardId },
+        { ...first, chargeCents: 9_999 },
+        first,
+        { ...first, startedAt: first.startedAt.replace("Z", "+00:00") },
+      ],
+    });
+    expect(answer.accepted).toBe(2);
+    expect(answer.rejected.map((r: { index: number }) => r.index)).toEqual([0, 1]);
+    expect(answer.rejected[0].reasons.join()).toMatch(
+      /ivy-r-1 was already received with a different awardId/,
+    );
+    expect(answer.rejected[1].reasons.join()).toMatch(
+      /ivy-r-1 was already received with a different chargeCents/,
+    );
+    await consumedToBe(a.awardId, 1_234);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await usageOf(a.awardId)).consumedCents).toBe(1_234);
+    expect((await usageOf(b.awardId)).consumedCents).toBe(0);
+  }, 180_000);
+
+  it("judges each of 1,000 records on its own: bounds and the award's life; a resend gets the same answer", async () => {
+    const { awardId } = await activeAward("liv", 5_000_000);
+    const integration = await actAs(runtime, "provider-1", "integration");
+    const records: Array<Record<string, unknown>> = Array.from({ length: 1_000 }, (_, i) =>
+      compute(awardId, `liv-${i}`, 100 + i, i),
+    );
+    records[3] = { ...records[3], awardId: `awd_${"x".repeat(2_100)}` };
+    records[4] = { ...records[4], startedAt: "2020-01-01T00:00:00Z", endedAt: "2020-01-01T01:00:00Z" };
+    records[5] = { ...records[5], startedAt: "2057-01-01T00:00:00Z", endedAt: "2057-01-01T01:00:00Z" };
+    records[6] = { ...records[6], endedAt: "2020-01-01T00:00:00Z" };
+    records[7] = { ...records[7], recordId: "r".repeat(2_100) };
+    const refused = [3, 4, 5, 6, 7];
+    const expected = records.reduce(
+      (s, r, i) => (refused.includes(i) ? s : s + (r.chargeCents as number)),
+      0,
+    );
+    const started = Date.now();
+    const answer = await send(integration, records);
+    const ms = Date.now() - started;
+    expect(answer.status).toBe(202);
+    expect(answer.body.accepted).toBe(995);
+    expect(answer.body.rejected.map((r: { index: number }) => r.index)).toEqual(refused);
+    const reasons = answer.body.rejected.map((r: { reasons: string[] }) => r.reasons.join(" "));
+    expect(reasons[0]).toMatch(/awardId: must be a/);
+    expect(reasons[1]).toMatch(/before award .* became active/);
+    expect(reasons[2]).toMatch(/in the future/);
+    expect(reasons[3]).toMatch(/endedAt: must be after startedAt/);
+    expect(reasons[4]).toMatch(/recordId: must be at most 128 characters/);
+    // The same batch again (a client that timed out): the same answer, nothing counted twice.
+    const again = await integration.call("POST", "/usage", { records });
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(answer.body);
+    await consumedToBe(awardId, expected, 120_000);
+    console.log(
+      `1,000 records: 202 after ${ms} ms and ${answer.answers.length} send(s) (${answer.answers.map((a) => a.status).join(", ")})`,
+    );
+    // A body far beyond any 1,000 valid records is refused whole, with a 4xx.
+    const huge = await integration.call("POST", "/usage", {
+      records: [
+        {
+          type: "adjustment",
+          recordId: "liv-huge",
+          awardId,
+          kind: "debit",
+          amountCents: 1,
+          reason: "z".repeat(5_000_000),
+        },
+      ],
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.body.message).toMatch(/larger than 4 MB/);
+    expect((await usageOf(awardId)).consumedCents).toBe(expected);
+  }, 240_000);
 
   it("ends with exact balances after a kill -9 during ingestion", async () => {
     const { awardId } = await activeAward("kim", 40_000_000);

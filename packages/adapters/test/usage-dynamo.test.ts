@@ -4,10 +4,15 @@ import { ensureTable } from "@allot/local/dynamodb/tables";
 import { mainTable } from "@allot/stacks";
 import { OUTBOX_PREFIX } from "@allot/stacks/streams";
 import { type DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, ScanCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  ScanCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { racingDocumentClient, startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
-import { dynamoUsageRepository } from "../src/index.js";
+import { awardKeys, dynamoAwardRepository, dynamoUsageRepository } from "../src/index.js";
 
 const table = mainTable.name;
 let dynamo: TestDynamo;
@@ -61,16 +66,20 @@ const outboxFor = async (awardId: string) => {
   });
 };
 
-const depsFor = (credits: Record<string, number>, doc = wide): UsageDeps => ({
-  awards: {
-    get: async (awardId) =>
-      credits[awardId] === undefined
-        ? undefined
-        : ({ awardId, programId: "prog", creditsCents: credits[awardId], status: "active" } as Award),
-  },
-  usage: dynamoUsageRepository(doc, table),
-  clock: { now: () => new Date("2026-06-10T12:00:00Z") },
-});
+const depsFor = (credits: Record<string, number>, doc = wide): UsageDeps => {
+  const award = (awardId: string) =>
+    credits[awardId] === undefined
+      ? undefined
+      : ({ awardId, programId: "prog", creditsCents: credits[awardId], status: "active" } as Award);
+  return {
+    awards: {
+      get: async (awardId) => award(awardId),
+      getMany: async (awardIds) => awardIds.flatMap((id) => award(id) ?? []),
+    },
+    usage: dynamoUsageRepository(doc, table),
+    clock: { now: () => new Date("2026-06-10T12:00:00Z") },
+  };
+};
 
 describe("the DynamoDB usage repository", () => {
   it("counts 500 records with 5 % duplicates, shuffled, applied concurrently, exactly once", async () => {
@@ -155,19 +164,99 @@ describe("the DynamoDB usage repository", () => {
     ]);
   }, 60_000);
 
-  it("stores accepted records idempotently, a repeated id rewriting its item", async () => {
+  it("stores each record id once, never overwriting, and tells every racing sender what it holds", async () => {
     const repo = dynamoUsageRepository(wide, table);
     const records = Array.from({ length: 60 }, (_, i) => record("awd_store", i, 5));
-    await repo.store(records);
-    await repo.store(records.slice(0, 30));
+    const heldFor = (held: Map<string, unknown>) => records.map((r) => held.get(r.record.recordId));
+    expect(heldFor(await repo.store(records))).toEqual(records.map((r) => r.record));
+    // Again, the first half with other charges: what was stored first is what is held.
+    const changed = records.slice(0, 30).map((r) => ({ ...r, record: { ...r.record, chargeCents: 7 } }));
+    const again = await repo.store([...changed, ...records.slice(30)]);
+    expect(heldFor(again)).toEqual(records.map((r) => r.record));
+    const stored = await storedRecords("awd_store");
+    expect(stored).toHaveLength(60);
+    expect(stored.every((r) => r.chargeCents === 5)).toBe(true);
+    // Eight senders race with eight different charges for the same 40 ids: one wins each id,
+    // and every sender is told the winner.
+    const racing = Array.from({ length: 8 }, (_, k) =>
+      Array.from({ length: 40 }, (_, i) => record("awd_race", i, 100 + k)),
+    );
+    const answers = await Promise.all(racing.map((rs) => repo.store(shuffle(rs))));
+    const winners = await storedRecords("awd_race");
+    expect(winners).toHaveLength(40);
+    for (const answer of answers) {
+      for (const w of winners) expect(answer.get(w.recordId)).toEqual(w);
+    }
+  }, 60_000);
+
+  it("starts no write past its deadline, answering for the ids already stored; a later call stores the rest", async () => {
+    const repo = dynamoUsageRepository(wide, table);
+    const records = Array.from({ length: 50 }, (_, i) => record("awd_until", i, 3));
+    await repo.store(records.slice(0, 20));
+    const partial = await repo.store(records, Date.now() - 1);
+    expect([...partial.keys()].sort()).toEqual(
+      records
+        .slice(0, 20)
+        .map((r) => r.record.recordId)
+        .sort(),
+    );
+    expect(await storedRecords("awd_until")).toHaveLength(20);
+    expect((await repo.store(records)).size).toBe(50);
+    expect(await storedRecords("awd_until")).toHaveLength(50);
+  });
+
+  it("reads the awards a batch names in a few requests, unknown ids left out", async () => {
+    const ids = Array.from({ length: 230 }, (_, i) => `awd_${String(i).padStart(26, "0")}`);
+    const stored = ids.slice(0, 205).map(
+      (awardId) =>
+        ({
+          awardId,
+          programId: "prog-many",
+          applicantId: "ana",
+          status: "active",
+          creditsCents: 1,
+        }) as Award,
+    );
+    for (let i = 0; i < stored.length; i += 25) {
+      await wide.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [table]: stored
+              .slice(i, i + 25)
+              .map((a) => ({ PutRequest: { Item: { ...awardKeys(a), ...a } } })),
+          },
+        }),
+      );
+    }
+    const found = await dynamoAwardRepository(wide, table).getMany([...ids, ...ids.slice(0, 10)]);
+    expect(found.map((a) => a.awardId).sort()).toEqual(ids.slice(0, 205));
+    expect(found[0]).not.toHaveProperty("pk");
+  });
+
+  it("stores 1,000 records, and the same 1,000 again, holding each once", async () => {
+    const repo = dynamoUsageRepository(wide, table);
+    const records = Array.from({ length: 1_000 }, (_, i) => record("awd_thousand", i, 1));
+    expect((await repo.store(records)).size).toBe(1_000);
+    expect((await repo.store(shuffle(records))).size).toBe(1_000);
+    expect(await storedRecords("awd_thousand")).toHaveLength(1_000);
+  }, 60_000);
+});
+
+const storedRecords = async (awardId: string) => {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
     const out = await wide.send(
       new ScanCommand({
         TableName: table,
         FilterExpression: "begins_with(pk, :p) AND sk = :sk AND awardId = :a",
-        ExpressionAttributeValues: { ":p": "USAGE#", ":sk": "RECORD", ":a": "awd_store" },
+        ExpressionAttributeValues: { ":p": "USAGE#", ":sk": "RECORD", ":a": awardId },
         ConsistentRead: true,
+        ExclusiveStartKey: start,
       }),
     );
-    expect(out.Items?.length).toBe(60);
-  });
-});
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items.map((i) => i.record as StoredUsage["record"] & { chargeCents: number });
+};

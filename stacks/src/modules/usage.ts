@@ -12,8 +12,8 @@ export const usage: StackModule = {
       "http/usage/ingest-usage.ts",
       "Integrations send usage batches (up to 1,000 records)",
       [tableReadWrite],
-      // 1,000 records are 40 BatchWriteItem requests: room for retries of unprocessed items,
-      // under API Gateway's 30 s integration limit.
+      // Under API Gateway's 30 s integration limit; the handler stops starting writes at 60 % of
+      // it and answers 503 "send it again" rather than run into it (lib/usage-budget.ts).
       { timeoutSeconds: 25 },
     ),
     fn("get-award-usage", "http/usage/get-award-usage.ts", "An award's burn-down: totals, by day, forecast", [

@@ -1,6 +1,7 @@
 import { ConcurrentModification } from "@allot/core";
 import type { Award, AwardRepository } from "@allot/core/award";
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { batchGetAll } from "./batch-get.js";
 import { failedConditions } from "./errors.js";
 import { outboxPut } from "./outbox.js";
 import { queryAll } from "./query.js";
@@ -31,6 +32,11 @@ export const dynamoAwardRepository = (doc: DynamoDBDocumentClient, tableName: st
       }),
     );
     return Item ? fromItem(Item) : undefined;
+  },
+
+  async getMany(awardIds) {
+    const keys = [...new Set(awardIds)].map((awardId) => ({ pk: `AWARD#${awardId}`, sk: "AWARD" }));
+    return (await batchGetAll(doc, tableName, keys)).map(fromItem);
   },
 
   async update(award, events) {

@@ -1,18 +1,33 @@
-import { dayOf, deltaOf, type StoredUsage, type UsageRepository, type UsageTotals } from "@allot/core/usage";
+import {
+  dayOf,
+  deltaOf,
+  type StoredUsage,
+  type UsageRecord,
+  type UsageRepository,
+  type UsageTotals,
+} from "@allot/core/usage";
 import { USAGE_PREFIX } from "@allot/stacks/streams";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { batchGetAll } from "./batch-get.js";
 import { failedConditions } from "./errors.js";
 import { outboxPut } from "./outbox.js";
 
 // Key layout of usage (single table):
-//   USAGE#<recordId>              / RECORD     the accepted record, as ingested (stream → processor)
+//   USAGE#<recordId>              / RECORD     the accepted record, as first received, never overwritten
+//                                              (its INSERT on the stream → processor)
 //   USAGE#<recordId>              / COUNTED    the exactly-once marker, written with the counter
 //   CONSUMPTION#<awardId>#<shard> / TOTAL      consumedCents, records: one of SHARDS partial sums
 //   CONSUMPTION#<awardId>#<shard> / DAY#<day>  chargeCents, records: that shard's share of a day
@@ -26,14 +41,31 @@ import { outboxPut } from "./outbox.js";
 // records to ONE shard picked at random per attempt (not one shard per record): the counter
 // then costs 2 item writes per transaction instead of per record, while the exactly-once
 // guarantee stays with the per-record markers, which spread over partitions by record id.
-// Write cost per record (items ≤ 1 KB): 1 WCU to store it (BatchWriteItem) + 2 WCU for its
+// Write cost per record (items ≤ 1 KB): 1 WCU to store it (a conditional Put) + 2 WCU for its
 // marker in a transaction (transactional writes cost double) + (2 counter items × 2 WCU) / k
 // for the transaction's share, k ≈ 97 records per transaction: ≈ 3.04 WCU per record, plus
 // the stream read (free for Lambda). By-day totals ride in the same shard partition, in the
 // same transaction, so they are exact too.
 export const USAGE_SHARDS = 8;
 const TRANSACTION_ITEMS = 100;
+/** Conditional record writes in flight per batch: 1,000 records are about 32 round trips deep. */
+const STORE_IN_FLIGHT = 32;
 const MAX_ATTEMPTS = 12;
+
+/** The record item already stored under an id: from the refused write, else read back. */
+const heldRecordOf =
+  (doc: DynamoDBDocumentClient, tableName: string) =>
+  async (recordId: string, old: Record<string, AttributeValue> | undefined): Promise<UsageRecord> => {
+    const item = old
+      ? unmarshall(old)
+      : (
+          await doc.send(
+            new GetCommand({ TableName: tableName, Key: recordKey(recordId), ConsistentRead: true }),
+          )
+        ).Item;
+    if (!item) throw new Error(`Usage record ${recordId} was refused as present but cannot be read`);
+    return item.record as UsageRecord;
+  };
 
 const recordKey = (recordId: string) => ({ pk: `${USAGE_PREFIX}${recordId}`, sk: "RECORD" });
 const markerKey = (recordId: string) => ({ pk: `${USAGE_PREFIX}${recordId}`, sk: "COUNTED" });
@@ -73,6 +105,13 @@ const chunksOf = (records: StoredUsage[]) => {
 };
 
 export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: string): UsageRepository => {
+  const heldRecord = heldRecordOf(doc, tableName);
+
+  /** The records stored under these ids. */
+  const readHeld = async (recordIds: string[]) => {
+    const items = await batchGetAll(doc, tableName, recordIds.map(recordKey));
+    return new Map(items.map((item) => [(item.record as UsageRecord).recordId, item.record as UsageRecord]));
+  };
   /** One chunk: retried without the records already counted, until none is left or it commits. */
   const applyChunk = async (awardId: string, chunk: StoredUsage[]) => {
     let pending = chunk;
@@ -146,31 +185,47 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
   };
 
   return {
-    async store(records) {
-      const items = records.map((r) => ({
-        PutRequest: {
-          Item: {
-            ...recordKey(r.record.recordId),
-            type: "usage",
-            awardId: r.record.awardId,
-            record: r.record,
-            receivedAt: r.receivedAt,
-          },
-        },
-      }));
-      const batches: (typeof items)[] = [];
-      for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-      const writeOne = async (batch: typeof items) => {
-        let pending: Array<Record<string, unknown>> = batch;
-        for (let attempt = 1; pending.length; attempt++) {
-          const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-          pending = (out.UnprocessedItems?.[tableName] ?? []) as Array<Record<string, unknown>>;
-          if (pending.length && attempt >= MAX_ATTEMPTS) throw new Error("Usage records were not stored");
-          if (pending.length) await backoff(attempt);
+    async store(records, until = Number.POSITIVE_INFINITY) {
+      // Ids stored before (a resend after a timeout) are read, not written again: 100 keys a
+      // request and nothing to commit, so a resend only writes what the last attempt did not.
+      const held = await readHeld(records.map((r) => r.record.recordId));
+      const storeOne = async ({ record, receivedAt }: StoredUsage) => {
+        try {
+          await doc.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: {
+                ...recordKey(record.recordId),
+                type: "usage",
+                awardId: record.awardId,
+                record,
+                receivedAt,
+              },
+              ConditionExpression: "attribute_not_exists(pk)",
+              ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+            }),
+          );
+          held.set(record.recordId, record);
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          held.set(record.recordId, await heldRecord(record.recordId, error.Item));
         }
       };
-      // A few requests in flight: 1,000 records are 40 requests.
-      for (let i = 0; i < batches.length; i += 8) await Promise.all(batches.slice(i, i + 8).map(writeOne));
+      const unstored = records.filter((r) => !held.has(r.record.recordId));
+      // Parallel lanes of sequential writes (at most STORE_IN_FLIGHT requests at once), none
+      // started after `until`: the records left are simply not in the answer.
+      const lanes = Array.from({ length: Math.min(STORE_IN_FLIGHT, unstored.length) }, (_, lane) =>
+        unstored.filter((_, i) => i % STORE_IN_FLIGHT === lane),
+      );
+      await Promise.all(
+        lanes.map(async (lane) => {
+          for (const r of lane) {
+            if (Date.now() >= until) return;
+            await storeOne(r);
+          }
+        }),
+      );
+      return held;
     },
 
     async apply(awardId, records) {

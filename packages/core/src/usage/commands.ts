@@ -6,19 +6,25 @@ import { notFound } from "../errors.js";
 import { createEvent, type DomainEvent } from "../events/define.js";
 import { forecast, percentUsed, thresholdsReached } from "./burn-down.js";
 import { CreditsExhausted, CreditThresholdCrossed, UsageRecordsRejected } from "./events.js";
+import { differencesBetween, reusedIdReason } from "./identity.js";
+import { periodProblems } from "./period.js";
 import type { UsageRepository } from "./ports.js";
-import { DEFAULT_THRESHOLDS, type Rejection, type StoredUsage, UsageRecord } from "./schema.js";
+import { DEFAULT_THRESHOLDS, RecordId, type Rejection, type StoredUsage, UsageRecord } from "./schema.js";
+import { UsageBatchUnfinished } from "./unfinished.js";
 
 export interface UsageDeps {
-  awards: Pick<AwardRepository, "get">;
+  awards: Pick<AwardRepository, "get" | "getMany">;
   usage: UsageRepository;
   clock: Clock;
   /** The program's thresholds in percent; the defaults when it sets none. */
   thresholds?: (programId: string) => Promise<readonly number[]>;
 }
 
-/** Usage counts against awards that hold credits now; anything else is refused with the reason. */
-const BILLABLE: AwardStatus[] = ["active", "suspended"];
+/**
+ * Usage counts against awards that hold credits now, and against closed ones for late records
+ * (see period.ts); anything else is refused with the reason.
+ */
+const BILLABLE: AwardStatus[] = ["active", "suspended", "closed"];
 
 const thresholdsOf = async (deps: UsageDeps, programId: string) => {
   const list = deps.thresholds ? await deps.thresholds(programId) : DEFAULT_THRESHOLDS;
@@ -26,83 +32,93 @@ const thresholdsOf = async (deps: UsageDeps, programId: string) => {
   return [...new Set([...list, 100])].filter((t) => t > 0 && t <= 100).sort((a, b) => a - b);
 };
 
-const awardsById = async (deps: UsageDeps, awardIds: string[]) => {
-  const found = new Map<string, Award | undefined>();
-  // A bounded fan-out: a batch may name many awards, each a single consistent read.
-  for (let i = 0; i < awardIds.length; i += 16) {
-    const slice = awardIds.slice(i, i + 16);
-    const got = await Promise.all(slice.map((id) => deps.awards.get(id)));
-    slice.forEach((id, k) => {
-      found.set(id, got[k]);
-    });
+const awardsById = async (deps: UsageDeps, awardIds: string[]) =>
+  new Map((await deps.awards.getMany(awardIds)).map((award) => [award.awardId, award]));
+
+/** The record id as sent, echoed in a rejection only when it is a valid id (never megabytes back). */
+const recordIdOf = (raw: unknown) => {
+  const id = raw && typeof raw === "object" ? (raw as { recordId?: unknown }).recordId : undefined;
+  return RecordId.safeParse(id).success ? (id as string) : undefined;
+};
+
+const awardProblems = (record: UsageRecord, award: Award | undefined, now: Date): string[] => {
+  if (!award) return [`awardId: award ${record.awardId} is unknown`];
+  if (!BILLABLE.includes(award.status)) {
+    return [
+      `awardId: award ${record.awardId} is ${award.status}; usage counts only on active or suspended awards (and closed ones, late)`,
+    ];
   }
-  return found;
+  return periodProblems(record, award, now);
 };
 
 /**
  * Validates each record of a batch on its own, at once, and stores the accepted ones for the
- * asynchronous processor. A record id repeated in the batch is accepted and stored once.
+ * asynchronous processor. A record id sent again (in the batch or ever before) is accepted when
+ * its content is the same, counted once, and refused, naming what differs, when it is not.
+ * Storing is one conditional write per record id, so a batch sent again after a timeout gets
+ * the same answer and changes nothing. No write starts after `storeUntil` (epoch ms): a batch
+ * not all stored by then is UsageBatchUnfinished, and sending it again finishes it.
  */
-export const ingestUsage = async (deps: UsageDeps, records: unknown[]) => {
-  const receivedAt = deps.clock.now().toISOString();
+export const ingestUsage = async (deps: UsageDeps, records: unknown[], storeUntil?: number) => {
+  const now = deps.clock.now();
+  const receivedAt = now.toISOString();
   const rejected: Rejection[] = [];
   const parsed: Array<{ index: number; record: UsageRecord }> = [];
   records.forEach((raw, index) => {
-    const recordId =
-      raw && typeof raw === "object" && typeof (raw as { recordId?: unknown }).recordId === "string"
-        ? (raw as { recordId: string }).recordId
-        : undefined;
     const result = UsageRecord.safeParse(raw);
-    if (!result.success) {
-      rejected.push({
-        index,
-        ...(recordId ? { recordId } : {}),
-        reasons: result.error.issues.map((i) => `${i.path.join(".") || "record"}: ${i.message}`),
-      });
+    if (result.success) {
+      parsed.push({ index, record: result.data });
       return;
     }
-    const record = result.data;
-    if (record.type === "compute" && Date.parse(record.endedAt) <= Date.parse(record.startedAt)) {
-      rejected.push({ index, recordId, reasons: ["endedAt: must be after startedAt"] });
-      return;
-    }
-    parsed.push({ index, record });
+    const recordId = recordIdOf(raw);
+    rejected.push({
+      index,
+      ...(recordId ? { recordId } : {}),
+      reasons: result.error.issues.map((i) => `${i.path.join(".") || "record"}: ${i.message}`),
+    });
   });
 
   const awards = await awardsById(deps, [...new Set(parsed.map((p) => p.record.awardId))]);
-  const accepted = new Map<string, StoredUsage>();
-  let acceptedCount = 0;
+  const candidates: typeof parsed = [];
   for (const { index, record } of parsed) {
-    const award = awards.get(record.awardId);
-    if (!award) {
-      rejected.push({
-        index,
-        recordId: record.recordId,
-        reasons: [`awardId: award ${record.awardId} is unknown`],
-      });
-      continue;
-    }
-    if (!BILLABLE.includes(award.status)) {
-      rejected.push({
-        index,
-        recordId: record.recordId,
-        reasons: [
-          `awardId: award ${record.awardId} is ${award.status}; usage counts only on active or suspended awards`,
-        ],
-      });
-      continue;
-    }
-    acceptedCount++;
-    // The first occurrence in the batch is the one stored; the processor counts it once anyway.
-    if (!accepted.has(record.recordId)) accepted.set(record.recordId, { record, receivedAt });
+    const problems = awardProblems(record, awards.get(record.awardId), now);
+    if (problems.length) rejected.push({ index, recordId: record.recordId, reasons: problems });
+    else candidates.push({ index, record });
   }
-  if (accepted.size) await deps.usage.store([...accepted.values()]);
-  return { accepted: acceptedCount, rejected: rejected.sort((a, b) => a.index - b.index) };
+
+  // The first occurrence of an id in the batch is the one offered to the store.
+  const firsts = new Map<string, StoredUsage>();
+  for (const { record } of candidates) {
+    if (!firsts.has(record.recordId)) firsts.set(record.recordId, { record, receivedAt });
+  }
+  const held = firsts.size
+    ? await deps.usage.store([...firsts.values()], storeUntil)
+    : new Map<string, UsageRecord>();
+  const pending = [...firsts.keys()].filter((id) => !held.has(id)).length;
+  if (pending) throw new UsageBatchUnfinished(firsts.size - pending, pending);
+  let accepted = 0;
+  for (const { index, record } of candidates) {
+    const holding = held.get(record.recordId) as UsageRecord;
+    const differs = differencesBetween(holding, record);
+    if (differs.length) {
+      rejected.push({
+        index,
+        recordId: record.recordId,
+        reasons: [reusedIdReason(record.recordId, differs)],
+      });
+    } else accepted++;
+  }
+  return { accepted, rejected: rejected.sort((a, b) => a.index - b.index) };
 };
 
 /** A bus batch: like the API, and the refused records reported as an event (once per batch event). */
-export const ingestUsageEvent = async (deps: UsageDeps, eventId: string, records: unknown[]) => {
-  const result = await ingestUsage(deps, records);
+export const ingestUsageEvent = async (
+  deps: UsageDeps,
+  eventId: string,
+  records: unknown[],
+  storeUntil?: number,
+) => {
+  const result = await ingestUsage(deps, records, storeUntil);
   if (result.rejected.length) {
     await deps.usage.publish([
       createEvent(UsageRecordsRejected, `usage-batch:${eventId}:rejected`, deps.clock.now().toISOString(), {

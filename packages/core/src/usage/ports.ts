@@ -1,5 +1,5 @@
 import type { DomainEvent } from "../events/define.js";
-import type { StoredUsage } from "./schema.js";
+import type { StoredUsage, UsageRecord } from "./schema.js";
 
 export interface UsageTotals {
   consumedCents: number;
@@ -7,8 +7,13 @@ export interface UsageTotals {
 }
 
 export interface UsageRepository {
-  /** Stores accepted records for the processor; storing a record id again rewrites the same item. */
-  store(records: StoredUsage[]): Promise<void>;
+  /**
+   * Stores accepted records for the processor, each only if its record id is not stored yet
+   * (one record per id, never overwritten). Returns, per record id, the record the store holds:
+   * the one given, or the one received earlier with that id. Starts no write after `until`
+   * (epoch ms): the ids it did not get to are missing from the answer. Safe to repeat and to race.
+   */
+  store(records: StoredUsage[], until?: number): Promise<Map<string, UsageRecord>>;
   /**
    * Counts records of one award exactly once each (a marker per record id in the same
    * transaction as the counter); returns how many were newly counted.

@@ -4,6 +4,7 @@ import middy from "@middy/core";
 import type { EventBridgeEvent } from "aws-lambda";
 import { usageDeps } from "../lib/deps-usage.js";
 import { MalformedEventError } from "../lib/event.js";
+import { storeBudgetMs } from "../lib/usage-budget.js";
 
 const logger = new Logger({ serviceName: "allot-usage" });
 
@@ -11,14 +12,17 @@ const logger = new Logger({ serviceName: "allot-usage" });
 // go through the same ingestion as the API. Refused records are logged and reported as a
 // "Usage Records Rejected" event, its id derived from the bus event's id so a redelivery
 // reports them once.
-export const handler = middy<EventBridgeEvent<string, unknown>, void>().handler(async (event) => {
+// A batch not all stored in time throws (UsageBatchUnfinished): the bus delivers it again, and
+// the next attempt stores only the rest.
+export const handler = middy<EventBridgeEvent<string, unknown>, void>().handler(async (event, context) => {
   const parsed = UsageBatchEnvelope.safeParse(event.detail);
   if (!parsed.success) {
     throw new MalformedEventError(
       `Usage Batch ${event.id}: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
     );
   }
-  const result = await ingestUsageEvent(usageDeps(), event.id, parsed.data.records);
+  const storeUntil = Date.now() + storeBudgetMs(context.getRemainingTimeInMillis());
+  const result = await ingestUsageEvent(usageDeps(), event.id, parsed.data.records, storeUntil);
   if (result.rejected.length) {
     logger.warn("usage records rejected", {
       eventId: event.id,
