@@ -6,9 +6,10 @@ import { z } from "zod";
 /** An id Allot mints: `<prefix>_` and 26 Crockford base32 characters (see ids.ts). */
 export const mintedId = (prefix: string, what: string) => {
   const message = `must be ${/^[aeiou]/.test(what) ? "an" : "a"} ${what} id (${prefix}_ and 26 letters or digits)`;
+  // `abort`: a 2 KB value is reported once, not once per failed check.
   return z
     .string()
-    .max(64, message)
+    .max(64, { error: message, abort: true })
     .regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), message);
 };
 

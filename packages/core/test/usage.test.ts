@@ -363,7 +363,7 @@ describe("bounded records", () => {
       [50, "b-50"],
       [60, "b-60"],
     ]);
-    expect(result.rejected[0]?.reasons.join()).toMatch(/awardId: must be a award id/);
+    expect(result.rejected[0]?.reasons.join()).toMatch(/awardId: must be an award id/);
     expect(result.rejected[1]?.reasons.join()).toMatch(/recordId: must be at most 128 characters/);
     expect(result.rejected[2]?.reasons.join()).toMatch(/reason: must be at most 500 characters/);
     expect(result.rejected[3]?.reasons.join()).toMatch(/chargeCents: must be at most/);
