@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, rubricReview, submission, waitForStatus } from "../support/allot.js";
+import { actAs, reviewAndApprove, submission, waitForStatus } from "../support/allot.js";
 import { checkLocalLedger } from "../support/ledger.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
@@ -73,32 +73,14 @@ const submitAs = async (applicant: string, callId: string, body: Record<string, 
   };
 };
 
-/** Reviews a submitted proposal and approves it; the proposal as it then stands. */
-const approve = async (id: string, creditsCents: number) => {
-  const assignment = await until(async () => {
-    for (const r of POOL) {
-      const { items } = await (await actAs(runtime, r, "reviewer")).ok("GET", "/assignments");
-      const found = items.find(
-        (a: { proposalId: string; status: string }) => a.proposalId === id && a.status === "open",
-      );
-      if (found) return found;
-    }
-    return undefined;
-  }, "a reviewer");
-  await (await actAs(runtime, assignment.reviewerId, "reviewer")).ok(
-    "POST",
-    `/assignments/${assignment.assignmentId}/review`,
-    rubricReview({ impact: 5 }),
-  );
-  await waitForStatus(runtime, id, "decision_pending");
-  const staff = await actAs(runtime, "sam", "staff");
-  await staff.ok("POST", `/proposals/${id}/decision`, {
-    outcome: "approve",
+/** Reviews a submitted proposal and approves its credits. */
+const approve = (id: string, creditsCents: number) =>
+  reviewAndApprove(runtime, id, {
+    reviewers: POOL,
     rationale: "Strong proposal, fund the credits",
     cashCents: 0,
     creditsCents,
   });
-};
 
 describe("partner institutions through the HTTP API", () => {
   it("lets staff keep the list, idempotently by id, and applicants read it", async () => {

@@ -129,6 +129,41 @@ export const createCall = async (runtime: RuntimeProcess, call: Record<string, u
 };
 
 /**
+ * One review of a submitted proposal (by the first of `reviewers` it is assigned to), then the
+ * committee's approval with these amounts once it is decision_pending.
+ */
+export const reviewAndApprove = async (
+  runtime: RuntimeProcess,
+  proposalId: string,
+  decision: { reviewers: readonly string[]; rationale: string; cashCents: number; creditsCents: number },
+) => {
+  const assignment = await until(async () => {
+    for (const r of decision.reviewers) {
+      const { items } = await (await actAs(runtime, r, "reviewer")).ok("GET", "/assignments");
+      const found = items.find(
+        (a: { proposalId: string; status: string }) => a.proposalId === proposalId && a.status === "open",
+      );
+      if (found) return found;
+    }
+    return undefined;
+  }, "a reviewer");
+  await (await actAs(runtime, assignment.reviewerId, "reviewer")).ok(
+    "POST",
+    `/assignments/${assignment.assignmentId}/review`,
+    rubricReview({ impact: 5 }),
+  );
+  await waitForStatus(runtime, proposalId, "decision_pending");
+  const staff = await actAs(runtime, "sam", "staff");
+  await staff.ok("POST", `/proposals/${proposalId}/decision`, {
+    outcome: "approve",
+    rationale: decision.rationale,
+    cashCents: decision.cashCents,
+    creditsCents: decision.creditsCents,
+  });
+  return staff;
+};
+
+/**
  * Submission, one review (by the first of `reviewers` it is assigned to), approval and acceptance,
  * up to an active award with these credits. The call must take one reviewer from `reviewers`.
  */
@@ -148,25 +183,8 @@ export const activeAward = async (
       requestedCreditsCents: creditsCents,
     }),
   );
-  const assignment = await until(async () => {
-    for (const r of reviewers) {
-      const { items } = await (await actAs(runtime, r, "reviewer")).ok("GET", "/assignments");
-      const found = items.find(
-        (a: { proposalId: string; status: string }) => a.proposalId === id && a.status === "open",
-      );
-      if (found) return found;
-    }
-    return undefined;
-  }, "a reviewer");
-  await (await actAs(runtime, assignment.reviewerId, "reviewer")).ok(
-    "POST",
-    `/assignments/${assignment.assignmentId}/review`,
-    rubricReview({ impact: 5 }),
-  );
-  await waitForStatus(runtime, id, "decision_pending");
-  const staff = await actAs(runtime, "sam", "staff");
-  await staff.ok("POST", `/proposals/${id}/decision`, {
-    outcome: "approve",
+  const staff = await reviewAndApprove(runtime, id, {
+    reviewers,
     rationale: "Strong proposal, fits the budget",
     cashCents: 100_000,
     creditsCents,
