@@ -70,6 +70,9 @@ describe("partner institutions, a staff-managed list per program", () => {
     expect((await listPartnerInstitutions(deps, alice, "p1")).map((i) => i.institutionId)).toEqual([
       "northfield",
     ]);
+    // Who on the staff edited the list is the staff's business, not the applicant's.
+    expect((await listPartnerInstitutions(deps, alice, "p1"))[0]).not.toHaveProperty("updatedBy");
+    expect((await listPartnerInstitutions(deps, staff, "p1"))[0]).toMatchObject({ updatedBy: "sam" });
     expect((await errorOf(listPartnerInstitutions(deps, alice, "nope"))).kind).toBe("not_found");
     const huge = await errorOf(listPartnerInstitutions(deps, alice, "p".repeat(3_000)));
     expect(huge.kind).toBe("not_found");

@@ -156,11 +156,13 @@ export const putPartnerInstitution = async (
  * A program's partner institutions. Any signed-in role may read them: applicants pick their
  * institution's id here, as they read the program's caps.
  */
+/** A program's partner institutions; only staff see which of them last edited each. */
 export const listPartnerInstitutions = async (
   deps: Pick<ProgramDeps, "programs">,
-  _actor: Actor,
+  actor: Actor,
   programId: string,
-): Promise<PartnerInstitutionRecord[]> => {
+): Promise<Array<Omit<PartnerInstitutionRecord, "updatedBy"> & { updatedBy?: string }>> => {
   await programNamed(deps, programId);
-  return deps.programs.listInstitutions(programId);
+  const institutions = await deps.programs.listInstitutions(programId);
+  return actor.role === "staff" ? institutions : institutions.map(({ updatedBy: _, ...rest }) => rest);
 };
