@@ -9,13 +9,13 @@ import {
 } from "@allot/core/reservation";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { batchGetAll } from "./batch-get.js";
 import { failedConditions } from "./errors.js";
 import { outboxPut } from "./outbox.js";
 import { queryAll } from "./query.js";
@@ -342,22 +342,12 @@ export const dynamoReservationRepository = (
     },
 
     async freeChips(programId, hours) {
-      const free = new Map<string, number>();
-      for (let i = 0; i < hours.length; i += 100) {
-        let keys: Record<string, unknown>[] | undefined = hours
-          .slice(i, i + 100)
-          .map((h) => slotKey(programId, h));
-        for (let attempt = 0; keys?.length; attempt++) {
-          const out = await doc.send(
-            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-          );
-          for (const item of out.Responses?.[tableName] ?? [])
-            free.set(String(item.hour), Number(item.availableChips));
-          keys = out.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
-          if (keys?.length) await sleep(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
-        }
-      }
-      return free;
+      const items = await batchGetAll(
+        doc,
+        tableName,
+        hours.map((h) => slotKey(programId, h)),
+      );
+      return new Map(items.map((item) => [String(item.hour), Number(item.availableChips)]));
     },
   };
 };

@@ -1,11 +1,6 @@
 import type { ReviewerProfileWrite, ReviewerRecord, ReviewerRepository } from "@allot/core/review";
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { batchGetAll } from "./batch-get.js";
 import { queryAll } from "./query.js";
 
 // A profile write is an UpdateItem that sets the profile's own fields only: openAssignments
@@ -34,9 +29,6 @@ const fromItem = (item: Record<string, unknown>): ReviewerRecord => {
   return record as unknown as ReviewerRecord;
 };
 
-// BatchGetItem takes at most 100 keys per request.
-const BATCH = 100;
-
 export const dynamoReviewerRepository = (
   doc: DynamoDBDocumentClient,
   tableName: string,
@@ -49,21 +41,8 @@ export const dynamoReviewerRepository = (
   },
 
   async getMany(reviewerIds) {
-    const ids = [...new Set(reviewerIds)];
-    const found: ReviewerRecord[] = [];
-    for (let i = 0; i < ids.length; i += BATCH) {
-      let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + BATCH).map(key);
-      // Unprocessed keys come back under throttling; ask again for those only, backing off a little.
-      for (let attempt = 0; keys?.length; attempt++) {
-        if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-        const result: BatchGetCommandOutput = await doc.send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        found.push(...(result.Responses?.[tableName] ?? []).map(fromItem));
-        keys = result.UnprocessedKeys?.[tableName]?.Keys;
-      }
-    }
-    return found;
+    const items = await batchGetAll(doc, tableName, [...new Set(reviewerIds)].map(key));
+    return items.map(fromItem);
   },
 
   async put(profile) {

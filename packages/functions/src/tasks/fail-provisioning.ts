@@ -1,3 +1,4 @@
+import { AwardId } from "@allot/core";
 import { failProvisioning } from "@allot/core/award";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { z } from "zod";
@@ -9,7 +10,7 @@ const logger = new Logger({ serviceName: "allot-provisioning" });
 // The Catch that led here put the failed step's error in the input. Its Cause can hold a stack
 // trace with server paths: it is logged for staff, and only the error's name reaches the award.
 const Input = z.object({
-  awardId: z.string().regex(/^awd_[0-9a-z]{26}$/),
+  awardId: AwardId,
   error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
 });
 

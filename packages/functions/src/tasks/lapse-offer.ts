@@ -1,10 +1,10 @@
+import { AwardId } from "@allot/core";
 import { lapseOffer } from "@allot/core/award";
 import { z } from "zod";
 import { awardDeps } from "../lib/deps-awards.js";
 import { providerErrors } from "../lib/provider-errors.js";
 import { taskHandler } from "../lib/task.js";
 
-export const handler = taskHandler(
-  z.object({ awardId: z.string().regex(/^awd_[0-9a-z]{26}$/) }),
-  ({ awardId }) => providerErrors(() => lapseOffer(awardDeps(), awardId)),
+export const handler = taskHandler(z.object({ awardId: AwardId }), ({ awardId }) =>
+  providerErrors(() => lapseOffer(awardDeps(), awardId)),
 );
