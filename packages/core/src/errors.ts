@@ -19,6 +19,13 @@ export class DomainError extends Error {
   }
 }
 
+/** A schema's complaints as field issues; `whole` names the field when the whole input is wrong. */
+export const fieldIssuesOf = (
+  error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> },
+  whole = "(body)",
+): FieldIssue[] =>
+  error.issues.map((issue) => ({ field: issue.path.map(String).join(".") || whole, message: issue.message }));
+
 export const validationError = (message: string, issues: FieldIssue[] = []) =>
   new DomainError("validation", message, issues);
 export const notFound = (what: string) => new DomainError("not_found", `${what} was not found`);

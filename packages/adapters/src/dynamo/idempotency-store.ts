@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import type { IdempotencyScope, IdempotencyStore } from "@allot/core/idempotency";
+import { type IdempotencyScope, type IdempotencyStore, operationIdOf } from "@allot/core/idempotency";
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -15,13 +14,9 @@ import { failedConditions } from "./errors.js";
 const RETENTION_SECONDS = 24 * 3600;
 const CLAIM_MS = 60_000;
 
-const keyOf = (scope: IdempotencyScope) => ({
-  // Hashed: the key may be 255 characters of anything printable, the partition key stays small.
-  pk: `IDEMPOTENCY#${createHash("sha256")
-    .update(JSON.stringify([scope.actorId, scope.route, scope.key]))
-    .digest("base64url")}`,
-  sk: "IDEMPOTENCY",
-});
+// By the operation the scope names (a hash): the key may be 255 characters of anything
+// printable, the partition key stays small.
+const keyOf = (scope: IdempotencyScope) => ({ pk: `IDEMPOTENCY#${operationIdOf(scope)}`, sk: "IDEMPOTENCY" });
 
 export const dynamoIdempotencyStore = (doc: DynamoDBDocumentClient, tableName: string): IdempotencyStore => ({
   async claim(scope, fingerprint, now) {

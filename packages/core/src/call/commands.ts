@@ -3,7 +3,15 @@ import { z } from "zod";
 import type { Actor } from "../actor.js";
 import { ReviewerId } from "../bounds.js";
 import type { Clock } from "../clock.js";
-import { conflict, DomainError, type FieldIssue, forbidden, notFound, validationError } from "../errors.js";
+import {
+  conflict,
+  DomainError,
+  type FieldIssue,
+  fieldIssuesOf,
+  forbidden,
+  notFound,
+  validationError,
+} from "../errors.js";
 import { createEvent } from "../events/define.js";
 import { CallCreated, ReviewerPoolExtended } from "../program/events.js";
 import type { ProgramRecord, ProgramRepository } from "../program/ports.js";
@@ -141,9 +149,7 @@ export const createCall = async (
   if (!program) throw notFound(`Program ${programId}`);
 
   const parsed = CallInput.safeParse(input);
-  const issues: FieldIssue[] = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message }));
+  const issues: FieldIssue[] = parsed.success ? [] : fieldIssuesOf(parsed.error);
   issues.push(...(await callIssues(deps, program, input)));
   if (!parsed.success || issues.length) throw validationError("The call is invalid", issues);
 

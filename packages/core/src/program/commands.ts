@@ -1,7 +1,15 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Actor } from "../actor.js";
 import type { Clock } from "../clock.js";
-import { conflict, DomainError, type FieldIssue, forbidden, notFound, validationError } from "../errors.js";
+import {
+  conflict,
+  DomainError,
+  type FieldIssue,
+  fieldIssuesOf,
+  forbidden,
+  notFound,
+  validationError,
+} from "../errors.js";
 import { createEvent } from "../events/define.js";
 import { ProgramCreated } from "./events.js";
 import type { ProgramRecord, ProgramRepository } from "./ports.js";
@@ -48,9 +56,7 @@ const capIssues = (input: unknown): FieldIssue[] => {
 /** The program the input describes, or one validation error naming every problem. */
 export const parseProgram = (input: unknown): Program => {
   const parsed = Program.safeParse(input);
-  const issues: FieldIssue[] = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message }));
+  const issues: FieldIssue[] = parsed.success ? [] : fieldIssuesOf(parsed.error);
   issues.push(...capIssues(input));
   if (!parsed.success || issues.length) throw validationError("The program is invalid", issues);
   return parsed.data;

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { Actor } from "../actor.js";
 import { InstitutionId, Slug, Text } from "../bounds.js";
-import { type FieldIssue, forbidden, notFound, validationError } from "../errors.js";
+import { type FieldIssue, fieldIssuesOf, forbidden, notFound, validationError } from "../errors.js";
 import { createEvent } from "../events/define.js";
 import { normalizeInstitution } from "../review/conflicts.js";
 import type { ProgramDeps } from "./commands.js";
@@ -107,10 +107,7 @@ export const putPartnerInstitution = async (
     });
   const { institutionId: _id, ...body } = isRecord(input) ? input : { institutionId: undefined };
   const parsed = PartnerInstitutionFields.safeParse(isRecord(input) ? body : input);
-  if (!parsed.success)
-    issues.push(
-      ...parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message })),
-    );
+  if (!parsed.success) issues.push(...fieldIssuesOf(parsed.error));
   if (issues.length || !parsed.success) throw validationError("The partner institution is invalid", issues);
   const fields = parsed.data;
 
@@ -154,9 +151,8 @@ export const putPartnerInstitution = async (
 
 /**
  * A program's partner institutions. Any signed-in role may read them: applicants pick their
- * institution's id here, as they read the program's caps.
+ * institution's id here, as they read the program's caps. Only staff see who last edited each.
  */
-/** A program's partner institutions; only staff see which of them last edited each. */
 export const listPartnerInstitutions = async (
   deps: Pick<ProgramDeps, "programs">,
   actor: Actor,

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Actor } from "../actor.js";
 import type { Clock } from "../clock.js";
-import { conflict, DomainError, forbidden, notFound, validationError } from "../errors.js";
+import { conflict, DomainError, fieldIssuesOf, forbidden, notFound, validationError } from "../errors.js";
 import { createEvent } from "../events/define.js";
 import { deterministicId } from "../ids.js";
 import {
@@ -154,9 +154,7 @@ export const submitProposal = async (
     return proposal;
   }
   const parsed = ProposalSubmission.safeParse(draftFields(proposal));
-  const issues = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(proposal)", message: i.message }));
+  const issues = parsed.success ? [] : fieldIssuesOf(parsed.error, "(proposal)");
   const { call, program } = await loadCall(deps, proposal.callId);
   const partners = await deps.programs.listInstitutions(program.programId);
   if (parsed.success)

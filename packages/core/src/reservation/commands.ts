@@ -3,7 +3,7 @@ import type { AwardRepository } from "../award/ports.js";
 import type { Award } from "../award/schema.js";
 import type { Clock } from "../clock.js";
 import { durationSeconds } from "../duration.js";
-import { conflict, DomainError, notFound, validationError } from "../errors.js";
+import { conflict, DomainError, fieldIssuesOf, notFound, validationError } from "../errors.js";
 import { createEvent } from "../events/define.js";
 import type { ProgramReader } from "../proposal/ports.js";
 import type { UsageRepository } from "../usage/ports.js";
@@ -193,10 +193,7 @@ const sameRequest = (
 export const reserve = async (deps: ReservationDeps, actor: Actor, awardId: string, input: unknown) => {
   const parsed = ReservationRequest.safeParse(input);
   if (!parsed.success) {
-    throw validationError(
-      "The reservation is invalid",
-      parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message })),
-    );
+    throw validationError("The reservation is invalid", fieldIssuesOf(parsed.error));
   }
   const request = parsed.data;
   const award = await deps.awards.get(awardId);

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Actor } from "../actor.js";
 import type { Clock } from "../clock.js";
-import { type FieldIssue, forbidden, notFound, validationError } from "../errors.js";
+import { type FieldIssue, fieldIssuesOf, forbidden, notFound, validationError } from "../errors.js";
 import type { ReviewerRecord, ReviewerRepository } from "./ports.js";
 import { ReviewerProfile } from "./schema.js";
 
@@ -23,9 +23,7 @@ const parseProfile = (reviewerId: string, input: unknown): ReviewerProfile => {
   }
   const parsed = ReviewerProfile.safeParse(isRecord(input) ? { ...input, reviewerId } : input);
   if (!parsed.success) {
-    issues.push(
-      ...parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message })),
-    );
+    issues.push(...fieldIssuesOf(parsed.error));
   }
   if (!parsed.success || issues.length) throw validationError("The reviewer profile is invalid", issues);
   return parsed.data;

@@ -1,4 +1,11 @@
-import { type Actor, DomainError, type FieldIssue, Role, retryOnConcurrentModification } from "@allot/core";
+import {
+  type Actor,
+  DomainError,
+  type FieldIssue,
+  fieldIssuesOf,
+  Role,
+  retryOnConcurrentModification,
+} from "@allot/core";
 import { routes } from "@allot/stacks/routes";
 import { Logger } from "@aws-lambda-powertools/logger";
 import middy from "@middy/core";
@@ -62,8 +69,7 @@ const clientAnswer = (error: unknown): HttpResult | undefined => {
   };
 };
 
-export const issuesFromZod = (error: z.ZodError): FieldIssue[] =>
-  error.issues.map((issue) => ({ field: issue.path.join(".") || "(body)", message: issue.message }));
+export const issuesFromZod = (error: z.ZodError): FieldIssue[] => fieldIssuesOf(error);
 
 const actorOf = (event: APIGatewayProxyEventV2WithJWTAuthorizer): Actor => {
   const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};
