@@ -1,5 +1,6 @@
 import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import { AwsServiceError } from "../edge/errors.js";
+import { TOKEN_PLACEHOLDER } from "./tokens.js";
 
 type Json = Record<string, unknown>;
 
@@ -142,8 +143,6 @@ export const parseDefinition = (text: unknown, options: { validate?: boolean } =
   }
   if (/"\{%[\s\S]*?%\}"/.test(text))
     problems.push("the definition contains JSONata expressions ({% ... %}), which are not supported");
-  if (/\$\$\.State\./.test(text))
-    problems.push("'$$.State.*' context fields are not available in the local Step Functions");
   const states = new Map<string, StateInfo>();
   collectStates(json, true, states, problems);
   if (options.validate !== false) {
@@ -182,8 +181,32 @@ export interface Runnable {
 
 export const WAIT_RESOURCE = "arn:aws:states:::allot:wait";
 
+/**
+ * `$$.Task.Token` exists only while a .waitForTaskToken task builds its Parameters ("Accessing
+ * execution data from the Context object"), so it is not in the interpreter's context: there it
+ * becomes a placeholder that the task override replaces with the real token (tokens.ts).
+ */
+const withTokenPlaceholder = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(withTokenPlaceholder);
+  if (!isObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => {
+      if (!key.endsWith(".$") || typeof item !== "string") return [key, withTokenPlaceholder(item)];
+      if (item === "$$.Task.Token") return [key.slice(0, -2), TOKEN_PLACEHOLDER];
+      if (!item.startsWith("States.")) return [key, item];
+      return [key, item.replace(/\$\$\.Task\.Token(?![A-Za-z0-9_])/g, `'${TOKEN_PLACEHOLDER}'`)];
+    }),
+  );
+};
+
+const isCallback = (task: TaskKind | undefined) =>
+  (task?.kind === "lambda-invoke" || task?.kind === "events-put") && task.callback;
+
 const taskParameters = (state: Json): Json => {
-  const parameters: Json = "Parameters" in state ? { p: state.Parameters } : { "p.$": "$" };
+  const given = isCallback(classifyResource(state.Resource))
+    ? withTokenPlaceholder(state.Parameters)
+    : state.Parameters;
+  const parameters: Json = "Parameters" in state ? { p: given } : { "p.$": "$" };
   if (typeof state.TimeoutSeconds === "number") parameters.timeout = state.TimeoutSeconds;
   if (typeof state.TimeoutSecondsPath === "string") parameters["timeout.$"] = state.TimeoutSecondsPath;
   if (typeof state.HeartbeatSeconds === "number") parameters.heartbeat = state.HeartbeatSeconds;
@@ -247,16 +270,11 @@ const rewriteStates = (
 
 /**
  * The definition handed to the interpreter: Waits become Tasks (so that they are durable and
- * unbounded), timeouts and heartbeats move into Parameters where our override reads them,
- * and `$$.Execution.Input/StartTime` point at context fields the interpreter does not
- * overwrite when a run starts from a checkpoint.
+ * unbounded), timeouts and heartbeats move into Parameters where our override reads them, and
+ * callback tasks get their token placeholder.
  */
 export const buildRunnable = (parsed: ParsedDefinition, options: RunnableOptions): Runnable => {
-  const text = parsed.text.replace(
-    /\$\$\.Execution\.(Input|StartTime)(?![A-Za-z0-9_])/g,
-    "$$$$.Execution.Allot$1",
-  );
-  const json = JSON.parse(text) as Json;
+  const json = JSON.parse(parsed.text) as Json;
   delete json.TimeoutSeconds;
   json.StartAt = options.startAt ?? parsed.startAt;
   const retriers = new Map<string, unknown[]>();

@@ -22,7 +22,7 @@ import {
 } from "./store.js";
 import { runTask } from "./tasks.js";
 import { MAX_TIMER_MS, Scheduler } from "./timers.js";
-import { parseToken, TOKEN_PLACEHOLDER, TokenListeners } from "./tokens.js";
+import { parseToken, TokenListeners } from "./tokens.js";
 
 // The library does not export its event type by name.
 type LibraryEvent = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
@@ -259,7 +259,7 @@ export class Engine {
     const input = JSON.parse((resumed ? checkpoint.input : live.record.input) ?? "null");
     const run = machine.run(input, {
       overrides: { taskResourceLocalHandlers: handlers },
-      context: this.contextOf(live),
+      context: this.contextOf(live, resumed ? checkpoint : undefined),
       noThrowOnAbort: true,
     });
     segment.abortRun = run.abort;
@@ -269,20 +269,32 @@ export class Engine {
     void this.follow(live, segment, run.eventLogs);
   }
 
-  private contextOf(live: LiveExecution) {
+  /**
+   * The AWS context object. The (patched) interpreter keeps the Execution given here and sets
+   * `$$.State` on each state entry; a resumed start state keeps its entry time and retry count.
+   * `$$.Task.Token` is not here: buildRunnable writes it into callback tasks' Parameters.
+   */
+  private contextOf(live: LiveExecution, resumed: Checkpoint | undefined) {
     const { record } = live;
     return {
       Execution: {
         Id: record.arn,
+        Input: JSON.parse(record.input),
         Name: record.name,
         RoleArn: record.roleArn,
-        // Read by the rewritten `$$.Execution.Input/StartTime` (see buildRunnable).
-        AllotInput: JSON.parse(record.input),
-        AllotStartTime: new Date(record.startDate).toISOString(),
+        StartTime: new Date(record.startDate).toISOString(),
         RedriveCount: 0,
       },
       StateMachine: { Id: record.machineArn, Name: record.machineName },
-      Task: { Token: TOKEN_PLACEHOLDER },
+      ...(resumed?.state !== undefined && resumed.enteredAt !== undefined
+        ? {
+            State: {
+              EnteredTime: new Date(resumed.enteredAt).toISOString(),
+              Name: resumed.state,
+              RetryCount: resumed.attempt,
+            },
+          }
+        : {}),
     };
   }
 
@@ -349,6 +361,7 @@ export class Engine {
             attempt: 0,
             retries: [],
             exited: false,
+            enteredAt: event.timestamp,
           });
         }
         journal.append(history.stateEntered(type, name, input));
@@ -407,8 +420,10 @@ export class Engine {
         );
         return;
       case "ExecutionFailed": {
-        const error = event.Error;
-        const cause = typeof event.Cause === "string" ? event.Cause : history.json(event.Cause);
+        // A Fail state without Error/Cause fails the execution with neither, as on AWS.
+        const error = event.Error as string | undefined;
+        const cause =
+          event.Cause === undefined || typeof event.Cause === "string" ? event.Cause : history.json(event.Cause);
         this.finish(live, "FAILED", { error, cause }, history.executionClosed.failed(error, cause));
         return;
       }

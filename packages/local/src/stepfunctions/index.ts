@@ -31,9 +31,9 @@
  * - A request-response call (lambda:invoke, putEvents) in flight at a kill runs again.
  * - A Retry pause is not durable: after a restart the retry happens at once. Attempt counts
  *   of top-level states are durable (the retry budget and the per-attempt tokens survive).
- * - `$$.State.*` is not available; JSONata, Assign/Arguments/Output, distributed Map,
- *   activities and service integrations other than lambda:invoke and events:putEvents are
- *   refused at CreateStateMachine with InvalidDefinition, never silently ignored.
+ * - JSONata, Assign/Arguments/Output, distributed Map, activities and service integrations
+ *   other than lambda:invoke and events:putEvents are refused at CreateStateMachine with
+ *   InvalidDefinition, never silently ignored.
  * - Only STANDARD machines; no versions/aliases, redrive, tags, or logging configuration.
  */
 import "../polyfills.js";

@@ -49,6 +49,8 @@ export interface Checkpoint {
   retries: number[];
   /** The state already exited (its exit is in the history), only the next entry was lost. */
   exited: boolean;
+  /** When that state was entered (epoch ms): its `$$.State.EnteredTime` after a restart. */
+  enteredAt?: number;
 }
 
 export type TaskStatus = "WAITING" | "STARTED" | "PENDING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT";
