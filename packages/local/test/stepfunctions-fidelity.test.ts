@@ -6,11 +6,13 @@ import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   type HistoryEvent,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestDynamo, type TestDynamo } from "./support/dynamo.js";
-import { FakeLambda, ok, type SfnHarness, startSfn, uniqueName } from "./support/sfn-harness.js";
+import { FakeLambda, ok, type SfnHarness, startSfn, uniqueName, until } from "./support/sfn-harness.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/test";
 
@@ -49,12 +51,16 @@ const machine = async (definition: object) => {
   return created.stateMachineArn as string;
 };
 
-const run = async (definition: object, input: unknown = {}) => {
+const start = async (definition: object, input: unknown = {}) => {
   const stateMachineArn = await machine(definition);
   const started = await h.sfn.send(
     new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input), name: uniqueName("run") }),
   );
-  const executionArn = started.executionArn as string;
+  return { stateMachineArn, executionArn: started.executionArn as string };
+};
+
+const run = async (definition: object, input: unknown = {}) => {
+  const { stateMachineArn, executionArn } = await start(definition, input);
   await h.emulator.waitForExecution(executionArn, 15_000);
   const described = await h.sfn.send(new DescribeExecutionCommand({ executionArn }));
   return { stateMachineArn, executionArn, described };
@@ -368,5 +374,50 @@ describe("the context object", () => {
     });
     expect(described.status).toBe("FAILED");
     expect(described.error).toBe("States.Runtime");
+  });
+
+  it("keeps a state's entry time and retry count when a restart resumes it", async () => {
+    const key = uniqueName("resumed");
+    const received = (attempt: number) =>
+      until(() => lambda.callsOf("receive").filter((c) => (c.payload as { key?: string }).key === key)[attempt]);
+    const { executionArn } = await start(
+      {
+        StartAt: "Await",
+        States: {
+          Await: {
+            Type: "Task",
+            Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            Parameters: {
+              FunctionName: "receive",
+              Payload: {
+                "token.$": "$$.Task.Token",
+                "key.$": "$.key",
+                "entered.$": "$$.State.EnteredTime",
+                "retries.$": "$$.State.RetryCount",
+              },
+            },
+            Retry: [{ ErrorEquals: ["Glitch"], IntervalSeconds: 0, MaxAttempts: 1 }],
+            ResultSelector: { "entered.$": "$$.State.EnteredTime", "retries.$": "$$.State.RetryCount" },
+            End: true,
+          },
+        },
+      },
+      { key },
+    );
+    const first = (await received(0)).payload as { token: string; entered: string; retries: number };
+    await h.sfn.send(new SendTaskFailureCommand({ taskToken: first.token, error: "Glitch" }));
+    const second = (await received(1)).payload as { token: string; entered: string; retries: number };
+    expect(second).toMatchObject({ entered: first.entered, retries: 1 });
+    await until(
+      async () => (await historyOf(executionArn)).filter((e) => e.type === "TaskSubmitted").length === 2,
+    );
+
+    await h.kill();
+    h = await startSfn(dynamo, { lambda });
+    await h.emulator.resume();
+    await h.sfn.send(new SendTaskSuccessCommand({ taskToken: second.token, output: "{}" }));
+    const record = await h.emulator.waitForExecution(executionArn, 15_000);
+    expect(record.status).toBe("SUCCEEDED");
+    expect(JSON.parse(record.output as string)).toEqual({ entered: first.entered, retries: 1 });
   });
 });
