@@ -379,7 +379,9 @@ describe("the context object", () => {
   it("keeps a state's entry time and retry count when a restart resumes it", async () => {
     const key = uniqueName("resumed");
     const received = (attempt: number) =>
-      until(() => lambda.callsOf("receive").filter((c) => (c.payload as { key?: string }).key === key)[attempt]);
+      until(
+        () => lambda.callsOf("receive").filter((c) => (c.payload as { key?: string }).key === key)[attempt],
+      );
     const { executionArn } = await start(
       {
         StartAt: "Await",

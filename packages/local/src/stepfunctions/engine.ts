@@ -423,7 +423,9 @@ export class Engine {
         // A Fail state without Error/Cause fails the execution with neither, as on AWS.
         const error = event.Error as string | undefined;
         const cause =
-          event.Cause === undefined || typeof event.Cause === "string" ? event.Cause : history.json(event.Cause);
+          event.Cause === undefined || typeof event.Cause === "string"
+            ? event.Cause
+            : history.json(event.Cause);
         this.finish(live, "FAILED", { error, cause }, history.executionClosed.failed(error, cause));
         return;
       }
