@@ -149,24 +149,28 @@ describe("indefinite paths with no match", () => {
   });
 
   it("yields [] through InputPath, ResultSelector and OutputPath", async () => {
-    const { described } = await run(
+    const { executionArn, described } = await run(
       {
         StartAt: "In",
         States: {
-          In: { Type: "Pass", InputPath: "$.items[*]", ResultPath: "$", Next: "Out" },
-          Out: {
+          In: { Type: "Pass", InputPath: "$.items[*]", Next: "Select" },
+          Select: {
             Type: "Parallel",
-            Branches: [{ StartAt: "B", States: { B: { Type: "Pass", Result: { x: 1 }, End: true } } }],
-            ResultSelector: { "none.$": "$[*].y" },
-            OutputPath: "$.none[*]",
-            End: true,
+            Branches: [{ StartAt: "Echo", States: { Echo: { Type: "Pass", End: true } } }],
+            ResultSelector: { "echoed.$": "$[0]", "none.$": "$[*].y" },
+            Next: "Out",
           },
+          Out: { Type: "Pass", OutputPath: "$.none[*]", End: true },
         },
       },
       {},
     );
     expect(described.status, `${described.error}: ${described.cause}`).toBe("SUCCEEDED");
     expect(JSON.parse(described.output as string)).toEqual([]);
+    const selected = (await historyOf(executionArn)).find(
+      (e) => e.type === "ParallelStateExited" && e.stateExitedEventDetails?.name === "Select",
+    );
+    expect(JSON.parse(selected?.stateExitedEventDetails?.output as string)).toEqual({ echoed: [], none: [] });
   });
 
   it("still fails with States.Runtime for a definite path that selects nothing", async () => {
