@@ -70,13 +70,13 @@ const fromJson = (text: string): DecisionLine[] => {
 
 /** Decisions from a .csv (with a header line) or a .json file (an array of objects). */
 export const readDecisions = (file: string): DecisionLine[] => {
+  const kind = file.toLowerCase().match(/\.(csv|json)$/)?.[1];
+  if (!kind) throw usageError(`${file}: the decisions file must end in .csv or .json`);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
     throw usageError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  if (file.toLowerCase().endsWith(".json")) return fromJson(text);
-  if (file.toLowerCase().endsWith(".csv")) return fromCsv(text);
-  throw usageError(`${file}: the decisions file must end in .csv or .json`);
+  return kind === "json" ? fromJson(text) : fromCsv(text);
 };
