@@ -15,9 +15,7 @@ export class ApiError extends CliError {
     readonly apiMessage: string,
     readonly issues: FieldIssue[] = [],
   ) {
-    super(
-      [`API ${status}: ${apiMessage}`, ...issues.map((i) => `  ${i.field}: ${i.message}`)].join("\n"),
-    );
+    super([`API ${status}: ${apiMessage}`, ...issues.map((i) => `  ${i.field}: ${i.message}`)].join("\n"));
   }
 }
 
@@ -26,7 +24,11 @@ export interface ApiClient {
   request<T = unknown>(
     method: string,
     path: string,
-    options?: { query?: Record<string, string | undefined>; body?: unknown; headers?: Record<string, string> },
+    options?: {
+      query?: Record<string, string | undefined>;
+      body?: unknown;
+      headers?: Record<string, string>;
+    },
   ): Promise<T>;
 }
 

@@ -19,7 +19,10 @@ const COLUMNS = ["proposalId", "outcome", "rationale", "cashCents", "creditsCent
  * file again (after a crash, or to finish the failures) never records anything twice.
  */
 export const decisionKey = (proposalId: string, decision: Record<string, unknown>) =>
-  `allot-decision-${createHash("sha256").update(canonicalJson([proposalId, decision])).digest("hex").slice(0, 40)}`;
+  `allot-decision-${createHash("sha256")
+    .update(canonicalJson([proposalId, decision]))
+    .digest("hex")
+    .slice(0, 40)}`;
 
 const line = (at: number, record: Record<string, unknown>): DecisionLine => {
   const { proposalId, ...decision } = record;

@@ -80,9 +80,21 @@ describe("usage errors exit 2", () => {
     ["a missing required option", ["ledger", "check", "--token", "t", "--program"], "argument missing"],
     ["an outcome that is not one", ["decisions", "record", "--outcome", "maybe"], "Allowed choices are"],
     ["a replay without its range", ["events", "replay", "--to", "2026-01-01T00:00:00Z"], "--from <time>"],
-    ["a date that is none", ["events", "replay", "--from", "soon", "--to", "later"], '--from "soon" is not a date'],
-    ["an API command without a token", ["programs", "list"], "no bearer token: pass --token or set ALLOT_TOKEN"],
-    ["a decisions file of another kind", ["decisions", "apply", "--token", "t", "--file", "d.txt"], "must end in .csv or .json"],
+    [
+      "a date that is none",
+      ["events", "replay", "--from", "soon", "--to", "later"],
+      '--from "soon" is not a date',
+    ],
+    [
+      "an API command without a token",
+      ["programs", "list"],
+      "no bearer token: pass --token or set ALLOT_TOKEN",
+    ],
+    [
+      "a decisions file of another kind",
+      ["decisions", "apply", "--token", "t", "--file", "d.txt"],
+      "must end in .csv or .json",
+    ],
   ])("%s", async (_, argv, message) => {
     const { io, output } = captured();
     expect(await runCli(argv, io)).toBe(2);

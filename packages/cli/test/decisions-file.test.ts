@@ -23,7 +23,7 @@ describe("parseCsv", () => {
   });
 
   it("refuses a quote that is never closed, naming its line", () => {
-    expect(() => parseCsv('a\n"open')).toThrow('a quoted field opened on line 2 is never closed');
+    expect(() => parseCsv('a\n"open')).toThrow("a quoted field opened on line 2 is never closed");
   });
 });
 
@@ -37,7 +37,12 @@ describe("readDecisions", () => {
       {
         line: 2,
         proposalId: "prp_a",
-        decision: { outcome: "approve", rationale: "Top ranked, open plan", cashCents: 900, creditsCents: 2000 },
+        decision: {
+          outcome: "approve",
+          rationale: "Top ranked, open plan",
+          cashCents: 900,
+          creditsCents: 2000,
+        },
         idempotencyKey: decisionKey("prp_a", {
           outcome: "approve",
           rationale: "Top ranked, open plan",
@@ -55,7 +60,10 @@ describe("readDecisions", () => {
   });
 
   it("reads a JSON array the same way, numbering items from 1", () => {
-    const path = file("d.json", JSON.stringify([{ proposalId: "prp_b", rationale: "Outside the scope", outcome: "decline" }]));
+    const path = file(
+      "d.json",
+      JSON.stringify([{ proposalId: "prp_b", rationale: "Outside the scope", outcome: "decline" }]),
+    );
     expect(readDecisions(path)).toEqual([
       {
         line: 1,
@@ -70,7 +78,9 @@ describe("readDecisions", () => {
     const decision = { outcome: "approve", rationale: "Top ranked", cashCents: 1, creditsCents: 2 };
     const key = decisionKey("prp_a", decision);
     expect(key).toMatch(/^allot-decision-[0-9a-f]{40}$/);
-    expect(decisionKey("prp_a", { creditsCents: 2, cashCents: 1, rationale: "Top ranked", outcome: "approve" })).toBe(key);
+    expect(
+      decisionKey("prp_a", { creditsCents: 2, cashCents: 1, rationale: "Top ranked", outcome: "approve" }),
+    ).toBe(key);
     expect(decisionKey("prp_b", decision)).not.toBe(key);
     expect(decisionKey("prp_a", { ...decision, cashCents: 3 })).not.toBe(key);
   });

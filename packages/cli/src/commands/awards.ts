@@ -40,7 +40,9 @@ export const awardsCommand = (io = processIo) => {
     .argument("<awardId>")
     .action(async (awardId: string, _options, command: Command) => {
       const context = contextOf(command, io);
-      const award = await context.api().request<Record<string, unknown>>("GET", `/awards/${encodeURIComponent(awardId)}`);
+      const award = await context
+        .api()
+        .request<Record<string, unknown>>("GET", `/awards/${encodeURIComponent(awardId)}`);
       if (context.json) printJson(io, award);
       else details(io, award);
     });

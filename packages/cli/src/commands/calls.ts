@@ -37,7 +37,9 @@ export const callsCommand = (io = processIo) => {
     .argument("<callId>")
     .action(async (callId: string, _options, command: Command) => {
       const context = contextOf(command, io);
-      const call = await context.api().request<Record<string, unknown>>("GET", `/calls/${encodeURIComponent(callId)}`);
+      const call = await context
+        .api()
+        .request<Record<string, unknown>>("GET", `/calls/${encodeURIComponent(callId)}`);
       if (context.json) printJson(io, call);
       else details(io, call);
     });

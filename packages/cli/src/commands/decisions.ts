@@ -25,9 +25,9 @@ interface Outcome {
 
 const record = async (api: ApiClient, line: Omit<DecisionLine, "line">) =>
   api.request<{ status: string }>("POST", `/proposals/${encodeURIComponent(line.proposalId)}/decision`, {
-      body: line.decision,
-      headers: { [IDEMPOTENCY_HEADER]: line.idempotencyKey },
-    });
+    body: line.decision,
+    headers: { [IDEMPOTENCY_HEADER]: line.idempotencyKey },
+  });
 
 /** Runs `work` over the items, at most `limit` at once, in the items' order of start. */
 const eachLimited = async <T>(items: T[], limit: number, work: (item: T) => Promise<void>) => {
@@ -47,13 +47,23 @@ export const decisionsCommand = (io = processIo) => {
     .command("record")
     .description("Record one decision (POST /proposals/{proposalId}/decision)")
     .requiredOption("--proposal <proposalId>", "the proposal, awaiting a decision")
-    .addOption(new Option("--outcome <outcome>", "the decision").choices(DecisionOutcome.options).makeOptionMandatory())
+    .addOption(
+      new Option("--outcome <outcome>", "the decision")
+        .choices(DecisionOutcome.options)
+        .makeOptionMandatory(),
+    )
     .requiredOption("--rationale <text>", "why (at least 10 characters; the record keeps it)")
     .option("--cash-cents <cents>", "approved cash (an approval names both amounts)", wholeNumber)
     .option("--credits-cents <cents>", "approved compute credits", wholeNumber)
     .action(
       async (
-        options: { proposal: string; outcome: string; rationale: string; cashCents?: number; creditsCents?: number },
+        options: {
+          proposal: string;
+          outcome: string;
+          rationale: string;
+          cashCents?: number;
+          creditsCents?: number;
+        },
         command: Command,
       ) => {
         const context = contextOf(command, io);
@@ -80,7 +90,10 @@ export const decisionsCommand = (io = processIo) => {
         "derived from its content, and the same decision again is answered as already recorded, " +
         "so running the file again (after an interruption, or once failures are fixed) is safe.",
     )
-    .requiredOption("--file <path>", "decisions.csv (header: proposalId,outcome,rationale,cashCents,creditsCents) or decisions.json (an array of such objects)")
+    .requiredOption(
+      "--file <path>",
+      "decisions.csv (header: proposalId,outcome,rationale,cashCents,creditsCents) or decisions.json (an array of such objects)",
+    )
     .option("--concurrency <n>", "decisions in flight at once", wholeNumber, 4)
     .addHelpText(
       "after",
@@ -113,7 +126,8 @@ export const decisionsCommand = (io = processIo) => {
       io.err(`${lines.length - failed.length} of ${lines.length} decisions recorded`);
       if (failed.length) {
         io.err(`; ${failed.length} failed:\n`);
-        for (const f of failed) io.err(`  line ${f.line} ${f.proposalId}: ${f.error?.replace(/\n/g, "\n    ")}\n`);
+        for (const f of failed)
+          io.err(`  line ${f.line} ${f.proposalId}: ${f.error?.replace(/\n/g, "\n    ")}\n`);
         io.setExitCode(EXIT.failure);
       } else io.err("\n");
       if (context.json) return printJson(io, outcomes);

@@ -18,7 +18,9 @@ export const proposalsCommand = (io = processIo) => {
     .command("list")
     .description("List a call's proposals (GET /proposals?callId=…)")
     .requiredOption("--call <callId>", "the call")
-    .addOption(new Option("--status <status>", "only proposals in this status").choices(ProposalStatus.options))
+    .addOption(
+      new Option("--status <status>", "only proposals in this status").choices(ProposalStatus.options),
+    )
     .action(async (options: { call: string; status?: string }, command: Command) => {
       const context = contextOf(command, io);
       const { items } = await context.api().request<{ items: Proposal[] }>("GET", "/proposals", {

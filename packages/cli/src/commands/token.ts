@@ -21,7 +21,9 @@ export const tokenCommand = (io = processIo) =>
         "Local only: a deployed stage trusts its own identity provider's tokens, so get those there.",
     )
     .requiredOption("--sub <user-id>", "the token's subject (the user id)")
-    .addOption(new Option("--role <role>", "the allot:role claim").choices(Role.options).makeOptionMandatory())
+    .addOption(
+      new Option("--role <role>", "the allot:role claim").choices(Role.options).makeOptionMandatory(),
+    )
     .option("--name <full-name>", "a name claim")
     .option("--ttl <seconds>", "lifetime", seconds, 43_200)
     .addHelpText("after", "\nExample:\n  export ALLOT_TOKEN=$(npx allot token --sub sam --role staff)")

@@ -94,7 +94,11 @@ export const listAwards = async (
 };
 
 /** Staff check of a program's ledger: every balance recomputed from the entries, with each difference. */
-export const programLedgerCheck = async (deps: Pick<AwardDeps, "ledger">, actor: Actor, programId: string) => {
+export const programLedgerCheck = async (
+  deps: Pick<AwardDeps, "ledger">,
+  actor: Actor,
+  programId: string,
+) => {
   staffOnly(actor);
   const check = await runLedgerCheck(deps.ledger, programId);
   // A program's ledger opens with its pool balances; without them there is nothing to check.
