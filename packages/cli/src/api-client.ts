@@ -64,10 +64,11 @@ export const apiClient = (options: { url: string; token: string }): ApiClient =>
         parsed = undefined;
       }
       if (!response.ok) {
-        const answer = (parsed ?? {}) as { message?: unknown; issues?: FieldIssue[] };
+        const answer = (parsed ?? {}) as { message?: unknown; issues?: FieldIssue[]; requestId?: unknown };
+        const message = typeof answer.message === "string" ? answer.message : text || response.statusText;
         throw new ApiError(
           response.status,
-          typeof answer.message === "string" ? answer.message : text || response.statusText,
+          typeof answer.requestId === "string" ? `${message} (request id ${answer.requestId})` : message,
           Array.isArray(answer.issues) ? answer.issues : [],
         );
       }

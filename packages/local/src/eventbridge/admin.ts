@@ -4,8 +4,8 @@ import { eventBridgeCommands } from "./commands.js";
 import type { EventBridgeEmulator } from "./index.js";
 
 // Dead letters, re-drive and replay of the running emulator, on its edge: an operator's client
-// (the `allot events` commands) works on the very process that delivers, rather than on a
-// second emulator over the same tables. Not an AWS API, hence its own target prefix.
+// works on the very process that delivers, rather than on a second emulator over the same
+// tables. Not an AWS API, hence its own target prefix.
 
 type Input = Record<string, unknown>;
 
