@@ -21,7 +21,7 @@ process.stderr.write(
     `  DynamoDB Local    ${runtime.endpoints.dynamodb}`,
     `  Provider stand-in ${runtime.endpoints.provider}   (AMIE-shaped compute provider; POST /admin/faults)`,
     "",
-    `  Token:            npm run token -- --sub alice --role applicant`,
+    `  Token:            npx allot token --sub alice --role applicant`,
     `  SDK clients:      AWS_ENDPOINT_URL=${runtime.endpoints.edge} AWS_ENDPOINT_URL_DYNAMODB=${runtime.endpoints.dynamodb} AWS_REGION=us-east-1`,
     "  Stop:             Ctrl-C",
     "",

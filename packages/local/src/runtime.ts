@@ -13,6 +13,7 @@ import type { LocalConfig } from "./config.js";
 import { startDynamoDbLocal } from "./dynamodb/launcher.js";
 import { ensureTable } from "./dynamodb/tables.js";
 import { startEdgeServer } from "./edge/server.js";
+import { eventBridgeAdminService } from "./eventbridge/admin.js";
 import { createEventBridge } from "./eventbridge/index.js";
 import { type Issuer, loadIssuer } from "./http/issuer.js";
 import { startHttpApi } from "./http/server.js";
@@ -140,7 +141,7 @@ export const startRuntime = async (
     const edge = await startEdgeServer({
       host: config.host,
       port: config.edgePort,
-      services: [eventBridge.service, stepFunctions.service],
+      services: [eventBridge.service, eventBridgeAdminService(eventBridge), stepFunctions.service],
       rest: [
         lambdaRestHandler(lambda, (error) => logger.error("async invoke failed", { error: String(error) })),
       ],

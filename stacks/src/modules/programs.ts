@@ -25,6 +25,12 @@ export const programs: StackModule = {
       "List a program's partner institutions, so applicants can name theirs by id",
       [tableRead],
     ),
+    fn(
+      "check-ledger",
+      "http/programs/check-ledger.ts",
+      "Staff recompute every balance of a program from its ledger entries and see each difference",
+      [tableRead],
+    ),
     fn("create-call", "http/calls/create-call.ts", "Staff open a call under a program", [tableReadWrite]),
     fn("get-call", "http/calls/get-call.ts", "Read one call; the reviewer pool is shown to staff only", [
       tableRead,
@@ -45,6 +51,7 @@ export const programs: StackModule = {
     { method: "POST", path: "/programs", function: "create-program", roles: ["staff"] },
     { method: "GET", path: "/programs", function: "list-programs", roles: ["staff"] },
     { method: "GET", path: "/programs/{programId}", function: "get-program", roles: [...everyone] },
+    { method: "GET", path: "/programs/{programId}/ledger", function: "check-ledger", roles: ["staff"] },
     { method: "POST", path: "/programs/{programId}/calls", function: "create-call", roles: ["staff"] },
     {
       method: "PUT",

@@ -1,6 +1,7 @@
 import type { Actor } from "../actor.js";
 import { notFound, validationError } from "../errors.js";
 import type { LedgerEntry } from "./ledger.js";
+import { runLedgerCheck } from "./ledger-check.js";
 import { type AwardDeps, heldBy, staffOnly } from "./moves.js";
 import type { Award, AwardStatus } from "./schema.js";
 
@@ -90,4 +91,17 @@ export const listAwards = async (
     );
   }
   return Promise.all(awards.map((a) => readAward(deps, actor, a.awardId)));
+};
+
+/** Staff check of a program's ledger: every balance recomputed from the entries, with each difference. */
+export const programLedgerCheck = async (
+  deps: Pick<AwardDeps, "ledger">,
+  actor: Actor,
+  programId: string,
+) => {
+  staffOnly(actor);
+  const check = await runLedgerCheck(deps.ledger, programId);
+  // A program's ledger opens with its pool balances; without them there is nothing to check.
+  if (check.pools.length === 0) throw notFound(`The ledger of program ${programId}`);
+  return check;
 };

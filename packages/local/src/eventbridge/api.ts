@@ -60,7 +60,7 @@ const isPatternError = (error: unknown) =>
 const READ_ONLY =
   "buses, rules, targets and archives come from stacks/ and are read-only in the local runtime; " +
   "change stacks/src and restart";
-const REPLAY = "replays run through the local runtime's eventbridge replay command";
+const REPLAY = "replays start with the edge's AwsLocalAdmin.StartReplay operation";
 
 const refused = (operation: string, reason: string) => async () => {
   throw new AwsServiceError(

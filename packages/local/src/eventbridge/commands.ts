@@ -1,3 +1,4 @@
+import { validationException } from "../edge/errors.js";
 import type { EventBridgeEmulator } from "./index.js";
 import type { ReplayResult } from "./types.js";
 
@@ -30,7 +31,7 @@ export interface EventBridgeCommands {
 const parseTime = (label: string, value: string) => {
   const time = new Date(value);
   if (Number.isNaN(time.getTime()))
-    throw new Error(`${label} "${value}" is not a date (use ISO 8601, e.g. 2026-01-31T12:00:00Z)`);
+    throw validationException(`${label} "${value}" is not a date (use ISO 8601, e.g. 2026-01-31T12:00:00Z)`);
   return time;
 };
 

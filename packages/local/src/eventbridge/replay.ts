@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { ulid } from "ulid";
-import { resourceNotFound, validationException } from "../edge/errors.js";
+import { AwsServiceError, resourceNotFound, validationException } from "../edge/errors.js";
 import type { Logger } from "../logger.js";
 import { readArchive } from "./archive.js";
 import { batchPut, type TaggedItem } from "./batch.js";
@@ -76,7 +76,8 @@ export const replay = async (deps: ReplayDeps, options: ReplayOptions): Promise<
       }),
     );
   } catch (error) {
-    if (isConditionFailure(error)) throw new Error(`Replay ${replayName} already exists.`);
+    if (isConditionFailure(error))
+      throw new AwsServiceError("ResourceAlreadyExistsException", `Replay ${replayName} already exists.`);
     throw error;
   }
 
