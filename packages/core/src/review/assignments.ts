@@ -24,6 +24,7 @@ import {
 import type { ReviewerRepository } from "./ports.js";
 import { parseReview } from "./schema.js";
 import { scoreReviews } from "./scoring.js";
+import { WorkflowErrors } from "../workflow-errors.js";
 
 export interface ReviewDeps extends ProposalDeps {
   reviewers: ReviewerRepository;
@@ -47,9 +48,6 @@ export interface SlotInput {
   slot: number;
   timing: SlotTiming;
 }
-
-/** The error name the review task fails with when its reviewer declares a conflict. */
-export const REVIEWER_CONFLICTED = "Allot.ReviewerConflicted";
 
 const OPEN_OR_DONE = new Set(["open", "submitted"]);
 
@@ -293,7 +291,7 @@ export const awaitReview = async (
     return;
   }
   if (current.status === "conflicted") {
-    await deps.workflow.fail(input.taskToken, REVIEWER_CONFLICTED, `Assignment ${current.assignmentId}`);
+    await deps.workflow.fail(input.taskToken, WorkflowErrors.reviewerConflicted, `Assignment ${current.assignmentId}`);
     return;
   }
   if (current.status !== "open") throw conflict(`Assignment ${current.assignmentId} is ${current.status}`);
@@ -374,7 +372,7 @@ export const declareConflict = async (
       { releaseLoad: true },
     );
   }
-  if (done.taskToken) await deps.workflow.fail(done.taskToken, REVIEWER_CONFLICTED, reason);
+  if (done.taskToken) await deps.workflow.fail(done.taskToken, WorkflowErrors.reviewerConflicted, reason);
   const { taskToken: _t, ...view } = done;
   return view;
 };
