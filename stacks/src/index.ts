@@ -8,6 +8,7 @@ import { bus, mainTable } from "./table.js";
 import type { Topology } from "./topology.js";
 
 export * from "./topology.js";
+export { allStates, functionsOf } from "./asl/walk.js";
 export { bus, eventCatalog, functionByName, mainTable, renderDefinition };
 
 export const topology: Topology = {
