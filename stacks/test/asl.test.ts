@@ -17,9 +17,14 @@ const tasks = (definition: Record<string, unknown>) =>
 
 describe("the ASL builder", () => {
   it("turns values starting with $ into paths and keeps the others literal, at any depth", () => {
-    expect(template({ proposalId: "$.proposalId", reason: "late", n: 2, nested: { token: "$$.Task.Token" } })).toEqual(
-      { "proposalId.$": "$.proposalId", reason: "late", n: 2, nested: { "token.$": "$$.Task.Token" } },
-    );
+    expect(
+      template({ proposalId: "$.proposalId", reason: "late", n: 2, nested: { token: "$$.Task.Token" } }),
+    ).toEqual({
+      "proposalId.$": "$.proposalId",
+      reason: "late",
+      n: 2,
+      nested: { "token.$": "$$.Task.Token" },
+    });
   });
 
   it("retries Lambda's transient errors in every task, with the one policy, after the task's own retriers", () => {
@@ -32,7 +37,13 @@ describe("the ASL builder", () => {
 
   it("derives each machine's functions from its tasks, inside Map processors too", () => {
     expect(functionsOf(machine("proposal-review").definition)).toEqual(
-      expect.arrayContaining(["screen-proposal", "await-review", "remind-reviewer", "replace-reviewer", "commit-award"]),
+      expect.arrayContaining([
+        "screen-proposal",
+        "await-review",
+        "remind-reviewer",
+        "replace-reviewer",
+        "commit-award",
+      ]),
     );
     for (const spec of topology.stateMachines) expect(spec.functions).toEqual(functionsOf(spec.definition));
   });
@@ -42,14 +53,19 @@ describe("the ASL builder", () => {
     const award = machine("award-provisioning").functions;
     expect(review.filter((name) => award.includes(name))).toEqual([]);
     expect(review).toContain("commit-award");
-    expect(award).toEqual(expect.arrayContaining(["await-acceptance", "request-provisioning", "deprovision-award"]));
+    expect(award).toEqual(
+      expect.arrayContaining(["await-acceptance", "request-provisioning", "deprovision-award"]),
+    );
   });
 
   it("catches and retries only error names core declares, Step Functions' own, or Lambda's transient ones", () => {
     const known = new Set<string>([...Object.values(WorkflowErrors), ...LAMBDA_TRANSIENT_RETRY.ErrorEquals]);
     for (const spec of topology.stateMachines) {
       for (const [name, state] of allStates(spec.definition)) {
-        const clauses = [...((state.Retry as unknown[]) ?? []), ...((state.Catch as unknown[]) ?? [])] as Array<{
+        const clauses = [
+          ...((state.Retry as unknown[]) ?? []),
+          ...((state.Catch as unknown[]) ?? []),
+        ] as Array<{
           ErrorEquals: string[];
         }>;
         for (const clause of clauses) {
@@ -72,13 +88,18 @@ const sources = (dir: string): string[] =>
 describe("workflow error names", () => {
   it("are written once, in core's workflow-errors.ts: the tasks that raise them and the machines import them", () => {
     const home = resolve(root, "packages/core/src/workflow-errors.ts");
-    const files = [...sources(resolve(root, "packages")), ...sources(resolve(root, "stacks/src")), ...sources(resolve(root, "infra"))];
+    const files = [
+      ...sources(resolve(root, "packages")),
+      ...sources(resolve(root, "stacks/src")),
+      ...sources(resolve(root, "infra")),
+    ];
     const repeated: string[] = [];
     for (const file of files) {
       if (file === home) continue;
       const text = readFileSync(file, "utf8");
       for (const name of Object.values(WorkflowErrors)) {
-        if (name.startsWith("Allot.") && text.includes(`"${name}"`)) repeated.push(`${relative(root, file)}: ${name}`);
+        if (name.startsWith("Allot.") && text.includes(`"${name}"`))
+          repeated.push(`${relative(root, file)}: ${name}`);
       }
     }
     expect(repeated).toEqual([]);

@@ -15,8 +15,8 @@ import {
   slotTiming,
   submitReview,
 } from "../src/review/index.js";
-import { WorkflowErrors } from "../src/workflow-errors.js";
 import type { ReviewerRecord } from "../src/review/ports.js";
+import { WorkflowErrors } from "../src/workflow-errors.js";
 import {
   memoryAssignments,
   memoryCalls,

@@ -161,7 +161,11 @@ export const map = (
 
 export const succeed = (): SucceedState => ({ Type: "Succeed" });
 
-export const fail = (error: string, cause: string): FailState => ({ Type: "Fail", Error: error, Cause: cause });
+export const fail = (error: string, cause: string): FailState => ({
+  Type: "Fail",
+  Error: error,
+  Cause: cause,
+});
 
 export const definition = (comment: string, startAt: string, states: States): Definition => ({
   Comment: comment,

@@ -1,5 +1,4 @@
 import { WorkflowErrors } from "@allot/core";
-import type { Retrier } from "../asl/types.js";
 import {
   choice,
   definition,
@@ -12,6 +11,7 @@ import {
   succeed,
   waitForToken,
 } from "../asl/states.js";
+import type { Retrier } from "../asl/types.js";
 
 const award = { awardId: "$.award.awardId" };
 const FIFTEEN_MINUTES = 900;

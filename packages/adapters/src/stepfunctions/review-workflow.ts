@@ -56,7 +56,10 @@ export interface WorkflowMachines {
   award: () => string;
 }
 
-export const stepFunctionsReviewWorkflow = (client: SFNClient, machines: WorkflowMachines): ReviewWorkflow => ({
+export const stepFunctionsReviewWorkflow = (
+  client: SFNClient,
+  machines: WorkflowMachines,
+): ReviewWorkflow => ({
   start: (proposalId) => startNamedExecution(client, machines.review(), proposalId, { proposalId }),
 
   startAward: (proposalId, awardId, offerTimeoutSeconds) =>

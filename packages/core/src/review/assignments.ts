@@ -11,6 +11,7 @@ import type { ProposalDeps } from "../proposal/commands.js";
 import { ProposalScored } from "../proposal/events.js";
 import type { ReviewWorkflow } from "../proposal/ports.js";
 import type { Proposal } from "../proposal/schema.js";
+import { WorkflowErrors } from "../workflow-errors.js";
 import { planAssignment } from "./assignment.js";
 import type { Assignment, AssignmentRepository } from "./assignments-ports.js";
 import {
@@ -24,7 +25,6 @@ import {
 import type { ReviewerRepository } from "./ports.js";
 import { parseReview } from "./schema.js";
 import { scoreReviews } from "./scoring.js";
-import { WorkflowErrors } from "../workflow-errors.js";
 
 export interface ReviewDeps extends ProposalDeps {
   reviewers: ReviewerRepository;
@@ -291,7 +291,11 @@ export const awaitReview = async (
     return;
   }
   if (current.status === "conflicted") {
-    await deps.workflow.fail(input.taskToken, WorkflowErrors.reviewerConflicted, `Assignment ${current.assignmentId}`);
+    await deps.workflow.fail(
+      input.taskToken,
+      WorkflowErrors.reviewerConflicted,
+      `Assignment ${current.assignmentId}`,
+    );
     return;
   }
   if (current.status !== "open") throw conflict(`Assignment ${current.assignmentId} is ${current.status}`);
