@@ -1,7 +1,7 @@
 // Plain functions that return plain ASL states. They add what every state of a kind must carry
 // (the Lambda integration, the task token, the transient-error retry) so a machine's file says
 // only what is particular to it.
-import { WorkflowErrors } from "@allot/core";
+import { type WorkflowErrorName, WorkflowErrors } from "@allot/core";
 import type {
   Catcher,
   ChoiceRule,
@@ -102,7 +102,11 @@ export const waitForToken = (fn: string, options: Omit<TaskOptions, "select"> & 
 });
 
 /** A Catch clause: these errors go to `next`, with the error at `resultPath` (null: dropped). */
-export const on = (errors: string | string[], next: string, resultPath: string | null = null): Catcher => ({
+export const on = (
+  errors: WorkflowErrorName | WorkflowErrorName[],
+  next: string,
+  resultPath: string | null = null,
+): Catcher => ({
   ErrorEquals: Array.isArray(errors) ? errors : [errors],
   ResultPath: resultPath,
   Next: next,
@@ -161,7 +165,7 @@ export const map = (
 
 export const succeed = (): SucceedState => ({ Type: "Succeed" });
 
-export const fail = (error: string, cause: string): FailState => ({
+export const fail = (error: WorkflowErrorName, cause: string): FailState => ({
   Type: "Fail",
   Error: error,
   Cause: cause,
