@@ -1,33 +1,11 @@
 // What the Task states of a stacks/ ASL document invoke, and which integrations infra/ can grant.
 
-import type { StateMachineSpec } from "@allot/stacks";
+import { allStates, type StateMachineSpec } from "@allot/stacks";
 import type { TaskPlan } from "./types.js";
 
 const PLACEHOLDER = /^\$\{function:([a-z0-9-]+)\}$/;
 const LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
 const LAMBDA_INVOKE_CALLBACK = "arn:aws:states:::lambda:invoke.waitForTaskToken";
-
-type AslStates = Record<string, Record<string, unknown>>;
-
-/** Every state of a definition, nested Parallel branches and Map processors included. */
-export const allStates = (definition: Record<string, unknown>): Array<[string, Record<string, unknown>]> => {
-  const out: Array<[string, Record<string, unknown>]> = [];
-  const walk = (states: unknown) => {
-    if (!states || typeof states !== "object") return;
-    for (const [name, state] of Object.entries(states as AslStates)) {
-      out.push([name, state]);
-      if (state.Type === "Parallel" && Array.isArray(state.Branches)) {
-        for (const branch of state.Branches as Array<Record<string, unknown>>) walk(branch.States);
-      }
-      if (state.Type === "Map") {
-        const processor = (state.ItemProcessor ?? state.Iterator) as Record<string, unknown> | undefined;
-        walk(processor?.States);
-      }
-    }
-  };
-  walk(definition.States);
-  return out;
-};
 
 /** The Lambda functions a definition's Task states invoke, or a problem per unsupported Task. */
 export const tasksOf = (machine: StateMachineSpec): { tasks: TaskPlan[]; problems: string[] } => {

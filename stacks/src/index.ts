@@ -7,6 +7,7 @@ import { streamSubscriptions } from "./streams.js";
 import { bus, mainTable } from "./table.js";
 import type { Topology } from "./topology.js";
 
+export { allStates, functionsOf } from "./asl/walk.js";
 export * from "./topology.js";
 export { bus, eventCatalog, functionByName, mainTable, renderDefinition };
 

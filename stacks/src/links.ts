@@ -4,9 +4,15 @@ import type { FunctionSpec, Link } from "./topology.js";
 export const tableReadWrite: Link = { kind: "table", table: mainTable.name, access: "readwrite" };
 export const tableRead: Link = { kind: "table", table: mainTable.name, access: "read" };
 export const busPublish: Link = { kind: "bus", bus: bus.name };
-export const reviewWorkflow = (...actions: Array<"start" | "callback" | "read">): Link => ({
+type MachineAction = "start" | "callback" | "read";
+export const reviewWorkflow = (...actions: MachineAction[]): Link => ({
   kind: "stateMachine",
   stateMachine: "proposal-review",
+  actions,
+});
+export const awardWorkflow = (...actions: MachineAction[]): Link => ({
+  kind: "stateMachine",
+  stateMachine: "award-provisioning",
   actions,
 });
 

@@ -97,7 +97,7 @@ export interface StateMachineSpec {
   description: string;
   /** ASL (JSONPath); `${function:NAME}` placeholders are replaced by each realization. */
   definition: Record<string, unknown>;
-  /** The functions its tasks invoke, checked against the definition by a test. */
+  /** The functions its tasks invoke, derived from the definition (stacks/src/asl/walk.ts). */
   functions: string[];
 }
 

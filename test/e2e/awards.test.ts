@@ -239,7 +239,7 @@ describe("awards", () => {
     });
     expect(await checkLocalLedger(runtime, "e2e-awards")).toEqual([]);
 
-    // The history shows both executions, newest first, and where the workflow stands now.
+    // The history shows every execution, newest first, and where the workflow stands now.
     const history = await waitForExecution(runtime, proposalId, "SUCCEEDED");
     expect(history.current).toBe(`${proposalId}-redrive-1`);
     expect(
@@ -250,7 +250,8 @@ describe("awards", () => {
       ]),
     ).toEqual([
       [`${proposalId}-redrive-1`, "redrive", "SUCCEEDED"],
-      [proposalId, "review", "FAILED"],
+      [proposalId, "award", "FAILED"],
+      [proposalId, "review", "SUCCEEDED"],
     ]);
     await until(async () => {
       const { items } = await applicant.ok("GET", "/notifications");

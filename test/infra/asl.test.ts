@@ -1,7 +1,6 @@
 import { createRequire } from "node:module";
-import { renderDefinition, topology } from "@allot/stacks";
+import { allStates, renderDefinition, topology } from "@allot/stacks";
 import { describe, expect, it } from "vitest";
-import { allStates } from "../../infra/plan.js";
 
 // asl-validator ships CommonJS without types: this is the part of its API we use.
 type AslValidator = (

@@ -6,3 +6,4 @@ export * from "./duration.js";
 export * from "./errors.js";
 export * from "./ids.js";
 export * from "./roles.js";
+export * from "./workflow-errors.js";

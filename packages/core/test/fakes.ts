@@ -54,6 +54,7 @@ export const recordingWorkflow = () => {
   const started: Array<{ proposalId: string; awardId: string; round: number }> = [];
   const workflow: ReviewWorkflow = {
     async start() {},
+    async startAward() {},
     async complete(token, output) {
       completed.push({ token, output });
     },

@@ -7,7 +7,6 @@ import {
   awaitReview,
   declareConflict,
   listMyAssignments,
-  REVIEWER_CONFLICTED,
   readProposal,
   remindReviewer,
   replaceReviewer,
@@ -17,6 +16,7 @@ import {
   submitReview,
 } from "../src/review/index.js";
 import type { ReviewerRecord } from "../src/review/ports.js";
+import { WorkflowErrors } from "../src/workflow-errors.js";
 import {
   memoryAssignments,
   memoryCalls,
@@ -162,7 +162,7 @@ describe("review workflow tasks", () => {
     const [first] = await listMyAssignments(deps, as("r2"));
     await awaitReview(deps, { proposalId, slot: first?.slot ?? 0, taskToken: "t-1" });
     await declareConflict(deps, as("r2"), first?.assignmentId ?? "", "I advised the PI last year");
-    expect(failed).toEqual([{ token: "t-1", error: REVIEWER_CONFLICTED }]);
+    expect(failed).toEqual([{ token: "t-1", error: WorkflowErrors.reviewerConflicted }]);
     const replaced = await replaceReviewer(deps, { proposalId, slot: first?.slot ?? 0, reason: "conflict" });
     expect(replaced.replaced).toBe(true);
     expect(await replaceReviewer(deps, { proposalId, slot: first?.slot ?? 0, reason: "conflict" })).toEqual(

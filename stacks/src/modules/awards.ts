@@ -1,6 +1,9 @@
-import { fn, reviewWorkflow, tableRead, tableReadWrite } from "../links.js";
+import { AwardOffered } from "@allot/core/award";
+import { patternFor } from "@allot/core/events";
+import { awardWorkflow, fn, tableRead, tableReadWrite } from "../links.js";
+import { bus } from "../table.js";
 import type { Link } from "../topology.js";
-import type { StackModule } from "./module.js";
+import { defaultRetry, type StackModule } from "./module.js";
 
 const provider: Link = { kind: "provider" };
 
@@ -14,7 +17,7 @@ export const awards: StackModule = {
     task("commit-award", "Commits an approved award's budget under the pools and caps, and offers it"),
     task("await-acceptance", "Parks the offer's callback on the award", [
       tableReadWrite,
-      reviewWorkflow("callback"),
+      awardWorkflow("callback"),
     ]),
     task("lapse-offer", "Releases the budget of an offer not accepted by its deadline"),
     task("request-provisioning", "Asks the compute provider for the project (request_project_create)", [
@@ -23,7 +26,7 @@ export const awards: StackModule = {
     ]),
     task("await-provisioned", "Parks the callback the provider's answer completes", [
       tableReadWrite,
-      reviewWorkflow("callback"),
+      awardWorkflow("callback"),
     ]),
     task("complete-provisioning", "Completes the provider transaction and activates the award", [
       tableReadWrite,
@@ -31,10 +34,10 @@ export const awards: StackModule = {
     ]),
     task("deprovision-award", "Compensation: removes what the provider created", [tableRead, provider]),
     task("fail-provisioning", "Compensation: releases the budget and marks the award failed"),
-    http("accept-offer", "The grantee accepts the award", [tableReadWrite, reviewWorkflow("callback")]),
+    http("accept-offer", "The grantee accepts the award", [tableReadWrite, awardWorkflow("callback")]),
     http("decline-offer", "The grantee declines the award; its budget is released", [
       tableReadWrite,
-      reviewWorkflow("callback"),
+      awardWorkflow("callback"),
     ]),
     http("get-award", "Read an award: staff, or its grantee", [tableRead]),
     http("list-awards", "Grantees list theirs; staff list a program's", [tableRead]),
@@ -48,16 +51,22 @@ export const awards: StackModule = {
     ]),
     http("redrive-provisioning", "Staff re-drive a failed provisioning", [
       tableReadWrite,
-      reviewWorkflow("start"),
+      awardWorkflow("start"),
     ]),
     http("budget-report", "Staff read a program's pools, partner institutions and awards by state", [
       tableRead,
     ]),
     fn(
+      "start-award-workflow",
+      "events/start-award-workflow.ts",
+      "Starts the award workflow (acceptance, provisioning) of an offered award",
+      [awardWorkflow("start")],
+    ),
+    fn(
       "provider-notification",
       "http/provider-notification.ts",
       "The provider's signed answers (notify_project_create)",
-      [tableReadWrite, reviewWorkflow("callback"), provider],
+      [tableReadWrite, awardWorkflow("callback"), provider],
     ),
   ],
   routes: [
@@ -117,5 +126,13 @@ export const awards: StackModule = {
       public: true,
     },
   ],
-  rules: [],
+  rules: [
+    {
+      name: "start-award-on-offer",
+      bus: bus.name,
+      description: "An offered award starts its award workflow; the review workflow ended with the offer",
+      pattern: patternFor(AwardOffered),
+      targets: [{ kind: "function", function: "start-award-workflow", retry: defaultRetry }],
+    },
+  ],
 };

@@ -1,6 +1,6 @@
 import { patternFor } from "@allot/core/events";
 import { ProposalSubmitted, ProposalWithdrawn } from "@allot/core/proposal";
-import { fn, reviewWorkflow, tableRead, tableReadWrite } from "../links.js";
+import { awardWorkflow, fn, reviewWorkflow, tableRead, tableReadWrite } from "../links.js";
 import { bus } from "../table.js";
 import { defaultRetry, type StackModule } from "./module.js";
 
@@ -36,7 +36,7 @@ export const proposals: StackModule = {
       "get-proposal-history",
       "http/proposals/get-proposal-history.ts",
       "Staff read a proposal's workflow history",
-      [tableRead, reviewWorkflow("read")],
+      [tableRead, reviewWorkflow("read"), awardWorkflow("read")],
     ),
     fn(
       "start-review-workflow",

@@ -1,38 +1,32 @@
+import { functionsOf } from "../asl/walk.js";
 import type { StateMachineSpec } from "../topology.js";
-import proposalReview from "./proposal-review.asl.json" with { type: "json" };
-import reservationGrace from "./reservation-grace.asl.json" with { type: "json" };
+import { awardProvisioning } from "./award-provisioning.js";
+import { proposalReview } from "./proposal-review.js";
+import { reservationGrace } from "./reservation-grace.js";
+
+const machine = (name: string, description: string, definition: StateMachineSpec["definition"]) => ({
+  name,
+  description,
+  definition,
+  functions: functionsOf(definition),
+});
 
 export const stateMachines: StateMachineSpec[] = [
-  {
-    name: "proposal-review",
-    description:
-      "Screening, reviewer assignment, reviews, scoring and the committee decision of one proposal",
-    definition: proposalReview,
-    functions: [
-      "screen-proposal",
-      "assign-reviewers",
-      "await-reviewers",
-      "await-review",
-      "remind-reviewer",
-      "replace-reviewer",
-      "score-proposal",
-      "await-decision",
-      "commit-award",
-      "await-acceptance",
-      "lapse-offer",
-      "request-provisioning",
-      "await-provisioned",
-      "complete-provisioning",
-      "deprovision-award",
-      "fail-provisioning",
-    ],
-  },
-  {
-    name: "reservation-grace",
-    description: "Gives back a granted reservation left unused for its program's grace period",
-    definition: reservationGrace,
-    functions: ["release-unused-reservation"],
-  },
+  machine(
+    "proposal-review",
+    "Screening, reviewer assignment, reviews, scoring and the committee decision of one proposal",
+    proposalReview,
+  ),
+  machine(
+    "award-provisioning",
+    "An award's offer, acceptance or lapse, and provisioning on the compute provider with compensation",
+    awardProvisioning,
+  ),
+  machine(
+    "reservation-grace",
+    "Gives back a granted reservation left unused for its program's grace period",
+    reservationGrace,
+  ),
 ];
 
 const placeholder = /\$\{function:([a-z0-9-]+)\}/g;

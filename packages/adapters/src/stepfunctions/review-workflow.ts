@@ -3,18 +3,17 @@ import type { ReviewWorkflow, WorkflowExecution } from "@allot/core/proposal";
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
-  ExecutionAlreadyExists,
   GetExecutionHistoryCommand,
   type HistoryEvent,
   InvalidToken,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   type SFNClient,
-  StartExecutionCommand,
   StopExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
 } from "@aws-sdk/client-sfn";
+import { startNamedExecution } from "./named-execution.js";
 
 const executionArnOf = (stateMachineArn: string, name: string) =>
   `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
@@ -48,35 +47,33 @@ const executionEvents = async (client: SFNClient, executionArn: string) => {
   }));
 };
 
-export const stepFunctionsReviewWorkflow = (client: SFNClient, stateMachineArn: string): ReviewWorkflow => ({
-  async start(proposalId) {
-    try {
-      await client.send(
-        new StartExecutionCommand({
-          stateMachineArn,
-          name: proposalId,
-          input: JSON.stringify({ proposalId }),
-        }),
-      );
-    } catch (error) {
-      // The execution is named by the proposal: it exists already, which is what we wanted.
-      if (!(error instanceof ExecutionAlreadyExists)) throw error;
-    }
-  },
+/**
+ * The ARNs of the two machines, read when first needed: a function linked to one machine only
+ * (an award callback, say) never asks for the other.
+ */
+export interface WorkflowMachines {
+  review: () => string;
+  award: () => string;
+}
 
-  async startProvisioning(proposalId, awardId, round) {
-    try {
-      await client.send(
-        new StartExecutionCommand({
-          stateMachineArn,
-          name: redriveName(proposalId, round),
-          input: JSON.stringify({ proposalId, redrive: true, award: { awardId } }),
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ExecutionAlreadyExists)) throw error;
-    }
-  },
+export const stepFunctionsReviewWorkflow = (
+  client: SFNClient,
+  machines: WorkflowMachines,
+): ReviewWorkflow => ({
+  start: (proposalId) => startNamedExecution(client, machines.review(), proposalId, { proposalId }),
+
+  startAward: (proposalId, awardId, offerTimeoutSeconds) =>
+    startNamedExecution(client, machines.award(), proposalId, {
+      proposalId,
+      award: { awardId, offerTimeoutSeconds },
+    }),
+
+  startProvisioning: (proposalId, awardId, round) =>
+    startNamedExecution(client, machines.award(), redriveName(proposalId, round), {
+      proposalId,
+      redrive: true,
+      award: { awardId },
+    }),
 
   async complete(taskToken, output) {
     try {
@@ -100,7 +97,7 @@ export const stepFunctionsReviewWorkflow = (client: SFNClient, stateMachineArn: 
   async stop(proposalId, cause) {
     try {
       await client.send(
-        new StopExecutionCommand({ executionArn: executionArnOf(stateMachineArn, proposalId), cause }),
+        new StopExecutionCommand({ executionArn: executionArnOf(machines.review(), proposalId), cause }),
       );
     } catch (error) {
       // Never started (a draft) or already finished: nothing left to stop.
@@ -110,8 +107,8 @@ export const stepFunctionsReviewWorkflow = (client: SFNClient, stateMachineArn: 
   },
 
   async history(proposalId) {
-    const execution = async (name: string, kind: WorkflowExecution["kind"]) => {
-      const executionArn = executionArnOf(stateMachineArn, name);
+    const execution = async (machineArn: string, name: string, kind: WorkflowExecution["kind"]) => {
+      const executionArn = executionArnOf(machineArn, name);
       let described: DescribeExecutionCommandOutput;
       try {
         described = await client.send(new DescribeExecutionCommand({ executionArn }));
@@ -128,12 +125,15 @@ export const stepFunctionsReviewWorkflow = (client: SFNClient, stateMachineArn: 
         events: await executionEvents(client, executionArn),
       };
     };
-    const review = await execution(proposalId, "review");
+    const review = await execution(machines.review(), proposalId, "review");
     if (!review) throw notFound(`The workflow of proposal ${proposalId}`);
     const executions: WorkflowExecution[] = [review];
+    // The award part exists only once the review ended in an offer.
+    const award = await execution(machines.award(), proposalId, "award");
+    if (award) executions.unshift(award);
     // Rounds are consecutive, so the first one missing ends the list.
     for (let round = 1; ; round++) {
-      const redrive = await execution(redriveName(proposalId, round), "redrive");
+      const redrive = await execution(machines.award(), redriveName(proposalId, round), "redrive");
       if (!redrive) break;
       executions.unshift(redrive);
     }

@@ -30,6 +30,7 @@ import {
 } from "./moves.js";
 import { type ProviderAnswer, provisioningFailureReason } from "./provider.js";
 import { type Award, type AwardStatus, awardIdFor } from "./schema.js";
+import { offerTimeoutSeconds } from "./workflow.js";
 
 /**
  * Workflow task after an approval: the award record, both pools' commitments, the partner cap,
@@ -150,8 +151,7 @@ const partnerOf = (proposal: Proposal, partners: readonly PartnerInstitutionReco
   partners.find((p) => p.institutionId === proposal.pi?.institutionId) ??
   partnerNamed(proposal.pi?.institution, partners);
 
-const offerTimeout = (a: Award, now: Date) =>
-  Math.max(1, Math.ceil((Date.parse(a.offerExpiresAt) - now.getTime()) / 1000));
+const offerTimeout = (a: Award, now: Date) => offerTimeoutSeconds(a.offerExpiresAt, now);
 
 /** Workflow task: parks the offer's callback; an answered offer completes it at once. */
 export const awaitAcceptance = async (deps: AwardDeps, awardId: string, taskToken: string) => {

@@ -8,3 +8,4 @@ export * from "./provider.js";
 export * from "./schema.js";
 export * from "./staff.js";
 export * from "./views.js";
+export * from "./workflow.js";

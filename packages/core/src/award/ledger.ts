@@ -1,4 +1,5 @@
 import type { DomainEvent } from "../events/define.js";
+import { WorkflowErrors } from "../workflow-errors.js";
 
 export type Pool = "cash" | "credits";
 export type LedgerKind = "commit" | "release" | "topup" | "adjustment";
@@ -101,7 +102,7 @@ export interface LedgerRepository {
 }
 
 export class BudgetExhausted extends Error {
-  override name = "Allot.BudgetExhausted";
+  override name = WorkflowErrors.budgetExhausted;
   constructor(readonly shortfalls: BudgetShortfall[]) {
     super(
       shortfalls

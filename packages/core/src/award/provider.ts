@@ -3,6 +3,8 @@
 // details, Allot acknowledges, and the transaction completes. Every call is idempotent by the
 // award id, so a retried request never creates a second project.
 
+import { WorkflowErrors } from "../workflow-errors.js";
+
 export interface ProjectRequest {
   /** Allot's id for the transaction and the project: the award id. */
   awardId: string;
@@ -29,7 +31,7 @@ export class ProviderError extends Error {
     message: string,
   ) {
     super(message);
-    this.name = permanent ? "Allot.ProvisioningRejected" : "Allot.ProviderUnavailable";
+    this.name = permanent ? WorkflowErrors.provisioningRejected : WorkflowErrors.providerUnavailable;
   }
 }
 
@@ -39,11 +41,11 @@ export class ProviderError extends Error {
  */
 export const provisioningFailureReason = (errorName: string | undefined) => {
   switch (errorName) {
-    case "Allot.ProvisioningRejected":
+    case WorkflowErrors.provisioningRejected:
       return "the compute provider declined to set up the project";
-    case "Allot.ProviderUnavailable":
+    case WorkflowErrors.providerUnavailable:
       return "the compute provider was unavailable through every retry";
-    case "States.Timeout":
+    case WorkflowErrors.timeout:
       return "the compute provider did not answer in time";
     default:
       return "the project could not be set up on the compute provider";

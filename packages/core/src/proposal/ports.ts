@@ -32,9 +32,14 @@ export interface ProgramWithPartnersReader extends ProgramReader {
   listInstitutions(programId: string): Promise<PartnerInstitutionRecord[]>;
 }
 
-/** The review workflow as the domain sees it. */
+/**
+ * The proposal's workflow as the domain sees it: its review (screening to the committed
+ * decision), then its award (acceptance, provisioning), each one execution named by the proposal.
+ */
 export interface ReviewWorkflow {
   start(proposalId: string): Promise<void>;
+  /** Starts the award part for an offered award; starting it twice is not an error. */
+  startAward(proposalId: string, awardId: string, offerTimeoutSeconds: number): Promise<void>;
   /** Completes a parked callback; completing one that already finished is not an error. */
   complete(taskToken: string, output: unknown): Promise<void>;
   /** Fails a parked callback with a named error the workflow catches. */
@@ -43,14 +48,14 @@ export interface ReviewWorkflow {
   startProvisioning(proposalId: string, awardId: string, round: number): Promise<void>;
   /** Stops the execution (withdrawal); stopping a finished one is not an error. */
   stop(proposalId: string, cause: string): Promise<void>;
-  /** Every execution of the proposal's workflow: the review and each re-drive, newest first. */
+  /** Every execution of the proposal's workflow: the review, the award and each re-drive, newest first. */
   history(proposalId: string): Promise<WorkflowHistory>;
 }
 
 export interface WorkflowExecution {
   name: string;
-  /** "review": the proposal's own execution; "redrive": one started by staff after a failure. */
-  kind: "review" | "redrive";
+  /** "review" and "award": the proposal's own executions; "redrive": one started by staff after a failure. */
+  kind: "review" | "award" | "redrive";
   status: string;
   startedAt?: string;
   stoppedAt?: string;

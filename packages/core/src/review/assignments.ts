@@ -11,6 +11,7 @@ import type { ProposalDeps } from "../proposal/commands.js";
 import { ProposalScored } from "../proposal/events.js";
 import type { ReviewWorkflow } from "../proposal/ports.js";
 import type { Proposal } from "../proposal/schema.js";
+import { WorkflowErrors } from "../workflow-errors.js";
 import { planAssignment } from "./assignment.js";
 import type { Assignment, AssignmentRepository } from "./assignments-ports.js";
 import {
@@ -47,9 +48,6 @@ export interface SlotInput {
   slot: number;
   timing: SlotTiming;
 }
-
-/** The error name the review task fails with when its reviewer declares a conflict. */
-export const REVIEWER_CONFLICTED = "Allot.ReviewerConflicted";
 
 const OPEN_OR_DONE = new Set(["open", "submitted"]);
 
@@ -293,7 +291,11 @@ export const awaitReview = async (
     return;
   }
   if (current.status === "conflicted") {
-    await deps.workflow.fail(input.taskToken, REVIEWER_CONFLICTED, `Assignment ${current.assignmentId}`);
+    await deps.workflow.fail(
+      input.taskToken,
+      WorkflowErrors.reviewerConflicted,
+      `Assignment ${current.assignmentId}`,
+    );
     return;
   }
   if (current.status !== "open") throw conflict(`Assignment ${current.assignmentId} is ${current.status}`);
@@ -374,7 +376,7 @@ export const declareConflict = async (
       { releaseLoad: true },
     );
   }
-  if (done.taskToken) await deps.workflow.fail(done.taskToken, REVIEWER_CONFLICTED, reason);
+  if (done.taskToken) await deps.workflow.fail(done.taskToken, WorkflowErrors.reviewerConflicted, reason);
   const { taskToken: _t, ...view } = done;
   return view;
 };

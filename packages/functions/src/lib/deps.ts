@@ -12,6 +12,7 @@ import { systemClock } from "@allot/core";
 import type { ProposalDeps, ReviewWorkflow } from "@allot/core/proposal";
 import type { ReviewDeps } from "@allot/core/review";
 import { bus, mainTable } from "@allot/stacks";
+import { awardWorkflow as awardMachine, reviewWorkflow as reviewMachine } from "@allot/stacks/links";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SFNClient } from "@aws-sdk/client-sfn";
 
@@ -33,10 +34,10 @@ const sfn = once(() => new SFNClient({}));
 
 export const reviewWorkflow = once(
   (): ReviewWorkflow =>
-    stepFunctionsReviewWorkflow(
-      sfn(),
-      linked({ kind: "stateMachine", stateMachine: "proposal-review", actions: ["start"] }),
-    ),
+    stepFunctionsReviewWorkflow(sfn(), {
+      review: () => linked(reviewMachine("start")),
+      award: () => linked(awardMachine("start")),
+    }),
 );
 
 export const proposalDeps = once(

@@ -1,4 +1,4 @@
-import { DomainError, retryOnConcurrentModification } from "@allot/core";
+import { DomainError, retryOnConcurrentModification, WorkflowErrors } from "@allot/core";
 import middy from "@middy/core";
 import type { z } from "zod";
 
@@ -17,7 +17,7 @@ export const taskHandler = <S extends z.ZodType, R>(schema: S, handle: (input: z
     const parsed = schema.safeParse(event);
     if (!parsed.success) {
       throw new TaskError(
-        "Allot.InvalidTaskInput",
+        WorkflowErrors.invalidTaskInput,
         parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
       );
     }

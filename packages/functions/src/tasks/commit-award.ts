@@ -1,3 +1,4 @@
+import { WorkflowErrors } from "@allot/core";
 import { BudgetExhausted, commitAward } from "@allot/core/award";
 import { ProposalId } from "@allot/core/proposal";
 import { z } from "zod";
@@ -9,7 +10,7 @@ export const handler = taskHandler(z.object({ proposalId: ProposalId }), async (
     return await commitAward(awardDeps(), proposalId);
   } catch (error) {
     // The ASL catches this by name and puts the decision back before the committee.
-    if (error instanceof BudgetExhausted) throw new TaskError("Allot.BudgetExhausted", error.message);
+    if (error instanceof BudgetExhausted) throw new TaskError(WorkflowErrors.budgetExhausted, error.message);
     throw error;
   }
 });
