@@ -3,7 +3,7 @@ import type { Call } from "../src/call/schema.js";
 import { ConcurrentModification, conflict } from "../src/errors.js";
 import type { DomainEvent } from "../src/events/define.js";
 import type { PartnerInstitutionRecord, ProgramRecord, ProgramRepository } from "../src/program/ports.js";
-import type { ProposalRepository, ReviewWorkflow } from "../src/proposal/ports.js";
+import type { ProposalClaim, ProposalRepository, ReviewWorkflow } from "../src/proposal/ports.js";
 import type { Proposal } from "../src/proposal/schema.js";
 import type { Assignment, AssignmentRepository } from "../src/review/assignments-ports.js";
 import type { ReviewerRecord, ReviewerRepository } from "../src/review/ports.js";
@@ -14,9 +14,10 @@ export const memoryProposals = () => {
   const items = new Map<string, Proposal>();
   const claims = new Set<string>();
   const events: DomainEvent[] = [];
-  const takeClaims = (wanted: string[] = []) => {
-    if (wanted.some((c) => claims.has(c))) throw conflict("claim taken");
-    for (const c of wanted) claims.add(c);
+  const takeClaims = (wanted: ProposalClaim[] = []) => {
+    const ids = wanted.map((c) => JSON.stringify([c.kind, c.callId, c.piEmail]));
+    if (ids.some((c) => claims.has(c))) throw conflict("claim taken");
+    for (const c of ids) claims.add(c);
   };
   const repo: ProposalRepository = {
     async get(id) {
