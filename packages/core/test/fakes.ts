@@ -1,3 +1,5 @@
+import type { AwardRepository } from "../src/award/ports.js";
+import type { Award } from "../src/award/schema.js";
 import type { CallRepository } from "../src/call/ports.js";
 import type { Call } from "../src/call/schema.js";
 import { ConcurrentModification, conflict } from "../src/errors.js";
@@ -5,10 +7,23 @@ import type { DomainEvent } from "../src/events/define.js";
 import type { PartnerInstitutionRecord, ProgramRecord, ProgramRepository } from "../src/program/ports.js";
 import type { ProposalClaim, ProposalRepository, ReviewWorkflow } from "../src/proposal/ports.js";
 import type { Proposal } from "../src/proposal/schema.js";
+import {
+  type GrantOutcome,
+  hoursOf,
+  type Reservation,
+  type ReservationHold,
+  type ReservationRepository,
+} from "../src/reservation/index.js";
 import type { Assignment, AssignmentRepository } from "../src/review/assignments-ports.js";
 import type { ReviewerRecord, ReviewerRepository } from "../src/review/ports.js";
+import {
+  dayOf,
+  deltaOf,
+  type StoredUsage,
+  type UsageRecord,
+  type UsageRepository,
+} from "../src/usage/index.js";
 
-/** An in-memory ProposalRepository with the same conflict rules as the DynamoDB adapter. */
 /** An in-memory ProposalRepository with the same conflict rules as the DynamoDB adapter. */
 export const memoryProposals = () => {
   const items = new Map<string, Proposal>();
@@ -25,13 +40,14 @@ export const memoryProposals = () => {
       return p ? structuredClone(p) : undefined;
     },
     async insert(p, evs, options) {
-      if (items.has(p.proposalId)) throw conflict("exists");
+      if (items.has(p.proposalId)) throw new ConcurrentModification(`Proposal ${p.proposalId}`);
       takeClaims(options?.claims);
       items.set(p.proposalId, structuredClone(p));
       events.push(...evs);
     },
     async update(p, evs, options) {
-      if (items.get(p.proposalId)?.revision !== p.revision - 1) throw conflict("changed");
+      if (items.get(p.proposalId)?.revision !== p.revision - 1)
+        throw new ConcurrentModification(`Proposal ${p.proposalId}`);
       takeClaims(options?.claims);
       items.set(p.proposalId, structuredClone(p));
       events.push(...evs);
@@ -207,10 +223,211 @@ export const memoryAssignments = (reviewers: Map<string, ReviewerRecord>) => {
       events.push(...evs);
     },
     async update(a, evs, options) {
-      if (items.get(a.assignmentId)?.revision !== a.revision - 1) throw conflict("changed");
+      if (items.get(a.assignmentId)?.revision !== a.revision - 1)
+        throw new ConcurrentModification(`Assignment ${a.assignmentId}`);
       if (options?.releaseLoad) (reviewers.get(a.reviewerId) as ReviewerRecord).openAssignments--;
       items.set(a.assignmentId, structuredClone(a));
       events.push(...evs);
+    },
+  };
+  return { repo, items, events };
+};
+
+/** An in-memory repository with the adapter's rules: per-hour slots and the award's hold, all or nothing. */
+export const memoryReservations = () => {
+  const items = new Map<string, Reservation>();
+  const slots = new Map<string, number>();
+  const holds = new Map<string, ReservationHold>();
+  const events: DomainEvent[] = [];
+  const key = (r: Pick<Reservation, "awardId" | "reservationId">) => `${r.awardId}/${r.reservationId}`;
+  const check = (r: Reservation, previous: Reservation["status"] | null) => {
+    const stored = items.get(key(r));
+    return previous === null ? !stored : stored?.status === previous && stored.revision === r.revision - 1;
+  };
+  // As the adapter: a write whose condition fails but whose result is already stored (a retry
+  // after a lost answer) went through.
+  const storedAsPlanned = (r: Reservation) => {
+    const stored = items.get(key(r));
+    return stored?.revision === r.revision && stored.status === r.status;
+  };
+  const repo: ReservationRepository = {
+    async get(awardId, reservationId) {
+      const r = items.get(`${awardId}/${reservationId}`);
+      return r ? structuredClone(r) : undefined;
+    },
+    async listByAward(awardId) {
+      return [...items.values()].filter((r) => r.awardId === awardId).map((r) => structuredClone(r));
+    },
+    async queued(programId) {
+      return [...items.values()]
+        .filter((r) => r.programId === programId && r.status === "queued")
+        .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt))
+        .map((r) => structuredClone(r));
+    },
+    async holding(awardId) {
+      return (await repo.listByAward(awardId)).filter(
+        (r) => r.status === "granted" || r.status === "suspended",
+      );
+    },
+    async grant({ reservation: r, previous, capacity, creditsCents, events: evs }): Promise<GrantOutcome> {
+      if (!check(r, previous))
+        return storedAsPlanned(r) ? { granted: true } : { granted: false, reason: "stale" };
+      const hold = holds.get(r.awardId) ?? {
+        awardId: r.awardId,
+        creditsCents,
+        heldCents: 0,
+        availableCents: creditsCents,
+      };
+      if (hold.availableCents < r.holdCents)
+        return {
+          granted: false,
+          reason: "credits",
+          heldCents: hold.heldCents,
+          availableCents: hold.availableCents,
+        };
+      const hours = hoursOf(r.startsAt, r.endsAt).map((h) => `${r.programId}#${h}`);
+      if (hours.some((h) => (slots.get(h) ?? capacity) < r.chips))
+        return { granted: false, reason: "capacity" };
+      for (const h of hours) slots.set(h, (slots.get(h) ?? capacity) - r.chips);
+      holds.set(r.awardId, {
+        ...hold,
+        heldCents: hold.heldCents + r.holdCents,
+        availableCents: hold.availableCents - r.holdCents,
+      });
+      items.set(key(r), structuredClone(r));
+      events.push(...evs);
+      return { granted: true };
+    },
+    async release(r, previous, evs) {
+      if (!check(r, previous)) {
+        if (storedAsPlanned(r)) return;
+        throw new ConcurrentModification("reservation");
+      }
+      for (const h of hoursOf(r.startsAt, r.endsAt).map((x) => `${r.programId}#${x}`))
+        slots.set(h, (slots.get(h) ?? 0) + r.chips);
+      const hold = holds.get(r.awardId);
+      if (hold)
+        holds.set(r.awardId, {
+          ...hold,
+          heldCents: hold.heldCents - r.holdCents,
+          availableCents: hold.availableCents + r.holdCents,
+        });
+      items.set(key(r), structuredClone(r));
+      events.push(...evs);
+    },
+    async save(r, previous, evs) {
+      if (!check(r, previous)) {
+        if (storedAsPlanned(r)) return;
+        throw new ConcurrentModification("reservation");
+      }
+      items.set(key(r), structuredClone(r));
+      events.push(...evs);
+    },
+    async hold(awardId) {
+      return holds.get(awardId);
+    },
+    async syncCredits(awardId, creditsCents) {
+      const hold = holds.get(awardId);
+      if (!hold || hold.creditsCents >= creditsCents) return;
+      holds.set(awardId, {
+        ...hold,
+        creditsCents,
+        availableCents: hold.availableCents + creditsCents - hold.creditsCents,
+      });
+    },
+    async freeChips(programId, hours) {
+      const out = new Map<string, number>();
+      for (const h of hours) {
+        const v = slots.get(`${programId}#${h}`);
+        if (v !== undefined) out.set(h, v);
+      }
+      return out;
+    },
+  };
+  return { repo, items, events, slots, holds };
+};
+
+/** Usage in memory: markers make apply idempotent per record id, as the adapter's do. */
+export const memoryUsage = () => {
+  const stored = new Map<string, StoredUsage>();
+  const counted = new Set<string>();
+  const totals = new Map<string, Map<string, { chargeCents: number; records: number }>>();
+  const raised = new Set<string>();
+  const outbox: DomainEvent[] = [];
+  const repo: UsageRepository = {
+    async store(records, until = Number.POSITIVE_INFINITY) {
+      const held = new Map<string, UsageRecord>();
+      for (const r of records) {
+        if (Date.now() >= until) break;
+        if (!stored.has(r.record.recordId)) stored.set(r.record.recordId, r);
+        held.set(r.record.recordId, (stored.get(r.record.recordId) as StoredUsage).record);
+      }
+      return held;
+    },
+    async apply(awardId, records) {
+      let c = 0;
+      for (const r of records) {
+        if (counted.has(r.record.recordId)) continue;
+        counted.add(r.record.recordId);
+        c++;
+        const days = totals.get(awardId) ?? new Map();
+        const day = dayOf(r.record, r.receivedAt);
+        const d = days.get(day) ?? { chargeCents: 0, records: 0 };
+        days.set(day, { chargeCents: d.chargeCents + deltaOf(r.record), records: d.records + 1 });
+        totals.set(awardId, days);
+      }
+      return { counted: c, duplicates: records.length - c };
+    },
+    async totals(awardId) {
+      const byDay = [...(totals.get(awardId) ?? new Map())]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([day, d]) => ({ day, ...d }));
+      return { consumedCents: byDay.reduce((s, d) => s + d.chargeCents, 0), byDay };
+    },
+    async thresholdsRaised(awardId, candidates) {
+      return candidates.filter((t) => raised.has(`${awardId}:${t}`));
+    },
+    async raiseThreshold(awardId, threshold, events) {
+      if (raised.has(`${awardId}:${threshold}`)) return false;
+      raised.add(`${awardId}:${threshold}`);
+      outbox.push(...events);
+      return true;
+    },
+    async publish(events) {
+      outbox.push(...events);
+    },
+  };
+  return { repo, stored, outbox };
+};
+
+/** Award records in memory, with the adapter's revision condition. */
+export const memoryAwards = () => {
+  const items = new Map<string, Award>();
+  const events: DomainEvent[] = [];
+  const repo: AwardRepository = {
+    async get(id) {
+      const a = items.get(id);
+      return a ? structuredClone(a) : undefined;
+    },
+    async getMany(ids) {
+      return [...new Set(ids)].flatMap((id) => {
+        const a = items.get(id);
+        return a ? [structuredClone(a)] : [];
+      });
+    },
+    async update(a, evs) {
+      if (items.get(a.awardId)?.revision !== a.revision - 1)
+        throw new ConcurrentModification(`Award ${a.awardId}`);
+      items.set(a.awardId, structuredClone(a));
+      events.push(...evs);
+    },
+    async listByProgram(programId, status) {
+      return [...items.values()]
+        .filter((a) => a.programId === programId && (!status || a.status === status))
+        .map((a) => structuredClone(a));
+    },
+    async listByApplicant(applicantId) {
+      return [...items.values()].filter((a) => a.applicantId === applicantId).map((a) => structuredClone(a));
     },
   };
   return { repo, items, events };
