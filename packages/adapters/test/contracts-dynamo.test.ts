@@ -8,6 +8,7 @@ import {
   dynamoAssignmentRepository,
   dynamoAwardRepository,
   dynamoCallRepository,
+  dynamoLedgerRepository,
   dynamoProgramRepository,
   dynamoProposalRepository,
   dynamoReservationRepository,
@@ -17,6 +18,7 @@ import {
 } from "../src/index.js";
 import { awardRepositoryContract } from "./contracts/awards.js";
 import { callRepositoryContract } from "./contracts/calls.js";
+import { ledgerRepositoryContract } from "./contracts/ledger.js";
 import { programRepositoryContract } from "./contracts/programs.js";
 import { proposalRepositoryContract } from "./contracts/proposals.js";
 import { reservationRepositoryContract } from "./contracts/reservations.js";
@@ -81,5 +83,11 @@ reservationRepositoryContract("DynamoDB", async () => ({
 
 usageRepositoryContract("DynamoDB", async () => ({
   usage: dynamoUsageRepository(dynamo.doc, table),
+  published,
+}));
+
+ledgerRepositoryContract("DynamoDB", async () => ({
+  ledger: dynamoLedgerRepository(dynamo.doc, table),
+  awards: dynamoAwardRepository(dynamo.doc, table),
   published,
 }));

@@ -3,6 +3,7 @@ import {
   memoryAssignments,
   memoryAwards,
   memoryCalls,
+  memoryLedger,
   memoryPrograms,
   memoryProposals,
   memoryReservations,
@@ -11,6 +12,7 @@ import {
 } from "../../core/test/fakes.js";
 import { awardRepositoryContract } from "./contracts/awards.js";
 import { callRepositoryContract } from "./contracts/calls.js";
+import { ledgerRepositoryContract } from "./contracts/ledger.js";
 import { programRepositoryContract } from "./contracts/programs.js";
 import { proposalRepositoryContract } from "./contracts/proposals.js";
 import { reservationRepositoryContract } from "./contracts/reservations.js";
@@ -65,4 +67,10 @@ reservationRepositoryContract("in memory", async () => {
 usageRepositoryContract("in memory", async () => {
   const { repo, outbox } = memoryUsage();
   return { usage: repo, published: publishedIn(outbox) };
+});
+
+ledgerRepositoryContract("in memory", async () => {
+  const awards = memoryAwards();
+  const { repo, events } = memoryLedger(awards.items);
+  return { ledger: repo, awards: awards.repo, published: publishedIn(events) };
 });

@@ -1,8 +1,19 @@
+import {
+  BudgetExhausted,
+  type BudgetShortfall,
+  institutionKey,
+  type LedgerEntry,
+  type LedgerRepository,
+  type PartnerBalance,
+  type Pool,
+  type PoolBalance,
+  partnerKeyOf,
+} from "../src/award/ledger.js";
 import type { AwardRepository } from "../src/award/ports.js";
 import type { Award } from "../src/award/schema.js";
 import type { CallRepository } from "../src/call/ports.js";
 import type { Call } from "../src/call/schema.js";
-import { ConcurrentModification, conflict } from "../src/errors.js";
+import { ConcurrentModification, conflict, notFound, validationError } from "../src/errors.js";
 import type { DomainEvent } from "../src/events/define.js";
 import type { PartnerInstitutionRecord, ProgramRecord, ProgramRepository } from "../src/program/ports.js";
 import type { ProposalClaim, ProposalRepository, ReviewWorkflow } from "../src/proposal/ports.js";
@@ -400,9 +411,8 @@ export const memoryUsage = () => {
   return { repo, stored, outbox };
 };
 
-/** Award records in memory, with the adapter's revision condition. */
-export const memoryAwards = () => {
-  const items = new Map<string, Award>();
+/** Award records in memory, with the adapter's revision condition; `items` is shared with memoryLedger. */
+export const memoryAwards = (items = new Map<string, Award>()) => {
   const events: DomainEvent[] = [];
   const repo: AwardRepository = {
     async get(id) {
@@ -431,4 +441,168 @@ export const memoryAwards = () => {
     },
   };
   return { repo, items, events };
+};
+
+/**
+ * The ledger in memory with the adapter's rules: one movement all or nothing, pools and partner
+ * caps never below zero (every shortfall named), a request token or the same entry ids written
+ * once, the award written under its revision. It writes award records into `awards`.
+ */
+export const memoryLedger = (awards: Map<string, Award>) => {
+  const pools = new Map<string, PoolBalance>();
+  const partners = new Map<string, PartnerBalance>();
+  const legacyCaps = new Map<string, number>();
+  const entries = new Map<string, LedgerEntry>();
+  const tokens = new Set<string>();
+  const events: DomainEvent[] = [];
+  const poolKey = (programId: string, pool: Pool) => `${programId}/${pool}`;
+  const partnerKey = (programId: string, key: string) => `${programId}/${institutionKey(key)}`;
+  const ordered = (list: LedgerEntry[]) =>
+    list
+      .sort((a, b) => a.at.localeCompare(b.at) || a.entryId.localeCompare(b.entryId))
+      .map((e) => structuredClone(e));
+
+  const repo: LedgerRepository = {
+    async move({ requestToken, entries: moving, award, events: evs }) {
+      const text = (field: string) => {
+        const value = award.item[field];
+        if (typeof value !== "string" || !value) throw validationError(`The award needs a ${field}`);
+        return value;
+      };
+      const awardId = text("awardId");
+      const programId = text("programId");
+      text("status");
+      text("applicantId");
+      for (const e of moving) {
+        if (e.awardId !== awardId || e.programId !== programId)
+          throw validationError(`Entry ${e.entryId} is not for award ${awardId} of program ${programId}`);
+        if (!Number.isSafeInteger(e.amountCents))
+          throw validationError(`Entry ${e.entryId} must move a whole number of cents`);
+      }
+      if (new Set(moving.map((e) => e.entryId)).size !== moving.length)
+        throw validationError("A movement names an entry id twice");
+      if (tokens.has(requestToken)) return;
+      const used = moving.filter((e) => entries.has(e.entryId));
+      if (moving.length && used.length === moving.length) return;
+      if (used.length)
+        throw conflict("Some of the movement's entry ids were already used by another movement");
+      if ((awards.get(awardId)?.revision ?? null) !== award.expectedRevision)
+        throw new ConcurrentModification(`Award ${awardId}`);
+
+      const byPool = new Map<Pool, number>();
+      const byPartner = new Map<string, { institution: string; cents: number; legacy: boolean }>();
+      for (const e of moving) {
+        byPool.set(e.pool, (byPool.get(e.pool) ?? 0) + e.amountCents);
+        if (e.strategicPartner && e.pool === "credits") {
+          const key = partnerKeyOf(e);
+          const p = byPartner.get(key) ?? { institution: e.institution, cents: 0, legacy: !e.institutionId };
+          p.cents += e.amountCents;
+          byPartner.set(key, p);
+        }
+      }
+      const short: BudgetShortfall[] = [];
+      let overReleased = false;
+      for (const [pool, cents] of byPool) {
+        if (cents === 0) continue;
+        const balance = pools.get(poolKey(programId, pool));
+        if (!balance) throw notFound(`The ${pool} pool of program ${programId}`);
+        if (cents < 0) overReleased ||= balance.committedCents < -cents;
+        else if (balance.availableCents < cents)
+          short.push({ kind: "pool", pool, requestedCents: cents, availableCents: balance.availableCents });
+      }
+      for (const [key, { institution, cents, legacy }] of byPartner) {
+        if (cents === 0) continue;
+        const balance = partners.get(partnerKey(programId, key));
+        if (cents < 0) {
+          overReleased ||= !balance || balance.heldCents < -cents;
+          continue;
+        }
+        const cap = legacyCaps.get(programId);
+        if (legacy && cap === undefined && !balance) throw notFound(`The ledger of program ${programId}`);
+        const remaining = balance ? balance.remainingCents : legacy ? (cap as number) : 0;
+        if (remaining < cents)
+          short.push({
+            kind: "partner-cap",
+            pool: "credits",
+            institution,
+            requestedCents: cents,
+            availableCents: remaining,
+          });
+      }
+      if (short.length) throw new BudgetExhausted(short);
+      if (overReleased) throw conflict(`A release of award ${awardId} exceeds what its balances hold`);
+
+      for (const [pool, cents] of byPool) {
+        const balance = pools.get(poolKey(programId, pool)) as PoolBalance;
+        balance.committedCents += cents;
+        balance.availableCents -= cents;
+      }
+      for (const [key, { institution, cents, legacy }] of byPartner) {
+        if (cents === 0) continue;
+        const k = partnerKey(programId, key);
+        const cap = legacy ? (legacyCaps.get(programId) ?? 0) : 0;
+        const balance = partners.get(k) ?? {
+          programId,
+          institution,
+          institutionKey: key,
+          capCents: cap,
+          heldCents: 0,
+          remainingCents: cap,
+        };
+        balance.heldCents += cents;
+        balance.remainingCents -= cents;
+        partners.set(k, balance);
+      }
+      for (const e of moving) entries.set(e.entryId, structuredClone(e));
+      awards.set(awardId, structuredClone(award.item) as unknown as Award);
+      tokens.add(requestToken);
+      events.push(...evs);
+    },
+    async entriesForAward(awardId) {
+      return ordered([...entries.values()].filter((e) => e.awardId === awardId));
+    },
+    async entriesForProgram(programId) {
+      return ordered([...entries.values()].filter((e) => e.programId === programId));
+    },
+    async pools(programId) {
+      return (["cash", "credits"] as const).flatMap((pool) => {
+        const balance = pools.get(poolKey(programId, pool));
+        return balance ? [structuredClone(balance)] : [];
+      });
+    },
+    async partners(programId) {
+      return [...partners.values()]
+        .filter((p) => p.programId === programId)
+        .sort((a, b) => institutionKey(a.institutionKey).localeCompare(institutionKey(b.institutionKey)))
+        .map((p) => structuredClone(p));
+    },
+    async partnerBalance(programId, institution) {
+      const balance = partners.get(partnerKey(programId, institution));
+      if (balance) return { heldCents: balance.heldCents, capCents: balance.capCents };
+      const cap = legacyCaps.get(programId);
+      return cap === undefined ? undefined : { heldCents: 0, capCents: cap };
+    },
+    async openPools(programId, amounts, partnerCapCents) {
+      const open = (pool: Pool, totalCents: number) => {
+        const existing = pools.get(poolKey(programId, pool));
+        if (existing && existing.totalCents !== totalCents)
+          throw conflict(`The ledger of program ${programId} is already open with other amounts`);
+        if (!existing)
+          pools.set(poolKey(programId, pool), {
+            programId,
+            pool,
+            totalCents,
+            committedCents: 0,
+            availableCents: totalCents,
+          });
+      };
+      open("cash", amounts.cashCents);
+      open("credits", amounts.creditsCents);
+      const cap = legacyCaps.get(programId);
+      if (cap !== undefined && cap !== partnerCapCents)
+        throw conflict(`The ledger of program ${programId} is already open with other amounts`);
+      legacyCaps.set(programId, partnerCapCents);
+    },
+  };
+  return { repo, events, pools, partners };
 };
