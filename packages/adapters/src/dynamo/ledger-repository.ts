@@ -25,7 +25,7 @@ import { queryPartition } from "./query.js";
 import { type RetryPolicy, retryPolicy, TryAgain, transientReason, withRetries } from "./retry.js";
 import { putIfAbsent } from "./transact.js";
 
-// Layout, all in the one table:
+// Layout, all in the one table (keys.ts spells these keys):
 //   PROGRAM#<programId> / POOL#cash|credits        the pool balances
 //   PROGRAM#<programId> / PARTNER#<institutionId>   a partner institution's credits against its cap,
 //                                                   created and re-capped with the institution

@@ -16,7 +16,7 @@ import { queryPartition } from "./query.js";
 import { type RetryPolicy, retryPolicy } from "./retry.js";
 import { sendTransaction, type TransactItem } from "./transact.js";
 
-// Layout, all in the one table:
+// Layout, all in the one table (keys.ts spells these keys):
 //   CLUSTER#<programId>#<hour ISO> / SLOT       availableChips of one hour of the program's cluster
 //   HOLD#<awardId>                 / HOLD       creditsCents, heldCents, availableCents of an award
 //   AWARD#<awardId>                / RESERVATION#<reservationId>   the reservation; while queued,

@@ -22,7 +22,7 @@ import { queryPartition } from "./query.js";
 import { backoffMs, type RetryPolicy, transientReason } from "./retry.js";
 import { putIfAbsent, sendTransaction, transactWithOutbox } from "./transact.js";
 
-// Key layout of usage (single table):
+// Key layout of usage (single table; keys.ts spells these keys):
 //   USAGE#<recordId>              / RECORD     the accepted record, as first received, never overwritten
 //                                              (its INSERT on the stream → processor)
 //   USAGE#<recordId>              / COUNTED    the exactly-once marker, written with the counter
