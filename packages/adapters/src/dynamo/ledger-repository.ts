@@ -23,7 +23,7 @@ import { entityOf, ledgerKeys } from "./keys.js";
 import { outboxPut } from "./outbox.js";
 import { queryPartition } from "./query.js";
 import { type RetryPolicy, retryPolicy, TryAgain, transientReason, withRetries } from "./retry.js";
-import { putIfAbsent } from "./transact.js";
+import { putIfAbsent, versionedPut } from "./transact.js";
 
 // Layout, all in the one table (keys.ts spells these keys):
 //   PROGRAM#<programId> / POOL#cash|credits        the pool balances
@@ -205,18 +205,13 @@ export const dynamoLedgerRepository = (
     // and DynamoDB's token window recognises it.
     const now = new Date(entries[0]?.at ?? (award.item.updatedAt as string | undefined) ?? Date.now());
     const items: NonNullable<TransactWriteCommandInput["TransactItems"]> = [];
-    items.push({
-      Put: {
-        TableName: tableName,
-        Item: awardItem({ ...award.item, awardId, programId, status, applicantId }),
-        ...(award.expectedRevision === null
-          ? { ConditionExpression: "attribute_not_exists(pk)" }
-          : {
-              ConditionExpression: "revision = :expected",
-              ExpressionAttributeValues: { ":expected": award.expectedRevision },
-            }),
-      },
-    });
+    items.push(
+      versionedPut(
+        tableName,
+        awardItem({ ...award.item, awardId, programId, status, applicantId }),
+        award.expectedRevision,
+      ),
+    );
     items.push(
       putIfAbsent(tableName, {
         ...requestKey(requestToken),
