@@ -8,6 +8,7 @@ import {
   dynamoAssignmentRepository,
   dynamoAwardRepository,
   dynamoCallRepository,
+  dynamoIdempotencyStore,
   dynamoLedgerRepository,
   dynamoProgramRepository,
   dynamoProposalRepository,
@@ -18,6 +19,7 @@ import {
 } from "../src/index.js";
 import { awardRepositoryContract } from "./contracts/awards.js";
 import { callRepositoryContract } from "./contracts/calls.js";
+import { idempotencyStoreContract } from "./contracts/idempotency.js";
 import { ledgerRepositoryContract } from "./contracts/ledger.js";
 import { programRepositoryContract } from "./contracts/programs.js";
 import { proposalRepositoryContract } from "./contracts/proposals.js";
@@ -91,3 +93,5 @@ ledgerRepositoryContract("DynamoDB", async () => ({
   awards: dynamoAwardRepository(dynamo.doc, table),
   published,
 }));
+
+idempotencyStoreContract("DynamoDB", async () => ({ store: dynamoIdempotencyStore(dynamo.doc, table) }));

@@ -3,6 +3,7 @@ import {
   memoryAssignments,
   memoryAwards,
   memoryCalls,
+  memoryIdempotency,
   memoryLedger,
   memoryPrograms,
   memoryProposals,
@@ -12,6 +13,7 @@ import {
 } from "../../core/test/fakes.js";
 import { awardRepositoryContract } from "./contracts/awards.js";
 import { callRepositoryContract } from "./contracts/calls.js";
+import { idempotencyStoreContract } from "./contracts/idempotency.js";
 import { ledgerRepositoryContract } from "./contracts/ledger.js";
 import { programRepositoryContract } from "./contracts/programs.js";
 import { proposalRepositoryContract } from "./contracts/proposals.js";
@@ -74,3 +76,5 @@ ledgerRepositoryContract("in memory", async () => {
   const { repo, events } = memoryLedger(awards.items);
   return { ledger: repo, awards: awards.repo, published: publishedIn(events) };
 });
+
+idempotencyStoreContract("in memory", async () => ({ store: memoryIdempotency().store }));

@@ -15,6 +15,7 @@ import type { CallRepository } from "../src/call/ports.js";
 import type { Call } from "../src/call/schema.js";
 import { ConcurrentModification, conflict, notFound, validationError } from "../src/errors.js";
 import type { DomainEvent } from "../src/events/define.js";
+import type { IdempotencyScope, IdempotencyStore, StoredResponse } from "../src/idempotency/ports.js";
 import type { PartnerInstitutionRecord, ProgramRecord, ProgramRepository } from "../src/program/ports.js";
 import type { ProposalClaim, ProposalRepository, ReviewWorkflow } from "../src/proposal/ports.js";
 import type { Proposal } from "../src/proposal/schema.js";
@@ -605,4 +606,53 @@ export const memoryLedger = (awards: Map<string, Award>) => {
     },
   };
   return { repo, events, pools, partners };
+};
+
+/** Idempotency keys in memory with the adapter's rules: a day's retention, a claim stale after a minute. */
+export const memoryIdempotency = () => {
+  const records = new Map<
+    string,
+    {
+      fingerprint: string;
+      state: "running" | "completed";
+      claimedUntil: number;
+      expiresAt: number;
+      response?: StoredResponse;
+    }
+  >();
+  const idOf = (s: IdempotencyScope) => JSON.stringify([s.actorId, s.route, s.key]);
+  const store: IdempotencyStore = {
+    async claim(scope, fingerprint, now) {
+      const r = records.get(idOf(scope));
+      const seconds = Math.floor(now.getTime() / 1000);
+      const takeable =
+        !r ||
+        r.expiresAt < seconds ||
+        (r.state === "running" && r.claimedUntil < now.getTime() && r.fingerprint === fingerprint);
+      if (takeable) {
+        records.set(idOf(scope), {
+          fingerprint,
+          state: "running",
+          claimedUntil: now.getTime() + 60_000,
+          expiresAt: seconds + 24 * 3600,
+        });
+        return { kind: "run" };
+      }
+      if (r.fingerprint !== fingerprint) return { kind: "mismatch" };
+      if (r.state === "completed")
+        return { kind: "replay", response: structuredClone(r.response as StoredResponse) };
+      return { kind: "in_progress" };
+    },
+    async complete(scope, fingerprint, response) {
+      const r = records.get(idOf(scope));
+      if (r?.fingerprint !== fingerprint) throw conflict("The key was claimed for another request");
+      r.state = "completed";
+      r.response = structuredClone({ status: response.status, body: response.body ?? null });
+    },
+    async release(scope, fingerprint) {
+      const r = records.get(idOf(scope));
+      if (r?.state === "running" && r.fingerprint === fingerprint) records.delete(idOf(scope));
+    },
+  };
+  return { store, records };
 };
