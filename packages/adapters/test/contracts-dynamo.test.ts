@@ -10,6 +10,7 @@ import {
   dynamoCallRepository,
   dynamoIdempotencyStore,
   dynamoLedgerRepository,
+  dynamoNotificationRepository,
   dynamoProgramRepository,
   dynamoProposalRepository,
   dynamoReservationRepository,
@@ -21,6 +22,7 @@ import { awardRepositoryContract } from "./contracts/awards.js";
 import { callRepositoryContract } from "./contracts/calls.js";
 import { idempotencyStoreContract } from "./contracts/idempotency.js";
 import { ledgerRepositoryContract } from "./contracts/ledger.js";
+import { notificationRepositoryContract } from "./contracts/notifications.js";
 import { programRepositoryContract } from "./contracts/programs.js";
 import { proposalRepositoryContract } from "./contracts/proposals.js";
 import { reservationRepositoryContract } from "./contracts/reservations.js";
@@ -95,3 +97,7 @@ ledgerRepositoryContract("DynamoDB", async () => ({
 }));
 
 idempotencyStoreContract("DynamoDB", async () => ({ store: dynamoIdempotencyStore(dynamo.doc, table) }));
+
+notificationRepositoryContract("DynamoDB", async () => ({
+  notifications: dynamoNotificationRepository(dynamo.doc, table),
+}));

@@ -16,6 +16,7 @@ import type { Call } from "../src/call/schema.js";
 import { ConcurrentModification, conflict, notFound, validationError } from "../src/errors.js";
 import type { DomainEvent } from "../src/events/define.js";
 import type { IdempotencyScope, IdempotencyStore, StoredResponse } from "../src/idempotency/ports.js";
+import type { ListOptions, Notification, NotificationRepository } from "../src/notification/index.js";
 import type { PartnerInstitutionRecord, ProgramRecord, ProgramRepository } from "../src/program/ports.js";
 import type { ProposalClaim, ProposalRepository, ReviewWorkflow } from "../src/proposal/ports.js";
 import type { Proposal } from "../src/proposal/schema.js";
@@ -655,4 +656,61 @@ export const memoryIdempotency = () => {
     },
   };
   return { store, records };
+};
+
+// A cursor is the sort key of the last item returned (`<createdAt>#<id>`), opaque to callers.
+const NOTIFICATION_CURSOR = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#ntf_[0-9a-z]{26}$/;
+
+/** Notifications in memory, with the adapter's rules: first write wins, newest first, a cursor after an item. */
+export const memoryNotifications = () => {
+  const items = new Map<string, Notification>();
+  const sortOf = (n: Notification) => `${n.createdAt}#${n.notificationId}`;
+  const page = (list: Notification[], options: ListOptions) => {
+    let sorted = list
+      .filter((n) => !options.proposalId || n.related.proposalId === options.proposalId)
+      .sort((a, b) => sortOf(b).localeCompare(sortOf(a)));
+    if (options.cursor) {
+      const after = Buffer.from(options.cursor, "base64url").toString("utf8");
+      if (!NOTIFICATION_CURSOR.test(after))
+        throw validationError("The cursor is invalid", [
+          { field: "cursor", message: "is not a cursor this listing returned" },
+        ]);
+      sorted = sorted.filter((n) => sortOf(n) < after);
+    }
+    const slice = sorted.slice(0, options.limit).map((n) => structuredClone(n));
+    const last = slice.at(-1);
+    return {
+      items: slice,
+      nextCursor:
+        last && sorted.length > options.limit
+          ? Buffer.from(sortOf(last), "utf8").toString("base64url")
+          : undefined,
+    };
+  };
+  const repo: NotificationRepository = {
+    async putIfAbsent(n) {
+      if (items.has(n.notificationId)) return false;
+      items.set(n.notificationId, structuredClone(n));
+      return true;
+    },
+    async markSent(id, at) {
+      const n = items.get(id);
+      if (!n) throw notFound(`Notification ${id}`);
+      items.set(id, { ...n, status: "sent", sentAt: n.sentAt ?? at });
+    },
+    async get(id) {
+      const n = items.get(id);
+      return n ? structuredClone(n) : undefined;
+    },
+    async listForRecipient(userId, options) {
+      return page(
+        [...items.values()].filter((n) => n.recipient.userId === userId),
+        options,
+      );
+    },
+    async listAll(options) {
+      return page([...items.values()], options);
+    },
+  };
+  return { repo, items };
 };
