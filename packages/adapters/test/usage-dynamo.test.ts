@@ -221,9 +221,9 @@ describe("the DynamoDB usage repository", () => {
       await wide.send(
         new BatchWriteCommand({
           RequestItems: {
-            [table]: stored
-              .slice(i, i + 25)
-              .map((a) => ({ PutRequest: { Item: { ...awardKeys(a), ...a } } })),
+            [table]: stored.slice(i, i + 25).map((a) => ({
+              PutRequest: { Item: { ...awardKeys.key(a.awardId), ...awardKeys.indexes(a), ...a } },
+            })),
           },
         }),
       );

@@ -1,22 +1,51 @@
+import {
+  BudgetExhausted,
+  type BudgetShortfall,
+  institutionKey,
+  type LedgerEntry,
+  type LedgerRepository,
+  type PartnerBalance,
+  type Pool,
+  type PoolBalance,
+  partnerKeyOf,
+} from "../src/award/ledger.js";
+import type { AwardRepository } from "../src/award/ports.js";
+import type { Award } from "../src/award/schema.js";
 import type { CallRepository } from "../src/call/ports.js";
 import type { Call } from "../src/call/schema.js";
-import { ConcurrentModification, conflict } from "../src/errors.js";
+import { ConcurrentModification, conflict, notFound, validationError } from "../src/errors.js";
 import type { DomainEvent } from "../src/events/define.js";
+import type { IdempotencyScope, IdempotencyStore, StoredResponse } from "../src/idempotency/ports.js";
+import type { ListOptions, Notification, NotificationRepository } from "../src/notification/index.js";
 import type { PartnerInstitutionRecord, ProgramRecord, ProgramRepository } from "../src/program/ports.js";
-import type { ProposalRepository, ReviewWorkflow } from "../src/proposal/ports.js";
+import type { ProposalClaim, ProposalRepository, ReviewWorkflow } from "../src/proposal/ports.js";
 import type { Proposal } from "../src/proposal/schema.js";
+import {
+  type GrantOutcome,
+  hoursOf,
+  type Reservation,
+  type ReservationHold,
+  type ReservationRepository,
+} from "../src/reservation/index.js";
 import type { Assignment, AssignmentRepository } from "../src/review/assignments-ports.js";
 import type { ReviewerRecord, ReviewerRepository } from "../src/review/ports.js";
+import {
+  dayOf,
+  deltaOf,
+  type StoredUsage,
+  type UsageRecord,
+  type UsageRepository,
+} from "../src/usage/index.js";
 
-/** An in-memory ProposalRepository with the same conflict rules as the DynamoDB adapter. */
 /** An in-memory ProposalRepository with the same conflict rules as the DynamoDB adapter. */
 export const memoryProposals = () => {
   const items = new Map<string, Proposal>();
   const claims = new Set<string>();
   const events: DomainEvent[] = [];
-  const takeClaims = (wanted: string[] = []) => {
-    if (wanted.some((c) => claims.has(c))) throw conflict("claim taken");
-    for (const c of wanted) claims.add(c);
+  const takeClaims = (wanted: ProposalClaim[] = []) => {
+    const ids = wanted.map((c) => JSON.stringify([c.kind, c.callId, c.piEmail]));
+    if (ids.some((c) => claims.has(c))) throw conflict("claim taken");
+    for (const c of ids) claims.add(c);
   };
   const repo: ProposalRepository = {
     async get(id) {
@@ -24,13 +53,14 @@ export const memoryProposals = () => {
       return p ? structuredClone(p) : undefined;
     },
     async insert(p, evs, options) {
-      if (items.has(p.proposalId)) throw conflict("exists");
+      if (items.has(p.proposalId)) throw new ConcurrentModification(`Proposal ${p.proposalId}`);
       takeClaims(options?.claims);
       items.set(p.proposalId, structuredClone(p));
       events.push(...evs);
     },
     async update(p, evs, options) {
-      if (items.get(p.proposalId)?.revision !== p.revision - 1) throw conflict("changed");
+      if (items.get(p.proposalId)?.revision !== p.revision - 1)
+        throw new ConcurrentModification(`Proposal ${p.proposalId}`);
       takeClaims(options?.claims);
       items.set(p.proposalId, structuredClone(p));
       events.push(...evs);
@@ -207,11 +237,481 @@ export const memoryAssignments = (reviewers: Map<string, ReviewerRecord>) => {
       events.push(...evs);
     },
     async update(a, evs, options) {
-      if (items.get(a.assignmentId)?.revision !== a.revision - 1) throw conflict("changed");
+      if (items.get(a.assignmentId)?.revision !== a.revision - 1)
+        throw new ConcurrentModification(`Assignment ${a.assignmentId}`);
       if (options?.releaseLoad) (reviewers.get(a.reviewerId) as ReviewerRecord).openAssignments--;
       items.set(a.assignmentId, structuredClone(a));
       events.push(...evs);
     },
   };
   return { repo, items, events };
+};
+
+/** An in-memory repository with the adapter's rules: per-hour slots and the award's hold, all or nothing. */
+export const memoryReservations = () => {
+  const items = new Map<string, Reservation>();
+  const slots = new Map<string, number>();
+  const holds = new Map<string, ReservationHold>();
+  const events: DomainEvent[] = [];
+  const key = (r: Pick<Reservation, "awardId" | "reservationId">) => `${r.awardId}/${r.reservationId}`;
+  const check = (r: Reservation, previous: Reservation["status"] | null) => {
+    const stored = items.get(key(r));
+    return previous === null ? !stored : stored?.status === previous && stored.revision === r.revision - 1;
+  };
+  // As the adapter: a write whose condition fails but whose result is already stored (a retry
+  // after a lost answer) went through.
+  const storedAsPlanned = (r: Reservation) => {
+    const stored = items.get(key(r));
+    return stored?.revision === r.revision && stored.status === r.status;
+  };
+  const repo: ReservationRepository = {
+    async get(awardId, reservationId) {
+      const r = items.get(`${awardId}/${reservationId}`);
+      return r ? structuredClone(r) : undefined;
+    },
+    async listByAward(awardId) {
+      return [...items.values()].filter((r) => r.awardId === awardId).map((r) => structuredClone(r));
+    },
+    async queued(programId) {
+      return [...items.values()]
+        .filter((r) => r.programId === programId && r.status === "queued")
+        .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt))
+        .map((r) => structuredClone(r));
+    },
+    async holding(awardId) {
+      return (await repo.listByAward(awardId)).filter(
+        (r) => r.status === "granted" || r.status === "suspended",
+      );
+    },
+    async grant({ reservation: r, previous, capacity, creditsCents, events: evs }): Promise<GrantOutcome> {
+      if (!check(r, previous))
+        return storedAsPlanned(r) ? { granted: true } : { granted: false, reason: "stale" };
+      const hold = holds.get(r.awardId) ?? {
+        awardId: r.awardId,
+        creditsCents,
+        heldCents: 0,
+        availableCents: creditsCents,
+      };
+      if (hold.availableCents < r.holdCents)
+        return {
+          granted: false,
+          reason: "credits",
+          heldCents: hold.heldCents,
+          availableCents: hold.availableCents,
+        };
+      const hours = hoursOf(r.startsAt, r.endsAt).map((h) => `${r.programId}#${h}`);
+      if (hours.some((h) => (slots.get(h) ?? capacity) < r.chips))
+        return { granted: false, reason: "capacity" };
+      for (const h of hours) slots.set(h, (slots.get(h) ?? capacity) - r.chips);
+      holds.set(r.awardId, {
+        ...hold,
+        heldCents: hold.heldCents + r.holdCents,
+        availableCents: hold.availableCents - r.holdCents,
+      });
+      items.set(key(r), structuredClone(r));
+      events.push(...evs);
+      return { granted: true };
+    },
+    async release(r, previous, evs) {
+      if (!check(r, previous)) {
+        if (storedAsPlanned(r)) return;
+        throw new ConcurrentModification("reservation");
+      }
+      for (const h of hoursOf(r.startsAt, r.endsAt).map((x) => `${r.programId}#${x}`))
+        slots.set(h, (slots.get(h) ?? 0) + r.chips);
+      const hold = holds.get(r.awardId);
+      if (hold)
+        holds.set(r.awardId, {
+          ...hold,
+          heldCents: hold.heldCents - r.holdCents,
+          availableCents: hold.availableCents + r.holdCents,
+        });
+      items.set(key(r), structuredClone(r));
+      events.push(...evs);
+    },
+    async save(r, previous, evs) {
+      if (!check(r, previous)) {
+        if (storedAsPlanned(r)) return;
+        throw new ConcurrentModification("reservation");
+      }
+      items.set(key(r), structuredClone(r));
+      events.push(...evs);
+    },
+    async hold(awardId) {
+      return holds.get(awardId);
+    },
+    async syncCredits(awardId, creditsCents) {
+      const hold = holds.get(awardId);
+      if (!hold || hold.creditsCents >= creditsCents) return;
+      holds.set(awardId, {
+        ...hold,
+        creditsCents,
+        availableCents: hold.availableCents + creditsCents - hold.creditsCents,
+      });
+    },
+    async freeChips(programId, hours) {
+      const out = new Map<string, number>();
+      for (const h of hours) {
+        const v = slots.get(`${programId}#${h}`);
+        if (v !== undefined) out.set(h, v);
+      }
+      return out;
+    },
+  };
+  return { repo, items, events, slots, holds };
+};
+
+/** Usage in memory: markers make apply idempotent per record id, as the adapter's do. */
+export const memoryUsage = () => {
+  const stored = new Map<string, StoredUsage>();
+  const counted = new Set<string>();
+  const totals = new Map<string, Map<string, { chargeCents: number; records: number }>>();
+  const raised = new Set<string>();
+  const outbox: DomainEvent[] = [];
+  const repo: UsageRepository = {
+    async store(records, until = Number.POSITIVE_INFINITY) {
+      const held = new Map<string, UsageRecord>();
+      for (const r of records) {
+        if (Date.now() >= until) break;
+        if (!stored.has(r.record.recordId)) stored.set(r.record.recordId, r);
+        held.set(r.record.recordId, (stored.get(r.record.recordId) as StoredUsage).record);
+      }
+      return held;
+    },
+    async apply(awardId, records) {
+      let c = 0;
+      for (const r of records) {
+        if (counted.has(r.record.recordId)) continue;
+        counted.add(r.record.recordId);
+        c++;
+        const days = totals.get(awardId) ?? new Map();
+        const day = dayOf(r.record, r.receivedAt);
+        const d = days.get(day) ?? { chargeCents: 0, records: 0 };
+        days.set(day, { chargeCents: d.chargeCents + deltaOf(r.record), records: d.records + 1 });
+        totals.set(awardId, days);
+      }
+      return { counted: c, duplicates: records.length - c };
+    },
+    async totals(awardId) {
+      const byDay = [...(totals.get(awardId) ?? new Map())]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([day, d]) => ({ day, ...d }));
+      return { consumedCents: byDay.reduce((s, d) => s + d.chargeCents, 0), byDay };
+    },
+    async thresholdsRaised(awardId, candidates) {
+      return candidates.filter((t) => raised.has(`${awardId}:${t}`));
+    },
+    async raiseThreshold(awardId, threshold, events) {
+      if (raised.has(`${awardId}:${threshold}`)) return false;
+      raised.add(`${awardId}:${threshold}`);
+      outbox.push(...events);
+      return true;
+    },
+    async publish(events) {
+      outbox.push(...events);
+    },
+  };
+  return { repo, stored, outbox };
+};
+
+/** Award records in memory, with the adapter's revision condition; `items` is shared with memoryLedger. */
+export const memoryAwards = (items = new Map<string, Award>()) => {
+  const events: DomainEvent[] = [];
+  const repo: AwardRepository = {
+    async get(id) {
+      const a = items.get(id);
+      return a ? structuredClone(a) : undefined;
+    },
+    async getMany(ids) {
+      return [...new Set(ids)].flatMap((id) => {
+        const a = items.get(id);
+        return a ? [structuredClone(a)] : [];
+      });
+    },
+    async update(a, evs) {
+      if (items.get(a.awardId)?.revision !== a.revision - 1)
+        throw new ConcurrentModification(`Award ${a.awardId}`);
+      items.set(a.awardId, structuredClone(a));
+      events.push(...evs);
+    },
+    async listByProgram(programId, status) {
+      return [...items.values()]
+        .filter((a) => a.programId === programId && (!status || a.status === status))
+        .map((a) => structuredClone(a));
+    },
+    async listByApplicant(applicantId) {
+      return [...items.values()].filter((a) => a.applicantId === applicantId).map((a) => structuredClone(a));
+    },
+  };
+  return { repo, items, events };
+};
+
+/**
+ * The ledger in memory with the adapter's rules: one movement all or nothing, pools and partner
+ * caps never below zero (every shortfall named), a request token or the same entry ids written
+ * once, the award written under its revision. It writes award records into `awards`.
+ */
+export const memoryLedger = (awards: Map<string, Award>) => {
+  const pools = new Map<string, PoolBalance>();
+  const partners = new Map<string, PartnerBalance>();
+  const legacyCaps = new Map<string, number>();
+  const entries = new Map<string, LedgerEntry>();
+  const tokens = new Set<string>();
+  const events: DomainEvent[] = [];
+  const poolKey = (programId: string, pool: Pool) => `${programId}/${pool}`;
+  const partnerKey = (programId: string, key: string) => `${programId}/${institutionKey(key)}`;
+  const ordered = (list: LedgerEntry[]) =>
+    list
+      .sort((a, b) => a.at.localeCompare(b.at) || a.entryId.localeCompare(b.entryId))
+      .map((e) => structuredClone(e));
+
+  const repo: LedgerRepository = {
+    async move({ requestToken, entries: moving, award, events: evs }) {
+      const text = (field: string) => {
+        const value = award.item[field];
+        if (typeof value !== "string" || !value) throw validationError(`The award needs a ${field}`);
+        return value;
+      };
+      const awardId = text("awardId");
+      const programId = text("programId");
+      text("status");
+      text("applicantId");
+      for (const e of moving) {
+        if (e.awardId !== awardId || e.programId !== programId)
+          throw validationError(`Entry ${e.entryId} is not for award ${awardId} of program ${programId}`);
+        if (!Number.isSafeInteger(e.amountCents))
+          throw validationError(`Entry ${e.entryId} must move a whole number of cents`);
+      }
+      if (new Set(moving.map((e) => e.entryId)).size !== moving.length)
+        throw validationError("A movement names an entry id twice");
+      if (tokens.has(requestToken)) return;
+      const used = moving.filter((e) => entries.has(e.entryId));
+      if (moving.length && used.length === moving.length) return;
+      if (used.length)
+        throw conflict("Some of the movement's entry ids were already used by another movement");
+      if ((awards.get(awardId)?.revision ?? null) !== award.expectedRevision)
+        throw new ConcurrentModification(`Award ${awardId}`);
+
+      const byPool = new Map<Pool, number>();
+      const byPartner = new Map<string, { institution: string; cents: number; legacy: boolean }>();
+      for (const e of moving) {
+        byPool.set(e.pool, (byPool.get(e.pool) ?? 0) + e.amountCents);
+        if (e.strategicPartner && e.pool === "credits") {
+          const key = partnerKeyOf(e);
+          const p = byPartner.get(key) ?? { institution: e.institution, cents: 0, legacy: !e.institutionId };
+          p.cents += e.amountCents;
+          byPartner.set(key, p);
+        }
+      }
+      const short: BudgetShortfall[] = [];
+      let overReleased = false;
+      for (const [pool, cents] of byPool) {
+        if (cents === 0) continue;
+        const balance = pools.get(poolKey(programId, pool));
+        if (!balance) throw notFound(`The ${pool} pool of program ${programId}`);
+        if (cents < 0) overReleased ||= balance.committedCents < -cents;
+        else if (balance.availableCents < cents)
+          short.push({ kind: "pool", pool, requestedCents: cents, availableCents: balance.availableCents });
+      }
+      for (const [key, { institution, cents, legacy }] of byPartner) {
+        if (cents === 0) continue;
+        const balance = partners.get(partnerKey(programId, key));
+        if (cents < 0) {
+          overReleased ||= !balance || balance.heldCents < -cents;
+          continue;
+        }
+        const cap = legacyCaps.get(programId);
+        if (legacy && cap === undefined && !balance) throw notFound(`The ledger of program ${programId}`);
+        const remaining = balance ? balance.remainingCents : legacy ? (cap as number) : 0;
+        if (remaining < cents)
+          short.push({
+            kind: "partner-cap",
+            pool: "credits",
+            institution,
+            requestedCents: cents,
+            availableCents: remaining,
+          });
+      }
+      if (short.length) throw new BudgetExhausted(short);
+      if (overReleased) throw conflict(`A release of award ${awardId} exceeds what its balances hold`);
+
+      for (const [pool, cents] of byPool) {
+        const balance = pools.get(poolKey(programId, pool)) as PoolBalance;
+        balance.committedCents += cents;
+        balance.availableCents -= cents;
+      }
+      for (const [key, { institution, cents, legacy }] of byPartner) {
+        if (cents === 0) continue;
+        const k = partnerKey(programId, key);
+        const cap = legacy ? (legacyCaps.get(programId) ?? 0) : 0;
+        const balance = partners.get(k) ?? {
+          programId,
+          institution,
+          institutionKey: key,
+          capCents: cap,
+          heldCents: 0,
+          remainingCents: cap,
+        };
+        balance.heldCents += cents;
+        balance.remainingCents -= cents;
+        partners.set(k, balance);
+      }
+      for (const e of moving) entries.set(e.entryId, structuredClone(e));
+      awards.set(awardId, structuredClone(award.item) as unknown as Award);
+      tokens.add(requestToken);
+      events.push(...evs);
+    },
+    async entriesForAward(awardId) {
+      return ordered([...entries.values()].filter((e) => e.awardId === awardId));
+    },
+    async entriesForProgram(programId) {
+      return ordered([...entries.values()].filter((e) => e.programId === programId));
+    },
+    async pools(programId) {
+      return (["cash", "credits"] as const).flatMap((pool) => {
+        const balance = pools.get(poolKey(programId, pool));
+        return balance ? [structuredClone(balance)] : [];
+      });
+    },
+    async partners(programId) {
+      return [...partners.values()]
+        .filter((p) => p.programId === programId)
+        .sort((a, b) => institutionKey(a.institutionKey).localeCompare(institutionKey(b.institutionKey)))
+        .map((p) => structuredClone(p));
+    },
+    async partnerBalance(programId, institution) {
+      const balance = partners.get(partnerKey(programId, institution));
+      if (balance) return { heldCents: balance.heldCents, capCents: balance.capCents };
+      const cap = legacyCaps.get(programId);
+      return cap === undefined ? undefined : { heldCents: 0, capCents: cap };
+    },
+    async openPools(programId, amounts, partnerCapCents) {
+      const open = (pool: Pool, totalCents: number) => {
+        const existing = pools.get(poolKey(programId, pool));
+        if (existing && existing.totalCents !== totalCents)
+          throw conflict(`The ledger of program ${programId} is already open with other amounts`);
+        if (!existing)
+          pools.set(poolKey(programId, pool), {
+            programId,
+            pool,
+            totalCents,
+            committedCents: 0,
+            availableCents: totalCents,
+          });
+      };
+      open("cash", amounts.cashCents);
+      open("credits", amounts.creditsCents);
+      const cap = legacyCaps.get(programId);
+      if (cap !== undefined && cap !== partnerCapCents)
+        throw conflict(`The ledger of program ${programId} is already open with other amounts`);
+      legacyCaps.set(programId, partnerCapCents);
+    },
+  };
+  return { repo, events, pools, partners };
+};
+
+/** Idempotency keys in memory with the adapter's rules: a day's retention, a claim stale after a minute. */
+export const memoryIdempotency = () => {
+  const records = new Map<
+    string,
+    {
+      fingerprint: string;
+      state: "running" | "completed";
+      claimedUntil: number;
+      expiresAt: number;
+      response?: StoredResponse;
+    }
+  >();
+  const idOf = (s: IdempotencyScope) => JSON.stringify([s.actorId, s.route, s.key]);
+  const store: IdempotencyStore = {
+    async claim(scope, fingerprint, now) {
+      const r = records.get(idOf(scope));
+      const seconds = Math.floor(now.getTime() / 1000);
+      const takeable =
+        !r ||
+        r.expiresAt < seconds ||
+        (r.state === "running" && r.claimedUntil < now.getTime() && r.fingerprint === fingerprint);
+      if (takeable) {
+        records.set(idOf(scope), {
+          fingerprint,
+          state: "running",
+          claimedUntil: now.getTime() + 60_000,
+          expiresAt: seconds + 24 * 3600,
+        });
+        return { kind: "run" };
+      }
+      if (r.fingerprint !== fingerprint) return { kind: "mismatch" };
+      if (r.state === "completed")
+        return { kind: "replay", response: structuredClone(r.response as StoredResponse) };
+      return { kind: "in_progress" };
+    },
+    async complete(scope, fingerprint, response) {
+      const r = records.get(idOf(scope));
+      if (r?.fingerprint !== fingerprint) throw conflict("The key was claimed for another request");
+      r.state = "completed";
+      r.response = structuredClone({ status: response.status, body: response.body ?? null });
+    },
+    async release(scope, fingerprint) {
+      const r = records.get(idOf(scope));
+      if (r?.state === "running" && r.fingerprint === fingerprint) records.delete(idOf(scope));
+    },
+  };
+  return { store, records };
+};
+
+// A cursor is the sort key of the last item returned (`<createdAt>#<id>`), opaque to callers.
+const NOTIFICATION_CURSOR = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#ntf_[0-9a-z]{26}$/;
+
+/** Notifications in memory, with the adapter's rules: first write wins, newest first, a cursor after an item. */
+export const memoryNotifications = () => {
+  const items = new Map<string, Notification>();
+  const sortOf = (n: Notification) => `${n.createdAt}#${n.notificationId}`;
+  const page = (list: Notification[], options: ListOptions) => {
+    let sorted = list
+      .filter((n) => !options.proposalId || n.related.proposalId === options.proposalId)
+      .sort((a, b) => sortOf(b).localeCompare(sortOf(a)));
+    if (options.cursor) {
+      const after = Buffer.from(options.cursor, "base64url").toString("utf8");
+      if (!NOTIFICATION_CURSOR.test(after))
+        throw validationError("The cursor is invalid", [
+          { field: "cursor", message: "is not a cursor this listing returned" },
+        ]);
+      sorted = sorted.filter((n) => sortOf(n) < after);
+    }
+    const slice = sorted.slice(0, options.limit).map((n) => structuredClone(n));
+    const last = slice.at(-1);
+    return {
+      items: slice,
+      nextCursor:
+        last && sorted.length > options.limit
+          ? Buffer.from(sortOf(last), "utf8").toString("base64url")
+          : undefined,
+    };
+  };
+  const repo: NotificationRepository = {
+    async putIfAbsent(n) {
+      if (items.has(n.notificationId)) return false;
+      items.set(n.notificationId, structuredClone(n));
+      return true;
+    },
+    async markSent(id, at) {
+      const n = items.get(id);
+      if (!n) throw notFound(`Notification ${id}`);
+      items.set(id, { ...n, status: "sent", sentAt: n.sentAt ?? at });
+    },
+    async get(id) {
+      const n = items.get(id);
+      return n ? structuredClone(n) : undefined;
+    },
+    async listForRecipient(userId, options) {
+      return page(
+        [...items.values()].filter((n) => n.recipient.userId === userId),
+        options,
+      );
+    },
+    async listAll(options) {
+      return page([...items.values()], options);
+    },
+  };
+  return { repo, items };
 };

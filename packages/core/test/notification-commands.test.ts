@@ -5,59 +5,12 @@ import {
   draftNotification,
   listNotifications,
   type Mailer,
-  type Notification,
   type NotificationRepository,
   notificationIdFor,
   notify,
   type OutgoingMail,
 } from "../src/notification/index.js";
-
-/** In memory, with the adapter's rules: first write wins, newest first, cursor after an item. */
-const memoryNotifications = () => {
-  const items = new Map<string, Notification>();
-  const newestFirst = (list: Notification[]) =>
-    list.sort((a, b) =>
-      `${b.createdAt}#${b.notificationId}`.localeCompare(`${a.createdAt}#${a.notificationId}`),
-    );
-  const page = (list: Notification[], options: { limit: number; cursor?: string; proposalId?: string }) => {
-    const filtered = newestFirst(
-      list.filter((n) => !options.proposalId || n.related.proposalId === options.proposalId),
-    );
-    const start = options.cursor ? filtered.findIndex((n) => n.notificationId === options.cursor) + 1 : 0;
-    const slice = filtered.slice(start, start + options.limit);
-    const last = slice.at(-1);
-    return {
-      items: slice,
-      nextCursor: last && start + options.limit < filtered.length ? last.notificationId : undefined,
-    };
-  };
-  const repo: NotificationRepository = {
-    async putIfAbsent(n) {
-      if (items.has(n.notificationId)) return false;
-      items.set(n.notificationId, structuredClone(n));
-      return true;
-    },
-    async markSent(id, at) {
-      const n = items.get(id);
-      if (!n) throw new DomainError("not_found", id);
-      items.set(id, { ...n, status: "sent", sentAt: n.sentAt ?? at });
-    },
-    async get(id) {
-      const n = items.get(id);
-      return n ? structuredClone(n) : undefined;
-    },
-    async listForRecipient(userId, options) {
-      return page(
-        [...items.values()].filter((n) => n.recipient.userId === userId),
-        options,
-      );
-    },
-    async listAll(options) {
-      return page([...items.values()], options);
-    },
-  };
-  return { repo, items };
-};
+import { memoryNotifications } from "./fakes.js";
 
 const recordingMailer = (failures = 0) => {
   const sent: OutgoingMail[] = [];

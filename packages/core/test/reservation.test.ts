@@ -1,19 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Award } from "../src/award/schema.js";
-import { ConcurrentModification } from "../src/errors.js";
-import type { DomainEvent } from "../src/events/define.js";
 import {
   cancelReservation,
   clusterView,
-  type GrantOutcome,
   graceEndsAt,
   grantQueued,
-  hoursOf,
   listReservations,
-  type Reservation,
   type ReservationDeps,
-  type ReservationHold,
-  type ReservationRepository,
   releaseIfUnused,
   reservationIdFor,
   reserve,
@@ -21,108 +14,8 @@ import {
   startGraceTimer,
   suspendReservations,
 } from "../src/reservation/index.js";
+import { memoryReservations } from "./fakes.js";
 import { program } from "./fixtures.js";
-
-/** An in-memory repository with the adapter's rules: per-hour slots and the award's hold, all or nothing. */
-const memoryReservations = () => {
-  const items = new Map<string, Reservation>();
-  const slots = new Map<string, number>();
-  const holds = new Map<string, ReservationHold>();
-  const events: DomainEvent[] = [];
-  const key = (r: Pick<Reservation, "awardId" | "reservationId">) => `${r.awardId}/${r.reservationId}`;
-  const check = (r: Reservation, previous: Reservation["status"] | null) => {
-    const stored = items.get(key(r));
-    return previous === null ? !stored : stored?.status === previous && stored.revision === r.revision - 1;
-  };
-  const repo: ReservationRepository = {
-    async get(awardId, reservationId) {
-      const r = items.get(`${awardId}/${reservationId}`);
-      return r ? structuredClone(r) : undefined;
-    },
-    async listByAward(awardId) {
-      return [...items.values()].filter((r) => r.awardId === awardId).map((r) => structuredClone(r));
-    },
-    async queued(programId) {
-      return [...items.values()]
-        .filter((r) => r.programId === programId && r.status === "queued")
-        .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt))
-        .map((r) => structuredClone(r));
-    },
-    async holding(awardId) {
-      return (await repo.listByAward(awardId)).filter(
-        (r) => r.status === "granted" || r.status === "suspended",
-      );
-    },
-    async grant({ reservation: r, previous, capacity, creditsCents, events: evs }): Promise<GrantOutcome> {
-      if (!check(r, previous)) return { granted: false, reason: "stale" };
-      const hold = holds.get(r.awardId) ?? {
-        awardId: r.awardId,
-        creditsCents,
-        heldCents: 0,
-        availableCents: creditsCents,
-      };
-      if (hold.availableCents < r.holdCents)
-        return {
-          granted: false,
-          reason: "credits",
-          heldCents: hold.heldCents,
-          availableCents: hold.availableCents,
-        };
-      const hours = hoursOf(r.startsAt, r.endsAt).map((h) => `${r.programId}#${h}`);
-      if (hours.some((h) => (slots.get(h) ?? capacity) < r.chips))
-        return { granted: false, reason: "capacity" };
-      for (const h of hours) slots.set(h, (slots.get(h) ?? capacity) - r.chips);
-      holds.set(r.awardId, {
-        ...hold,
-        heldCents: hold.heldCents + r.holdCents,
-        availableCents: hold.availableCents - r.holdCents,
-      });
-      items.set(key(r), structuredClone(r));
-      events.push(...evs);
-      return { granted: true };
-    },
-    async release(r, previous, evs) {
-      if (!check(r, previous)) throw new ConcurrentModification("reservation");
-      for (const h of hoursOf(r.startsAt, r.endsAt).map((x) => `${r.programId}#${x}`))
-        slots.set(h, (slots.get(h) ?? 0) + r.chips);
-      const hold = holds.get(r.awardId);
-      if (hold)
-        holds.set(r.awardId, {
-          ...hold,
-          heldCents: hold.heldCents - r.holdCents,
-          availableCents: hold.availableCents + r.holdCents,
-        });
-      items.set(key(r), structuredClone(r));
-      events.push(...evs);
-    },
-    async save(r, previous, evs) {
-      if (!check(r, previous)) throw new ConcurrentModification("reservation");
-      items.set(key(r), structuredClone(r));
-      events.push(...evs);
-    },
-    async hold(awardId) {
-      return holds.get(awardId);
-    },
-    async syncCredits(awardId, creditsCents) {
-      const hold = holds.get(awardId);
-      if (!hold || hold.creditsCents >= creditsCents) return;
-      holds.set(awardId, {
-        ...hold,
-        creditsCents,
-        availableCents: hold.availableCents + creditsCents - hold.creditsCents,
-      });
-    },
-    async freeChips(programId, hours) {
-      const out = new Map<string, number>();
-      for (const h of hours) {
-        const v = slots.get(`${programId}#${h}`);
-        if (v !== undefined) out.set(h, v);
-      }
-      return out;
-    },
-  };
-  return { repo, items, events, slots, holds };
-};
 
 // A 100-chip cluster at 10 cents per chip-hour.
 const prog = { ...program, cluster: { chips: 100 }, creditRate: { centsPerChipHour: 10 } };

@@ -1,8 +1,6 @@
 import type { Award } from "@allot/core/award";
-import type { DomainEvent } from "@allot/core/events";
 import {
   checkThresholds,
-  dayOf,
   deltaOf,
   forecast,
   ingestUsage,
@@ -10,14 +8,12 @@ import {
   percentUsed,
   processUsage,
   readUsage,
-  type StoredUsage,
   thresholdsReached,
   UsageBatchUnfinished,
   type UsageDeps,
-  type UsageRecord,
-  type UsageRepository,
 } from "@allot/core/usage";
 import { describe, expect, it } from "vitest";
+import { memoryUsage } from "./fakes.js";
 
 const now = new Date("2026-06-10T12:00:00.000Z");
 /** A minted award id: `awd_` and 26 letters or digits. */
@@ -40,59 +36,8 @@ const award = (over: Partial<Award> = {}): Award =>
     ...over,
   }) as Award;
 
-/** The repository's contract in memory: markers make apply idempotent per record id. */
-const fakeUsage = () => {
-  const stored = new Map<string, StoredUsage>();
-  const counted = new Set<string>();
-  const totals = new Map<string, Map<string, { chargeCents: number; records: number }>>();
-  const raised = new Set<string>();
-  const outbox: DomainEvent[] = [];
-  const repo: UsageRepository = {
-    async store(records, until = Number.POSITIVE_INFINITY) {
-      const held = new Map<string, UsageRecord>();
-      for (const r of records) {
-        if (Date.now() >= until) break;
-        if (!stored.has(r.record.recordId)) stored.set(r.record.recordId, r);
-        held.set(r.record.recordId, (stored.get(r.record.recordId) as StoredUsage).record);
-      }
-      return held;
-    },
-    async apply(awardId, records) {
-      let c = 0;
-      for (const r of records) {
-        if (counted.has(r.record.recordId)) continue;
-        counted.add(r.record.recordId);
-        c++;
-        const days = totals.get(awardId) ?? new Map();
-        const day = dayOf(r.record, r.receivedAt);
-        const d = days.get(day) ?? { chargeCents: 0, records: 0 };
-        days.set(day, { chargeCents: d.chargeCents + deltaOf(r.record), records: d.records + 1 });
-        totals.set(awardId, days);
-      }
-      return { counted: c, duplicates: records.length - c };
-    },
-    async totals(awardId) {
-      const byDay = [...(totals.get(awardId) ?? new Map())].map(([day, d]) => ({ day, ...d }));
-      return { consumedCents: byDay.reduce((s, d) => s + d.chargeCents, 0), byDay };
-    },
-    async thresholdsRaised(awardId, candidates) {
-      return candidates.filter((t) => raised.has(`${awardId}:${t}`));
-    },
-    async raiseThreshold(awardId, threshold, events) {
-      if (raised.has(`${awardId}:${threshold}`)) return false;
-      raised.add(`${awardId}:${threshold}`);
-      outbox.push(...events);
-      return true;
-    },
-    async publish(events) {
-      outbox.push(...events);
-    },
-  };
-  return { repo, stored, outbox };
-};
-
 const depsWith = (awards: Award[]) => {
-  const usage = fakeUsage();
+  const usage = memoryUsage();
   const deps: UsageDeps = {
     awards: {
       get: async (id) => awards.find((a) => a.awardId === id),

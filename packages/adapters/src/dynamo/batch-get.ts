@@ -1,9 +1,11 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { backoffMs, type RetryPolicy } from "./retry.js";
 
 /** BatchGetItem takes at most 100 keys per request. */
 const KEYS_PER_REQUEST = 100;
 const IN_FLIGHT = 4;
-const MAX_ATTEMPTS = 10;
+/** Keys DynamoDB leaves unprocessed (under throttling) are asked again, up to 10 attempts. */
+const UNPROCESSED_RETRY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 20, maxDelayMs: 1_000 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,8 +27,9 @@ export const batchGetAll = async (
       );
       found.push(...(out.Responses?.[tableName] ?? []));
       pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
-      if (pending.length && attempt >= MAX_ATTEMPTS) throw new Error(`${pending.length} keys stayed unread`);
-      if (pending.length) await sleep(Math.random() * Math.min(1_000, 20 * 2 ** attempt));
+      if (pending.length && attempt >= UNPROCESSED_RETRY.maxAttempts)
+        throw new Error(`${pending.length} keys stayed unread`);
+      if (pending.length) await sleep(backoffMs(attempt, UNPROCESSED_RETRY));
     }
   };
   const chunks: Array<Array<Record<string, unknown>>> = [];

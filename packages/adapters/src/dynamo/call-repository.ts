@@ -1,113 +1,84 @@
 import { conflict } from "@allot/core";
 import type { Call, CallRepository } from "@allot/core/call";
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { failedConditions } from "./errors.js";
-import { outboxPut } from "./outbox.js";
-import { queryAll } from "./query.js";
+import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { callKeys, entityOf } from "./keys.js";
+import { partitionQuery, queryAll, queryPartition } from "./query.js";
+import { transactWithOutbox, versionedPut } from "./transact.js";
 
-// gsi1 lists a program's calls by opening time; gsi2 lists every call by closing time, so
-// "open now" reads only the calls not yet closed. Core keeps the times in UTC ISO form, which
-// is what makes them sort as strings here. The pool is a list on the call item (a string set
-// cannot be empty) and is versioned by its size, since it only grows.
-const key = (callId: string) => ({ pk: `CALL#${callId}`, sk: "CALL" });
-
+// Core keeps the times in UTC ISO form, which is what makes the index keys sort as strings.
+// The pool is a list on the call item (a string set cannot be empty) and is versioned by its
+// size, since it only grows.
 const toItem = (c: Call) => ({
-  ...key(c.callId),
-  gsi1pk: `PROGRAM#${c.programId}`,
-  gsi1sk: `CALL#${c.opensAt}#${c.callId}`,
-  gsi2pk: "CALLS",
-  gsi2sk: `${c.closesAt}#${c.callId}`,
+  ...callKeys.key(c.callId),
+  ...callKeys.indexes(c),
   type: "call",
   ...c,
 });
 
-const fromItem = (item: Record<string, unknown>): Call => {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, type: _t, ...call } = item;
-  return call as unknown as Call;
-};
+const fromItem = (item: Record<string, unknown>) => entityOf<Call>(item);
 
 export const dynamoCallRepository = (doc: DynamoDBDocumentClient, tableName: string): CallRepository => ({
   async get(callId) {
     const { Item } = await doc.send(
-      new GetCommand({ TableName: tableName, Key: key(callId), ConsistentRead: true }),
+      new GetCommand({ TableName: tableName, Key: callKeys.key(callId), ConsistentRead: true }),
     );
     return Item ? fromItem(Item) : undefined;
   },
 
-  async insert(call, events) {
-    const now = new Date(call.createdAt);
-    await doc
-      .send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: toItem(call),
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-            ...events.map((event) => outboxPut(tableName, event, now)),
-          ],
-        }),
-      )
-      .catch((error) => {
-        if (failedConditions(error)?.includes(0)) throw conflict(`Call ${call.callId} already exists`);
-        throw error;
-      });
-  },
+  insert: (call, events) =>
+    transactWithOutbox(doc, tableName, {
+      items: [
+        {
+          item: versionedPut(tableName, toItem(call), null),
+          refused: () => conflict(`Call ${call.callId} already exists`),
+        },
+      ],
+      events,
+      at: new Date(call.createdAt),
+    }),
 
   async list(filter = {}) {
+    const after = filter.closingAfter;
     if (filter.programId) {
-      const items = await queryAll(doc, {
-        TableName: tableName,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk AND begins_with(gsi1sk, :calls)",
-        ExpressionAttributeValues: { ":pk": `PROGRAM#${filter.programId}`, ":calls": "CALL#" },
-      });
-      const calls = items.map(fromItem);
-      const after = filter.closingAfter;
+      const calls = (await queryPartition(doc, tableName, callKeys.ofProgram(filter.programId))).map(
+        fromItem,
+      );
       return after ? calls.filter((c) => c.closesAt > after) : calls;
     }
-    const items = await queryAll(doc, {
-      TableName: tableName,
-      IndexName: "gsi2",
-      ...(filter.closingAfter
+    // "Open now" reads only the calls not yet closed: the index sorts by closing time.
+    const all = partitionQuery(tableName, callKeys.byClosing());
+    const items = await queryAll(
+      doc,
+      after
         ? {
+            ...all,
             KeyConditionExpression: "gsi2pk = :pk AND gsi2sk > :after",
-            ExpressionAttributeValues: { ":pk": "CALLS", ":after": filter.closingAfter },
+            ExpressionAttributeValues: { ...all.ExpressionAttributeValues, ":after": after },
           }
-        : { KeyConditionExpression: "gsi2pk = :pk", ExpressionAttributeValues: { ":pk": "CALLS" } }),
-    });
+        : all,
+    );
     // "<closesAt>#<callId>" sorts after "<closesAt>" itself, so a call closing exactly then slips in.
-    const after = filter.closingAfter;
     return items.map(fromItem).filter((c) => !after || c.closesAt > after);
   },
 
-  async extendPool(callId, expectedSize, reviewerIds, events) {
-    const now = new Date(events[0]?.detail.occurredAt ?? Date.now());
-    await doc
-      .send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: tableName,
-                Key: key(callId),
-                UpdateExpression: "SET reviewerPool = list_append(reviewerPool, :added)",
-                ConditionExpression: "attribute_exists(pk) AND size(reviewerPool) = :size",
-                ExpressionAttributeValues: { ":added": reviewerIds, ":size": expectedSize },
-              },
+  extendPool: (callId, expectedSize, reviewerIds, events) =>
+    transactWithOutbox(doc, tableName, {
+      items: [
+        {
+          item: {
+            Update: {
+              TableName: tableName,
+              Key: callKeys.key(callId),
+              UpdateExpression: "SET reviewerPool = list_append(reviewerPool, :added)",
+              ConditionExpression: "attribute_exists(pk) AND size(reviewerPool) = :size",
+              ExpressionAttributeValues: { ":added": reviewerIds, ":size": expectedSize },
             },
-            ...events.map((event) => outboxPut(tableName, event, now)),
-          ],
-        }),
-      )
-      .catch((error) => {
-        if (failedConditions(error)?.includes(0)) {
-          throw conflict(`The reviewer pool of call ${callId} changed meanwhile; read it again and retry`);
-        }
-        throw error;
-      });
-  },
+          },
+          refused: () =>
+            conflict(`The reviewer pool of call ${callId} changed meanwhile; read it again and retry`),
+        },
+      ],
+      events,
+      at: new Date(events[0]?.detail.occurredAt ?? Date.now()),
+    }),
 });

@@ -7,6 +7,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { failedConditions } from "./errors.js";
+import { idempotencyKeys } from "./keys.js";
 
 // One item per actor + route + key. A claim is a conditional put, so of concurrent duplicates
 // exactly one runs; its answer is kept for a day, as Stripe keeps keys. A claim whose run
@@ -14,9 +15,7 @@ import { failedConditions } from "./errors.js";
 const RETENTION_SECONDS = 24 * 3600;
 const CLAIM_MS = 60_000;
 
-// By the operation the scope names (a hash): the key may be 255 characters of anything
-// printable, the partition key stays small.
-const keyOf = (scope: IdempotencyScope) => ({ pk: `IDEMPOTENCY#${operationIdOf(scope)}`, sk: "IDEMPOTENCY" });
+const keyOf = (scope: IdempotencyScope) => idempotencyKeys.key(operationIdOf(scope));
 
 export const dynamoIdempotencyStore = (doc: DynamoDBDocumentClient, tableName: string): IdempotencyStore => ({
   async claim(scope, fingerprint, now) {

@@ -3,7 +3,6 @@ import { ConcurrentModification, conflict, notFound, validationError } from "@al
 import {
   BudgetExhausted,
   type BudgetShortfall,
-  institutionKey,
   type LedgerEntry,
   type LedgerRepository,
   type PartnerBalance,
@@ -11,7 +10,6 @@ import {
   type PoolBalance,
   partnerKeyOf,
 } from "@allot/core/award";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -19,11 +17,15 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
+import { awardItem } from "./award-repository.js";
 import { failedConditions } from "./errors.js";
+import { entityOf, ledgerKeys } from "./keys.js";
 import { outboxPut } from "./outbox.js";
-import { queryAll } from "./query.js";
+import { queryPartition } from "./query.js";
+import { type RetryPolicy, retryPolicy, TryAgain, transientReason, withRetries } from "./retry.js";
+import { putIfAbsent, versionedPut } from "./transact.js";
 
-// Layout, all in the one table:
+// Layout, all in the one table (keys.ts spells these keys):
 //   PROGRAM#<programId> / POOL#cash|credits        the pool balances
 //   PROGRAM#<programId> / PARTNER#<institutionId>   a partner institution's credits against its cap,
 //                                                   created and re-capped with the institution
@@ -43,11 +45,8 @@ import { queryAll } from "./query.js";
 
 const TRANSACTION_LIMIT = 100;
 
-const poolKey = (programId: string, pool: Pool) => ({ pk: `PROGRAM#${programId}`, sk: `POOL#${pool}` });
-const partnerKey = (programId: string, key: string) => ({
-  pk: `PROGRAM#${programId}`,
-  sk: `PARTNER#${institutionKey(key)}`,
-});
+const poolKey = ledgerKeys.pool;
+const partnerKey = ledgerKeys.partner;
 
 /**
  * The transaction item that gives a partner institution its credit cap: creates its balance, or
@@ -89,27 +88,18 @@ export const partnerHeldCents = async (
   );
   return Number(Item?.heldCents ?? 0);
 };
-const capKey = (programId: string) => ({ pk: `PROGRAM#${programId}`, sk: "PARTNERCAP" });
-const awardKey = (awardId: string) => ({ pk: `AWARD#${awardId}`, sk: "AWARD" });
-const pointerKey = (entryId: string) => ({ pk: `LEDGERENTRY#${entryId}`, sk: "ENTRY" });
-const requestKey = (token: string) => ({ pk: `LEDGERREQUEST#${token}`, sk: "REQUEST" });
+const capKey = ledgerKeys.partnerCap;
+const pointerKey = ledgerKeys.entryPointer;
+const requestKey = ledgerKeys.request;
 
-// One GSI partition per program holds its whole ledger, so the check and the reports read it
-// in one query. It would be a hot partition for a high-volume stream; award movements are low
-// volume (a few per award over its life), so it never comes near a partition's write limit.
 const entryItem = (e: LedgerEntry) => ({
-  pk: `AWARD#${e.awardId}`,
-  sk: `LEDGER#${e.at}#${e.entryId}`,
-  gsi1pk: `PROGRAM#${e.programId}#LEDGER`,
-  gsi1sk: `${e.at}#${e.entryId}`,
+  ...ledgerKeys.entry(e),
+  ...ledgerKeys.entryIndexes(e),
   type: "ledger-entry",
   ...e,
 });
 
-const fromEntryItem = (item: Record<string, unknown>): LedgerEntry => {
-  const { pk: _p, sk: _s, gsi1pk: _a, gsi1sk: _b, type: _t, ...entry } = item;
-  return entry as unknown as LedgerEntry;
-};
+const fromEntryItem = (item: Record<string, unknown>) => entityOf<LedgerEntry>(item);
 
 const fromPoolItem = (item: Record<string, unknown>): PoolBalance => ({
   programId: String(item.programId),
@@ -141,38 +131,9 @@ const text = (item: Record<string, unknown>, field: string) => {
   return value;
 };
 
-export interface LedgerRetryOptions {
-  /** Attempts of one movement while other transactions hold its items (default 25). */
-  maxAttempts?: number;
-  /** First backoff in ms, doubled per attempt under full jitter (default 15). */
-  baseDelayMs?: number;
-  /** Largest backoff in ms (default 1000). */
-  maxDelayMs?: number;
-  /** Told of each retry, for tests and metrics. */
-  onRetry?: (attempt: number, reason: string) => void;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// Codes that mean "not now" rather than "no": another transaction held one of our items, or
-// the same request token is still in flight. Retrying cannot over-commit: the conditions are
-// evaluated again on each attempt.
-const TRANSIENT = new Set(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]);
-const transientReason = (error: unknown): string | undefined => {
-  const name = (error as { name?: string } | undefined)?.name;
-  if (name === "TransactionConflictException" || name === "TransactionInProgressException") return name;
-  // A 5xx (DynamoDB Local answers "This action timed out" when its lock waits too long under
-  // load) may or may not have applied the transaction: the retry carries the same request guard
-  // and client token, so an applied one is recognised instead of applied twice.
-  if (name === "InternalServerError" || name === "ServiceUnavailable" || name === "RequestLimitExceeded")
-    return name;
-  if (error instanceof TransactionCanceledException) {
-    const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? "None");
-    if (codes.includes("ConditionalCheckFailed")) return undefined;
-    return codes.find((c) => TRANSIENT.has(c));
-  }
-  return undefined;
-};
+/** Attempts of one movement while other transactions hold its items: 25, from 15 ms up to 1 s. */
+export type LedgerRetryOptions = Partial<RetryPolicy>;
+const LEDGER_RETRY: RetryPolicy = { maxAttempts: 25, baseDelayMs: 15, maxDelayMs: 1_000 };
 
 interface PartnerMovement {
   institution: string;
@@ -197,9 +158,7 @@ export const dynamoLedgerRepository = (
   tableName: string,
   retry: LedgerRetryOptions = {},
 ): LedgerRepository => {
-  const maxAttempts = retry.maxAttempts ?? 25;
-  const baseDelayMs = retry.baseDelayMs ?? 15;
-  const maxDelayMs = retry.maxDelayMs ?? 1000;
+  const policy = retryPolicy(LEDGER_RETRY, retry);
 
   const get = async (key: Record<string, string>) =>
     (await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
@@ -246,52 +205,29 @@ export const dynamoLedgerRepository = (
     // and DynamoDB's token window recognises it.
     const now = new Date(entries[0]?.at ?? (award.item.updatedAt as string | undefined) ?? Date.now());
     const items: NonNullable<TransactWriteCommandInput["TransactItems"]> = [];
-    items.push({
-      Put: {
-        TableName: tableName,
-        Item: {
-          ...award.item,
-          ...awardKey(awardId),
-          gsi1pk: `PROGRAM#${programId}#AWARDS`,
-          gsi1sk: `${status}#${awardId}`,
-          gsi2pk: `APPLICANT#${applicantId}`,
-          gsi2sk: `AWARD#${awardId}`,
-          type: "award",
-        },
-        ...(award.expectedRevision === null
-          ? { ConditionExpression: "attribute_not_exists(pk)" }
-          : {
-              ConditionExpression: "revision = :expected",
-              ExpressionAttributeValues: { ":expected": award.expectedRevision },
-            }),
-      },
-    });
-    items.push({
-      Put: {
-        TableName: tableName,
-        Item: {
-          ...requestKey(requestToken),
-          awardId,
-          programId,
-          entryIds: entries.map((e) => e.entryId),
-          at: now.toISOString(),
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
-      },
-    });
+    items.push(
+      versionedPut(
+        tableName,
+        awardItem({ ...award.item, awardId, programId, status, applicantId }),
+        award.expectedRevision,
+      ),
+    );
+    items.push(
+      putIfAbsent(tableName, {
+        ...requestKey(requestToken),
+        awardId,
+        programId,
+        entryIds: entries.map((e) => e.entryId),
+        at: now.toISOString(),
+      }),
+    );
     const pointerIndexes: number[] = [];
     for (const e of entries) {
       // The entry itself needs no condition: its pointer, in the same transaction, refuses
       // a second write of the same id whatever its timestamp.
       items.push({ Put: { TableName: tableName, Item: entryItem(e) } });
       pointerIndexes.push(
-        items.push({
-          Put: {
-            TableName: tableName,
-            Item: { ...pointerKey(e.entryId), awardId, programId, at: e.at },
-            ConditionExpression: "attribute_not_exists(pk)",
-          },
-        }) - 1,
+        items.push(putIfAbsent(tableName, { ...pointerKey(e.entryId), awardId, programId, at: e.at })) - 1,
       );
     }
     const balanceIndexes = new Set<number>();
@@ -426,16 +362,11 @@ export const dynamoLedgerRepository = (
       const p = await plan(input);
       const programId = String(input.award.item.programId);
       const awardId = String(input.award.item.awardId);
-      for (let attempt = 1; ; attempt++) {
-        let error: unknown;
+      await withRetries(async () => {
         try {
           await doc.send(new TransactWriteCommand(p.input));
-          return;
-        } catch (caught) {
-          error = caught;
-        }
-        let transient = transientReason(error);
-        if (transient === undefined) {
+        } catch (error) {
+          if (transientReason(error) !== undefined) throw error;
           const failed = failedConditions(error);
           if (!failed) throw error;
           // A retry of a movement that went through fails on its request item or its entries'
@@ -454,52 +385,31 @@ export const dynamoLedgerRepository = (
           if (short.length) throw new BudgetExhausted(short);
           if (overReleased) throw conflict(`A release of award ${awardId} exceeds what its balances hold`);
           // A release landed between the refusal and this read: the balances cover it now.
-          transient = "balance changed";
+          throw new TryAgain("balance changed", error);
         }
-        // Bounded: past the attempts the AWS error goes up as it is, a transient failure the
-        // workflow retries with its own backoff, never mistaken for a budget refusal.
-        if (attempt >= maxAttempts) throw error;
-        retry.onRetry?.(attempt, transient);
-        await sleep(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
-      }
+      }, policy);
     },
 
     async entriesForAward(awardId) {
-      const items = await queryAll(doc, {
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": `AWARD#${awardId}`, ":prefix": "LEDGER#" },
-        ConsistentRead: true,
+      const items = await queryPartition(doc, tableName, ledgerKeys.entriesOfAward(awardId), {
+        consistent: true,
       });
       return items.map(fromEntryItem);
     },
 
     async entriesForProgram(programId) {
-      const items = await queryAll(doc, {
-        TableName: tableName,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": `PROGRAM#${programId}#LEDGER` },
-      });
+      const items = await queryPartition(doc, tableName, ledgerKeys.entriesOfProgram(programId));
       return items.map(fromEntryItem);
     },
 
     async pools(programId) {
-      const items = await queryAll(doc, {
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": `PROGRAM#${programId}`, ":prefix": "POOL#" },
-        ConsistentRead: true,
-      });
+      const items = await queryPartition(doc, tableName, ledgerKeys.pools(programId), { consistent: true });
       return items.map(fromPoolItem);
     },
 
     async partners(programId) {
-      const items = await queryAll(doc, {
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": `PROGRAM#${programId}`, ":prefix": "PARTNER#" },
-        ConsistentRead: true,
+      const items = await queryPartition(doc, tableName, ledgerKeys.partners(programId), {
+        consistent: true,
       });
       return items.map(fromPartnerItem);
     },

@@ -1,5 +1,5 @@
 import type { DomainEvent } from "@allot/core/events";
-import { OUTBOX_PREFIX } from "@allot/stacks/streams";
+import { outboxKeys } from "./keys.js";
 
 // The transactional outbox: an event is an item written in the same transaction as the state
 // change it describes; the table's stream carries it to the relay, which publishes it. Kept
@@ -10,8 +10,7 @@ export const outboxPut = (tableName: string, event: DomainEvent, now: Date) => (
   Put: {
     TableName: tableName,
     Item: {
-      pk: `${OUTBOX_PREFIX}${event.detail.eventId}`,
-      sk: "OUTBOX",
+      ...outboxKeys.key(event.detail.eventId),
       source: event.source,
       detailType: event.detailType,
       detail: JSON.stringify(event.detail),

@@ -7,20 +7,16 @@ import {
   type ReservationRepository,
   type ReservationStatus,
 } from "@allot/core/reservation";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { batchGetAll } from "./batch-get.js";
 import { failedConditions } from "./errors.js";
+import { entityOf, reservationKeys } from "./keys.js";
 import { outboxPut } from "./outbox.js";
-import { queryAll } from "./query.js";
+import { queryPartition } from "./query.js";
+import { type RetryPolicy, retryPolicy } from "./retry.js";
+import { sendTransaction, type TransactItem } from "./transact.js";
 
-// Layout, all in the one table:
+// Layout, all in the one table (keys.ts spells these keys):
 //   CLUSTER#<programId>#<hour ISO> / SLOT       availableChips of one hour of the program's cluster
 //   HOLD#<awardId>                 / HOLD       creditsCents, heldCents, availableCents of an award
 //   AWARD#<awardId>                / RESERVATION#<reservationId>   the reservation; while queued,
@@ -33,65 +29,22 @@ import { queryAll } from "./query.js";
 // hold are created on first use, in the transaction that spends them, with a condition that
 // holds whether the item exists or not, so no separate creation step can race.
 
-type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
-
-const slotKey = (programId: string, hour: string) => ({ pk: `CLUSTER#${programId}#${hour}`, sk: "SLOT" });
-const holdKey = (awardId: string) => ({ pk: `HOLD#${awardId}`, sk: "HOLD" });
-const reservationKey = (awardId: string, reservationId: string) => ({
-  pk: `AWARD#${awardId}`,
-  sk: `RESERVATION#${reservationId}`,
-});
-const queueIndexKey = (programId: string) => `PROGRAM#${programId}#RESERVATIONQUEUE`;
+const slotKey = reservationKeys.slot;
+const holdKey = reservationKeys.hold;
+const reservationKey = reservationKeys.key;
 
 const toItem = (r: Reservation) => ({
   ...r,
   ...reservationKey(r.awardId, r.reservationId),
   type: "reservation",
-  ...(r.status === "queued"
-    ? { gsi1pk: queueIndexKey(r.programId), gsi1sk: `${r.requestedAt}#${r.reservationId}` }
-    : {}),
+  ...(r.status === "queued" ? reservationKeys.queueIndexes(r) : {}),
 });
 
-const fromItem = (item: Record<string, unknown>): Reservation => {
-  const { pk: _p, sk: _s, gsi1pk: _a, gsi1sk: _b, type: _t, ...r } = item;
-  return r as unknown as Reservation;
-};
+const fromItem = (item: Record<string, unknown>) => entityOf<Reservation>(item);
 
-export interface ReservationRetryOptions {
-  /** Attempts while other transactions hold the same slots (default 30). */
-  maxAttempts?: number;
-  /** First backoff in ms, doubled per attempt under full jitter (default 10). */
-  baseDelayMs?: number;
-  /** Largest backoff in ms (default 800). */
-  maxDelayMs?: number;
-  onRetry?: (attempt: number, reason: string) => void;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const TRANSIENT_CODES = new Set(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"]);
-/** "Not now" rather than "no": conflicts with other transactions and 5xx; never a failed condition. */
-const transientReason = (error: unknown): string | undefined => {
-  const name = (error as { name?: string } | undefined)?.name;
-  if (name === "TransactionConflictException" || name === "TransactionInProgressException") return name;
-  if (
-    name === "InternalServerError" ||
-    name === "ServiceUnavailable" ||
-    name === "RequestLimitExceeded" ||
-    name === "ThrottlingException" ||
-    name === "ProvisionedThroughputExceededException"
-  )
-    return name;
-  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
-    ?.httpStatusCode;
-  if (status !== undefined && status >= 500) return `HTTP ${status}`;
-  if (error instanceof TransactionCanceledException) {
-    const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? "None");
-    if (codes.includes("ConditionalCheckFailed")) return undefined;
-    return codes.find((c) => TRANSIENT_CODES.has(c));
-  }
-  return undefined;
-};
+/** Attempts while other transactions hold the same slots: 30, from 10 ms up to 800 ms. */
+export type ReservationRetryOptions = Partial<RetryPolicy>;
+const RESERVATION_RETRY: RetryPolicy = { maxAttempts: 30, baseDelayMs: 10, maxDelayMs: 800 };
 
 const statusCondition = (previous: ReservationStatus | null, revision: number) =>
   previous === null
@@ -107,9 +60,7 @@ export const dynamoReservationRepository = (
   tableName: string,
   retry: ReservationRetryOptions = {},
 ): ReservationRepository => {
-  const maxAttempts = retry.maxAttempts ?? 30;
-  const baseDelayMs = retry.baseDelayMs ?? 10;
-  const maxDelayMs = retry.maxDelayMs ?? 800;
+  const policy = retryPolicy(RESERVATION_RETRY, retry);
 
   const get = async (key: Record<string, string>) =>
     (await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
@@ -125,30 +76,8 @@ export const dynamoReservationRepository = (
     return stored?.revision === r.revision && stored.status === r.status;
   };
 
-  /**
-   * Sends one transaction, retried with full jitter while it is only "not now"; returns the
-   * indexes of the items whose condition failed (empty when it went through).
-   */
-  const transact = async (items: TransactItem[]): Promise<number[]> => {
-    for (let attempt = 1; ; attempt++) {
-      let error: unknown;
-      try {
-        await doc.send(new TransactWriteCommand({ TransactItems: items }));
-        return [];
-      } catch (caught) {
-        error = caught;
-      }
-      const transient = transientReason(error);
-      if (transient === undefined) {
-        const failed = failedConditions(error);
-        if (failed) return failed;
-        throw error;
-      }
-      if (attempt >= maxAttempts) throw error;
-      retry.onRetry?.(attempt, transient);
-      await sleep(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
-    }
-  };
+  /** The indexes of the items whose condition failed (empty when it went through). */
+  const transact = async (items: TransactItem[]) => (await sendTransaction(doc, items, policy))?.failed ?? [];
 
   const reservationPut = (r: Reservation, previous: ReservationStatus | null): TransactItem => ({
     Put: { TableName: tableName, Item: toItem(r), ...statusCondition(previous, r.revision) },
@@ -166,11 +95,8 @@ export const dynamoReservationRepository = (
   };
 
   const listByAward = async (awardId: string) => {
-    const items = await queryAll(doc, {
-      TableName: tableName,
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": `AWARD#${awardId}`, ":prefix": "RESERVATION#" },
-      ConsistentRead: true,
+    const items = await queryPartition(doc, tableName, reservationKeys.ofAward(awardId), {
+      consistent: true,
     });
     return items.map(fromItem);
   };
@@ -183,12 +109,7 @@ export const dynamoReservationRepository = (
     async queued(programId) {
       // The index is eventually consistent: a just-queued request may show on the next pass,
       // and one granted meanwhile fails its grant's status condition ("stale"), harmlessly.
-      const items = await queryAll(doc, {
-        TableName: tableName,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": queueIndexKey(programId) },
-      });
+      const items = await queryPartition(doc, tableName, reservationKeys.queue(programId));
       return items.map(fromItem).filter((r) => r.status === "queued");
     },
 

@@ -1,13 +1,14 @@
 import type { ReviewerProfileWrite, ReviewerRecord, ReviewerRepository } from "@allot/core/review";
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { batchGetAll } from "./batch-get.js";
-import { queryAll } from "./query.js";
+import { entityOf, reviewerKeys } from "./keys.js";
+import { queryPartition } from "./query.js";
 
 // A profile write is an UpdateItem that sets the profile's own fields only: openAssignments
 // belongs to reviewer assignment, which moves it with conditional increments, so a staff edit
 // racing an assignment must never reset it. Profiles carry no domain events (personal data
 // stays off the bus), hence no outbox here.
-const key = (reviewerId: string) => ({ pk: `REVIEWER#${reviewerId}`, sk: "PROFILE" });
+const key = reviewerKeys.key;
 
 type ProfileField = Exclude<keyof ReviewerProfileWrite, "reviewerId">;
 // A record, not a list, so a field added to the profile schema fails to compile until it is written.
@@ -24,10 +25,7 @@ const written: Record<ProfileField, true> = {
 };
 const profileFields = Object.keys(written) as ProfileField[];
 
-const fromItem = (item: Record<string, unknown>): ReviewerRecord => {
-  const { pk: _pk, sk: _sk, gsi2pk: _c, gsi2sk: _d, type: _t, ...record } = item;
-  return record as unknown as ReviewerRecord;
-};
+const fromItem = (item: Record<string, unknown>) => entityOf<ReviewerRecord>(item);
 
 export const dynamoReviewerRepository = (
   doc: DynamoDBDocumentClient,
@@ -46,10 +44,12 @@ export const dynamoReviewerRepository = (
   },
 
   async put(profile) {
+    const { gsi2pk, gsi2sk } = reviewerKeys.indexes(profile.reviewerId);
     const values: Record<string, unknown> = {
       ":reviewerId": profile.reviewerId,
       ":type": "reviewer",
-      ":gsi2pk": "REVIEWERS",
+      ":gsi2pk": gsi2pk,
+      ":gsi2sk": gsi2sk,
       ":zero": 0,
     };
     const names: Record<string, string> = {};
@@ -57,7 +57,7 @@ export const dynamoReviewerRepository = (
       "reviewerId = :reviewerId",
       "#type = :type",
       "gsi2pk = :gsi2pk",
-      "gsi2sk = :reviewerId",
+      "gsi2sk = :gsi2sk",
       "openAssignments = if_not_exists(openAssignments, :zero)",
     ];
     names["#type"] = "type";
@@ -82,12 +82,7 @@ export const dynamoReviewerRepository = (
   },
 
   async list() {
-    const items = await queryAll(doc, {
-      TableName: tableName,
-      IndexName: "gsi2",
-      KeyConditionExpression: "gsi2pk = :pk",
-      ExpressionAttributeValues: { ":pk": "REVIEWERS" },
-    });
+    const items = await queryPartition(doc, tableName, reviewerKeys.all());
     return items.map(fromItem);
   },
 });

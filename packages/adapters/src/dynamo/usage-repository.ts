@@ -6,26 +6,23 @@ import {
   type UsageRepository,
   type UsageTotals,
 } from "@allot/core/usage";
-import { USAGE_PREFIX } from "@allot/stacks/streams";
+import { type AttributeValue, ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from "@aws-sdk/client-dynamodb";
-import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { batchGetAll } from "./batch-get.js";
 import { failedConditions } from "./errors.js";
+import { usageKeys } from "./keys.js";
 import { outboxPut } from "./outbox.js";
+import { queryPartition } from "./query.js";
+import { backoffMs, type RetryPolicy, transientReason } from "./retry.js";
+import { putIfAbsent, sendTransaction, transactWithOutbox } from "./transact.js";
 
-// Key layout of usage (single table):
+// Key layout of usage (single table; keys.ts spells these keys):
 //   USAGE#<recordId>              / RECORD     the accepted record, as first received, never overwritten
 //                                              (its INSERT on the stream → processor)
 //   USAGE#<recordId>              / COUNTED    the exactly-once marker, written with the counter
@@ -50,7 +47,8 @@ export const USAGE_SHARDS = 8;
 const TRANSACTION_ITEMS = 100;
 /** Conditional record writes in flight per batch: 1,000 records are about 32 round trips deep. */
 const STORE_IN_FLIGHT = 32;
-const MAX_ATTEMPTS = 12;
+/** Counter transactions lose races to concurrent processors: 12 attempts, 10 ms doubling to 1.28 s. */
+const COUNT_RETRY: RetryPolicy = { maxAttempts: 12, baseDelayMs: 10, maxDelayMs: 1_280 };
 
 /** The record item already stored under an id: from the refused write, else read back. */
 const heldRecordOf =
@@ -67,16 +65,11 @@ const heldRecordOf =
     return item.record as UsageRecord;
   };
 
-const recordKey = (recordId: string) => ({ pk: `${USAGE_PREFIX}${recordId}`, sk: "RECORD" });
-const markerKey = (recordId: string) => ({ pk: `${USAGE_PREFIX}${recordId}`, sk: "COUNTED" });
-const shardPk = (awardId: string, shard: number) => `CONSUMPTION#${awardId}#${shard}`;
-const thresholdKey = (awardId: string, pct: number) => ({
-  pk: `THRESHOLD#${awardId}#${pct}`,
-  sk: "THRESHOLD",
-});
+const recordKey = usageKeys.record;
+const markerKey = usageKeys.counted;
+const thresholdKey = usageKeys.threshold;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const backoff = (attempt: number) => sleep(Math.random() * 10 * 2 ** Math.min(attempt, 7));
 
 /** The stream's new image of a `USAGE#…/RECORD` item, back to what was accepted. */
 export const storedUsageFromItem = (item: Record<string, unknown>): StoredUsage => ({
@@ -126,10 +119,10 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
         days.set(day, { cents: d.cents + deltaOf(r.record), records: d.records + 1 });
       }
       const total = pending.reduce((s, r) => s + deltaOf(r.record), 0);
-      const add = (sk: string, cents: number, records: number) => ({
+      const add = (Key: { pk: string; sk: string }, cents: number, records: number) => ({
         Update: {
           TableName: tableName,
-          Key: { pk: shardPk(awardId, shard), sk },
+          Key,
           UpdateExpression: "ADD chargeCents :c, records :n SET awardId = :a, #t = :t",
           ExpressionAttributeNames: { "#t": "type" },
           ExpressionAttributeValues: { ":c": cents, ":n": records, ":a": awardId, ":t": "consumption" },
@@ -154,8 +147,10 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
                   ConditionExpression: "attribute_not_exists(pk)",
                 },
               })),
-              add("TOTAL", total, pending.length),
-              ...[...days].map(([day, d]) => add(`DAY#${day}`, d.cents, d.records)),
+              add(usageKeys.shardTotal(awardId, shard), total, pending.length),
+              ...[...days].map(([day, d]) =>
+                add(usageKeys.shardDay(awardId, shard, day), d.cents, d.records),
+              ),
             ],
           }),
         );
@@ -168,17 +163,10 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
           pending = pending.filter((_, i) => !counted.has(i));
           continue;
         }
-        // Lost a race on a counter item or throttled: another shard next time, after a pause.
-        const retryable =
-          (error instanceof TransactionCanceledException &&
-            (error.CancellationReasons ?? []).some((r) =>
-              ["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"].includes(
-                r.Code ?? "",
-              ),
-            )) ||
-          (error as { name?: string }).name === "TransactionConflictException";
-        if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
-        await backoff(attempt);
+        // Lost a race on a counter item or throttled: another shard next time, after a pause. A
+        // 5xx that had applied the chunk meets its markers on the next attempt: counted once.
+        if (transientReason(error) === undefined || attempt >= COUNT_RETRY.maxAttempts) throw error;
+        await sleep(backoffMs(attempt, COUNT_RETRY));
       }
     }
     return { counted: 0, duplicates };
@@ -243,22 +231,7 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
     async totals(awardId) {
       const shards = await Promise.all(
         Array.from({ length: USAGE_SHARDS }, async (_, shard) => {
-          const items: Record<string, unknown>[] = [];
-          let start: Record<string, unknown> | undefined;
-          do {
-            const out = await doc.send(
-              new QueryCommand({
-                TableName: tableName,
-                KeyConditionExpression: "pk = :pk",
-                ExpressionAttributeValues: { ":pk": shardPk(awardId, shard) },
-                ConsistentRead: true,
-                ExclusiveStartKey: start,
-              }),
-            );
-            items.push(...(out.Items ?? []));
-            start = out.LastEvaluatedKey;
-          } while (start);
-          return items;
+          return queryPartition(doc, tableName, usageKeys.shard(awardId, shard), { consistent: true });
         }),
       );
       let consumedCents = 0;
@@ -266,9 +239,9 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
       for (const item of shards.flat()) {
         const sk = String(item.sk);
         const cents = Number(item.chargeCents ?? 0);
-        if (sk === "TOTAL") consumedCents += cents;
-        else if (sk.startsWith("DAY#")) {
-          const day = sk.slice(4);
+        const day = usageKeys.dayOf(sk);
+        if (usageKeys.isTotal(sk)) consumedCents += cents;
+        else if (day !== undefined) {
           const d = days.get(day) ?? { chargeCents: 0, records: 0 };
           days.set(day, {
             chargeCents: d.chargeCents + cents,
@@ -284,53 +257,34 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
 
     async thresholdsRaised(awardId, candidates) {
       if (!candidates.length) return [];
-      const out = await doc.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName]: { Keys: candidates.map((t) => thresholdKey(awardId, t)), ConsistentRead: true },
-          },
-        }),
+      const raised = await batchGetAll(
+        doc,
+        tableName,
+        candidates.map((t) => thresholdKey(awardId, t)),
       );
-      // Four or so small keys: never left unprocessed in practice; a miss only means "not yet".
-      return (out.Responses?.[tableName] ?? []).map((i) => Number(i.threshold));
+      return raised.map((i) => Number(i.threshold));
     },
 
     async raiseThreshold(awardId, threshold, events) {
       const now = new Date();
-      try {
-        await doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...thresholdKey(awardId, threshold),
-                    type: "threshold",
-                    awardId,
-                    threshold,
-                    at: now.toISOString(),
-                  },
-                  ConditionExpression: "attribute_not_exists(pk)",
-                },
-              },
-              ...events.map((e) => outboxPut(tableName, e, now)),
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (failedConditions(error)?.includes(0)) return false;
-        throw error;
-      }
+      const refusal = await sendTransaction(doc, [
+        putIfAbsent(tableName, {
+          ...thresholdKey(awardId, threshold),
+          type: "threshold",
+          awardId,
+          threshold,
+          at: now.toISOString(),
+        }),
+        ...events.map((e) => outboxPut(tableName, e, now)),
+      ]);
+      if (!refusal) return true;
+      if (refusal.failed.includes(0)) return false;
+      throw refusal.error;
     },
 
     async publish(events) {
       if (!events.length) return;
-      const now = new Date();
-      await doc.send(
-        new TransactWriteCommand({ TransactItems: events.map((e) => outboxPut(tableName, e, now)) }),
-      );
+      await transactWithOutbox(doc, tableName, { items: [], events, at: new Date() });
     },
   };
 };

@@ -1,8 +1,6 @@
 import { notFound, validationError } from "@allot/core";
 import type { ListOptions, Notification, NotificationRepository, Page } from "@allot/core/notification";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -11,52 +9,34 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { batchGetAll } from "../dynamo/batch-get.js";
 import { failedConditions } from "../dynamo/errors.js";
+import { entityOf, notificationKeys, type Partition } from "../dynamo/keys.js";
+import { partitionQuery } from "../dynamo/query.js";
+import { type RetryPolicy, withRetries } from "../dynamo/retry.js";
 
-// Items (single table, see stacks/src/table.ts):
-//   NOTIFICATION#<id> / NOTIFICATION        the notification; gsi1 by recipient, gsi2 all of them
-//   PROPOSAL#<id> / NOTIFICATION#<at>#<id>  a reference in its proposal's item collection
-// The reference makes "one proposal's notifications" a query on a few items instead of a
+// Items (keys in dynamo/keys.ts): the notification, listed by recipient (gsi1) and all of them
+// (gsi2), and a reference in its proposal's item collection. The reference makes "one proposal's notifications" a query on a few items instead of a
 // filter over every notification ever sent; it is written in the same transaction as the
 // notification, and holds only ids, so marking a notification sent touches one item.
 // Every listing sorts on `<createdAt>#<id>`, and the cursor is that sort key alone: the
 // partition comes from the caller's own query, so no cursor can open someone else's listing.
 
-const ALL = "NOTIFICATIONS";
-const key = (id: string) => ({ pk: `NOTIFICATION#${id}`, sk: "NOTIFICATION" });
-const sortKey = (n: Pick<Notification, "createdAt" | "notificationId">) =>
-  `${n.createdAt}#${n.notificationId}`;
-const refKey = (proposalId: string, sort: string) => ({
-  pk: `PROPOSAL#${proposalId}`,
-  sk: `NOTIFICATION#${sort}`,
-});
+const key = notificationKeys.key;
+const sortKey = notificationKeys.sort;
 
 const toItem = (n: Notification) => ({
   ...key(n.notificationId),
-  ...(n.recipient.userId ? { gsi1pk: `RECIPIENT#${n.recipient.userId}`, gsi1sk: sortKey(n) } : {}),
-  gsi2pk: ALL,
-  gsi2sk: sortKey(n),
+  ...notificationKeys.indexes(n),
   type: "notification",
   ...n,
 });
 
-const fromItem = (item: Record<string, unknown>): Notification => {
-  const {
-    pk: _pk,
-    sk: _sk,
-    gsi1pk: _a,
-    gsi1sk: _b,
-    gsi2pk: _c,
-    gsi2sk: _d,
-    type: _t,
-    ...notification
-  } = item;
-  return notification as unknown as Notification;
-};
+const fromItem = (item: Record<string, unknown>) => entityOf<Notification>(item);
 
-const isTransactionConflict = (error: unknown) =>
-  error instanceof TransactionCanceledException &&
-  (error.CancellationReasons ?? []).some((r) => r.Code === "TransactionConflict");
+// Two deliveries of one event race on the reference; the loser's transaction is cancelled
+// without a verdict, and asking again gets one.
+const RACE_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 200 };
 
 const CURSOR = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#ntf_[0-9a-z]{26}$/;
 
@@ -111,30 +91,16 @@ export const dynamoNotificationRepository = (
   doc: DynamoDBDocumentClient,
   tableName: string,
 ): NotificationRepository => {
-  const byIndex = async (
-    index: "gsi1" | "gsi2",
-    partition: string,
-    options: ListOptions,
-  ): Promise<Page<Notification>> => {
-    const pk = `${index}pk`;
-    const sk = `${index}sk`;
-    const { items, nextCursor } = await collect(
-      doc,
-      {
-        TableName: tableName,
-        IndexName: index,
-        KeyConditionExpression: "#pk = :pk",
-        ExpressionAttributeNames: { "#pk": pk },
-        ExpressionAttributeValues: { ":pk": partition },
-      },
-      {
-        limit: options.limit,
-        cursor: options.cursor,
-        sortOf: (item) => item[sk] as string,
-        // A GSI's start key is the index key plus the table key of the item it names.
-        start: (sort) => ({ [pk]: partition, [sk]: sort, ...key(sort.slice(sort.indexOf("#") + 1)) }),
-      },
-    );
+  const byIndex = async (partition: Partition, options: ListOptions): Promise<Page<Notification>> => {
+    const pk = `${partition.index}pk`;
+    const sk = `${partition.index}sk`;
+    const { items, nextCursor } = await collect(doc, partitionQuery(tableName, partition), {
+      limit: options.limit,
+      cursor: options.cursor,
+      sortOf: (item) => item[sk] as string,
+      // A GSI's start key is the index key plus the table key of the item it names.
+      start: (sort) => ({ [pk]: partition.pk, [sk]: sort, ...key(notificationKeys.idOfSort(sort)) }),
+    });
     return { items: items.map(fromItem), nextCursor };
   };
 
@@ -143,55 +109,31 @@ export const dynamoNotificationRepository = (
     options: ListOptions,
     recipient?: string,
   ): Promise<Page<Notification>> => {
-    const partition = `PROPOSAL#${proposalId}`;
+    const refs = partitionQuery(tableName, notificationKeys.refsOfProposal(proposalId));
     const { items, nextCursor } = await collect(
       doc,
-      {
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ...(recipient
-          ? {
-              FilterExpression: "recipientUserId = :recipient",
-              ExpressionAttributeValues: {
-                ":pk": partition,
-                ":prefix": "NOTIFICATION#",
-                ":recipient": recipient,
-              },
-            }
-          : { ExpressionAttributeValues: { ":pk": partition, ":prefix": "NOTIFICATION#" } }),
-      },
+      recipient
+        ? {
+            ...refs,
+            FilterExpression: "recipientUserId = :recipient",
+            ExpressionAttributeValues: { ...refs.ExpressionAttributeValues, ":recipient": recipient },
+          }
+        : refs,
       {
         limit: options.limit,
         cursor: options.cursor,
-        sortOf: (item) => (item.sk as string).slice("NOTIFICATION#".length),
-        start: (sort) => refKey(proposalId, sort),
+        sortOf: (item) => notificationKeys.sortOfRef(item.sk as string),
+        start: (sort) => notificationKeys.ref(proposalId, sort),
       },
     );
     const ids = items.map((item) => item.notificationId as string);
-    const found = await batchGet(ids);
+    const found = new Map(
+      (await batchGetAll(doc, tableName, ids.map(key))).map((item) => {
+        const n = fromItem(item);
+        return [n.notificationId, n] as const;
+      }),
+    );
     return { items: ids.flatMap((id) => found.get(id) ?? []), nextCursor };
-  };
-
-  const batchGet = async (ids: string[]): Promise<Map<string, Notification>> => {
-    const found = new Map<string, Notification>();
-    // BatchGet takes 100 keys, and under throttling answers only part; ask again for the rest.
-    for (let i = 0; i < ids.length; i += 100) {
-      let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map(key);
-      for (let attempt = 0; keys.length; attempt++) {
-        if (attempt > 8) throw new Error("DynamoDB kept leaving notification reads unprocessed");
-        if (attempt > 0)
-          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-        const { Responses, UnprocessedKeys } = await doc.send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of Responses?.[tableName] ?? []) {
-          const n = fromItem(item);
-          found.set(n.notificationId, n);
-        }
-        keys = UnprocessedKeys?.[tableName]?.Keys ?? [];
-      }
-    }
-    return found;
   };
 
   return {
@@ -214,7 +156,7 @@ export const dynamoNotificationRepository = (
                     Put: {
                       TableName: tableName,
                       Item: {
-                        ...refKey(proposalId, sortKey(notification)),
+                        ...notificationKeys.ref(proposalId, sortKey(notification)),
                         type: "notification-ref",
                         notificationId: notification.notificationId,
                         ...(notification.recipient.userId
@@ -227,20 +169,12 @@ export const dynamoNotificationRepository = (
               }),
             )
           : doc.send(new PutCommand(put));
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await write();
-          return true;
-        } catch (error) {
-          if (failedConditions(error)?.includes(0)) return false;
-          // Two deliveries of one event race here; the loser's transaction is cancelled without a
-          // verdict, and asking again gets one (the SDK does not retry a cancelled transaction).
-          if (attempt < 4 && isTransactionConflict(error)) {
-            await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
-            continue;
-          }
-          throw error;
-        }
+      try {
+        await withRetries<unknown>(write, RACE_RETRY);
+        return true;
+      } catch (error) {
+        if (failedConditions(error)?.includes(0)) return false;
+        throw error;
       }
     },
 
@@ -272,11 +206,13 @@ export const dynamoNotificationRepository = (
     listForRecipient(userId, options) {
       return options.proposalId
         ? byProposal(options.proposalId, options, userId)
-        : byIndex("gsi1", `RECIPIENT#${userId}`, options);
+        : byIndex(notificationKeys.ofRecipient(userId), options);
     },
 
     listAll(options) {
-      return options.proposalId ? byProposal(options.proposalId, options) : byIndex("gsi2", ALL, options);
+      return options.proposalId
+        ? byProposal(options.proposalId, options)
+        : byIndex(notificationKeys.all(), options);
     },
   };
 };

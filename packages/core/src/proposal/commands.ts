@@ -185,7 +185,7 @@ export const submitProposal = async (
           callId: proposal.callId,
         }),
       ],
-      { claims: [`CALL#${proposal.callId}#PI#${piEmail}`] },
+      { claims: [{ kind: "pi-per-call", callId: proposal.callId, piEmail }] },
     );
   } catch (error) {
     const now = await deps.proposals.get(proposalId);

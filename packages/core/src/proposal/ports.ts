@@ -4,9 +4,15 @@ import type { PartnerInstitutionRecord } from "../program/ports.js";
 import type { Program } from "../program/schema.js";
 import type { Proposal, ProposalStatus } from "./schema.js";
 
+/**
+ * A uniqueness the domain needs, taken for good by the write that makes it true; the adapter
+ * decides how it is stored. One proposal per PI e-mail (lower-cased) per call.
+ */
+export type ProposalClaim = { kind: "pi-per-call"; callId: string; piEmail: string };
+
 export interface WriteOptions {
-  /** Unique keys this write takes for good (e.g. one proposal per PI e-mail per call). */
-  claims?: string[];
+  /** Claims this write takes for good; the write fails with "conflict" when one is taken. */
+  claims?: ProposalClaim[];
 }
 
 /** Proposal persistence; every write carries the events it causes, committed together. */

@@ -1,0 +1,245 @@
+import { institutionKey, type LedgerEntry, type Pool } from "@allot/core/award";
+import type { Call } from "@allot/core/call";
+import type { Notification } from "@allot/core/notification";
+import type { Proposal, ProposalClaim } from "@allot/core/proposal";
+import type { Reservation } from "@allot/core/reservation";
+import type { Assignment } from "@allot/core/review";
+import { OUTBOX_PREFIX, USAGE_PREFIX } from "@allot/stacks/streams";
+
+// The one place the table's keys are spelled (single table, see stacks/src/table.ts). Every
+// entity has a primary key and, where it is listed, the index keys that list it; a listing is a
+// `Partition` (one index partition, maybe narrowed to a sort-key prefix) that query.ts reads.
+// Stored keys are data: changing a spelling here orphans every item written before, which is
+// why test/keys.test.ts pins each shape literally.
+
+export type Key = { pk: string; sk: string };
+
+/** The items of one partition of the table or an index, optionally those whose sort key starts so. */
+export interface Partition {
+  index?: "gsi1" | "gsi2";
+  pk: string;
+  skPrefix?: string;
+}
+
+export const outboxKeys = {
+  key: (eventId: string): Key => ({ pk: `${OUTBOX_PREFIX}${eventId}`, sk: "OUTBOX" }),
+};
+
+export const programKeys = {
+  key: (programId: string): Key => ({ pk: `PROGRAM#${programId}`, sk: "PROGRAM" }),
+  // Programs are few and read often: listed through gsi2 under one partition.
+  indexes: (programId: string) => ({ gsi2pk: "PROGRAMS", gsi2sk: programId }),
+  all: (): Partition => ({ index: "gsi2", pk: "PROGRAMS" }),
+  institution: (programId: string, institutionId: string): Key => ({
+    pk: `PROGRAM#${programId}`,
+    sk: `INSTITUTION#${institutionId}`,
+  }),
+  institutions: (programId: string): Partition => ({ pk: `PROGRAM#${programId}`, skPrefix: "INSTITUTION#" }),
+};
+
+export const callKeys = {
+  key: (callId: string): Key => ({ pk: `CALL#${callId}`, sk: "CALL" }),
+  // gsi1 lists a program's calls by opening time; gsi2 every call by closing time.
+  indexes: (c: Pick<Call, "callId" | "programId" | "opensAt" | "closesAt">) => ({
+    gsi1pk: `PROGRAM#${c.programId}`,
+    gsi1sk: `CALL#${c.opensAt}#${c.callId}`,
+    gsi2pk: "CALLS",
+    gsi2sk: `${c.closesAt}#${c.callId}`,
+  }),
+  ofProgram: (programId: string): Partition => ({
+    index: "gsi1",
+    pk: `PROGRAM#${programId}`,
+    skPrefix: "CALL#",
+  }),
+  /** Every call, sorted by `<closesAt>#<callId>`. */
+  byClosing: (): Partition => ({ index: "gsi2", pk: "CALLS" }),
+};
+
+export const proposalKeys = {
+  key: (proposalId: string): Key => ({ pk: `PROPOSAL#${proposalId}`, sk: "PROPOSAL" }),
+  // gsi1: an applicant's proposals; gsi2: a call's proposals by status, for staff and ranking.
+  indexes: (p: Pick<Proposal, "proposalId" | "applicantId" | "callId" | "createdAt" | "status">) => ({
+    gsi1pk: `APPLICANT#${p.applicantId}`,
+    gsi1sk: `PROPOSAL#${p.createdAt}#${p.proposalId}`,
+    gsi2pk: `CALL#${p.callId}#PROPOSALS`,
+    gsi2sk: `${p.status}#${p.proposalId}`,
+  }),
+  ofApplicant: (applicantId: string): Partition => ({
+    index: "gsi1",
+    pk: `APPLICANT#${applicantId}`,
+    skPrefix: "PROPOSAL#",
+  }),
+  ofCall: (callId: string, status?: string): Partition => ({
+    index: "gsi2",
+    pk: `CALL#${callId}#PROPOSALS`,
+    ...(status ? { skPrefix: `${status}#` } : {}),
+  }),
+};
+
+/** A unique claim, taken for good by the write that makes it true. */
+export const claimKeys = {
+  key: (claim: ProposalClaim): Key => {
+    switch (claim.kind) {
+      case "pi-per-call":
+        return { pk: `CLAIM#CALL#${claim.callId}#PI#${claim.piEmail}`, sk: "CLAIM" };
+    }
+  },
+};
+
+/** What an award's keys are made of (the ledger reads it off a stored item, hence strings). */
+type AwardIdentity = { [K in "awardId" | "programId" | "status" | "applicantId"]: string };
+
+// The award item is written by the award repository for changes that move no money, and by
+// the ledger repository (in its money transactions) otherwise; both take its keys from here.
+export const awardKeys = {
+  key: (awardId: string): Key => ({ pk: `AWARD#${awardId}`, sk: "AWARD" }),
+  indexes: (a: AwardIdentity) => ({
+    gsi1pk: `PROGRAM#${a.programId}#AWARDS`,
+    gsi1sk: `${a.status}#${a.awardId}`,
+    gsi2pk: `APPLICANT#${a.applicantId}`,
+    gsi2sk: `AWARD#${a.awardId}`,
+  }),
+  ofProgram: (programId: string, status?: string): Partition => ({
+    index: "gsi1",
+    pk: `PROGRAM#${programId}#AWARDS`,
+    ...(status ? { skPrefix: `${status}#` } : {}),
+  }),
+  ofApplicant: (applicantId: string): Partition => ({
+    index: "gsi2",
+    pk: `APPLICANT#${applicantId}`,
+    skPrefix: "AWARD#",
+  }),
+};
+
+export const ledgerKeys = {
+  pool: (programId: string, pool: Pool): Key => ({ pk: `PROGRAM#${programId}`, sk: `POOL#${pool}` }),
+  pools: (programId: string): Partition => ({ pk: `PROGRAM#${programId}`, skPrefix: "POOL#" }),
+  /** A partner's credit balance: by institution id, or (awards older than institutions) by folded name. */
+  partner: (programId: string, key: string): Key => ({
+    pk: `PROGRAM#${programId}`,
+    sk: `PARTNER#${institutionKey(key)}`,
+  }),
+  partners: (programId: string): Partition => ({ pk: `PROGRAM#${programId}`, skPrefix: "PARTNER#" }),
+  partnerCap: (programId: string): Key => ({ pk: `PROGRAM#${programId}`, sk: "PARTNERCAP" }),
+  entry: (e: Pick<LedgerEntry, "awardId" | "at" | "entryId">): Key => ({
+    pk: `AWARD#${e.awardId}`,
+    sk: `LEDGER#${e.at}#${e.entryId}`,
+  }),
+  // One GSI partition per program holds its whole ledger, so the check and the reports read it
+  // in one query; award movements are a few per award over its life, far from a hot partition.
+  entryIndexes: (e: Pick<LedgerEntry, "programId" | "at" | "entryId">) => ({
+    gsi1pk: `PROGRAM#${e.programId}#LEDGER`,
+    gsi1sk: `${e.at}#${e.entryId}`,
+  }),
+  entriesOfAward: (awardId: string): Partition => ({ pk: `AWARD#${awardId}`, skPrefix: "LEDGER#" }),
+  entriesOfProgram: (programId: string): Partition => ({ index: "gsi1", pk: `PROGRAM#${programId}#LEDGER` }),
+  /** Guards an entry id against a second write. */
+  entryPointer: (entryId: string): Key => ({ pk: `LEDGERENTRY#${entryId}`, sk: "ENTRY" }),
+  /** Guards a request token past the 10-minute window of the transaction's own token. */
+  request: (token: string): Key => ({ pk: `LEDGERREQUEST#${token}`, sk: "REQUEST" }),
+};
+
+export const reviewerKeys = {
+  key: (reviewerId: string): Key => ({ pk: `REVIEWER#${reviewerId}`, sk: "PROFILE" }),
+  indexes: (reviewerId: string) => ({ gsi2pk: "REVIEWERS", gsi2sk: reviewerId }),
+  all: (): Partition => ({ index: "gsi2", pk: "REVIEWERS" }),
+};
+
+// Assignments live in their proposal's partition, so the workflow lists them with a strongly
+// consistent query; a pointer item finds one by id alone.
+export const assignmentKeys = {
+  key: (a: Pick<Assignment, "proposalId" | "assignmentId">): Key => ({
+    pk: `PROPOSAL#${a.proposalId}`,
+    sk: `ASSIGNMENT#${a.assignmentId}`,
+  }),
+  indexes: (a: Pick<Assignment, "reviewerId" | "assignedAt" | "assignmentId">) => ({
+    gsi1pk: `REVIEWER#${a.reviewerId}`,
+    gsi1sk: `ASSIGNMENT#${a.assignedAt}#${a.assignmentId}`,
+  }),
+  pointer: (assignmentId: string): Key => ({ pk: `ASSIGNMENT#${assignmentId}`, sk: "POINTER" }),
+  ofProposal: (proposalId: string): Partition => ({ pk: `PROPOSAL#${proposalId}`, skPrefix: "ASSIGNMENT#" }),
+  ofReviewer: (reviewerId: string): Partition => ({
+    index: "gsi1",
+    pk: `REVIEWER#${reviewerId}`,
+    skPrefix: "ASSIGNMENT#",
+  }),
+};
+
+export const idempotencyKeys = {
+  /** By the operation id (a hash): the client's key may be 255 characters, the partition key stays small. */
+  key: (operationId: string): Key => ({ pk: `IDEMPOTENCY#${operationId}`, sk: "IDEMPOTENCY" }),
+};
+
+export const reservationKeys = {
+  key: (awardId: string, reservationId: string): Key => ({
+    pk: `AWARD#${awardId}`,
+    sk: `RESERVATION#${reservationId}`,
+  }),
+  /** Only a queued reservation is in the program's queue (gsi1, oldest first). */
+  queueIndexes: (r: Pick<Reservation, "programId" | "requestedAt" | "reservationId">) => ({
+    gsi1pk: `PROGRAM#${r.programId}#RESERVATIONQUEUE`,
+    gsi1sk: `${r.requestedAt}#${r.reservationId}`,
+  }),
+  queue: (programId: string): Partition => ({ index: "gsi1", pk: `PROGRAM#${programId}#RESERVATIONQUEUE` }),
+  ofAward: (awardId: string): Partition => ({ pk: `AWARD#${awardId}`, skPrefix: "RESERVATION#" }),
+  /** One hour of a program's cluster. */
+  slot: (programId: string, hour: string): Key => ({ pk: `CLUSTER#${programId}#${hour}`, sk: "SLOT" }),
+  /** An award's credits held by its reservations. */
+  hold: (awardId: string): Key => ({ pk: `HOLD#${awardId}`, sk: "HOLD" }),
+};
+
+const DAY = "DAY#";
+const TOTAL = "TOTAL";
+export const usageKeys = {
+  record: (recordId: string): Key => ({ pk: `${USAGE_PREFIX}${recordId}`, sk: "RECORD" }),
+  /** The exactly-once marker, written with the counter. */
+  counted: (recordId: string): Key => ({ pk: `${USAGE_PREFIX}${recordId}`, sk: "COUNTED" }),
+  shard: (awardId: string, shard: number): Partition => ({ pk: `CONSUMPTION#${awardId}#${shard}` }),
+  shardTotal: (awardId: string, shard: number): Key => ({ pk: `CONSUMPTION#${awardId}#${shard}`, sk: TOTAL }),
+  isTotal: (sk: string) => sk === TOTAL,
+  shardDay: (awardId: string, shard: number, day: string): Key => ({
+    pk: `CONSUMPTION#${awardId}#${shard}`,
+    sk: `${DAY}${day}`,
+  }),
+  /** The day a shard's by-day item counts, or undefined for its other items. */
+  dayOf: (sk: string): string | undefined => (sk.startsWith(DAY) ? sk.slice(DAY.length) : undefined),
+  threshold: (awardId: string, pct: number): Key => ({ pk: `THRESHOLD#${awardId}#${pct}`, sk: "THRESHOLD" }),
+};
+
+// Every listing of notifications sorts on `<createdAt>#<id>`; a cursor is that sort key alone.
+const NOTIFICATION_REF = "NOTIFICATION#";
+const notificationSort = (n: Pick<Notification, "createdAt" | "notificationId">) =>
+  `${n.createdAt}#${n.notificationId}`;
+export const notificationKeys = {
+  key: (notificationId: string): Key => ({ pk: `NOTIFICATION#${notificationId}`, sk: "NOTIFICATION" }),
+  sort: notificationSort,
+  /** The notification id a sort key names. */
+  idOfSort: (sort: string) => sort.slice(sort.indexOf("#") + 1),
+  indexes: (n: Notification) => ({
+    ...(n.recipient.userId ? { gsi1pk: `RECIPIENT#${n.recipient.userId}`, gsi1sk: notificationSort(n) } : {}),
+    gsi2pk: "NOTIFICATIONS",
+    gsi2sk: notificationSort(n),
+  }),
+  ofRecipient: (userId: string): Partition => ({ index: "gsi1", pk: `RECIPIENT#${userId}` }),
+  all: (): Partition => ({ index: "gsi2", pk: "NOTIFICATIONS" }),
+  /** A reference in its proposal's item collection: "one proposal's notifications" without a filter. */
+  ref: (proposalId: string, sort: string): Key => ({
+    pk: `PROPOSAL#${proposalId}`,
+    sk: `${NOTIFICATION_REF}${sort}`,
+  }),
+  refsOfProposal: (proposalId: string): Partition => ({
+    pk: `PROPOSAL#${proposalId}`,
+    skPrefix: NOTIFICATION_REF,
+  }),
+  /** The sort key a reference's sk carries. */
+  sortOfRef: (sk: string) => sk.slice(NOTIFICATION_REF.length),
+};
+
+const KEY_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "type"] as const;
+
+/** An item without its keys and type tag: the entity as it was written. */
+export const entityOf = <T>(item: Record<string, unknown>): T => {
+  const entity = { ...item };
+  for (const attribute of KEY_ATTRIBUTES) delete entity[attribute];
+  return entity as T;
+};
