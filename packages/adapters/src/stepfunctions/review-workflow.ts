@@ -1,4 +1,5 @@
 import { notFound } from "@allot/core";
+import { currentCorrelationId } from "@allot/core/events";
 import type { ReviewWorkflow, WorkflowExecution } from "@allot/core/proposal";
 import {
   DescribeExecutionCommand,
@@ -48,14 +49,18 @@ const executionEvents = async (client: SFNClient, executionArn: string) => {
   }));
 };
 
+// Every task of the machine reads `$$.Execution.Input.correlationId`, so each execution has one;
+// a start outside any causal chain (none today) is correlated by its proposal.
+const correlationOf = (proposalId: string, given?: string) => given ?? currentCorrelationId() ?? proposalId;
+
 export const stepFunctionsReviewWorkflow = (client: SFNClient, stateMachineArn: string): ReviewWorkflow => ({
-  async start(proposalId) {
+  async start(proposalId, correlationId) {
     try {
       await client.send(
         new StartExecutionCommand({
           stateMachineArn,
           name: proposalId,
-          input: JSON.stringify({ proposalId }),
+          input: JSON.stringify({ proposalId, correlationId: correlationOf(proposalId, correlationId) }),
         }),
       );
     } catch (error) {
@@ -70,7 +75,12 @@ export const stepFunctionsReviewWorkflow = (client: SFNClient, stateMachineArn: 
         new StartExecutionCommand({
           stateMachineArn,
           name: redriveName(proposalId, round),
-          input: JSON.stringify({ proposalId, redrive: true, award: { awardId } }),
+          input: JSON.stringify({
+            proposalId,
+            correlationId: correlationOf(proposalId),
+            redrive: true,
+            award: { awardId },
+          }),
         }),
       );
     } catch (error) {

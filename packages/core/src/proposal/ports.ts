@@ -34,7 +34,8 @@ export interface ProgramWithPartnersReader extends ProgramReader {
 
 /** The review workflow as the domain sees it. */
 export interface ReviewWorkflow {
-  start(proposalId: string): Promise<void>;
+  /** Starts the proposal's execution; the correlation id goes into its input, for the tasks' logs. */
+  start(proposalId: string, correlationId?: string): Promise<void>;
   /** Completes a parked callback; completing one that already finished is not an error. */
   complete(taskToken: string, output: unknown): Promise<void>;
   /** Fails a parked callback with a named error the workflow catches. */
