@@ -30,7 +30,11 @@ beforeAll(async () => {
     programId: "e2e-story",
     name: "Story test program",
     pools: { cashCents: 30_000_000, creditsCents: 60_000_000 },
-    caps: { maxGrantCashCents: 20_000_000, maxGrantCreditsCents: 40_000_000, maxPartnerCreditsCents: 50_000_000 },
+    caps: {
+      maxGrantCashCents: 20_000_000,
+      maxGrantCreditsCents: 40_000_000,
+      maxPartnerCreditsCents: 50_000_000,
+    },
     cluster: { chips: 1_000 },
     creditRate: { centsPerChipHour: 200 },
   });
@@ -85,7 +89,12 @@ describe("the log", () => {
     await staff.ok(
       "POST",
       `/proposals/${proposalId}/decision`,
-      { outcome: "approve", rationale: "Strong proposal, fits the budget", cashCents: 1_000_000, creditsCents: 2_000_000 },
+      {
+        outcome: "approve",
+        rationale: "Strong proposal, fits the budget",
+        cashCents: 1_000_000,
+        creditsCents: 2_000_000,
+      },
       correlation,
     );
     const award = await until(async () => {

@@ -12,7 +12,7 @@ import { capturedLogs, lambdaContext } from "./support/lambda.js";
 // input carries is the one on their log lines and on the events they create.
 
 const proposalId = `prp_${"b".repeat(26)}`;
-const delivered = (detail: unknown, detailType = ProposalSubmitted.detailType) =>
+const delivered = (detail: unknown, detailType: string = ProposalSubmitted.detailType) =>
   ({
     version: "0",
     id: "bus-1",

@@ -30,7 +30,9 @@ describe("authentication and roles", () => {
   it("answers 401 without a subject and an Allot role", async () => {
     const out = await call(echo, httpEvent("POST /proposals", { body: '{"title":"abc"}' }));
     expect(out.statusCode).toBe(401);
-    expect(out.json).toEqual({ message: "A valid bearer token with a subject and an Allot role is required" });
+    expect(out.json).toEqual({
+      message: "A valid bearer token with a subject and an Allot role is required",
+    });
   });
 
   it("answers 403 to a role the route in stacks/ does not list", async () => {
@@ -53,14 +55,20 @@ describe("path ids", () => {
   const get = httpHandler({ handle: async ({ path }) => ({ body: path }) });
 
   it("answers 400 naming a path parameter that cannot be such an id", async () => {
-    const out = await call(get, httpEvent("GET /proposals/{proposalId}", { caller: applicant, path: { proposalId: "x" } }));
+    const out = await call(
+      get,
+      httpEvent("GET /proposals/{proposalId}", { caller: applicant, path: { proposalId: "x" } }),
+    );
     expect(out.statusCode).toBe(400);
     expect(out.json.message).toMatch(/^The path is invalid: proposalId must be a proposal id/);
     expect(out.json.issues).toEqual([{ field: "path.proposalId", message: expect.any(String) }]);
   });
 
   it("hands a well-formed id to the handler", async () => {
-    const out = await call(get, httpEvent("GET /proposals/{proposalId}", { caller: applicant, path: { proposalId } }));
+    const out = await call(
+      get,
+      httpEvent("GET /proposals/{proposalId}", { caller: applicant, path: { proposalId } }),
+    );
     expect(out.json).toEqual({ proposalId });
   });
 });
@@ -107,13 +115,21 @@ describe("body parsing and validation", () => {
       httpEvent("POST /proposals", { caller: applicant, body: raw, isBase64Encoded: true }),
     );
     expect(out.statusCode).toBe(201);
-    expect(out.json).toEqual({ body: { title: "Grants" }, actor: { userId: "user-1", role: "applicant" }, raw });
+    expect(out.json).toEqual({
+      body: { title: "Grants" },
+      actor: { userId: "user-1", role: "applicant" },
+      raw,
+    });
   });
 });
 
 describe("error mapping", () => {
   const failing = (error: unknown) => httpHandler({ handle: async () => Promise.reject(error) });
-  const event = httpEvent("GET /proposals/{proposalId}", { caller: applicant, path: { proposalId }, requestId: "req-42" });
+  const event = httpEvent("GET /proposals/{proposalId}", {
+    caller: applicant,
+    path: { proposalId },
+    requestId: "req-42",
+  });
 
   it("answers a domain error's kind as its status, with the message", async () => {
     expect((await call(failing(notFound("Proposal x")), event)).statusCode).toBe(404);
@@ -133,7 +149,10 @@ describe("error mapping", () => {
       out = await call(failing(new Error("secret table name")), event);
     });
     expect(out?.statusCode).toBe(500);
-    expect(out?.json).toEqual({ message: "Internal error; quote this request id to support", requestId: "req-42" });
+    expect(out?.json).toEqual({
+      message: "Internal error; quote this request id to support",
+      requestId: "req-42",
+    });
     expect(out?.body).not.toContain("secret");
     const logged = logs.find((l) => l.message === "unhandled error");
     expect(logged).toMatchObject({ level: "ERROR", requestId: "req-42", correlationId: "req-42" });
@@ -153,7 +172,12 @@ describe("correlation id and logger", () => {
     },
   });
   const request = (headers: Record<string, string> = {}) =>
-    httpEvent("GET /proposals/{proposalId}", { caller: applicant, path: { proposalId }, requestId: "gw-7", headers });
+    httpEvent("GET /proposals/{proposalId}", {
+      caller: applicant,
+      path: { proposalId },
+      requestId: "gw-7",
+      headers,
+    });
 
   it("takes a well-formed x-correlation-id, stamps it on the events the command creates and on each log line", async () => {
     let out: Awaited<ReturnType<typeof call>> | undefined;
@@ -162,18 +186,30 @@ describe("correlation id and logger", () => {
     });
     expect(out?.json).toEqual({ correlationId: "client-run:42", eventCorrelationId: "client-run:42" });
     const line = logs.find((l) => l.message === "handled");
-    expect(line).toMatchObject({ level: "INFO", correlationId: "client-run:42", function_name: "test-function" });
+    expect(line).toMatchObject({
+      level: "INFO",
+      correlationId: "client-run:42",
+      function_name: "test-function",
+    });
   });
 
   it("falls back to the gateway's request id for a missing or malformed header", async () => {
-    for (const headers of [{}, { "x-correlation-id": "no spaces or ✓ allowed" }, { "x-correlation-id": "a".repeat(129) }]) {
+    const malformed: Array<Record<string, string>> = [
+      {},
+      { "x-correlation-id": "no spaces or ✓ allowed" },
+      { "x-correlation-id": "a".repeat(129) },
+    ];
+    for (const headers of malformed) {
       const out = await call(emitting, request(headers));
       expect(out.json).toEqual({ correlationId: "gw-7", eventCorrelationId: "gw-7" });
     }
   });
 
   it("stamps nothing on events created outside a request", () => {
-    const event = createEvent(ProposalSubmitted, "evt-2", new Date(0).toISOString(), { proposalId, callId: "c" });
+    const event = createEvent(ProposalSubmitted, "evt-2", new Date(0).toISOString(), {
+      proposalId,
+      callId: "c",
+    });
     expect(event.detail).not.toHaveProperty("correlationId");
   });
 });

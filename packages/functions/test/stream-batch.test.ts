@@ -15,7 +15,7 @@ const streamEvent = (items: Array<Record<string, unknown>>): DynamoDBStreamEvent
     awsRegion: "us-east-1",
     dynamodb: {
       SequenceNumber: String(100 + index),
-      Keys: marshall({ pk: item.pk }),
+      Keys: marshall({ pk: item.pk }) as never,
       NewImage: marshall(item) as never,
       StreamViewType: "NEW_IMAGE",
     },
@@ -53,8 +53,8 @@ describe("stream consumers", () => {
   });
 
   it("fails the invocation when every record failed, as Powertools does, so the batch is retried whole", async () => {
-    await expect(consumer(streamEvent([{ pk: "refused" }, { pk: "unreadable" }]), lambdaContext())).rejects.toThrow(
-      /All records failed/,
-    );
+    await expect(
+      consumer(streamEvent([{ pk: "refused" }, { pk: "unreadable" }]), lambdaContext()),
+    ).rejects.toThrow(/All records failed/);
   });
 });

@@ -33,7 +33,9 @@ const until = async (probe: () => boolean, what: string) => {
   }
 };
 
-type StreamPayload = { Records: Array<{ dynamodb: { SequenceNumber: string; Keys: { pk: { S: string } } } }> };
+type StreamPayload = {
+  Records: Array<{ dynamodb: { SequenceNumber: string; Keys: { pk: { S: string } } } }>;
+};
 const keysOf = (payload: unknown) => (payload as StreamPayload).Records.map((r) => r.dynamodb.Keys.pk.S);
 
 describe("the stream poller", () => {
@@ -47,7 +49,10 @@ describe("the stream poller", () => {
         const third = records.find((r) => r.dynamodb.Keys.pk.S === "item-3");
         if (third && !failedOnce) {
           failedOnce = true;
-          return { ok: true, payload: { batchItemFailures: [{ itemIdentifier: third.dynamodb.SequenceNumber }] } };
+          return {
+            ok: true,
+            payload: { batchItemFailures: [{ itemIdentifier: third.dynamodb.SequenceNumber }] },
+          };
         }
         return { ok: true, payload: { batchItemFailures: [] } };
       },
@@ -56,7 +61,13 @@ describe("the stream poller", () => {
       await dynamo.doc.send(new PutCommand({ TableName: table.name, Item: { pk: `item-${n}`, sk: "X" } }));
 
     const poller = startStreamPoller({
-      subscription: { name: "partial", table: table.name, function: "consumer", filter: { eventName: ["INSERT"] }, batchSize: 10 },
+      subscription: {
+        name: "partial",
+        table: table.name,
+        function: "consumer",
+        filter: { eventName: ["INSERT"] },
+        batchSize: 10,
+      },
       streamArn: streamArn as string,
       streamsClient: streams,
       doc: dynamo.doc,

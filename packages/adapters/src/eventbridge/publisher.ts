@@ -48,5 +48,6 @@ export const publishEventsSettled = async (
 /** Publishes events; what still fails after the retries throws (the caller retries: duplicates, never losses). */
 export const publishEvents = async (client: EventBridgeClient, busName: string, events: DomainEvent[]) => {
   const failures = (await publishEventsSettled(client, busName, events)).filter((f) => f !== undefined);
-  if (failures.length) throw new Error(`PutEvents failed for ${failures.length} entries: ${failures.join("; ")}`);
+  if (failures.length)
+    throw new Error(`PutEvents failed for ${failures.length} entries: ${failures.join("; ")}`);
 };

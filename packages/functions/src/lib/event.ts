@@ -4,6 +4,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { EventBridgeEvent } from "aws-lambda";
+import type { LambdaHandler } from "./lambda-handler.js";
 import { type Correlated, correlationId, correlationIdIn } from "./middleware/correlation-id.js";
 import { type EventContext, eventDetail } from "./middleware/event-detail.js";
 
@@ -25,9 +26,9 @@ const correlationOf = (event: EventBridgeEvent<string, unknown>) => {
 export const onEvent = <E extends EventDefinition>(
   definition: E,
   handle: (data: EventDataOf<E>, meta: EventMeta) => Promise<void>,
-) => {
+): LambdaHandler<EventBridgeEvent<string, unknown>, void> => {
   const logger = new Logger({ serviceName: "allot-events" });
-  return middy<EventBridgeEvent<string, unknown>, void, Error, EventContext & Correlated>()
+  const handler = middy<EventBridgeEvent<string, unknown>, void, Error, EventContext & Correlated>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlationId(logger, correlationOf))
     .use(eventDetail(definition))
@@ -45,4 +46,5 @@ export const onEvent = <E extends EventDefinition>(
         ),
       );
     });
+  return handler as unknown as LambdaHandler<EventBridgeEvent<string, unknown>, void>;
 };

@@ -8,6 +8,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import type { z } from "zod";
 import { type HttpResult, jsonResponse } from "./http-answer.js";
 import { withIdempotencyKey } from "./idempotency.js";
+import type { LambdaHandler } from "./lambda-handler.js";
 import { authenticate } from "./middleware/authenticate.js";
 import { CORRELATION_HEADER, correlationId, correlationIdIn } from "./middleware/correlation-id.js";
 import { errorAnswer } from "./middleware/error-answer.js";
@@ -87,7 +88,10 @@ export const httpHandler = <S extends z.ZodType | undefined = undefined>(options
         ),
       );
       return jsonResponse(result.status ?? 200, result.body, result.headers);
-    }),
+    }) as unknown as LambdaHandler<
+      APIGatewayProxyEventV2WithJWTAuthorizer,
+      APIGatewayProxyStructuredResultV2
+    >,
     // The body schema, for the test that keeps the OpenAPI document equal to what is validated.
     { bodySchema: options.bodyValidatedInCore ?? options.body },
   );

@@ -34,13 +34,20 @@ export const onStreamRecords = <Item>(
         const id = record.dynamodb?.SequenceNumber ?? "";
         const image = record.dynamodb?.NewImage;
         try {
-          const item = image ? options.itemOf(unmarshall(image as Record<string, AttributeValue>), record) : undefined;
+          const item = image
+            ? options.itemOf(unmarshall(image as Record<string, AttributeValue>), record)
+            : undefined;
           if (item !== undefined) read.push({ id, item });
         } catch (error) {
           failures.set(id, error);
         }
       }
-      const outcomes = read.length ? await options.handle(read.map((r) => r.item), logger) : [];
+      const outcomes = read.length
+        ? await options.handle(
+            read.map((r) => r.item),
+            logger,
+          )
+        : [];
       read.forEach(({ id }, index) => {
         if (outcomes[index] !== undefined) failures.set(id, outcomes[index]);
       });

@@ -5,6 +5,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import type { z } from "zod";
+import type { LambdaHandler } from "./lambda-handler.js";
 import { type Correlated, correlationId, correlationIdIn } from "./middleware/correlation-id.js";
 
 /** Raised to the workflow as the task's error name, so the ASL can Retry or Catch it by name. */
@@ -17,16 +18,17 @@ export class TaskError extends Error {
 
 // The machine passes its execution's correlation id (`$$.Execution.Input.correlationId`) to
 // every task beside the task's own input.
-const correlationOf = (event: unknown) => correlationIdIn((event as { correlationId?: unknown })?.correlationId);
+const correlationOf = (event: unknown) =>
+  correlationIdIn((event as { correlationId?: unknown })?.correlationId);
 
 // Workflow tasks validate their input like any boundary; a bad input is a bug in the ASL,
 // reported under a stable error name rather than as a crash deep in the domain.
 export const taskHandler = <S extends z.ZodType, R>(
   schema: S,
   handle: (input: z.infer<S>, meta: Correlated) => Promise<R>,
-) => {
+): LambdaHandler<unknown, R> => {
   const logger = new Logger({ serviceName: "allot-tasks" });
-  return middy<unknown, R, Error, Context & Correlated>()
+  const handler = middy<unknown, R, Error, Context & Correlated>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlationId(logger, correlationOf))
     .handler(async (event, context) => {
@@ -48,4 +50,5 @@ export const taskHandler = <S extends z.ZodType, R>(
         throw error;
       }
     });
+  return handler as unknown as LambdaHandler<unknown, R>;
 };

@@ -8,7 +8,8 @@ import { onStreamRecords } from "../lib/stream.js";
 // which are redelivered: the per-record markers make the ones already counted no-ops, so a
 // retry never counts twice.
 export const handler = onStreamRecords("allot-usage", {
-  itemOf: (item, record) => (record.eventName === "INSERT" && item.sk === "RECORD" ? storedUsageFromItem(item) : undefined),
+  itemOf: (item, record) =>
+    record.eventName === "INSERT" && item.sk === "RECORD" ? storedUsageFromItem(item) : undefined,
   handle: async (records, logger) => {
     const byAward = new Map<string, typeof records>();
     for (const r of records) byAward.set(r.record.awardId, [...(byAward.get(r.record.awardId) ?? []), r]);

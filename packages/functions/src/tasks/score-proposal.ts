@@ -5,8 +5,11 @@ import { reviewDeps } from "../lib/deps.js";
 import { tellStory } from "../lib/story.js";
 import { taskHandler } from "../lib/task.js";
 
-export const handler = taskHandler(z.object({ proposalId: ProposalId }), async ({ proposalId }, { logger }) => {
-  const score = await scoreProposal(reviewDeps(), proposalId);
-  tellStory(logger, "scored", { proposalId });
-  return score;
-});
+export const handler = taskHandler(
+  z.object({ proposalId: ProposalId }),
+  async ({ proposalId }, { logger }) => {
+    const score = await scoreProposal(reviewDeps(), proposalId);
+    tellStory(logger, "scored", { proposalId });
+    return score;
+  },
+);

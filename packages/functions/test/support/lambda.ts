@@ -70,7 +70,6 @@ const capture = (stream: NodeJS.WriteStream, lines: Array<Record<string, unknown
       if (!line.startsWith("{")) continue;
       try {
         lines.push(JSON.parse(line));
-        continue;
       } catch {}
     }
     if (!text.startsWith("{")) return write(chunk as string, ...(rest as []));

@@ -76,11 +76,16 @@ export const startStreamPoller = (options: {
       }),
     );
 
-  const firstFailedOf = (batch: _Record[], payload: unknown): number | undefined => {
+  const firstFailedOf = (
+    batch: Array<{ dynamodb?: { SequenceNumber?: string } }>,
+    payload: unknown,
+  ): number | undefined => {
     const failures = (payload as { batchItemFailures?: Array<{ itemIdentifier?: unknown }> } | null)
       ?.batchItemFailures;
     if (!Array.isArray(failures) || !failures.length) return undefined;
-    const positions = failures.map((f) => batch.findIndex((r) => r.dynamodb?.SequenceNumber === f.itemIdentifier));
+    const positions = failures.map((f) =>
+      batch.findIndex((r) => r.dynamodb?.SequenceNumber === f.itemIdentifier),
+    );
     return positions.includes(-1) ? 0 : Math.min(...positions);
   };
 

@@ -18,9 +18,7 @@ const actorOf = (event: APIGatewayProxyEventV2WithJWTAuthorizer): Actor => {
   return { userId: claims.sub, role: role.data };
 };
 
-export const authenticate = (options: {
-  public?: boolean;
-}): HttpMiddleware => ({
+export const authenticate = (options: { public?: boolean }): HttpMiddleware => ({
   before: (request: HttpMiddlewareRequest) => {
     if (options.public) {
       request.context.actor = anonymous;

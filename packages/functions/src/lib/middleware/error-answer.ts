@@ -7,9 +7,7 @@ import type { HttpMiddleware, HttpMiddlewareRequest } from "./http-context.js";
 // give neither `{ message, issues }` nor a 500 that quotes the request id to find the details.
 // Client errors (ours and the domain's kinds) answer their status; anything else is a 500 that
 // never leaks internals: the details go to the log with the request id.
-export const errorAnswer = (
-  fallbackLogger: Logger,
-): HttpMiddleware => ({
+export const errorAnswer = (fallbackLogger: Logger): HttpMiddleware => ({
   onError: (request: HttpMiddlewareRequest) => {
     const answer = clientAnswer(request.error);
     if (answer) {
@@ -23,6 +21,9 @@ export const errorAnswer = (
       requestId,
       routeKey: event.routeKey,
     });
-    request.response = jsonResponse(500, { message: "Internal error; quote this request id to support", requestId });
+    request.response = jsonResponse(500, {
+      message: "Internal error; quote this request id to support",
+      requestId,
+    });
   },
 });

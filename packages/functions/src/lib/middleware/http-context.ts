@@ -1,7 +1,11 @@
 import type { Actor } from "@allot/core";
 import type { Logger } from "@aws-lambda-powertools/logger";
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { MiddlewareObj, Request } from "@middy/core";
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from "aws-lambda";
 import type { Correlated } from "./correlation-id.js";
 
 /** What the HTTP middlewares establish, in order, before the handler runs. */

@@ -7,7 +7,9 @@ import type { HttpMiddleware, HttpMiddlewareRequest } from "./http-context.js";
 // JSON is our 400 rather than the parser's 415. The parsed body goes to the context, the raw one
 // stays on the event for the handlers that sign-check or measure it.
 // (The option exists in 6.x; its type declaration lags behind.)
-const parser = httpJsonBodyParser({ disableContentTypeCheck: true } as Parameters<typeof httpJsonBodyParser>[0]);
+const parser = httpJsonBodyParser({ disableContentTypeCheck: true } as Parameters<
+  typeof httpJsonBodyParser
+>[0]);
 
 export const jsonBody = (): HttpMiddleware => ({
   before: async (request: HttpMiddlewareRequest) => {
