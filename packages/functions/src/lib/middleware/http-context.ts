@@ -1,5 +1,4 @@
 import type { Actor } from "@allot/core";
-import type { Logger } from "@aws-lambda-powertools/logger";
 import type { MiddlewareObj, Request } from "@middy/core";
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -30,5 +29,3 @@ export type HttpMiddleware = MiddlewareObj<
   Error,
   HttpContext
 >;
-
-export type { Logger };
