@@ -25,7 +25,11 @@ export interface RuntimeProcess {
 
 /** `npm start` as a child process on free ports and a fresh data folder: the real thing, killable. */
 export const startRuntimeProcess = async (
-  options: { env?: Record<string, string> } = {},
+  options: {
+    env?: Record<string, string>;
+    /** Every chunk the runtime writes (its functions' log lines among them), as it comes. */
+    onOutput?: (chunk: string) => void;
+  } = {},
 ): Promise<RuntimeProcess> => {
   const dataDir = mkdtempSync(join(tmpdir(), "allot-e2e-"));
   const ports = {
@@ -58,6 +62,7 @@ export const startRuntimeProcess = async (
       child = proc;
       const collect = (chunk: Buffer) => {
         output = (output + chunk.toString()).slice(-20_000);
+        options.onOutput?.(chunk.toString());
         if (process.env.ALLOT_E2E_VERBOSE) process.stderr.write(chunk);
       };
       proc.stdout?.on("data", collect);

@@ -67,12 +67,16 @@ interface TaskOptions {
 /** A callback task waits forever unless bounded. */
 type Timeout = { timeoutSeconds: number } | { timeoutSecondsPath: string; heartbeatSecondsPath?: string };
 
+// Each execution's input carries the correlation id of the chain that started it (the adapters
+// put it there); every function gets it for its logs.
+const CORRELATED = { correlationId: "$$.Execution.Input.correlationId" };
+
 const lambdaTask = (resource: string, fn: string, options: TaskOptions & To): TaskState => {
   const { payload, select, resultPath, retry = [], catch: catchers } = options;
   return {
     Type: "Task",
     Resource: resource,
-    Parameters: { FunctionName: functionRef(fn), Payload: template(payload) },
+    Parameters: { FunctionName: functionRef(fn), Payload: template({ ...payload, ...CORRELATED }) },
     Retry: [...retry, LAMBDA_TRANSIENT_RETRY],
     ...(select && {
       ResultSelector: Object.fromEntries(select.map((field) => [`${field}.$`, `$.Payload.${field}`])),

@@ -59,7 +59,7 @@ export const awardProvisioning = definition(
       next: "CompleteProvisioning",
     }),
     CompleteProvisioning: invoke("complete-provisioning", {
-      payload: award,
+      payload: { ...award, proposalId: "$$.Execution.Input.proposalId" },
       retry: [providerRetry(5, 60)],
       resultPath: null,
       catch: [compensate],

@@ -60,13 +60,17 @@ export const stepFunctionsReviewWorkflow = (
   client: SFNClient,
   machines: WorkflowMachines,
 ): ReviewWorkflow => ({
-  start: (proposalId) => startNamedExecution(client, machines.review(), proposalId, { proposalId }),
+  start: (proposalId, correlationId) =>
+    startNamedExecution(client, machines.review(), proposalId, { proposalId }, correlationId),
 
-  startAward: (proposalId, awardId, offerTimeoutSeconds) =>
-    startNamedExecution(client, machines.award(), proposalId, {
+  startAward: (proposalId, awardId, offerTimeoutSeconds, correlationId) =>
+    startNamedExecution(
+      client,
+      machines.award(),
       proposalId,
-      award: { awardId, offerTimeoutSeconds },
-    }),
+      { proposalId, award: { awardId, offerTimeoutSeconds } },
+      correlationId,
+    ),
 
   startProvisioning: (proposalId, awardId, round) =>
     startNamedExecution(client, machines.award(), redriveName(proposalId, round), {

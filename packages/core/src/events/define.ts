@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CorrelationId, currentCorrelationId } from "./correlation.js";
 
 // Every event is declared once: its source, detail-type, version and the schema of its data.
 // Publishers and consumers both validate against it, and stacks/ builds rule patterns from it.
@@ -8,6 +9,8 @@ export const Metadata = z.object({
   eventId: z.string().min(1),
   version: z.number().int().positive(),
   occurredAt: z.iso.datetime(),
+  /** The causal chain the event belongs to, for the logs; absent on events from before it existed. */
+  correlationId: CorrelationId.optional(),
 });
 
 export interface EventDefinition<Name extends string = string, Data extends z.ZodType = z.ZodType> {
@@ -38,7 +41,7 @@ export const defineEvent = <Name extends string, Data extends z.ZodType>(
 export interface DomainEvent {
   source: string;
   detailType: string;
-  detail: { eventId: string; version: number; occurredAt: string; data: unknown };
+  detail: { eventId: string; version: number; occurredAt: string; correlationId?: string; data: unknown };
 }
 
 export const createEvent = <E extends EventDefinition>(
@@ -53,6 +56,7 @@ export const createEvent = <E extends EventDefinition>(
     eventId,
     version: definition.version,
     occurredAt,
+    ...(currentCorrelationId() ? { correlationId: currentCorrelationId() } : {}),
     data,
   }) as DomainEvent["detail"],
 });

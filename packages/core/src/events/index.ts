@@ -1,2 +1,3 @@
+export * from "./correlation.js";
 export * from "./define.js";
 export * from "./sources.js";

@@ -43,9 +43,15 @@ export interface ProgramWithPartnersReader extends ProgramReader {
  * decision), then its award (acceptance, provisioning), each one execution named by the proposal.
  */
 export interface ReviewWorkflow {
-  start(proposalId: string): Promise<void>;
+  /** Starts the proposal's review; the correlation id goes into its input, for the tasks' logs. */
+  start(proposalId: string, correlationId?: string): Promise<void>;
   /** Starts the award part for an offered award; starting it twice is not an error. */
-  startAward(proposalId: string, awardId: string, offerTimeoutSeconds: number): Promise<void>;
+  startAward(
+    proposalId: string,
+    awardId: string,
+    offerTimeoutSeconds: number,
+    correlationId?: string,
+  ): Promise<void>;
   /** Completes a parked callback; completing one that already finished is not an error. */
   complete(taskToken: string, output: unknown): Promise<void>;
   /** Fails a parked callback with a named error the workflow catches. */

@@ -1,33 +1,50 @@
 import { retryOnConcurrentModification } from "@allot/core";
-import type { EventDataOf, EventDefinition } from "@allot/core/events";
+import { type EventDataOf, type EventDefinition, withCorrelationId } from "@allot/core/events";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { EventBridgeEvent } from "aws-lambda";
+import type { LambdaHandler } from "./lambda-handler.js";
+import { type Correlated, correlationId, correlationIdIn } from "./middleware/correlation-id.js";
+import { type EventContext, eventDetail } from "./middleware/event-detail.js";
 
-/** Marks an event the consumer refused as malformed; retrying would not help. */
-export class MalformedEventError extends Error {
-  override name = "Allot.MalformedEvent";
+export { MalformedEventError } from "./middleware/event-detail.js";
+
+export interface EventMeta extends Correlated {
+  eventId: string;
+  occurredAt: string;
 }
 
-// Consumers validate what they receive against the same definition the publisher used: a
-// rule's pattern selects by name and version, this checks the shape.
+// The event's correlation id continues its causal chain; an event from outside any chain
+// starts one named by its own id.
+const correlationOf = (event: EventBridgeEvent<string, unknown>) => {
+  const detail = (event.detail ?? {}) as { correlationId?: unknown; eventId?: unknown };
+  return correlationIdIn(detail.correlationId) ?? correlationIdIn(detail.eventId);
+};
+
+/** One middleware stack for event consumers: log with the chain's id → validate the detail → handle. */
 export const onEvent = <E extends EventDefinition>(
   definition: E,
-  handle: (data: EventDataOf<E>, meta: { eventId: string; occurredAt: string }) => Promise<void>,
-) =>
-  middy<EventBridgeEvent<string, unknown>, void>().handler(async (event) => {
-    if (event.source !== definition.source || event["detail-type"] !== definition.detailType) {
-      throw new MalformedEventError(`Expected ${definition.detailType} from ${definition.source}`);
-    }
-    const parsed = definition.detail.safeParse(event.detail);
-    if (!parsed.success) {
-      throw new MalformedEventError(
-        `${definition.detailType}: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+  handle: (data: EventDataOf<E>, meta: EventMeta) => Promise<void>,
+): LambdaHandler<EventBridgeEvent<string, unknown>, void> => {
+  const logger = new Logger({ serviceName: "allot-events" });
+  const handler = middy<EventBridgeEvent<string, unknown>, void, Error, EventContext & Correlated>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationId(logger, correlationOf))
+    .use(eventDetail(definition))
+    .handler(async (_event, context) => {
+      const { detail, correlationId, logger } = context;
+      // Events a consumer emits carry the chain on.
+      await withCorrelationId(correlationId, () =>
+        retryOnConcurrentModification(() =>
+          handle(detail.data as EventDataOf<E>, {
+            eventId: detail.eventId,
+            occurredAt: detail.occurredAt,
+            correlationId,
+            logger,
+          }),
+        ),
       );
-    }
-    await retryOnConcurrentModification(() =>
-      handle(parsed.data.data as EventDataOf<E>, {
-        eventId: parsed.data.eventId,
-        occurredAt: parsed.data.occurredAt,
-      }),
-    );
-  });
+    });
+  return handler as unknown as LambdaHandler<EventBridgeEvent<string, unknown>, void>;
+};

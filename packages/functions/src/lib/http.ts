@@ -1,42 +1,28 @@
-import {
-  type Actor,
-  DomainError,
-  type FieldIssue,
-  fieldIssuesOf,
-  Role,
-  retryOnConcurrentModification,
-} from "@allot/core";
-import { routes } from "@allot/stacks/routes";
+import { type Actor, type FieldIssue, fieldIssuesOf, retryOnConcurrentModification } from "@allot/core";
+import { withCorrelationId } from "@allot/core/events";
 import { Logger } from "@aws-lambda-powertools/logger";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
+import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { z } from "zod";
+import { type HttpResult, jsonResponse } from "./http-answer.js";
 import { withIdempotencyKey } from "./idempotency.js";
-import { validPathParameters } from "./path-parameters.js";
+import type { LambdaHandler } from "./lambda-handler.js";
+import { authenticate } from "./middleware/authenticate.js";
+import { CORRELATION_HEADER, correlationId, correlationIdIn } from "./middleware/correlation-id.js";
+import { errorAnswer } from "./middleware/error-answer.js";
+import type { HttpContext } from "./middleware/http-context.js";
+import { jsonBody } from "./middleware/json-body.js";
+import { pathIds } from "./middleware/path-ids.js";
+import { validateBody } from "./middleware/validate-body.js";
 
-// One middleware stack for every HTTP handler: authenticate → authorize by the route's roles
-// in stacks/ → check the path's ids → parse and validate the body → handle → map errors. Handlers see typed input
-// and an Actor, and return plain data.
+// One middleware stack for every HTTP handler: correlate and log → authenticate and authorize by
+// the route's roles in stacks/ → check the path's ids → parse and validate the body → handle
+// (with the route's Idempotency-Key, if any) → map errors. Handlers see typed input and an
+// Actor, and return plain data.
 
-const logger = new Logger({ serviceName: "allot-http" });
-
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-    readonly issues: FieldIssue[] = [],
-  ) {
-    super(message);
-  }
-}
-
-const statusOf: Record<DomainError["kind"], number> = {
-  validation: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-};
+export { clientAnswer, HttpError, type HttpResult } from "./http-answer.js";
 
 export interface HttpRequest<Body> {
   actor: Actor;
@@ -46,65 +32,16 @@ export interface HttpRequest<Body> {
   event: APIGatewayProxyEventV2WithJWTAuthorizer;
   /** On routes that take an Idempotency-Key: the operation it names, for deterministic ids. */
   operationId?: string;
+  /** From the client's `x-correlation-id`, else the gateway's request id; stamped on the events the command emits. */
+  correlationId: string;
+  /** The function's logger, with the Lambda context and the correlation id on every line. */
+  logger: Logger;
 }
-
-export interface HttpResult {
-  status?: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}) => ({
-  statusCode,
-  headers: { "content-type": "application/json", ...headers },
-  body: JSON.stringify(body),
-});
-
-/** What a client error (4xx) answers; undefined for anything else. */
-const clientAnswer = (error: unknown): HttpResult | undefined => {
-  if (!(error instanceof HttpError || error instanceof DomainError)) return undefined;
-  return {
-    status: error instanceof HttpError ? error.statusCode : statusOf[error.kind],
-    body: { message: error.message, ...(error.issues.length ? { issues: error.issues } : {}) },
-  };
-};
 
 export const issuesFromZod = (error: z.ZodError): FieldIssue[] => fieldIssuesOf(error);
 
-const actorOf = (event: APIGatewayProxyEventV2WithJWTAuthorizer): Actor => {
-  const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};
-  const role = Role.safeParse(claims["allot:role"]);
-  if (typeof claims.sub !== "string" || !claims.sub || !role.success) {
-    throw new HttpError(401, "A valid bearer token with a subject and an Allot role is required");
-  }
-  return { userId: claims.sub, role: role.data };
-};
-
-const authorize = (event: APIGatewayProxyEventV2WithJWTAuthorizer, actor: Actor) => {
-  const route = routes.find((r) => `${r.method} ${r.path}` === event.routeKey);
-  if (!route) throw new Error(`No route in stacks/ for ${event.routeKey}`);
-  if (!route.roles.includes(actor.role)) {
-    throw new HttpError(403, `The ${actor.role} role may not call ${event.routeKey}`);
-  }
-};
-
-const parseBody = <S extends z.ZodType>(
-  event: APIGatewayProxyEventV2WithJWTAuthorizer,
-  schema: S,
-): z.infer<S> => {
-  let raw: unknown;
-  try {
-    const text = event.isBase64Encoded
-      ? Buffer.from(event.body ?? "", "base64").toString("utf8")
-      : event.body;
-    raw = text ? JSON.parse(text) : undefined;
-  } catch {
-    throw new HttpError(400, "The request body is not valid JSON");
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new HttpError(400, "The request body is invalid", issuesFromZod(parsed.error));
-  return parsed.data;
-};
+const correlationOf = (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
+  correlationIdIn(event.headers?.[CORRELATION_HEADER]) ?? correlationIdIn(event.requestContext?.requestId);
 
 export const httpHandler = <S extends z.ZodType | undefined = undefined>(options: {
   body?: S;
@@ -112,44 +49,50 @@ export const httpHandler = <S extends z.ZodType | undefined = undefined>(options
   bodyValidatedInCore?: z.ZodType;
   public?: boolean;
   handle: (request: HttpRequest<S extends z.ZodType ? z.infer<S> : undefined>) => Promise<HttpResult>;
-}) =>
-  Object.assign(
-    middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2>().handler(
-      async (event) => {
-        try {
-          const actor = options.public ? { userId: "anonymous", role: "applicant" as const } : actorOf(event);
-          if (!options.public) authorize(event, actor);
-          const path = validPathParameters(event.pathParameters ?? {});
-          const body = (options.body ? parseBody(event, options.body) : undefined) as S extends z.ZodType
-            ? z.infer<S>
-            : undefined;
-          const result = await withIdempotencyKey(
-            { event, actor, body },
-            // A command that lost a race with another writer runs again from fresh reads.
-            (operationId) =>
-              retryOnConcurrentModification(() =>
-                options.handle({
-                  actor,
-                  body,
-                  path,
-                  query: (event.queryStringParameters ?? {}) as Record<string, string>,
-                  event,
-                  operationId,
-                }),
-              ),
-            clientAnswer,
-          );
-          return json(result.status ?? 200, result.body, result.headers);
-        } catch (error) {
-          const answer = clientAnswer(error);
-          if (answer) return json(answer.status ?? 400, answer.body);
-          // 5xx never leaks internals: the details go to the log with the request id to find them.
-          const requestId = event.requestContext?.requestId;
-          logger.error("unhandled error", { error: error as Error, requestId, routeKey: event.routeKey });
-          return json(500, { message: "Internal error; quote this request id to support", requestId });
-        }
-      },
-    ),
+}) => {
+  const logger = new Logger({ serviceName: "allot-http" });
+  const stack = middy<
+    APIGatewayProxyEventV2WithJWTAuthorizer,
+    APIGatewayProxyStructuredResultV2,
+    Error,
+    HttpContext
+  >()
+    .use(httpHeaderNormalizer())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationId(logger, correlationOf))
+    .use(errorAnswer(logger))
+    .use(authenticate({ public: options.public }))
+    .use(pathIds());
+  if (options.body) stack.use(jsonBody()).use(validateBody(options.body));
+  return Object.assign(
+    stack.handler(async (event, context) => {
+      const { actor, path, correlationId, logger } = context;
+      const body = context.body as S extends z.ZodType ? z.infer<S> : undefined;
+      const result = await withCorrelationId(correlationId, () =>
+        withIdempotencyKey(
+          { event, actor, body },
+          // A command that lost a race with another writer runs again from fresh reads.
+          (operationId) =>
+            retryOnConcurrentModification(() =>
+              options.handle({
+                actor,
+                body,
+                path,
+                query: (event.queryStringParameters ?? {}) as Record<string, string>,
+                event,
+                operationId,
+                correlationId,
+                logger,
+              }),
+            ),
+        ),
+      );
+      return jsonResponse(result.status ?? 200, result.body, result.headers);
+    }) as unknown as LambdaHandler<
+      APIGatewayProxyEventV2WithJWTAuthorizer,
+      APIGatewayProxyStructuredResultV2
+    >,
     // The body schema, for the test that keeps the OpenAPI document equal to what is validated.
     { bodySchema: options.bodyValidatedInCore ?? options.body },
   );
+};

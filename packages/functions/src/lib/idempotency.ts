@@ -10,7 +10,7 @@ import {
 import { routes } from "@allot/stacks/routes";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { doc, once, tableName } from "./deps.js";
-import type { HttpResult } from "./http.js";
+import { clientAnswer, type HttpResult } from "./http-answer.js";
 
 // The Idempotency-Key hook for the routes stacks/ marks: the first request with a key runs and
 // its answer is kept; a retry with the same key and request gets that answer again, the same
@@ -32,8 +32,6 @@ const kept = (status: number) => status < 500 && status !== 409 && status !== 42
 export const withIdempotencyKey = async (
   request: { event: APIGatewayProxyEventV2WithJWTAuthorizer; actor: Actor; body: unknown },
   run: (operationId: string | undefined) => Promise<HttpResult>,
-  /** The answer an error gives the client, if it is a client error (4xx); else undefined. */
-  clientAnswer: (error: unknown) => HttpResult | undefined,
 ): Promise<HttpResult> => {
   const { event, actor, body } = request;
   const route = routes.find((r) => `${r.method} ${r.path}` === event.routeKey);

@@ -1,25 +1,27 @@
 import { storedUsageFromItem } from "@allot/adapters";
 import { processUsage } from "@allot/core/usage";
-import { Logger } from "@aws-lambda-powertools/logger";
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
-import middy from "@middy/core";
-import type { DynamoDBStreamEvent } from "aws-lambda";
 import { usageDeps } from "../lib/deps-usage.js";
-
-const logger = new Logger({ serviceName: "allot-usage" });
+import { onStreamRecords } from "../lib/stream.js";
 
 // The subscription's filter (stacks/src/streams.ts) lets only new USAGE#…/RECORD items
-// through. A failure throws and the batch is redelivered whole: the per-record markers make
-// the records already counted no-ops, so a retry never counts twice.
-export const handler = middy<DynamoDBStreamEvent, void>().handler(async (event) => {
-  const records = event.Records.flatMap((record) => {
-    const image = record.dynamodb?.NewImage;
-    if (record.eventName !== "INSERT" || !image) return [];
-    const item = unmarshall(image as Record<string, AttributeValue>);
-    return item.sk === "RECORD" ? [storedUsageFromItem(item)] : [];
-  });
-  if (!records.length) return;
-  const result = await processUsage(usageDeps(), records);
-  logger.debug("usage applied", { ...result });
+// through. Records are applied per award; an award whose records fail fails only those records,
+// which are redelivered: the per-record markers make the ones already counted no-ops, so a
+// retry never counts twice.
+export const handler = onStreamRecords("allot-usage", {
+  itemOf: (item, record) =>
+    record.eventName === "INSERT" && item.sk === "RECORD" ? storedUsageFromItem(item) : undefined,
+  handle: async (records, logger) => {
+    const byAward = new Map<string, typeof records>();
+    for (const r of records) byAward.set(r.record.awardId, [...(byAward.get(r.record.awardId) ?? []), r]);
+    const failed = new Map<string, unknown>();
+    for (const [awardId, list] of byAward) {
+      try {
+        const result = await processUsage(usageDeps(), list);
+        logger.debug("usage applied", { awardId, ...result });
+      } catch (error) {
+        failed.set(awardId, error);
+      }
+    }
+    return records.map((r) => failed.get(r.record.awardId));
+  },
 });

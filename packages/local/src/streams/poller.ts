@@ -21,7 +21,10 @@ import type { Logger } from "../logger.js";
  * subscription's filter, invokes the function with batches, and checkpoints the last
  * sequence number per shard in the runtime table, so a restart neither skips nor (beyond the
  * batch in flight) repeats records. A failing batch is retried with backoff and holds its
- * shard, as the real mapping does: order within a shard is kept.
+ * shard, as the real mapping does: order within a shard is kept. A function that answers
+ * `batchItemFailures` (ReportBatchItemFailures) has the stream checkpointed before the first
+ * failed record, and that record and those after it are delivered again; an identifier that is
+ * not in the batch fails the batch whole, as on AWS.
  */
 export const startStreamPoller = (options: {
   subscription: StreamSubscriptionSpec;
@@ -65,6 +68,27 @@ export const startStreamPoller = (options: {
     return out.ShardIterator ?? null;
   };
 
+  const checkpoint = (shardId: string, sequenceNumber: string) =>
+    options.doc.send(
+      new PutCommand({
+        TableName: options.runtimeTable,
+        Item: { ...checkpointKey(shardId), sequenceNumber, at: new Date().toISOString() },
+      }),
+    );
+
+  const firstFailedOf = (
+    batch: Array<{ dynamodb?: { SequenceNumber?: string } }>,
+    payload: unknown,
+  ): number | undefined => {
+    const failures = (payload as { batchItemFailures?: Array<{ itemIdentifier?: unknown }> } | null)
+      ?.batchItemFailures;
+    if (!Array.isArray(failures) || !failures.length) return undefined;
+    const positions = failures.map((f) =>
+      batch.findIndex((r) => r.dynamodb?.SequenceNumber === f.itemIdentifier),
+    );
+    return positions.includes(-1) ? 0 : Math.min(...positions);
+  };
+
   const deliver = async (shardId: string, records: _Record[]) => {
     const matching = records.filter((r) => filter.matches(JSON.parse(JSON.stringify(r))));
     for (let i = 0; i < matching.length; i += subscription.batchSize) {
@@ -83,16 +107,16 @@ export const startStreamPoller = (options: {
       }));
       const result = await options.lambda.invoke(subscription.function, { Records: batch });
       if (!result.ok) throw new Error(`${result.errorType}: ${result.errorMessage}`);
+      const firstFailed = firstFailedOf(batch, result.payload);
+      if (firstFailed !== undefined) {
+        const failed = batch[firstFailed]?.dynamodb?.SequenceNumber;
+        const before = records[records.findIndex((r) => r.dynamodb?.SequenceNumber === failed) - 1];
+        if (before?.dynamodb?.SequenceNumber) await checkpoint(shardId, before.dynamodb.SequenceNumber);
+        throw new Error(`${subscription.function} reported failed records from ${failed}`);
+      }
     }
     const last = records.at(-1)?.dynamodb?.SequenceNumber;
-    if (last) {
-      await options.doc.send(
-        new PutCommand({
-          TableName: options.runtimeTable,
-          Item: { ...checkpointKey(shardId), sequenceNumber: last, at: new Date().toISOString() },
-        }),
-      );
-    }
+    if (last) await checkpoint(shardId, last);
   };
 
   const pollShard = async (shard: Shard) => {

@@ -2,10 +2,12 @@ import { submitProposal } from "@allot/core/proposal";
 import { readProposal } from "@allot/core/review";
 import { proposalDeps, reviewDeps } from "../../lib/deps.js";
 import { httpHandler } from "../../lib/http.js";
+import { tellStory } from "../../lib/story.js";
 
 export const handler = httpHandler({
-  handle: async ({ actor, path }) => {
+  handle: async ({ actor, path, logger }) => {
     const proposal = await submitProposal(proposalDeps(), actor, path.proposalId ?? "");
+    tellStory(logger, "submitted", { proposalId: proposal.proposalId, callId: proposal.callId });
     return { body: await readProposal(reviewDeps(), actor, proposal.proposalId) };
   },
 });
