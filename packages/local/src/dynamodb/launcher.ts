@@ -18,6 +18,13 @@ export interface DynamoDbLocalOptions {
   dataDir?: string;
   /** Where to keep the pid file when running in memory. */
   pidDir?: string;
+  /**
+   * One database whatever access key a client uses (the default, what `npm start` needs); false
+   * keeps one database per access key, which is how the test suite shares one JVM between files.
+   */
+  sharedDb?: boolean;
+  /** The test run's folder of JVM pids (see test/support/jvm-registry.ts); defaults to its variable. */
+  registry?: string;
 }
 
 // A JVM outlives a Node process killed with -9 and keeps the port. The pid file lets the next
@@ -74,7 +81,19 @@ const waitReady = async (endpoint: string, child: ChildProcess, output: () => st
   }
 };
 
+// A JVM that no pid registry knows is one a test run's teardown cannot stop; the unit project
+// gives its workers no registry, so a unit test that reaches DynamoDB Local fails here.
+const registryOf = (options: DynamoDbLocalOptions) => {
+  const registry = options.registry ?? process.env.ALLOT_JVM_PID_REGISTRY;
+  if (!registry && process.env.VITEST)
+    throw new Error(
+      "DynamoDB Local refused: this test runs without a JVM pid registry (the unit project); tests that need DynamoDB belong to the integration project (vitest.config.ts)",
+    );
+  return registry;
+};
+
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise<DynamoDbLocal> => {
+  const registry = registryOf(options);
   assertJava();
   const host = options.host ?? "127.0.0.1";
   const pidDir = options.dataDir ?? options.pidDir;
@@ -84,8 +103,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
   const dbPath = options.dataDir ? join(options.dataDir, "dynamodb") : null;
   if (dbPath) mkdirSync(dbPath, { recursive: true });
 
-  // sharedDb: one database whatever access key and region a client uses.
-  const child = spawn({ port: options.port, path: dbPath, sharedDb: true, stdio: "pipe" });
+  const child = spawn({ port: options.port, path: dbPath, sharedDb: options.sharedDb ?? true, stdio: "pipe" });
   let log = "";
   child.stdout?.on("data", (chunk) => {
     log = (log + chunk).slice(-8000);
@@ -98,9 +116,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
   if (pidFile) writeFileSync(pidFile, String(pid));
   // A test run names a folder where every JVM it starts leaves its pid, so that its teardown
   // stops each one even when the process that started it was killed or its hook timed out.
-  const registryFile = process.env.ALLOT_JVM_PID_REGISTRY
-    ? join(process.env.ALLOT_JVM_PID_REGISTRY, `dynamodb-local-${pid}.pid`)
-    : undefined;
+  const registryFile = registry ? join(registry, `dynamodb-local-${pid}.pid`) : undefined;
   if (registryFile) writeFileSync(registryFile, String(pid));
 
   const killNow = () => {
