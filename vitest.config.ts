@@ -27,6 +27,7 @@ export const unit: TestProjectInlineConfiguration = {
     include: testFiles,
     exclude: integrationFiles,
     pool: "threads",
+    isolate: false,
     maxWorkers: 2,
   },
 };
