@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { type DynamoDbLocal, killStale, startDynamoDbLocal } from "../../packages/local/src/dynamodb/launcher.js";
+import { killStale, startDynamoDbLocal } from "../../packages/local/src/dynamodb/launcher.js";
 import { freePort } from "../../packages/local/src/net.js";
 
 declare module "vitest" {
@@ -54,6 +54,10 @@ export const createRegistry = (parent = tmpdir()) => {
   return registry;
 };
 
+/** Where the global setup leaves why a worker's DynamoDB Local could not start. */
+export const startFailureFile = (registry: string, endpoint: string) =>
+  join(registry, `failed-${new URL(endpoint).port}`);
+
 // The integration project's global setup. It starts one in-memory DynamoDB Local per worker,
 // once (each is seconds of JVM start-up that no test file pays again), and every DynamoDB
 // Local of the run (these, and any a test starts directly or inside a runtime it forks) leaves
@@ -63,28 +67,28 @@ export const createRegistry = (parent = tmpdir()) => {
 export default async function setup(project: TestProject) {
   stopAbandonedRuns();
   const registry = createRegistry();
-  const workers = project.config.maxWorkers ?? project.vitest.config.maxWorkers ?? 1;
-  const started: DynamoDbLocal[] = [];
-  const teardown = async () => {
-    await Promise.allSettled(started.map((local) => local.stop()));
-    stopRegistered(registry);
-  };
-  const ports: number[] = [];
-  for (let i = 0; i < workers; i++) ports.push(await freePort());
+  const workers = project.config.maxWorkers || project.vitest.config.maxWorkers || 1;
+  const endpoints: string[] = [];
+  for (let i = 0; i < workers; i++) endpoints.push(`http://127.0.0.1:${await freePort()}`);
+  // Spawned here (and registered) but not awaited: unit tests run while the JVMs start, and each
+  // integration worker waits for its own (integration-worker.ts). A loaded machine can take
+  // most of a minute to start one; the limit is generous because the whole run depends on it.
   // Without sharedDb each access key has its own database: a file's key is its isolation.
-  const starting = await Promise.allSettled(
-    ports.map((port) => startDynamoDbLocal({ port, sharedDb: false, registry })),
+  const starting = endpoints.map((endpoint) =>
+    startDynamoDbLocal({
+      port: Number(new URL(endpoint).port),
+      sharedDb: false,
+      registry,
+      readyWithinMs: 180_000,
+    }).catch((error: Error) => {
+      // After the teardown (a run cut short) the registry is gone and nobody waits any more.
+      if (existsSync(registry)) writeFileSync(startFailureFile(registry, endpoint), error.message);
+    }),
   );
-  for (const result of starting) if (result.status === "fulfilled") started.push(result.value);
-  const failed = starting.find((result) => result.status === "rejected");
-  if (failed) {
-    await teardown();
-    throw failed.reason;
-  }
   project.provide("jvmRegistry", registry);
-  project.provide(
-    "dynamodbLocalEndpoints",
-    started.map((local) => local.endpoint),
-  );
-  return teardown;
+  project.provide("dynamodbLocalEndpoints", endpoints);
+  return async () => {
+    stopRegistered(registry);
+    await Promise.all(starting);
+  };
 }

@@ -25,6 +25,7 @@ export interface DynamoDbLocalOptions {
   sharedDb?: boolean;
   /** The test run's folder of JVM pids (see test/support/jvm-registry.ts); defaults to its variable. */
   registry?: string;
+  readyWithinMs?: number;
 }
 
 // A JVM outlives a Node process killed with -9 and keeps the port. The pid file lets the next
@@ -60,9 +61,9 @@ const assertJava = () => {
   }
 };
 
-const waitReady = async (endpoint: string, child: ChildProcess, output: () => string) => {
+const waitReady = async (endpoint: string, child: ChildProcess, output: () => string, withinMs: number) => {
   const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + withinMs;
   try {
     while (Date.now() < deadline) {
       if (child.exitCode !== null) {
@@ -75,7 +76,9 @@ const waitReady = async (endpoint: string, child: ChildProcess, output: () => st
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-    throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s: ${output().slice(-2000)}`);
+    throw new Error(
+      `DynamoDB Local did not answer on ${endpoint} within ${withinMs / 1000} s: ${output().slice(-2000)}`,
+    );
   } finally {
     client.destroy();
   }
@@ -126,7 +129,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
 
   const endpoint = `http://${host}:${options.port}`;
   try {
-    await waitReady(endpoint, child, () => log);
+    await waitReady(endpoint, child, () => log, options.readyWithinMs ?? 60_000);
   } catch (error) {
     killNow();
     throw error;
