@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { killStale, startDynamoDbLocal } from "../../packages/local/src/dynamodb/launcher.js";
+import { type DynamoDbLocal, killStale, startDynamoDbLocal } from "../../packages/local/src/dynamodb/launcher.js";
 import { freePort } from "../../packages/local/src/net.js";
 
 declare module "vitest" {
@@ -74,21 +74,26 @@ export default async function setup(project: TestProject) {
   // integration worker waits for its own (integration-worker.ts). A loaded machine can take
   // most of a minute to start one; the limit is generous because the whole run depends on it.
   // Without sharedDb each access key has its own database: a file's key is its isolation.
-  const starting = endpoints.map((endpoint) =>
+  const ready: DynamoDbLocal[] = [];
+  for (const endpoint of endpoints)
     startDynamoDbLocal({
       port: Number(new URL(endpoint).port),
       sharedDb: false,
       registry,
       readyWithinMs: 180_000,
-    }).catch((error: Error) => {
-      // After the teardown (a run cut short) the registry is gone and nobody waits any more.
-      if (existsSync(registry)) writeFileSync(startFailureFile(registry, endpoint), error.message);
-    }),
-  );
+    }).then(
+      (local) => ready.push(local),
+      (error: Error) => {
+        // After the teardown (a run cut short) the registry is gone and nobody waits any more.
+        if (existsSync(registry)) writeFileSync(startFailureFile(registry, endpoint), error.message);
+      },
+    );
   project.provide("jvmRegistry", registry);
   project.provide("dynamodbLocalEndpoints", endpoints);
   return async () => {
+    // These JVMs are this process's children: stopped through their handles they are also
+    // reaped; the registry stops the rest (one still starting, those of workers and runtimes).
+    await Promise.all(ready.map((local) => local.stop()));
     stopRegistered(registry);
-    await Promise.all(starting);
   };
 }
