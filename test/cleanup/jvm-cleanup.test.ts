@@ -67,7 +67,7 @@ it("stops the run's DynamoDB Local and that of a test whose beforeAll timed out"
   const left = jvmsMarked(marker);
   for (const pid of left) process.kill(Number(pid), "SIGKILL");
   expect(left, "JVMs left running after the run").toEqual([]);
-}, 120_000);
+}, 180_000);
 
 it("stops the JVMs of a run whose vitest was killed, and leaves a live run's alone", async () => {
   const parent = mkdtempSync(join(tmpdir(), "allot-registries-"));
@@ -76,15 +76,20 @@ it("stops the JVMs of a run whose vitest was killed, and leaves a live run's alo
   // A registry as a vitest killed with -9 leaves it: owned by a process that is gone.
   writeFileSync(join(dead, "owner"), String(exited));
   const live = createRegistry(parent);
-  const orphan = await startDynamoDbLocal({ port: await freePort(), registry: dead });
+  // Registered as soon as it is spawned; stopped here before it even answers.
+  const starting = startDynamoDbLocal({ port: await freePort(), registry: dead }).catch((error: Error) => error);
+  const [pidFile] = readdirSync(dead).filter((file) => file.endsWith(".pid"));
+  const pid = Number(readFileSync(join(dead, pidFile ?? ""), "utf8"));
   try {
+    expect(cmdlineOf(pid)).toContain("DynamoDBLocal.jar");
     stopAbandonedRuns(parent);
     // Killed, it is at most a zombie until this process (its parent here) reaps it.
-    expect(cmdlineOf(orphan.pid), "the abandoned JVM").not.toContain("DynamoDBLocal.jar");
+    expect(cmdlineOf(pid), "the abandoned JVM").not.toContain("DynamoDBLocal.jar");
+    expect(await starting).toBeInstanceOf(Error);
     expect(existsSync(dead), "the abandoned registry").toBe(false);
     expect(existsSync(live), "a live run's registry").toBe(true);
   } finally {
-    await orphan.stop();
+    if (cmdlineOf(pid).includes("DynamoDBLocal.jar")) process.kill(pid, "SIGKILL");
     rmSync(parent, { recursive: true, force: true });
   }
-}, 120_000);
+}, 60_000);

@@ -38,7 +38,7 @@ export const startRuntimeProcess = async (
   options: { env?: Record<string, string>; ownJvm?: boolean } = {},
 ): Promise<RuntimeProcess> => {
   const dataDir = mkdtempSync(join(tmpdir(), "allot-e2e-"));
-  const shared = options.ownJvm ? undefined : workerDatabase();
+  const shared = options.ownJvm ? undefined : await workerDatabase();
   const ports = {
     dynamo: shared ? Number(new URL(shared.endpoint).port) : await freePort(),
     edge: await freePort(),

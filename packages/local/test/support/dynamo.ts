@@ -36,8 +36,8 @@ const privateDatabase = async () => {
   };
 };
 
-const sharedDatabase = () => {
-  const database = workerDatabase();
+const sharedDatabase = async () => {
+  const database = await workerDatabase();
   if (!database)
     throw new Error("startTestDynamo needs the integration project's DynamoDB Local (see vitest.config.ts)");
   return { local: undefined, clientConfig: database.clientConfig, stop: () => dropDatabase(database) };
@@ -50,7 +50,7 @@ const sharedDatabase = () => {
  */
 export const startTestDynamo = async (options: { ownJvm?: boolean } = {}): Promise<TestDynamo> => {
   const ownJvm = options.ownJvm ?? !process.env.ALLOT_TEST_DYNAMODB_ENDPOINT;
-  const database = ownJvm ? await privateDatabase() : sharedDatabase();
+  const database = ownJvm ? await privateDatabase() : await sharedDatabase();
   const client = new DynamoDBClient(database.clientConfig);
   await ensureTable(client, runtimeTable);
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
