@@ -77,7 +77,9 @@ it("stops the JVMs of a run whose vitest was killed, and leaves a live run's alo
   writeFileSync(join(dead, "owner"), String(exited));
   const live = createRegistry(parent);
   // Registered as soon as it is spawned; stopped here before it even answers.
-  const starting = startDynamoDbLocal({ port: await freePort(), registry: dead }).catch((error: Error) => error);
+  const starting = startDynamoDbLocal({ port: await freePort(), registry: dead }).catch(
+    (error: Error) => error,
+  );
   const [pidFile] = readdirSync(dead).filter((file) => file.endsWith(".pid"));
   const pid = Number(readFileSync(join(dead, pidFile ?? ""), "utf8"));
   try {

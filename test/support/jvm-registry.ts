@@ -1,8 +1,20 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { type DynamoDbLocal, killStale, startDynamoDbLocal } from "../../packages/local/src/dynamodb/launcher.js";
+import {
+  type DynamoDbLocal,
+  killStale,
+  startDynamoDbLocal,
+} from "../../packages/local/src/dynamodb/launcher.js";
 import { freePort } from "../../packages/local/src/net.js";
 
 declare module "vitest" {

@@ -106,7 +106,12 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
   const dbPath = options.dataDir ? join(options.dataDir, "dynamodb") : null;
   if (dbPath) mkdirSync(dbPath, { recursive: true });
 
-  const child = spawn({ port: options.port, path: dbPath, sharedDb: options.sharedDb ?? true, stdio: "pipe" });
+  const child = spawn({
+    port: options.port,
+    path: dbPath,
+    sharedDb: options.sharedDb ?? true,
+    stdio: "pipe",
+  });
   let log = "";
   child.stdout?.on("data", (chunk) => {
     log = (log + chunk).slice(-8000);

@@ -4,12 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { dropDatabase, workerDatabase } from "../../../../test/support/worker-dynamodb.js";
 import { localClientConfig } from "../../src/aws-config.js";
 import { type DynamoDbLocal, startDynamoDbLocal } from "../../src/dynamodb/launcher.js";
 import { ensureTable } from "../../src/dynamodb/tables.js";
 import { freePort } from "../../src/net.js";
 import { runtimeTable } from "../../src/runtime-table.js";
-import { dropDatabase, workerDatabase } from "../../../../test/support/worker-dynamodb.js";
 
 export interface TestDynamo {
   endpoint: string;
