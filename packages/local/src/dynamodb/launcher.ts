@@ -31,6 +31,17 @@ export interface DynamoDbLocalOptions {
 // A JVM outlives a Node process killed with -9 and keeps the port. The pid file lets the next
 // start find exactly that JVM (never "any java"), and the command-line check guards against
 // a recycled pid that now belongs to something else.
+// A killed child stays a zombie until its parent reaps it, which a parent blocked in killStale's
+// wait cannot do: a zombie has ended.
+const ended = (pid: number) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return true;
+  }
+};
+
 export const killStale = (pidFile: string) => {
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, "utf8").trim());
@@ -48,7 +59,7 @@ export const killStale = (pidFile: string) => {
   } catch {
     return;
   }
-  for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) execFileSync("sleep", ["0.05"]);
+  for (let i = 0; i < 100 && !ended(pid); i++) execFileSync("sleep", ["0.05"]);
 };
 
 const assertJava = () => {
@@ -61,13 +72,18 @@ const assertJava = () => {
   }
 };
 
+// A process killed by a signal has a signalCode and no exitCode.
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
 const waitReady = async (endpoint: string, child: ChildProcess, output: () => string, withinMs: number) => {
   const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
   const deadline = Date.now() + withinMs;
   try {
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) {
-        throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${output().slice(-2000)}`);
+      if (hasExited(child)) {
+        throw new Error(
+          `DynamoDB Local exited with ${child.exitCode ?? child.signalCode}: ${output().slice(-2000)}`,
+        );
       }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
@@ -128,7 +144,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
   if (registryFile) writeFileSync(registryFile, String(pid));
 
   const killNow = () => {
-    if (child.exitCode === null) child.kill("SIGKILL");
+    if (!hasExited(child)) child.kill("SIGKILL");
   };
   process.once("exit", killNow);
 
@@ -145,7 +161,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
     pid,
     async stop() {
       process.removeListener("exit", killNow);
-      if (child.exitCode === null) {
+      if (!hasExited(child)) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");
         const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
