@@ -189,7 +189,7 @@ const main = async () => {
 /** The emulators' rounds against their baselines, in this process; their summary rows. */
 const runEmulators = async (): Promise<ResultRow[]> => {
   const dynamo = await startTestDynamo();
-  dynamoPid = dynamo.local.pid;
+  dynamoPid = dynamo.local?.pid;
   stops.push(() => dynamo.stop());
   const counter = countRequests(dynamo.doc);
   const table = runtimeTable.name;

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, it } from "vitest";
 import { startTestDynamo, type TestDynamo } from "../../packages/local/test/support/dynamo.js";
 
 // Run only by jvm-cleanup.test.ts, in its own vitest: a beforeAll that times out while its
-// DynamoDB Local is still starting, the way a loaded machine makes it happen.
+// own DynamoDB Local is still starting, the way a loaded machine makes it happen.
 let dynamo: TestDynamo | undefined;
 beforeAll(
   async () => {
-    dynamo = await startTestDynamo();
+    dynamo = await startTestDynamo({ ownJvm: true });
   },
   Number(process.env.FIXTURE_HOOK_TIMEOUT_MS ?? 500),
 );

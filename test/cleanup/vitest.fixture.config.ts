@@ -1,5 +1,8 @@
 import { defineConfig } from "vitest/config";
-import base from "../../vitest.config.js";
+import { integration } from "../../vitest.config.js";
 
-// The project's own configuration (its global setup and teardown included), running only the fixture.
-export default defineConfig({ ...base, test: { ...base.test, include: ["test/cleanup/*.fixture.ts"] } });
+// The integration project's configuration (its global setup and teardown included), on one
+// worker, running only the fixture.
+export default defineConfig({
+  test: { ...integration.test, name: "fixture", include: ["test/cleanup/*.fixture.ts"], maxWorkers: 1 },
+});

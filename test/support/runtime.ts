@@ -2,9 +2,11 @@ import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { localClientConfig } from "../../packages/local/src/aws-config.js";
 import { killStale } from "../../packages/local/src/dynamodb/launcher.js";
 import { loadIssuer } from "../../packages/local/src/http/issuer.js";
 import { freePort } from "../../packages/local/src/net.js";
+import { dropDatabase, type LocalClientConfig, workerDatabase } from "./worker-dynamodb.js";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -14,6 +16,8 @@ export interface RuntimeProcess {
   http: string;
   edge: string;
   dynamodb: string;
+  /** Endpoint, region and access key of the runtime's database, for clients a test builds. */
+  dynamodbConfig: LocalClientConfig;
   provider: string;
   token(sub: string, role: string): Promise<string>;
   /** Kills the runtime with the signal; SIGKILL leaves DynamoDB Local's JVM behind, as a crash would. */
@@ -23,17 +27,25 @@ export interface RuntimeProcess {
   stop(): Promise<void>;
 }
 
-/** `npm start` as a child process on free ports and a fresh data folder: the real thing, killable. */
+/**
+ * `npm start` as a child process on free ports and a fresh data folder: the real thing, killable.
+ * In the integration project it runs on a database of its own on its worker's DynamoDB Local,
+ * so a kill -9 kills the runtime alone, as a crashed Lambda leaves DynamoDB up; `ownJvm` (and
+ * any run outside vitest) starts DynamoDB Local with it, persisted in the data folder, as
+ * `npm start` does.
+ */
 export const startRuntimeProcess = async (
   options: {
     env?: Record<string, string>;
+    ownJvm?: boolean;
     /** Every chunk the runtime writes (its functions' log lines among them), as it comes. */
     onOutput?: (chunk: string) => void;
   } = {},
 ): Promise<RuntimeProcess> => {
   const dataDir = mkdtempSync(join(tmpdir(), "allot-e2e-"));
+  const shared = options.ownJvm ? undefined : await workerDatabase();
   const ports = {
-    dynamo: await freePort(),
+    dynamo: shared ? Number(new URL(shared.endpoint).port) : await freePort(),
     edge: await freePort(),
     http: await freePort(),
     provider: await freePort(),
@@ -55,6 +67,9 @@ export const startRuntimeProcess = async (
           ALLOT_HTTP_PORT: String(ports.http),
           ALLOT_PROVIDER_PORT: String(ports.provider),
           ALLOT_LOG_LEVEL: process.env.ALLOT_LOG_LEVEL ?? "warn",
+          ...(shared
+            ? { ALLOT_DYNAMODB_ENDPOINT: shared.endpoint, ALLOT_DYNAMODB_ACCESS_KEY: shared.accessKeyId }
+            : {}),
           ...options.env,
         },
         stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -96,6 +111,7 @@ export const startRuntimeProcess = async (
     http: `http://127.0.0.1:${ports.http}`,
     edge: `http://127.0.0.1:${ports.edge}`,
     dynamodb: `http://127.0.0.1:${ports.dynamo}`,
+    dynamodbConfig: shared?.clientConfig ?? localClientConfig(`http://127.0.0.1:${ports.dynamo}`),
     provider: `http://127.0.0.1:${ports.provider}`,
     token: (sub, role) => issuer.mint({ sub, role }),
     kill,
@@ -104,6 +120,7 @@ export const startRuntimeProcess = async (
       await kill("SIGTERM");
       // A runtime killed with -9 and not restarted leaves its JVM: stop it through the pid file.
       killStale(join(dataDir, "dynamodb-local.pid"));
+      if (shared) await dropDatabase(shared);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

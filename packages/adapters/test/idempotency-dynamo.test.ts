@@ -13,7 +13,7 @@ let store: ReturnType<typeof dynamoIdempotencyStore>;
 beforeAll(async () => {
   dynamo = await startTestDynamo();
   await ensureTable(dynamo.client, mainTable);
-  store = dynamoIdempotencyStore(racingDocumentClient(dynamo.endpoint).doc, mainTable.name);
+  store = dynamoIdempotencyStore(racingDocumentClient(dynamo).doc, mainTable.name);
 }, 60_000);
 afterAll(async () => {
   await dynamo?.stop();

@@ -23,7 +23,6 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { localClientConfig } from "../../local/src/aws-config.js";
 import { startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
 import { dynamoLedgerRepository, dynamoProgramRepository } from "../src/index.js";
 
@@ -146,7 +145,7 @@ beforeAll(async () => {
   dynamo = await startTestDynamo();
   await ensureTable(dynamo.client, mainTable);
   wideClient = new DynamoDBClient({
-    ...localClientConfig(dynamo.endpoint),
+    ...dynamo.clientConfig,
     requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }) },
   });
   wide = DynamoDBDocumentClient.from(wideClient, { marshallOptions: { removeUndefinedValues: true } });

@@ -24,7 +24,7 @@ let wide: DynamoDBDocumentClient;
 beforeAll(async () => {
   dynamo = await startTestDynamo();
   await ensureTable(dynamo.client, mainTable);
-  ({ client: wideClient, doc: wide } = racingDocumentClient(dynamo.endpoint));
+  ({ client: wideClient, doc: wide } = racingDocumentClient(dynamo));
 }, 60_000);
 afterAll(async () => {
   wideClient?.destroy();

@@ -3,8 +3,12 @@
 export const LOCAL_REGION = "us-east-1";
 export const LOCAL_ACCOUNT = "000000000000";
 
-export const localClientConfig = (endpoint: string) => ({
+// DynamoDB Local started without sharedDb keeps one database per access key: the test suite
+// runs each file's runtime on a shared DynamoDB Local under a key of its own.
+export const localAccessKey = () => process.env.ALLOT_DYNAMODB_ACCESS_KEY || "local";
+
+export const localClientConfig = (endpoint: string, accessKeyId = localAccessKey()) => ({
   endpoint,
   region: LOCAL_REGION,
-  credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  credentials: { accessKeyId, secretAccessKey: "local" },
 });

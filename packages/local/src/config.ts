@@ -7,6 +7,8 @@ export interface LocalConfig {
   httpPort: number;
   providerPort: number;
   dataDir: string;
+  /** A DynamoDB Local already running (the test suite's); without it the runtime starts its own. */
+  dynamoEndpoint?: string;
 }
 
 const port = (name: string, fallback: number) => {
@@ -26,4 +28,5 @@ export const configFromEnv = (): LocalConfig => ({
   httpPort: port("ALLOT_HTTP_PORT", 3000),
   providerPort: port("ALLOT_PROVIDER_PORT", 4600),
   dataDir: resolve(process.env.ALLOT_DATA_DIR ?? ".allot"),
+  dynamoEndpoint: process.env.ALLOT_DYNAMODB_ENDPOINT || undefined,
 });

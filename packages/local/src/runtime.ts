@@ -8,7 +8,7 @@ import { envForLink, providerEnv } from "@allot/stacks/env";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { LOCAL_ACCOUNT, LOCAL_REGION, localClientConfig } from "./aws-config.js";
+import { LOCAL_ACCOUNT, LOCAL_REGION, localAccessKey, localClientConfig } from "./aws-config.js";
 import type { LocalConfig } from "./config.js";
 import { startDynamoDbLocal } from "./dynamodb/launcher.js";
 import { ensureTable } from "./dynamodb/tables.js";
@@ -97,12 +97,15 @@ export const startRuntime = async (
   };
 
   try {
-    const dynamo = await startDynamoDbLocal({
-      host: config.host,
-      port: config.dynamoPort,
-      dataDir: config.inMemory ? undefined : config.dataDir,
-      pidDir: config.dataDir,
-    });
+    // A DynamoDB Local someone else started (the test suite's) is theirs to stop.
+    const dynamo = config.dynamoEndpoint
+      ? { endpoint: config.dynamoEndpoint, pid: undefined, stop: async () => {} }
+      : await startDynamoDbLocal({
+          host: config.host,
+          port: config.dynamoPort,
+          dataDir: config.inMemory ? undefined : config.dataDir,
+          pidDir: config.dataDir,
+        });
     stops.push(() => dynamo.stop());
     logger.info("DynamoDB Local ready", { endpoint: dynamo.endpoint, pid: dynamo.pid });
 
@@ -152,7 +155,7 @@ export const startRuntime = async (
     // The handlers' view of the world: the same variables SST sets on AWS, pointed here.
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: "local",
+      AWS_ACCESS_KEY_ID: localAccessKey(),
       AWS_SECRET_ACCESS_KEY: "local",
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: edge.url,

@@ -544,6 +544,7 @@ describe("provider stand-in: durability", () => {
         ALLOT_PROVIDER_PORT: String(port),
         ALLOT_PROVIDER_SECRET: SECRET,
         ALLOT_PROVIDER_DYNAMODB_ENDPOINT: dynamo.endpoint,
+        ALLOT_DYNAMODB_ACCESS_KEY: dynamo.clientConfig.credentials.accessKeyId,
         ALLOT_PROVIDER_TABLE: tableName,
         ALLOT_PROVIDER_CALLBACK_TIMEOUT_MS: "1500",
         ALLOT_PROVIDER_CALLBACK_LEASE_MS: "2500",

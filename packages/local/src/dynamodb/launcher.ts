@@ -18,11 +18,30 @@ export interface DynamoDbLocalOptions {
   dataDir?: string;
   /** Where to keep the pid file when running in memory. */
   pidDir?: string;
+  /**
+   * One database whatever access key a client uses (the default, what `npm start` needs); false
+   * keeps one database per access key, which is how the test suite shares one JVM between files.
+   */
+  sharedDb?: boolean;
+  /** The test run's folder of JVM pids (see test/support/jvm-registry.ts); defaults to its variable. */
+  registry?: string;
+  readyWithinMs?: number;
 }
 
 // A JVM outlives a Node process killed with -9 and keeps the port. The pid file lets the next
 // start find exactly that JVM (never "any java"), and the command-line check guards against
 // a recycled pid that now belongs to something else.
+// A killed child stays a zombie until its parent reaps it, which a parent blocked in killStale's
+// wait cannot do: a zombie has ended.
+const ended = (pid: number) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return true;
+  }
+};
+
 export const killStale = (pidFile: string) => {
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, "utf8").trim());
@@ -40,7 +59,7 @@ export const killStale = (pidFile: string) => {
   } catch {
     return;
   }
-  for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) execFileSync("sleep", ["0.05"]);
+  for (let i = 0; i < 100 && !ended(pid); i++) execFileSync("sleep", ["0.05"]);
 };
 
 const assertJava = () => {
@@ -53,13 +72,18 @@ const assertJava = () => {
   }
 };
 
-const waitReady = async (endpoint: string, child: ChildProcess, output: () => string) => {
+// A process killed by a signal has a signalCode and no exitCode.
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+const waitReady = async (endpoint: string, child: ChildProcess, output: () => string, withinMs: number) => {
   const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + withinMs;
   try {
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) {
-        throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${output().slice(-2000)}`);
+      if (hasExited(child)) {
+        throw new Error(
+          `DynamoDB Local exited with ${child.exitCode ?? child.signalCode}: ${output().slice(-2000)}`,
+        );
       }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
@@ -68,13 +92,27 @@ const waitReady = async (endpoint: string, child: ChildProcess, output: () => st
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-    throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s: ${output().slice(-2000)}`);
+    throw new Error(
+      `DynamoDB Local did not answer on ${endpoint} within ${withinMs / 1000} s: ${output().slice(-2000)}`,
+    );
   } finally {
     client.destroy();
   }
 };
 
+// A JVM that no pid registry knows is one a test run's teardown cannot stop; the unit project
+// gives its workers no registry, so a unit test that reaches DynamoDB Local fails here.
+const registryOf = (options: DynamoDbLocalOptions) => {
+  const registry = options.registry ?? process.env.ALLOT_JVM_PID_REGISTRY;
+  if (!registry && process.env.VITEST)
+    throw new Error(
+      "DynamoDB Local refused: this test runs without a JVM pid registry (the unit project); tests that need DynamoDB belong to the integration project (vitest.config.ts)",
+    );
+  return registry;
+};
+
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise<DynamoDbLocal> => {
+  const registry = registryOf(options);
   assertJava();
   const host = options.host ?? "127.0.0.1";
   const pidDir = options.dataDir ?? options.pidDir;
@@ -84,8 +122,12 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
   const dbPath = options.dataDir ? join(options.dataDir, "dynamodb") : null;
   if (dbPath) mkdirSync(dbPath, { recursive: true });
 
-  // sharedDb: one database whatever access key and region a client uses.
-  const child = spawn({ port: options.port, path: dbPath, sharedDb: true, stdio: "pipe" });
+  const child = spawn({
+    port: options.port,
+    path: dbPath,
+    sharedDb: options.sharedDb ?? true,
+    stdio: "pipe",
+  });
   let log = "";
   child.stdout?.on("data", (chunk) => {
     log = (log + chunk).slice(-8000);
@@ -98,19 +140,17 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
   if (pidFile) writeFileSync(pidFile, String(pid));
   // A test run names a folder where every JVM it starts leaves its pid, so that its teardown
   // stops each one even when the process that started it was killed or its hook timed out.
-  const registryFile = process.env.ALLOT_JVM_PID_REGISTRY
-    ? join(process.env.ALLOT_JVM_PID_REGISTRY, `dynamodb-local-${pid}.pid`)
-    : undefined;
+  const registryFile = registry ? join(registry, `dynamodb-local-${pid}.pid`) : undefined;
   if (registryFile) writeFileSync(registryFile, String(pid));
 
   const killNow = () => {
-    if (child.exitCode === null) child.kill("SIGKILL");
+    if (!hasExited(child)) child.kill("SIGKILL");
   };
   process.once("exit", killNow);
 
   const endpoint = `http://${host}:${options.port}`;
   try {
-    await waitReady(endpoint, child, () => log);
+    await waitReady(endpoint, child, () => log, options.readyWithinMs ?? 60_000);
   } catch (error) {
     killNow();
     throw error;
@@ -121,7 +161,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
     pid,
     async stop() {
       process.removeListener("exit", killNow);
-      if (child.exitCode === null) {
+      if (!hasExited(child)) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");
         const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { dropDatabase, workerDatabase } from "../../../../test/support/worker-dynamodb.js";
 import { localClientConfig } from "../../src/aws-config.js";
 import { type DynamoDbLocal, startDynamoDbLocal } from "../../src/dynamodb/launcher.js";
 import { ensureTable } from "../../src/dynamodb/tables.js";
@@ -12,28 +13,56 @@ import { runtimeTable } from "../../src/runtime-table.js";
 
 export interface TestDynamo {
   endpoint: string;
+  /** Endpoint, region and this database's access key, for any other client a test builds. */
+  clientConfig: ReturnType<typeof localClientConfig>;
   client: DynamoDBClient;
   doc: DynamoDBDocumentClient;
-  local: DynamoDbLocal;
+  /** The JVM, when this database has one of its own. */
+  local?: DynamoDbLocal;
   stop(): Promise<void>;
 }
 
-/** A private in-memory DynamoDB Local on a free port, with the runtime table created. */
-export const startTestDynamo = async (): Promise<TestDynamo> => {
+const privateDatabase = async () => {
   const pidDir = mkdtempSync(join(tmpdir(), "allot-ddb-"));
   const local = await startDynamoDbLocal({ port: await freePort(), pidDir });
-  const client = new DynamoDBClient(localClientConfig(local.endpoint));
+  const clientConfig = localClientConfig(local.endpoint);
+  return {
+    local,
+    clientConfig,
+    async stop() {
+      await local.stop();
+      rmSync(pidDir, { recursive: true, force: true });
+    },
+  };
+};
+
+const sharedDatabase = async () => {
+  const database = await workerDatabase();
+  if (!database)
+    throw new Error("startTestDynamo needs the integration project's DynamoDB Local (see vitest.config.ts)");
+  return { local: undefined, clientConfig: database.clientConfig, stop: () => dropDatabase(database) };
+};
+
+/**
+ * An empty database with the runtime table created: by default this file's own database on its
+ * worker's DynamoDB Local (test/support/worker-dynamodb.ts); with `ownJvm` (tests of the
+ * launcher, of a JVM's death, and scripts outside vitest) a private in-memory DynamoDB Local.
+ */
+export const startTestDynamo = async (options: { ownJvm?: boolean } = {}): Promise<TestDynamo> => {
+  const ownJvm = options.ownJvm ?? !process.env.ALLOT_TEST_DYNAMODB_ENDPOINT;
+  const database = ownJvm ? await privateDatabase() : await sharedDatabase();
+  const client = new DynamoDBClient(database.clientConfig);
   await ensureTable(client, runtimeTable);
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return {
-    endpoint: local.endpoint,
+    endpoint: database.clientConfig.endpoint,
+    clientConfig: database.clientConfig,
     client,
     doc,
-    local,
+    local: database.local,
     async stop() {
       client.destroy();
-      await local.stop();
-      rmSync(pidDir, { recursive: true, force: true });
+      await database.stop();
     },
   };
 };
@@ -42,9 +71,9 @@ export const startTestDynamo = async (): Promise<TestDynamo> => {
  * A document client for tests that race many requests at once: the SDK's default of 50
  * sockets would queue them, and a race that queues is no race.
  */
-export const racingDocumentClient = (endpoint: string, maxSockets = 128) => {
+export const racingDocumentClient = (dynamo: Pick<TestDynamo, "clientConfig">, maxSockets = 128) => {
   const client = new DynamoDBClient({
-    ...localClientConfig(endpoint),
+    ...dynamo.clientConfig,
     requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets }) },
   });
   return {
