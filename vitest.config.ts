@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["packages/*/test/**/*.test.ts", "stacks/test/**/*.test.ts", "test/**/*.test.ts"],
-    setupFiles: ["packages/local/src/polyfills.ts"],
+    setupFiles: ["packages/aws-local/src/polyfills.ts"],
     // Stops every DynamoDB Local JVM the run started, even those whose starter was killed.
     globalSetup: ["test/support/jvm-registry.ts"],
     pool: "forks",

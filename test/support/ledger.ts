@@ -2,7 +2,7 @@ import { dynamoLedgerRepository } from "@allot/adapters";
 import { runLedgerCheck } from "@allot/core/award";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { localClientConfig } from "../../packages/local/src/aws-config.js";
+import { localClientConfig } from "../../packages/aws-local/src/aws-config.js";
 import type { RuntimeProcess } from "./runtime.js";
 
 /** The ledger check against a running runtime's DynamoDB Local: the differences, [] when exact. */

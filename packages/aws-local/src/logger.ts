@@ -1,5 +1,5 @@
-// Structured, readable logs for the local runtime: one JSON line per record on stderr when
-// ALLOT_LOG_FORMAT=json, otherwise "time level message key=value".
+// Structured, readable logs for the local AWS: one JSON line per record on stderr in the
+// "json" format, otherwise "time level message key=value".
 export type Level = "debug" | "info" | "warn" | "error";
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -14,8 +14,8 @@ export interface Logger {
 export const createLogger = (
   options: { level?: Level; format?: "json" | "pretty"; base?: Record<string, unknown> } = {},
 ): Logger => {
-  const level = options.level ?? (process.env.ALLOT_LOG_LEVEL as Level | undefined) ?? "info";
-  const format = options.format ?? (process.env.ALLOT_LOG_FORMAT === "json" ? "json" : "pretty");
+  const level = options.level ?? "info";
+  const format = options.format ?? "pretty";
   const base = options.base ?? {};
   const write = (at: Level, message: string, fields: Record<string, unknown> = {}) => {
     if (order[at] < order[level]) return;

@@ -1,10 +1,11 @@
-import type { TableSpec } from "@allot/stacks";
+import type { TableSpec } from "./config.js";
 
 // The emulators' own durable state (archived events, pending deliveries, dead letters,
-// executions, checkpoints, task tokens, timers), apart from the application's table so that
-// nothing of the emulation can leak into domain data. Each emulator owns a key prefix.
-export const runtimeTable: TableSpec = {
-  name: "allot-local-runtime",
+// executions, checkpoints, task tokens, timers, stream checkpoints), apart from the
+// application's tables so that nothing of the emulation can leak into its data. Each emulator
+// owns a key prefix. The caller names the table: one data folder may hold several stacks.
+export const runtimeTableSpec = (name: string): TableSpec => ({
+  name,
   partitionKey: { name: "pk", type: "S" },
   sortKey: { name: "sk", type: "S" },
   globalIndexes: [
@@ -12,4 +13,4 @@ export const runtimeTable: TableSpec = {
   ],
   stream: "NEW_IMAGE",
   ttlAttribute: "expiresAt",
-};
+});

@@ -1,7 +1,6 @@
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { runtimeTable } from "../src/runtime-table.js";
-import { startTestDynamo, type TestDynamo } from "./support/dynamo.js";
+import { runtimeTable, startTestDynamo, type TestDynamo } from "./support/dynamo.js";
 
 let dynamo: TestDynamo;
 beforeAll(async () => {

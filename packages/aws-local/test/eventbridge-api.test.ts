@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { BusSpec, RuleSpec } from "@allot/stacks";
+import type { BusSpec, RuleSpec } from "../src/config.js";
 import {
   DescribeEventBusCommand,
   DescribeRuleCommand,
@@ -19,10 +19,10 @@ import { createEventBridge, type EventBridgeEmulator, type EventEnvelope } from 
 import type { InvokeResult, LambdaInvoker } from "../src/lambda/invoker.js";
 import { silentLogger } from "../src/logger.js";
 import { freePort } from "../src/net.js";
-import { runtimeTable } from "../src/runtime-table.js";
+import { runtimeTable } from "./support/dynamo.js";
 import { startTestDynamo, type TestDynamo } from "./support/dynamo.js";
 
-const BUS = "allot-test";
+const BUS = "acme-test";
 const retry = { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600 };
 const buses: BusSpec[] = [{ name: BUS, archiveRetentionDays: 30 }];
 const rules: RuleSpec[] = [
@@ -30,14 +30,14 @@ const rules: RuleSpec[] = [
     name: "award-decided",
     bus: BUS,
     description: "Decisions notify the applicant",
-    pattern: { source: ["allot.awards"], "detail-type": ["AwardDecided"] },
+    pattern: { source: ["acme.awards"], "detail-type": ["AwardDecided"] },
     targets: [{ kind: "function", function: "notify", retry }],
   },
   {
     name: "usage-recorded",
     bus: BUS,
     description: "Usage burns credits",
-    pattern: { source: ["allot.usage"] },
+    pattern: { source: ["acme.usage"] },
     targets: [
       { kind: "function", function: "burn-credits", retry },
       { kind: "function", function: "notify", retry },
@@ -92,7 +92,7 @@ afterAll(async () => {
 });
 
 const award = {
-  Source: "allot.awards",
+  Source: "acme.awards",
   DetailType: "AwardDecided",
   Detail: JSON.stringify({ awardId: "a-1" }),
 };
@@ -103,10 +103,10 @@ describe("PutEvents", () => {
     const output = await client.send(
       new PutEventsCommand({
         Entries: [
-          { ...award, EventBusName: BUS, Resources: ["arn:aws:allot:::award/a-1"] },
-          { Source: "allot.awards", Detail: "{}", EventBusName: BUS },
-          { Source: "allot.awards", DetailType: "AwardDecided", Detail: "[1, 2]", EventBusName: BUS },
-          { Source: "allot.awards", DetailType: "AwardDecided", Detail: "{not json", EventBusName: BUS },
+          { ...award, EventBusName: BUS, Resources: ["arn:aws:acme:::award/a-1"] },
+          { Source: "acme.awards", Detail: "{}", EventBusName: BUS },
+          { Source: "acme.awards", DetailType: "AwardDecided", Detail: "[1, 2]", EventBusName: BUS },
+          { Source: "acme.awards", DetailType: "AwardDecided", Detail: "{not json", EventBusName: BUS },
           { DetailType: "AwardDecided", Detail: "{}", EventBusName: BUS },
           { ...award, EventBusName: "no-such-bus" },
           { ...award, Source: "aws.ec2", EventBusName: BUS },
@@ -138,11 +138,11 @@ describe("PutEvents", () => {
       version: "0",
       id: good?.EventId,
       "detail-type": "AwardDecided",
-      source: "allot.awards",
+      source: "acme.awards",
       account: LOCAL_ACCOUNT,
       time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
       region: LOCAL_REGION,
-      resources: ["arn:aws:allot:::award/a-1"],
+      resources: ["arn:aws:acme:::award/a-1"],
       detail: { awardId: "a-1" },
     });
   });
@@ -153,7 +153,7 @@ describe("PutEvents", () => {
       new PutEventsCommand({
         Entries: [
           {
-            Source: "allot.usage",
+            Source: "acme.usage",
             DetailType: "UsageRecorded",
             Detail: JSON.stringify({ chips: 8 }),
             Time: new Date("2026-01-31T12:00:00.000Z"),
@@ -204,7 +204,7 @@ describe("TestEventPattern", () => {
   const event = JSON.stringify({
     id: "e-1",
     account: LOCAL_ACCOUNT,
-    source: "allot.awards",
+    source: "acme.awards",
     time: "2026-01-31T12:00:00Z",
     region: LOCAL_REGION,
     "detail-type": "AwardDecided",
@@ -216,7 +216,7 @@ describe("TestEventPattern", () => {
     const yes = await client.send(
       new TestEventPatternCommand({
         EventPattern: JSON.stringify({
-          source: ["allot.awards"],
+          source: ["acme.awards"],
           detail: { amount: [{ numeric: [">=", 100_000] }] },
         }),
         Event: event,
@@ -225,7 +225,7 @@ describe("TestEventPattern", () => {
     expect(yes.Result).toBe(true);
     const no = await client.send(
       new TestEventPatternCommand({
-        EventPattern: JSON.stringify({ source: ["allot.usage"] }),
+        EventPattern: JSON.stringify({ source: ["acme.usage"] }),
         Event: event,
       }),
     );
@@ -236,7 +236,7 @@ describe("TestEventPattern", () => {
     await expect(
       client.send(
         new TestEventPatternCommand({
-          EventPattern: JSON.stringify({ source: "allot.awards" }),
+          EventPattern: JSON.stringify({ source: "acme.awards" }),
           Event: event,
         }),
       ),
@@ -277,7 +277,7 @@ describe("rules and buses", () => {
       {
         Name: "usage-recorded",
         Arn: `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${BUS}/usage-recorded`,
-        EventPattern: JSON.stringify({ source: ["allot.usage"] }),
+        EventPattern: JSON.stringify({ source: ["acme.usage"] }),
         State: "ENABLED",
         Description: "Usage burns credits",
         EventBusName: BUS,
@@ -326,12 +326,12 @@ describe("rules and buses", () => {
     expect(all.EventBuses?.map((b) => b.Name)).toEqual([BUS, "default"]);
   });
 
-  it("refuses to change rules, which come from stacks/", async () => {
+  it("refuses to change rules, which come from its configuration", async () => {
     await expect(
       client.send(new PutRuleCommand({ Name: "x", EventPattern: JSON.stringify({ source: ["x"] }) })),
     ).rejects.toMatchObject({
       name: "OperationDisabledException",
-      message: expect.stringContaining("stacks/"),
+      message: expect.stringContaining("read-only"),
     });
   });
 });

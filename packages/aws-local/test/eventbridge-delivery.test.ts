@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { BusSpec, RuleSpec } from "@allot/stacks";
+import type { BusSpec, RuleSpec } from "../src/config.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ensureTable } from "../src/dynamodb/tables.js";
 import { retryDelay } from "../src/eventbridge/backoff.js";
@@ -13,10 +13,10 @@ import {
 } from "../src/eventbridge/index.js";
 import type { InvokeResult, LambdaInvoker } from "../src/lambda/invoker.js";
 import { silentLogger } from "../src/logger.js";
-import { runtimeTable } from "../src/runtime-table.js";
+import { runtimeTable } from "./support/dynamo.js";
 import { startTestDynamo, type TestDynamo } from "./support/dynamo.js";
 
-const BUS = "allot-test";
+const BUS = "acme-test";
 const buses: BusSpec[] = [{ name: BUS, archiveRetentionDays: 30 }];
 
 type Handler = (event: EventEnvelope) => Promise<InvokeResult>;
@@ -109,13 +109,13 @@ describe("delivery", () => {
     lambda.handlers.set("usage", lambda.ok);
     const eb = create({
       rules: [
-        rule("awards", { source: ["allot.awards"] }, "awards"),
-        rule("usage", { source: ["allot.usage"] }, "usage"),
+        rule("awards", { source: ["acme.awards"] }, "awards"),
+        rule("usage", { source: ["acme.usage"] }, "usage"),
       ],
       lambda: lambda.invoker,
     });
     await eb.start();
-    const response = await eb.putEvents([entry("allot.awards", { n: 1 }), entry("allot.other")]);
+    const response = await eb.putEvents([entry("acme.awards", { n: 1 }), entry("acme.other")]);
     expect(response.FailedEntryCount).toBe(0);
     await eb.idle();
     expect(lambda.calls.map((c) => [c.fn, c.event.id, c.event.detail])).toEqual([
@@ -265,7 +265,7 @@ describe("delivery", () => {
   it("refuses to start with an invalid pattern or an unknown target in stacks/", () => {
     const lambda = fakeLambda();
     lambda.handlers.set("f", lambda.ok);
-    expect(() => create({ rules: [rule("bad", { source: "allot" }, "f")], lambda: lambda.invoker })).toThrow(
+    expect(() => create({ rules: [rule("bad", { source: "acme" }, "f")], lambda: lambda.invoker })).toThrow(
       expect.objectContaining({
         name: "InvalidEventPatternException",
         message: expect.stringContaining('rule "bad"'),

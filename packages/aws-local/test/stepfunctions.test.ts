@@ -318,7 +318,7 @@ describe("executions", () => {
           Type: "Task",
           Resource: "arn:aws:states:::events:putEvents",
           Parameters: {
-            Entries: [{ Source: "allot.test", DetailType: "Thing", "Detail.$": "$", EventBusName: "allot" }],
+            Entries: [{ Source: "acme.test", DetailType: "Thing", "Detail.$": "$", EventBusName: "acme" }],
           },
           End: true,
         },
@@ -331,10 +331,10 @@ describe("executions", () => {
       Entries: [{ EventId: expect.any(String) }],
     });
     expect(h.events.find((e) => e.DetailType === "Thing")).toEqual({
-      Source: "allot.test",
+      Source: "acme.test",
       DetailType: "Thing",
       Detail: '{"id":7}',
-      EventBusName: "allot",
+      EventBusName: "acme",
     });
 
     const failing = await startSfn(dynamo, { failEvents: true });
@@ -478,7 +478,7 @@ describe("callbacks (.waitForTaskToken)", () => {
           Parameters: {
             Entries: [
               {
-                Source: "allot.test",
+                Source: "acme.test",
                 DetailType: "Ask",
                 Detail: { "token.$": "$$.Task.Token", "note.$": "States.Format('token={}', $$.Task.Token)" },
               },

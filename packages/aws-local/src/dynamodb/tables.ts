@@ -1,4 +1,4 @@
-import type { TableSpec } from "@allot/stacks";
+import type { TableSpec } from "../config.js";
 import {
   CreateTableCommand,
   type CreateTableCommandInput,

@@ -58,9 +58,9 @@ const isPatternError = (error: unknown) =>
   (error as { name?: string } | null)?.name === "InvalidEventPatternException";
 
 const READ_ONLY =
-  "buses, rules, targets and archives come from stacks/ and are read-only in the local runtime; " +
-  "change stacks/src and restart";
-const REPLAY = "replays run through the local runtime's eventbridge replay command";
+  "buses, rules, targets and archives come from the configuration the local AWS started with and are " +
+  "read-only; change that configuration and restart";
+const REPLAY = "replays run through the edge's admin operation AwsLocalAdmin.StartReplay";
 
 const refused = (operation: string, reason: string) => async () => {
   throw new AwsServiceError(

@@ -1,4 +1,4 @@
-import type { BusSpec, RuleSpec, TargetSpec } from "@allot/stacks";
+import type { BusSpec, RuleSpec, TargetSpec } from "../config.js";
 import { compilePattern } from "./pattern/index.js";
 
 export const DEFAULT_BUS = "default";
@@ -60,7 +60,7 @@ export const createRegistry = (options: {
     const bus = buses.get(spec.bus);
     if (!bus)
       throw new Error(
-        `EventBridge rule "${spec.name}" names bus "${spec.bus}", which stacks/ does not declare`,
+        `EventBridge rule "${spec.name}" names bus "${spec.bus}", which is not declared`,
       );
     if (bus.rules.some((rule) => rule.spec.name === spec.name)) {
       throw new Error(`EventBridge rule "${spec.name}" is declared twice on bus "${spec.bus}"`);

@@ -1,4 +1,4 @@
-import type { TargetSpec } from "@allot/stacks";
+import type { TargetSpec } from "../config.js";
 import {
   type DynamoDBDocumentClient,
   QueryCommand,

@@ -1,4 +1,4 @@
-import type { BusSpec, RuleSpec } from "@allot/stacks";
+import type { BusSpec, RuleSpec } from "../config.js";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "../aws-config.js";
 import type { JsonService } from "../edge/server.js";
@@ -21,7 +21,7 @@ import type {
 } from "./types.js";
 import { DEFAULT_MAX_REQUEST_BYTES } from "./validate.js";
 
-export { type EventBridgeCommands, eventBridgeCommands } from "./commands.js";
+export { type DeadLetterSummary, type EventBridgeCommands, eventBridgeCommands } from "./commands.js";
 export type * from "./types.js";
 
 export interface EventBridgeOptions {

@@ -1,4 +1,4 @@
-import type { TargetSpec } from "@allot/stacks";
+import type { TargetSpec } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Bus, CompiledRule } from "./bus.js";
 import type { EventEnvelope } from "./types.js";

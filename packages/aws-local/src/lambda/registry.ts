@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { FunctionSpec } from "@allot/stacks";
 import type { Context } from "aws-lambda";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "../aws-config.js";
+import type { FunctionSpec } from "../config.js";
 import type { Logger } from "../logger.js";
+import { inheritedEnvironment, withEnvironment } from "./environment.js";
 import { functionNameOf, type InvokeResult, type LambdaInvoker } from "./invoker.js";
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -20,26 +21,50 @@ const errorOf = (error: unknown): Extract<InvokeResult, { ok: false }> => {
 };
 
 /**
- * Runs the handler modules named in stacks/ in this process, with a Lambda-shaped context and
- * the function's timeout. Modules load on first use, as a cold start would.
+ * Runs the functions' handler modules in this process, with a Lambda-shaped context, the
+ * function's timeout and only its own environment. Modules load on first use, as a cold start
+ * would.
  */
 export const createLambdaRegistry = (options: {
   functions: FunctionSpec[];
   rootDir: string;
   logger: Logger;
+  /**
+   * What every function sees besides its own variables (region, credentials, endpoints), read
+   * at each function's first invocation: the endpoints exist only once the edge listens.
+   */
+  commonEnvironment?: () => Record<string, string>;
 }): LambdaInvoker & { specs: Map<string, FunctionSpec> } => {
   const specs = new Map(options.functions.map((f) => [f.name, f]));
   const loaded = new Map<string, Promise<Handler>>();
+  const environments = new Map<string, Record<string, string>>();
+
+  // One object per function, as one container's: what a handler sets stays for its next invocations.
+  const environmentOf = (spec: FunctionSpec) => {
+    let environment = environments.get(spec.name);
+    if (!environment) {
+      environment = {
+        ...inheritedEnvironment(),
+        ...spec.environment,
+        ...options.commonEnvironment?.(),
+        AWS_LAMBDA_FUNCTION_NAME: spec.name,
+        AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
+        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.name}`,
+      };
+      environments.set(spec.name, environment);
+    }
+    return environment;
+  };
 
   const load = (spec: FunctionSpec) => {
     let handler = loaded.get(spec.name);
     if (!handler) {
-      const [file, exportName = "handler"] = spec.handler.split("#") as [string, string?];
-      const path = isAbsolute(file) ? file : join(options.rootDir, file);
+      const path = isAbsolute(spec.module) ? spec.module : join(options.rootDir, spec.module);
       handler = import(pathToFileURL(path).href).then((module) => {
-        const fn = module[exportName];
+        const fn = module[spec.handler];
         if (typeof fn !== "function")
-          throw new Error(`${spec.handler} does not export a function "${exportName}"`);
+          throw new Error(`${spec.module} does not export a function "${spec.handler}"`);
         return fn as Handler;
       });
       loaded.set(spec.name, handler);
@@ -80,7 +105,8 @@ export const createLambdaRegistry = (options: {
       const deadline = started + spec.timeoutSeconds * 1000;
       let timer: NodeJS.Timeout | undefined;
       try {
-        const handler = await load(spec);
+        // The module's own top level runs as this function's init phase, with its environment.
+        const handler = await withEnvironment(environmentOf(spec), () => load(spec));
         // Each invocation gets its own copy of the event, as a real one is deserialized afresh.
         const event = payload === undefined ? {} : structuredClone(payload);
         const timeout = new Promise<never>((_, reject) => {
@@ -94,7 +120,10 @@ export const createLambdaRegistry = (options: {
             spec.timeoutSeconds * 1000,
           );
         });
-        const result = await Promise.race([handler(event, contextFor(spec, deadline)), timeout]);
+        const result = await Promise.race([
+          withEnvironment(environmentOf(spec), () => handler(event, contextFor(spec, deadline))),
+          timeout,
+        ]);
         options.logger.debug("lambda ok", { function: spec.name, ms: Date.now() - started });
         return { ok: true, payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
       } catch (error) {

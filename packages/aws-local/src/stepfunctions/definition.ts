@@ -180,7 +180,7 @@ export interface Runnable {
   retriers: Map<string, unknown[]>;
 }
 
-export const WAIT_RESOURCE = "arn:aws:states:::allot:wait";
+export const WAIT_RESOURCE = "arn:aws:states:::local:wait";
 
 const taskParameters = (state: Json): Json => {
   const parameters: Json = "Parameters" in state ? { p: state.Parameters } : { "p.$": "$" };
@@ -254,7 +254,7 @@ const rewriteStates = (
 export const buildRunnable = (parsed: ParsedDefinition, options: RunnableOptions): Runnable => {
   const text = parsed.text.replace(
     /\$\$\.Execution\.(Input|StartTime)(?![A-Za-z0-9_])/g,
-    "$$$$.Execution.Allot$1",
+    "$$$$.Execution.Local$1",
   );
   const json = JSON.parse(text) as Json;
   delete json.TimeoutSeconds;

@@ -277,8 +277,8 @@ export class Engine {
         Name: record.name,
         RoleArn: record.roleArn,
         // Read by the rewritten `$$.Execution.Input/StartTime` (see buildRunnable).
-        AllotInput: JSON.parse(record.input),
-        AllotStartTime: new Date(record.startDate).toISOString(),
+        LocalInput: JSON.parse(record.input),
+        LocalStartTime: new Date(record.startDate).toISOString(),
         RedriveCount: 0,
       },
       StateMachine: { Id: record.machineArn, Name: record.machineName },

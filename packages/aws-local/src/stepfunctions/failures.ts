@@ -28,7 +28,7 @@ export class RuntimeFailure extends TaskFailure {
 export class SegmentInterrupted extends Error {
   constructor() {
     super("segment interrupted");
-    this.name = "Allot.SegmentInterrupted";
+    this.name = "Local.SegmentInterrupted";
   }
   get isRetryable() {
     return false;

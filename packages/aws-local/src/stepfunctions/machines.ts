@@ -4,7 +4,7 @@ import { definitionHash, type Engine } from "./engine.js";
 import { isConditionFailure, type MachineRecord } from "./store.js";
 
 export const defaultRoleArn = (accountId: string) =>
-  `arn:aws:iam::${accountId}:role/allot-local-stepfunctions`;
+  `arn:aws:iam::${accountId}:role/aws-local-stepfunctions`;
 
 export interface MachineChange {
   record: MachineRecord;

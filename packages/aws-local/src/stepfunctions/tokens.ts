@@ -3,7 +3,7 @@
  * the task override swaps it for the real token wherever it landed (plain value or inside a
  * string built by an intrinsic function).
  */
-export const TOKEN_PLACEHOLDER = "@@allot-task-token@@";
+export const TOKEN_PLACEHOLDER = "@@local-task-token@@";
 
 // A token names its execution and task record, so answering it needs one consistent read and
 // no index; and it is derived from them, so the same task attempt gets the same token after a

@@ -1,4 +1,4 @@
-import type { StreamSubscriptionSpec } from "@allot/stacks";
+import type { StreamSubscriptionSpec } from "../config.js";
 import {
   type _Record,
   DescribeStreamCommand,

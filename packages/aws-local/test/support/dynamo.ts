@@ -8,7 +8,10 @@ import { localClientConfig } from "../../src/aws-config.js";
 import { type DynamoDbLocal, startDynamoDbLocal } from "../../src/dynamodb/launcher.js";
 import { ensureTable } from "../../src/dynamodb/tables.js";
 import { freePort } from "../../src/net.js";
-import { runtimeTable } from "../../src/runtime-table.js";
+import { runtimeTableSpec } from "../../src/runtime-table.js";
+
+/** The emulators' table in tests; the tests that need several name their own after it. */
+export const runtimeTable = runtimeTableSpec("local-runtime");
 
 export interface TestDynamo {
   endpoint: string;
@@ -20,7 +23,7 @@ export interface TestDynamo {
 
 /** A private in-memory DynamoDB Local on a free port, with the runtime table created. */
 export const startTestDynamo = async (): Promise<TestDynamo> => {
-  const pidDir = mkdtempSync(join(tmpdir(), "allot-ddb-"));
+  const pidDir = mkdtempSync(join(tmpdir(), "dynamodb-local-"));
   const local = await startDynamoDbLocal({ port: await freePort(), pidDir });
   const client = new DynamoDBClient(localClientConfig(local.endpoint));
   await ensureTable(client, runtimeTable);

@@ -5,7 +5,7 @@ import type { InvokeResult, LambdaInvoker } from "../../src/lambda/invoker.js";
 import { functionNameOf } from "../../src/lambda/invoker.js";
 import { type Logger, silentLogger } from "../../src/logger.js";
 import { freePort } from "../../src/net.js";
-import { runtimeTable } from "../../src/runtime-table.js";
+import { runtimeTable } from "./dynamo.js";
 import {
   createStepFunctions,
   type PutEventsEntry,
