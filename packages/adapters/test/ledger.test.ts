@@ -10,7 +10,7 @@ import {
   runLedgerCheck,
 } from "@allot/core/award";
 import { createEvent, defineEvent } from "@allot/core/events";
-import { ensureTable } from "@allot/local/dynamodb/tables";
+import { ensureTable } from "aws-local";
 import { mainTable } from "@allot/stacks";
 import { OUTBOX_PREFIX } from "@allot/stacks/streams";
 import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
@@ -23,8 +23,8 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { localClientConfig } from "../../local/src/aws-config.js";
-import { startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
+import { localClientConfig } from "../../aws-local/src/aws-config.js";
+import { startTestDynamo, type TestDynamo } from "../../aws-local/test/support/dynamo.js";
 import { dynamoLedgerRepository, dynamoProgramRepository } from "../src/index.js";
 
 const table = mainTable.name;

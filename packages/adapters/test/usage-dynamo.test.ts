@@ -1,6 +1,6 @@
 import type { Award } from "@allot/core/award";
 import { processUsage, type StoredUsage, type UsageDeps } from "@allot/core/usage";
-import { ensureTable } from "@allot/local/dynamodb/tables";
+import { ensureTable } from "aws-local";
 import { mainTable } from "@allot/stacks";
 import { OUTBOX_PREFIX } from "@allot/stacks/streams";
 import { type DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
@@ -11,7 +11,7 @@ import {
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { racingDocumentClient, startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
+import { racingDocumentClient, startTestDynamo, type TestDynamo } from "../../aws-local/test/support/dynamo.js";
 import { awardKeys, dynamoAwardRepository, dynamoUsageRepository } from "../src/index.js";
 
 const table = mainTable.name;

@@ -10,17 +10,23 @@ export { ensureTable } from "./dynamodb/tables.js";
 export { AwsServiceError } from "./edge/errors.js";
 export type { EdgeServer, JsonService, RestHandler } from "./edge/server.js";
 export {
+  createEventBridge,
   type DeadLetterSummary,
   type EventBridgeCommands,
   type EventBridgeEmulator,
+  type EventBridgeOptions,
   eventBridgeCommands,
 } from "./eventbridge/index.js";
 export type { DeadLetter, ReplayOptions, ReplayResult } from "./eventbridge/types.js";
 export { INHERITED_VARIABLES, withEnvironment } from "./lambda/environment.js";
 export { functionNameOf, type InvokeResult, type LambdaInvoker } from "./lambda/invoker.js";
 export { createLambdaRegistry } from "./lambda/registry.js";
-export { createLogger, type Level, type Logger, silentLogger } from "./logger.js";
+export { createLogger, type Level, type Logger, logSettings, silentLogger } from "./logger.js";
 export { freePort } from "./net.js";
 export { runtimeTableSpec } from "./runtime-table.js";
 export { type AwsLocal, type AwsLocalConfig, functionArn, stateMachineArn, startAwsLocal } from "./start.js";
-export type { StepFunctionsEmulator } from "./stepfunctions/index.js";
+export {
+  createStepFunctions,
+  type StepFunctionsEmulator,
+  type StepFunctionsOptions,
+} from "./stepfunctions/index.js";

@@ -40,6 +40,12 @@ export const createLogger = (
   };
 };
 
+/** Level and format from the values of two settings (environment variables the caller names). */
+export const logSettings = (level: string | undefined, format: string | undefined) => ({
+  level: level && level in order ? (level as Level) : ("info" as Level),
+  format: format === "json" ? ("json" as const) : ("pretty" as const),
+});
+
 export const silentLogger: Logger = {
   debug() {},
   info() {},

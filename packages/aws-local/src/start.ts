@@ -14,6 +14,7 @@ import type {
 import { ensureTable } from "./dynamodb/tables.js";
 import { type JsonService, startEdgeServer } from "./edge/server.js";
 import { createEventBridge, type EventBridgeEmulator } from "./eventbridge/index.js";
+import type { LambdaInvoker } from "./lambda/invoker.js";
 import { createLambdaRegistry } from "./lambda/registry.js";
 import { lambdaRestHandler } from "./lambda/service.js";
 import type { Logger } from "./logger.js";
@@ -49,6 +50,7 @@ export interface AwsLocal {
   doc: DynamoDBDocumentClient;
   /** Each table's stream ARN and whether this start created it. */
   tables: Map<string, { streamArn?: string; created: boolean }>;
+  lambda: LambdaInvoker;
   eventBridge: EventBridgeEmulator;
   stepFunctions: StepFunctionsEmulator;
   stop(): Promise<void>;
@@ -158,6 +160,7 @@ export const startAwsLocal = async (config: AwsLocalConfig): Promise<AwsLocal> =
       clientEnvironment,
       doc,
       tables,
+      lambda,
       eventBridge,
       stepFunctions,
       stop,

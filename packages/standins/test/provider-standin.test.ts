@@ -14,10 +14,9 @@ import {
 import { SIGNATURE_HEADER, signPayload, verifySignature } from "@allot/adapters/provider/signature";
 import { type ProjectRequest, ProviderError } from "@allot/core/award";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../src/logger.js";
-import { freePort } from "../src/net.js";
+import { freePort, silentLogger } from "aws-local";
 import { type ProviderStandIn, startProviderStandIn } from "../src/provider/index.js";
-import { startTestDynamo, type TestDynamo } from "./support/dynamo.js";
+import { startTestDynamo, type TestDynamo } from "../../aws-local/test/support/dynamo.js";
 
 interface ReceivedNotice {
   notice: NotifyProjectCreate;
@@ -536,7 +535,7 @@ describe("provider stand-in: durability", () => {
     const port = await freePort();
     const root = resolve(import.meta.dirname, "../../..");
     let output = "";
-    const child: ChildProcess = fork(join(root, "packages/local/src/provider/main.ts"), [], {
+    const child: ChildProcess = fork(join(root, "packages/standins/src/provider/main.ts"), [], {
       cwd: root,
       execArgv: ["--import", "tsx"],
       env: {

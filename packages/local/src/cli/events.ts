@@ -1,14 +1,18 @@
-import "../polyfills.js";
+import "aws-local/polyfills";
 import { topology } from "@allot/stacks";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { localClientConfig } from "../aws-config.js";
+import {
+  createEventBridge,
+  createLambdaRegistry,
+  eventBridgeCommands,
+  localClientConfig,
+  silentLogger,
+} from "aws-local";
 import { configFromEnv } from "../config.js";
-import { createEventBridge, eventBridgeCommands } from "../eventbridge/index.js";
-import { createLambdaRegistry } from "../lambda/registry.js";
-import { silentLogger } from "../logger.js";
 import { repositoryRoot } from "../runtime.js";
 import { runtimeTable } from "../runtime-table.js";
+import { localFunction } from "../topology-to-aws-local.js";
 import { parseCommandLine } from "./args.js";
 
 // Operator commands on the local bus, run beside `npm start` against its DynamoDB Local. They
@@ -36,8 +40,11 @@ const eventBridge = createEventBridge({
   tableName: runtimeTable.name,
   buses: topology.buses,
   rules: topology.rules,
+  // Only to check that targets exist: nothing is invoked from here, so no environment is needed.
   lambda: createLambdaRegistry({
-    functions: topology.functions,
+    functions: topology.functions.map((fn) =>
+      localFunction(fn, { providerUrl: "", providerSecret: "", publicUrl: "", mailDir: "" }),
+    ),
     rootDir: repositoryRoot,
     logger: silentLogger,
   }),

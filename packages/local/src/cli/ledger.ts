@@ -1,10 +1,10 @@
-import "../polyfills.js";
+import "aws-local/polyfills";
 import { dynamoLedgerRepository } from "@allot/adapters";
 import { runLedgerCheck } from "@allot/core/award";
 import { mainTable } from "@allot/stacks";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { localClientConfig } from "../aws-config.js";
+import { localClientConfig } from "aws-local";
 import { configFromEnv } from "../config.js";
 import { parseCommandLine } from "./args.js";
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { NotifyProjectCreate } from "@allot/adapters/provider/protocol";
 import { SIGNATURE_HEADER, signPayload } from "@allot/adapters/provider/signature";
-import type { Logger } from "../logger.js";
+import type { Logger } from "aws-local";
 import type { ProjectItem, ProjectStore } from "./store.js";
 
 export interface CallbackOptions {

@@ -1,7 +1,6 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ensureTable } from "../dynamodb/tables.js";
-import type { Logger } from "../logger.js";
+import { ensureTable, type Logger } from "aws-local";
 import { type CallbackOptions, defaultCallbackOptions, startCallbackDispatcher } from "./callbacks.js";
 import { type FaultSettings, Faults } from "./faults.js";
 import { startStandInServer } from "./server.js";

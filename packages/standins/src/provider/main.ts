@@ -1,13 +1,15 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { localClientConfig } from "../aws-config.js";
-import { createLogger } from "../logger.js";
+import { createLogger, localClientConfig, logSettings } from "aws-local";
 import { providerStandInConfigFromEnv } from "./config.js";
 import { startProviderStandIn } from "./index.js";
 
 // The stand-in on its own, as a separate process (ALLOT_PROVIDER_* and the DynamoDB endpoint
 // from the environment, see ./config.ts); DynamoDB must already be running.
-const logger = createLogger({ base: { service: "provider-stand-in" } });
+const logger = createLogger({
+  ...logSettings(process.env.ALLOT_LOG_LEVEL, process.env.ALLOT_LOG_FORMAT),
+  base: { service: "provider-stand-in" },
+});
 let config: ReturnType<typeof providerStandInConfigFromEnv>;
 try {
   config = providerStandInConfigFromEnv();

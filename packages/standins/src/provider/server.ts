@@ -11,7 +11,7 @@ import {
 } from "@allot/adapters/provider/protocol";
 import { SIGNATURE_HEADER, verifySignature } from "@allot/adapters/provider/signature";
 import { z } from "zod";
-import type { Logger } from "../logger.js";
+import type { Logger } from "aws-local";
 import { type FaultOperation, type Faults, faultSettingsSchema } from "./faults.js";
 import { AmieError, type StandInService } from "./service.js";
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ProjectAck, ProjectView, RequestAccepted } from "@allot/adapters/provider/protocol";
 import type { ProjectRequest } from "@allot/core/award";
-import type { Logger } from "../logger.js";
+import type { Logger } from "aws-local";
 import { armedCallback, newProjectItem, type ProjectItem, type ProjectStore } from "./store.js";
 
 export class AmieError extends Error {

@@ -1,4 +1,4 @@
-import type { TableSpec } from "@allot/stacks";
+import type { TableSpec } from "aws-local";
 
 // The stand-in's own state, apart from the application's and the emulators' tables, as a real
 // provider's would be. One item per award holds the project, its transaction and its pending
