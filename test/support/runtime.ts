@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { killStale } from "../../packages/aws-local/src/dynamodb/launcher.js";
-import { loadIssuer } from "../../packages/local/src/http/issuer.js";
 import { freePort } from "../../packages/aws-local/src/net.js";
+import { loadIssuer } from "../../packages/local/src/http/issuer.js";
 
 const root = resolve(import.meta.dirname, "../..");
 

@@ -10,7 +10,6 @@ import {
   runLedgerCheck,
 } from "@allot/core/award";
 import { createEvent, defineEvent } from "@allot/core/events";
-import { ensureTable } from "aws-local";
 import { mainTable } from "@allot/stacks";
 import { OUTBOX_PREFIX } from "@allot/stacks/streams";
 import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
@@ -21,6 +20,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { ensureTable } from "aws-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { localClientConfig } from "../../aws-local/src/aws-config.js";

@@ -5,7 +5,13 @@ import "./polyfills.js";
 
 export { LOCAL_ACCOUNT, LOCAL_REGION, localClientConfig } from "./aws-config.js";
 export type * from "./config.js";
-export { type DynamoDbLocal, type DynamoDbLocalOptions, killStale, PID_REGISTRY_ENV, startDynamoDbLocal } from "./dynamodb/launcher.js";
+export {
+  type DynamoDbLocal,
+  type DynamoDbLocalOptions,
+  killStale,
+  PID_REGISTRY_ENV,
+  startDynamoDbLocal,
+} from "./dynamodb/launcher.js";
 export { ensureTable } from "./dynamodb/tables.js";
 export { AwsServiceError } from "./edge/errors.js";
 export type { EdgeServer, JsonService, RestHandler } from "./edge/server.js";
@@ -24,7 +30,7 @@ export { createLambdaRegistry } from "./lambda/registry.js";
 export { createLogger, type Level, type Logger, logSettings, silentLogger } from "./logger.js";
 export { freePort } from "./net.js";
 export { runtimeTableSpec } from "./runtime-table.js";
-export { type AwsLocal, type AwsLocalConfig, functionArn, stateMachineArn, startAwsLocal } from "./start.js";
+export { type AwsLocal, type AwsLocalConfig, functionArn, startAwsLocal, stateMachineArn } from "./start.js";
 export {
   createStepFunctions,
   type StepFunctionsEmulator,

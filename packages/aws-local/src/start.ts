@@ -39,7 +39,10 @@ export interface AwsLocalConfig {
   stateMachines: StateMachineSpec[];
   streamSubscriptions: StreamSubscriptionSpec[];
   /** More JSON services on the edge (by X-Amz-Target prefix), made from the running emulators. */
-  services?: (emulators: { eventBridge: EventBridgeEmulator; stepFunctions: StepFunctionsEmulator }) => JsonService[];
+  services?: (emulators: {
+    eventBridge: EventBridgeEmulator;
+    stepFunctions: StepFunctionsEmulator;
+  }) => JsonService[];
   logger: Logger;
 }
 
@@ -57,7 +60,8 @@ export interface AwsLocal {
 }
 
 /** The ARN a function of this stack has, for Task resources and targets. */
-export const functionArn = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+export const functionArn = (name: string) =>
+  `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
 export const stateMachineArn = (name: string) =>
   `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
 
@@ -112,7 +116,11 @@ export const startAwsLocal = async (config: AwsLocalConfig): Promise<AwsLocal> =
     const edge = await startEdgeServer({
       host: config.host,
       port: config.edgePort,
-      services: [eventBridge.service, stepFunctions.service, ...(config.services?.({ eventBridge, stepFunctions }) ?? [])],
+      services: [
+        eventBridge.service,
+        stepFunctions.service,
+        ...(config.services?.({ eventBridge, stepFunctions }) ?? []),
+      ],
       rest: [
         lambdaRestHandler(lambda, (error) => logger.error("async invoke failed", { error: String(error) })),
       ],

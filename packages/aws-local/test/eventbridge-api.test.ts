@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { BusSpec, RuleSpec } from "../src/config.js";
 import {
   DescribeEventBusCommand,
   DescribeRuleCommand,
@@ -13,14 +12,14 @@ import {
 } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_ACCOUNT, LOCAL_REGION, localClientConfig } from "../src/aws-config.js";
+import type { BusSpec, RuleSpec } from "../src/config.js";
 import { ensureTable } from "../src/dynamodb/tables.js";
 import { type EdgeServer, startEdgeServer } from "../src/edge/server.js";
 import { createEventBridge, type EventBridgeEmulator, type EventEnvelope } from "../src/eventbridge/index.js";
 import type { InvokeResult, LambdaInvoker } from "../src/lambda/invoker.js";
 import { silentLogger } from "../src/logger.js";
 import { freePort } from "../src/net.js";
-import { runtimeTable } from "./support/dynamo.js";
-import { startTestDynamo, type TestDynamo } from "./support/dynamo.js";
+import { runtimeTable, startTestDynamo, type TestDynamo } from "./support/dynamo.js";
 
 const BUS = "acme-test";
 const retry = { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600 };

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { BusSpec, RuleSpec } from "../src/config.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { BusSpec, RuleSpec } from "../src/config.js";
 import { ensureTable } from "../src/dynamodb/tables.js";
 import { retryDelay } from "../src/eventbridge/backoff.js";
 import {
@@ -13,8 +13,7 @@ import {
 } from "../src/eventbridge/index.js";
 import type { InvokeResult, LambdaInvoker } from "../src/lambda/invoker.js";
 import { silentLogger } from "../src/logger.js";
-import { runtimeTable } from "./support/dynamo.js";
-import { startTestDynamo, type TestDynamo } from "./support/dynamo.js";
+import { runtimeTable, startTestDynamo, type TestDynamo } from "./support/dynamo.js";
 
 const BUS = "acme-test";
 const buses: BusSpec[] = [{ name: BUS, archiveRetentionDays: 30 }];

@@ -10,9 +10,8 @@ import {
 } from "@aws-sdk/client-sfn";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { runtimeTable } from "./support/dynamo.js";
 import { MAX_TIMER_MS, Scheduler } from "../src/stepfunctions/timers.js";
-import { startTestDynamo, type TestDynamo } from "./support/dynamo.js";
+import { runtimeTable, startTestDynamo, type TestDynamo } from "./support/dynamo.js";
 import {
   FakeLambda,
   ok,

@@ -4,15 +4,9 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mainTable, topology } from "@allot/stacks";
 import { faultsFromEnv, startProviderStandIn } from "@allot/standins";
-import {
-  type AwsLocal,
-  type Logger,
-  localClientConfig,
-  startAwsLocal,
-  startDynamoDbLocal,
-} from "aws-local";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { type AwsLocal, type Logger, localClientConfig, startAwsLocal, startDynamoDbLocal } from "aws-local";
 import type { LocalConfig } from "./config.js";
 import { type Issuer, loadIssuer } from "./http/issuer.js";
 import { startHttpApi } from "./http/server.js";

@@ -13,10 +13,10 @@ import {
 } from "@allot/adapters/provider/protocol";
 import { SIGNATURE_HEADER, signPayload, verifySignature } from "@allot/adapters/provider/signature";
 import { type ProjectRequest, ProviderError } from "@allot/core/award";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort, silentLogger } from "aws-local";
-import { type ProviderStandIn, startProviderStandIn } from "../src/provider/index.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestDynamo, type TestDynamo } from "../../aws-local/test/support/dynamo.js";
+import { type ProviderStandIn, startProviderStandIn } from "../src/provider/index.js";
 
 interface ReceivedNotice {
   notice: NotifyProjectCreate;

@@ -1,4 +1,3 @@
-import type { TableSpec } from "../config.js";
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -7,6 +6,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
+import type { TableSpec } from "../config.js";
 
 const createInput = (spec: TableSpec): CreateTableCommandInput => {
   const attributes = new Map<string, "S" | "N">();

@@ -59,9 +59,7 @@ export const createRegistry = (options: {
   for (const spec of options.rules) {
     const bus = buses.get(spec.bus);
     if (!bus)
-      throw new Error(
-        `EventBridge rule "${spec.name}" names bus "${spec.bus}", which is not declared`,
-      );
+      throw new Error(`EventBridge rule "${spec.name}" names bus "${spec.bus}", which is not declared`);
     if (bus.rules.some((rule) => rule.spec.name === spec.name)) {
       throw new Error(`EventBridge rule "${spec.name}" is declared twice on bus "${spec.bus}"`);
     }

@@ -1,10 +1,10 @@
-import type { TargetSpec } from "../config.js";
 import {
   type DynamoDBDocumentClient,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import type { TargetSpec } from "../config.js";
 import { retentionExpiry } from "./archive.js";
 import { batchPut } from "./batch.js";
 import {

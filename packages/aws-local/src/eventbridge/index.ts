@@ -1,6 +1,6 @@
-import type { BusSpec, RuleSpec } from "../config.js";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "../aws-config.js";
+import type { BusSpec, RuleSpec } from "../config.js";
 import type { JsonService } from "../edge/server.js";
 import type { LambdaInvoker } from "../lambda/invoker.js";
 import type { Logger } from "../logger.js";

@@ -16,7 +16,7 @@ const install = () => {
   if (installed) return;
   installed = true;
   const processEnv = process.env;
-  const view = (): Record<string | symbol, unknown> => current.getStore() ?? processEnv;
+  const view = (): object => current.getStore() ?? processEnv;
   process.env = new Proxy(processEnv, {
     get: (_, key) => Reflect.get(view(), key),
     set: (_, key, value) => {

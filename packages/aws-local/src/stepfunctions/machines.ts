@@ -3,8 +3,7 @@ import { validateName } from "./arns.js";
 import { definitionHash, type Engine } from "./engine.js";
 import { isConditionFailure, type MachineRecord } from "./store.js";
 
-export const defaultRoleArn = (accountId: string) =>
-  `arn:aws:iam::${accountId}:role/aws-local-stepfunctions`;
+export const defaultRoleArn = (accountId: string) => `arn:aws:iam::${accountId}:role/aws-local-stepfunctions`;
 
 export interface MachineChange {
   record: MachineRecord;

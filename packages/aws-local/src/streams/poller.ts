@@ -1,4 +1,3 @@
-import type { StreamSubscriptionSpec } from "../config.js";
 import {
   type _Record,
   DescribeStreamCommand,
@@ -12,6 +11,7 @@ import {
 } from "@aws-sdk/client-dynamodb-streams";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { LOCAL_REGION } from "../aws-config.js";
+import type { StreamSubscriptionSpec } from "../config.js";
 import { compilePattern } from "../eventbridge/pattern/index.js";
 import type { LambdaInvoker } from "../lambda/invoker.js";
 import type { Logger } from "../logger.js";

@@ -5,7 +5,6 @@ import type { InvokeResult, LambdaInvoker } from "../../src/lambda/invoker.js";
 import { functionNameOf } from "../../src/lambda/invoker.js";
 import { type Logger, silentLogger } from "../../src/logger.js";
 import { freePort } from "../../src/net.js";
-import { runtimeTable } from "./dynamo.js";
 import {
   createStepFunctions,
   type PutEventsEntry,
@@ -13,6 +12,7 @@ import {
   type StepFunctionsOptions,
 } from "../../src/stepfunctions/index.js";
 import type { TestDynamo } from "./dynamo.js";
+import { runtimeTable } from "./dynamo.js";
 
 export type FakeFunction = (payload: unknown) => InvokeResult | Promise<InvokeResult>;
 

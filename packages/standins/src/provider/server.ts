@@ -10,8 +10,8 @@ import {
   requestProjectSuspendSchema,
 } from "@allot/adapters/provider/protocol";
 import { SIGNATURE_HEADER, verifySignature } from "@allot/adapters/provider/signature";
-import { z } from "zod";
 import type { Logger } from "aws-local";
+import { z } from "zod";
 import { type FaultOperation, type Faults, faultSettingsSchema } from "./faults.js";
 import { AmieError, type StandInService } from "./service.js";
 
