@@ -15,13 +15,15 @@ import { bus, mainTable } from "@allot/stacks";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SFNClient } from "@aws-sdk/client-sfn";
 
-// Built on first use and kept for the life of the Lambda container (or the local process):
-// SDK clients are expensive to create and safe to share.
+// Built on first use and kept for the life of the Lambda container: SDK clients are expensive
+// to create and safe to share. Kept per function, because what is built reads the function's
+// links: on AWS a container runs one function, but locally every function shares one process.
 export const once = <T>(make: () => T) => {
-  let value: T | undefined;
-  return () => {
-    value ??= make();
-    return value;
+  const values = new Map<string | undefined, T>();
+  return (): T => {
+    const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
+    if (!values.has(functionName)) values.set(functionName, make());
+    return values.get(functionName) as T;
   };
 };
 
