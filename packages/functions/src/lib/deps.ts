@@ -33,13 +33,28 @@ export const busName = () => linked({ kind: "bus", bus: bus.name });
 export const eventBridge = once(() => new EventBridgeClient({}));
 const sfn = once(() => new SFNClient({}));
 
-export const reviewWorkflow = once(
+/**
+ * A port made at its first call. Deps bundle ports a function may never call (most readers of
+ * a proposal never drive its workflow), and only the functions that do are linked to them.
+ */
+export const onFirstCall = <T extends object>(make: () => T): T =>
+  new Proxy({} as T, {
+    // Not a thenable: awaiting a deps object must not call the port.
+    get: (_, method) =>
+      typeof method !== "string" || method === "then"
+        ? undefined
+        : (...args: unknown[]) =>
+            (make() as Record<string, (...args: unknown[]) => unknown>)[method]?.(...args),
+  });
+
+const linkedReviewWorkflow = once(
   (): ReviewWorkflow =>
     stepFunctionsReviewWorkflow(
       sfn(),
       linked({ kind: "stateMachine", stateMachine: "proposal-review", actions: ["start"] }),
     ),
 );
+export const reviewWorkflow = once((): ReviewWorkflow => onFirstCall(linkedReviewWorkflow));
 
 export const proposalDeps = once(
   (): ProposalDeps => ({
