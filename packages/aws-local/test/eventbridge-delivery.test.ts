@@ -261,7 +261,7 @@ describe("delivery", () => {
     expect(lambda.calls.map((c) => c.event.id).sort()).toEqual(ids.sort());
   });
 
-  it("refuses to start with an invalid pattern or an unknown target in stacks/", () => {
+  it("refuses to start with an invalid pattern or an unknown target in its configuration", () => {
     const lambda = fakeLambda();
     lambda.handlers.set("f", lambda.ok);
     expect(() => create({ rules: [rule("bad", { source: "acme" }, "f")], lambda: lambda.invoker })).toThrow(

@@ -104,7 +104,7 @@ const tokenOf = (id: string) =>
     return (call?.payload as { taskToken?: string } | undefined)?.taskToken;
   });
 
-// The shape of stacks/src/state-machines/proposal-review.asl.json, rendered.
+// A review workflow as an application would write it: tasks, callbacks, waits and a choice.
 const proposalReview = {
   StartAt: "Screen",
   States: {

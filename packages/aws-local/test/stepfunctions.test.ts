@@ -127,7 +127,7 @@ describe("state machines", () => {
     await expect(
       h.sfn.send(new CreateStateMachineCommand({ name, definition: changed, roleArn: ROLE })),
     ).rejects.toMatchObject({ name: "StateMachineAlreadyExists" });
-    // The runtime's helper updates instead (a changed file under stacks/).
+    // The emulator's own helper updates instead (a changed definition at start-up).
     await h.emulator.createStateMachine(name, changed, ROLE);
     const updated = await h.sfn.send(
       new DescribeStateMachineCommand({ stateMachineArn: created.stateMachineArn }),

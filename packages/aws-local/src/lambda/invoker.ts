@@ -3,7 +3,7 @@ export type InvokeResult =
   | { ok: true; payload: unknown }
   | { ok: false; errorType: string; errorMessage: string; trace?: string[] };
 
-/** Invokes a function declared in stacks/ by name or ARN; used by the edge, rules and workflows. */
+/** Invokes a configured function by name or ARN; used by the edge, rules and workflows. */
 export interface LambdaInvoker {
   invoke(functionNameOrArn: string, payload: unknown): Promise<InvokeResult>;
   has(functionNameOrArn: string): boolean;
