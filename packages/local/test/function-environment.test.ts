@@ -65,7 +65,8 @@ describe("each function's environment, locally", () => {
         .sort();
       expect(own, fn.name).toEqual(expected);
       const others = Object.keys(env).filter(
-        (name) => !name.startsWith("ALLOT_") && !name.startsWith("AWS_") && !INHERITED_VARIABLES.includes(name),
+        (name) =>
+          !name.startsWith("ALLOT_") && !name.startsWith("AWS_") && !INHERITED_VARIABLES.includes(name),
       );
       expect(others, fn.name).toEqual([]);
       expect(env.AWS_LAMBDA_FUNCTION_NAME, fn.name).toBe(fn.name);
@@ -93,6 +94,8 @@ describe("each function's environment, locally", () => {
     expect(first.ok ? "" : first.errorMessage).not.toContain("is not set");
     const result = await registry.invoke("screen-proposal-unlinked", input);
     expect(result.ok).toBe(false);
-    expect(result.ok ? "" : result.errorMessage).toMatch(/^ALLOT_TABLE_ALLOT is not set: is this function linked/);
+    expect(result.ok ? "" : result.errorMessage).toMatch(
+      /^ALLOT_TABLE_ALLOT is not set: is this function linked/,
+    );
   });
 });
