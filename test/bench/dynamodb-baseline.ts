@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { mapLimit } from "../../packages/local/src/eventbridge/limit.js";
+import { mapLimit } from "../../packages/aws-local/src/eventbridge/limit.js";
 import { timed } from "./stats.js";
 
 export interface BatchWriteOptions {

@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { createEventBridge } from "../../packages/local/src/eventbridge/index.js";
-import { mapLimit } from "../../packages/local/src/eventbridge/limit.js";
-import type { LambdaInvoker } from "../../packages/local/src/lambda/invoker.js";
-import { silentLogger } from "../../packages/local/src/logger.js";
+import { createEventBridge } from "../../packages/aws-local/src/eventbridge/index.js";
+import { mapLimit } from "../../packages/aws-local/src/eventbridge/limit.js";
+import type { LambdaInvoker } from "../../packages/aws-local/src/lambda/invoker.js";
+import { silentLogger } from "../../packages/aws-local/src/logger.js";
 import { timed, within } from "./stats.js";
 
 const BUS = "allot-bench";

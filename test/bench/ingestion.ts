@@ -6,10 +6,10 @@
 import { randomUUID } from "node:crypto";
 import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { localClientConfig } from "../../packages/local/src/aws-config.js";
-import { ensureTable } from "../../packages/local/src/dynamodb/tables.js";
-import { sleep } from "../../packages/local/src/eventbridge/limit.js";
-import { runtimeTable } from "../../packages/local/src/runtime-table.js";
+import { localClientConfig } from "../../packages/aws-local/src/aws-config.js";
+import { ensureTable } from "../../packages/aws-local/src/dynamodb/tables.js";
+import { sleep } from "../../packages/aws-local/src/eventbridge/limit.js";
+import { runtimeTable } from "../../packages/aws-local/test/support/dynamo.js";
 import { streamSubscriptions } from "../../stacks/src/streams.js";
 import { actAs, assignmentOf, rubricReview, submission, submit, waitForStatus } from "../support/allot.js";
 import { api, type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";

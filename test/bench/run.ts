@@ -3,11 +3,10 @@
 // thrown away, and the figures are medians over the measured rounds (the machine is small and
 // noisy: ratios, never absolute times, are what to compare between runs). Usage ingestion runs
 // once after the rounds, through the whole local system (see ingestion.ts), when it is deployed.
-import "../../packages/local/src/polyfills.js";
+import "../../packages/aws-local/src/polyfills.js";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { runtimeTable } from "../../packages/local/src/runtime-table.js";
-import { startTestDynamo } from "../../packages/local/test/support/dynamo.js";
+import { runtimeTable, startTestDynamo } from "../../packages/aws-local/test/support/dynamo.js";
 import { functionByName } from "../../stacks/src/index.js";
 import { batchWriteBaseline } from "./dynamodb-baseline.js";
 import { startEventBridgeBench } from "./eventbridge.js";

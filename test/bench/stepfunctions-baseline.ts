@@ -1,6 +1,6 @@
-import "../../packages/local/src/polyfills.js";
+import "../../packages/aws-local/src/polyfills.js";
 import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
-import { mapLimit } from "../../packages/local/src/eventbridge/limit.js";
+import { mapLimit } from "../../packages/aws-local/src/eventbridge/limit.js";
 import { benchDefinition, type ExecutionOptions, type ExecutionResult, noopPayload } from "./machine.js";
 import { timed } from "./stats.js";
 

@@ -1,9 +1,9 @@
-import "../../packages/local/src/polyfills.js";
+import "../../packages/aws-local/src/polyfills.js";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { mapLimit } from "../../packages/local/src/eventbridge/limit.js";
-import { functionNameOf, type LambdaInvoker } from "../../packages/local/src/lambda/invoker.js";
-import { silentLogger } from "../../packages/local/src/logger.js";
-import { createStepFunctions } from "../../packages/local/src/stepfunctions/index.js";
+import { mapLimit } from "../../packages/aws-local/src/eventbridge/limit.js";
+import { functionNameOf, type LambdaInvoker } from "../../packages/aws-local/src/lambda/invoker.js";
+import { silentLogger } from "../../packages/aws-local/src/logger.js";
+import { createStepFunctions } from "../../packages/aws-local/src/stepfunctions/index.js";
 import {
   benchDefinition,
   type ExecutionOptions,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, it } from "vitest";
-import { startTestDynamo, type TestDynamo } from "../../packages/local/test/support/dynamo.js";
+import { startTestDynamo, type TestDynamo } from "../../packages/aws-local/test/support/dynamo.js";
 
 // Run only by jvm-cleanup.test.ts, in its own vitest: a beforeAll that times out while its
 // own DynamoDB Local is still starting, the way a loaded machine makes it happen.

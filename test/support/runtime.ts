@@ -2,10 +2,10 @@ import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { localClientConfig } from "../../packages/local/src/aws-config.js";
-import { killStale } from "../../packages/local/src/dynamodb/launcher.js";
+import { localClientConfig } from "../../packages/aws-local/src/aws-config.js";
+import { killStale } from "../../packages/aws-local/src/dynamodb/launcher.js";
 import { loadIssuer } from "../../packages/local/src/http/issuer.js";
-import { freePort } from "../../packages/local/src/net.js";
+import { freePort } from "../../packages/aws-local/src/net.js";
 import { dropDatabase, type LocalClientConfig, workerDatabase } from "./worker-dynamodb.js";
 
 const root = resolve(import.meta.dirname, "../..");

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { localClientConfig } from "../../packages/local/src/aws-config.js";
+import { localClientConfig } from "../../packages/aws-local/src/aws-config.js";
+import { PID_REGISTRY_ENV } from "../../packages/aws-local/src/dynamodb/launcher.js";
 import { startFailureFile } from "./jvm-registry.js";
 
 export type LocalClientConfig = ReturnType<typeof localClientConfig>;
@@ -16,7 +17,7 @@ export interface TestDatabase {
 // The global setup does not wait for the JVMs to answer; the first file on each worker that
 // needs one does (a loaded machine can take most of a minute to start a JVM).
 const answering = async (endpoint: string) => {
-  const failure = startFailureFile(process.env.ALLOT_JVM_PID_REGISTRY ?? "", endpoint);
+  const failure = startFailureFile(process.env[PID_REGISTRY_ENV] ?? "", endpoint);
   const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
   try {
     for (const deadline = Date.now() + 180_000; ; ) {
@@ -40,7 +41,7 @@ const answering = async (endpoint: string) => {
  * database per access key, so a new key is a new, empty database that no other file can see.
  */
 export const workerDatabase = async (): Promise<TestDatabase | undefined> => {
-  const endpoint = process.env.ALLOT_TEST_DYNAMODB_ENDPOINT;
+  const endpoint = process.env.DYNAMODB_LOCAL_TEST_ENDPOINT;
   if (!endpoint) return undefined;
   await answering(endpoint);
   // DynamoDB Local accepts only letters and digits in an access key.

@@ -1,8 +1,8 @@
-import { ensureTable } from "@allot/local/dynamodb/tables";
+import { ensureTable } from "aws-local";
 import { mainTable } from "@allot/stacks";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll } from "vitest";
-import { startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
+import { startTestDynamo, type TestDynamo } from "../../aws-local/test/support/dynamo.js";
 import {
   awardItem,
   dynamoAssignmentRepository,

@@ -1,7 +1,11 @@
-import { ensureTable } from "@allot/local/dynamodb/tables";
 import { mainTable } from "@allot/stacks";
+import { ensureTable } from "aws-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { racingDocumentClient, startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
+import {
+  racingDocumentClient,
+  startTestDynamo,
+  type TestDynamo,
+} from "../../aws-local/test/support/dynamo.js";
 import { dynamoIdempotencyStore } from "../src/index.js";
 
 const now = new Date("2026-11-30T10:00:00Z");

@@ -10,7 +10,6 @@ import {
   runLedgerCheck,
 } from "@allot/core/award";
 import { createEvent, defineEvent } from "@allot/core/events";
-import { ensureTable } from "@allot/local/dynamodb/tables";
 import { mainTable } from "@allot/stacks";
 import { OUTBOX_PREFIX } from "@allot/stacks/streams";
 import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
@@ -21,9 +20,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { ensureTable } from "aws-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
+import { startTestDynamo, type TestDynamo } from "../../aws-local/test/support/dynamo.js";
 import { dynamoLedgerRepository, dynamoProgramRepository } from "../src/index.js";
 
 const table = mainTable.name;

@@ -9,12 +9,12 @@ import {
   notify,
   type OutgoingMail,
 } from "@allot/core/notification";
-import { ensureTable } from "@allot/local/dynamodb/tables";
 import { mainTable } from "@allot/stacks";
 import type { SendEmailCommand } from "@aws-sdk/client-sesv2";
+import { ensureTable } from "aws-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestDynamo, type TestDynamo } from "../../aws-local/test/support/dynamo.js";
 import { parseMessage } from "../../core/test/notification-mail.js";
-import { startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
 import {
   DEFAULT_MAIL_FROM,
   dynamoNotificationRepository,

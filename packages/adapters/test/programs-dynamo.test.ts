@@ -9,13 +9,13 @@ import {
 } from "@allot/core/call";
 import { createProgram, getProgram, listPrograms, type ProgramInput } from "@allot/core/program";
 import { putReviewerProfile } from "@allot/core/review";
-import { ensureTable } from "@allot/local/dynamodb/tables";
 import { addModelPartnerInstitutions, loadModelProgram, seedModelProgram } from "@allot/local/seed";
 import { mainTable } from "@allot/stacks";
 import { OUTBOX_PREFIX } from "@allot/stacks/streams";
 import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { ensureTable } from "aws-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
+import { startTestDynamo, type TestDynamo } from "../../aws-local/test/support/dynamo.js";
 import { dynamoCallRepository, dynamoProgramRepository, dynamoReviewerRepository } from "../src/index.js";
 
 const table = mainTable.name;

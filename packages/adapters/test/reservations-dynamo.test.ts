@@ -8,12 +8,16 @@ import {
   type ReservationDeps,
   reserve,
 } from "@allot/core/reservation";
-import { ensureTable } from "@allot/local/dynamodb/tables";
 import { mainTable } from "@allot/stacks";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { ensureTable } from "aws-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { racingDocumentClient, startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
+import {
+  racingDocumentClient,
+  startTestDynamo,
+  type TestDynamo,
+} from "../../aws-local/test/support/dynamo.js";
 import { dynamoReservationRepository } from "../src/index.js";
 
 const table = mainTable.name;

@@ -1,6 +1,5 @@
 import type { Award } from "@allot/core/award";
 import { processUsage, type StoredUsage, type UsageDeps } from "@allot/core/usage";
-import { ensureTable } from "@allot/local/dynamodb/tables";
 import { mainTable } from "@allot/stacks";
 import { OUTBOX_PREFIX } from "@allot/stacks/streams";
 import { type DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
@@ -10,8 +9,13 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { ensureTable } from "aws-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { racingDocumentClient, startTestDynamo, type TestDynamo } from "../../local/test/support/dynamo.js";
+import {
+  racingDocumentClient,
+  startTestDynamo,
+  type TestDynamo,
+} from "../../aws-local/test/support/dynamo.js";
 import { awardKeys, dynamoAwardRepository, dynamoUsageRepository } from "../src/index.js";
 
 const table = mainTable.name;

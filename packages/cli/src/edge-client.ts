@@ -1,5 +1,4 @@
-import type { DeadLetterSummary } from "@allot/local/eventbridge/commands";
-import type { ReplayResult } from "@allot/local/eventbridge/types";
+import type { DeadLetterSummary, ReplayResult } from "aws-local";
 import { CliError } from "./errors.js";
 
 // The local edge's admin operations (AwsLocalAdmin.*, eventBridgeAdminService): JSON in, JSON

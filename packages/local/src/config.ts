@@ -9,6 +9,8 @@ export interface LocalConfig {
   dataDir: string;
   /** A DynamoDB Local already running (the test suite's); without it the runtime starts its own. */
   dynamoEndpoint?: string;
+  /** DynamoDB Local without sharedDb keeps one database per access key (the test suite gives each file its own). */
+  dynamoAccessKey: string;
 }
 
 const port = (name: string, fallback: number) => {
@@ -29,4 +31,5 @@ export const configFromEnv = (): LocalConfig => ({
   providerPort: port("ALLOT_PROVIDER_PORT", 4600),
   dataDir: resolve(process.env.ALLOT_DATA_DIR ?? ".allot"),
   dynamoEndpoint: process.env.ALLOT_DYNAMODB_ENDPOINT || undefined,
+  dynamoAccessKey: process.env.ALLOT_DYNAMODB_ACCESS_KEY || "local",
 });

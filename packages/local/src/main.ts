@@ -1,9 +1,9 @@
-import "./polyfills.js";
+import "aws-local/polyfills";
+import { createLogger, logSettings } from "aws-local";
 import { configFromEnv } from "./config.js";
-import { createLogger } from "./logger.js";
 import { startRuntime } from "./runtime.js";
 
-const logger = createLogger();
+const logger = createLogger(logSettings(process.env.ALLOT_LOG_LEVEL, process.env.ALLOT_LOG_FORMAT));
 const started = Date.now();
 const runtime = await startRuntime({ ...configFromEnv(), logger }).catch((error) => {
   logger.error("Allot could not start", { error: String(error?.message ?? error) });

@@ -3,7 +3,7 @@ import { z } from "zod";
 
 /*
  * The wire protocol between Allot and the compute provider: AMIE's handshake over HTTP/JSON.
- * Both the adapter (packages/adapters) and the local stand-in (packages/local) import it, so
+ * Both the adapter (packages/adapters) and the local stand-in (packages/standins) import it, so
  * the two cannot drift apart.
  *
  * Allot → provider, each POST signed (`x-allot-signature`, see ./signature.ts):

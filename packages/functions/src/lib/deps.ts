@@ -16,13 +16,15 @@ import { awardWorkflow as awardMachine, reviewWorkflow as reviewMachine } from "
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SFNClient } from "@aws-sdk/client-sfn";
 
-// Built on first use and kept for the life of the Lambda container (or the local process):
-// SDK clients are expensive to create and safe to share.
+// Built on first use and kept for the life of the Lambda container: SDK clients are expensive
+// to create and safe to share. Kept per function, because what is built reads the function's
+// links: on AWS a container runs one function, but locally every function shares one process.
 export const once = <T>(make: () => T) => {
-  let value: T | undefined;
-  return () => {
-    value ??= make();
-    return value;
+  const values = new Map<string | undefined, T>();
+  return (): T => {
+    const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
+    if (!values.has(functionName)) values.set(functionName, make());
+    return values.get(functionName) as T;
   };
 };
 
@@ -32,13 +34,28 @@ export const busName = () => linked({ kind: "bus", bus: bus.name });
 export const eventBridge = once(() => new EventBridgeClient({}));
 const sfn = once(() => new SFNClient({}));
 
-export const reviewWorkflow = once(
+/**
+ * A port made at its first call. Deps bundle ports a function may never call (most readers of
+ * a proposal never drive its workflow), and only the functions that do are linked to them.
+ */
+export const onFirstCall = <T extends object>(make: () => T): T =>
+  new Proxy({} as T, {
+    // Not a thenable: awaiting a deps object must not call the port.
+    get: (_, method) =>
+      typeof method !== "string" || method === "then"
+        ? undefined
+        : (...args: unknown[]) =>
+            (make() as Record<string, (...args: unknown[]) => unknown>)[method]?.(...args),
+  });
+
+const linkedReviewWorkflow = once(
   (): ReviewWorkflow =>
     stepFunctionsReviewWorkflow(sfn(), {
       review: () => linked(reviewMachine("start")),
       award: () => linked(awardMachine("start")),
     }),
 );
+export const reviewWorkflow = once((): ReviewWorkflow => onFirstCall(linkedReviewWorkflow));
 
 export const proposalDeps = once(
   (): ProposalDeps => ({

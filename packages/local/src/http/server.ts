@@ -2,9 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { RouteSpec } from "@allot/stacks";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
-import { LOCAL_ACCOUNT } from "../aws-config.js";
-import type { LambdaInvoker } from "../lambda/invoker.js";
-import type { Logger } from "../logger.js";
+import { type LambdaInvoker, LOCAL_ACCOUNT, type Logger } from "aws-local";
 import type { Issuer } from "./issuer.js";
 
 interface CompiledRoute {

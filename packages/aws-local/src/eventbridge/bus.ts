@@ -1,0 +1,124 @@
+import type { BusSpec, RuleSpec, TargetSpec } from "../config.js";
+import { compilePattern } from "./pattern/index.js";
+
+export const DEFAULT_BUS = "default";
+
+export interface CompiledRule {
+  spec: RuleSpec;
+  arn: string;
+  matches(event: unknown): boolean;
+}
+
+export interface Bus {
+  name: string;
+  arn: string;
+  archiveRetentionDays: number;
+  rules: CompiledRule[];
+}
+
+export interface Registry {
+  region: string;
+  accountId: string;
+  buses: Map<string, Bus>;
+  /** A bus name or event-bus ARN to the bus, or undefined when it does not exist here. */
+  resolve(nameOrArn: string | undefined): Bus | undefined;
+  /** What the caller wrote, reduced to a bus name (for messages). */
+  nameOf(nameOrArn: string | undefined): string;
+  functionArn(name: string): string;
+}
+
+const busArnPattern = /^arn:aws[\w-]*:events:[^:]*:[^:]*:event-bus\/(.+)$/;
+
+export class InvalidRuleError extends Error {
+  override name = "InvalidEventPatternException";
+}
+
+/** Rules are compiled once here: a pattern the matcher refuses stops the runtime at start-up. */
+export const createRegistry = (options: {
+  buses: BusSpec[];
+  rules: RuleSpec[];
+  region: string;
+  accountId: string;
+  hasFunction(name: string): boolean;
+}): Registry => {
+  const { region, accountId } = options;
+  const busArn = (name: string) => `arn:aws:events:${region}:${accountId}:event-bus/${name}`;
+  const ruleArn = (bus: string, name: string) =>
+    `arn:aws:events:${region}:${accountId}:rule/${bus === DEFAULT_BUS ? "" : `${bus}/`}${name}`;
+  const buses = new Map<string, Bus>();
+  // The default bus always exists on AWS; without an archive setting it keeps events forever.
+  buses.set(DEFAULT_BUS, { name: DEFAULT_BUS, arn: busArn(DEFAULT_BUS), archiveRetentionDays: 0, rules: [] });
+  for (const spec of options.buses) {
+    buses.set(spec.name, {
+      name: spec.name,
+      arn: busArn(spec.name),
+      archiveRetentionDays: spec.archiveRetentionDays,
+      rules: [],
+    });
+  }
+  for (const spec of options.rules) {
+    const bus = buses.get(spec.bus);
+    if (!bus)
+      throw new Error(`EventBridge rule "${spec.name}" names bus "${spec.bus}", which is not declared`);
+    if (bus.rules.some((rule) => rule.spec.name === spec.name)) {
+      throw new Error(`EventBridge rule "${spec.name}" is declared twice on bus "${spec.bus}"`);
+    }
+    if (spec.targets.length > 5) {
+      throw new Error(
+        `EventBridge rule "${spec.name}" has ${spec.targets.length} targets; AWS allows at most 5`,
+      );
+    }
+    for (const target of spec.targets) checkTarget(spec, target, options.hasFunction);
+    let compiled: { matches(event: unknown): boolean };
+    try {
+      compiled = compilePattern(spec.pattern);
+    } catch (error) {
+      if ((error as Error)?.name !== "InvalidEventPatternException") throw error;
+      throw new InvalidRuleError(
+        `EventBridge rule "${spec.name}" on bus "${spec.bus}" has an invalid pattern: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    bus.rules.push({ spec, arn: ruleArn(spec.bus, spec.name), matches: (event) => compiled.matches(event) });
+  }
+  for (const bus of buses.values()) bus.rules.sort((a, b) => (a.spec.name < b.spec.name ? -1 : 1));
+
+  const nameOf = (nameOrArn: string | undefined) => {
+    if (!nameOrArn) return DEFAULT_BUS;
+    return busArnPattern.exec(nameOrArn)?.[1] ?? nameOrArn;
+  };
+  return {
+    region,
+    accountId,
+    buses,
+    nameOf,
+    resolve: (nameOrArn) => {
+      const match = nameOrArn ? busArnPattern.exec(nameOrArn) : null;
+      if (match && nameOrArn !== busArn(match[1] ?? "")) return undefined;
+      return buses.get(nameOf(nameOrArn));
+    },
+    functionArn: (name) => `arn:aws:lambda:${region}:${accountId}:function:${name}`,
+  };
+};
+
+const checkTarget = (rule: RuleSpec, target: TargetSpec, hasFunction: (name: string) => boolean) => {
+  if (!hasFunction(target.function)) {
+    throw new Error(
+      `EventBridge rule "${rule.name}" targets function "${target.function}", which is not declared`,
+    );
+  }
+  const { maximumRetryAttempts, maximumEventAgeSeconds } = target.retry;
+  // The bounds AWS enforces on a target's RetryPolicy.
+  if (!Number.isInteger(maximumRetryAttempts) || maximumRetryAttempts < 0 || maximumRetryAttempts > 185) {
+    throw new Error(`EventBridge rule "${rule.name}": maximumRetryAttempts must be an integer from 0 to 185`);
+  }
+  if (
+    !Number.isInteger(maximumEventAgeSeconds) ||
+    maximumEventAgeSeconds < 60 ||
+    maximumEventAgeSeconds > 86_400
+  ) {
+    throw new Error(
+      `EventBridge rule "${rule.name}": maximumEventAgeSeconds must be an integer from 60 to 86400`,
+    );
+  }
+};

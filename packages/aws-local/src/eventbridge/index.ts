@@ -1,0 +1,146 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { LOCAL_ACCOUNT, LOCAL_REGION } from "../aws-config.js";
+import type { BusSpec, RuleSpec } from "../config.js";
+import type { JsonService } from "../edge/server.js";
+import type { LambdaInvoker } from "../lambda/invoker.js";
+import type { Logger } from "../logger.js";
+import { createApi } from "./api.js";
+import { createRegistry } from "./bus.js";
+import { DeadLetters } from "./dead-letters.js";
+import { DeliveryStore } from "./deliveries.js";
+import { Dispatcher, type Work } from "./dispatcher.js";
+import { putEvents, stoppedError } from "./put-events.js";
+import { replay } from "./replay.js";
+import type {
+  DeadLetter,
+  DeliveryRecord,
+  PutEventsRequestEntry,
+  PutEventsResponse,
+  ReplayOptions,
+  ReplayResult,
+} from "./types.js";
+import { DEFAULT_MAX_REQUEST_BYTES } from "./validate.js";
+
+export { type DeadLetterSummary, type EventBridgeCommands, eventBridgeCommands } from "./commands.js";
+export type * from "./types.js";
+
+export interface EventBridgeOptions {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  buses: BusSpec[];
+  rules: RuleSpec[];
+  lambda: LambdaInvoker;
+  logger: Logger;
+  region?: string;
+  accountId?: string;
+  /** Backoff base for retries (default 1 s); small in tests. */
+  retryBaseMs?: number;
+  /** Longest wait between two retries (default 5 min). */
+  retryMaxDelayMs?: number;
+  /** Deliveries invoked at once (default 16). */
+  concurrency?: number;
+  /** How long a claimed delivery stays ours without renewal (default 30 s); a dead owner's work waits this long. */
+  leaseMs?: number;
+  /** Period of the recovery sweep of the due index (default 10 s). */
+  sweepIntervalMs?: number;
+  /** Limit on the entries of one PutEvents call, as AWS measures it (default 256 KiB). */
+  maxRequestBytes?: number;
+  /** Refuse entries for an unknown bus (default true); AWS accepts and drops them. */
+  rejectUnknownBus?: boolean;
+}
+
+export interface EventBridgeEmulator {
+  service: JsonService;
+  /** PutEvents in-process, same semantics as the API operation (Step Functions' events:putEvents). */
+  putEvents(entries: PutEventsRequestEntry[]): Promise<PutEventsResponse>;
+  /** Begins delivering, first picking up whatever was owed when the last process stopped or died. */
+  start(): Promise<void>;
+  /** Stops at once with no further writes; invocations under way finish unheard and are redelivered later. */
+  stop(): Promise<void>;
+  listDeadLetters(options?: { includeRedriven?: boolean }): Promise<DeadLetter[]>;
+  redriveDeadLetters(ids?: string[]): Promise<number>;
+  replay(options: ReplayOptions): Promise<ReplayResult>;
+  /** Every delivery of one event, for inspection. */
+  deliveriesOf(eventId: string): Promise<DeliveryRecord[]>;
+  /** Resolves when no delivery is owed anywhere in the table; call after start(). */
+  idle(): Promise<void>;
+}
+
+export const createEventBridge = (options: EventBridgeOptions): EventBridgeEmulator => {
+  const logger = options.logger.child({ component: "eventbridge" });
+  const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  // Each archived event and each delivery is one DynamoDB item, and an item holds at most 400 KB.
+  if (maxRequestBytes > DEFAULT_MAX_REQUEST_BYTES) {
+    throw new Error(
+      `maxRequestBytes ${maxRequestBytes} is over ${DEFAULT_MAX_REQUEST_BYTES}: larger events do not fit the emulator's DynamoDB items`,
+    );
+  }
+  const registry = createRegistry({
+    buses: options.buses,
+    rules: options.rules,
+    region: options.region ?? LOCAL_REGION,
+    accountId: options.accountId ?? LOCAL_ACCOUNT,
+    hasFunction: (name) => options.lambda.has(name),
+  });
+  const store = new DeliveryStore(options.doc, options.tableName);
+  const deadLetters = new DeadLetters(options.doc, options.tableName, logger);
+  const dispatcher = new Dispatcher({
+    store,
+    lambda: options.lambda,
+    logger,
+    concurrency: options.concurrency ?? 16,
+    leaseMs: options.leaseMs ?? 30_000,
+    sweepIntervalMs: options.sweepIntervalMs ?? 10_000,
+    sweepBatch: 500,
+    backoff: { baseMs: options.retryBaseMs ?? 1_000, maxMs: options.retryMaxDelayMs ?? 300_000 },
+  });
+  let stopped = false;
+  const assertWritable = () => {
+    if (stopped) throw stoppedError();
+  };
+  const common = {
+    doc: options.doc,
+    tableName: options.tableName,
+    registry,
+    logger,
+    assertWritable,
+    preclaim: (item: DeliveryRecord, now: number) => dispatcher.preclaim(item, now),
+    deliver: (work: Work[]) => dispatcher.enqueue(work),
+  };
+  const put = (entries: unknown) =>
+    putEvents(
+      {
+        ...common,
+        maxRequestBytes,
+        rejectUnknownBus: options.rejectUnknownBus ?? true,
+      },
+      entries,
+    );
+
+  return {
+    service: createApi({ registry, createdAt: Date.now(), putEvents: put }),
+    putEvents: put,
+    start: async () => {
+      stopped = false;
+      await dispatcher.start();
+      logger.info("eventbridge started", {
+        buses: [...registry.buses.keys()],
+        rules: [...registry.buses.values()].reduce((n, bus) => n + bus.rules.length, 0),
+      });
+    },
+    stop: async () => {
+      stopped = true;
+      await dispatcher.stop();
+    },
+    listDeadLetters: (listOptions) => deadLetters.list(listOptions),
+    redriveDeadLetters: async (ids) => {
+      assertWritable();
+      const keys = await deadLetters.redrive(ids);
+      dispatcher.enqueue(keys);
+      return keys.length;
+    },
+    replay: (replayOptions) => replay(common, replayOptions),
+    deliveriesOf: (eventId) => store.ofEvent(eventId),
+    idle: () => dispatcher.idle(),
+  };
+};

@@ -1,0 +1,71 @@
+import { type FunctionSpec, type Link, renderDefinition, type Topology } from "@allot/stacks";
+import { envForLink, providerEnv } from "@allot/stacks/env";
+import type { AwsLocalConfig, FunctionSpec as LocalFunctionSpec } from "aws-local";
+import { functionArn, stateMachineArn } from "aws-local";
+
+/** Where the local stand-ins of what links reach outside AWS live, and the local-only mail settings. */
+export interface LocalServices {
+  providerUrl: string;
+  providerSecret: string;
+  publicUrl: string;
+  /** Mail goes to files here, one RFC 5322 message each, instead of SES. */
+  mailDir: string;
+  /** The staff mailbox, when the operator names one (ALLOT_STAFF_EMAIL). */
+  staffEmail?: string;
+}
+
+/** The variables one link gives a function locally: the names AWS uses, local values. */
+export const linkEnvironment = (link: Link, services: LocalServices): Record<string, string> => {
+  switch (link.kind) {
+    case "table":
+      return { [envForLink(link)]: link.table };
+    case "bus":
+      return { [envForLink(link)]: link.bus };
+    case "stateMachine":
+      return { [envForLink(link)]: stateMachineArn(link.stateMachine) };
+    case "mail":
+      return {
+        [envForLink(link)]: "Allot <no-reply@allot.local>",
+        ALLOT_MAIL_DIR: services.mailDir,
+        ...(services.staffEmail ? { ALLOT_STAFF_EMAIL: services.staffEmail } : {}),
+      };
+    case "provider":
+      return {
+        [providerEnv.url]: services.providerUrl,
+        [providerEnv.secret]: services.providerSecret,
+        [providerEnv.publicUrl]: services.publicUrl,
+      };
+  }
+};
+
+/** A stacks/ function as aws-local runs it: its module and export, and only its links' variables. */
+export const localFunction = (fn: FunctionSpec, services: LocalServices): LocalFunctionSpec => {
+  const [module, handler = "handler"] = fn.handler.split("#") as [string, string?];
+  return {
+    name: fn.name,
+    module,
+    handler,
+    timeoutSeconds: fn.timeoutSeconds,
+    memoryMb: fn.memoryMb,
+    environment: Object.assign({}, ...fn.links.map((link) => linkEnvironment(link, services))),
+  };
+};
+
+/** stacks/ in aws-local's terms: the one place the local realization reads the topology. */
+export const awsLocalTopology = (
+  topology: Topology,
+  services: LocalServices,
+): Pick<
+  AwsLocalConfig,
+  "tables" | "buses" | "rules" | "functions" | "stateMachines" | "streamSubscriptions"
+> => ({
+  tables: topology.tables,
+  buses: topology.buses,
+  rules: topology.rules,
+  functions: topology.functions.map((fn) => localFunction(fn, services)),
+  stateMachines: topology.stateMachines.map((machine) => ({
+    name: machine.name,
+    definition: renderDefinition(machine, functionArn),
+  })),
+  streamSubscriptions: topology.streamSubscriptions,
+});
