@@ -38,20 +38,33 @@ const statusOf: Record<DomainError["kind"], number> = {
   conflict: 409,
 };
 
-export interface HttpRequest<Body> {
+export interface HttpRequest<Body, Query = Record<string, string>> {
   actor: Actor;
   body: Body;
   path: Record<string, string>;
-  query: Record<string, string>;
+  /** Parsed by the handler's `query` schema when it declares one. */
+  query: Query;
   event: APIGatewayProxyEventV2WithJWTAuthorizer;
   /** On routes that take an Idempotency-Key: the operation it names, for deterministic ids. */
   operationId?: string;
 }
 
-export interface HttpResult {
+export interface HttpResult<Body = unknown> {
   status?: number;
-  body: unknown;
+  body: Body;
   headers?: Record<string, string>;
+}
+
+/** The answers a handler declares, by status code: the schemas the OpenAPI document and its tests use. */
+export type HttpResponses = Partial<Record<200 | 201 | 202 | 503, z.ZodType>>;
+
+/** What a handler says about itself for the OpenAPI document (see openapi.ts). */
+export interface HttpContract {
+  body?: z.ZodType;
+  query?: z.ZodType;
+  responses: HttpResponses;
+  /** Client errors beyond those the route's shape implies (400/401/403/404/409), e.g. 413. */
+  errors?: number[];
 }
 
 const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}) => ({
@@ -106,12 +119,32 @@ const parseBody = <S extends z.ZodType>(
   return parsed.data;
 };
 
-export const httpHandler = <S extends z.ZodType | undefined = undefined>(options: {
+const parseQuery = <Q extends z.ZodType>(event: APIGatewayProxyEventV2WithJWTAuthorizer, schema: Q): z.infer<Q> => {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) throw new HttpError(400, "The query is invalid", issuesFromZod(parsed.error));
+  return parsed.data;
+};
+
+export const httpHandler = <
+  S extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  R extends HttpResponses = HttpResponses,
+>(options: {
   body?: S;
   /** For bodies the domain validates itself (to report schema and business problems in one answer): the schema it applies, for the documentation. */
   bodyValidatedInCore?: z.ZodType;
+  /** The query string's schema: a value it refuses is a 400 naming the parameter. */
+  query?: Q;
+  /** Each success status the handler answers, with its body's schema; the handler's bodies must fit them. */
+  responses: R;
+  errors?: number[];
   public?: boolean;
-  handle: (request: HttpRequest<S extends z.ZodType ? z.infer<S> : undefined>) => Promise<HttpResult>;
+  handle: (
+    request: HttpRequest<
+      S extends z.ZodType ? z.infer<S> : undefined,
+      Q extends z.ZodType ? z.infer<Q> : Record<string, string>
+    >,
+  ) => Promise<HttpResult<{ [K in keyof R]: R[K] extends z.ZodType ? z.input<R[K]> : never }[keyof R]>>;
 }) =>
   Object.assign(
     middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2>().handler(
@@ -132,7 +165,11 @@ export const httpHandler = <S extends z.ZodType | undefined = undefined>(options
                   actor,
                   body,
                   path,
-                  query: (event.queryStringParameters ?? {}) as Record<string, string>,
+                  query: (options.query
+                    ? parseQuery(event, options.query)
+                    : (event.queryStringParameters ?? {})) as Q extends z.ZodType
+                    ? z.infer<Q>
+                    : Record<string, string>,
                   event,
                   operationId,
                 }),
@@ -150,6 +187,13 @@ export const httpHandler = <S extends z.ZodType | undefined = undefined>(options
         }
       },
     ),
-    // The body schema, for the test that keeps the OpenAPI document equal to what is validated.
-    { bodySchema: options.bodyValidatedInCore ?? options.body },
+    // Read by the OpenAPI generator, so the document is what the handler validates and answers.
+    {
+      contract: {
+        body: options.bodyValidatedInCore ?? options.body,
+        query: options.query,
+        responses: options.responses,
+        errors: options.errors,
+      } satisfies HttpContract,
+    },
   );
