@@ -119,7 +119,10 @@ const parseBody = <S extends z.ZodType>(
   return parsed.data;
 };
 
-const parseQuery = <Q extends z.ZodType>(event: APIGatewayProxyEventV2WithJWTAuthorizer, schema: Q): z.infer<Q> => {
+const parseQuery = <Q extends z.ZodType>(
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  schema: Q,
+): z.infer<Q> => {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) throw new HttpError(400, "The query is invalid", issuesFromZod(parsed.error));
   return parsed.data;

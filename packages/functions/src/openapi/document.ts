@@ -15,15 +15,10 @@ import { type RouteContract, routeContracts } from "./contracts.js";
 // packages/functions/openapi.json (`npm run openapi`) and served from there: Lambda bundles
 // carry the JSON, not the generator and every handler.
 
-const idempotencyKey = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(new RegExp(IDEMPOTENCY_KEY_PATTERN))
-  .meta({
-    description:
-      "A unique value per operation (e.g. a UUID), sent again unchanged when retrying it: the same key with the same request answers what the first answered (header Idempotent-Replayed: true) and runs once; the same key with another path or body is 409, as is a key whose first request is still running. Kept for 24 hours.",
-  });
+const idempotencyKey = z.string().min(1).max(255).regex(new RegExp(IDEMPOTENCY_KEY_PATTERN)).meta({
+  description:
+    "A unique value per operation (e.g. a UUID), sent again unchanged when retrying it: the same key with the same request answers what the first answered (header Idempotent-Replayed: true) and runs once; the same key with another path or body is 409, as is a key whose first request is still running. Kept for 24 hours.",
+});
 
 const successDescriptions: Record<number, string> = {
   200: "OK",
@@ -49,7 +44,7 @@ const errorStatusesOf = ({ route, contract }: RouteContract): number[] => {
   const params = pathParametersOf(route.path).length > 0;
   const statuses = new Set(contract.errors ?? []);
   if (params || contract.query || contract.body || route.idempotencyKey) statuses.add(400);
-  if (!route.public) [401, 403].forEach((s) => statuses.add(s));
+  if (!route.public) for (const s of [401, 403]) statuses.add(s);
   if (params) statuses.add(404);
   if (route.method !== "GET" || route.idempotencyKey) statuses.add(409);
   statuses.add(500);
@@ -105,8 +100,10 @@ const operationOf = (entry: RouteContract): ZodOpenApiOperationObject => {
 export const openApiDocument = async (contracts?: RouteContract[]) => {
   const paths: ZodOpenApiPathsObject = {};
   for (const entry of contracts ?? (await routeContracts())) {
-    const item = (paths[entry.route.path] ??= {});
-    (item as Record<string, ZodOpenApiOperationObject>)[entry.route.method.toLowerCase()] = operationOf(entry);
+    paths[entry.route.path] = {
+      ...paths[entry.route.path],
+      [entry.route.method.toLowerCase()]: operationOf(entry),
+    };
   }
   return createDocument({
     openapi: "3.1.0",

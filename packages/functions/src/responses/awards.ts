@@ -59,7 +59,9 @@ export const BudgetReport = z
     partners: z.array(
       z.object({
         institution: z.string(),
-        institutionKey: z.string().meta({ description: "The canonical id, or the folded name on older awards" }),
+        institutionKey: z
+          .string()
+          .meta({ description: "The canonical id, or the folded name on older awards" }),
         capCents: z.number().int(),
         heldCents: z.number().int(),
         remainingCents: z.number().int(),

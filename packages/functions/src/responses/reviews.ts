@@ -18,9 +18,7 @@ export const AssignmentView = z
     assignedAt: IsoTime,
     dueAt: IsoTime,
     remindersSent: z.number().int(),
-    review: z
-      .object({ scores: z.record(z.string(), z.number()), comments: z.string() })
-      .optional(),
+    review: z.object({ scores: z.record(z.string(), z.number()), comments: z.string() }).optional(),
     submittedAt: IsoTime.optional(),
     closedAt: IsoTime.optional(),
   })

@@ -3,8 +3,8 @@ import { listCalls } from "@allot/core/call";
 import { z } from "zod";
 import { callDeps } from "../../lib/deps-programs.js";
 import { httpHandler } from "../../lib/http.js";
-import { CallView } from "../../responses/programs.js";
 import { itemsOf } from "../../responses/common.js";
+import { CallView } from "../../responses/programs.js";
 
 const Query = z.object({
   open: z.enum(["true", "false"], { message: "must be true or false" }).optional(),

@@ -4,8 +4,8 @@ import { readProposal } from "@allot/core/review";
 import { z } from "zod";
 import { reviewDeps } from "../../lib/deps.js";
 import { httpHandler } from "../../lib/http.js";
-import { ProposalView } from "../../responses/proposals.js";
 import { itemsOf } from "../../responses/common.js";
+import { ProposalView } from "../../responses/proposals.js";
 
 const Query = z.object({ callId: CallId.optional(), status: ProposalStatus.optional() });
 

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { listReservations } from "@allot/core/reservation";
+import { z } from "zod";
 import { reservationDeps } from "../../lib/deps-reservations.js";
 import { httpHandler } from "../../lib/http.js";
 import { ReservationView } from "../../responses/reservations.js";

@@ -1,8 +1,8 @@
 import { listReviewerProfiles } from "@allot/core/review";
 import { reviewerDeps } from "../../lib/deps-programs.js";
 import { httpHandler } from "../../lib/http.js";
-import { ReviewerProfileView } from "../../responses/programs.js";
 import { itemsOf } from "../../responses/common.js";
+import { ReviewerProfileView } from "../../responses/programs.js";
 
 export const handler = httpHandler({
   responses: { 200: itemsOf(ReviewerProfileView) },
