@@ -307,7 +307,7 @@ describe("awards", () => {
     const topUp = (creditsCents: number, key: string, reason = "supplement for ablations") =>
       reply(
         staff.POST("/awards/{awardId}/top-up", {
-          params: { path: { awardId }, header: { "idempotency-key": key } },
+          params: { path: { awardId }, header: { "Idempotency-Key": key } },
           body: { creditsCents, reason },
         }),
       );

@@ -97,10 +97,16 @@ describe("partner institutions through the HTTP API", () => {
   it("lets staff keep the list, idempotently by id, and applicants read it", async () => {
     const staff = await actAs(runtime, "sam", "staff");
     const applicant = await actAs(runtime, "ivy", "applicant");
-    const path = `/programs/${PROGRAM}/institutions/atlantica`;
+    const put = (caller: typeof staff) =>
+      reply(
+        caller.PUT("/programs/{programId}/institutions/{institutionId}", {
+          params: { path: { programId: PROGRAM, institutionId: "atlantica" } },
+          body: atlantica,
+        }),
+      );
 
-    const created = await staff.call("PUT", path, atlantica);
-    const again = await staff.call("PUT", path, atlantica);
+    const created = await put(staff);
+    const again = await put(staff);
     const tooBig = await reply(
       staff.PUT("/programs/{programId}/institutions/{institutionId}", {
         params: { path: { programId: PROGRAM, institutionId: "eastlake" } },
@@ -110,7 +116,7 @@ describe("partner institutions through the HTTP API", () => {
         },
       }),
     );
-    const byApplicant = await applicant.call("PUT", path, atlantica);
+    const byApplicant = await put(applicant);
     const list = await ok(
       applicant.GET("/programs/{programId}/institutions", { params: { path: { programId: PROGRAM } } }),
     );

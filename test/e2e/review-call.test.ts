@@ -322,18 +322,24 @@ describe("a call from submission to decisions", () => {
     await twoReviewers(id, pool);
     const [first] = await assignedReviewers(runtime, id, pool);
     const reviewer = await actAs(runtime, first?.reviewerId ?? "", "reviewer");
-    const path = `/assignments/${first?.assignmentId}/review`;
+    const send = (review: typeof body) =>
+      reply(
+        reviewer.POST("/assignments/{assignmentId}/review", {
+          params: { path: { assignmentId: first?.assignmentId ?? "" } },
+          body: review,
+        }),
+      );
     // The body of the README, as a client that retries would send it again.
     const body = {
       scores: { impact: 5, feasibility: 4, openness: 5, team: 4 },
       comments: "Clear plan and a strong team; the baselines are well chosen.",
       commentsToApplicant: "Consider publishing intermediate results.",
     };
-    const submitted = await reviewer.call("POST", path, body);
+    const submitted = await send(body);
     expect(submitted.status).toBe(200);
-    const replay = await reviewer.call("POST", path, body);
+    const replay = await send(body);
     expect([replay.status, replay.body]).toEqual([200, submitted.body]);
-    const changed = await reviewer.call("POST", path, { ...body, scores: { ...body.scores, team: 3 } });
+    const changed = await send({ ...body, scores: { ...body.scores, team: 3 } });
     expect(changed.status).toBe(409);
     expect(changed.body.message).toMatch(/already submitted/);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, activeAward as activeAwardOf, newOperation, ok, reply } from "../support/allot.js";
+import { actAs, activeAward as activeAwardOf, asSent, newOperation, ok, reply } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
 // Usage metering on the real local stack: the API stores accepted records, the table's
@@ -57,7 +57,7 @@ const activeAward = (applicant: string, creditsCents: number) =>
 const compute = (awardId: string, recordId: string, chargeCents: number, offsetMs = 0) => {
   const start = Date.now() - 1_000 + offsetMs;
   return {
-    type: "compute",
+    type: "compute" as const,
     recordId,
     awardId,
     chips: 8,
@@ -83,9 +83,9 @@ type Integration = Awaited<ReturnType<typeof actAs>>;
  * answered by sending the same batch again. Any other status ends it; a 500 never comes.
  */
 const send = async (integration: Integration, records: unknown[]) => {
-  const answers: Array<Awaited<ReturnType<Integration["call"]>>> = [];
+  const answers: Array<Awaited<ReturnType<typeof reply>>> = [];
   for (;;) {
-    const answer = await reply(integration.POST("/usage", { body: { records } }));
+    const answer = await reply(integration.POST("/usage", { body: asSent({ records }) }));
     answers.push(answer);
     if (answer.status !== 503) return { ...answer, answers };
     expect(answer.body.message).toMatch(/send the same batch again/);
@@ -168,7 +168,7 @@ describe("usage", () => {
       (n: { kind: string }) => n.kind === "credit-threshold",
     );
     expect(again).toHaveLength(1);
-    expect(notices[0].text).toContain("the 50%, 80% and 95% thresholds");
+    expect(notices[0]?.text).toContain("the 50%, 80% and 95% thresholds");
     // A refund, a debit and the rest: 100 % and exhaustion.
     await ok(
       integration.POST("/usage", {
@@ -216,13 +216,13 @@ describe("usage", () => {
     const integration = await actAs(runtime, "provider-1", "integration");
     const answer = await reply(
       integration.POST("/usage", {
-        body: {
+        body: asSent({
           records: [
             compute(`awd_${"0".repeat(26)}`, "rex-1", 100),
             compute(awardId, "rex-2", 100),
             { type: "compute", recordId: "rex-3", awardId, chips: 0 },
           ],
-        },
+        }),
       }),
     );
     expect(answer.status).toBe(202);
@@ -237,7 +237,7 @@ describe("usage", () => {
     expect(answer.body.rejected[0].reasons.join()).toMatch(/unknown/);
     expect(answer.body.rejected[1].reasons.join()).toMatch(/revoked/);
     expect((await reply(integration.POST("/usage", { body: { records: [] } }))).status).toBe(400);
-    expect((await reply(integration.POST("/usage", { body: "nonsense" }))).status).toBe(400);
+    expect((await reply(integration.POST("/usage", { body: asSent("nonsense") }))).status).toBe(400);
     const tooMany = Array.from({ length: 1_001 }, (_, i) => compute(awardId, `x-${i}`, 1));
     const refused = await reply(integration.POST("/usage", { body: { records: tooMany } }));
     expect(refused.status).toBe(400);
@@ -271,10 +271,10 @@ describe("usage", () => {
     );
     expect(answer.accepted).toBe(2);
     expect(answer.rejected.map((r: { index: number }) => r.index)).toEqual([0, 1]);
-    expect(answer.rejected[0].reasons.join()).toMatch(
+    expect(answer.rejected[0]?.reasons.join()).toMatch(
       /ivy-r-1 was already received with a different awardId/,
     );
-    expect(answer.rejected[1].reasons.join()).toMatch(
+    expect(answer.rejected[1]?.reasons.join()).toMatch(
       /ivy-r-1 was already received with a different chargeCents/,
     );
     await consumedToBe(a.awardId, 1_234);
@@ -312,7 +312,7 @@ describe("usage", () => {
     expect(reasons[3]).toMatch(/endedAt: must be after startedAt/);
     expect(reasons[4]).toMatch(/recordId: must be at most 128 characters/);
     // The same batch again (a client that timed out): the same answer, nothing counted twice.
-    const again = await reply(integration.POST("/usage", { body: { records } }));
+    const again = await reply(integration.POST("/usage", { body: asSent({ records }) }));
     expect(again.status).toBe(202);
     expect(again.body).toEqual(answer.body);
     await consumedToBe(awardId, expected, 120_000);

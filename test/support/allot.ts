@@ -238,4 +238,10 @@ export const activeAward = async (
 };
 
 /** The Idempotency-Key header that staff operations on awards require: a new operation each call. */
-export const newOperation = () => ({ "idempotency-key": crypto.randomUUID() });
+export const newOperation = () => ({ "Idempotency-Key": crypto.randomUUID() });
+
+/**
+ * A body sent as it is, on purpose: one the API must refuse, or whose records it judges one by
+ * one. The type check stays on for every body meant to be right.
+ */
+export const asSent = (body: unknown) => body as never;

@@ -105,18 +105,28 @@ export const openApiDocument = async (contracts?: RouteContract[]) => {
       [entry.route.method.toLowerCase()]: operationOf(entry),
     };
   }
-  return createDocument({
-    openapi: "3.1.0",
-    info: {
-      title: "Allot API",
-      version: "0.1.0",
-      description:
-        "Research grants and compute-credit programs. `x-allot-roles` on each operation lists the roles (the token's `allot:role` claim) that may call it; the handler enforces finer rules (ownership, assignment).",
+  return createDocument(
+    {
+      openapi: "3.1.0",
+      info: {
+        title: "Allot API",
+        version: "0.1.0",
+        description:
+          "Research grants and compute-credit programs. `x-allot-roles` on each operation lists the roles (the token's `allot:role` claim) that may call it; the handler enforces finer rules (ownership, assignment).",
+      },
+      components: {
+        securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      },
+      security: [{ bearer: [] }],
+      paths,
     },
-    components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+    {
+      // Answers are open: a view may gain a field without breaking a client, so the document
+      // never promises that an answer has no other properties. Requests stay as validated.
+      override: ({ jsonSchema, io }) => {
+        if (io === "output" && jsonSchema.additionalProperties === false)
+          delete jsonSchema.additionalProperties;
+      },
     },
-    security: [{ bearer: [] }],
-    paths,
-  });
+  );
 };

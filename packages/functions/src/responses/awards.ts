@@ -4,7 +4,7 @@ import { HistoryEntry, IsoTime } from "./common.js";
 
 /** An award as staff or its grantee see it; never the workflow's callbacks. */
 export const AwardView = z
-  .looseObject({
+  .object({
     awardId: z.string(),
     proposalId: z.string(),
     programId: z.string(),

@@ -5,15 +5,15 @@ import { z } from "zod";
 import { IsoTime } from "./common.js";
 
 export const ProgramView = z
-  .looseObject({ ...Program.shape, createdAt: IsoTime, createdBy: z.string() })
+  .object({ ...Program.shape, createdAt: IsoTime, createdBy: z.string() })
   .meta({ id: "Program" });
 
 export const CallView = z
-  .looseObject({ ...CallInput.shape, programId: z.string(), createdAt: IsoTime, createdBy: z.string() })
+  .object({ ...CallInput.shape, programId: z.string(), createdAt: IsoTime, createdBy: z.string() })
   .meta({ id: "Call" });
 
 export const PartnerInstitutionView = z
-  .looseObject({
+  .object({
     ...PartnerInstitutionFields.shape,
     programId: z.string(),
     institutionId: z.string(),
@@ -23,7 +23,7 @@ export const PartnerInstitutionView = z
   .meta({ id: "PartnerInstitution" });
 
 export const ReviewerProfileView = z
-  .looseObject({
+  .object({
     ...ReviewerProfile.shape,
     openAssignments: z.number().int(),
     updatedAt: IsoTime,

@@ -1,4 +1,4 @@
-import { Decision, ProposalStatus } from "@allot/core/proposal";
+import { Decision, ProposalStatus, ProposalSubmission } from "@allot/core/proposal";
 import { z } from "zod";
 import { IsoTime } from "./common.js";
 
@@ -8,6 +8,7 @@ const Score = z.object({
   spread: z.number(),
   disagreement: z.boolean(),
   incomplete: z.boolean(),
+  criteria: z.array(z.object({ criterionId: z.string(), name: z.string(), mean: z.number() })),
   scoredAt: IsoTime,
 });
 
@@ -15,6 +16,7 @@ const RecordedDecision = z.object({
   ...Decision.shape,
   decidedBy: z.string(),
   decidedAt: IsoTime,
+  scoreAtDecision: Score.nullable(),
 });
 
 /**
@@ -23,20 +25,31 @@ const RecordedDecision = z.object({
  * without the investigators either), the screening or the decision.
  */
 export const ProposalView = z
-  .looseObject({
+  .object({
+    ...ProposalSubmission.partial().shape,
     proposalId: z.string(),
     callId: z.string(),
     status: ProposalStatus,
-    title: z.string().optional().meta({ description: "A draft may not have it yet" }),
     applicantId: z.string().optional().meta({ description: "Not shown to reviewers" }),
     createdAt: IsoTime,
     updatedAt: IsoTime,
     submittedAt: IsoTime.optional(),
+    withdrawnAt: IsoTime.optional(),
+    withdrawalReason: z.string().optional(),
     score: Score.optional(),
     screening: z
-      .object({ eligible: z.boolean(), reasons: z.array(z.string()), screenedAt: IsoTime })
+      .object({
+        eligible: z.boolean(),
+        reasons: z.array(z.string()),
+        warnings: z.array(z.string()).optional(),
+        screenedAt: IsoTime,
+      })
       .optional(),
     decision: RecordedDecision.optional(),
+    revisedDecisions: z
+      .array(RecordedDecision.extend({ refusedAt: IsoTime, refusal: z.string() }))
+      .optional()
+      .meta({ description: "Decisions the budget could not honour, with the numbers that refused them" }),
     blind: z.boolean().optional().meta({ description: "Reviewers only: the call hides who proposes" }),
   })
   .meta({ id: "Proposal" });

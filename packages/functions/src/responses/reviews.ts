@@ -7,7 +7,7 @@ import { ProposalView } from "./proposals.js";
 export const AssignmentStatus = z.enum(["open", "submitted", "conflicted", "late", "cancelled"]);
 
 export const AssignmentView = z
-  .looseObject({
+  .object({
     assignmentId: z.string(),
     proposalId: z.string(),
     callId: z.string(),
