@@ -509,7 +509,7 @@ export const activeAward = async (runtime: RuntimeProcess) => {
   await ok(me.POST("/awards/{awardId}/accept", { params: { path: { awardId: offer.awardId } } }));
   const award = await until(
     async () => {
-      const got = await answer(
+      const got = await reply(
         staff.GET("/awards/{awardId}", { params: { path: { awardId: offer.awardId } } }),
       );
       return got.body?.status === "active" ? got.body : undefined;

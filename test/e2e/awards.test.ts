@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   actAs,
+  asSent,
   newOperation,
   ok,
   reply,
@@ -182,9 +183,9 @@ describe("awards", () => {
       return kinds.includes("credits-provisioned") && kinds.includes("award-offer") ? items : undefined;
     }, "the award letter and the credits notice");
     const letter = mail.find((n: { kind: string }) => n.kind === "award-offer");
-    expect(letter.text).toContain("$50,000.00");
-    expect(letter.text).toMatch(/paper/);
-    expect(letter.text).toMatch(/GitHub/);
+    expect(letter?.text).toContain("$50,000.00");
+    expect(letter?.text).toMatch(/paper/);
+    expect(letter?.text).toMatch(/GitHub/);
     expect(await checkLocalLedger(runtime, "e2e-awards")).toEqual([]);
   });
 
@@ -338,7 +339,7 @@ describe("awards", () => {
     // No key, or a malformed one: 400 saying what to send.
     const none = await reply(
       staff.POST("/awards/{awardId}/top-up", {
-        params: { path: { awardId } },
+        params: { path: { awardId }, header: asSent({}) },
         body: {
           creditsCents: 1,
           reason: "no key at all",
@@ -508,7 +509,9 @@ describe("awards", () => {
       const got = await ok(staff.GET("/proposals/{proposalId}", { params: { path: { proposalId: id } } }));
       return got.status === "decision_pending" && got.revisedDecisions?.length ? got : undefined;
     }, "the refused approval back with the committee");
-    expect(back.revisedDecisions[0].refusal).toContain("cash pool has 1000000 cents left, 2000000 requested");
+    expect(back.revisedDecisions?.[0]?.refusal).toContain(
+      "cash pool has 1000000 cents left, 2000000 requested",
+    );
     await until(async () => {
       const { items } = await ok(staff.GET("/notifications", { params: { query: { proposalId: id } } }));
       return items.find((n: { kind: string }) => n.kind === "commit-refused");

@@ -219,7 +219,7 @@ describe("partner institutions through the HTTP API", () => {
       );
       return got.status === "decision_pending" && got.revisedDecisions?.length ? got : undefined;
     }, "the approval over the partner's cap back with the committee");
-    expect(back.revisedDecisions[0].refusal).toBe(
+    expect(back.revisedDecisions?.[0]?.refusal).toBe(
       "Universidade Atlântica may receive 500000 more credit cents, 1000000 requested",
     );
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type AllotClient, createAllotClient } from "@allot/client";
+import { type AllotClient, createAllotClient, type RequestBody } from "@allot/client";
 import { contractCheck } from "./contract.js";
 import { type RuntimeProcess, until } from "./runtime.js";
 
@@ -33,7 +33,12 @@ export const reply = async <Data, Failure>(pending: Promise<Settled<Data, Failur
   return { status: response.status, body, headers: response.headers };
 };
 
-export const submission = (callId: string, overrides: Record<string, unknown> = {}) => ({
+type ProposalDraftBody = RequestBody<"/proposals", "post">;
+
+export const submission = (
+  callId: string,
+  overrides: Partial<ProposalDraftBody> = {},
+): ProposalDraftBody => ({
   callId,
   title: "Sparse attention at scale",
   abstract:
@@ -55,7 +60,7 @@ export const rubricReview = (scores: Record<string, number>, note = "Careful, we
 });
 
 /** Creates a draft and submits it as the applicant; returns the proposal id. */
-export const submit = async (runtime: RuntimeProcess, applicant: string, body: Record<string, unknown>) => {
+export const submit = async (runtime: RuntimeProcess, applicant: string, body: ProposalDraftBody) => {
   const me = await actAs(runtime, applicant, "applicant");
   const draft = await ok(me.POST("/proposals", { body }));
   await ok(me.POST("/proposals/{proposalId}/submit", { params: { path: { proposalId: draft.proposalId } } }));
@@ -126,7 +131,10 @@ export const outboxMessages = (runtime: RuntimeProcess) => {
   return files.map((f) => readFileSync(join(dir, f), "utf8"));
 };
 
-export const createCall = async (runtime: RuntimeProcess, call: Record<string, unknown>) => {
+export const createCall = async (
+  runtime: RuntimeProcess,
+  call: Partial<RequestBody<"/programs/{programId}/calls", "post">> & { callId: string },
+) => {
   const staff = await actAs(runtime, "sam", "staff");
   return ok(
     staff.POST("/programs/{programId}/calls", {

@@ -24,3 +24,24 @@ export const createAllotClient = ({ baseUrl, token, middleware = [] }: AllotClie
   client.use(...middleware);
   return client;
 };
+
+/** The JSON body an operation takes, e.g. `RequestBody<"/proposals", "post">`. */
+export type RequestBody<
+  Path extends keyof paths,
+  Method extends keyof paths[Path],
+> = paths[Path][Method] extends {
+  requestBody?: { content: { "application/json": infer Body } };
+}
+  ? Body
+  : never;
+
+/** The JSON body an operation answers with this status, e.g. `ResponseBody<"/awards/{awardId}", "get">`. */
+export type ResponseBody<
+  Path extends keyof paths,
+  Method extends keyof paths[Path],
+  Status extends number = 200,
+> = paths[Path][Method] extends {
+  responses: { [S in Status]: { content: { "application/json": infer Body } } };
+}
+  ? Body
+  : never;
