@@ -58,7 +58,7 @@ export interface HttpResult<Body = unknown> {
 /** The answers a handler declares, by status code: the schemas the OpenAPI document and its tests use. */
 export type HttpResponses = Partial<Record<200 | 201 | 202 | 503, z.ZodType>>;
 
-/** What a handler says about itself for the OpenAPI document (see openapi.ts). */
+/** What a handler says about itself for the OpenAPI document (see ../openapi/document.ts). */
 export interface HttpContract {
   body?: z.ZodType;
   query?: z.ZodType;
