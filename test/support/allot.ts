@@ -30,7 +30,7 @@ export const reply = async <Data, Failure>(pending: Promise<Settled<Data, Failur
   const { data, error, response } = await pending;
   // biome-ignore lint/suspicious/noExplicitAny: success and error bodies are asserted field by field; their shapes are checked by contractCheck
   const body: any = data ?? error;
-  return { status: response.status, body, headers: response.headers };
+  return { status: response.status, body };
 };
 
 type ProposalDraftBody = RequestBody<"/proposals", "post">;
