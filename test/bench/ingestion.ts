@@ -11,7 +11,16 @@ import { ensureTable } from "../../packages/aws-local/src/dynamodb/tables.js";
 import { sleep } from "../../packages/aws-local/src/eventbridge/limit.js";
 import { runtimeTable } from "../../packages/aws-local/test/support/dynamo.js";
 import { streamSubscriptions } from "../../stacks/src/streams.js";
-import { actAs, assignmentOf, rubricReview, submission, submit, waitForStatus } from "../support/allot.js";
+import {
+  actAs,
+  assignmentOf,
+  ok,
+  reply,
+  rubricReview,
+  submission,
+  submit,
+  waitForStatus,
+} from "../support/allot.js";
 import { api, type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 import { type BatchWriteOptions, type BatchWriteResult, batchWriteBaseline } from "./dynamodb-baseline.js";
 import { num } from "./stats.js";
@@ -419,37 +428,51 @@ export const activeAward = async (runtime: RuntimeProcess) => {
   const reviewer = "bench-reviewer";
   const grantee = "bench-grantee";
   const staff = await actAs(runtime, "bench-staff", "staff");
-  await staff.ok("POST", "/programs", {
-    programId,
-    name: "Usage ingestion benchmark",
-    pools: { cashCents: 1_000_000, creditsCents: 2 * AWARD_CREDITS_CENTS },
-    caps: {
-      maxGrantCashCents: 1_000_000,
-      maxGrantCreditsCents: AWARD_CREDITS_CENTS,
-      maxPartnerCreditsCents: AWARD_CREDITS_CENTS,
-    },
-    cluster: { chips: 40_000 },
-    creditRate: { centsPerChipHour: CENTS_PER_CHIP_HOUR },
-    offerPeriod: "P1D",
-  });
-  await staff.ok("PUT", `/reviewers/${reviewer}`, {
-    name: "Bench Reviewer",
-    email: "reviewer@bench-review.example",
-    institution: "Bench Review Institute",
-  });
+  await ok(
+    staff.POST("/programs", {
+      body: {
+        programId,
+        name: "Usage ingestion benchmark",
+        pools: { cashCents: 1_000_000, creditsCents: 2 * AWARD_CREDITS_CENTS },
+        caps: {
+          maxGrantCashCents: 1_000_000,
+          maxGrantCreditsCents: AWARD_CREDITS_CENTS,
+          maxPartnerCreditsCents: AWARD_CREDITS_CENTS,
+        },
+        cluster: { chips: 40_000 },
+        creditRate: { centsPerChipHour: CENTS_PER_CHIP_HOUR },
+        offerPeriod: "P1D",
+      },
+    }),
+  );
+  await ok(
+    staff.PUT("/reviewers/{reviewerId}", {
+      params: { path: { reviewerId: reviewer } },
+      body: {
+        name: "Bench Reviewer",
+        email: "reviewer@bench-review.example",
+        institution: "Bench Review Institute",
+      },
+    }),
+  );
   const day = 86_400_000;
-  await staff.ok("POST", `/programs/${programId}/calls`, {
-    callId,
-    title: "Usage ingestion benchmark call",
-    opensAt: new Date(Date.now() - day).toISOString(),
-    closesAt: new Date(Date.now() + 30 * day).toISOString(),
-    review: {
-      rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
-      minReviewers: 1,
-      reviewPeriod: "P7D",
-    },
-    reviewerPool: [reviewer],
-  });
+  await ok(
+    staff.POST("/programs/{programId}/calls", {
+      params: { path: { programId } },
+      body: {
+        callId,
+        title: "Usage ingestion benchmark call",
+        opensAt: new Date(Date.now() - day).toISOString(),
+        closesAt: new Date(Date.now() + 30 * day).toISOString(),
+        review: {
+          rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
+          minReviewers: 1,
+          reviewPeriod: "P7D",
+        },
+        reviewerPool: [reviewer],
+      },
+    }),
+  );
   const amounts = { cashCents: 100_000, creditsCents: AWARD_CREDITS_CENTS };
   const proposalId = await submit(
     runtime,
@@ -461,26 +484,34 @@ export const activeAward = async (runtime: RuntimeProcess) => {
     }),
   );
   const assignment = await assignmentOf(runtime, reviewer, proposalId);
-  await (await actAs(runtime, reviewer, "reviewer")).ok(
-    "POST",
-    `/assignments/${assignment.assignmentId}/review`,
-    rubricReview({ impact: 5 }),
+  await ok(
+    (await actAs(runtime, reviewer, "reviewer")).POST("/assignments/{assignmentId}/review", {
+      params: { path: { assignmentId: assignment.assignmentId } },
+      body: rubricReview({ impact: 5 }),
+    }),
   );
   await waitForStatus(runtime, proposalId, "decision_pending");
-  await staff.ok("POST", `/proposals/${proposalId}/decision`, {
-    outcome: "approve",
-    rationale: "Benchmark award with ample credits",
-    ...amounts,
-  });
+  await ok(
+    staff.POST("/proposals/{proposalId}/decision", {
+      params: { path: { proposalId } },
+      body: {
+        outcome: "approve",
+        rationale: "Benchmark award with ample credits",
+        ...amounts,
+      },
+    }),
+  );
   const me = await actAs(runtime, grantee, "applicant");
   const offer = await until(async () => {
-    const { items } = await me.ok("GET", "/awards");
+    const { items } = await ok(me.GET("/awards"));
     return items.find((a: { proposalId: string }) => a.proposalId === proposalId);
   }, "the award offer");
-  await me.ok("POST", `/awards/${offer.awardId}/accept`);
+  await ok(me.POST("/awards/{awardId}/accept", { params: { path: { awardId: offer.awardId } } }));
   const award = await until(
     async () => {
-      const got = await staff.call("GET", `/awards/${offer.awardId}`);
+      const got = await reply(
+        staff.GET("/awards/{awardId}", { params: { path: { awardId: offer.awardId } } }),
+      );
       return got.body?.status === "active" ? got.body : undefined;
     },
     "the award to be active",

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, reviewAndApprove, submission, waitForStatus } from "../support/allot.js";
+import { actAs, ok, reply, reviewAndApprove, submission, waitForStatus } from "../support/allot.js";
 import { checkLocalLedger } from "../support/ledger.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
@@ -18,35 +18,44 @@ let runtime: RuntimeProcess;
 beforeAll(async () => {
   runtime = await startRuntimeProcess();
   const staff = await actAs(runtime, "sam", "staff");
-  await staff.ok("POST", "/programs", {
-    programId: PROGRAM,
-    name: "Partners test program",
-    pools: { cashCents: 10_000_000, creditsCents: 10_000_000 },
-    caps: {
-      maxGrantCashCents: 5_000_000,
-      maxGrantCreditsCents: 5_000_000,
-      maxPartnerCreditsCents: 3_000_000,
-    },
-    cluster: { chips: 100 },
-    creditRate: { centsPerChipHour: 200 },
-  });
+  await ok(
+    staff.POST("/programs", {
+      body: {
+        programId: PROGRAM,
+        name: "Partners test program",
+        pools: { cashCents: 10_000_000, creditsCents: 10_000_000 },
+        caps: {
+          maxGrantCashCents: 5_000_000,
+          maxGrantCreditsCents: 5_000_000,
+          maxPartnerCreditsCents: 3_000_000,
+        },
+        cluster: { chips: 100 },
+        creditRate: { centsPerChipHour: 200 },
+      },
+    }),
+  );
   for (const [callId, partnersOnly] of [
     ["e2e-partners-open", false],
     ["e2e-partners-only", true],
   ] as const) {
-    await staff.ok("POST", `/programs/${PROGRAM}/calls`, {
-      callId,
-      title: `Call ${callId}`,
-      opensAt: "2026-01-01T00:00:00Z",
-      closesAt: "2030-01-01T00:00:00Z",
-      eligibility: { partnersOnly },
-      review: {
-        rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
-        minReviewers: 1,
-        reviewPeriod: "P7D",
-      },
-      reviewerPool: POOL,
-    });
+    await ok(
+      staff.POST("/programs/{programId}/calls", {
+        params: { path: { programId: PROGRAM } },
+        body: {
+          callId,
+          title: `Call ${callId}`,
+          opensAt: "2026-01-01T00:00:00Z",
+          closesAt: "2030-01-01T00:00:00Z",
+          eligibility: { partnersOnly },
+          review: {
+            rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
+            minReviewers: 1,
+            reviewPeriod: "P7D",
+          },
+          reviewerPool: POOL,
+        },
+      }),
+    );
   }
 }, 120_000);
 afterAll(async () => {
@@ -62,14 +71,16 @@ const pi = (applicant: string, institution: Record<string, string>) => ({
 /** Drafts and submits as the applicant; answers the submit's response. */
 const submitAs = async (applicant: string, callId: string, body: Record<string, unknown>) => {
   const me = await actAs(runtime, applicant, "applicant");
-  const draft = await me.ok(
-    "POST",
-    "/proposals",
-    submission(callId, { requestedCashCents: 0, requestedCreditsCents: 1_500_000, ...body }),
+  const draft = await ok(
+    me.POST("/proposals", {
+      body: submission(callId, { requestedCashCents: 0, requestedCreditsCents: 1_500_000, ...body }),
+    }),
   );
   return {
     id: draft.proposalId as string,
-    answer: await me.call("POST", `/proposals/${draft.proposalId}/submit`),
+    answer: await reply(
+      me.POST("/proposals/{proposalId}/submit", { params: { path: { proposalId: draft.proposalId } } }),
+    ),
   };
 };
 
@@ -86,16 +97,29 @@ describe("partner institutions through the HTTP API", () => {
   it("lets staff keep the list, idempotently by id, and applicants read it", async () => {
     const staff = await actAs(runtime, "sam", "staff");
     const applicant = await actAs(runtime, "ivy", "applicant");
-    const path = `/programs/${PROGRAM}/institutions/atlantica`;
+    const put = (caller: typeof staff) =>
+      reply(
+        caller.PUT("/programs/{programId}/institutions/{institutionId}", {
+          params: { path: { programId: PROGRAM, institutionId: "atlantica" } },
+          body: atlantica,
+        }),
+      );
 
-    const created = await staff.call("PUT", path, atlantica);
-    const again = await staff.call("PUT", path, atlantica);
-    const tooBig = await staff.call("PUT", `/programs/${PROGRAM}/institutions/eastlake`, {
-      name: "Eastlake University",
-      creditCapCents: 3_000_001,
-    });
-    const byApplicant = await applicant.call("PUT", path, atlantica);
-    const list = await applicant.ok("GET", `/programs/${PROGRAM}/institutions`);
+    const created = await put(staff);
+    const again = await put(staff);
+    const tooBig = await reply(
+      staff.PUT("/programs/{programId}/institutions/{institutionId}", {
+        params: { path: { programId: PROGRAM, institutionId: "eastlake" } },
+        body: {
+          name: "Eastlake University",
+          creditCapCents: 3_000_001,
+        },
+      }),
+    );
+    const byApplicant = await put(applicant);
+    const list = await ok(
+      applicant.GET("/programs/{programId}/institutions", { params: { path: { programId: PROGRAM } } }),
+    );
 
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ institutionId: "atlantica", revision: 1, ...atlantica });
@@ -110,7 +134,11 @@ describe("partner institutions through the HTTP API", () => {
     const { updatedBy, ...seenByApplicants } = created.body;
     expect(updatedBy).toBe("sam");
     expect(list.items).toEqual([seenByApplicants]);
-    const seeded = await applicant.ok("GET", "/programs/model-program/institutions");
+    const seeded = await ok(
+      applicant.GET("/programs/{programId}/institutions", {
+        params: { path: { programId: "model-program" } },
+      }),
+    );
     expect(seeded.items.map((i: { institutionId: string }) => i.institutionId).sort()).toEqual([
       "atlantica",
       "coast",
@@ -121,11 +149,11 @@ describe("partner institutions through the HTTP API", () => {
 
   it("refuses the self-declared flag and an unknown id with a 400 naming the field", async () => {
     const applicant = await actAs(runtime, "jon", "applicant");
-    const flagged = await applicant.call(
-      "POST",
-      "/proposals",
-      submission("e2e-partners-open", {
-        pi: { ...pi("jon", { institution: "Universidade Atlântica" }), strategicPartner: true },
+    const flagged = await reply(
+      applicant.POST("/proposals", {
+        body: submission("e2e-partners-open", {
+          pi: { ...pi("jon", { institution: "Universidade Atlântica" }), strategicPartner: true },
+        }),
       }),
     );
     expect(flagged.status).toBe(400);
@@ -173,7 +201,7 @@ describe("partner institutions through the HTTP API", () => {
     });
     await approve(first.id, 1_500_000);
     const max = await actAs(runtime, "max", "applicant");
-    const award = await until(async () => (await max.ok("GET", "/awards")).items[0], "the first award");
+    const award = await until(async () => (await ok(max.GET("/awards"))).items[0], "the first award");
     expect(award).toMatchObject({
       institutionId: "atlantica",
       strategicPartner: true,
@@ -186,14 +214,18 @@ describe("partner institutions through the HTTP API", () => {
     await approve(second.id, 1_000_000);
     const staff = await actAs(runtime, "sam", "staff");
     const back = await until(async () => {
-      const got = await staff.ok("GET", `/proposals/${second.id}`);
+      const got = await ok(
+        staff.GET("/proposals/{proposalId}", { params: { path: { proposalId: second.id } } }),
+      );
       return got.status === "decision_pending" && got.revisedDecisions?.length ? got : undefined;
     }, "the approval over the partner's cap back with the committee");
-    expect(back.revisedDecisions[0].refusal).toBe(
+    expect(back.revisedDecisions?.[0]?.refusal).toBe(
       "Universidade Atlântica may receive 500000 more credit cents, 1000000 requested",
     );
 
-    const report = await staff.ok("GET", `/programs/${PROGRAM}/budget`);
+    const report = await ok(
+      staff.GET("/programs/{programId}/budget", { params: { path: { programId: PROGRAM } } }),
+    );
     expect(report.partners).toEqual([
       {
         institution: "Universidade Atlântica",

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, activeAward as activeAwardOf, newOperation } from "../support/allot.js";
+import { actAs, activeAward as activeAwardOf, asSent, newOperation, ok, reply } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
 // Reservations of the research cluster on the real local stack: granted or queued at once,
@@ -12,30 +12,39 @@ const CALL = "e2e-reservations-call";
 beforeAll(async () => {
   runtime = await startRuntimeProcess();
   const staff = await actAs(runtime, "sam", "staff");
-  await staff.ok("POST", "/programs", {
-    programId: PROGRAM,
-    name: "Reservations test program",
-    pools: { cashCents: 30_000_000, creditsCents: 100_000_000 },
-    caps: {
-      maxGrantCashCents: 20_000_000,
-      maxGrantCreditsCents: 40_000_000,
-      maxPartnerCreditsCents: 90_000_000,
-    },
-    cluster: { chips: 100 },
-    creditRate: { centsPerChipHour: 200 },
-  });
-  await staff.ok("POST", `/programs/${PROGRAM}/calls`, {
-    callId: CALL,
-    title: "Reservations e2e call",
-    opensAt: "2026-01-01T00:00:00Z",
-    closesAt: "2030-01-01T00:00:00Z",
-    review: {
-      rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
-      minReviewers: 1,
-      reviewPeriod: "P7D",
-    },
-    reviewerPool: ["rev-ada", "rev-dana"],
-  });
+  await ok(
+    staff.POST("/programs", {
+      body: {
+        programId: PROGRAM,
+        name: "Reservations test program",
+        pools: { cashCents: 30_000_000, creditsCents: 100_000_000 },
+        caps: {
+          maxGrantCashCents: 20_000_000,
+          maxGrantCreditsCents: 40_000_000,
+          maxPartnerCreditsCents: 90_000_000,
+        },
+        cluster: { chips: 100 },
+        creditRate: { centsPerChipHour: 200 },
+      },
+    }),
+  );
+  await ok(
+    staff.POST("/programs/{programId}/calls", {
+      params: { path: { programId: PROGRAM } },
+      body: {
+        callId: CALL,
+        title: "Reservations e2e call",
+        opensAt: "2026-01-01T00:00:00Z",
+        closesAt: "2030-01-01T00:00:00Z",
+        review: {
+          rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
+          minReviewers: 1,
+          reviewPeriod: "P7D",
+        },
+        reviewerPool: ["rev-ada", "rev-dana"],
+      },
+    }),
+  );
 }, 120_000);
 afterAll(async () => {
   await runtime?.stop();
@@ -57,7 +66,9 @@ const reservationStatus = async (
   awardId: string,
   reservationId: string,
 ) => {
-  const { reservations } = await caller.ok("GET", `/awards/${awardId}/reservations`);
+  const { reservations } = await ok(
+    caller.GET("/awards/{awardId}/reservations", { params: { path: { awardId } } }),
+  );
   return reservations.find((r: { reservationId: string }) => r.reservationId === reservationId)?.status;
 };
 const statusToBe = (
@@ -80,35 +91,65 @@ describe("reservations", () => {
     const w = window(0, 2);
 
     const firstBody = { requestId: "rana-1", chips: 80, ...w };
-    const first = await ann.me.call("POST", `/awards/${ann.awardId}/reservations`, firstBody);
+    const first = await reply(
+      ann.me.POST("/awards/{awardId}/reservations", {
+        params: { path: { awardId: ann.awardId } },
+        body: firstBody,
+      }),
+    );
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ status: "granted", holdCents: 80 * 2 * 200 });
     // A client retry lands on the same reservation; the same requestId with other content is refused.
-    const retry = await ann.me.call("POST", `/awards/${ann.awardId}/reservations`, firstBody);
+    const retry = await reply(
+      ann.me.POST("/awards/{awardId}/reservations", {
+        params: { path: { awardId: ann.awardId } },
+        body: firstBody,
+      }),
+    );
     expect(retry.status).toBe(200);
     expect(retry.body).toEqual(first.body);
-    const reused = await ann.me.call("POST", `/awards/${ann.awardId}/reservations`, {
-      ...firstBody,
-      chips: 81,
-    });
+    const reused = await reply(
+      ann.me.POST("/awards/{awardId}/reservations", {
+        params: { path: { awardId: ann.awardId } },
+        body: {
+          ...firstBody,
+          chips: 81,
+        },
+      }),
+    );
     expect(reused.status).toBe(409);
     expect(reused.body.issues).toEqual([expect.objectContaining({ field: "chips" })]);
-    const second = await bob.me.call("POST", `/awards/${bob.awardId}/reservations`, {
-      requestId: "rbob-1",
-      chips: 40,
-      ...w,
-    });
+    const second = await reply(
+      bob.me.POST("/awards/{awardId}/reservations", {
+        params: { path: { awardId: bob.awardId } },
+        body: {
+          requestId: "rbob-1",
+          chips: 40,
+          ...w,
+        },
+      }),
+    );
     expect(second.status).toBe(202);
     expect(second.body.status).toBe("queued");
-    const secondRetry = await bob.me.call("POST", `/awards/${bob.awardId}/reservations`, {
-      requestId: "rbob-1",
-      chips: 40,
-      ...w,
-    });
+    const secondRetry = await reply(
+      bob.me.POST("/awards/{awardId}/reservations", {
+        params: { path: { awardId: bob.awardId } },
+        body: {
+          requestId: "rbob-1",
+          chips: 40,
+          ...w,
+        },
+      }),
+    );
     expect(secondRetry.status).toBe(200);
     expect(secondRetry.body).toMatchObject({ reservationId: second.body.reservationId, status: "queued" });
     // Without a requestId the request is invalid.
-    const anonymous = await bob.me.call("POST", `/awards/${bob.awardId}/reservations`, { chips: 1, ...w });
+    const anonymous = await reply(
+      bob.me.POST("/awards/{awardId}/reservations", {
+        params: { path: { awardId: bob.awardId } },
+        body: asSent({ chips: 1, ...w }),
+      }),
+    );
     expect(anonymous.status).toBe(400);
     expect(anonymous.body.issues).toEqual(
       expect.arrayContaining([expect.objectContaining({ field: "requestId" })]),
@@ -116,32 +157,56 @@ describe("reservations", () => {
     // Not on the hour; more credits than the award has.
     expect(
       (
-        await bob.me.call("POST", `/awards/${bob.awardId}/reservations`, {
-          requestId: "rbob-bad-hour",
-          chips: 1,
-          startsAt: "2030-01-01T00:30:00Z",
-          endsAt: "2030-01-01T02:00:00Z",
-        })
+        await reply(
+          bob.me.POST("/awards/{awardId}/reservations", {
+            params: { path: { awardId: bob.awardId } },
+            body: {
+              requestId: "rbob-bad-hour",
+              chips: 1,
+              startsAt: "2030-01-01T00:30:00Z",
+              endsAt: "2030-01-01T02:00:00Z",
+            },
+          }),
+        )
       ).status,
     ).toBe(400);
-    const tooMuch = await bob.me.call("POST", `/awards/${bob.awardId}/reservations`, {
-      requestId: "rbob-too-much",
-      chips: 100,
-      ...window(10, 72),
-    });
+    const tooMuch = await reply(
+      bob.me.POST("/awards/{awardId}/reservations", {
+        params: { path: { awardId: bob.awardId } },
+        body: {
+          requestId: "rbob-too-much",
+          chips: 100,
+          ...window(10, 72),
+        },
+      }),
+    );
     expect(tooMuch.status).toBe(409);
     expect(tooMuch.body.message).toMatch(/^not enough credits: 0 held, 1440000 requested/);
     // Another grantee does not see or cancel ann's reservations.
-    expect((await bob.me.call("GET", `/awards/${ann.awardId}/reservations`)).status).toBe(404);
+    expect(
+      (
+        await reply(
+          bob.me.GET("/awards/{awardId}/reservations", { params: { path: { awardId: ann.awardId } } }),
+        )
+      ).status,
+    ).toBe(404);
 
-    const view = await staff.ok("GET", `/programs/${PROGRAM}/cluster?from=${w.startsAt}&to=${w.endsAt}`);
+    const view = await ok(
+      staff.GET("/programs/{programId}/cluster", {
+        params: { path: { programId: PROGRAM }, query: { from: w.startsAt, to: w.endsAt } },
+      }),
+    );
     expect(view.hours.map((h: { reservedChips: number }) => h.reservedChips)).toEqual([80, 80]);
 
-    await ann.me.ok("POST", `/awards/${ann.awardId}/reservations/${first.body.reservationId}/cancel`);
+    await ok(
+      ann.me.POST("/awards/{awardId}/reservations/{reservationId}/cancel", {
+        params: { path: { awardId: ann.awardId, reservationId: first.body.reservationId } },
+      }),
+    );
     await statusToBe(bob.me, bob.awardId, second.body.reservationId, "granted");
     // Bob waited on a 202: he is told of the grant, once; ann, granted at once, is not.
     const notice = await until(async () => {
-      const { items } = await bob.me.ok("GET", "/notifications");
+      const { items } = await ok(bob.me.GET("/notifications"));
       return items.find((n: { kind: string }) => n.kind === "reservation-granted");
     }, "the reservation-granted notice");
     expect(notice.related).toMatchObject({ awardId: bob.awardId });
@@ -149,80 +214,104 @@ describe("reservations", () => {
     expect(notice.text).toContain("Chips: 40");
     expect(notice.text).toContain("Credits held: $160.00");
     expect(notice.text).toMatch(/From: \w+day, .* UTC/);
-    const annNotices = (await ann.me.ok("GET", "/notifications")).items;
+    const annNotices = (await ok(ann.me.GET("/notifications"))).items;
     expect(annNotices.filter((n: { kind: string }) => n.kind === "reservation-granted")).toEqual([]);
 
     // Bob's credits run out: his reservation is suspended; a top-up resumes it.
     const integration = await actAs(runtime, "provider-1", "integration");
-    await integration.ok("POST", "/usage", {
-      records: [
-        {
-          type: "compute",
-          recordId: "rbob-all",
-          awardId: bob.awardId,
-          chips: 8,
-          // Usage counts only within the award's life, which began moments ago.
-          startedAt: new Date(Date.now() - 60_000).toISOString(),
-          endedAt: new Date().toISOString(),
-          chargeCents: 1_000_000,
+    await ok(
+      integration.POST("/usage", {
+        body: {
+          records: [
+            {
+              type: "compute",
+              recordId: "rbob-all",
+              awardId: bob.awardId,
+              chips: 8,
+              // Usage counts only within the award's life, which began moments ago.
+              startedAt: new Date(Date.now() - 60_000).toISOString(),
+              endedAt: new Date().toISOString(),
+              chargeCents: 1_000_000,
+            },
+          ],
         },
-      ],
-    });
+      }),
+    );
     await statusToBe(bob.me, bob.awardId, second.body.reservationId, "suspended");
-    await staff.ok(
-      "POST",
-      `/awards/${bob.awardId}/top-up`,
-      { cashCents: 0, creditsCents: 500_000, reason: "more compute" },
-      newOperation(),
+    await ok(
+      staff.POST("/awards/{awardId}/top-up", {
+        params: { path: { awardId: bob.awardId }, header: newOperation() },
+        body: { cashCents: 0, creditsCents: 500_000, reason: "more compute" },
+      }),
     );
     await statusToBe(bob.me, bob.awardId, second.body.reservationId, "granted");
   }, 300_000);
 
   it("gives back a granted reservation its award does not use within the grace period", async () => {
     const staff = await actAs(runtime, "sam", "staff");
-    await staff.ok("POST", "/programs", {
-      programId: "e2e-grace",
-      name: "Grace period program",
-      pools: { cashCents: 1_000_000, creditsCents: 100_000_000 },
-      caps: {
-        maxGrantCashCents: 500_000,
-        maxGrantCreditsCents: 40_000_000,
-        maxPartnerCreditsCents: 90_000_000,
-      },
-      cluster: { chips: 100 },
-      creditRate: { centsPerChipHour: 200 },
-      reservationGracePeriod: "PT1S",
-    });
-    await staff.ok("POST", "/programs/e2e-grace/calls", {
-      callId: "e2e-grace-call",
-      title: "Grace e2e call",
-      opensAt: "2026-01-01T00:00:00Z",
-      closesAt: "2030-01-01T00:00:00Z",
-      review: {
-        rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
-        minReviewers: 1,
-        reviewPeriod: "P7D",
-      },
-      reviewerPool: ["rev-ada", "rev-dana"],
-    });
+    await ok(
+      staff.POST("/programs", {
+        body: {
+          programId: "e2e-grace",
+          name: "Grace period program",
+          pools: { cashCents: 1_000_000, creditsCents: 100_000_000 },
+          caps: {
+            maxGrantCashCents: 500_000,
+            maxGrantCreditsCents: 40_000_000,
+            maxPartnerCreditsCents: 90_000_000,
+          },
+          cluster: { chips: 100 },
+          creditRate: { centsPerChipHour: 200 },
+          reservationGracePeriod: "PT1S",
+        },
+      }),
+    );
+    await ok(
+      staff.POST("/programs/{programId}/calls", {
+        params: { path: { programId: "e2e-grace" } },
+        body: {
+          callId: "e2e-grace-call",
+          title: "Grace e2e call",
+          opensAt: "2026-01-01T00:00:00Z",
+          closesAt: "2030-01-01T00:00:00Z",
+          review: {
+            rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
+            minReviewers: 1,
+            reviewPeriod: "P7D",
+          },
+          reviewerPool: ["rev-ada", "rev-dana"],
+        },
+      }),
+    );
     const { awardId, me } = await activeAward("gwen", 10_000_000, "e2e-grace-call");
     // A window that has already started: the grace period runs from the grant.
     const start = Math.floor(Date.now() / HOUR) * HOUR;
-    const granted = await me.ok("POST", `/awards/${awardId}/reservations`, {
-      requestId: "grace-1",
-      chips: 40,
-      startsAt: new Date(start).toISOString(),
-      endsAt: new Date(start + 2 * HOUR).toISOString(),
-    });
+    const granted = await ok(
+      me.POST("/awards/{awardId}/reservations", {
+        params: { path: { awardId } },
+        body: {
+          requestId: "grace-1",
+          chips: 40,
+          startsAt: new Date(start).toISOString(),
+          endsAt: new Date(start + 2 * HOUR).toISOString(),
+        },
+      }),
+    );
     expect(granted.status).toBe("granted");
     await statusToBe(me, awardId, granted.reservationId, "released");
-    const view = await staff.ok(
-      "GET",
-      `/programs/e2e-grace/cluster?from=${new Date(start).toISOString()}&to=${new Date(start + 2 * HOUR).toISOString()}`,
+    const view = await ok(
+      staff.GET("/programs/{programId}/cluster", {
+        params: {
+          path: { programId: "e2e-grace" },
+          query: { from: new Date(start).toISOString(), to: new Date(start + 2 * HOUR).toISOString() },
+        },
+      }),
     );
     expect(view.hours.map((h: { reservedChips: number }) => h.reservedChips)).toEqual([0, 0]);
-    const { reservations } = await me.ok("GET", `/awards/${awardId}/reservations`);
-    expect(reservations[0].history.at(-1).reason).toBe("not used within the grace period");
+    const { reservations } = await ok(
+      me.GET("/awards/{awardId}/reservations", { params: { path: { awardId } } }),
+    );
+    expect(reservations[0]?.history.at(-1)?.reason).toBe("not used within the grace period");
   }, 120_000);
 
   it("answers concurrent cancels at once with a queue waiting, grants the queue afterwards, and answers a repeat with 200", async () => {
@@ -231,7 +320,12 @@ describe("reservations", () => {
     // One hour far from the other tests: five grants of 20 chips fill the 100-chip cluster, 18 wait.
     const w = window(200, 1);
     const reserve = (i: number) =>
-      me.call("POST", `/awards/${awardId}/reservations`, { requestId: `rcancel-${i}`, chips: 20, ...w });
+      reply(
+        me.POST("/awards/{awardId}/reservations", {
+          params: { path: { awardId } },
+          body: { requestId: `rcancel-${i}`, chips: 20, ...w },
+        }),
+      );
     const held = [];
     for (let i = 0; i < 5; i++) held.push(await reserve(i));
     expect(held.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
@@ -241,7 +335,11 @@ describe("reservations", () => {
 
     const cancel = async (reservationId: string) => {
       const started = Date.now();
-      const answer = await me.call("POST", `/awards/${awardId}/reservations/${reservationId}/cancel`);
+      const answer = await reply(
+        me.POST("/awards/{awardId}/reservations/{reservationId}/cancel", {
+          params: { path: { awardId, reservationId } },
+        }),
+      );
       return { ...answer, ms: Date.now() - started };
     };
     const cancels = await Promise.all(held.map((r) => cancel(r.body.reservationId)));
@@ -251,7 +349,9 @@ describe("reservations", () => {
     // The consumer of the cancellations grants what now fits: five of the waiting requests.
     const waitingIds = new Set(waiting.map((r) => r.body.reservationId));
     const grantedFromQueue = await until(async () => {
-      const { reservations } = await me.ok("GET", `/awards/${awardId}/reservations`);
+      const { reservations } = await ok(
+        me.GET("/awards/{awardId}/reservations", { params: { path: { awardId } } }),
+      );
       const granted = reservations.filter(
         (r: { reservationId: string; status: string }) =>
           waitingIds.has(r.reservationId) && r.status === "granted",
@@ -259,11 +359,17 @@ describe("reservations", () => {
       return granted.length === 5 ? granted : undefined;
     }, "five queued requests granted");
     expect(grantedFromQueue).toHaveLength(5);
-    const { reservations } = await me.ok("GET", `/awards/${awardId}/reservations`);
+    const { reservations } = await ok(
+      me.GET("/awards/{awardId}/reservations", { params: { path: { awardId } } }),
+    );
     const byStatus = (status: string) =>
       reservations.filter((r: { status: string }) => r.status === status).length;
     expect([byStatus("granted"), byStatus("queued"), byStatus("cancelled")]).toEqual([5, 13, 5]);
-    const view = await staff.ok("GET", `/programs/${PROGRAM}/cluster?from=${w.startsAt}&to=${w.endsAt}`);
+    const view = await ok(
+      staff.GET("/programs/{programId}/cluster", {
+        params: { path: { programId: PROGRAM }, query: { from: w.startsAt, to: w.endsAt } },
+      }),
+    );
     expect(view.hours.map((h: { reservedChips: number }) => h.reservedChips)).toEqual([100]);
 
     // A client that retries its cancel learns it worked: 200 with the cancelled reservation.
@@ -273,13 +379,17 @@ describe("reservations", () => {
     );
     // Nothing moved: still five granted and 100 chips reserved.
     const reserved = async () =>
-      (await staff.ok("GET", `/programs/${PROGRAM}/cluster?from=${w.startsAt}&to=${w.endsAt}`)).hours.map(
-        (h: { reservedChips: number }) => h.reservedChips,
-      );
+      (
+        await ok(
+          staff.GET("/programs/{programId}/cluster", {
+            params: { path: { programId: PROGRAM }, query: { from: w.startsAt, to: w.endsAt } },
+          }),
+        )
+      ).hours.map((h: { reservedChips: number }) => h.reservedChips);
     expect(await reserved()).toEqual([100]);
 
     // One cancel alone, 13 still waiting: answered before the queue takes the chips back.
-    const alone = await cancel(grantedFromQueue[0].reservationId);
+    const alone = await cancel(grantedFromQueue[0]?.reservationId ?? "");
     console.info(`cancel latency with 13 queued, alone (ms): ${alone.ms}`);
     expect([alone.status, alone.body.status]).toEqual([200, "cancelled"]);
     await until(
@@ -302,7 +412,11 @@ describe("reservations", () => {
       };
     });
     const answers = await Promise.all(
-      requests.map(({ who, body }) => who.me.call("POST", `/awards/${who.awardId}/reservations`, body)),
+      requests.map(({ who, body }) =>
+        reply(
+          who.me.POST("/awards/{awardId}/reservations", { params: { path: { awardId: who.awardId } }, body }),
+        ),
+      ),
     );
     expect(
       answers.filter((r) => r.status !== 201 && r.status !== 202).map((r) => [r.status, r.body]),
@@ -322,7 +436,11 @@ describe("reservations", () => {
     for (const chips of hours.values()) expect(chips).toBeLessThanOrEqual(100);
     const from = window(48, 1).startsAt;
     const to = window(56, 1).startsAt;
-    const view = await staff.ok("GET", `/programs/${PROGRAM}/cluster?from=${from}&to=${to}`);
+    const view = await ok(
+      staff.GET("/programs/{programId}/cluster", {
+        params: { path: { programId: PROGRAM }, query: { from: from, to: to } },
+      }),
+    );
     for (const h of view.hours as Array<{ hour: string; reservedChips: number }>) {
       expect(h.reservedChips).toBe(hours.get(h.hour) ?? 0);
       expect(h.reservedChips).toBeLessThanOrEqual(100);

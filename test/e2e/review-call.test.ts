@@ -3,7 +3,9 @@ import {
   actAs,
   assignedReviewers,
   createCall,
+  ok,
   outboxMessages,
+  reply,
   rubricReview,
   submission,
   submit,
@@ -34,10 +36,11 @@ const reviewAll = async (proposalId: string, reviewers: string[], scores: Record
     (a) => a.status === "open",
   );
   for (const a of assigned) {
-    await (await actAs(runtime, a.reviewerId, "reviewer")).ok(
-      "POST",
-      `/assignments/${a.assignmentId}/review`,
-      rubricReview(scores),
+    await ok(
+      (await actAs(runtime, a.reviewerId, "reviewer")).POST("/assignments/{assignmentId}/review", {
+        params: { path: { assignmentId: a.assignmentId } },
+        body: rubricReview(scores),
+      }),
     );
   }
   return assigned.map((a) => a.reviewerId);
@@ -72,26 +75,33 @@ describe("a call from submission to decisions", () => {
     for (const id of ids) await waitForStatus(runtime, id, "decision_pending");
 
     const staff = await actAs(runtime, "sam", "staff");
-    const { items: ranking } = await staff.ok("GET", "/calls/e2e-full/ranking");
+    const { items: ranking } = await ok(
+      staff.GET("/calls/{callId}/ranking", { params: { path: { callId: "e2e-full" } } }),
+    );
     expect(ranking.map((r: { proposalId: string }) => r.proposalId)).toEqual([ids[0], ids[2], ids[1]]);
     expect(ranking.map((r: { rank: number }) => r.rank)).toEqual([1, 2, 3]);
-    expect(ranking[0].total).toBe(100);
+    expect(ranking[0]?.total).toBe(100);
 
     const outcomes = [
       {
-        outcome: "approve",
+        outcome: "approve" as const,
         rationale: "Top ranked, clear open plan",
         cashCents: 9_000_000,
         creditsCents: 20_000_000,
       },
-      { outcome: "decline", rationale: "Feasibility concerns across reviewers" },
-      { outcome: "waitlist", rationale: "Strong, but the pool is committed this round" },
+      { outcome: "decline" as const, rationale: "Feasibility concerns across reviewers" },
+      { outcome: "waitlist" as const, rationale: "Strong, but the pool is committed this round" },
     ];
     for (const i of [0, 1, 2]) {
-      const decided = await staff.ok("POST", `/proposals/${ids[i]}/decision`, outcomes[i]);
+      const decided = await ok(
+        staff.POST("/proposals/{proposalId}/decision", {
+          params: { path: { proposalId: ids[i] ?? "" } },
+          body: outcomes[i] as (typeof outcomes)[number],
+        }),
+      );
       expect(decided.status).toBe(["awarded", "declined", "waitlisted"][i]);
       const rank = ranking.find((r: { proposalId: string }) => r.proposalId === ids[i]);
-      expect(decided.decision.scoreAtDecision.total).toBe(rank.total);
+      expect(decided.decision?.scoreAtDecision?.total).toBe(rank?.total);
     }
     // The declined and waitlisted proposals' workflows end; the approved one goes on to its award.
     for (const id of [ids[1], ids[2]] as string[]) {
@@ -111,16 +121,18 @@ describe("a call from submission to decisions", () => {
       );
     }
     const offered = await until(async () => {
-      const history = await staff.ok("GET", `/proposals/${ids[0]}/history`);
-      const states = history.executions[0].events.map((e: { state?: string }) => e.state);
-      return states.includes("AwaitAcceptance") ? history : undefined;
+      const history = await ok(
+        staff.GET("/proposals/{proposalId}/history", { params: { path: { proposalId: ids[0] ?? "" } } }),
+      );
+      const states = history.executions[0]?.events.map((e: { state?: string }) => e.state);
+      return states?.includes("AwaitAcceptance") ? history : undefined;
     }, "the approved proposal's award offered");
     expect(offered.status).toBe("RUNNING");
 
     // The applicant hears of receipt, screening and the decision, with anonymous feedback.
     const ann = await actAs(runtime, "ann", "applicant");
     const mail = await until(async () => {
-      const { items } = await ann.ok("GET", "/notifications");
+      const { items } = await ok(ann.GET("/notifications"));
       return items.length >= 4 ? items : undefined;
     }, "ann's four notifications");
     expect(mail.map((n: { kind: string }) => n.kind).sort()).toEqual([
@@ -130,9 +142,9 @@ describe("a call from submission to decisions", () => {
       "screening-outcome",
     ]);
     const decisionMail = mail.find((n: { kind: string }) => n.kind === "decision");
-    expect(decisionMail.text).toContain("$90,000.00");
-    expect(decisionMail.text).toContain("Reviewer 1");
-    for (const reviewer of pool) expect(decisionMail.text).not.toContain(reviewer);
+    expect(decisionMail?.text).toContain("$90,000.00");
+    expect(decisionMail?.text).toContain("Reviewer 1");
+    for (const reviewer of pool) expect(decisionMail?.text).not.toContain(reviewer);
     expect(outboxMessages(runtime).some((m) => m.includes("ann@insta.example"))).toBe(true);
   });
 
@@ -147,7 +159,7 @@ describe("a call from submission to decisions", () => {
     await waitForExecution(runtime, id, "SUCCEEDED");
     const dan = await actAs(runtime, "dan", "applicant");
     const notice = await until(async () => {
-      const { items } = await dan.ok("GET", "/notifications");
+      const { items } = await ok(dan.GET("/notifications"));
       return items.find((n: { kind: string }) => n.kind === "screening-outcome");
     }, "the screening notice");
     expect(notice.text).toContain("github");
@@ -161,15 +173,20 @@ describe("a call from submission to decisions", () => {
     expect(await assignedReviewers(runtime, id, ["rev-chen"])).toEqual([]);
     const staff = await actAs(runtime, "sam", "staff");
     const staffMail = await until(async () => {
-      const { items } = await staff.ok("GET", `/notifications?proposalId=${id}`);
+      const { items } = await ok(staff.GET("/notifications", { params: { query: { proposalId: id } } }));
       return items.find((n: { kind: string }) => n.kind === "reviewers-needed");
     }, "staff asked for reviewers");
     expect(staffMail.text).toContain(id);
 
     // rev-freya declared a conflict with Eastlake University: adding her alone would not do.
-    await staff.ok("POST", "/calls/e2e-coi/reviewers", {
-      reviewerIds: ["rev-emeka", "rev-freya", "rev-dana"],
-    });
+    await ok(
+      staff.POST("/calls/{callId}/reviewers", {
+        params: { path: { callId: "e2e-coi" } },
+        body: {
+          reviewerIds: ["rev-emeka", "rev-freya", "rev-dana"],
+        },
+      }),
+    );
     await waitForStatus(runtime, id, "in_review");
     const assigned = await until(async () => {
       const found = await assignedReviewers(runtime, id, ["rev-chen", "rev-emeka", "rev-freya", "rev-dana"]);
@@ -184,10 +201,14 @@ describe("a call from submission to decisions", () => {
     const id = await submit(runtime, "fay", submission("e2e-declared", person("Fay F", "Inst F")));
     await twoReviewers(id, pool);
     const [first] = await assignedReviewers(runtime, id, pool);
-    await (await actAs(runtime, first?.reviewerId ?? "", "reviewer")).ok(
-      "POST",
-      `/assignments/${first?.assignmentId}/conflict`,
-      { reason: "I co-supervise the PI's student" },
+    await ok(
+      (await actAs(runtime, first?.reviewerId ?? "", "reviewer")).POST(
+        "/assignments/{assignmentId}/conflict",
+        {
+          params: { path: { assignmentId: first?.assignmentId ?? "" } },
+          body: { reason: "I co-supervise the PI's student" },
+        },
+      ),
     );
     const after = await until(async () => {
       const found = await assignedReviewers(runtime, id, pool);
@@ -213,16 +234,17 @@ describe("a call from submission to decisions", () => {
     const id = await submit(runtime, "gus", submission("e2e-late", person("Gus G", "Inst G")));
     await twoReviewers(id, pool);
     const [onTime, late] = await assignedReviewers(runtime, id, pool);
-    await (await actAs(runtime, onTime?.reviewerId ?? "", "reviewer")).ok(
-      "POST",
-      `/assignments/${onTime?.assignmentId}/review`,
-      rubricReview({ impact: 4 }),
+    await ok(
+      (await actAs(runtime, onTime?.reviewerId ?? "", "reviewer")).POST(
+        "/assignments/{assignmentId}/review",
+        { params: { path: { assignmentId: onTime?.assignmentId ?? "" } }, body: rubricReview({ impact: 4 }) },
+      ),
     );
 
     const lateReviewer = await actAs(runtime, late?.reviewerId ?? "", "reviewer");
     await until(
       async () => {
-        const { items } = await lateReviewer.ok("GET", "/notifications");
+        const { items } = await ok(lateReviewer.GET("/notifications"));
         return items.find((n: { kind: string }) => n.kind === "review-reminder");
       },
       "a reminder to the late reviewer",
@@ -239,10 +261,14 @@ describe("a call from submission to decisions", () => {
     expect(replaced.find((a) => a.reviewerId === late?.reviewerId)?.status).toBe("late");
     const replacement = replaced.find((a) => a.status === "open");
     expect(replacement).toBeDefined();
-    await (await actAs(runtime, replacement?.reviewerId ?? "", "reviewer")).ok(
-      "POST",
-      `/assignments/${replacement?.assignmentId}/review`,
-      rubricReview({ impact: 2 }),
+    await ok(
+      (await actAs(runtime, replacement?.reviewerId ?? "", "reviewer")).POST(
+        "/assignments/{assignmentId}/review",
+        {
+          params: { path: { assignmentId: replacement?.assignmentId ?? "" } },
+          body: rubricReview({ impact: 2 }),
+        },
+      ),
     );
     const scored = await waitForStatus(runtime, id, "decision_pending");
     expect(scored.score).toMatchObject({ reviewCount: 2, incomplete: false, total: 50 });
@@ -256,7 +282,7 @@ describe("a call from submission to decisions", () => {
     const staff = await actAs(runtime, "sam", "staff");
     const loadOf = async () =>
       Object.fromEntries(
-        (await staff.ok("GET", "/reviewers")).items.map(
+        (await ok(staff.GET("/reviewers"))).items.map(
           (r: { reviewerId: string; openAssignments: number }) => [r.reviewerId, r.openAssignments],
         ),
       );
@@ -265,7 +291,14 @@ describe("a call from submission to decisions", () => {
 
     const hal = await actAs(runtime, "hal", "applicant");
     expect(
-      (await hal.ok("POST", `/proposals/${id}/withdraw`, { reason: "Funded by another program" })).status,
+      (
+        await ok(
+          hal.POST("/proposals/{proposalId}/withdraw", {
+            params: { path: { proposalId: id } },
+            body: { reason: "Funded by another program" },
+          }),
+        )
+      ).status,
     ).toBe("withdrawn");
     await waitForExecution(runtime, id, "ABORTED");
     await until(
@@ -273,8 +306,17 @@ describe("a call from submission to decisions", () => {
       "assignments cancelled",
     );
     const after = await loadOf();
-    for (const r of reviewers) expect(after[r]).toBe(before[r] - 1);
-    expect((await hal.call("POST", `/proposals/${id}/withdraw`, { reason: "again" })).status).toBe(200);
+    for (const r of reviewers) expect(after[r]).toBe((before[r] ?? Number.NaN) - 1);
+    expect(
+      (
+        await reply(
+          hal.POST("/proposals/{proposalId}/withdraw", {
+            params: { path: { proposalId: id } },
+            body: { reason: "again" },
+          }),
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it("answers the README's review sent again with 200, and a changed one with 409", async () => {
@@ -283,18 +325,24 @@ describe("a call from submission to decisions", () => {
     await twoReviewers(id, pool);
     const [first] = await assignedReviewers(runtime, id, pool);
     const reviewer = await actAs(runtime, first?.reviewerId ?? "", "reviewer");
-    const path = `/assignments/${first?.assignmentId}/review`;
+    const send = (review: typeof body) =>
+      reply(
+        reviewer.POST("/assignments/{assignmentId}/review", {
+          params: { path: { assignmentId: first?.assignmentId ?? "" } },
+          body: review,
+        }),
+      );
     // The body of the README, as a client that retries would send it again.
     const body = {
       scores: { impact: 5, feasibility: 4, openness: 5, team: 4 },
       comments: "Clear plan and a strong team; the baselines are well chosen.",
       commentsToApplicant: "Consider publishing intermediate results.",
     };
-    const submitted = await reviewer.call("POST", path, body);
+    const submitted = await send(body);
     expect(submitted.status).toBe(200);
-    const replay = await reviewer.call("POST", path, body);
+    const replay = await send(body);
     expect([replay.status, replay.body]).toEqual([200, submitted.body]);
-    const changed = await reviewer.call("POST", path, { ...body, scores: { ...body.scores, team: 3 } });
+    const changed = await send({ ...body, scores: { ...body.scores, team: 3 } });
     expect(changed.status).toBe(409);
     expect(changed.body.message).toMatch(/already submitted/);
   });
@@ -307,15 +355,17 @@ describe("a call from submission to decisions", () => {
       institution,
       keywords: ["ml-systems"],
     });
-    await staff.ok(
-      "PUT",
-      "/reviewers/rev-two",
-      profile("Reviewer Two", "rev2@review.example.org", "Review Inst"),
+    await ok(
+      staff.PUT("/reviewers/{reviewerId}", {
+        params: { path: { reviewerId: "rev-two" } },
+        body: profile("Reviewer Two", "rev2@review.example.org", "Review Inst"),
+      }),
     );
-    await staff.ok(
-      "PUT",
-      "/reviewers/rev-mira",
-      profile("Mira Holloway", "mira.holloway@uni-m.example", "University M"),
+    await ok(
+      staff.PUT("/reviewers/{reviewerId}", {
+        params: { path: { reviewerId: "rev-mira" } },
+        body: profile("Mira Holloway", "mira.holloway@uni-m.example", "University M"),
+      }),
     );
     const pool = ["rev-two", "rev-mira"];
     await createCall(runtime, { callId: "e2e-signed", reviewerPool: pool });
@@ -327,37 +377,43 @@ describe("a call from submission to decisions", () => {
         "Publish the ablations early. Questions to M. Holloway or mira.holloway@uni-m.example.\n— Mira Holloway",
     };
     for (const a of await assignedReviewers(runtime, id, pool)) {
-      await (await actAs(runtime, a.reviewerId, "reviewer")).ok(
-        "POST",
-        `/assignments/${a.assignmentId}/review`,
-        {
-          scores: { impact: 4, feasibility: 3 },
-          comments: "For the committee: a careful proposal with a thin evaluation.",
-          commentsToApplicant: signed[a.reviewerId],
-        },
+      await ok(
+        (await actAs(runtime, a.reviewerId, "reviewer")).POST("/assignments/{assignmentId}/review", {
+          params: { path: { assignmentId: a.assignmentId } },
+          body: {
+            scores: { impact: 4, feasibility: 3 },
+            comments: "For the committee: a careful proposal with a thin evaluation.",
+            commentsToApplicant: signed[a.reviewerId],
+          },
+        }),
       );
     }
     await waitForStatus(runtime, id, "decision_pending");
     const rationale = "Holloway and Reviewer Two (rev2@review.example.org) found the evaluation thin.";
-    await staff.ok("POST", `/proposals/${id}/decision`, {
-      outcome: "approve",
-      rationale,
-      cashCents: 100_000,
-      creditsCents: 100_000,
-    });
+    await ok(
+      staff.POST("/proposals/{proposalId}/decision", {
+        params: { path: { proposalId: id } },
+        body: {
+          outcome: "approve",
+          rationale,
+          cashCents: 100_000,
+          creditsCents: 100_000,
+        },
+      }),
+    );
 
     const kim = await actAs(runtime, "kim", "applicant");
     const notice = await until(async () => {
-      const { items } = await kim.ok("GET", "/notifications");
+      const { items } = await ok(kim.GET("/notifications"));
       return items.find((n: { kind: string }) => n.kind === "decision");
     }, "kim's decision notice");
     const seen = {
       notice: notice.text,
-      proposal: await kim.ok("GET", `/proposals/${id}`),
-      list: await kim.ok("GET", "/proposals"),
+      proposal: await ok(kim.GET("/proposals/{proposalId}", { params: { path: { proposalId: id } } })),
+      list: await ok(kim.GET("/proposals")),
       // The award offer, with its history, is the grantee's to read too.
       awards: await until(async () => {
-        const { items } = await kim.ok("GET", "/awards");
+        const { items } = await ok(kim.GET("/awards"));
         return items.length ? items : undefined;
       }, "kim's award offer"),
       mail: outboxMessages(runtime).filter((m) => m.includes("To: Kim K <kim@instk.example>")),
@@ -378,12 +434,15 @@ describe("a call from submission to decisions", () => {
     expect(notice.text).toContain("Solid plan.");
     expect(notice.text).toContain("Signed, [redacted] <[redacted]>");
     expect(notice.text).toContain("Questions to [redacted] or [redacted].");
-    expect(seen.proposal.decision.rationale).toBe(
+    expect(seen.proposal.decision?.rationale).toBe(
       "[redacted] and [redacted] ([redacted]) found the evaluation thin.",
     );
     // Kim's own address is hers to see.
-    expect(seen.proposal.pi.email).toBe("kim@instk.example");
-    expect((await staff.ok("GET", `/proposals/${id}`)).decision.rationale).toBe(rationale);
+    expect(seen.proposal.pi?.email).toBe("kim@instk.example");
+    expect(
+      (await ok(staff.GET("/proposals/{proposalId}", { params: { path: { proposalId: id } } }))).decision
+        ?.rationale,
+    ).toBe(rationale);
   });
 
   it("keeps the applicant's identity from reviewers in a blind call", async () => {
@@ -399,9 +458,12 @@ describe("a call from submission to decisions", () => {
     await twoReviewers(id, pool);
     const [first] = await assignedReviewers(runtime, id, pool);
     const reviewer = await actAs(runtime, first?.reviewerId ?? "", "reviewer");
-    const seen = [await reviewer.ok("GET", `/proposals/${id}`), await reviewer.ok("GET", "/assignments")];
+    const proposalSeen = await ok(
+      reviewer.GET("/proposals/{proposalId}", { params: { path: { proposalId: id } } }),
+    );
+    const seen = [proposalSeen, await ok(reviewer.GET("/assignments"))];
     const mail = await until(async () => {
-      const { items } = await reviewer.ok("GET", "/notifications");
+      const { items } = await ok(reviewer.GET("/notifications"));
       const found = items.filter((n: { related: { proposalId?: string } }) => n.related.proposalId === id);
       return found.length ? found : undefined;
     }, "the assignment notice");
@@ -411,7 +473,7 @@ describe("a call from submission to decisions", () => {
       expect(text).not.toContain("Secret Institute");
       expect(text).not.toContain('"ivy"');
     }
-    expect(seen[0].title).toBe("Sparse attention at scale");
+    expect(proposalSeen.title).toBe("Sparse attention at scale");
   });
 });
 
@@ -422,27 +484,34 @@ describe("restarts", () => {
     const id = await submit(runtime, "jon", submission("e2e-kill", person("Jon J", "Inst J")));
     await twoReviewers(id, pool);
     const [first] = await assignedReviewers(runtime, id, pool);
-    await (await actAs(runtime, first?.reviewerId ?? "", "reviewer")).ok(
-      "POST",
-      `/assignments/${first?.assignmentId}/review`,
-      rubricReview({ impact: 5, feasibility: 4 }),
+    await ok(
+      (await actAs(runtime, first?.reviewerId ?? "", "reviewer")).POST("/assignments/{assignmentId}/review", {
+        params: { path: { assignmentId: first?.assignmentId ?? "" } },
+        body: rubricReview({ impact: 5, feasibility: 4 }),
+      }),
     );
 
     await runtime.kill("SIGKILL");
     await runtime.restart();
 
     const open = (await assignedReviewers(runtime, id, pool)).find((a) => a.status === "open");
-    await (await actAs(runtime, open?.reviewerId ?? "", "reviewer")).ok(
-      "POST",
-      `/assignments/${open?.assignmentId}/review`,
-      rubricReview({ impact: 3, feasibility: 4 }),
+    await ok(
+      (await actAs(runtime, open?.reviewerId ?? "", "reviewer")).POST("/assignments/{assignmentId}/review", {
+        params: { path: { assignmentId: open?.assignmentId ?? "" } },
+        body: rubricReview({ impact: 3, feasibility: 4 }),
+      }),
     );
     await waitForStatus(runtime, id, "decision_pending");
     const staff = await actAs(runtime, "sam", "staff");
-    await staff.ok("POST", `/proposals/${id}/decision`, {
-      outcome: "decline",
-      rationale: "Out of scope for this round",
-    });
+    await ok(
+      staff.POST("/proposals/{proposalId}/decision", {
+        params: { path: { proposalId: id } },
+        body: {
+          outcome: "decline",
+          rationale: "Out of scope for this round",
+        },
+      }),
+    );
     await waitForExecution(runtime, id, "SUCCEEDED");
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, activeAward as activeAwardOf, newOperation } from "../support/allot.js";
+import { actAs, activeAward as activeAwardOf, asSent, newOperation, ok, reply } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
 // Usage metering on the real local stack: the API stores accepted records, the table's
@@ -12,30 +12,39 @@ const CALL = "e2e-usage-call";
 beforeAll(async () => {
   runtime = await startRuntimeProcess();
   const staff = await actAs(runtime, "sam", "staff");
-  await staff.ok("POST", "/programs", {
-    programId: PROGRAM,
-    name: "Usage test program",
-    pools: { cashCents: 30_000_000, creditsCents: 100_000_000 },
-    caps: {
-      maxGrantCashCents: 20_000_000,
-      maxGrantCreditsCents: 40_000_000,
-      maxPartnerCreditsCents: 90_000_000,
-    },
-    cluster: { chips: 1_000 },
-    creditRate: { centsPerChipHour: 200 },
-  });
-  await staff.ok("POST", `/programs/${PROGRAM}/calls`, {
-    callId: CALL,
-    title: "Usage e2e call",
-    opensAt: "2026-01-01T00:00:00Z",
-    closesAt: "2030-01-01T00:00:00Z",
-    review: {
-      rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
-      minReviewers: 1,
-      reviewPeriod: "P7D",
-    },
-    reviewerPool: ["rev-ada", "rev-dana"],
-  });
+  await ok(
+    staff.POST("/programs", {
+      body: {
+        programId: PROGRAM,
+        name: "Usage test program",
+        pools: { cashCents: 30_000_000, creditsCents: 100_000_000 },
+        caps: {
+          maxGrantCashCents: 20_000_000,
+          maxGrantCreditsCents: 40_000_000,
+          maxPartnerCreditsCents: 90_000_000,
+        },
+        cluster: { chips: 1_000 },
+        creditRate: { centsPerChipHour: 200 },
+      },
+    }),
+  );
+  await ok(
+    staff.POST("/programs/{programId}/calls", {
+      params: { path: { programId: PROGRAM } },
+      body: {
+        callId: CALL,
+        title: "Usage e2e call",
+        opensAt: "2026-01-01T00:00:00Z",
+        closesAt: "2030-01-01T00:00:00Z",
+        review: {
+          rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
+          minReviewers: 1,
+          reviewPeriod: "P7D",
+        },
+        reviewerPool: ["rev-ada", "rev-dana"],
+      },
+    }),
+  );
 }, 120_000);
 afterAll(async () => {
   await runtime?.stop();
@@ -48,7 +57,7 @@ const activeAward = (applicant: string, creditsCents: number) =>
 const compute = (awardId: string, recordId: string, chargeCents: number, offsetMs = 0) => {
   const start = Date.now() - 1_000 + offsetMs;
   return {
-    type: "compute",
+    type: "compute" as const,
     recordId,
     awardId,
     chips: 8,
@@ -74,9 +83,9 @@ type Integration = Awaited<ReturnType<typeof actAs>>;
  * answered by sending the same batch again. Any other status ends it; a 500 never comes.
  */
 const send = async (integration: Integration, records: unknown[]) => {
-  const answers: Array<Awaited<ReturnType<Integration["call"]>>> = [];
+  const answers: Array<Awaited<ReturnType<typeof reply>>> = [];
   for (;;) {
-    const answer = await integration.call("POST", "/usage", { records });
+    const answer = await reply(integration.POST("/usage", { body: asSent({ records }) }));
     answers.push(answer);
     if (answer.status !== 503) return { ...answer, answers };
     expect(answer.body.message).toMatch(/send the same batch again/);
@@ -84,7 +93,9 @@ const send = async (integration: Integration, records: unknown[]) => {
 };
 
 const usageOf = async (awardId: string) =>
-  (await actAs(runtime, "sam", "staff")).ok("GET", `/awards/${awardId}/usage`);
+  ok(
+    (await actAs(runtime, "sam", "staff")).GET("/awards/{awardId}/usage", { params: { path: { awardId } } }),
+  );
 const consumedToBe = (awardId: string, cents: number, timeoutMs = 60_000) =>
   until(
     async () => {
@@ -114,13 +125,21 @@ describe("usage", () => {
     expect(view.remainingCents).toBe(30_000_000 - expected);
     expect(view.forecast.burnRateCentsPerDay).toBeGreaterThan(0);
     // Sent once more: still counted once.
-    await integration.ok("POST", "/usage", { records: distinct.slice(0, 100) });
+    await ok(integration.POST("/usage", { body: { records: distinct.slice(0, 100) } }));
     await new Promise((r) => setTimeout(r, 2_000));
     expect((await usageOf(awardId)).consumedCents).toBe(expected);
     // The grantee reads their own usage; another applicant does not see it.
-    expect((await me.ok("GET", `/awards/${awardId}/usage`)).consumedCents).toBe(expected);
     expect(
-      (await (await actAs(runtime, "zed", "applicant")).call("GET", `/awards/${awardId}/usage`)).status,
+      (await ok(me.GET("/awards/{awardId}/usage", { params: { path: { awardId } } }))).consumedCents,
+    ).toBe(expected);
+    expect(
+      (
+        await reply(
+          (
+            await actAs(runtime, "zed", "applicant")
+          ).GET("/awards/{awardId}/usage", { params: { path: { awardId } } }),
+        )
+      ).status,
     ).toBe(404);
   }, 180_000);
 
@@ -129,7 +148,7 @@ describe("usage", () => {
     const integration = await actAs(runtime, "provider-1", "integration");
     // 96 % in one batch: 50, 80 and 95 at once.
     const first = Array.from({ length: 96 }, (_, i) => compute(awardId, `tom-${i}`, 10_000, i));
-    await integration.ok("POST", "/usage", { records: first });
+    await ok(integration.POST("/usage", { body: { records: first } }));
     await consumedToBe(awardId, 960_000);
     // The thresholds are checked right after the counting, in the same processor run.
     const view = await until(async () => {
@@ -140,38 +159,42 @@ describe("usage", () => {
     expect(view.percentUsed).toBe(96);
     // One notice for the three, not three.
     const notices = await until(async () => {
-      const { items } = await me.ok("GET", "/notifications");
+      const { items } = await ok(me.GET("/notifications"));
       const found = items.filter((n: { kind: string }) => n.kind === "credit-threshold");
       return found.length ? found : undefined;
     }, "the credit-threshold notice");
     await new Promise((r) => setTimeout(r, 1_000));
-    const again = (await me.ok("GET", "/notifications")).items.filter(
+    const again = (await ok(me.GET("/notifications"))).items.filter(
       (n: { kind: string }) => n.kind === "credit-threshold",
     );
     expect(again).toHaveLength(1);
-    expect(notices[0].text).toContain("the 50%, 80% and 95% thresholds");
+    expect(notices[0]?.text).toContain("the 50%, 80% and 95% thresholds");
     // A refund, a debit and the rest: 100 % and exhaustion.
-    await integration.ok("POST", "/usage", {
-      records: [
-        {
-          type: "adjustment",
-          recordId: "tom-refund",
-          awardId,
-          kind: "refund",
-          amountCents: 5_000,
-          reason: "node failure",
+    await ok(
+      integration.POST("/usage", {
+        body: {
+          records: [
+            {
+              type: "adjustment",
+              recordId: "tom-refund",
+              awardId,
+              kind: "refund",
+              amountCents: 5_000,
+              reason: "node failure",
+            },
+            {
+              type: "adjustment",
+              recordId: "tom-debit",
+              awardId,
+              kind: "debit",
+              amountCents: 45_000,
+              reason: "storage",
+            },
+            ...first.slice(0, 10),
+          ],
         },
-        {
-          type: "adjustment",
-          recordId: "tom-debit",
-          awardId,
-          kind: "debit",
-          amountCents: 45_000,
-          reason: "storage",
-        },
-        ...first.slice(0, 10),
-      ],
-    });
+      }),
+    );
     const full = await consumedToBe(awardId, 1_000_000);
     expect(full).toMatchObject({ remainingCents: 0, percentUsed: 100 });
     await until(
@@ -184,15 +207,24 @@ describe("usage", () => {
   it("rejects records for unknown and revoked awards, and malformed ones, with reasons", async () => {
     const { awardId } = await activeAward("rex", 500_000);
     const staff = await actAs(runtime, "sam", "staff");
-    await staff.ok("POST", `/awards/${awardId}/revoke`, { reason: "misuse of credits" }, newOperation());
+    await ok(
+      staff.POST("/awards/{awardId}/revoke", {
+        params: { path: { awardId }, header: newOperation() },
+        body: { reason: "misuse of credits" },
+      }),
+    );
     const integration = await actAs(runtime, "provider-1", "integration");
-    const answer = await integration.call("POST", "/usage", {
-      records: [
-        compute(`awd_${"0".repeat(26)}`, "rex-1", 100),
-        compute(awardId, "rex-2", 100),
-        { type: "compute", recordId: "rex-3", awardId, chips: 0 },
-      ],
-    });
+    const answer = await reply(
+      integration.POST("/usage", {
+        body: asSent({
+          records: [
+            compute(`awd_${"0".repeat(26)}`, "rex-1", 100),
+            compute(awardId, "rex-2", 100),
+            { type: "compute", recordId: "rex-3", awardId, chips: 0 },
+          ],
+        }),
+      }),
+    );
     expect(answer.status).toBe(202);
     expect(answer.body.accepted).toBe(0);
     expect(
@@ -204,16 +236,16 @@ describe("usage", () => {
     ]);
     expect(answer.body.rejected[0].reasons.join()).toMatch(/unknown/);
     expect(answer.body.rejected[1].reasons.join()).toMatch(/revoked/);
-    expect((await integration.call("POST", "/usage", { records: [] })).status).toBe(400);
-    expect((await integration.call("POST", "/usage", "nonsense")).status).toBe(400);
+    expect((await reply(integration.POST("/usage", { body: { records: [] } }))).status).toBe(400);
+    expect((await reply(integration.POST("/usage", { body: asSent("nonsense") }))).status).toBe(400);
     const tooMany = Array.from({ length: 1_001 }, (_, i) => compute(awardId, `x-${i}`, 1));
-    const refused = await integration.call("POST", "/usage", { records: tooMany });
+    const refused = await reply(integration.POST("/usage", { body: { records: tooMany } }));
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body)).toMatch(/at most 1000 records; split the batch/);
     // Only integrations send usage.
-    expect((await staff.call("POST", "/usage", { records: [compute(awardId, "rex-4", 1)] })).status).toBe(
-      403,
-    );
+    expect(
+      (await reply(staff.POST("/usage", { body: { records: [compute(awardId, "rex-4", 1)] } }))).status,
+    ).toBe(403);
   }, 180_000);
 
   it("refuses a record id reused with other content, never overwriting what was stored", async () => {
@@ -221,24 +253,28 @@ describe("usage", () => {
     const b = await activeAward("ian", 5_000_000);
     const integration = await actAs(runtime, "provider-1", "integration");
     const first = compute(a.awardId, "ivy-r-1", 1_234);
-    expect(await integration.ok("POST", "/usage", { records: [first] })).toEqual({
+    expect(await ok(integration.POST("/usage", { body: { records: [first] } }))).toEqual({
       accepted: 1,
       rejected: [],
     });
-    const answer = await integration.ok("POST", "/usage", {
-      records: [
-        { ...first, awardId: b.awardId },
-        { ...first, chargeCents: 9_999 },
-        first,
-        { ...first, startedAt: first.startedAt.replace("Z", "+00:00") },
-      ],
-    });
+    const answer = await ok(
+      integration.POST("/usage", {
+        body: {
+          records: [
+            { ...first, awardId: b.awardId },
+            { ...first, chargeCents: 9_999 },
+            first,
+            { ...first, startedAt: first.startedAt.replace("Z", "+00:00") },
+          ],
+        },
+      }),
+    );
     expect(answer.accepted).toBe(2);
     expect(answer.rejected.map((r: { index: number }) => r.index)).toEqual([0, 1]);
-    expect(answer.rejected[0].reasons.join()).toMatch(
+    expect(answer.rejected[0]?.reasons.join()).toMatch(
       /ivy-r-1 was already received with a different awardId/,
     );
-    expect(answer.rejected[1].reasons.join()).toMatch(
+    expect(answer.rejected[1]?.reasons.join()).toMatch(
       /ivy-r-1 was already received with a different chargeCents/,
     );
     await consumedToBe(a.awardId, 1_234);
@@ -276,7 +312,7 @@ describe("usage", () => {
     expect(reasons[3]).toMatch(/endedAt: must be after startedAt/);
     expect(reasons[4]).toMatch(/recordId: must be at most 128 characters/);
     // The same batch again (a client that timed out): the same answer, nothing counted twice.
-    const again = await integration.call("POST", "/usage", { records });
+    const again = await reply(integration.POST("/usage", { body: asSent({ records }) }));
     expect(again.status).toBe(202);
     expect(again.body).toEqual(answer.body);
     await consumedToBe(awardId, expected, 120_000);
@@ -284,18 +320,22 @@ describe("usage", () => {
       `1,000 records: 202 after ${ms} ms and ${answer.answers.length} send(s) (${answer.answers.map((a) => a.status).join(", ")})`,
     );
     // A body far beyond any 1,000 valid records is refused whole, with a 4xx.
-    const huge = await integration.call("POST", "/usage", {
-      records: [
-        {
-          type: "adjustment",
-          recordId: "liv-huge",
-          awardId,
-          kind: "debit",
-          amountCents: 1,
-          reason: "z".repeat(5_000_000),
+    const huge = await reply(
+      integration.POST("/usage", {
+        body: {
+          records: [
+            {
+              type: "adjustment",
+              recordId: "liv-huge",
+              awardId,
+              kind: "debit",
+              amountCents: 1,
+              reason: "z".repeat(5_000_000),
+            },
+          ],
         },
-      ],
-    });
+      }),
+    );
     expect(huge.status).toBe(413);
     expect(huge.body.message).toMatch(/larger than 4 MB/);
     expect((await usageOf(awardId)).consumedCents).toBe(expected);
@@ -309,7 +349,7 @@ describe("usage", () => {
     );
     const expected = batches.flat().reduce((s, r) => s + r.chargeCents, 0);
     const sending = batches.map((records) =>
-      integration.call("POST", "/usage", { records }).catch(() => undefined),
+      reply(integration.POST("/usage", { body: { records } })).catch(() => undefined),
     );
     await new Promise((r) => setTimeout(r, 1_500));
     await runtime.kill("SIGKILL");
@@ -321,7 +361,7 @@ describe("usage", () => {
       // As an integration would: a 5xx (the restarted stack still catching up) is sent again.
       await until(
         async () => {
-          const res = await again.call("POST", "/usage", { records });
+          const res = await reply(again.POST("/usage", { body: { records } }));
           return res.status === 202 ? res : undefined;
         },
         "the batch to be accepted",

@@ -1,7 +1,7 @@
 import { topology } from "@allot/stacks";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, submission } from "../support/allot.js";
+import { actAs, ok, submission } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess } from "../support/runtime.js";
 import {
   exemplar,
@@ -111,7 +111,7 @@ beforeAll(async () => {
   }
   // Ids that exist (or are well formed), so a request also reaches the lookups behind the checks.
   const applicant = await actAs(runtime, "fuzz-applicant", "applicant");
-  const draft = await applicant.ok("POST", "/proposals", submission("call-2027-spring"));
+  const draft = await ok(applicant.POST("/proposals", { body: submission("call-2027-spring") }));
   Object.assign(validIds, {
     programId: "model-program",
     callId: "call-2027-spring",

@@ -1,22 +1,44 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { api, type RuntimeProcess, until } from "./runtime.js";
+import { type AllotClient, createAllotClient, type RequestBody } from "@allot/client";
+import { contractCheck } from "./contract.js";
+import { type RuntimeProcess, until } from "./runtime.js";
 
-export type Caller = ReturnType<typeof api>;
+/** The typed client of the running stack's API, as a user with a role (or anonymous), its answers checked against the document. */
+export const clientOf = (runtime: Pick<RuntimeProcess, "http">, token?: string): AllotClient =>
+  createAllotClient({ baseUrl: runtime.http, ...(token ? { token } : {}), middleware: [contractCheck] });
 
-/** Calls the HTTP API as a user with a role; throws on a status other than the expected ones. */
-export const actAs = async (runtime: RuntimeProcess, sub: string, role: string) => {
-  const call = api(runtime.http, await runtime.token(sub, role));
-  const expectOk = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
-    const res = await call(method, path, body, headers);
-    if (res.status >= 300)
-      throw new Error(`${method} ${path} as ${sub}/${role} → ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-  return { call, ok: expectOk };
+/** Calls the HTTP API as a user with a role. */
+export const actAs = async (runtime: RuntimeProcess, sub: string, role: string) =>
+  clientOf(runtime, await runtime.token(sub, role));
+
+interface Settled<Data, Failure> {
+  data?: Data;
+  error?: Failure;
+  response: Response;
+}
+
+/** The body of a 2xx answer; any other status throws with the answer. */
+export const ok = async <Data, Failure>(pending: Promise<Settled<Data, Failure>>): Promise<Data> => {
+  const { data, error, response } = await pending;
+  if (!response.ok) throw new Error(`${response.url} → ${response.status} ${JSON.stringify(error)}`);
+  return data as Data;
 };
 
-export const submission = (callId: string, overrides: Record<string, unknown> = {}) => ({
+/** Any answer, as status and body, for tests that assert a refusal field by field. */
+export const reply = async <Data, Failure>(pending: Promise<Settled<Data, Failure>>) => {
+  const { data, error, response } = await pending;
+  // biome-ignore lint/suspicious/noExplicitAny: success and error bodies are asserted field by field; their shapes are checked by contractCheck
+  const body: any = data ?? error;
+  return { status: response.status, body };
+};
+
+type ProposalDraftBody = RequestBody<"/proposals", "post">;
+
+export const submission = (
+  callId: string,
+  overrides: Partial<ProposalDraftBody> = {},
+): ProposalDraftBody => ({
   callId,
   title: "Sparse attention at scale",
   abstract:
@@ -38,10 +60,10 @@ export const rubricReview = (scores: Record<string, number>, note = "Careful, we
 });
 
 /** Creates a draft and submits it as the applicant; returns the proposal id. */
-export const submit = async (runtime: RuntimeProcess, applicant: string, body: Record<string, unknown>) => {
+export const submit = async (runtime: RuntimeProcess, applicant: string, body: ProposalDraftBody) => {
   const me = await actAs(runtime, applicant, "applicant");
-  const draft = await me.ok("POST", "/proposals", body);
-  await me.ok("POST", `/proposals/${draft.proposalId}/submit`);
+  const draft = await ok(me.POST("/proposals", { body }));
+  await ok(me.POST("/proposals/{proposalId}/submit", { params: { path: { proposalId: draft.proposalId } } }));
   return draft.proposalId as string;
 };
 
@@ -54,7 +76,7 @@ export const waitForStatus = async (
   const staff = await actAs(runtime, "sam", "staff");
   return until(
     async () => {
-      const got = await staff.call("GET", `/proposals/${proposalId}`);
+      const got = await reply(staff.GET("/proposals/{proposalId}", { params: { path: { proposalId } } }));
       return got.body?.status === status ? got.body : undefined;
     },
     `proposal ${proposalId} to be ${status}`,
@@ -65,7 +87,9 @@ export const waitForStatus = async (
 export const waitForExecution = async (runtime: RuntimeProcess, proposalId: string, status: string) => {
   const staff = await actAs(runtime, "sam", "staff");
   return until(async () => {
-    const got = await staff.call("GET", `/proposals/${proposalId}/history`);
+    const got = await reply(
+      staff.GET("/proposals/{proposalId}/history", { params: { path: { proposalId } } }),
+    );
     return got.body?.status === status ? got.body : undefined;
   }, `the workflow of ${proposalId} to be ${status}`);
 };
@@ -79,7 +103,7 @@ export const assignmentOf = async (
 ) => {
   const reviewer = await actAs(runtime, reviewerId, "reviewer");
   return until(async () => {
-    const { items } = await reviewer.ok("GET", "/assignments");
+    const { items } = await ok(reviewer.GET("/assignments"));
     return items.find(
       (a: { proposalId: string; status: string }) => a.proposalId === proposalId && a.status === status,
     );
@@ -89,7 +113,7 @@ export const assignmentOf = async (
 export const assignedReviewers = async (runtime: RuntimeProcess, proposalId: string, reviewers: string[]) => {
   const found: Array<{ reviewerId: string; assignmentId: string; status: string }> = [];
   for (const reviewerId of reviewers) {
-    const { items } = await (await actAs(runtime, reviewerId, "reviewer")).ok("GET", "/assignments");
+    const { items } = await ok((await actAs(runtime, reviewerId, "reviewer")).GET("/assignments"));
     found.push(...items.filter((a: { proposalId: string }) => a.proposalId === proposalId));
   }
   return found;
@@ -107,25 +131,33 @@ export const outboxMessages = (runtime: RuntimeProcess) => {
   return files.map((f) => readFileSync(join(dir, f), "utf8"));
 };
 
-export const createCall = async (runtime: RuntimeProcess, call: Record<string, unknown>) => {
+export const createCall = async (
+  runtime: RuntimeProcess,
+  call: Partial<RequestBody<"/programs/{programId}/calls", "post">> & { callId: string },
+) => {
   const staff = await actAs(runtime, "sam", "staff");
-  return staff.ok("POST", "/programs/model-program/calls", {
-    title: "End-to-end test call",
-    opensAt: "2026-01-01T00:00:00Z",
-    closesAt: "2030-01-01T00:00:00Z",
-    review: {
-      rubric: {
-        criteria: [
-          { id: "impact", name: "Impact", weight: 3 },
-          { id: "feasibility", name: "Feasibility", weight: 1 },
-        ],
-        scale: { min: 1, max: 5 },
+  return ok(
+    staff.POST("/programs/{programId}/calls", {
+      params: { path: { programId: "model-program" } },
+      body: {
+        title: "End-to-end test call",
+        opensAt: "2026-01-01T00:00:00Z",
+        closesAt: "2030-01-01T00:00:00Z",
+        review: {
+          rubric: {
+            criteria: [
+              { id: "impact", name: "Impact", weight: 3 },
+              { id: "feasibility", name: "Feasibility", weight: 1 },
+            ],
+            scale: { min: 1, max: 5 },
+          },
+          minReviewers: 2,
+          reviewPeriod: "P7D",
+        },
+        ...call,
       },
-      minReviewers: 2,
-      reviewPeriod: "P7D",
-    },
-    ...call,
-  });
+    }),
+  );
 };
 
 /**
@@ -139,7 +171,7 @@ export const reviewAndApprove = async (
 ) => {
   const assignment = await until(async () => {
     for (const r of decision.reviewers) {
-      const { items } = await (await actAs(runtime, r, "reviewer")).ok("GET", "/assignments");
+      const { items } = await ok((await actAs(runtime, r, "reviewer")).GET("/assignments"));
       const found = items.find(
         (a: { proposalId: string; status: string }) => a.proposalId === proposalId && a.status === "open",
       );
@@ -147,19 +179,25 @@ export const reviewAndApprove = async (
     }
     return undefined;
   }, "a reviewer");
-  await (await actAs(runtime, assignment.reviewerId, "reviewer")).ok(
-    "POST",
-    `/assignments/${assignment.assignmentId}/review`,
-    rubricReview({ impact: 5 }),
+  await ok(
+    (await actAs(runtime, assignment.reviewerId, "reviewer")).POST("/assignments/{assignmentId}/review", {
+      params: { path: { assignmentId: assignment.assignmentId } },
+      body: rubricReview({ impact: 5 }),
+    }),
   );
   await waitForStatus(runtime, proposalId, "decision_pending");
   const staff = await actAs(runtime, "sam", "staff");
-  await staff.ok("POST", `/proposals/${proposalId}/decision`, {
-    outcome: "approve",
-    rationale: decision.rationale,
-    cashCents: decision.cashCents,
-    creditsCents: decision.creditsCents,
-  });
+  await ok(
+    staff.POST("/proposals/{proposalId}/decision", {
+      params: { path: { proposalId } },
+      body: {
+        outcome: "approve",
+        rationale: decision.rationale,
+        cashCents: decision.cashCents,
+        creditsCents: decision.creditsCents,
+      },
+    }),
+  );
   return staff;
 };
 
@@ -191,12 +229,16 @@ export const activeAward = async (
   });
   const me = await actAs(runtime, applicant, "applicant");
   const award = await until(async () => {
-    const { items } = await me.ok("GET", "/awards");
+    const { items } = await ok(me.GET("/awards"));
     return items.find((a: { proposalId: string }) => a.proposalId === id);
   }, "the award offer");
-  await me.ok("POST", `/awards/${award.awardId}/accept`);
+  await ok(me.POST("/awards/{awardId}/accept", { params: { path: { awardId: award.awardId } } }));
   await until(
-    async () => ((await staff.ok("GET", `/awards/${award.awardId}`)).status === "active" ? true : undefined),
+    async () =>
+      (await ok(staff.GET("/awards/{awardId}", { params: { path: { awardId: award.awardId } } }))).status ===
+      "active"
+        ? true
+        : undefined,
     "the award to be active",
     60_000,
   );
@@ -204,4 +246,10 @@ export const activeAward = async (
 };
 
 /** The Idempotency-Key header that staff operations on awards require: a new operation each call. */
-export const newOperation = () => ({ "idempotency-key": crypto.randomUUID() });
+export const newOperation = () => ({ "Idempotency-Key": crypto.randomUUID() });
+
+/**
+ * A body sent as it is, on purpose: one the API must refuse, or whose records it judges one by
+ * one. The type check stays on for every body meant to be right.
+ */
+export const asSent = (body: unknown) => body as never;

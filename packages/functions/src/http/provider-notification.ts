@@ -3,10 +3,13 @@ import { recordProviderAnswer } from "@allot/core/award";
 import { providerEnv } from "@allot/stacks/env";
 import { awardDeps } from "../lib/deps-awards.js";
 import { HttpError, httpHandler, issuesFromZod } from "../lib/http.js";
+import { ProviderNotificationAnswer } from "../responses/awards.js";
 
 // The provider's answers come without a bearer token: each is signed with the shared secret
 // over the raw body and a timestamp, so it is checked before anything is parsed or stored.
 export const handler = httpHandler({
+  responses: { 200: ProviderNotificationAnswer },
+  errors: [401],
   public: true,
   bodyValidatedInCore: notifyProjectCreateSchema,
   handle: async ({ event }) => {

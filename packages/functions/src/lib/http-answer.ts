@@ -12,9 +12,9 @@ export class HttpError extends Error {
   }
 }
 
-export interface HttpResult {
+export interface HttpResult<Body = unknown> {
   status?: number;
-  body: unknown;
+  body: Body;
   headers?: Record<string, string>;
 }
 

@@ -6,7 +6,7 @@ import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { z } from "zod";
-import { type HttpResult, jsonResponse } from "./http-answer.js";
+import { HttpError, type HttpResult, jsonResponse } from "./http-answer.js";
 import { withIdempotencyKey } from "./idempotency.js";
 import type { LambdaHandler } from "./lambda-handler.js";
 import { authenticate } from "./middleware/authenticate.js";
@@ -24,11 +24,12 @@ import { validateBody } from "./middleware/validate-body.js";
 
 export { clientAnswer, HttpError, type HttpResult } from "./http-answer.js";
 
-export interface HttpRequest<Body> {
+export interface HttpRequest<Body, Query = Record<string, string>> {
   actor: Actor;
   body: Body;
   path: Record<string, string>;
-  query: Record<string, string>;
+  /** Parsed by the handler's `query` schema when it declares one. */
+  query: Query;
   event: APIGatewayProxyEventV2WithJWTAuthorizer;
   /** On routes that take an Idempotency-Key: the operation it names, for deterministic ids. */
   operationId?: string;
@@ -38,17 +39,52 @@ export interface HttpRequest<Body> {
   logger: Logger;
 }
 
+/** The answers a handler declares, by status code: the schemas the OpenAPI document and its tests use. */
+export type HttpResponses = Partial<Record<200 | 201 | 202 | 503, z.ZodType>>;
+
+/** What a handler says about itself for the OpenAPI document (see ../openapi/document.ts). */
+export interface HttpContract {
+  body?: z.ZodType;
+  query?: z.ZodType;
+  responses: HttpResponses;
+  /** Client errors beyond those the route's shape implies (400/401/403/404/409), e.g. 413. */
+  errors?: number[];
+}
+
 export const issuesFromZod = (error: z.ZodError): FieldIssue[] => fieldIssuesOf(error);
 
 const correlationOf = (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
   correlationIdIn(event.headers?.[CORRELATION_HEADER]) ?? correlationIdIn(event.requestContext?.requestId);
 
-export const httpHandler = <S extends z.ZodType | undefined = undefined>(options: {
+const parseQuery = <Q extends z.ZodType>(
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  schema: Q,
+): z.infer<Q> => {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) throw new HttpError(400, "The query is invalid", issuesFromZod(parsed.error));
+  return parsed.data;
+};
+
+export const httpHandler = <
+  S extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  R extends HttpResponses = HttpResponses,
+>(options: {
   body?: S;
   /** For bodies the domain validates itself (to report schema and business problems in one answer): the schema it applies, for the documentation. */
   bodyValidatedInCore?: z.ZodType;
+  /** The query string's schema: a value it refuses is a 400 naming the parameter. */
+  query?: Q;
+  /** Each success status the handler answers, with its body's schema; the handler's bodies must fit them. */
+  responses: R;
+  errors?: number[];
   public?: boolean;
-  handle: (request: HttpRequest<S extends z.ZodType ? z.infer<S> : undefined>) => Promise<HttpResult>;
+  handle: (
+    request: HttpRequest<
+      S extends z.ZodType ? z.infer<S> : undefined,
+      Q extends z.ZodType ? z.infer<Q> : Record<string, string>
+    >,
+  ) => Promise<HttpResult<{ [K in keyof R]: R[K] extends z.ZodType ? z.input<R[K]> : never }[keyof R]>>;
 }) => {
   const logger = new Logger({ serviceName: "allot-http" });
   const stack = middy<
@@ -68,22 +104,16 @@ export const httpHandler = <S extends z.ZodType | undefined = undefined>(options
     stack.handler(async (event, context) => {
       const { actor, path, correlationId, logger } = context;
       const body = context.body as S extends z.ZodType ? z.infer<S> : undefined;
+      const query = (
+        options.query ? parseQuery(event, options.query) : (event.queryStringParameters ?? {})
+      ) as Q extends z.ZodType ? z.infer<Q> : Record<string, string>;
       const result = await withCorrelationId(correlationId, () =>
         withIdempotencyKey(
           { event, actor, body },
           // A command that lost a race with another writer runs again from fresh reads.
           (operationId) =>
             retryOnConcurrentModification(() =>
-              options.handle({
-                actor,
-                body,
-                path,
-                query: (event.queryStringParameters ?? {}) as Record<string, string>,
-                event,
-                operationId,
-                correlationId,
-                logger,
-              }),
+              options.handle({ actor, body, path, query, event, operationId, correlationId, logger }),
             ),
         ),
       );
@@ -92,7 +122,14 @@ export const httpHandler = <S extends z.ZodType | undefined = undefined>(options
       APIGatewayProxyEventV2WithJWTAuthorizer,
       APIGatewayProxyStructuredResultV2
     >,
-    // The body schema, for the test that keeps the OpenAPI document equal to what is validated.
-    { bodySchema: options.bodyValidatedInCore ?? options.body },
+    // Read by the OpenAPI generator, so the document is what the handler validates and answers.
+    {
+      contract: {
+        body: options.bodyValidatedInCore ?? options.body,
+        query: options.query,
+        responses: options.responses,
+        errors: options.errors,
+      } satisfies HttpContract,
+    },
   );
 };

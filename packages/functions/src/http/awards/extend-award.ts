@@ -2,8 +2,10 @@ import { Extension, extendAward, readAward } from "@allot/core/award";
 import { awardDeps } from "../../lib/deps-awards.js";
 import { httpHandler } from "../../lib/http.js";
 import { operationOf } from "../../lib/idempotency.js";
+import { AwardView } from "../../responses/awards.js";
 
 export const handler = httpHandler({
+  responses: { 200: AwardView },
   body: Extension,
   handle: async (request) => {
     const { actor, body, path } = request;

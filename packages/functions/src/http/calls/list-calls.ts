@@ -2,7 +2,9 @@ import { ProgramId } from "@allot/core";
 import { listCalls } from "@allot/core/call";
 import { z } from "zod";
 import { callDeps } from "../../lib/deps-programs.js";
-import { HttpError, httpHandler, issuesFromZod } from "../../lib/http.js";
+import { httpHandler } from "../../lib/http.js";
+import { itemsOf } from "../../responses/common.js";
+import { CallView } from "../../responses/programs.js";
 
 const Query = z.object({
   open: z.enum(["true", "false"], { message: "must be true or false" }).optional(),
@@ -10,14 +12,14 @@ const Query = z.object({
 });
 
 export const handler = httpHandler({
+  responses: { 200: itemsOf(CallView) },
+  query: Query,
   handle: async ({ actor, query }) => {
-    const parsed = Query.safeParse(query);
-    if (!parsed.success) throw new HttpError(400, "The query is invalid", issuesFromZod(parsed.error));
     return {
       body: {
         items: await listCalls(callDeps(), actor, {
-          open: parsed.data.open === "true",
-          ...(parsed.data.programId ? { programId: parsed.data.programId } : {}),
+          open: query.open === "true",
+          ...(query.programId ? { programId: query.programId } : {}),
         }),
       },
     };

@@ -2,7 +2,8 @@ import { ProposalId } from "@allot/core";
 import { listNotifications, MAX_PAGE_SIZE } from "@allot/core/notification";
 import { z } from "zod";
 import { notificationRepository } from "../../lib/deps-notifications.js";
-import { HttpError, httpHandler, issuesFromZod } from "../../lib/http.js";
+import { httpHandler } from "../../lib/http.js";
+import { NotificationPage } from "../../responses/notifications.js";
 
 export const NotificationListQuery = z.object({
   proposalId: ProposalId.optional(),
@@ -11,10 +12,10 @@ export const NotificationListQuery = z.object({
 });
 
 export const handler = httpHandler({
+  responses: { 200: NotificationPage },
+  query: NotificationListQuery,
   handle: async ({ actor, query }) => {
-    const parsed = NotificationListQuery.safeParse(query);
-    if (!parsed.success) throw new HttpError(400, "The query is invalid", issuesFromZod(parsed.error));
-    const page = await listNotifications({ notifications: notificationRepository() }, actor, parsed.data);
+    const page = await listNotifications({ notifications: notificationRepository() }, actor, query);
     return { body: { items: page.items, nextCursor: page.nextCursor ?? null } };
   },
 });

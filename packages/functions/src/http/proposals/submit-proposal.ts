@@ -3,8 +3,10 @@ import { readProposal } from "@allot/core/review";
 import { proposalDeps, reviewDeps } from "../../lib/deps.js";
 import { httpHandler } from "../../lib/http.js";
 import { tellStory } from "../../lib/story.js";
+import { ProposalView } from "../../responses/proposals.js";
 
 export const handler = httpHandler({
+  responses: { 200: ProposalView },
   handle: async ({ actor, path, logger }) => {
     const proposal = await submitProposal(proposalDeps(), actor, path.proposalId ?? "");
     tellStory(logger, "submitted", { proposalId: proposal.proposalId, callId: proposal.callId });

@@ -10,6 +10,7 @@ import { functionByName } from "@allot/stacks";
 import { usageDeps } from "../../lib/deps-usage.js";
 import { HttpError, httpHandler } from "../../lib/http.js";
 import { storeBudgetMs } from "../../lib/usage-budget.js";
+import { UsageBatchAnswer, UsageBatchUnfinishedAnswer } from "../../responses/usage.js";
 
 const budgetMs = storeBudgetMs(functionByName("ingest-usage").timeoutSeconds * 1_000);
 
@@ -18,6 +19,8 @@ const budgetMs = storeBudgetMs(functionByName("ingest-usage").timeoutSeconds * 1
 // A store too loaded to take the batch in time gets a 503 that says to send it again, never a
 // timeout that leaves the client guessing.
 export const handler = httpHandler({
+  responses: { 202: UsageBatchAnswer, 503: UsageBatchUnfinishedAnswer },
+  errors: [413],
   body: UsageBatchEnvelope,
   bodyValidatedInCore: UsageBatch,
   handle: async ({ body, event }) => {
