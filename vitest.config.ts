@@ -7,7 +7,8 @@ const testFiles = ["packages/*/test/**/*.test.ts", "stacks/test/**/*.test.ts", "
 // DynamoDB Local fails: the launcher refuses without the integration project's pid registry.
 const integrationFiles = [
   "packages/adapters/test/**/!(provider-http|provider-signature|keys|retry|transact|contracts-memory).test.ts",
-  "packages/{local,aws-local}/test/**/!(cli|eventbridge-pattern).test.ts",
+  "packages/{local,aws-local}/test/**/!(eventbridge-pattern).test.ts",
+  "packages/standins/test/**/*.test.ts",
   "test/{e2e,fuzz,cleanup}/**/*.test.ts",
 ];
 

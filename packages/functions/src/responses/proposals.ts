@@ -61,7 +61,7 @@ export const WorkflowHistory = z
     executions: z.array(
       z.object({
         name: z.string(),
-        kind: z.enum(["review", "redrive"]),
+        kind: z.enum(["review", "award", "redrive"]),
         status: z.string(),
         startedAt: IsoTime.optional(),
         stoppedAt: IsoTime.optional(),
