@@ -150,7 +150,9 @@ export const startAwsLocal = async (config: AwsLocalConfig): Promise<AwsLocal> =
     await eventBridge.start();
     stops.push(() => eventBridge.stop());
 
-    const streamsClient = new DynamoDBStreamsClient(localClientConfig(config.dynamodbEndpoint, config.dynamodbAccessKey));
+    const streamsClient = new DynamoDBStreamsClient(
+      localClientConfig(config.dynamodbEndpoint, config.dynamodbAccessKey),
+    );
     stops.push(async () => streamsClient.destroy());
     for (const subscription of config.streamSubscriptions) {
       const streamArn = tables.get(subscription.table)?.streamArn;

@@ -1,13 +1,12 @@
-import type { RuleSpec } from "../src/config.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RuleSpec } from "../src/config.js";
 import { type EdgeServer, startEdgeServer } from "../src/edge/server.js";
 import { eventBridgeAdminService } from "../src/eventbridge/admin.js";
 import { createEventBridge, type EventBridgeEmulator } from "../src/eventbridge/index.js";
 import type { LambdaInvoker } from "../src/lambda/invoker.js";
 import { silentLogger } from "../src/logger.js";
 import { freePort } from "../src/net.js";
-import { runtimeTable } from "./support/dynamo.js";
-import { startTestDynamo, type TestDynamo } from "./support/dynamo.js";
+import { runtimeTable, startTestDynamo, type TestDynamo } from "./support/dynamo.js";
 
 // The admin operations of the running edge (AwsLocalAdmin.*), called over HTTP as an operator's
 // client calls them: dead letters made by a target that fails, re-driven once it is healthy,

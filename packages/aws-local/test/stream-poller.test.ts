@@ -1,13 +1,11 @@
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localClientConfig } from "../src/aws-config.js";
 import { ensureTable } from "../src/dynamodb/tables.js";
 import type { InvokeResult } from "../src/lambda/invoker.js";
 import { silentLogger } from "../src/logger.js";
-import { runtimeTable } from "./support/dynamo.js";
 import { startStreamPoller } from "../src/streams/poller.js";
-import { startTestDynamo, type TestDynamo } from "./support/dynamo.js";
+import { runtimeTable, startTestDynamo, type TestDynamo } from "./support/dynamo.js";
 import { FakeLambda } from "./support/sfn-harness.js";
 
 // Lambda's DynamoDB mapping with ReportBatchItemFailures: a batch answered with failed item
@@ -18,7 +16,7 @@ let dynamo: TestDynamo;
 let streams: DynamoDBStreamsClient;
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  streams = new DynamoDBStreamsClient(localClientConfig(dynamo.endpoint));
+  streams = new DynamoDBStreamsClient(dynamo.clientConfig);
 });
 afterAll(async () => {
   streams?.destroy();

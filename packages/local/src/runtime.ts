@@ -6,13 +6,7 @@ import { mainTable, topology } from "@allot/stacks";
 import { faultsFromEnv, startProviderStandIn } from "@allot/standins";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import {
-  type AwsLocal,
-  type Logger,
-  localClientConfig,
-  startAwsLocal,
-  startDynamoDbLocal,
-} from "aws-local";
+import { type AwsLocal, type Logger, localClientConfig, startAwsLocal, startDynamoDbLocal } from "aws-local";
 import type { LocalConfig } from "./config.js";
 import { type Issuer, loadIssuer } from "./http/issuer.js";
 import { startHttpApi } from "./http/server.js";

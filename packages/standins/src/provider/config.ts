@@ -7,6 +7,8 @@ export interface ProviderStandInConfig {
   port: number;
   secret: string;
   dynamoEndpoint: string;
+  /** On a DynamoDB Local without sharedDb the access key names the database (the tests give each file its own). */
+  dynamoAccessKey: string;
   tableName: string;
   faults: FaultSettings;
   callbacks: Partial<CallbackOptions>;
@@ -46,6 +48,7 @@ export const providerStandInConfigFromEnv = (env: NodeJS.ProcessEnv = process.en
       env.ALLOT_PROVIDER_DYNAMODB_ENDPOINT ??
       env.AWS_ENDPOINT_URL_DYNAMODB ??
       `http://127.0.0.1:${whole(env, "ALLOT_DYNAMODB_PORT", 65535) ?? 8000}`,
+    dynamoAccessKey: env.ALLOT_DYNAMODB_ACCESS_KEY || "local",
     tableName: env.ALLOT_PROVIDER_TABLE ?? providerStandInTable.name,
     faults: faultsFromEnv(env),
     callbacks,

@@ -17,7 +17,7 @@ try {
   logger.error(String((error as Error).message));
   process.exit(1);
 }
-const client = new DynamoDBClient(localClientConfig(config.dynamoEndpoint));
+const client = new DynamoDBClient(localClientConfig(config.dynamoEndpoint, config.dynamoAccessKey));
 const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 const standIn = await startProviderStandIn({ ...config, doc, logger }).catch((error: unknown) => {
   logger.error("the provider stand-in could not start", {
