@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, rubricReview, submission, submit, waitForStatus } from "../support/allot.js";
+import { actAs, ok, rubricReview, submission, submit, waitForStatus } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
 // `allot` as staff run it: a child process against the real local stack, through the HTTP API
@@ -53,16 +53,17 @@ const pendingProposal = async (applicant: string) => {
   );
   const assignment = await until(async () => {
     for (const reviewerId of ["rev-ada", "rev-dana", "rev-freya"]) {
-      const { items } = await (await actAs(runtime, reviewerId, "reviewer")).ok("GET", "/assignments");
+      const { items } = await ok((await actAs(runtime, reviewerId, "reviewer")).GET("/assignments"));
       const found = items.find((a: { proposalId: string }) => a.proposalId === id);
       if (found) return found;
     }
     return undefined;
   }, `a reviewer of ${id}`);
-  await (await actAs(runtime, assignment.reviewerId, "reviewer")).ok(
-    "POST",
-    `/assignments/${assignment.assignmentId}/review`,
-    rubricReview({ impact: 4 }),
+  await ok(
+    (await actAs(runtime, assignment.reviewerId, "reviewer")).POST("/assignments/{assignmentId}/review", {
+      params: { path: { assignmentId: assignment.assignmentId } },
+      body: rubricReview({ impact: 4 }),
+    }),
   );
   await waitForStatus(runtime, id, "decision_pending");
   return id;
@@ -71,30 +72,39 @@ const pendingProposal = async (applicant: string) => {
 beforeAll(async () => {
   runtime = await startRuntimeProcess();
   const staff = await actAs(runtime, "sam", "staff");
-  await staff.ok("POST", "/programs", {
-    programId: "e2e-cli",
-    name: "CLI test program",
-    pools: { cashCents: 10_000_000, creditsCents: 20_000_000 },
-    caps: {
-      maxGrantCashCents: 5_000_000,
-      maxGrantCreditsCents: 10_000_000,
-      maxPartnerCreditsCents: 10_000_000,
-    },
-    cluster: { chips: 100 },
-    creditRate: { centsPerChipHour: 100 },
-  });
-  await staff.ok("POST", "/programs/e2e-cli/calls", {
-    callId: "e2e-cli-call",
-    title: "CLI e2e call",
-    opensAt: "2026-01-01T00:00:00Z",
-    closesAt: "2030-01-01T00:00:00Z",
-    review: {
-      rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
-      minReviewers: 1,
-      reviewPeriod: "P7D",
-    },
-    reviewerPool: ["rev-ada", "rev-dana", "rev-freya"],
-  });
+  await ok(
+    staff.POST("/programs", {
+      body: {
+        programId: "e2e-cli",
+        name: "CLI test program",
+        pools: { cashCents: 10_000_000, creditsCents: 20_000_000 },
+        caps: {
+          maxGrantCashCents: 5_000_000,
+          maxGrantCreditsCents: 10_000_000,
+          maxPartnerCreditsCents: 10_000_000,
+        },
+        cluster: { chips: 100 },
+        creditRate: { centsPerChipHour: 100 },
+      },
+    }),
+  );
+  await ok(
+    staff.POST("/programs/{programId}/calls", {
+      params: { path: { programId: "e2e-cli" } },
+      body: {
+        callId: "e2e-cli-call",
+        title: "CLI e2e call",
+        opensAt: "2026-01-01T00:00:00Z",
+        closesAt: "2030-01-01T00:00:00Z",
+        review: {
+          rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
+          minReviewers: 1,
+          reviewPeriod: "P7D",
+        },
+        reviewerPool: ["rev-ada", "rev-dana", "rev-freya"],
+      },
+    }),
+  );
   decided = await Promise.all([pendingProposal("cli-alice"), pendingProposal("cli-bob")]);
 }, 180_000);
 afterAll(async () => {
@@ -155,6 +165,8 @@ describe("allot against the local stack", () => {
       ].join("\n"),
     );
     const staff = await actAs(runtime, "sam", "staff");
+    const proposal = (proposalId: string) =>
+      ok(staff.GET("/proposals/{proposalId}", { params: { path: { proposalId } } }));
 
     const first = await allot(["decisions", "apply", "--file", file], staffEnv);
     expect(first.status).toBe(1);
@@ -166,9 +178,9 @@ describe("allot against the local stack", () => {
     expect(first.stdout).toMatch(
       new RegExp(`\\n\\s*2\\s+${approved}\\s+approve\\s+recorded \\(awarded\\)\\n`),
     );
-    const before = await Promise.all(decided.map((id) => staff.ok("GET", `/proposals/${id}`)));
-    expect(before.map((p) => p.decision.outcome)).toEqual(["approve", "decline"]);
-    expect(before[0].decision).toMatchObject({ cashCents: 150_000, creditsCents: 200_000 });
+    const before = await Promise.all(decided.map(proposal));
+    expect(before.map((p) => p.decision?.outcome)).toEqual(["approve", "decline"]);
+    expect(before[0]?.decision).toMatchObject({ cashCents: 150_000, creditsCents: 200_000 });
 
     const again = await allot(["decisions", "apply", "--file", file, "--json"], staffEnv);
     expect(again.status, again.stderr).toBe(1);
@@ -183,14 +195,14 @@ describe("allot against the local stack", () => {
         error: `API 404: Proposal ${unknown} was not found`,
       },
     ]);
-    const after = await Promise.all(decided.map((id) => staff.ok("GET", `/proposals/${id}`)));
+    const after = await Promise.all(decided.map(proposal));
     expect(after.map((p) => p.decision)).toEqual(before.map((p) => p.decision));
   });
 
   it("checks a program's ledger through the API: consistent, exit 0; a ledger never opened, exit 1", async () => {
     const staff = await actAs(runtime, "sam", "staff");
     await until(async () => {
-      const { items } = await staff.ok("GET", "/awards?programId=e2e-cli");
+      const { items } = await ok(staff.GET("/awards", { params: { query: { programId: "e2e-cli" } } }));
       return items.length ? items : undefined;
     }, "the approved award's budget to be committed");
     const result = await allot(["ledger", "check", "--program", "e2e-cli"], staffEnv);

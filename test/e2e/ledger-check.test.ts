@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, reviewAndApprove, submission, submit } from "../support/allot.js";
+import { actAs, ok, reply, reviewAndApprove, submission, submit } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
 // GET /programs/{programId}/ledger: the staff's ledger check (every balance recomputed from the
@@ -9,30 +9,39 @@ let runtime: RuntimeProcess;
 beforeAll(async () => {
   runtime = await startRuntimeProcess();
   const staff = await actAs(runtime, "sam", "staff");
-  await staff.ok("POST", "/programs", {
-    programId: "e2e-ledger",
-    name: "Ledger route test program",
-    pools: { cashCents: 10_000_000, creditsCents: 20_000_000 },
-    caps: {
-      maxGrantCashCents: 5_000_000,
-      maxGrantCreditsCents: 10_000_000,
-      maxPartnerCreditsCents: 10_000_000,
-    },
-    cluster: { chips: 100 },
-    creditRate: { centsPerChipHour: 100 },
-  });
-  await staff.ok("POST", "/programs/e2e-ledger/calls", {
-    callId: "e2e-ledger-call",
-    title: "Ledger e2e call",
-    opensAt: "2026-01-01T00:00:00Z",
-    closesAt: "2030-01-01T00:00:00Z",
-    review: {
-      rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
-      minReviewers: 1,
-      reviewPeriod: "P7D",
-    },
-    reviewerPool: ["rev-ada", "rev-dana", "rev-freya"],
-  });
+  await ok(
+    staff.POST("/programs", {
+      body: {
+        programId: "e2e-ledger",
+        name: "Ledger route test program",
+        pools: { cashCents: 10_000_000, creditsCents: 20_000_000 },
+        caps: {
+          maxGrantCashCents: 5_000_000,
+          maxGrantCreditsCents: 10_000_000,
+          maxPartnerCreditsCents: 10_000_000,
+        },
+        cluster: { chips: 100 },
+        creditRate: { centsPerChipHour: 100 },
+      },
+    }),
+  );
+  await ok(
+    staff.POST("/programs/{programId}/calls", {
+      params: { path: { programId: "e2e-ledger" } },
+      body: {
+        callId: "e2e-ledger-call",
+        title: "Ledger e2e call",
+        opensAt: "2026-01-01T00:00:00Z",
+        closesAt: "2030-01-01T00:00:00Z",
+        review: {
+          rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
+          minReviewers: 1,
+          reviewPeriod: "P7D",
+        },
+        reviewerPool: ["rev-ada", "rev-dana", "rev-freya"],
+      },
+    }),
+  );
   const id = await submit(
     runtime,
     "ledger-alice",
@@ -45,7 +54,7 @@ beforeAll(async () => {
     creditsCents: 700_000,
   });
   await until(async () => {
-    const { items } = await staff.ok("GET", "/awards?programId=e2e-ledger");
+    const { items } = await ok(staff.GET("/awards", { params: { query: { programId: "e2e-ledger" } } }));
     return items.length ? items : undefined;
   }, "the award's budget to be committed");
 }, 180_000);
@@ -53,10 +62,12 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
+const ledgerOf = (programId: string) => ({ params: { path: { programId } } });
+
 describe("GET /programs/{programId}/ledger", () => {
   it("gives staff the check: balances recomputed from the entries, no differences", async () => {
     const staff = await actAs(runtime, "sam", "staff");
-    const res = await staff.call("GET", "/programs/e2e-ledger/ledger");
+    const res = await reply(staff.GET("/programs/{programId}/ledger", ledgerOf("e2e-ledger")));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       programId: "e2e-ledger",
@@ -82,9 +93,11 @@ describe("GET /programs/{programId}/ledger", () => {
   });
 
   it.each(["reviewer", "applicant", "integration"])("refuses the %s role with 403", async (role) => {
-    const res = await (await actAs(runtime, `ledger-${role}`, role)).call(
-      "GET",
-      "/programs/e2e-ledger/ledger",
+    const res = await reply(
+      (await actAs(runtime, `ledger-${role}`, role)).GET(
+        "/programs/{programId}/ledger",
+        ledgerOf("e2e-ledger"),
+      ),
     );
     expect(res).toEqual({
       status: 403,
@@ -94,10 +107,10 @@ describe("GET /programs/{programId}/ledger", () => {
 
   it("answers 404 for a program whose ledger never opened, 400 for a malformed id", async () => {
     const staff = await actAs(runtime, "sam", "staff");
-    expect(await staff.call("GET", "/programs/model-program/ledger")).toEqual({
+    expect(await reply(staff.GET("/programs/{programId}/ledger", ledgerOf("model-program")))).toEqual({
       status: 404,
       body: { message: "The ledger of program model-program was not found" },
     });
-    expect((await staff.call("GET", "/programs/Not_An_Id/ledger")).status).toBe(400);
+    expect((await reply(staff.GET("/programs/{programId}/ledger", ledgerOf("Not_An_Id")))).status).toBe(400);
   });
 });

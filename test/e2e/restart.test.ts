@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { actAs, createCall, submission } from "../support/allot.js";
+import { actAs, createCall, ok, submission } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess } from "../support/runtime.js";
 
 // The other end-to-end files share their worker's DynamoDB Local, so their kill -9 kills the
@@ -28,7 +28,7 @@ const runsDynamoDbLocal = (pid: number) => {
 it("after kill -9, starts again on the same ports: the orphaned JVM stopped, the data kept", async () => {
   await createCall(runtime, { callId: "e2e-restart", reviewerPool: ["rev-ada", "rev-dana"] });
   const applicant = await actAs(runtime, "ivy", "applicant");
-  const draft = await applicant.ok("POST", "/proposals", submission("e2e-restart"));
+  const draft = await ok(applicant.POST("/proposals", { body: submission("e2e-restart") }));
   const jvm = Number(readFileSync(join(runtime.dataDir, "dynamodb-local.pid"), "utf8"));
 
   await runtime.kill("SIGKILL");
@@ -37,7 +37,9 @@ it("after kill -9, starts again on the same ports: the orphaned JVM stopped, the
 
   expect(runsDynamoDbLocal(jvm), "the orphaned JVM is stopped").toBe(false);
   const again = await actAs(runtime, "ivy", "applicant");
-  expect(await again.ok("GET", `/proposals/${draft.proposalId}`)).toMatchObject({
+  expect(
+    await ok(again.GET("/proposals/{proposalId}", { params: { path: { proposalId: draft.proposalId } } })),
+  ).toMatchObject({
     proposalId: draft.proposalId,
     callId: "e2e-restart",
     status: "draft",

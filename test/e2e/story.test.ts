@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STORY_STEPS } from "../../packages/functions/src/lib/story.js";
-import { actAs, rubricReview, submission, waitForExecution, waitForStatus } from "../support/allot.js";
+import { actAs, ok, rubricReview, submission, waitForExecution, waitForStatus } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
 // At info level the functions' Powertools log tells the story of a proposal, in order, each line
@@ -26,30 +26,39 @@ let runtime: RuntimeProcess;
 beforeAll(async () => {
   runtime = await startRuntimeProcess({ onOutput: collect });
   const staff = await actAs(runtime, "sam", "staff");
-  await staff.ok("POST", "/programs", {
-    programId: "e2e-story",
-    name: "Story test program",
-    pools: { cashCents: 30_000_000, creditsCents: 60_000_000 },
-    caps: {
-      maxGrantCashCents: 20_000_000,
-      maxGrantCreditsCents: 40_000_000,
-      maxPartnerCreditsCents: 50_000_000,
-    },
-    cluster: { chips: 1_000 },
-    creditRate: { centsPerChipHour: 200 },
-  });
-  await staff.ok("POST", "/programs/e2e-story/calls", {
-    callId: "e2e-story-call",
-    title: "Story e2e call",
-    opensAt: "2026-01-01T00:00:00Z",
-    closesAt: "2030-01-01T00:00:00Z",
-    review: {
-      rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
-      minReviewers: 1,
-      reviewPeriod: "P7D",
-    },
-    reviewerPool: ["rev-ada", "rev-dana"],
-  });
+  await ok(
+    staff.POST("/programs", {
+      body: {
+        programId: "e2e-story",
+        name: "Story test program",
+        pools: { cashCents: 30_000_000, creditsCents: 60_000_000 },
+        caps: {
+          maxGrantCashCents: 20_000_000,
+          maxGrantCreditsCents: 40_000_000,
+          maxPartnerCreditsCents: 50_000_000,
+        },
+        cluster: { chips: 1_000 },
+        creditRate: { centsPerChipHour: 200 },
+      },
+    }),
+  );
+  await ok(
+    staff.POST("/programs/{programId}/calls", {
+      params: { path: { programId: "e2e-story" } },
+      body: {
+        callId: "e2e-story-call",
+        title: "Story e2e call",
+        opensAt: "2026-01-01T00:00:00Z",
+        closesAt: "2030-01-01T00:00:00Z",
+        review: {
+          rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
+          minReviewers: 1,
+          reviewPeriod: "P7D",
+        },
+        reviewerPool: ["rev-ada", "rev-dana"],
+      },
+    }),
+  );
 }, 120_000);
 afterAll(async () => {
   await runtime?.stop();
@@ -59,49 +68,56 @@ describe("the log", () => {
   it("tells one proposal's journey at info level, in order, under the client's correlation id", async () => {
     const correlation = { "x-correlation-id": `journey-${crypto.randomUUID()}` };
     const applicant = await actAs(runtime, "stella", "applicant");
-    const draft = await applicant.ok(
-      "POST",
-      "/proposals",
-      submission("e2e-story-call", {
-        pi: { name: "Stella Storyteller", email: "stella@story.example", institution: "Story University" },
-        requestedCashCents: 1_000_000,
-        requestedCreditsCents: 2_000_000,
+    const draft = await ok(
+      applicant.POST("/proposals", {
+        body: submission("e2e-story-call", {
+          pi: { name: "Stella Storyteller", email: "stella@story.example", institution: "Story University" },
+          requestedCashCents: 1_000_000,
+          requestedCreditsCents: 2_000_000,
+        }),
       }),
     );
     const proposalId = draft.proposalId as string;
-    await applicant.ok("POST", `/proposals/${proposalId}/submit`, undefined, correlation);
+    await ok(
+      applicant.POST("/proposals/{proposalId}/submit", {
+        params: { path: { proposalId } },
+        headers: correlation,
+      }),
+    );
 
     const assignment = await until(async () => {
       for (const r of ["rev-ada", "rev-dana"]) {
-        const { items } = await (await actAs(runtime, r, "reviewer")).ok("GET", "/assignments");
+        const { items } = await ok((await actAs(runtime, r, "reviewer")).GET("/assignments"));
         const found = items.find((a: { proposalId: string }) => a.proposalId === proposalId);
         if (found) return found;
       }
       return undefined;
     }, "a reviewer");
-    await (await actAs(runtime, assignment.reviewerId, "reviewer")).ok(
-      "POST",
-      `/assignments/${assignment.assignmentId}/review`,
-      rubricReview({ impact: 5 }),
+    await ok(
+      (await actAs(runtime, assignment.reviewerId, "reviewer")).POST("/assignments/{assignmentId}/review", {
+        params: { path: { assignmentId: assignment.assignmentId } },
+        body: rubricReview({ impact: 5 }),
+      }),
     );
     await waitForStatus(runtime, proposalId, "decision_pending");
     const staff = await actAs(runtime, "sam", "staff");
-    await staff.ok(
-      "POST",
-      `/proposals/${proposalId}/decision`,
-      {
-        outcome: "approve",
-        rationale: "Strong proposal, fits the budget",
-        cashCents: 1_000_000,
-        creditsCents: 2_000_000,
-      },
-      correlation,
+    await ok(
+      staff.POST("/proposals/{proposalId}/decision", {
+        params: { path: { proposalId } },
+        body: {
+          outcome: "approve",
+          rationale: "Strong proposal, fits the budget",
+          cashCents: 1_000_000,
+          creditsCents: 2_000_000,
+        },
+        headers: correlation,
+      }),
     );
     const award = await until(async () => {
-      const { items } = await applicant.ok("GET", "/awards");
+      const { items } = await ok(applicant.GET("/awards"));
       return items.find((a: { proposalId: string }) => a.proposalId === proposalId);
     }, "the award offer");
-    await applicant.ok("POST", `/awards/${award.awardId}/accept`);
+    await ok(applicant.POST("/awards/{awardId}/accept", { params: { path: { awardId: award.awardId } } }));
     await waitForExecution(runtime, proposalId, "SUCCEEDED");
 
     const story = await until(async () => {

@@ -496,6 +496,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/programs/{programId}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff recompute every balance of a program from its ledger entries and see each difference */
+        get: operations["check-ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/proposals": {
         parameters: {
             query?: never;
@@ -867,6 +884,40 @@ export interface components {
             /** @description On a 500: quote it to support */
             requestId?: string;
         };
+        LedgerCheck: {
+            /** @description How many awards those entries move */
+            awards: number;
+            differences: {
+                actual: number;
+                expected: number;
+                field: string;
+                message: string;
+                /** @enum {string} */
+                scope: "pool" | "partner" | "award" | "entry";
+                /** @description The pool, the institution, the award or the entry id */
+                subject: string;
+            }[];
+            /** @description How many ledger entries were checked */
+            entries: number;
+            partners: {
+                capCents: number;
+                heldCents: number;
+                institution: string;
+                /** @description The canonical id, or the folded name on older awards */
+                institutionKey: string;
+                programId: string;
+                remainingCents: number;
+            }[];
+            pools: {
+                availableCents: number;
+                committedCents: number;
+                /** @enum {string} */
+                pool: "cash" | "credits";
+                programId: string;
+                totalCents: number;
+            }[];
+            programId: string;
+        };
         NotificationPage: {
             items: {
                 /** Format: date-time */
@@ -1174,7 +1225,7 @@ export interface components {
                     type: string;
                 }[];
                 /** @enum {string} */
-                kind: "review" | "redrive";
+                kind: "review" | "award" | "redrive";
                 name: string;
                 /** Format: date-time */
                 startedAt?: string;
@@ -3567,6 +3618,73 @@ export interface operations {
             };
             /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "check-ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerCheck"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

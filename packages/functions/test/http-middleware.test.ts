@@ -15,6 +15,7 @@ const Body = z.object({ title: z.string().min(3) });
 
 const echo = httpHandler({
   body: Body,
+  responses: { 201: z.unknown() },
   handle: async ({ body, actor, event }) => ({ status: 201, body: { body, actor, raw: event.body } }),
 });
 const call = async (handler: (e: never, c: never) => Promise<unknown>, event: unknown) => {
@@ -45,14 +46,18 @@ describe("authentication and roles", () => {
   });
 
   it("lets a public route through as an anonymous applicant", async () => {
-    const open = httpHandler({ public: true, handle: async ({ actor }) => ({ body: actor }) });
+    const open = httpHandler({
+      public: true,
+      responses: { 200: z.unknown() },
+      handle: async ({ actor }) => ({ body: actor }),
+    });
     const out = await call(open, httpEvent("POST /provider/notifications", {}));
     expect(out.json).toEqual({ userId: "anonymous", role: "applicant" });
   });
 });
 
 describe("path ids", () => {
-  const get = httpHandler({ handle: async ({ path }) => ({ body: path }) });
+  const get = httpHandler({ responses: { 200: z.unknown() }, handle: async ({ path }) => ({ body: path }) });
 
   it("answers 400 naming a path parameter that cannot be such an id", async () => {
     const out = await call(
@@ -124,7 +129,8 @@ describe("body parsing and validation", () => {
 });
 
 describe("error mapping", () => {
-  const failing = (error: unknown) => httpHandler({ handle: async () => Promise.reject(error) });
+  const failing = (error: unknown) =>
+    httpHandler({ responses: { 200: z.unknown() }, handle: async () => Promise.reject(error) });
   const event = httpEvent("GET /proposals/{proposalId}", {
     caller: applicant,
     path: { proposalId },
@@ -162,6 +168,7 @@ describe("error mapping", () => {
 
 describe("correlation id and logger", () => {
   const emitting = httpHandler({
+    responses: { 200: z.unknown() },
     handle: async ({ correlationId, logger }) => {
       logger.info("handled");
       const event: DomainEvent = createEvent(ProposalSubmitted, "evt-1", new Date(0).toISOString(), {

@@ -71,4 +71,44 @@ export const BudgetReport = z
   })
   .meta({ id: "BudgetReport" });
 
+/** A program's ledger recomputed from its entries: each balance that differs, none when consistent. */
+export const LedgerCheckView = z
+  .object({
+    programId: z.string(),
+    pools: z.array(
+      z.object({
+        programId: z.string(),
+        pool: z.enum(["cash", "credits"]),
+        totalCents: z.number().int(),
+        committedCents: z.number().int(),
+        availableCents: z.number().int(),
+      }),
+    ),
+    partners: z.array(
+      z.object({
+        programId: z.string(),
+        institution: z.string(),
+        institutionKey: z
+          .string()
+          .meta({ description: "The canonical id, or the folded name on older awards" }),
+        capCents: z.number().int(),
+        heldCents: z.number().int(),
+        remainingCents: z.number().int(),
+      }),
+    ),
+    entries: z.number().int().meta({ description: "How many ledger entries were checked" }),
+    awards: z.number().int().meta({ description: "How many awards those entries move" }),
+    differences: z.array(
+      z.object({
+        scope: z.enum(["pool", "partner", "award", "entry"]),
+        subject: z.string().meta({ description: "The pool, the institution, the award or the entry id" }),
+        field: z.string(),
+        expected: z.number().int(),
+        actual: z.number().int(),
+        message: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: "LedgerCheck" });
+
 export const ProviderNotificationAnswer = z.object({ awardId: z.string(), received: z.boolean() });
