@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { localClientConfig } from "../../packages/aws-local/src/aws-config.js";
 import { killStale } from "../../packages/aws-local/src/dynamodb/launcher.js";
-import { loadIssuer } from "../../packages/local/src/http/issuer.js";
 import { freePort } from "../../packages/aws-local/src/net.js";
+import { loadIssuer } from "../../packages/local/src/http/issuer.js";
 import { dropDatabase, type LocalClientConfig, workerDatabase } from "./worker-dynamodb.js";
 
 const root = resolve(import.meta.dirname, "../..");

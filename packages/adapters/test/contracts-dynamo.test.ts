@@ -1,6 +1,6 @@
-import { ensureTable } from "aws-local";
 import { mainTable } from "@allot/stacks";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { ensureTable } from "aws-local";
 import { afterAll, beforeAll } from "vitest";
 import { startTestDynamo, type TestDynamo } from "../../aws-local/test/support/dynamo.js";
 import {

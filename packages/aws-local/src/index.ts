@@ -15,6 +15,7 @@ export {
 export { ensureTable } from "./dynamodb/tables.js";
 export { AwsServiceError } from "./edge/errors.js";
 export type { EdgeServer, JsonService, RestHandler } from "./edge/server.js";
+export { eventBridgeAdminService } from "./eventbridge/admin.js";
 export {
   createEventBridge,
   type DeadLetterSummary,
@@ -24,7 +25,6 @@ export {
   eventBridgeCommands,
 } from "./eventbridge/index.js";
 export type { DeadLetter, ReplayOptions, ReplayResult } from "./eventbridge/types.js";
-export { eventBridgeAdminService } from "./eventbridge/admin.js";
 export { INHERITED_VARIABLES, withEnvironment } from "./lambda/environment.js";
 export { functionNameOf, type InvokeResult, type LambdaInvoker } from "./lambda/invoker.js";
 export { createLambdaRegistry } from "./lambda/registry.js";

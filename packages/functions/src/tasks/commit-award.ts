@@ -15,7 +15,8 @@ export const handler = taskHandler(
       return committed;
     } catch (error) {
       // The ASL catches this by name and puts the decision back before the committee.
-      if (error instanceof BudgetExhausted) throw new TaskError(WorkflowErrors.budgetExhausted, error.message);
+      if (error instanceof BudgetExhausted)
+        throw new TaskError(WorkflowErrors.budgetExhausted, error.message);
       throw error;
     }
   },
