@@ -199,6 +199,18 @@ describe("States.StringSplit", () => {
   });
 });
 
+// "Processing input and output: ResultPath": `"ResultPath": "$"` makes the state's result its
+// whole output, the input discarded.
+describe("ResultPath $", () => {
+  it("replaces the input with the result", async () => {
+    const { described } = await run(
+      { StartAt: "P", States: { P: { Type: "Pass", Result: { r: 1 }, ResultPath: "$", End: true } } },
+      { a: 1 },
+    );
+    expect(JSON.parse(described.output as string)).toEqual({ r: 1 });
+  });
+});
+
 // States.StringToJson on an empty (or blank) string is null on AWS, not a parse error (recorded
 // on AWS in LocalStack's validated snapshots; the docs do not say).
 describe("States.StringToJson of an empty string", () => {
