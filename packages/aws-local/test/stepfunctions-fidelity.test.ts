@@ -199,6 +199,26 @@ describe("States.StringSplit", () => {
   });
 });
 
+// "Intrinsic functions": in a string literal `\'`, `\{`, `\}` and `\\` are escapes; backslashes in
+// values (a JSON text, a Windows path) are data and stay.
+describe("backslashes in intrinsic functions", () => {
+  it("keeps them in results and resolves only the literals' escapes", async () => {
+    const output = await passOutput(
+      {
+        "json.$": "States.JsonToString($.quoted)",
+        "path.$": "States.Format('dir: {}', $.path)",
+        "braces.$": "States.Format('literal \\{\\} then {}', $.path)",
+        "quote.$": "States.Format('it\\'s {}', $.word)",
+      },
+      { quoted: { q: 'say "hi"' }, path: "C:\\temp", word: "fine" },
+    );
+    expect(JSON.parse(output.json)).toEqual({ q: 'say "hi"' });
+    expect(output.path).toBe("dir: C:\\temp");
+    expect(output.braces).toBe("literal {} then C:\\temp");
+    expect(output.quote).toBe("it's fine");
+  });
+});
+
 // "Processing input and output: ResultPath": `"ResultPath": "$"` makes the state's result its
 // whole output, the input discarded.
 describe("ResultPath $", () => {
