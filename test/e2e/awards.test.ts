@@ -4,6 +4,7 @@ import {
   asSent,
   newOperation,
   ok,
+  openCall,
   reply,
   rubricReview,
   submission,
@@ -40,23 +41,12 @@ beforeAll(async () => {
       },
     }),
   );
-  await ok(
-    staff.POST("/programs/{programId}/calls", {
-      params: { path: { programId: "e2e-awards" } },
-      body: {
-        callId: "e2e-awards-call",
-        title: "Awards e2e call",
-        opensAt: "2026-01-01T00:00:00Z",
-        closesAt: "2030-01-01T00:00:00Z",
-        review: {
-          rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
-          minReviewers: 1,
-          reviewPeriod: "P7D",
-        },
-        reviewerPool: ["rev-ada", "rev-dana", "rev-freya"],
-      },
-    }),
-  );
+  await openCall(staff, {
+    programId: "e2e-awards",
+    callId: "e2e-awards-call",
+    title: "Awards e2e call",
+    reviewerPool: ["rev-ada", "rev-dana", "rev-freya"],
+  });
 }, 120_000);
 afterAll(async () => {
   await runtime?.stop();
@@ -462,23 +452,12 @@ describe("awards", () => {
         },
       }),
     );
-    await ok(
-      staff.POST("/programs/{programId}/calls", {
-        params: { path: { programId: "e2e-tight" } },
-        body: {
-          callId: "e2e-tight-call",
-          title: "Tight call",
-          opensAt: "2026-01-01T00:00:00Z",
-          closesAt: "2030-01-01T00:00:00Z",
-          review: {
-            rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
-            minReviewers: 1,
-            reviewPeriod: "P7D",
-          },
-          reviewerPool: ["rev-ada", "rev-dana", "rev-freya"],
-        },
-      }),
-    );
+    await openCall(staff, {
+      programId: "e2e-tight",
+      callId: "e2e-tight-call",
+      title: "Tight call",
+      reviewerPool: ["rev-ada", "rev-dana", "rev-freya"],
+    });
     // A first award takes 2,000,000 of the 3,000,000 cash pool.
     const first = await reviewed("hank", { cashCents: 2_000_000, creditsCents: 500_000 }, "e2e-tight-call");
     await ok(

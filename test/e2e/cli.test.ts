@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, ok, rubricReview, submission, submit, waitForStatus } from "../support/allot.js";
+import { actAs, ok, openCall, rubricReview, submission, submit, waitForStatus } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
 // `allot` as staff run it: a child process against the real local stack, through the HTTP API
@@ -88,23 +88,12 @@ beforeAll(async () => {
       },
     }),
   );
-  await ok(
-    staff.POST("/programs/{programId}/calls", {
-      params: { path: { programId: "e2e-cli" } },
-      body: {
-        callId: "e2e-cli-call",
-        title: "CLI e2e call",
-        opensAt: "2026-01-01T00:00:00Z",
-        closesAt: "2030-01-01T00:00:00Z",
-        review: {
-          rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
-          minReviewers: 1,
-          reviewPeriod: "P7D",
-        },
-        reviewerPool: ["rev-ada", "rev-dana", "rev-freya"],
-      },
-    }),
-  );
+  await openCall(staff, {
+    programId: "e2e-cli",
+    callId: "e2e-cli-call",
+    title: "CLI e2e call",
+    reviewerPool: ["rev-ada", "rev-dana", "rev-freya"],
+  });
   decided = await Promise.all([pendingProposal("cli-alice"), pendingProposal("cli-bob")]);
 }, 180_000);
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, ok, reply, reviewAndApprove, submission, submit } from "../support/allot.js";
+import { actAs, ok, openCall, reply, reviewAndApprove, submission, submit } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
 // GET /programs/{programId}/ledger: the staff's ledger check (every balance recomputed from the
@@ -25,23 +25,12 @@ beforeAll(async () => {
       },
     }),
   );
-  await ok(
-    staff.POST("/programs/{programId}/calls", {
-      params: { path: { programId: "e2e-ledger" } },
-      body: {
-        callId: "e2e-ledger-call",
-        title: "Ledger e2e call",
-        opensAt: "2026-01-01T00:00:00Z",
-        closesAt: "2030-01-01T00:00:00Z",
-        review: {
-          rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
-          minReviewers: 1,
-          reviewPeriod: "P7D",
-        },
-        reviewerPool: ["rev-ada", "rev-dana", "rev-freya"],
-      },
-    }),
-  );
+  await openCall(staff, {
+    programId: "e2e-ledger",
+    callId: "e2e-ledger-call",
+    title: "Ledger e2e call",
+    reviewerPool: ["rev-ada", "rev-dana", "rev-freya"],
+  });
   const id = await submit(
     runtime,
     "ledger-alice",

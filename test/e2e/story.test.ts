@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STORY_STEPS } from "../../packages/functions/src/lib/story.js";
-import { actAs, ok, rubricReview, submission, waitForExecution, waitForStatus } from "../support/allot.js";
+import {
+  actAs,
+  ok,
+  openCall,
+  rubricReview,
+  submission,
+  waitForExecution,
+  waitForStatus,
+} from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
 // At info level the functions' Powertools log tells the story of a proposal, in order, each line
@@ -42,23 +50,12 @@ beforeAll(async () => {
       },
     }),
   );
-  await ok(
-    staff.POST("/programs/{programId}/calls", {
-      params: { path: { programId: "e2e-story" } },
-      body: {
-        callId: "e2e-story-call",
-        title: "Story e2e call",
-        opensAt: "2026-01-01T00:00:00Z",
-        closesAt: "2030-01-01T00:00:00Z",
-        review: {
-          rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
-          minReviewers: 1,
-          reviewPeriod: "P7D",
-        },
-        reviewerPool: ["rev-ada", "rev-dana"],
-      },
-    }),
-  );
+  await openCall(staff, {
+    programId: "e2e-story",
+    callId: "e2e-story-call",
+    title: "Story e2e call",
+    reviewerPool: ["rev-ada", "rev-dana"],
+  });
 }, 120_000);
 afterAll(async () => {
   await runtime?.stop();

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, activeAward as activeAwardOf, asSent, newOperation, ok, reply } from "../support/allot.js";
+import {
+  actAs,
+  activeAward as activeAwardOf,
+  asSent,
+  newOperation,
+  ok,
+  openCall,
+  reply,
+} from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
 // Usage metering on the real local stack: the API stores accepted records, the table's
@@ -28,23 +36,12 @@ beforeAll(async () => {
       },
     }),
   );
-  await ok(
-    staff.POST("/programs/{programId}/calls", {
-      params: { path: { programId: PROGRAM } },
-      body: {
-        callId: CALL,
-        title: "Usage e2e call",
-        opensAt: "2026-01-01T00:00:00Z",
-        closesAt: "2030-01-01T00:00:00Z",
-        review: {
-          rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
-          minReviewers: 1,
-          reviewPeriod: "P7D",
-        },
-        reviewerPool: ["rev-ada", "rev-dana"],
-      },
-    }),
-  );
+  await openCall(staff, {
+    programId: PROGRAM,
+    callId: CALL,
+    title: "Usage e2e call",
+    reviewerPool: ["rev-ada", "rev-dana"],
+  });
 }, 120_000);
 afterAll(async () => {
   await runtime?.stop();

@@ -33,6 +33,32 @@ export const reply = async <Data, Failure>(pending: Promise<Settled<Data, Failur
   return { status: response.status, body };
 };
 
+/**
+ * Opens the suites' usual call: open from 2026 to 2030, one criterion scored 1 to 5, one review
+ * per proposal within seven days; the suites that test review itself build their own.
+ */
+export const openCall = async (
+  staff: AllotClient,
+  call: { programId: string; callId: string; title: string; reviewerPool: string[] },
+) =>
+  ok(
+    staff.POST("/programs/{programId}/calls", {
+      params: { path: { programId: call.programId } },
+      body: {
+        callId: call.callId,
+        title: call.title,
+        opensAt: "2026-01-01T00:00:00Z",
+        closesAt: "2030-01-01T00:00:00Z",
+        review: {
+          rubric: { criteria: [{ id: "impact", name: "Impact", weight: 1 }], scale: { min: 1, max: 5 } },
+          minReviewers: 1,
+          reviewPeriod: "P7D",
+        },
+        reviewerPool: call.reviewerPool,
+      },
+    }),
+  );
+
 type ProposalDraftBody = RequestBody<"/proposals", "post">;
 
 export const submission = (
