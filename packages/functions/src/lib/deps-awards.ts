@@ -1,7 +1,7 @@
 import { dynamoAwardRepository, dynamoLedgerRepository, httpComputeProvider } from "@allot/adapters";
 import type { AwardDeps } from "@allot/core/award";
 import { providerEnv } from "@allot/stacks/env";
-import { doc, once, proposalDeps, reviewWorkflow, tableName } from "./deps.js";
+import { doc, once, onFirstCall, proposalDeps, reviewWorkflow, tableName } from "./deps.js";
 
 const required = (name: string) => {
   const value = process.env[name];
@@ -15,26 +15,22 @@ export const awardReadDeps = once(() => ({
   ledger: dynamoLedgerRepository(doc(), tableName()),
 }));
 
-export const awardDeps = once((): AwardDeps => {
-  // Functions without the provider link never reach the provider; a stub that says so keeps
-  // a wiring mistake loud instead of silently skipping a side effect.
-  const hasProvider = Boolean(process.env[providerEnv.url]);
-  const provider = hasProvider
-    ? httpComputeProvider({
-        baseUrl: required(providerEnv.url),
-        secret: required(providerEnv.secret),
-        timeoutMs: 5_000,
-      })
-    : new Proxy({} as AwardDeps["provider"], {
-        get: () => () => {
-          throw new Error("This function is not linked to the compute provider");
-        },
-      });
-  return {
+// Functions without the provider link never reach the provider; resolving it on its first call
+// keeps a wiring mistake loud (the unset variable is named) instead of silently skipping a side effect.
+const linkedProvider = once(() =>
+  httpComputeProvider({
+    baseUrl: required(providerEnv.url),
+    secret: required(providerEnv.secret),
+    timeoutMs: 5_000,
+  }),
+);
+
+export const awardDeps = once(
+  (): AwardDeps => ({
     ...proposalDeps(),
     ...awardReadDeps(),
-    provider,
+    provider: onFirstCall(linkedProvider),
     workflow: reviewWorkflow(),
     providerCallbackUrl: `${process.env[providerEnv.publicUrl] ?? ""}/provider/notifications`,
-  };
-});
+  }),
+);
