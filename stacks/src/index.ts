@@ -1,7 +1,7 @@
 import { eventCatalog } from "./events.js";
 import { functionByName, functions } from "./functions.js";
 import { routes } from "./routes.js";
-import { rules } from "./rules.js";
+import { rules, schedules } from "./rules.js";
 import { renderDefinition, stateMachines } from "./state-machines/index.js";
 import { streamSubscriptions } from "./streams.js";
 import { bus, mainTable } from "./table.js";
@@ -18,6 +18,7 @@ export const topology: Topology = {
   functions,
   routes,
   rules,
+  schedules,
   streamSubscriptions,
   stateMachines,
 };

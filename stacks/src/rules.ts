@@ -1,4 +1,6 @@
 import { modules } from "./modules/index.js";
-import type { RuleSpec } from "./topology.js";
+import type { RuleSpec, ScheduleSpec } from "./topology.js";
 
 export const rules: RuleSpec[] = modules.flatMap((m) => m.rules);
+
+export const schedules: ScheduleSpec[] = modules.flatMap((m) => m.schedules ?? []);

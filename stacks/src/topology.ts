@@ -83,6 +83,20 @@ export interface RuleSpec {
   targets: TargetSpec[];
 }
 
+/**
+ * A function run on a clock. On AWS an EventBridge scheduled rule (default bus) invokes it with a
+ * "Scheduled Event"; locally the runtime fires it on the same expression. The handler must be
+ * idempotent per period: a schedule may fire twice or late.
+ */
+export interface ScheduleSpec {
+  name: string;
+  description: string;
+  /** EventBridge schedule syntax: `rate(1 day)`, `rate(6 hours)` or `cron(0 3 * * ? *)` (UTC). */
+  expression: `rate(${string})` | `cron(${string})`;
+  function: string;
+  retry: RetryPolicy;
+}
+
 export interface StreamSubscriptionSpec {
   name: string;
   table: string;
@@ -108,6 +122,7 @@ export interface Topology {
   functions: FunctionSpec[];
   routes: RouteSpec[];
   rules: RuleSpec[];
+  schedules: ScheduleSpec[];
   streamSubscriptions: StreamSubscriptionSpec[];
   stateMachines: StateMachineSpec[];
 }

@@ -736,7 +736,7 @@ export interface components {
                 operationId?: string;
                 reason: string;
                 /** @enum {string} */
-                status: "offered" | "declined" | "lapsed" | "provisioning" | "provisioning_failed" | "active" | "suspended" | "closed" | "revoked";
+                status: "offered" | "declined" | "lapsed" | "provisioning" | "provisioning_failed" | "active" | "suspended" | "closing" | "closed" | "closed_noncompliant" | "revoked";
             }[];
             institution: string;
             institutionId?: string;
@@ -760,7 +760,7 @@ export interface components {
             /** Format: date-time */
             startsAt?: string;
             /** @enum {string} */
-            status: "offered" | "declined" | "lapsed" | "provisioning" | "provisioning_failed" | "active" | "suspended" | "closed" | "revoked";
+            status: "offered" | "declined" | "lapsed" | "provisioning" | "provisioning_failed" | "active" | "suspended" | "closing" | "closed" | "closed_noncompliant" | "revoked";
             strategicPartner: boolean;
         };
         BudgetReport: {
@@ -1466,7 +1466,7 @@ export interface operations {
         parameters: {
             query?: {
                 programId?: string;
-                status?: "offered" | "declined" | "lapsed" | "provisioning" | "provisioning_failed" | "active" | "suspended" | "closed" | "revoked";
+                status?: "offered" | "declined" | "lapsed" | "provisioning" | "provisioning_failed" | "active" | "suspended" | "closing" | "closed" | "closed_noncompliant" | "revoked";
             };
             header?: never;
             path?: never;

@@ -12,7 +12,12 @@ export const AwardStatus = z.enum([
   "provisioning_failed",
   "active",
   "suspended",
+  /** The term ended (or early closeout was approved): late usage, settlement and the final report. */
+  "closing",
+  /** Closed out with every obligation met (or waived by staff with a reason). */
   "closed",
+  /** Closed out with an obligation unmet at closeout; staff may still record it later. */
+  "closed_noncompliant",
   "revoked",
 ]);
 export type AwardStatus = z.infer<typeof AwardStatus>;

@@ -1,0 +1,2 @@
+export * from "./license-policy.js";
+export * from "./ports.js";
