@@ -1,5 +1,5 @@
 // The AWS realization of stacks/: builds the plan, then creates what it lists, in dependency
-// order. Nothing here names a function, a route, a rule or a machine: it loops over the plan.
+// order. Nothing here names a function, a route, a rule, a schedule or a machine: it loops over the plan.
 import { bus as mainBus, mainTable, topology } from "@allot/stacks";
 import { createAlarm, createAlarmTopic } from "./alarms.js";
 import { createApi } from "./api.js";
@@ -8,7 +8,7 @@ import { configureAsyncInvoke, createFunction } from "./functions.js";
 import { planDeployment } from "./plan.js";
 import { createQueue } from "./queues.js";
 import { type Created, createResolver } from "./resolve.js";
-import { createRule } from "./rules.js";
+import { createRule, createScheduledRule } from "./rules.js";
 import { createProviderSecrets } from "./secrets.js";
 import { createStateMachine } from "./state-machines.js";
 import { createStreamSubscription } from "./streams.js";
@@ -41,6 +41,7 @@ export const deploy = () => {
   });
 
   for (const rule of plan.rules) createRule(rule, resolve);
+  for (const schedule of plan.schedules) createScheduledRule(schedule, resolve);
   for (const sub of plan.streamSubscriptions) createStreamSubscription(sub, resolve);
   const api = createApi(plan.api, resolve);
 

@@ -27,6 +27,8 @@ import {
   type Ref,
   type RoutePlan,
   type RulePlan,
+  type RuleTargetPlan,
+  type ScheduledRulePlan,
   type StateMachinePlan,
   type Statement,
   type StreamSubscriptionPlan,
@@ -45,6 +47,9 @@ export * from "./plan/types.js";
 export interface PlanOptions {
   stage: string;
 }
+
+/** EventBridge's ScheduleExpression, by shape (the local runtime parses it in full at start). */
+const SCHEDULE_EXPRESSION = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+( \S+){5}\))$/;
 
 export const planDeployment = (topology: Topology, options: PlanOptions): Plan => {
   const { app } = topology;
@@ -75,7 +80,8 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
     ["bus", topology.buses.map((b) => b.name)],
     ["function", topology.functions.map((f) => f.name)],
     ["route", topology.routes.map((r) => `${r.method} ${r.path}`)],
-    ["rule", topology.rules.map((r) => r.name)],
+    // Pattern rules (custom bus) and scheduled rules (default bus) share one name space here.
+    ["rule", [...topology.rules, ...topology.schedules].map((r) => r.name)],
     ["stream subscription", topology.streamSubscriptions.map((s) => s.name)],
     ["state machine", topology.stateMachines.map((m) => m.name)],
   ];
@@ -140,6 +146,31 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
 
   // Rules -----------------------------------------------------------------------------------------
   const asyncTargets = new Set<string>();
+  /** A pattern or scheduled rule's function target: retry policy, dead-letter queue, async invoke. */
+  const planTarget = (
+    target: { function: string; retry: RetryPolicy },
+    rule: { kind: "rule"; rule: string } | { kind: "schedule"; schedule: string },
+    queuePrefix: string,
+    logicalPrefix: string,
+  ): RuleTargetPlan => {
+    const where = rule.kind === "rule" ? `rule "${rule.rule}"` : `schedule "${rule.schedule}"`;
+    requireFunction(target.function, where);
+    checkRetry(target.retry, `${where} → ${target.function}`, problems);
+    invokedBy(target.function, rule);
+    asyncTargets.add(target.function);
+    return {
+      function: target.function,
+      targetId: named("targetId", target.function),
+      retry: { ...target.retry },
+      deadLetterQueue: addQueue(
+        `${queuePrefix}-${target.function}`,
+        rule.kind === "rule"
+          ? { kind: "ruleTarget", rule: rule.rule, function: target.function }
+          : { kind: "scheduleTarget", schedule: rule.schedule, function: target.function },
+      ),
+      logicalName: `${logicalPrefix}Target${pascal(target.function)}`,
+    };
+  };
   const rules: RulePlan[] = topology.rules.map((rule) => {
     if (!busNames.has(rule.bus))
       problems.push(`rule "${rule.name}" is on the bus "${rule.bus}", which stacks/ does not declare`);
@@ -153,23 +184,38 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
       bus: rule.bus,
       description: rule.description,
       pattern: rule.pattern,
-      targets: rule.targets.map((target) => {
-        requireFunction(target.function, `rule "${rule.name}"`);
-        checkRetry(target.retry, `rule "${rule.name}" → ${target.function}`, problems);
-        invokedBy(target.function, { kind: "rule", rule: rule.name });
-        asyncTargets.add(target.function);
-        return {
-          function: target.function,
-          targetId: named("targetId", target.function),
-          retry: { ...target.retry },
-          deadLetterQueue: addQueue(`rule-${rule.name}-${target.function}`, {
-            kind: "ruleTarget",
-            rule: rule.name,
-            function: target.function,
-          }),
-          logicalName: `Rule${pascal(rule.name)}Target${pascal(target.function)}`,
-        };
-      }),
+      targets: rule.targets.map((target) =>
+        planTarget(
+          target,
+          { kind: "rule", rule: rule.name },
+          `rule-${rule.name}`,
+          `Rule${pascal(rule.name)}`,
+        ),
+      ),
+    };
+  });
+
+  // Scheduled rules -----------------------------------------------------------------------------
+  const schedules: ScheduledRulePlan[] = topology.schedules.map((schedule) => {
+    if (!SCHEDULE_EXPRESSION.test(schedule.expression)) {
+      problems.push(
+        `schedule "${schedule.name}": "${schedule.expression}" is not EventBridge's rate(n unit) or 6-field cron(...)`,
+      );
+    }
+    return {
+      name: schedule.name,
+      logicalName: `Schedule${pascal(schedule.name)}`,
+      physicalName: named("rule", physical(app, stage, schedule.name)),
+      description: schedule.description,
+      scheduleExpression: schedule.expression,
+      targets: [
+        planTarget(
+          { function: schedule.function, retry: schedule.retry },
+          { kind: "schedule", schedule: schedule.name },
+          `schedule-${schedule.name}`,
+          `Schedule${pascal(schedule.name)}`,
+        ),
+      ],
     };
   });
 
@@ -403,6 +449,7 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
     functions,
     stateMachines,
     rules,
+    schedules,
     streamSubscriptions,
     api: {
       logicalName: "Api",
@@ -518,6 +565,8 @@ const describeSource = (source: QueueSource): string => {
   switch (source.kind) {
     case "ruleTarget":
       return `an event rule ${source.rule} could not deliver to ${source.function}`;
+    case "scheduleTarget":
+      return `a scheduled event of ${source.schedule} could not be delivered to ${source.function}`;
     case "asyncInvoke":
       return `an event ${source.function} failed to process after Lambda's retries`;
     case "streamFailure":

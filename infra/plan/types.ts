@@ -88,6 +88,7 @@ export interface BusPlan {
 
 export type QueueSource =
   | { kind: "ruleTarget"; rule: string; function: string }
+  | { kind: "scheduleTarget"; schedule: string; function: string }
   | { kind: "asyncInvoke"; function: string }
   | { kind: "streamFailure"; subscription: string; function: string };
 
@@ -102,6 +103,7 @@ export interface QueuePlan {
 export type Invoker =
   | { kind: "route"; route: string }
   | { kind: "rule"; rule: string }
+  | { kind: "schedule"; schedule: string }
   | { kind: "stateMachine"; stateMachine: string }
   | { kind: "stream"; subscription: string };
 
@@ -173,6 +175,21 @@ export interface RulePlan {
   targets: RuleTargetPlan[];
 }
 
+/**
+ * An EventBridge scheduled rule on the account's default bus (scheduled rules live only there):
+ * it invokes its targets with a "Scheduled Event", with the same retry policy and dead-letter
+ * queue as the pattern rules, and so the same payload as the local runtime's schedules.
+ */
+export interface ScheduledRulePlan {
+  name: string;
+  logicalName: string;
+  physicalName: string;
+  description: string;
+  /** EventBridge syntax, UTC: `rate(1 day)`, `cron(0 3 * * ? *)`. */
+  scheduleExpression: string;
+  targets: RuleTargetPlan[];
+}
+
 export interface StreamSubscriptionPlan {
   name: string;
   logicalName: string;
@@ -236,6 +253,7 @@ export interface Plan {
   functions: FunctionPlan[];
   stateMachines: StateMachinePlan[];
   rules: RulePlan[];
+  schedules: ScheduledRulePlan[];
   streamSubscriptions: StreamSubscriptionPlan[];
   api: ApiPlan;
   alarms: AlarmPlan[];

@@ -314,6 +314,81 @@ describe("the deployment plan derived from stacks/", () => {
   });
 });
 
+describe("schedules", () => {
+  const withSchedule = (expression: `rate(${string})` | `cron(${string})`) => {
+    const copy = structuredClone(topology) as Topology;
+    const target = topology.rules[0]?.targets[0]?.function as string;
+    copy.schedules.push({
+      name: "nightly-check",
+      description: "a check every night",
+      expression,
+      function: target,
+      retry: { maximumRetryAttempts: 4, maximumEventAgeSeconds: 3600 },
+    });
+    return { copy, target };
+  };
+
+  it("become scheduled rules on the default bus, with retry policy, dead-letter queue, alarm and async invoke", () => {
+    const { copy, target } = withSchedule("cron(0 3 * * ? *)");
+    const planned = planDeployment(copy, { stage: "production" });
+    const schedule = planned.schedules.find((s) => s.name === "nightly-check");
+    expect(schedule).toEqual({
+      name: "nightly-check",
+      logicalName: "ScheduleNightlyCheck",
+      physicalName: "allot-production-nightly-check",
+      description: "a check every night",
+      scheduleExpression: "cron(0 3 * * ? *)",
+      targets: [
+        {
+          function: target,
+          targetId: target,
+          retry: { maximumRetryAttempts: 4, maximumEventAgeSeconds: 3600 },
+          deadLetterQueue: `schedule-nightly-check-${target}`,
+          logicalName: `ScheduleNightlyCheckTarget${target
+            .split("-")
+            .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+            .join("")}`,
+        },
+      ],
+    });
+    expect(planned.queues.find((q) => q.id === `schedule-nightly-check-${target}`)?.receives).toEqual({
+      kind: "scheduleTarget",
+      schedule: "nightly-check",
+      function: target,
+    });
+    expect(
+      planned.alarms.some(
+        (a) =>
+          a.dimension.value.ref.kind === "queue" &&
+          a.dimension.value.ref.queue === `schedule-nightly-check-${target}`,
+      ),
+    ).toBe(true);
+    const fn = planned.functions.find((f) => f.name === target);
+    expect(fn?.invokedBy).toContainEqual({ kind: "schedule", schedule: "nightly-check" });
+    expect(fn?.asyncInvoke).toBeDefined();
+  });
+
+  it("are every stacks/ schedule, in order", () => {
+    expect(plan.schedules.map((s) => s.name)).toEqual(topology.schedules.map((s) => s.name));
+  });
+
+  it.each([["cron(0 3 * * *)"], ["rate(1 fortnight)"], ["rate(five minutes)"]] as const)(
+    "refuse the expression %s",
+    (expression) => {
+      const { copy } = withSchedule(expression as `cron(${string})`);
+      expect(() => planDeployment(copy, { stage: "dev" })).toThrow(
+        /is not EventBridge's rate\(n unit\) or 6-field cron/,
+      );
+    },
+  );
+
+  it("share the rules' name space", () => {
+    const { copy } = withSchedule("rate(1 day)");
+    (copy.schedules[copy.schedules.length - 1] as { name: string }).name = topology.rules[0]?.name as string;
+    expect(() => planDeployment(copy, { stage: "dev" })).toThrow(/is declared twice/);
+  });
+});
+
 describe("the plan refuses a topology it cannot deploy", () => {
   const broken = (change: (t: Topology) => void): string[] => {
     const copy = structuredClone(topology) as Topology;
@@ -423,6 +498,7 @@ describe("infra/ is generic over stacks/", () => {
       ...topology.functions.map((f) => f.name),
       ...topology.routes.map((r) => r.path),
       ...topology.rules.map((r) => r.name),
+      ...topology.schedules.map((s) => s.name),
       ...topology.stateMachines.map((m) => m.name),
     ];
     const files = readdirSync(resolve(root, "infra"), { recursive: true, encoding: "utf8" }).filter((f) =>

@@ -45,6 +45,18 @@ export interface RuleSpec {
   targets: TargetSpec[];
 }
 
+/**
+ * An EventBridge scheduled rule, on the default bus as on AWS: each period its targets get a
+ * "Scheduled Event" (source aws.events), once, even across restarts.
+ */
+export interface ScheduledRuleSpec {
+  name: string;
+  description?: string;
+  /** PutRule's ScheduleExpression: `rate(5 minutes)` or `cron(0 3 * * ? *)` (6 fields, UTC). */
+  scheduleExpression: string;
+  targets: TargetSpec[];
+}
+
 /** A Lambda function run in this process from its module. */
 export interface FunctionSpec {
   name: string;

@@ -24,6 +24,11 @@ export {
   type EventBridgeOptions,
   eventBridgeCommands,
 } from "./eventbridge/index.js";
+export {
+  InvalidScheduleExpressionError,
+  parseScheduleExpression,
+  type Schedule,
+} from "./eventbridge/schedule-expression.js";
 export type { DeadLetter, ReplayOptions, ReplayResult } from "./eventbridge/types.js";
 export { INHERITED_VARIABLES, withEnvironment } from "./lambda/environment.js";
 export { functionNameOf, type InvokeResult, type LambdaInvoker } from "./lambda/invoker.js";

@@ -7,6 +7,7 @@ import type {
   BusSpec,
   FunctionSpec,
   RuleSpec,
+  ScheduledRuleSpec,
   StateMachineSpec,
   StreamSubscriptionSpec,
   TableSpec,
@@ -36,6 +37,8 @@ export interface AwsLocalConfig {
   tables: TableSpec[];
   buses: BusSpec[];
   rules: RuleSpec[];
+  /** Scheduled rules (default bus), fired on their expression by a durable timer. */
+  scheduledRules?: ScheduledRuleSpec[];
   functions: FunctionSpec[];
   /** Relative function modules resolve from here. */
   functionsRoot: string;
@@ -106,6 +109,7 @@ export const startAwsLocal = async (config: AwsLocalConfig): Promise<AwsLocal> =
       tableName: config.runtimeTable,
       buses: config.buses,
       rules: config.rules,
+      ...(config.scheduledRules ? { scheduledRules: config.scheduledRules } : {}),
       lambda,
       logger: logger.child({ component: "eventbridge" }),
     });

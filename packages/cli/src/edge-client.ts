@@ -16,6 +16,7 @@ export interface EdgeAdmin {
     rules?: string[];
     name?: string;
   }): Promise<ReplayResult>;
+  runSchedule(input: { name: string }): Promise<{ eventId: string; deliveries: number }>;
 }
 
 export const edgeAdmin = (url: string): EdgeAdmin => {
@@ -46,5 +47,6 @@ export const edgeAdmin = (url: string): EdgeAdmin => {
     listDeadLetters: (input) => call("ListDeadLetters", input),
     redriveDeadLetters: (input) => call("RedriveDeadLetters", input),
     startReplay: (input) => call("StartReplay", input),
+    runSchedule: (input) => call("RunSchedule", input),
   };
 };

@@ -52,6 +52,7 @@ describe("allot --help", () => {
         "events dead-letters",
         "events redrive",
         "events replay",
+        "events run-schedule",
       ]),
     );
   });
@@ -64,7 +65,13 @@ describe("allot --help", () => {
   });
 
   it("says on the token and events commands that they work on the local stack only", async () => {
-    for (const path of [["token"], ["events", "dead-letters"], ["events", "redrive"], ["events", "replay"]]) {
+    for (const path of [
+      ["token"],
+      ["events", "dead-letters"],
+      ["events", "redrive"],
+      ["events", "replay"],
+      ["events", "run-schedule"],
+    ]) {
       const { io, output } = captured();
       await runCli([...path, "--help"], io);
       expect(output.out.replace(/\s+/g, " "), path.join(" ")).toMatch(/[Ll]ocal (stack )?only/);
@@ -80,6 +87,7 @@ describe("usage errors exit 2", () => {
     ["a missing required option", ["ledger", "check", "--token", "t", "--program"], "argument missing"],
     ["an outcome that is not one", ["decisions", "record", "--outcome", "maybe"], "Allowed choices are"],
     ["a replay without its range", ["events", "replay", "--to", "2026-01-01T00:00:00Z"], "--from <time>"],
+    ["a schedule run without its name", ["events", "run-schedule"], "missing required argument 'name'"],
     [
       "a date that is none",
       ["events", "replay", "--from", "soon", "--to", "later"],

@@ -1,6 +1,12 @@
-import { type FunctionSpec, type Link, renderDefinition, type Topology } from "@allot/stacks";
+import {
+  type FunctionSpec,
+  type Link,
+  renderDefinition,
+  type ScheduleSpec,
+  type Topology,
+} from "@allot/stacks";
 import { envForLink, providerEnv } from "@allot/stacks/env";
-import type { AwsLocalConfig, FunctionSpec as LocalFunctionSpec } from "aws-local";
+import type { AwsLocalConfig, FunctionSpec as LocalFunctionSpec, ScheduledRuleSpec } from "aws-local";
 import { functionArn, stateMachineArn } from "aws-local";
 
 /** Where the local stand-ins of what links reach outside AWS live, and the local-only mail settings. */
@@ -51,17 +57,26 @@ export const localFunction = (fn: FunctionSpec, services: LocalServices): LocalF
   };
 };
 
+/** A stacks/ schedule as aws-local runs it: a scheduled rule with one function target, as on AWS. */
+export const localScheduledRule = (schedule: ScheduleSpec): ScheduledRuleSpec => ({
+  name: schedule.name,
+  description: schedule.description,
+  scheduleExpression: schedule.expression,
+  targets: [{ kind: "function", function: schedule.function, retry: schedule.retry }],
+});
+
 /** stacks/ in aws-local's terms: the one place the local realization reads the topology. */
 export const awsLocalTopology = (
   topology: Topology,
   services: LocalServices,
 ): Pick<
   AwsLocalConfig,
-  "tables" | "buses" | "rules" | "functions" | "stateMachines" | "streamSubscriptions"
+  "tables" | "buses" | "rules" | "scheduledRules" | "functions" | "stateMachines" | "streamSubscriptions"
 > => ({
   tables: topology.tables,
   buses: topology.buses,
   rules: topology.rules,
+  scheduledRules: topology.schedules.map(localScheduledRule),
   functions: topology.functions.map((fn) => localFunction(fn, services)),
   stateMachines: topology.stateMachines.map((machine) => ({
     name: machine.name,

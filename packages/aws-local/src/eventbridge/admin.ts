@@ -3,7 +3,7 @@ import type { JsonService } from "../edge/server.js";
 import { eventBridgeCommands } from "./commands.js";
 import type { EventBridgeEmulator } from "./index.js";
 
-// Dead letters, re-drive and replay of the running emulator, on its edge: an operator's client
+// Dead letters, re-drive, replay and running a scheduled rule now, of the running emulator, on its edge: an operator's client
 // works on the very process that delivers, rather than on a second emulator over the same
 // tables. Not an AWS API, hence its own target prefix.
 
@@ -45,6 +45,7 @@ export const eventBridgeAdminService = (eventBridge: EventBridgeEmulator): JsonS
           rules: optional(input, "rules", isStrings, "a list of strings"),
           name: optional(input, "name", isString, "a string"),
         }),
+      RunSchedule: async (input) => commands.runSchedule({ name: required(input, "name") }),
     },
   };
 };

@@ -92,7 +92,9 @@ export const createApi = (deps: {
   const describeRule = (bus: Bus, rule: CompiledRule) => ({
     Name: rule.spec.name,
     Arn: rule.arn,
-    EventPattern: JSON.stringify(rule.spec.pattern),
+    ...(rule.schedule
+      ? { ScheduleExpression: rule.schedule.expression }
+      : { EventPattern: JSON.stringify(rule.spec.pattern) }),
     State: "ENABLED",
     Description: rule.spec.description,
     EventBusName: bus.name,

@@ -1,5 +1,10 @@
-import type { BusSpec, RuleSpec, TargetSpec } from "../config.js";
+import type { BusSpec, RuleSpec, ScheduledRuleSpec, TargetSpec } from "../config.js";
 import { compilePattern } from "./pattern/index.js";
+import {
+  InvalidScheduleExpressionError,
+  parseScheduleExpression,
+  type Schedule,
+} from "./schedule-expression.js";
 
 export const DEFAULT_BUS = "default";
 
@@ -7,7 +12,12 @@ export interface CompiledRule {
   spec: RuleSpec;
   arn: string;
   matches(event: unknown): boolean;
+  /** A scheduled rule's clock; such a rule matches no event put on the bus. */
+  schedule?: Schedule;
 }
+
+/** A scheduled rule as the schedules runner sees it (it is also one of the default bus's rules). */
+export type ScheduledRule = CompiledRule & { schedule: Schedule };
 
 export interface Bus {
   name: string;
@@ -20,6 +30,8 @@ export interface Registry {
   region: string;
   accountId: string;
   buses: Map<string, Bus>;
+  /** The scheduled rules (all on the default bus), by name. */
+  schedules: Map<string, ScheduledRule>;
   /** A bus name or event-bus ARN to the bus, or undefined when it does not exist here. */
   resolve(nameOrArn: string | undefined): Bus | undefined;
   /** What the caller wrote, reduced to a bus name (for messages). */
@@ -37,6 +49,7 @@ export class InvalidRuleError extends Error {
 export const createRegistry = (options: {
   buses: BusSpec[];
   rules: RuleSpec[];
+  scheduledRules?: ScheduledRuleSpec[];
   region: string;
   accountId: string;
   hasFunction(name: string): boolean;
@@ -81,6 +94,41 @@ export const createRegistry = (options: {
     }
     bus.rules.push({ spec, arn: ruleArn(spec.bus, spec.name), matches: (event) => compiled.matches(event) });
   }
+  const schedules = new Map<string, ScheduledRule>();
+  const defaultBus = buses.get(DEFAULT_BUS) as Bus;
+  for (const scheduled of options.scheduledRules ?? []) {
+    const spec: RuleSpec = {
+      name: scheduled.name,
+      bus: DEFAULT_BUS,
+      pattern: {},
+      targets: scheduled.targets,
+      ...(scheduled.description ? { description: scheduled.description } : {}),
+    };
+    if (defaultBus.rules.some((rule) => rule.spec.name === spec.name)) {
+      throw new Error(`EventBridge rule "${spec.name}" is declared twice on bus "${DEFAULT_BUS}"`);
+    }
+    if (spec.targets.length > 5) {
+      throw new Error(
+        `EventBridge rule "${spec.name}" has ${spec.targets.length} targets; AWS allows at most 5`,
+      );
+    }
+    for (const target of spec.targets) checkTarget(spec, target, options.hasFunction);
+    let schedule: Schedule;
+    try {
+      schedule = parseScheduleExpression(scheduled.scheduleExpression);
+    } catch (error) {
+      if (!(error instanceof InvalidScheduleExpressionError)) throw error;
+      throw new InvalidRuleError(`EventBridge rule "${spec.name}": ${error.message}`, { cause: error });
+    }
+    const rule: ScheduledRule = {
+      spec,
+      arn: ruleArn(DEFAULT_BUS, spec.name),
+      matches: () => false,
+      schedule,
+    };
+    defaultBus.rules.push(rule);
+    schedules.set(spec.name, rule);
+  }
   for (const bus of buses.values()) bus.rules.sort((a, b) => (a.spec.name < b.spec.name ? -1 : 1));
 
   const nameOf = (nameOrArn: string | undefined) => {
@@ -91,6 +139,7 @@ export const createRegistry = (options: {
     region,
     accountId,
     buses,
+    schedules,
     nameOf,
     resolve: (nameOrArn) => {
       const match = nameOrArn ? busArnPattern.exec(nameOrArn) : null;

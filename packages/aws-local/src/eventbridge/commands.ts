@@ -26,6 +26,8 @@ export interface EventBridgeCommands {
     rules?: string[];
     name?: string;
   }): Promise<ReplayResult>;
+  /** Fires a scheduled rule now, as its clock would (a new event, outside its periods). */
+  runSchedule(args: { name: string }): Promise<{ eventId: string; deliveries: number }>;
 }
 
 const parseTime = (label: string, value: string) => {
@@ -62,4 +64,5 @@ export const eventBridgeCommands = (eventBridge: EventBridgeEmulator): EventBrid
       ...(args.rules && args.rules.length > 0 ? { rules: args.rules } : {}),
       ...(args.name ? { name: args.name } : {}),
     }),
+  runSchedule: (args) => eventBridge.runSchedule(args.name),
 });

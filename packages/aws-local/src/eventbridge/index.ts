@@ -1,9 +1,10 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "../aws-config.js";
-import type { BusSpec, RuleSpec } from "../config.js";
+import type { BusSpec, RuleSpec, ScheduledRuleSpec } from "../config.js";
 import type { JsonService } from "../edge/server.js";
 import type { LambdaInvoker } from "../lambda/invoker.js";
 import type { Logger } from "../logger.js";
+import { Scheduler } from "../stepfunctions/timers.js";
 import { createApi } from "./api.js";
 import { createRegistry } from "./bus.js";
 import { DeadLetters } from "./dead-letters.js";
@@ -11,6 +12,7 @@ import { DeliveryStore } from "./deliveries.js";
 import { Dispatcher, type Work } from "./dispatcher.js";
 import { putEvents, stoppedError } from "./put-events.js";
 import { replay } from "./replay.js";
+import { Schedules } from "./schedules.js";
 import type {
   DeadLetter,
   DeliveryRecord,
@@ -29,8 +31,12 @@ export interface EventBridgeOptions {
   tableName: string;
   buses: BusSpec[];
   rules: RuleSpec[];
+  /** Scheduled rules, on the default bus. */
+  scheduledRules?: ScheduledRuleSpec[];
   lambda: LambdaInvoker;
   logger: Logger;
+  /** The clock scheduled rules follow (default Date.now); tests move it, then recheckSchedules(). */
+  now?: () => number;
   region?: string;
   accountId?: string;
   /** Backoff base for retries (default 1 s); small in tests. */
@@ -64,6 +70,10 @@ export interface EventBridgeEmulator {
   deliveriesOf(eventId: string): Promise<DeliveryRecord[]>;
   /** Resolves when no delivery is owed anywhere in the table; call after start(). */
   idle(): Promise<void>;
+  /** Fires a scheduled rule's targets now, outside its periods. */
+  runSchedule(name: string): Promise<{ eventId: string; deliveries: number }>;
+  /** Re-evaluates the schedules' timers against `now()` (for tests that move the injected clock). */
+  recheckSchedules(): void;
 }
 
 export const createEventBridge = (options: EventBridgeOptions): EventBridgeEmulator => {
@@ -78,6 +88,7 @@ export const createEventBridge = (options: EventBridgeOptions): EventBridgeEmula
   const registry = createRegistry({
     buses: options.buses,
     rules: options.rules,
+    ...(options.scheduledRules ? { scheduledRules: options.scheduledRules } : {}),
     region: options.region ?? LOCAL_REGION,
     accountId: options.accountId ?? LOCAL_ACCOUNT,
     hasFunction: (name) => options.lambda.has(name),
@@ -107,6 +118,20 @@ export const createEventBridge = (options: EventBridgeOptions): EventBridgeEmula
     preclaim: (item: DeliveryRecord, now: number) => dispatcher.preclaim(item, now),
     deliver: (work: Work[]) => dispatcher.enqueue(work),
   };
+  const now = options.now ?? Date.now;
+  let scheduler = new Scheduler(now);
+  const schedules = (timer: Scheduler) =>
+    new Schedules({
+      doc: options.doc,
+      tableName: options.tableName,
+      registry,
+      logger,
+      now,
+      scheduler: timer,
+      assertWritable,
+      deliver: (work) => dispatcher.enqueue(work),
+    });
+  let running = schedules(scheduler);
   const put = (entries: unknown) =>
     putEvents(
       {
@@ -123,13 +148,19 @@ export const createEventBridge = (options: EventBridgeOptions): EventBridgeEmula
     start: async () => {
       stopped = false;
       await dispatcher.start();
+      scheduler = new Scheduler(now);
+      running = schedules(scheduler);
+      await running.start();
       logger.info("eventbridge started", {
         buses: [...registry.buses.keys()],
         rules: [...registry.buses.values()].reduce((n, bus) => n + bus.rules.length, 0),
+        schedules: registry.schedules.size,
       });
     },
     stop: async () => {
       stopped = true;
+      running.stop();
+      scheduler.stop();
       await dispatcher.stop();
     },
     listDeadLetters: (listOptions) => deadLetters.list(listOptions),
@@ -142,5 +173,7 @@ export const createEventBridge = (options: EventBridgeOptions): EventBridgeEmula
     replay: (replayOptions) => replay(common, replayOptions),
     deliveriesOf: (eventId) => store.ofEvent(eventId),
     idle: () => dispatcher.idle(),
+    runSchedule: (name) => running.runNow(name),
+    recheckSchedules: () => scheduler.recheck(),
   };
 };

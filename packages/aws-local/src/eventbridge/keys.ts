@@ -3,12 +3,14 @@
 //   delivery    pk EB#EVENT#<eventId>             sk DELIVERY#<rule>#<target>[#REPLAY#<name>]
 //   dead letter pk EB#DLQ                         sk <ulid>
 //   replay      pk EB#REPLAY                      sk <replay name>
+//   schedule    pk EB#SCHEDULE                    sk <rule name>  (next period of a scheduled rule)
 //   due index   gsi1pk EB#DUE  gsi1sk <due ms, zero-padded>#<pk>|<sk>  (only while pending or running)
 // One day per archive partition keeps a time-range replay to one query per day; the due index
 // is sparse, so the sweep reads only work that is still owed.
 
 export const DUE_PARTITION = "EB#DUE";
 export const DLQ_PARTITION = "EB#DLQ";
+export const SCHEDULE_PARTITION = "EB#SCHEDULE";
 
 export interface ItemKey {
   pk: string;

@@ -20,8 +20,8 @@ const isoTime = (label: string, value: string) => {
 
 export const eventsCommand = (io = processIo) => {
   const events = new Command("events")
-    .summary("dead letters, re-drive and replay on the local bus (local stack only)")
-    .description(`Dead letters, re-drive and replay on the local bus.${LOCAL_ONLY}`);
+    .summary("dead letters, re-drive, replay and schedules on the local bus (local stack only)")
+    .description(`Dead letters, re-drive, replay and running schedules on the local bus.${LOCAL_ONLY}`);
   events
     .command("dead-letters")
     .summary("list events whose delivery failed after every retry")
@@ -109,5 +109,20 @@ export const eventsCommand = (io = processIo) => {
         io.out(`${result.replayName}  replayed ${result.replayed}  deliveries ${result.deliveries}\n`);
       },
     );
+  events
+    .command("run-schedule")
+    .summary("fire a scheduled rule now")
+    .description(
+      "Fire a scheduled rule's target now, with the Scheduled Event its clock sends (a new event: " +
+        "its regular periods are unchanged). On a deployed stage, invoke the function instead " +
+        `(aws lambda invoke).${LOCAL_ONLY}`,
+    )
+    .argument("<name>", "the schedule's name, as stacks/ declares it")
+    .action(async (name: string, _options, command: Command) => {
+      const context = contextOf(command, io);
+      const result = await context.edge().runSchedule({ name });
+      if (context.json) return printJson(io, result);
+      io.out(`${name}: event ${result.eventId} sent to ${result.deliveries} target(s)\n`);
+    });
   return events;
 };
