@@ -5,7 +5,8 @@ import {
   type ScheduleSpec,
   type Topology,
 } from "@allot/stacks";
-import { envForLink, providerEnv } from "@allot/stacks/env";
+import { envForLink, providerEnv, registriesEnv } from "@allot/stacks/env";
+import { registriesBaseUrls } from "@allot/standins";
 import type { AwsLocalConfig, FunctionSpec as LocalFunctionSpec, ScheduledRuleSpec } from "aws-local";
 import { functionArn, stateMachineArn } from "aws-local";
 
@@ -14,6 +15,8 @@ export interface LocalServices {
   providerUrl: string;
   providerSecret: string;
   publicUrl: string;
+  /** The registries stand-in (Crossref, DataCite, arXiv, GitHub under one root). */
+  registriesUrl: string;
   /** Mail goes to files here, one RFC 5322 message each, instead of SES. */
   mailDir: string;
   /** The staff mailbox, when the operator names one (ALLOT_STAFF_EMAIL). */
@@ -41,6 +44,15 @@ export const linkEnvironment = (link: Link, services: LocalServices): Record<str
         [providerEnv.secret]: services.providerSecret,
         [providerEnv.publicUrl]: services.publicUrl,
       };
+    case "registries": {
+      const urls = registriesBaseUrls(services.registriesUrl);
+      return {
+        [registriesEnv.crossref]: urls.crossref,
+        [registriesEnv.datacite]: urls.datacite,
+        [registriesEnv.arxiv]: urls.arxiv,
+        [registriesEnv.github]: urls.github,
+      };
+    }
   }
 };
 

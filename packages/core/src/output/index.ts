@@ -1,2 +1,3 @@
+export * from "./identifiers.js";
 export * from "./license-policy.js";
 export * from "./ports.js";
