@@ -55,6 +55,16 @@ export const AwardExtended = defineEvent(
   1,
   z.object({ ...ids, endsAt: z.string() }),
 );
+/**
+ * An award is to close before its term ends (an approved early-closeout request): the closeout
+ * workflow starts on it exactly as on the term timer. `reason` is the request's justification.
+ */
+export const AwardCloseoutRequested = defineEvent(
+  Sources.awards,
+  "Award Closeout Requested",
+  1,
+  z.object({ ...ids, reason: z.string() }),
+);
 
 export const awardEvents = [
   BudgetCommitted,
@@ -71,4 +81,5 @@ export const awardEvents = [
   AwardResumed,
   AwardRevoked,
   AwardExtended,
+  AwardCloseoutRequested,
 ];
