@@ -24,6 +24,7 @@ export * from "./notification/ses-mailer.js";
 export * from "./provider/http-provider.js";
 export * from "./provider/protocol.js";
 export * from "./provider/signature.js";
+export * from "./stepfunctions/closeout-workflow.js";
 export * from "./stepfunctions/named-execution.js";
 export * from "./stepfunctions/reservation-grace-timer.js";
 export * from "./stepfunctions/review-workflow.js";

@@ -1,3 +1,6 @@
+export * from "./closeout.js";
+export * from "./closeout-events.js";
+export * from "./closeout-schema.js";
 export * from "./commands.js";
 export * from "./events.js";
 export * from "./ledger.js";

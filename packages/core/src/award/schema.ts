@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { AwardCloseout } from "./closeout-schema.js";
 
 export const AwardStatus = z.enum([
   /** Budget committed, the offer sent, waiting for the grantee. */
@@ -75,6 +76,10 @@ export interface Award {
   offerTaskToken?: string;
   /** The provider's answer callback; never shown. */
   provisioningTaskToken?: string;
+  /** The closeout's record, from its start to the final status (see closeout.ts). */
+  closeout?: AwardCloseout;
+  /** The closeout's final-report callback; never shown. */
+  finalReportTaskToken?: string;
   revision: number;
 }
 

@@ -46,6 +46,13 @@ export const Program = z.object({
    * that programs stored before it existed still compare equal on a retried create.
    */
   creditThresholds: CreditThresholds.optional(),
+  /**
+   * The closeout's periods: how long late usage records are awaited after the term ends
+   * (default P30D) and how long the grantee has for the final report (default P30D).
+   */
+  closeout: z
+    .object({ gracePeriod: Duration.optional(), finalReportPeriod: Duration.optional() })
+    .optional(),
 });
 export type Program = z.infer<typeof Program>;
 export type ProgramInput = z.input<typeof Program>;

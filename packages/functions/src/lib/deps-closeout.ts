@@ -1,0 +1,34 @@
+import {
+  dynamoAwardRepository,
+  dynamoLedgerRepository,
+  dynamoProgramRepository,
+  linked,
+  stepFunctionsCloseoutWorkflow,
+  stepFunctionsTermTimer,
+} from "@allot/adapters";
+import { systemClock } from "@allot/core";
+import type { AwardTermTimer, CloseoutDeps, CloseoutWorkflow } from "@allot/core/award";
+import { closeoutMachine, termTimerMachine } from "@allot/stacks/links";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { doc, once, tableName } from "./deps.js";
+
+const sfn = once(() => new SFNClient({}));
+
+export const closeoutDeps = once(
+  (): CloseoutDeps => ({
+    awards: dynamoAwardRepository(doc(), tableName()),
+    programs: dynamoProgramRepository(doc(), tableName()),
+    ledger: dynamoLedgerRepository(doc(), tableName()),
+    clock: systemClock,
+  }),
+);
+
+/** Starts closeouts (the term timer, an approved early closeout) and completes the report's callback. */
+export const closeoutWorkflow = once(
+  (): CloseoutWorkflow =>
+    stepFunctionsCloseoutWorkflow(sfn(), () => linked(closeoutMachine("start"))),
+);
+
+export const termTimer = once(
+  (): AwardTermTimer => stepFunctionsTermTimer(sfn(), () => linked(termTimerMachine("start"))),
+);
