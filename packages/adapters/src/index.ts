@@ -7,6 +7,7 @@ export * from "./dynamo/idempotency-store.js";
 export * from "./dynamo/keys.js";
 export * from "./dynamo/ledger-repository.js";
 export * from "./dynamo/outbox.js";
+export * from "./dynamo/output-repository.js";
 export * from "./dynamo/program-repository.js";
 export * from "./dynamo/proposal-repository.js";
 export * from "./dynamo/query.js";
