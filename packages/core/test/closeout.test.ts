@@ -16,6 +16,7 @@ import {
   TERM_ENDED,
 } from "../src/award/index.js";
 import { DomainError } from "../src/errors.js";
+import type { ObligationState, OutputKind } from "../src/output/index.js";
 import { memoryAwards, memoryLedger, memoryPrograms } from "./fakes.js";
 import { program } from "./fixtures.js";
 
@@ -52,7 +53,7 @@ const report = {
   summary: "We trained and released the models the proposal described.",
   outcomes: ["A paper at a workshop", "An open model"],
   cashSpentCents: 60_000,
-  outputIds: ["out-1"],
+  outputIds: ["out_01jcloseout000000000000000"],
 };
 
 let now: Date;
@@ -91,6 +92,24 @@ beforeEach(async () => {
     events: [],
   });
 });
+
+const met = (kind: OutputKind): ObligationState => ({
+  kind,
+  dueAt: T0,
+  met: true,
+  status: "met",
+  outputIds: ["out_01jcloseout000000000000000"],
+  reason: "met",
+});
+const unmet = (kind: OutputKind, reason: string): ObligationState => ({
+  kind,
+  dueAt: T0,
+  met: false,
+  status: "overdue",
+  outputIds: [],
+  reason,
+});
+const complianceOf = (...obligations: ObligationState[]) => ({ evaluate: async () => ({ obligations }) });
 
 const stored = () => awards.items.get(AWARD) as Award;
 const eventTypes = () => [...awards.events, ...ledger.events].map((e) => e.detailType);
@@ -236,8 +255,9 @@ describe("the closeout", () => {
       kind: "conflict",
       message: expect.stringMatching(/was due at 2027-06-01T13:00:00.000Z/),
     });
-    const compliance = { evaluate: async () => ({ compliant: true, reasons: [] }) };
-    expect(await closeAward({ ...deps, compliance }, AWARD)).toEqual({ status: "closed_noncompliant" });
+    expect(await closeAward({ ...deps, compliance: complianceOf(met("paper"), met("repository")) }, AWARD)).toEqual({
+      status: "closed_noncompliant",
+    });
     expect(stored().closeout?.compliance?.reasons).toEqual(["no final report was submitted by its deadline"]);
   });
 
@@ -255,12 +275,12 @@ describe("the closeout", () => {
     await beginCloseout(deps, AWARD, TERM_ENDED, false);
     await submitFinalReport({ ...deps, workflow }, grantee, AWARD, report);
     await decideCashSpent(deps, AWARD);
-    const reasons = ["no permissively licensed repository"];
-    const compliance = { evaluate: async () => ({ compliant: false, reasons }) };
+    const compliance = complianceOf(met("paper"), unmet("repository", "no verified repository by 2027-06-01"));
     expect(await closeAward({ ...deps, compliance }, AWARD)).toEqual({ status: "closed_noncompliant" });
     expect(await closeAward({ ...deps, compliance }, AWARD)).toEqual({ status: "closed_noncompliant" });
+    const reasons = ["repository: no verified repository by 2027-06-01"];
     expect(stored().closeout?.compliance).toMatchObject({ compliant: false, reasons });
-    expect(stored().history.at(-1)?.reason).toBe("closed out non-compliant: no permissively licensed repository");
+    expect(stored().history.at(-1)?.reason).toBe(`closed out non-compliant: ${reasons[0]}`);
     expect(awards.events.filter((e) => e.detailType === "Award Closed").map((e) => e.detail.data)).toEqual([
       expect.objectContaining({ awardId: AWARD, status: "closed_noncompliant" }),
     ]);
@@ -270,8 +290,18 @@ describe("the closeout", () => {
     await beginCloseout(deps, AWARD, TERM_ENDED, false);
     await submitFinalReport({ ...deps, workflow }, grantee, AWARD, report);
     await decideCashSpent(deps, AWARD);
-    const compliance = { evaluate: async () => ({ compliant: true, reasons: [] }) };
+    const compliance = complianceOf(met("paper"), met("repository"));
     expect(await closeAward({ ...deps, compliance }, AWARD)).toEqual({ status: "closed" });
+  });
+
+  it("counts an obligation still pending (not yet due) as unmet at closeout", async () => {
+    await beginCloseout(deps, AWARD, TERM_ENDED, false);
+    await submitFinalReport({ ...deps, workflow }, grantee, AWARD, report);
+    await decideCashSpent(deps, AWARD);
+    const pending = { ...unmet("paper", "no verified paper yet; due 2027-11-28"), status: "pending" as const };
+    const compliance = complianceOf(pending, met("repository"));
+    expect(await closeAward({ ...deps, compliance }, AWARD)).toEqual({ status: "closed_noncompliant" });
+    expect(stored().closeout?.compliance?.reasons).toEqual(["paper: no verified paper yet; due 2027-11-28"]);
   });
 
   it("refuses the money steps before the closeout began", async () => {

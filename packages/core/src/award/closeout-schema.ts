@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ExternalId, Text } from "../bounds.js";
+import { OutputId, Text } from "../bounds.js";
 import { durationSeconds } from "../duration.js";
 import { Cents } from "../program/schema.js";
 
@@ -23,7 +23,7 @@ export const FinalReport = z.object({
   /** The award's cash actually spent; what is left goes back to the cash pool. */
   cashSpentCents: Cents,
   /** The registered outputs (papers, repositories) the report covers. */
-  outputIds: z.array(ExternalId(64)).max(100, "at most 100 outputs").default([]),
+  outputIds: z.array(OutputId).max(100, "at most 100 outputs").default([]),
 });
 export type FinalReport = z.infer<typeof FinalReport>;
 

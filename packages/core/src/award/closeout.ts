@@ -3,6 +3,7 @@ import type { Clock } from "../clock.js";
 import { sameContent } from "../canonical.js";
 import { conflict, fieldIssuesOf, notFound, validationError } from "../errors.js";
 import { createEvent } from "../events/define.js";
+import type { Compliance } from "../output/compliance.js";
 import type { ProgramReader } from "../proposal/ports.js";
 import {
   AwardClosed,
@@ -46,9 +47,9 @@ export interface CloseoutSettlement {
   settleCash(awardId: string, spentCents: number, cause: string): Promise<unknown>;
 }
 
-/** Compliance at closing (`evaluateCompliance`): met or not, with a reason per unmet obligation. */
+/** Compliance at closing: `evaluateCompliance` of the outputs, bound where functions are composed. */
 export interface CloseoutCompliance {
-  evaluate(awardId: string, asOf: string): Promise<{ compliant: boolean; reasons: string[] }>;
+  evaluate(awardId: string, asOf: string): Promise<Pick<Compliance, "obligations">>;
 }
 
 export interface CloseoutDeps {
@@ -362,20 +363,22 @@ export const returnUnspentCash = async (deps: CloseoutDeps, awardId: string) => 
 };
 
 /**
- * Closeout step e: compliance as it stands decides `closed` or `closed_noncompliant`, with the
- * reasons on the award (a missing final report is one).
+ * Closeout step e: compliance as it stands decides `closed` (every obligation met and the final
+ * report in) or `closed_noncompliant`, with the reasons on the award.
  */
 export const closeAward = async (deps: CloseoutDeps & { compliance: CloseoutCompliance }, awardId: string) => {
   const award = await mustGet(deps, awardId);
   if (CLOSED.includes(award.status)) return { status: award.status };
   const closeout = mustBeClosing(award);
   const when = now(deps);
-  const evaluated = await deps.compliance.evaluate(awardId, when);
+  const { obligations } = await deps.compliance.evaluate(awardId, when);
+  // Closed means every obligation met (the status's meaning): one still pending at closeout,
+  // not yet due, counts as unmet too; staff may record it later.
   const reasons = [
     ...(closeout.cash?.reportMissing ? ["no final report was submitted by its deadline"] : []),
-    ...evaluated.reasons,
+    ...obligations.filter((o) => !o.met).map((o) => `${o.kind}: ${o.reason}`),
   ];
-  const compliant = evaluated.compliant && reasons.length === 0;
+  const compliant = reasons.length === 0;
   const status: AwardStatus = compliant ? "closed" : "closed_noncompliant";
   const closed = transition(
     award,

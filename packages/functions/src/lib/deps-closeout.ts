@@ -1,13 +1,15 @@
 import {
   dynamoAwardRepository,
   dynamoLedgerRepository,
+  dynamoOutputRepository,
   dynamoProgramRepository,
   linked,
   stepFunctionsCloseoutWorkflow,
   stepFunctionsTermTimer,
 } from "@allot/adapters";
 import { systemClock } from "@allot/core";
-import type { AwardTermTimer, CloseoutDeps, CloseoutWorkflow } from "@allot/core/award";
+import type { AwardTermTimer, CloseoutCompliance, CloseoutDeps, CloseoutWorkflow } from "@allot/core/award";
+import { evaluateCompliance } from "@allot/core/output";
 import { closeoutMachine, termTimerMachine } from "@allot/stacks/links";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { doc, once, tableName } from "./deps.js";
@@ -32,3 +34,10 @@ export const closeoutWorkflow = once(
 export const termTimer = once(
   (): AwardTermTimer => stepFunctionsTermTimer(sfn(), () => linked(termTimerMachine("start"))),
 );
+
+/** The outputs' compliance, as the closeout judges it at closing. */
+export const closeoutCompliance = once((): CloseoutCompliance => {
+  const { awards, programs } = closeoutDeps();
+  const outputs = dynamoOutputRepository(doc(), tableName());
+  return { evaluate: (awardId, asOf) => evaluateCompliance({ awards, programs, outputs }, awardId, asOf) };
+});
