@@ -56,6 +56,29 @@ export const AwardExtended = defineEvent(
   z.object({ ...ids, endsAt: z.string() }),
 );
 
+/** Consumption moved into the ledger (amounts: what this settlement moved, per pool). */
+export const ConsumptionSettled = defineEvent(
+  Sources.awards,
+  "Consumption Settled",
+  1,
+  z.object({
+    ...ids,
+    ...money,
+    consumedCreditsCents: z.number().int(),
+    consumedCashCents: z.number().int(),
+    overageCents: z.number().int(),
+  }),
+);
+/** The award's credits are used up: the provider inactivates its project (once per crossing). */
+export const ProjectInactivated = defineEvent(
+  Sources.awards,
+  "Project Inactivated",
+  1,
+  z.object({ ...ids, reason: z.string() }),
+);
+/** The award holds credits again (a top-up, a refund): the provider reactivates its project. */
+export const ProjectReactivated = defineEvent(Sources.awards, "Project Reactivated", 1, z.object(ids));
+
 export const awardEvents = [
   BudgetCommitted,
   BudgetReleased,
@@ -71,4 +94,7 @@ export const awardEvents = [
   AwardResumed,
   AwardRevoked,
   AwardExtended,
+  ConsumptionSettled,
+  ProjectInactivated,
+  ProjectReactivated,
 ];
