@@ -66,6 +66,29 @@ export const AwardCloseoutRequested = defineEvent(
   z.object({ ...ids, reason: z.string() }),
 );
 
+/** Consumption moved into the ledger (amounts: what this settlement moved, per pool). */
+export const ConsumptionSettled = defineEvent(
+  Sources.awards,
+  "Consumption Settled",
+  1,
+  z.object({
+    ...ids,
+    ...money,
+    consumedCreditsCents: z.number().int(),
+    consumedCashCents: z.number().int(),
+    overageCents: z.number().int(),
+  }),
+);
+/** The award's credits are used up: the provider inactivates its project (once per crossing). */
+export const ProjectInactivated = defineEvent(
+  Sources.awards,
+  "Project Inactivated",
+  1,
+  z.object({ ...ids, reason: z.string() }),
+);
+/** The award holds credits again (a top-up, a refund): the provider reactivates its project. */
+export const ProjectReactivated = defineEvent(Sources.awards, "Project Reactivated", 1, z.object(ids));
+
 export const awardEvents = [
   BudgetCommitted,
   BudgetReleased,
@@ -82,4 +105,7 @@ export const awardEvents = [
   AwardRevoked,
   AwardExtended,
   AwardCloseoutRequested,
+  ConsumptionSettled,
+  ProjectInactivated,
+  ProjectReactivated,
 ];

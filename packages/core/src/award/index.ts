@@ -9,6 +9,7 @@ export * from "./moves.js";
 export * from "./ports.js";
 export * from "./provider.js";
 export * from "./schema.js";
+export * from "./settlement.js";
 export * from "./staff.js";
 export * from "./views.js";
 export * from "./workflow.js";

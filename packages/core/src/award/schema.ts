@@ -63,6 +63,13 @@ export interface Award {
   startsAt?: string;
   endsAt?: string;
   provider?: ProviderAllocation;
+  /**
+   * The ledger's consumption as last settled (settlement.ts): credits used, cash declared spent,
+   * and counted usage beyond what the award holds (overage: recorded, never taken from the pool).
+   */
+  consumption?: { creditsCents: number; cashCents: number; overageCents: number; settledAt: string };
+  /** Set while the provider's project is inactivated because the credits are used up. */
+  inactivatedAt?: string;
   /** Every status change, with who and why: nothing is overwritten without a trace. */
   history: Array<{
     at: string;
