@@ -109,7 +109,11 @@ describe("the award-term machine", () => {
 describe("the award-closeout machine", () => {
   it("runs every step in order and, with no report by its deadline, settles and closes anyway", async () => {
     const awardId = "awd_close1";
-    const arn = await start("award-closeout", awardId, { awardId, reason: "the award's term ended", early: false });
+    const arn = await start("award-closeout", awardId, {
+      awardId,
+      reason: "the award's term ended",
+      early: false,
+    });
     const done = await finished(arn);
     expect(done.status).toBe("SUCCEEDED");
     expect(callsFor(awardId)).toEqual([
@@ -131,14 +135,20 @@ describe("the award-closeout machine", () => {
 
   it("goes on as soon as the report completes the callback", async () => {
     const awardId = "awd_close2";
-    const arn = await start("award-closeout", awardId, { awardId, reason: "early closeout: done", early: true });
+    const arn = await start("award-closeout", awardId, {
+      awardId,
+      reason: "early closeout: done",
+      early: true,
+    });
     const token = await until(() => {
       const call = lambda.calls.find(
         (c) => c.name === "await-final-report" && (c.payload as { awardId: string }).awardId === awardId,
       );
       return (call?.payload as { taskToken?: string } | undefined)?.taskToken;
     }, 15_000);
-    await h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ submitted: true }) }));
+    await h.sfn.send(
+      new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ submitted: true }) }),
+    );
     const done = await finished(arn);
     expect(done.status).toBe("SUCCEEDED");
     expect(callsFor(awardId).at(-1)).toBe("close-award");
@@ -147,7 +157,11 @@ describe("the award-closeout machine", () => {
   it("ends at once for an award that is not running", async () => {
     const awardId = "awd_close3";
     proceed.set(awardId, false);
-    const arn = await start("award-closeout", awardId, { awardId, reason: "the award's term ended", early: false });
+    const arn = await start("award-closeout", awardId, {
+      awardId,
+      reason: "the award's term ended",
+      early: false,
+    });
     expect((await finished(arn)).status).toBe("SUCCEEDED");
     expect(callsFor(awardId)).toEqual(["begin-closeout"]);
   });

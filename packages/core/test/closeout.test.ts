@@ -44,7 +44,9 @@ const award = (over: Partial<Award> = {}): Award => ({
   offerExpiresAt: "2026-06-01T00:00:00.000Z",
   startsAt: "2026-06-01T12:00:00.000Z",
   endsAt: T0,
-  history: [{ at: "2026-06-01T12:00:00.000Z", status: "active", actor: "allot", reason: "credits provisioned" }],
+  history: [
+    { at: "2026-06-01T12:00:00.000Z", status: "active", actor: "allot", reason: "credits provisioned" },
+  ],
   revision: 3,
   ...over,
 });
@@ -223,7 +225,10 @@ describe("the closeout", () => {
     await expect(submitFinalReport({ ...deps, workflow }, stranger, AWARD, report)).rejects.toMatchObject({
       kind: "not_found",
     });
-    const over = submitFinalReport({ ...deps, workflow }, grantee, AWARD, { ...report, cashSpentCents: 100_001 });
+    const over = submitFinalReport({ ...deps, workflow }, grantee, AWARD, {
+      ...report,
+      cashSpentCents: 100_001,
+    });
     await expect(over).rejects.toMatchObject({
       kind: "validation",
       issues: [{ field: "cashSpentCents", message: "the award's cash is 100000 cents" }],
@@ -255,7 +260,9 @@ describe("the closeout", () => {
       kind: "conflict",
       message: expect.stringMatching(/was due at 2027-06-01T13:00:00.000Z/),
     });
-    expect(await closeAward({ ...deps, compliance: complianceOf(met("paper"), met("repository")) }, AWARD)).toEqual({
+    expect(
+      await closeAward({ ...deps, compliance: complianceOf(met("paper"), met("repository")) }, AWARD),
+    ).toEqual({
       status: "closed_noncompliant",
     });
     expect(stored().closeout?.compliance?.reasons).toEqual(["no final report was submitted by its deadline"]);
@@ -275,7 +282,10 @@ describe("the closeout", () => {
     await beginCloseout(deps, AWARD, TERM_ENDED, false);
     await submitFinalReport({ ...deps, workflow }, grantee, AWARD, report);
     await decideCashSpent(deps, AWARD);
-    const compliance = complianceOf(met("paper"), unmet("repository", "no verified repository by 2027-06-01"));
+    const compliance = complianceOf(
+      met("paper"),
+      unmet("repository", "no verified repository by 2027-06-01"),
+    );
     expect(await closeAward({ ...deps, compliance }, AWARD)).toEqual({ status: "closed_noncompliant" });
     expect(await closeAward({ ...deps, compliance }, AWARD)).toEqual({ status: "closed_noncompliant" });
     const reasons = ["repository: no verified repository by 2027-06-01"];
@@ -298,7 +308,10 @@ describe("the closeout", () => {
     await beginCloseout(deps, AWARD, TERM_ENDED, false);
     await submitFinalReport({ ...deps, workflow }, grantee, AWARD, report);
     await decideCashSpent(deps, AWARD);
-    const pending = { ...unmet("paper", "no verified paper yet; due 2027-11-28"), status: "pending" as const };
+    const pending = {
+      ...unmet("paper", "no verified paper yet; due 2027-11-28"),
+      status: "pending" as const,
+    };
     const compliance = complianceOf(pending, met("repository"));
     expect(await closeAward({ ...deps, compliance }, AWARD)).toEqual({ status: "closed_noncompliant" });
     expect(stored().closeout?.compliance?.reasons).toEqual(["paper: no verified paper yet; due 2027-11-28"]);

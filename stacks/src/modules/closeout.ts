@@ -1,6 +1,6 @@
 import {
-  AwardCloseoutRequested,
   AwardClosed,
+  AwardCloseoutRequested,
   AwardClosing,
   CreditsProvisioned,
   FinalReportRequested,

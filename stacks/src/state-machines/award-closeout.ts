@@ -1,14 +1,5 @@
 import { WorkflowErrors } from "@allot/core";
-import {
-  choice,
-  definition,
-  invoke,
-  isTrue,
-  on,
-  succeed,
-  waitForToken,
-  waitUntil,
-} from "../asl/states.js";
+import { choice, definition, invoke, isTrue, on, succeed, waitForToken, waitUntil } from "../asl/states.js";
 import type { Retrier } from "../asl/types.js";
 
 const award = { awardId: "$.awardId" };
@@ -66,8 +57,16 @@ export const awardCloseout = definition(
       catch: [on(WorkflowErrors.timeout, "SettleCash")],
       next: "SettleCash",
     }),
-    SettleCash: invoke("settle-closeout-cash", { payload: award, resultPath: null, next: "ReturnUnspentCash" }),
-    ReturnUnspentCash: invoke("return-unspent-cash", { payload: award, resultPath: null, next: "CloseAward" }),
+    SettleCash: invoke("settle-closeout-cash", {
+      payload: award,
+      resultPath: null,
+      next: "ReturnUnspentCash",
+    }),
+    ReturnUnspentCash: invoke("return-unspent-cash", {
+      payload: award,
+      resultPath: null,
+      next: "CloseAward",
+    }),
     CloseAward: invoke("close-award", { payload: award, resultPath: null, next: "Closed" }),
     Closed: succeed(),
   },

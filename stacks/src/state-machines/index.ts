@@ -29,7 +29,11 @@ export const stateMachines: StateMachineSpec[] = [
     "Gives back a granted reservation left unused for its program's grace period",
     reservationGrace,
   ),
-  machine("award-term", "Waits out an award's term, following extensions, and starts its closeout", awardTerm),
+  machine(
+    "award-term",
+    "Waits out an award's term, following extensions, and starts its closeout",
+    awardTerm,
+  ),
   machine(
     "award-closeout",
     "Closes an award out: late usage, settlement, provider inactivation, final report, compliance",

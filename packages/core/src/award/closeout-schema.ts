@@ -7,7 +7,9 @@ import { Cents } from "../program/schema.js";
 export const DEFAULT_CLOSEOUT_GRACE_PERIOD = "P30D";
 export const DEFAULT_FINAL_REPORT_PERIOD = "P30D";
 
-export const closeoutPeriodsOf = (program: { closeout?: { gracePeriod?: string; finalReportPeriod?: string } }) => ({
+export const closeoutPeriodsOf = (program: {
+  closeout?: { gracePeriod?: string; finalReportPeriod?: string };
+}) => ({
   graceSeconds: durationSeconds(program.closeout?.gracePeriod ?? DEFAULT_CLOSEOUT_GRACE_PERIOD) ?? 0,
   finalReportSeconds:
     durationSeconds(program.closeout?.finalReportPeriod ?? DEFAULT_FINAL_REPORT_PERIOD) ?? 0,

@@ -1,6 +1,6 @@
 import type { Actor } from "../actor.js";
-import type { Clock } from "../clock.js";
 import { sameContent } from "../canonical.js";
+import type { Clock } from "../clock.js";
 import { conflict, fieldIssuesOf, notFound, validationError } from "../errors.js";
 import { createEvent } from "../events/define.js";
 import type { Compliance } from "../output/compliance.js";
@@ -72,7 +72,8 @@ const mustGet = async (deps: Pick<CloseoutDeps, "awards">, awardId: string) => {
 };
 
 const mustBeClosing = (award: Award): AwardCloseout => {
-  if (!award.closeout) throw conflict(`Award ${award.awardId} is ${award.status}; its closeout has not begun`);
+  if (!award.closeout)
+    throw conflict(`Award ${award.awardId} is ${award.status}; its closeout has not begun`);
   return award.closeout;
 };
 
@@ -126,7 +127,8 @@ export const beginCloseout = async (
     const { graceEndsAt, finalReportSeconds } = award.closeout;
     return { proceed: true, graceEndsAt, finalReportSeconds };
   }
-  if (!RUNNING.includes(award.status)) return { proceed: false, graceEndsAt: now(deps), finalReportSeconds: 1 };
+  if (!RUNNING.includes(award.status))
+    return { proceed: false, graceEndsAt: now(deps), finalReportSeconds: 1 };
   const program = await deps.programs.get(award.programId);
   const { graceSeconds, finalReportSeconds } = closeoutPeriodsOf(program ?? {});
   const when = now(deps);
@@ -228,14 +230,23 @@ export const awaitFinalReport = async (
     closeout.finalReportDueAt ??
     new Date(Date.parse(when) + closeout.finalReportSeconds * 1000).toISOString();
   const after: Award = {
-    ...withCloseout(award, { ...closeout, finalReportRequestedAt: closeout.finalReportRequestedAt ?? when, finalReportDueAt: dueAt }),
+    ...withCloseout(award, {
+      ...closeout,
+      finalReportRequestedAt: closeout.finalReportRequestedAt ?? when,
+      finalReportDueAt: dueAt,
+    }),
     finalReportTaskToken: taskToken,
   };
   await deps.awards.update(
     after,
     requested
       ? []
-      : [createEvent(FinalReportRequested, `${awardId}:final-report-requested`, when, { ...ids(award), dueAt })],
+      : [
+          createEvent(FinalReportRequested, `${awardId}:final-report-requested`, when, {
+            ...ids(award),
+            dueAt,
+          }),
+        ],
   );
 };
 
@@ -260,8 +271,11 @@ export const submitFinalReport = async (
   if (stored) {
     const { submittedAt: _a, submittedBy: _b, ...content } = stored;
     if (!sameContent(content, report))
-      throw conflict(`The final report of ${awardId} was submitted at ${stored.submittedAt}; it cannot be changed`);
-    if (award.finalReportTaskToken) await deps.workflow.complete(award.finalReportTaskToken, { submitted: true });
+      throw conflict(
+        `The final report of ${awardId} was submitted at ${stored.submittedAt}; it cannot be changed`,
+      );
+    if (award.finalReportTaskToken)
+      await deps.workflow.complete(award.finalReportTaskToken, { submitted: true });
     return { status: 200 as const, report: stored };
   }
   if (award.status !== "closing" || !award.closeout)
@@ -280,7 +294,8 @@ export const submitFinalReport = async (
   await deps.awards.update(withCloseout(award, { ...award.closeout, finalReport }), [
     createEvent(FinalReportSubmitted, `${awardId}:final-report-submitted`, when, ids(award)),
   ]);
-  if (award.finalReportTaskToken) await deps.workflow.complete(award.finalReportTaskToken, { submitted: true });
+  if (award.finalReportTaskToken)
+    await deps.workflow.complete(award.finalReportTaskToken, { submitted: true });
   return { status: 201 as const, report: finalReport };
 };
 
@@ -366,7 +381,10 @@ export const returnUnspentCash = async (deps: CloseoutDeps, awardId: string) => 
  * Closeout step e: compliance as it stands decides `closed` (every obligation met and the final
  * report in) or `closed_noncompliant`, with the reasons on the award.
  */
-export const closeAward = async (deps: CloseoutDeps & { compliance: CloseoutCompliance }, awardId: string) => {
+export const closeAward = async (
+  deps: CloseoutDeps & { compliance: CloseoutCompliance },
+  awardId: string,
+) => {
   const award = await mustGet(deps, awardId);
   if (CLOSED.includes(award.status)) return { status: award.status };
   const closeout = mustBeClosing(award);

@@ -1,4 +1,12 @@
-import { bullets, compose, formatCents, formatUtc, greeting, type MessageContent, SIGNATURE } from "./templates.js";
+import {
+  bullets,
+  compose,
+  formatCents,
+  formatUtc,
+  greeting,
+  type MessageContent,
+  SIGNATURE,
+} from "./templates.js";
 
 // The closeout's messages. Function declarations, not constants: templates.ts imports them into
 // its table while this file imports its helpers, and only hoisted functions are ready on both
@@ -80,7 +88,8 @@ export function awardClosedMessage(input: AwardClosedInput): MessageContent {
     input.returnedCreditsCents !== undefined &&
       `Credits returned to the program: ${formatCents(input.returnedCreditsCents)}`,
     input.cashSpentCents !== undefined && `Cash spent: ${formatCents(input.cashSpentCents)}`,
-    input.returnedCashCents !== undefined && `Cash returned to the program: ${formatCents(input.returnedCashCents)}`,
+    input.returnedCashCents !== undefined &&
+      `Cash returned to the program: ${formatCents(input.returnedCashCents)}`,
   ].filter((line): line is string => typeof line === "string");
   return {
     subject: input.compliant

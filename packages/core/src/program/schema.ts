@@ -51,9 +51,7 @@ export const Program = z.object({
    * The closeout's periods: how long late usage records are awaited after the term ends
    * (default P30D) and how long the grantee has for the final report (default P30D).
    */
-  closeout: z
-    .object({ gracePeriod: Duration.optional(), finalReportPeriod: Duration.optional() })
-    .optional(),
+  closeout: z.object({ gracePeriod: Duration.optional(), finalReportPeriod: Duration.optional() }).optional(),
   /** When a grantee's paper and repository are due and when to remind (absent: DEFAULT_OBLIGATIONS). */
   obligations: ObligationsConfig.optional(),
 });

@@ -23,7 +23,9 @@ export const activeSince = (award: Award): string | undefined =>
 
 /** The end of the award's life: its period's end, or an earlier closeout (its start). */
 export const lifeEndsAt = (award: Award): string | undefined => {
-  const closed = award.history?.find((h) => ["closing", "closed", "closed_noncompliant"].includes(h.status))?.at;
+  const closed = award.history?.find((h) =>
+    ["closing", "closed", "closed_noncompliant"].includes(h.status),
+  )?.at;
   if (!closed) return award.endsAt;
   if (!award.endsAt) return closed;
   return Date.parse(closed) < Date.parse(award.endsAt) ? closed : award.endsAt;

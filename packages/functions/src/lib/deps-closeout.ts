@@ -8,11 +8,20 @@ import {
   stepFunctionsTermTimer,
 } from "@allot/adapters";
 import { systemClock } from "@allot/core";
-import type { AwardTermTimer, CloseoutCompliance, CloseoutDeps, CloseoutWorkflow } from "@allot/core/award";
+import {
+  type AwardTermTimer,
+  type CloseoutCompliance,
+  type CloseoutDeps,
+  type CloseoutSettlement,
+  type CloseoutWorkflow,
+  settleCash,
+  settleConsumption,
+} from "@allot/core/award";
 import { evaluateCompliance } from "@allot/core/output";
 import { closeoutMachine, termTimerMachine } from "@allot/stacks/links";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { doc, once, tableName } from "./deps.js";
+import { awardDeps } from "./deps-awards.js";
 
 const sfn = once(() => new SFNClient({}));
 
@@ -27,8 +36,7 @@ export const closeoutDeps = once(
 
 /** Starts closeouts (the term timer, an approved early closeout) and completes the report's callback. */
 export const closeoutWorkflow = once(
-  (): CloseoutWorkflow =>
-    stepFunctionsCloseoutWorkflow(sfn(), () => linked(closeoutMachine("start"))),
+  (): CloseoutWorkflow => stepFunctionsCloseoutWorkflow(sfn(), () => linked(closeoutMachine("start"))),
 );
 
 export const termTimer = once(
@@ -40,4 +48,13 @@ export const closeoutCompliance = once((): CloseoutCompliance => {
   const { awards, programs } = closeoutDeps();
   const outputs = dynamoOutputRepository(doc(), tableName());
   return { evaluate: (awardId, asOf) => evaluateCompliance({ awards, programs, outputs }, awardId, asOf) };
+});
+
+/** The ledger's settlement of consumption (usage counted, cash declared), for the closeout's steps. */
+export const closeoutSettlement = once((): CloseoutSettlement => {
+  const deps = awardDeps();
+  return {
+    settleConsumption: (awardId, cause) => settleConsumption(deps, awardId, cause),
+    settleCash: (awardId, spentCents, cause) => settleCash(deps, awardId, spentCents, cause),
+  };
 });
