@@ -1,4 +1,4 @@
-import { awardEvents } from "@allot/core/award";
+import { awardEvents, closeoutEvents } from "@allot/core/award";
 import type { EventDefinition } from "@allot/core/events";
 import { programEvents } from "@allot/core/program";
 import { proposalEvents } from "@allot/core/proposal";
@@ -12,6 +12,7 @@ export const eventCatalog: EventDefinition[] = [
   ...proposalEvents,
   ...reviewEvents,
   ...awardEvents,
+  ...closeoutEvents,
   ...usageEvents,
   ...reservationEvents,
 ];

@@ -33,3 +33,13 @@ export const fn = (
   timeoutSeconds: options.timeoutSeconds ?? 10,
   memoryMb: options.memoryMb ?? 512,
 });
+export const termTimerMachine = (...actions: MachineAction[]): Link => ({
+  kind: "stateMachine",
+  stateMachine: "award-term",
+  actions,
+});
+export const closeoutMachine = (...actions: MachineAction[]): Link => ({
+  kind: "stateMachine",
+  stateMachine: "award-closeout",
+  actions,
+});

@@ -137,6 +137,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/awards/{awardId}/final-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The grantee submits the final report of a closing award */
+        put: operations["submit-final-report"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/awards/{awardId}/redrive": {
         parameters: {
             query?: never;
@@ -722,6 +739,7 @@ export interface components {
             awardId: string;
             callId: string;
             cashCents: number;
+            closeout?: components["schemas"]["Closeout"];
             creditsCents: number;
             /** Format: date-time */
             endsAt?: string;
@@ -865,6 +883,40 @@ export interface components {
             reviewerPool: string[];
             title: string;
         };
+        Closeout: {
+            cash?: {
+                reportMissing: boolean;
+                returnedCents: number;
+                /** Format: date-time */
+                settledAt: string;
+                spentCents: number;
+            };
+            /** Format: date-time */
+            closedAt?: string;
+            compliance?: {
+                compliant: boolean;
+                /** Format: date-time */
+                evaluatedAt: string;
+                reasons: string[];
+            };
+            credits?: {
+                consumedCents: number;
+                returnedCents: number;
+                /** Format: date-time */
+                settledAt: string;
+            };
+            finalReport?: components["schemas"]["FinalReport"];
+            /** Format: date-time */
+            finalReportDueAt?: string;
+            /** Format: date-time */
+            finalReportRequestedAt?: string;
+            finalReportSeconds: number;
+            /** Format: date-time */
+            graceEndsAt: string;
+            reason: string;
+            /** Format: date-time */
+            startedAt: string;
+        };
         ClusterView: {
             capacity: number;
             hours: {
@@ -883,6 +935,15 @@ export interface components {
             message: string;
             /** @description On a 500: quote it to support */
             requestId?: string;
+        };
+        FinalReport: {
+            cashSpentCents: number;
+            outcomes: string[];
+            outputIds: string[];
+            /** Format: date-time */
+            submittedAt: string;
+            submittedBy: string;
+            summary: string;
         };
         LedgerCheck: {
             /** @description How many awards those entries move */
@@ -923,7 +984,7 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
                 /** @enum {string} */
-                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted";
+                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted" | "closeout-started" | "final-report-requested" | "award-closed";
                 notificationId: string;
                 recipient: {
                     /** Format: email */
@@ -964,6 +1025,10 @@ export interface components {
                 maxGrantCreditsCents: number;
                 maxPartnerCreditsCents: number;
             };
+            closeout?: {
+                finalReportPeriod?: string;
+                gracePeriod?: string;
+            };
             cluster: {
                 chips: number;
             };
@@ -977,6 +1042,15 @@ export interface components {
             /** @default  */
             description: string;
             name: string;
+            obligations?: {
+                paper?: {
+                    dueAfterEnd?: string;
+                };
+                remindBefore?: string[];
+                repository?: {
+                    dueAfterEnd?: string;
+                };
+            };
             /** @default P30D */
             offerPeriod: string;
             pools: {
@@ -1770,6 +1844,101 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Award"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "submit-final-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    cashSpentCents: number;
+                    outcomes: string[];
+                    /** @default [] */
+                    outputIds?: string[];
+                    summary: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinalReport"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinalReport"];
                 };
             };
             /** @description The request is invalid; `issues` names each field and what to fix */
@@ -3025,6 +3194,10 @@ export interface operations {
                         maxGrantCreditsCents: number;
                         maxPartnerCreditsCents: number;
                     };
+                    closeout?: {
+                        finalReportPeriod?: string;
+                        gracePeriod?: string;
+                    };
                     cluster: {
                         chips: number;
                     };
@@ -3035,6 +3208,15 @@ export interface operations {
                     /** @default  */
                     description?: string;
                     name: string;
+                    obligations?: {
+                        paper?: {
+                            dueAfterEnd?: string;
+                        };
+                        remindBefore?: string[];
+                        repository?: {
+                            dueAfterEnd?: string;
+                        };
+                    };
                     /** @default P30D */
                     offerPeriod?: string;
                     pools: {

@@ -2,6 +2,7 @@ import {
   BudgetExhausted,
   type BudgetShortfall,
   institutionKey,
+  isConsumption,
   type LedgerEntry,
   type LedgerRepository,
   type PartnerBalance,
@@ -493,8 +494,13 @@ export const memoryLedger = (awards: Map<string, Award>) => {
         throw new ConcurrentModification(`Award ${awardId}`);
 
       const byPool = new Map<Pool, number>();
+      const consumed = new Map<Pool, number>();
       const byPartner = new Map<string, { institution: string; cents: number; legacy: boolean }>();
       for (const e of moving) {
+        if (isConsumption(e)) {
+          consumed.set(e.pool, (consumed.get(e.pool) ?? 0) - e.amountCents);
+          continue;
+        }
         byPool.set(e.pool, (byPool.get(e.pool) ?? 0) + e.amountCents);
         if (e.strategicPartner && e.pool === "credits") {
           const key = partnerKeyOf(e);
@@ -532,6 +538,9 @@ export const memoryLedger = (awards: Map<string, Award>) => {
             availableCents: remaining,
           });
       }
+      for (const [pool, used] of consumed)
+        if (used !== 0 && !pools.has(poolKey(programId, pool)))
+          throw notFound(`The ${pool} pool of program ${programId}`);
       if (short.length) throw new BudgetExhausted(short);
       if (overReleased) throw conflict(`A release of award ${awardId} exceeds what its balances hold`);
 
@@ -539,6 +548,9 @@ export const memoryLedger = (awards: Map<string, Award>) => {
         const balance = pools.get(poolKey(programId, pool)) as PoolBalance;
         balance.committedCents += cents;
         balance.availableCents -= cents;
+      }
+      for (const [pool, used] of consumed) {
+        (pools.get(poolKey(programId, pool)) as PoolBalance).consumedCents += used;
       }
       for (const [key, { institution, cents, legacy }] of byPartner) {
         if (cents === 0) continue;
@@ -596,6 +608,7 @@ export const memoryLedger = (awards: Map<string, Award>) => {
             pool,
             totalCents,
             committedCents: 0,
+            consumedCents: 0,
             availableCents: totalCents,
           });
       };

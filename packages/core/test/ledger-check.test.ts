@@ -29,6 +29,7 @@ const pool = (o: Partial<PoolBalance>): PoolBalance => ({
   pool: "cash",
   totalCents: 1_000,
   committedCents: 0,
+  consumedCents: 0,
   availableCents: 1_000,
   ...o,
 });
@@ -160,6 +161,67 @@ describe("the ledger check", () => {
       ["partner", "p1/Northfield Institute", "overCapCents", 0, 100],
       ["partner", "p1/southgate college", "heldCents", 7, 0],
       ["award", "awd_3", "creditsCents", 0, -5],
+    ]);
+  });
+
+  it("recomputes consumption: it leaves the award's holding, not the pool's commitment or the partner's cap", () => {
+    const consuming = [
+      ...entries,
+      entry({
+        pool: "credits",
+        kind: "consume",
+        amountCents: -120,
+        strategicPartner: true,
+        institution: "Northfield Institute",
+      }),
+      entry({
+        pool: "credits",
+        kind: "consume",
+        amountCents: 20,
+        strategicPartner: true,
+        institution: "Northfield Institute",
+      }),
+      entry({ pool: "cash", kind: "consume", amountCents: -150 }),
+    ];
+    const consumingPools = [
+      pool({ pool: "cash", committedCents: 200, consumedCents: 150, availableCents: 800 }),
+      pool({
+        pool: "credits",
+        totalCents: 2_000,
+        committedCents: 290,
+        consumedCents: 100,
+        availableCents: 1_710,
+      }),
+    ];
+    expect(checkLedger(consuming, consumingPools, partners)).toEqual([]);
+    expect(heldByAward(consuming).get("awd_1")).toEqual({ cashCents: 50, creditsCents: 150 });
+
+    // A consumed balance planted wrong, and one consumption more than an award held.
+    const planted = checkLedger(
+      [...consuming, entry({ awardId: "awd_2", pool: "credits", kind: "consume", amountCents: -45 })],
+      [consumingPools[0] as PoolBalance, pool({ ...consumingPools[1], consumedCents: 90 })],
+      partners,
+    );
+    expect(planted.map((d) => [d.scope, d.subject, d.field, d.expected, d.actual])).toEqual([
+      ["pool", "p1/credits", "consumedCents", 145, 90],
+      ["award", "awd_2", "creditsCents", 0, -5],
+    ]);
+    expect(planted[0]?.message).toBe(
+      "the credits pool records 90 cents consumed, its consumption entries add up to 145",
+    );
+    expect(planted[1]?.message).toBe("award awd_2 released or consumed 5 credits cents more than it held");
+
+    const overconsumed = checkLedger(
+      [
+        entry({ pool: "cash", amountCents: 100 }),
+        entry({ pool: "cash", kind: "consume", amountCents: -130 }),
+      ],
+      [pool({ committedCents: 100, consumedCents: 130, availableCents: 900 })],
+      [],
+    );
+    expect(overconsumed.map((d) => [d.field, d.actual])).toEqual([
+      ["overconsumedCents", 30],
+      ["cashCents", -30],
     ]);
   });
 

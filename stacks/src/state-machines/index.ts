@@ -1,6 +1,8 @@
 import { functionsOf } from "../asl/walk.js";
 import type { StateMachineSpec } from "../topology.js";
+import { awardCloseout } from "./award-closeout.js";
 import { awardProvisioning } from "./award-provisioning.js";
+import { awardTerm } from "./award-term.js";
 import { proposalReview } from "./proposal-review.js";
 import { reservationGrace } from "./reservation-grace.js";
 
@@ -26,6 +28,16 @@ export const stateMachines: StateMachineSpec[] = [
     "reservation-grace",
     "Gives back a granted reservation left unused for its program's grace period",
     reservationGrace,
+  ),
+  machine(
+    "award-term",
+    "Waits out an award's term, following extensions, and starts its closeout",
+    awardTerm,
+  ),
+  machine(
+    "award-closeout",
+    "Closes an award out: late usage, settlement, provider inactivation, final report, compliance",
+    awardCloseout,
   ),
 ];
 

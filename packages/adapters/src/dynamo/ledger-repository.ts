@@ -3,6 +3,7 @@ import { ConcurrentModification, conflict, notFound, validationError } from "@al
 import {
   BudgetExhausted,
   type BudgetShortfall,
+  isConsumption,
   type LedgerEntry,
   type LedgerRepository,
   type PartnerBalance,
@@ -106,6 +107,8 @@ const fromPoolItem = (item: Record<string, unknown>): PoolBalance => ({
   pool: item.pool as Pool,
   totalCents: Number(item.totalCents),
   committedCents: Number(item.committedCents),
+  // Pools opened before consumption entered the ledger have no counter yet: nothing consumed.
+  consumedCents: Number(item.consumedCents ?? 0),
   availableCents: Number(item.availableCents),
 });
 
@@ -149,6 +152,8 @@ interface Plan {
   pointerIndexes: number[];
   /** Net movement per pool and per partner institution, as the balances' conditions test it. */
   pools: Map<Pool, number>;
+  /** Consumption per pool (positive: more consumed); it moves no committed or available cents. */
+  consumed: Map<Pool, number>;
   partners: Map<string, PartnerMovement>;
   balanceIndexes: Set<number>;
 }
@@ -187,8 +192,13 @@ export const dynamoLedgerRepository = (
     // One item may appear only once in a transaction, so entries on the same pool or partner
     // move its balance by their sum.
     const pools = new Map<Pool, number>();
+    const consumed = new Map<Pool, number>();
     const partners = new Map<string, PartnerMovement>();
     for (const e of entries) {
+      if (isConsumption(e)) {
+        consumed.set(e.pool, (consumed.get(e.pool) ?? 0) - e.amountCents);
+        continue;
+      }
       pools.set(e.pool, (pools.get(e.pool) ?? 0) + e.amountCents);
       if (e.strategicPartner && e.pool === "credits") {
         const key = partnerKeyOf(e);
@@ -231,20 +241,35 @@ export const dynamoLedgerRepository = (
       );
     }
     const balanceIndexes = new Set<number>();
-    for (const [pool, cents] of pools) {
-      if (cents === 0) continue;
+    for (const pool of ["cash", "credits"] as Pool[]) {
+      const cents = pools.get(pool) ?? 0;
+      const used = consumed.get(pool) ?? 0;
+      if (cents === 0 && used === 0) continue;
+      // Conditions cannot subtract, so available is kept as its own attribute and the
+      // condition compares against it directly. Consumption is bounded by the award's holding,
+      // which the award's revision condition guards; ADD starts the counter on older pools.
+      const set =
+        cents === 0
+          ? ""
+          : "SET committedCents = committedCents + :cents, availableCents = availableCents - :cents";
+      const add = used === 0 ? "" : "ADD consumedCents :consumed";
       balanceIndexes.add(
         items.push({
           Update: {
             TableName: tableName,
             Key: poolKey(programId, pool),
-            // Conditions cannot subtract, so available is kept as its own attribute and the
-            // condition compares against it directly.
-            UpdateExpression:
-              "SET committedCents = committedCents + :cents, availableCents = availableCents - :cents",
-            ConditionExpression: cents > 0 ? "availableCents >= :cents" : "committedCents >= :released",
-            ExpressionAttributeValues:
-              cents > 0 ? { ":cents": cents } : { ":cents": cents, ":released": -cents },
+            UpdateExpression: [set, add].filter(Boolean).join(" "),
+            ConditionExpression:
+              cents > 0
+                ? "availableCents >= :cents"
+                : cents < 0
+                  ? "committedCents >= :released"
+                  : "attribute_exists(pk)",
+            ExpressionAttributeValues: {
+              ...(cents === 0 ? {} : { ":cents": cents }),
+              ...(cents < 0 ? { ":released": -cents } : {}),
+              ...(used === 0 ? {} : { ":consumed": used }),
+            },
           },
         }) - 1,
       );
@@ -306,6 +331,7 @@ export const dynamoLedgerRepository = (
       requestIndex: 1,
       pointerIndexes,
       pools,
+      consumed,
       partners,
       balanceIndexes,
     };
@@ -326,6 +352,10 @@ export const dynamoLedgerRepository = (
       if (cents < 0) overReleased ||= Number(item.committedCents) < -cents;
       else if (available < cents)
         short.push({ kind: "pool", pool, requestedCents: cents, availableCents: available });
+    }
+    for (const [pool, used] of p.consumed) {
+      if (used !== 0 && !p.pools.get(pool) && !(await get(poolKey(programId, pool))))
+        throw notFound(`The ${pool} pool of program ${programId}`);
     }
     for (const [key, { institution, cents, legacy }] of p.partners) {
       if (cents === 0) continue;
@@ -445,7 +475,14 @@ export const dynamoLedgerRepository = (
       const pool = (name: Pool, totalCents: number) =>
         create(
           poolKey(programId, name),
-          { type: "ledger-pool", pool: name, totalCents, committedCents: 0, availableCents: totalCents },
+          {
+            type: "ledger-pool",
+            pool: name,
+            totalCents,
+            committedCents: 0,
+            consumedCents: 0,
+            availableCents: totalCents,
+          },
           ["totalCents"],
         );
       await pool("cash", pools.cashCents);

@@ -125,5 +125,20 @@ export const httpComputeProvider = (options: HttpComputeProviderOptions): Comput
         await post("request_project_reactivate", amiePaths.requestProjectReactivate, awardId, { awardId });
       }
     },
+
+    async inactivate(awardId: string, reason: string) {
+      await post("request_project_inactivate", amiePaths.requestProjectInactivate, awardId, {
+        awardId,
+        reason,
+        reversible: true,
+      });
+    },
+
+    async reactivate(awardId: string) {
+      await post("request_project_reactivate", amiePaths.requestProjectReactivate, awardId, {
+        awardId,
+        lift: "inactivation",
+      });
+    },
   };
 };

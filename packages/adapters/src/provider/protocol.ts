@@ -14,8 +14,12 @@ import { z } from "zod";
  *        back what compensation removed; one that reached it afterwards (a re-drive) reactivates.
  *   POST /amie/v1/inform_transaction_complete   { awardId }         → 200 ProjectAck
  *   POST /amie/v1/request_project_inactivate    { awardId, reason } → 200 ProjectAck, also for a missing project
+ *        (deprovision: for good). With `reversible: true` (inactivate: the credits are used up)
+ *        the project stays, to be reactivated; a missing project is 404.
  *   POST /amie/v1/request_project_suspend       { awardId }         → 200 ProjectAck (setAccess "suspended")
  *   POST /amie/v1/request_project_reactivate    { awardId }         → 200 ProjectAck (setAccess "active")
+ *        With `lift: "inactivation"` (reactivate) it lifts a reversible inactivation instead of a
+ *        suspension; a project inactivated for good stays so (409).
  *   GET  /amie/v1/projects/{awardId}            → 200 ProjectView | 404
  *   GET  /amie/v1/projects                      → 200 { projects: ProjectView[] }
  *
@@ -64,9 +68,16 @@ export const requestAcceptedSchema = z.object({
 export type RequestAccepted = z.infer<typeof requestAcceptedSchema>;
 
 export const informTransactionCompleteSchema = z.object({ awardId });
-export const requestProjectInactivateSchema = z.object({ awardId, reason: z.string().min(1).max(2000) });
+export const requestProjectInactivateSchema = z.object({
+  awardId,
+  reason: z.string().min(1).max(2000),
+  reversible: z.boolean().optional(),
+});
 export const requestProjectSuspendSchema = z.object({ awardId });
-export const requestProjectReactivateSchema = z.object({ awardId });
+export const requestProjectReactivateSchema = z.object({
+  awardId,
+  lift: z.enum(["suspension", "inactivation"]).optional(),
+});
 
 export const projectStateSchema = z.enum(["provisioned", "complete", "inactive", "suspended"]);
 export type ProjectState = z.infer<typeof projectStateSchema>;

@@ -22,7 +22,7 @@ const executionArnOf = (stateMachineArn: string, name: string) =>
 const redriveName = (proposalId: string, round: number) => `${proposalId}-redrive-${round}`;
 
 // The task finished already (an earlier attempt of the same command completed it).
-const isGone = (error: unknown) =>
+export const isGone = (error: unknown) =>
   error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken;
 
 const stateOf = (event: HistoryEvent) =>

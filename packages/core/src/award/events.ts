@@ -55,6 +55,39 @@ export const AwardExtended = defineEvent(
   1,
   z.object({ ...ids, endsAt: z.string() }),
 );
+/**
+ * An award is to close before its term ends (an approved early-closeout request): the closeout
+ * workflow starts on it exactly as on the term timer. `reason` is the request's justification.
+ */
+export const AwardCloseoutRequested = defineEvent(
+  Sources.awards,
+  "Award Closeout Requested",
+  1,
+  z.object({ ...ids, reason: z.string() }),
+);
+
+/** Consumption moved into the ledger (amounts: what this settlement moved, per pool). */
+export const ConsumptionSettled = defineEvent(
+  Sources.awards,
+  "Consumption Settled",
+  1,
+  z.object({
+    ...ids,
+    ...money,
+    consumedCreditsCents: z.number().int(),
+    consumedCashCents: z.number().int(),
+    overageCents: z.number().int(),
+  }),
+);
+/** The award's credits are used up: the provider inactivates its project (once per crossing). */
+export const ProjectInactivated = defineEvent(
+  Sources.awards,
+  "Project Inactivated",
+  1,
+  z.object({ ...ids, reason: z.string() }),
+);
+/** The award holds credits again (a top-up, a refund): the provider reactivates its project. */
+export const ProjectReactivated = defineEvent(Sources.awards, "Project Reactivated", 1, z.object(ids));
 
 export const awardEvents = [
   BudgetCommitted,
@@ -71,4 +104,8 @@ export const awardEvents = [
   AwardResumed,
   AwardRevoked,
   AwardExtended,
+  AwardCloseoutRequested,
+  ConsumptionSettled,
+  ProjectInactivated,
+  ProjectReactivated,
 ];

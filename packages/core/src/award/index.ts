@@ -1,3 +1,6 @@
+export * from "./closeout.js";
+export * from "./closeout-events.js";
+export * from "./closeout-schema.js";
 export * from "./commands.js";
 export * from "./events.js";
 export * from "./ledger.js";
@@ -6,6 +9,7 @@ export * from "./moves.js";
 export * from "./ports.js";
 export * from "./provider.js";
 export * from "./schema.js";
+export * from "./settlement.js";
 export * from "./staff.js";
 export * from "./views.js";
 export * from "./workflow.js";

@@ -1,4 +1,5 @@
 import {
+  isConsumption,
   type LedgerEntry,
   type LedgerRepository,
   type PartnerBalance,
@@ -43,9 +44,11 @@ export const heldByAward = (entries: LedgerEntry[]) => {
 
 /**
  * Recomputes every balance from the append-only entries and names each one that differs: the
- * pools (committed = sum of entries, available = total − committed, never below zero), the
- * strategic partners' credits (held = sum, remaining = cap − held, never above the cap), each
- * award's holding (never below zero), and entry ids (never twice). Empty when consistent.
+ * pools (committed = sum of entries but consumption, consumed = minus the sum of consumption
+ * entries and never above committed, available = total − committed and never below zero), the
+ * strategic partners' credits (held = sum of their entries but consumption, remaining = cap −
+ * held, never above the cap), each award's holding (all its entries, consumption included:
+ * never below zero), and entry ids (never twice). Empty when consistent.
  */
 export const checkLedger = (
   entries: LedgerEntry[],
@@ -67,11 +70,27 @@ export const checkLedger = (
   }
 
   const poolKey = (programId: string, pool: Pool) => `${programId}\u0000${pool}`;
-  const committed = sumBy(entries, (e) => poolKey(e.programId, e.pool));
+  const committed = sumBy(entries, (e) => (isConsumption(e) ? undefined : poolKey(e.programId, e.pool)));
+  const consumed = sumBy(entries, (e) => (isConsumption(e) ? poolKey(e.programId, e.pool) : undefined));
   const known = new Set(pools.map((p) => poolKey(p.programId, p.pool)));
   for (const p of pools) {
     const sum = committed.get(poolKey(p.programId, p.pool)) ?? 0;
+    const used = -(consumed.get(poolKey(p.programId, p.pool)) ?? 0);
     const subject = `${p.programId}/${p.pool}`;
+    differ(
+      { scope: "pool", subject, field: "consumedCents", expected: used, actual: p.consumedCents },
+      `the ${p.pool} pool records ${p.consumedCents} cents consumed, its consumption entries add up to ${used}`,
+    );
+    if (used > sum) {
+      differences.push({
+        scope: "pool",
+        subject,
+        field: "overconsumedCents",
+        expected: 0,
+        actual: used - sum,
+        message: `the ${p.pool} pool's awards consumed ${used - sum} cents more than they were given`,
+      });
+    }
     differ(
       { scope: "pool", subject, field: "committedCents", expected: sum, actual: p.committedCents },
       `the ${p.pool} pool records ${p.committedCents} cents committed, its entries add up to ${sum}`,
@@ -97,8 +116,9 @@ export const checkLedger = (
       });
     }
   }
-  for (const [key, sum] of committed) {
+  for (const key of new Set([...committed.keys(), ...consumed.keys()])) {
     if (known.has(key)) continue;
+    const sum = committed.get(key) ?? 0;
     const [programId, pool] = key.split("\u0000");
     differences.push({
       scope: "pool",
@@ -112,7 +132,9 @@ export const checkLedger = (
 
   const partnerKey = (programId: string, key: string) => `${programId}\u0000${key}`;
   const partnerHeld = sumBy(entries, (e) =>
-    e.strategicPartner && e.pool === "credits" ? partnerKey(e.programId, partnerKeyOf(e)) : undefined,
+    e.strategicPartner && e.pool === "credits" && !isConsumption(e)
+      ? partnerKey(e.programId, partnerKeyOf(e))
+      : undefined,
   );
   const knownPartners = new Set<string>();
   for (const p of partners) {
@@ -168,7 +190,7 @@ export const checkLedger = (
           field: `${pool}Cents`,
           expected: 0,
           actual: cents,
-          message: `award ${awardId} released ${-cents} ${pool} cents more than it held`,
+          message: `award ${awardId} released or consumed ${-cents} ${pool} cents more than it held`,
         });
       }
     }

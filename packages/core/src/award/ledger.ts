@@ -2,11 +2,13 @@ import type { DomainEvent } from "../events/define.js";
 import { WorkflowErrors } from "../workflow-errors.js";
 
 export type Pool = "cash" | "credits";
-export type LedgerKind = "commit" | "release" | "topup" | "adjustment";
+export type LedgerKind = "commit" | "release" | "topup" | "adjustment" | "consume";
 
 /**
  * One movement of money or credits, append-only. `amountCents` is what the award holds after
  * minus before: positive for commit and top-up, negative for release; an adjustment either way.
+ * A consumption (credits used, cash declared spent) is negative, and positive when a refund
+ * brings consumption down: it leaves the award's holding but never goes back to the pool.
  */
 export interface LedgerEntry {
   entryId: string;
@@ -25,18 +27,28 @@ export interface LedgerEntry {
   at: string;
 }
 
-/** The balances the ledger keeps in step with its entries, in the same transaction. */
+/**
+ * The balances the ledger keeps in step with its entries, in the same transaction.
+ * `committedCents` is what awards were given net of releases (commits + top-ups − releases),
+ * consumed or not: consumption never frees room in the pool. `consumedCents` is the part of
+ * it used up; awards still hold committed − consumed; available = total − committed.
+ */
 export interface PoolBalance {
   programId: string;
   pool: Pool;
   totalCents: number;
   committedCents: number;
+  consumedCents: number;
   availableCents: number;
 }
 
+/** A consumption entry leaves the award's holding without returning to the pool or the cap. */
+export const isConsumption = (entry: Pick<LedgerEntry, "kind">) => entry.kind === "consume";
+
 /**
- * A strategic partner institution's credits across its awards. `institutionKey` is what the cap
- * counts by (see partnerKeyOf): the canonical id, or for entries older than partner
+ * A strategic partner institution's credits across its awards. `heldCents` is what the partner
+ * was given net of releases, consumed or not (consumption frees no cap room; releases do).
+ * `institutionKey` is what the cap counts by (see partnerKeyOf): the canonical id, or for entries older than partner
  * institutions the name as it was typed, folded.
  */
 export interface PartnerBalance {

@@ -8,6 +8,7 @@ import type {
   ProposalRepository,
   ReviewWorkflow,
 } from "../proposal/ports.js";
+import type { UsageRepository } from "../usage/ports.js";
 import { BudgetReleased } from "./events.js";
 import type { LedgerEntry, LedgerKind, LedgerRepository, Pool } from "./ledger.js";
 import type { AwardRepository } from "./ports.js";
@@ -23,6 +24,8 @@ export interface AwardDeps {
   programs: ProgramWithPartnersReader;
   awards: AwardRepository;
   ledger: LedgerRepository;
+  /** The counted usage that settlement brings into the ledger. */
+  usage: Pick<UsageRepository, "totals">;
   provider: ComputeProvider;
   workflow: Pick<ReviewWorkflow, "complete" | "fail" | "startProvisioning">;
   clock: Clock;
@@ -96,7 +99,10 @@ export const heldBy = (entries: LedgerEntry[]) => ({
   creditsCents: entries.filter((e) => e.pool === "credits").reduce((s, e) => s + e.amountCents, 0),
 });
 
-/** Gives back everything the award holds, with its new status, in one ledger movement. */
+/**
+ * Gives back everything the award holds, with its new status, in one ledger movement. What it
+ * consumed stays consumed: settle consumption first, so only the unconsumed remainder returns.
+ */
 export const release = async (
   deps: AwardDeps,
   award: Award,

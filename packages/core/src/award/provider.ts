@@ -61,4 +61,11 @@ export interface ComputeProvider {
   deprovision(awardId: string, reason: string): Promise<void>;
   /** Suspends or resumes the project's access (staff actions, exhausted credits). */
   setAccess(awardId: string, access: "suspended" | "active"): Promise<void>;
+  /**
+   * request_project_inactivate for used-up credits: the project stops running jobs but stays,
+   * to be reactivated; idempotent (an inactive project stays so).
+   */
+  inactivate(awardId: string, reason: string): Promise<void>;
+  /** request_project_reactivate after an inactivation: the award holds credits again; idempotent. */
+  reactivate(awardId: string): Promise<void>;
 }

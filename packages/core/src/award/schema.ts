@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { AwardCloseout } from "./closeout-schema.js";
 
 export const AwardStatus = z.enum([
   /** Budget committed, the offer sent, waiting for the grantee. */
@@ -62,6 +63,13 @@ export interface Award {
   startsAt?: string;
   endsAt?: string;
   provider?: ProviderAllocation;
+  /**
+   * The ledger's consumption as last settled (settlement.ts): credits used, cash declared spent,
+   * and counted usage beyond what the award holds (overage: recorded, never taken from the pool).
+   */
+  consumption?: { creditsCents: number; cashCents: number; overageCents: number; settledAt: string };
+  /** Set while the provider's project is inactivated because the credits are used up. */
+  inactivatedAt?: string;
   /** Every status change, with who and why: nothing is overwritten without a trace. */
   history: Array<{
     at: string;
@@ -75,6 +83,10 @@ export interface Award {
   offerTaskToken?: string;
   /** The provider's answer callback; never shown. */
   provisioningTaskToken?: string;
+  /** The closeout's record, from its start to the final status (see closeout.ts). */
+  closeout?: AwardCloseout;
+  /** The closeout's final-report callback; never shown. */
+  finalReportTaskToken?: string;
   revision: number;
 }
 

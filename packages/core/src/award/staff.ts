@@ -17,6 +17,7 @@ import {
   transition,
 } from "./moves.js";
 import type { Award, AwardStatus } from "./schema.js";
+import { settleConsumption } from "./settlement.js";
 
 /** Re-drive after a failed provisioning: commit the budget again and provision anew. */
 export const redriveProvisioning = async (deps: AwardDeps, actor: Actor, awardId: string, reason: string) => {
@@ -164,11 +165,14 @@ export const setAwardSuspension = async (
   reason: string,
 ) => {
   staffOnly(actor);
-  const award = await mustGet(deps, awardId);
+  const current = await mustGet(deps, awardId);
   const target: AwardStatus = suspend ? "suspended" : "active";
-  if (award.status === target) return award;
-  if (award.status !== (suspend ? "active" : "suspended"))
-    throw conflict(`Award ${awardId} is ${award.status}`);
+  if (current.status === target) return current;
+  if (current.status !== (suspend ? "active" : "suspended"))
+    throw conflict(`Award ${awardId} is ${current.status}`);
+  // The ledger says what the award consumed up to the suspension.
+  if (suspend) await settleConsumption(deps, awardId, `suspended: ${reason}`);
+  const award = suspend ? await mustGet(deps, awardId) : current;
   await deps.provider.setAccess(awardId, suspend ? "suspended" : "active");
   const when = at(deps);
   const after = transition(award, target, actor.userId, reason, when);
@@ -181,13 +185,18 @@ export const setAwardSuspension = async (
   return after;
 };
 
-/** Revocation releases what the award still holds and removes the project. */
+/**
+ * Revocation settles what the award consumed, then releases only the unconsumed remainder and
+ * removes the project. Two movements: a retry after the first finds the settlement done.
+ */
 export const revokeAward = async (deps: AwardDeps, actor: Actor, awardId: string, reason: string) => {
   staffOnly(actor);
+  const current = await mustGet(deps, awardId);
+  if (current.status === "revoked") return current;
+  if (!["offered", "provisioning", "active", "suspended"].includes(current.status))
+    throw conflict(`Award ${awardId} is ${current.status}`);
+  await settleConsumption(deps, awardId, `revoked: ${reason}`);
   const award = await mustGet(deps, awardId);
-  if (award.status === "revoked") return award;
-  if (!["offered", "provisioning", "active", "suspended"].includes(award.status))
-    throw conflict(`Award ${awardId} is ${award.status}`);
   await deps.provider.deprovision(awardId, `revoked: ${reason}`);
   const when = at(deps);
   return release(

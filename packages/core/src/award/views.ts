@@ -18,7 +18,13 @@ export const readAward = async (
   ) {
     throw notFound(`Award ${awardId}`);
   }
-  const { offerTaskToken: _o, provisioningTaskToken: _p, revision: _r, ...view } = award;
+  const {
+    offerTaskToken: _o,
+    provisioningTaskToken: _p,
+    finalReportTaskToken: _f,
+    revision: _r,
+    ...view
+  } = award;
   const held = heldBy(await deps.ledger.entriesForAward(awardId));
   return { ...view, held };
 };

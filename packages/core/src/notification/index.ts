@@ -1,5 +1,7 @@
+export * from "./closeout-templates.js";
 export * from "./commands.js";
 export * from "./on-award-events.js";
+export * from "./on-closeout-events.js";
 export * from "./on-events.js";
 export * from "./on-reservation-events.js";
 export * from "./on-usage-events.js";

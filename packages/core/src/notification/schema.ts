@@ -16,6 +16,9 @@ export const NotificationKind = z.enum([
   "commit-refused",
   "credit-threshold",
   "reservation-granted",
+  "closeout-started",
+  "final-report-requested",
+  "award-closed",
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

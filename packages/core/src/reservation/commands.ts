@@ -470,6 +470,38 @@ export const clusterView = async (
   };
 };
 
+/**
+ * Closeout: a closing award reserves nothing more. Its queued requests leave the queue and its
+ * granted or suspended reservations give their chips and hold back (usage after the closeout
+ * began is refused anyway), each with its cancellation event. Idempotent: what moved meanwhile
+ * (cancelled, released, completed) is left alone.
+ */
+export const releaseForCloseout = async (deps: ReservationDeps, awardId: string) => {
+  const when = now(deps);
+  const reason = "the award is closing";
+  const released: string[] = [];
+  for (const r of await deps.reservations.listByAward(awardId)) {
+    if (r.status !== "queued" && r.status !== "granted" && r.status !== "suspended") continue;
+    const freedChips = r.status !== "queued";
+    const after = moveTo(r, "cancelled", SYSTEM, reason, when);
+    const events = [
+      createEvent(ReservationCancelled, `${r.reservationId}:cancelled`, when, {
+        ...eventData(r),
+        reason,
+        freedChips,
+      }),
+    ];
+    try {
+      if (freedChips) await deps.reservations.release(after, r.status, events);
+      else await deps.reservations.save(after, "queued", events);
+      released.push(r.reservationId);
+    } catch (error) {
+      if (!(error instanceof DomainError && error.kind === "conflict")) throw error;
+    }
+  }
+  return { released };
+};
+
 /** Event consumer on a grant: arms the reservation's grace-period timer (idempotent by reservation). */
 export const startGraceTimer = async (
   deps: ReservationDeps & { graceTimer: ReservationGraceTimer },

@@ -21,10 +21,11 @@ export interface UsageDeps {
 }
 
 /**
- * Usage counts against awards that hold credits now, and against closed ones for late records
- * (see period.ts); anything else is refused with the reason.
+ * Usage counts against awards that hold credits now, against closing ones (the closeout's grace
+ * period awaits late records) and against closed ones for late records (see period.ts);
+ * anything else is refused with the reason.
  */
-const BILLABLE: AwardStatus[] = ["active", "suspended", "closed"];
+const BILLABLE: AwardStatus[] = ["active", "suspended", "closing", "closed", "closed_noncompliant"];
 
 const thresholdsOf = async (deps: UsageDeps, programId: string) => {
   const list = deps.thresholds ? await deps.thresholds(programId) : DEFAULT_THRESHOLDS;
@@ -45,7 +46,7 @@ const awardProblems = (record: UsageRecord, award: Award | undefined, now: Date)
   if (!award) return [`awardId: award ${record.awardId} is unknown`];
   if (!BILLABLE.includes(award.status)) {
     return [
-      `awardId: award ${record.awardId} is ${award.status}; usage counts only on active or suspended awards (and closed ones, late)`,
+      `awardId: award ${record.awardId} is ${award.status}; usage counts only on active, suspended or closing awards (and closed ones, late)`,
     ];
   }
   return periodProblems(record, award, now);

@@ -21,9 +21,11 @@ const DAY_MS = 86_400_000;
 export const activeSince = (award: Award): string | undefined =>
   award.history?.find((h) => h.status === "active")?.at ?? award.provider?.provisionedAt ?? award.startsAt;
 
-/** The end of the award's life: its period's end, or an earlier closing. */
+/** The end of the award's life: its period's end, or an earlier closeout (its start). */
 export const lifeEndsAt = (award: Award): string | undefined => {
-  const closed = award.history?.find((h) => h.status === "closed")?.at;
+  const closed = award.history?.find((h) =>
+    ["closing", "closed", "closed_noncompliant"].includes(h.status),
+  )?.at;
   if (!closed) return award.endsAt;
   if (!award.endsAt) return closed;
   return Date.parse(closed) < Date.parse(award.endsAt) ? closed : award.endsAt;

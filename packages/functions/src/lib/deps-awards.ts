@@ -1,4 +1,9 @@
-import { dynamoAwardRepository, dynamoLedgerRepository, httpComputeProvider } from "@allot/adapters";
+import {
+  dynamoAwardRepository,
+  dynamoLedgerRepository,
+  dynamoUsageRepository,
+  httpComputeProvider,
+} from "@allot/adapters";
 import type { AwardDeps } from "@allot/core/award";
 import { providerEnv } from "@allot/stacks/env";
 import { doc, once, onFirstCall, proposalDeps, reviewWorkflow, tableName } from "./deps.js";
@@ -29,6 +34,7 @@ export const awardDeps = once(
   (): AwardDeps => ({
     ...proposalDeps(),
     ...awardReadDeps(),
+    usage: dynamoUsageRepository(doc(), tableName()),
     provider: onFirstCall(linkedProvider),
     workflow: reviewWorkflow(),
     providerCallbackUrl: `${process.env[providerEnv.publicUrl] ?? ""}/provider/notifications`,

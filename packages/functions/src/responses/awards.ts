@@ -1,5 +1,6 @@
 import { AwardStatus } from "@allot/core/award";
 import { z } from "zod";
+import { CloseoutView } from "./closeout.js";
 import { HistoryEntry, IsoTime } from "./common.js";
 
 /** An award as staff or its grantee see it; never the workflow's callbacks. */
@@ -31,6 +32,7 @@ export const AwardView = z
       .optional(),
     history: z.array(HistoryEntry(AwardStatus).extend({ operationId: z.string().optional() })),
     held: z.object({ cashCents: z.number().int(), creditsCents: z.number().int() }),
+    closeout: CloseoutView.optional(),
   })
   .meta({ id: "Award" });
 

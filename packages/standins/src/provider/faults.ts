@@ -12,7 +12,14 @@ const operationFault = z.strictObject({
   permanent: z.boolean().optional(),
 });
 
-export const faultOperations = ["requestProject", "completeTransaction", "deprovision", "setAccess"] as const;
+export const faultOperations = [
+  "requestProject",
+  "completeTransaction",
+  "deprovision",
+  "setAccess",
+  "inactivate",
+  "reactivate",
+] as const;
 export type FaultOperation = (typeof faultOperations)[number];
 
 export const faultSettingsSchema = z.strictObject({
@@ -20,6 +27,10 @@ export const faultSettingsSchema = z.strictObject({
   completeTransaction: operationFault.optional(),
   deprovision: operationFault.optional(),
   setAccess: operationFault.optional(),
+  /** request_project_inactivate with `reversible` (used-up credits). */
+  inactivate: operationFault.optional(),
+  /** request_project_reactivate with `lift: "inactivation"`. */
+  reactivate: operationFault.optional(),
   /** Delay before the stand-in handles each AMIE request (after it has received it). */
   latencyMs: z.number().int().min(0).max(600_000).optional(),
   /** Delay between accepting a request and first sending its answer. */

@@ -82,21 +82,28 @@ const delay = (ms: number, stopping: AbortSignal) =>
   });
 
 interface AmieRoute {
-  operation: FaultOperation;
-  /** Validates the body and returns the work to do once faults and latency have passed. */
-  prepare(raw: Buffer): (receivedAt: number) => Promise<{ status: number; body: unknown }>;
+  /**
+   * Validates the body and returns the operation it is (for faults; one path may carry two,
+   * told apart by the body) and the work to do once faults and latency have passed.
+   */
+  prepare(raw: Buffer): {
+    operation: FaultOperation;
+    work: (receivedAt: number) => Promise<{ status: number; body: unknown }>;
+  };
 }
 
 const amieRoute = <T>(
-  operation: FaultOperation,
+  operation: FaultOperation | ((input: T) => FaultOperation),
   schema: z.ZodType<T>,
   status: number,
   run: (input: T, receivedAt: number) => Promise<unknown>,
 ): AmieRoute => ({
-  operation,
   prepare(raw) {
     const input = parseBody(schema, raw);
-    return async (receivedAt) => ({ status, body: await run(input, receivedAt) });
+    return {
+      operation: typeof operation === "function" ? operation(input) : operation,
+      work: async (receivedAt) => ({ status, body: await run(input, receivedAt) }),
+    };
   },
 });
 
@@ -137,10 +144,10 @@ export const startStandInServer = async (params: {
         ({ awardId }) => service.completeTransaction(awardId),
       ),
       [amiePaths.requestProjectInactivate]: amieRoute(
-        "deprovision",
+        ({ reversible }) => (reversible ? "inactivate" : "deprovision"),
         requestProjectInactivateSchema,
         200,
-        ({ awardId, reason }, at) => service.inactivate(awardId, reason, at),
+        ({ awardId, reason, reversible }, at) => service.inactivate(awardId, reason, at, reversible),
       ),
       [amiePaths.requestProjectSuspend]: amieRoute(
         "setAccess",
@@ -149,10 +156,11 @@ export const startStandInServer = async (params: {
         ({ awardId }) => service.suspend(awardId),
       ),
       [amiePaths.requestProjectReactivate]: amieRoute(
-        "setAccess",
+        ({ lift }) => (lift === "inactivation" ? "reactivate" : "setAccess"),
         requestProjectReactivateSchema,
         200,
-        ({ awardId }) => service.reactivate(awardId),
+        ({ awardId, lift }) =>
+          lift === "inactivation" ? service.reactivateInactive(awardId) : service.reactivate(awardId),
       ),
     }),
   );
@@ -169,8 +177,8 @@ export const startStandInServer = async (params: {
       });
     }
     // Validation comes before the injected faults, so that a fault never hides a malformed request.
-    const work = route.prepare(raw);
-    const fault = faults.take(route.operation);
+    const { operation, work } = route.prepare(raw);
+    const fault = faults.take(operation);
     if (fault === "transient")
       throw new HttpError(503, {
         error: "unavailable",

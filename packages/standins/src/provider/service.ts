@@ -157,10 +157,32 @@ export class StandInService {
     });
   }
 
-  /** request_project_inactivate: idempotent, and for a missing project leaves a tombstone. */
-  async inactivate(awardId: string, reason: string, receivedAt: number): Promise<ProjectAck> {
+  /**
+   * request_project_inactivate: idempotent, and for a missing project leaves a tombstone. A
+   * reversible one (used-up credits) needs the project and leaves it to be reactivated; one for
+   * good (deprovision) also makes a reversible inactivation final.
+   */
+  async inactivate(
+    awardId: string,
+    reason: string,
+    receivedAt: number,
+    reversible = false,
+  ): Promise<ProjectAck> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const item = await this.store.get(awardId);
+      if (!item && reversible) throw new AmieError(404, "not_found", `award ${awardId} has no project`);
+      if (item?.state === "inactive" && item.inactiveReversible && !reversible) {
+        if (
+          await this.store.update(awardId, item.version, {
+            set: { inactiveReason: reason },
+            remove: ["inactiveReversible"],
+          })
+        ) {
+          this.options.logger.info("project inactivated for good", { awardId, reason });
+          return { awardId, state: "inactive" };
+        }
+        continue;
+      }
       if (!item) {
         if (await this.store.createTombstone(awardId, reason, receivedAt)) {
           this.options.logger.info("inactivated an award without a project", { awardId, reason });
@@ -178,6 +200,7 @@ export class StandInService {
             state: "inactive",
             inactivatedAt: receivedAt,
             inactiveReason: reason,
+            ...(reversible ? { inactiveReversible: true } : {}),
             ...(cancelAnswer ? { cbStatus: "cancelled" } : {}),
           },
           remove: cancelAnswer ? ["gsi1pk", "gsi1sk"] : [],
@@ -207,6 +230,41 @@ export class StandInService {
             remove: ["suspendedAt"],
           },
     );
+  }
+
+  /**
+   * request_project_reactivate lifting a reversible inactivation: the project returns to where
+   * it stood (suspended if staff suspended it meanwhile). Idempotent: a running project is acked.
+   */
+  async reactivateInactive(awardId: string): Promise<ProjectAck> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const item = await this.store.get(awardId);
+      if (!item?.projectId) throw new AmieError(404, "not_found", `award ${awardId} has no project`);
+      if (item.state !== "inactive") return ack(item);
+      if (!item.inactiveReversible) {
+        throw new AmieError(
+          409,
+          "conflict",
+          `request_project_reactivate: the project of award ${awardId} is inactive for good (${item.inactiveReason ?? "no reason given"})`,
+        );
+      }
+      const state: ProjectAck["state"] =
+        item.suspendedAt !== undefined
+          ? "suspended"
+          : item.completedAt !== undefined
+            ? "complete"
+            : "provisioned";
+      if (
+        await this.store.update(awardId, item.version, {
+          set: { state },
+          remove: ["inactivatedAt", "inactiveReason", "inactiveReversible"],
+        })
+      ) {
+        this.options.logger.info("project reactivated", { awardId, state });
+        return { awardId, state };
+      }
+    }
+    throw new AmieError(503, "unavailable", `too much contention on award ${awardId}; try again`);
   }
 
   async project(awardId: string): Promise<ProjectView | undefined> {

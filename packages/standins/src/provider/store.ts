@@ -35,6 +35,8 @@ export interface ProjectItem {
   suspendedAt?: number;
   inactivatedAt?: number;
   inactiveReason?: string;
+  /** Inactivated for used-up credits (request_project_inactivate, reversible): reactivation lifts it. */
+  inactiveReversible?: boolean;
   cbStatus?: CallbackStatus;
   cbUrl?: string;
   cbDueAt?: number;
