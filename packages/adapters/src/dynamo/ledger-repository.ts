@@ -18,6 +18,7 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { awardItem } from "./award-repository.js";
+import { changeDecisionItems } from "./change-request-repository.js";
 import { failedConditions } from "./errors.js";
 import { entityOf, ledgerKeys } from "./keys.js";
 import { outboxPut } from "./outbox.js";
@@ -147,6 +148,8 @@ interface Plan {
   awardIndex: number;
   requestIndex: number;
   pointerIndexes: number[];
+  /** The decided change request's items, if the movement grants one. */
+  changeIndexes: number[];
   /** Net movement per pool and per partner institution, as the balances' conditions test it. */
   pools: Map<Pool, number>;
   partners: Map<string, PartnerMovement>;
@@ -220,6 +223,9 @@ export const dynamoLedgerRepository = (
         entryIds: entries.map((e) => e.entryId),
         at: now.toISOString(),
       }),
+    );
+    const changeIndexes = (input.decidedChange ? changeDecisionItems(tableName, input.decidedChange) : []).map(
+      (item) => items.push(item) - 1,
     );
     const pointerIndexes: number[] = [];
     for (const e of entries) {
@@ -305,6 +311,7 @@ export const dynamoLedgerRepository = (
       awardIndex: 0,
       requestIndex: 1,
       pointerIndexes,
+      changeIndexes,
       pools,
       partners,
       balanceIndexes,
@@ -379,7 +386,8 @@ export const dynamoLedgerRepository = (
             (await alreadyApplied(input.requestToken, input.entries))
           )
             return;
-          if (failed.includes(p.awardIndex)) throw new ConcurrentModification(`Award ${awardId}`);
+          if (failed.includes(p.awardIndex) || failed.some((i) => p.changeIndexes.includes(i)))
+            throw new ConcurrentModification(`Award ${awardId}`);
           if (!failed.some((i) => p.balanceIndexes.has(i))) throw error;
           const { short, overReleased } = await shortfalls(programId, p);
           if (short.length) throw new BudgetExhausted(short);

@@ -1,3 +1,5 @@
+export * from "./change-schema.js";
+export * from "./changes.js";
 export * from "./commands.js";
 export * from "./events.js";
 export * from "./ledger.js";
@@ -5,6 +7,7 @@ export * from "./ledger-check.js";
 export * from "./moves.js";
 export * from "./ports.js";
 export * from "./provider.js";
+export * from "./provider-modify.js";
 export * from "./schema.js";
 export * from "./staff.js";
 export * from "./views.js";

@@ -1,5 +1,6 @@
 export * from "./commands.js";
 export * from "./on-award-events.js";
+export * from "./on-change-events.js";
 export * from "./on-events.js";
 export * from "./on-reservation-events.js";
 export * from "./on-usage-events.js";
@@ -7,3 +8,4 @@ export * from "./ports.js";
 export * from "./rfc5322.js";
 export * from "./schema.js";
 export * from "./templates.js";
+export * from "./templates-changes.js";

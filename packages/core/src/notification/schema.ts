@@ -16,6 +16,13 @@ export const NotificationKind = z.enum([
   "commit-refused",
   "credit-threshold",
   "reservation-granted",
+  "change-requested",
+  "change-decided",
+  "award-topped-up",
+  "award-extended",
+  "award-suspended",
+  "award-resumed",
+  "award-revoked",
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

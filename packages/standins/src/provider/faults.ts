@@ -12,7 +12,13 @@ const operationFault = z.strictObject({
   permanent: z.boolean().optional(),
 });
 
-export const faultOperations = ["requestProject", "completeTransaction", "deprovision", "setAccess"] as const;
+export const faultOperations = [
+  "requestProject",
+  "completeTransaction",
+  "deprovision",
+  "setAccess",
+  "modifyProject",
+] as const;
 export type FaultOperation = (typeof faultOperations)[number];
 
 export const faultSettingsSchema = z.strictObject({
@@ -20,6 +26,7 @@ export const faultSettingsSchema = z.strictObject({
   completeTransaction: operationFault.optional(),
   deprovision: operationFault.optional(),
   setAccess: operationFault.optional(),
+  modifyProject: operationFault.optional(),
   /** Delay before the stand-in handles each AMIE request (after it has received it). */
   latencyMs: z.number().int().min(0).max(600_000).optional(),
   /** Delay between accepting a request and first sending its answer. */

@@ -4,6 +4,7 @@ import {
   amiePaths,
   type ErrorBody,
   informTransactionCompleteSchema,
+  modifyProjectSchema,
   projectRequestSchema,
   requestProjectInactivateSchema,
   requestProjectReactivateSchema,
@@ -153,6 +154,9 @@ export const startStandInServer = async (params: {
         requestProjectReactivateSchema,
         200,
         ({ awardId }) => service.reactivate(awardId),
+      ),
+      [amiePaths.modifyProject]: amieRoute("modifyProject", modifyProjectSchema, 200, (modification) =>
+        service.modify(modification),
       ),
     }),
   );
