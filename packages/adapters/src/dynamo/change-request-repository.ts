@@ -4,7 +4,13 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/
 import { awardItem } from "./award-repository.js";
 import { changeKeys, entityOf } from "./keys.js";
 import { partitionQuery, queryPartition } from "./query.js";
-import { type GuardedItem, putIfAbsent, type TransactItem, transactWithOutbox, versionedPut } from "./transact.js";
+import {
+  type GuardedItem,
+  putIfAbsent,
+  type TransactItem,
+  transactWithOutbox,
+  versionedPut,
+} from "./transact.js";
 
 // Layout (keys.ts spells it):
 //   AWARD#<awardId> / CHANGE#<changeId>     the request (gsi2: CHANGES#<status>, <requestedAt>#<changeId>)
@@ -93,7 +99,10 @@ export const dynamoChangeRequestRepository = (
     async open(change, events) {
       const items: GuardedItem[] = [
         {
-          item: putIfAbsent(tableName, { ...changeKeys.open(change.awardId, change.kind), changeId: change.changeId }),
+          item: putIfAbsent(tableName, {
+            ...changeKeys.open(change.awardId, change.kind),
+            changeId: change.changeId,
+          }),
           refused: async () => {
             const open = await get(changeKeys.open(change.awardId, change.kind));
             return conflict(
@@ -116,7 +125,10 @@ export const dynamoChangeRequestRepository = (
         refused: modified,
       }));
       if (award)
-        items.push({ item: versionedPut(tableName, awardItem(award), award.revision - 1), refused: modified });
+        items.push({
+          item: versionedPut(tableName, awardItem(award), award.revision - 1),
+          refused: modified,
+        });
       await transactWithOutbox(doc, tableName, {
         items,
         events,

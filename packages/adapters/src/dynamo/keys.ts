@@ -144,7 +144,10 @@ export const ledgerKeys = {
 // marker holds the one open request of a kind, so a second is refused by a condition.
 const CHANGE_REF = "CHANGE#";
 export const changeKeys = {
-  key: (awardId: string, changeId: string): Key => ({ pk: `AWARD#${awardId}`, sk: `${CHANGE_REF}${changeId}` }),
+  key: (awardId: string, changeId: string): Key => ({
+    pk: `AWARD#${awardId}`,
+    sk: `${CHANGE_REF}${changeId}`,
+  }),
   indexes: (c: { status: string; requestedAt: string; changeId: string }) => ({
     gsi2pk: `CHANGES#${c.status}`,
     gsi2sk: `${c.requestedAt}#${c.changeId}`,

@@ -224,9 +224,9 @@ export const dynamoLedgerRepository = (
         at: now.toISOString(),
       }),
     );
-    const changeIndexes = (input.decidedChange ? changeDecisionItems(tableName, input.decidedChange) : []).map(
-      (item) => items.push(item) - 1,
-    );
+    const changeIndexes = (
+      input.decidedChange ? changeDecisionItems(tableName, input.decidedChange) : []
+    ).map((item) => items.push(item) - 1);
     const pointerIndexes: number[] = [];
     for (const e of entries) {
       // The entry itself needs no condition: its pointer, in the same transaction, refuses

@@ -136,7 +136,10 @@ export const httpComputeProvider = (options: HttpComputeProviderOptions): Comput
       const valid = modifyProjectSchema.safeParse({ awardId, ...modification });
       if (!valid.success) {
         const issues = valid.error.issues.map((i) => `${i.path.join(".") || "request"}: ${i.message}`);
-        throw new ProviderError(true, `modify_project for award ${awardId}: invalid request (${issues.join("; ")})`);
+        throw new ProviderError(
+          true,
+          `modify_project for award ${awardId}: invalid request (${issues.join("; ")})`,
+        );
       }
       await post("modify_project", amiePaths.modifyProject, awardId, valid.data);
     },

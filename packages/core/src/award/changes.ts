@@ -52,7 +52,9 @@ export const requestChange = async (
   const existing = await deps.changes.get(awardId, changeId);
   if (existing) return existing;
   if (!OPEN_AWARD.includes(award.status))
-    throw conflict(`Award ${awardId} is ${award.status}; changes are requested on an active or suspended award`);
+    throw conflict(
+      `Award ${awardId} is ${award.status}; changes are requested on an active or suspended award`,
+    );
   if (input.kind === "supplement") {
     const issues = await capIssues(deps, award, input);
     if (issues.length) throw validationError("The supplement does not fit the program's caps", issues);
@@ -75,7 +77,11 @@ export const requestChange = async (
     revision: 1,
   };
   await deps.changes.open(change, [
-    createEvent(ChangeRequested, `${changeId}:requested`, when, { ...ids(award), changeId, kind: input.kind }),
+    createEvent(ChangeRequested, `${changeId}:requested`, when, {
+      ...ids(award),
+      changeId,
+      kind: input.kind,
+    }),
   ]);
   return change;
 };
@@ -199,7 +205,11 @@ export const approveChange = async (
   const when = at(deps);
   const { record, event } = decided(change, "approved", actor, input.rationale, when, granted);
   // Named by the request, so the ledger entries and events of a retried approval are the same.
-  const cause = { actor: actor.userId, reason: `change ${changeId}: ${input.rationale}`, operationId: changeId };
+  const cause = {
+    actor: actor.userId,
+    reason: `change ${changeId}: ${input.rationale}`,
+    operationId: changeId,
+  };
   switch (change.kind) {
     case "supplement":
       await supplementAward(
@@ -210,7 +220,10 @@ export const approveChange = async (
       );
       break;
     case "extension": {
-      const { after, event: extendedEvent } = extended(deps, award, granted.months ?? 0, { ...cause, changeId });
+      const { after, event: extendedEvent } = extended(deps, award, granted.months ?? 0, {
+        ...cause,
+        changeId,
+      });
       await deps.changes.decide(record, after, [extendedEvent, event]);
       break;
     }
@@ -220,14 +233,25 @@ export const approveChange = async (
         ...award,
         history: [
           ...award.history,
-          { at: when, status: award.status, actor: actor.userId, reason: `early closeout approved: ${input.rationale}`, operationId: changeId },
+          {
+            at: when,
+            status: award.status,
+            actor: actor.userId,
+            reason: `early closeout approved: ${input.rationale}`,
+            operationId: changeId,
+          },
         ],
         revision: award.revision + 1,
       };
-      const closeout = createEvent(AwardCloseoutRequested, `${awardId}:closeout-requested:${changeId}`, when, {
-        ...ids(award),
-        reason: `early closeout approved (change ${changeId})`,
-      });
+      const closeout = createEvent(
+        AwardCloseoutRequested,
+        `${awardId}:closeout-requested:${changeId}`,
+        when,
+        {
+          ...ids(award),
+          reason: `early closeout approved (change ${changeId})`,
+        },
+      );
       await deps.changes.decide(record, after, [closeout, event]);
       break;
     }

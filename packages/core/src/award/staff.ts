@@ -4,7 +4,9 @@ import { Text } from "../bounds.js";
 import { conflict, validationError } from "../errors.js";
 import { createEvent, type DomainEvent } from "../events/define.js";
 import { Cents } from "../program/schema.js";
+import type { ChangeRequest } from "./change-schema.js";
 import { AwardExtended, AwardResumed, AwardRevoked, AwardSuspended, BudgetCommitted } from "./events.js";
+import { BudgetExhausted } from "./ledger.js";
 import {
   type AwardDeps,
   addMonths,
@@ -16,8 +18,6 @@ import {
   staffOnly,
   transition,
 } from "./moves.js";
-import type { ChangeRequest } from "./change-schema.js";
-import { BudgetExhausted } from "./ledger.js";
 import type { Award, AwardStatus } from "./schema.js";
 
 /** Re-drive after a failed provisioning: commit the budget again and provision anew. */
@@ -158,7 +158,8 @@ export const supplementAward = async (
     });
   } catch (error) {
     // The pools or a partner's cap cannot cover it: staff get the numbers, not a 500.
-    if (error instanceof BudgetExhausted) throw conflict(`The top-up does not fit the budget: ${error.message}`);
+    if (error instanceof BudgetExhausted)
+      throw conflict(`The top-up does not fit the budget: ${error.message}`);
     throw error;
   }
   return after;

@@ -94,8 +94,15 @@ type HistoryEntry = Award["history"][number];
  * The reason staff gave for the action an event reports: its entry in the award's history
  * (written with the event, at the same instant), without the prefix the command put before it.
  */
-const staffReason = (award: Award, occurredAt: string, prefix: RegExp, entryOf?: (h: HistoryEntry) => boolean) => {
-  const entry = award.history.findLast((h) => (entryOf ? entryOf(h) : h.at === occurredAt) && prefix.test(h.reason));
+const staffReason = (
+  award: Award,
+  occurredAt: string,
+  prefix: RegExp,
+  entryOf?: (h: HistoryEntry) => boolean,
+) => {
+  const entry = award.history.findLast(
+    (h) => (entryOf ? entryOf(h) : h.at === occurredAt) && prefix.test(h.reason),
+  );
   return entry ? entry.reason.replace(prefix, "") : "no reason was recorded";
 };
 
@@ -105,7 +112,10 @@ const tellGrantee = async (
   eventId: string,
   awardId: string,
   kind: NotificationKind,
-  message: (award: Award, base: { applicantName?: string; awardId: string; proposalTitle: string }) => MessageContent,
+  message: (
+    award: Award,
+    base: { applicantName?: string; awardId: string; proposalTitle: string },
+  ) => MessageContent,
 ) => {
   const { award, proposal } = await loadAward(deps, awardId);
   await notify(
@@ -185,5 +195,8 @@ export const notifyAwardRevoked = (
   data: EventDataOf<typeof AwardRevoked>,
 ) =>
   tellGrantee(deps, meta.eventId, data.awardId, "award-revoked", (award, base) =>
-    awardRevokedMessage({ ...base, reason: staffReason(award, meta.occurredAt, /^revoked: /, (h) => h.status === "revoked") }),
+    awardRevokedMessage({
+      ...base,
+      reason: staffReason(award, meta.occurredAt, /^revoked: /, (h) => h.status === "revoked"),
+    }),
   );

@@ -1,5 +1,15 @@
 import type { ChangeAmounts, ChangeKind } from "../award/change-schema.js";
-import { bullets, compose, formatCents, formatUtc, greeting, indent, type MessageContent, plural, SIGNATURE } from "./template-parts.js";
+import {
+  bullets,
+  compose,
+  formatCents,
+  formatUtc,
+  greeting,
+  indent,
+  type MessageContent,
+  plural,
+  SIGNATURE,
+} from "./template-parts.js";
 
 // Changes during the award: requests and their decisions, and the staff actions on an award,
 // each told to the one it concerns (the grantee, or the staff mailbox for a new request).
@@ -94,7 +104,13 @@ export interface AwardChangedInput {
 }
 
 export const awardToppedUpMessage = (
-  input: AwardChangedInput & { cashCents: number; creditsCents: number; totalCashCents: number; totalCreditsCents: number; reason: string },
+  input: AwardChangedInput & {
+    cashCents: number;
+    creditsCents: number;
+    totalCashCents: number;
+    totalCreditsCents: number;
+    reason: string;
+  },
 ): MessageContent => ({
   subject: `Your award for "${input.proposalTitle}" was topped up`,
   text: compose(
@@ -105,7 +121,9 @@ export const awardToppedUpMessage = (
   ),
 });
 
-export const awardExtendedMessage = (input: AwardChangedInput & { endsAt: string; reason: string }): MessageContent => ({
+export const awardExtendedMessage = (
+  input: AwardChangedInput & { endsAt: string; reason: string },
+): MessageContent => ({
   subject: `Your award for "${input.proposalTitle}" was extended`,
   text: compose(
     greeting(input.applicantName),
