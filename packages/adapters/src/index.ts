@@ -1,6 +1,7 @@
 export * from "./dynamo/assignment-repository.js";
 export * from "./dynamo/award-repository.js";
 export * from "./dynamo/call-repository.js";
+export * from "./dynamo/change-request-repository.js";
 export * from "./dynamo/client.js";
 export * from "./dynamo/errors.js";
 export * from "./dynamo/idempotency-store.js";

@@ -103,6 +103,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/awards/{awardId}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An award's change requests: its grantee or staff */
+        get: operations["list-award-changes"];
+        put?: never;
+        /** The grantee asks for a supplement, a no-cost extension or an early closeout */
+        post: operations["request-change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/changes/{changeId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff approve a change request (at most what was asked) with a rationale */
+        post: operations["approve-change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/changes/{changeId}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff deny a change request with a rationale */
+        post: operations["deny-change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/awards/{awardId}/decline": {
         parameters: {
             query?: never;
@@ -353,6 +405,23 @@ export interface paths {
         put?: never;
         /** Staff add reviewers to a call's pool */
         post: operations["add-reviewers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff list change requests by status, oldest first */
+        get: operations["list-changes"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -883,6 +952,45 @@ export interface components {
             reviewerPool: string[];
             title: string;
         };
+        ChangeRequest: {
+            applicantId: string;
+            awardId: string;
+            changeId: string;
+            decision?: {
+                /** Format: date-time */
+                decidedAt: string;
+                decidedBy: string;
+                /** @description What an approval granted: at most what was requested */
+                granted?: {
+                    cashCents?: number;
+                    creditsCents?: number;
+                    months?: number;
+                };
+                rationale: string;
+            };
+            justification: string;
+            /** @enum {string} */
+            kind: "supplement" | "extension" | "early-closeout";
+            programId: string;
+            proposalId: string;
+            requested: {
+                cashCents?: number;
+                creditsCents?: number;
+                months?: number;
+            };
+            /** Format: date-time */
+            requestedAt: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "denied";
+        };
+        ChangeRequestList: {
+            items: components["schemas"]["ChangeRequest"][];
+        };
+        ChangeRequestPage: {
+            items: components["schemas"]["ChangeRequest"][];
+            /** @description Pass it as `cursor` for the next page */
+            nextCursor: string | null;
+        };
         Closeout: {
             cash?: {
                 reportMissing: boolean;
@@ -984,7 +1092,7 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
                 /** @enum {string} */
-                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted" | "closeout-started" | "final-report-requested" | "award-closed";
+                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted" | "closeout-started" | "final-report-requested" | "award-closed" | "change-requested" | "change-decided" | "award-topped-up" | "award-extended" | "award-suspended" | "award-resumed" | "award-revoked";
                 notificationId: string;
                 recipient: {
                     /** Format: email */
@@ -1682,6 +1790,342 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Award"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "list-award-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestList"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "request-change": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per operation (e.g. a UUID), sent again unchanged when retrying it: the same key with the same request answers what the first answered (header Idempotent-Replayed: true) and runs once; the same key with another path or body is 409, as is a key whose first request is still running. Kept for 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default 0 */
+                    cashCents?: number;
+                    /** @default 0 */
+                    creditsCents?: number;
+                    justification: string;
+                    /** @constant */
+                    kind: "supplement";
+                } | {
+                    justification: string;
+                    /** @constant */
+                    kind: "extension";
+                    months: number;
+                } | {
+                    justification: string;
+                    /** @constant */
+                    kind: "early-closeout";
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "approve-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+                changeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    cashCents?: number;
+                    creditsCents?: number;
+                    months?: number;
+                    rationale: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "deny-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+                changeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rationale: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
                 };
             };
             /** @description The request is invalid; `issues` names each field and what to fix */
@@ -3019,6 +3463,66 @@ export interface operations {
             };
             /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "list-changes": {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "pending" | "approved" | "denied";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestPage"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

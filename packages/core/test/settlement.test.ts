@@ -88,6 +88,7 @@ const recordingProvider = () => {
     setAccess: async (awardId, access) => void calls.push(`setAccess ${awardId} ${access}`),
     inactivate: async (awardId) => void calls.push(`inactivate ${awardId}`),
     reactivate: async (awardId) => void calls.push(`reactivate ${awardId}`),
+    modifyProject: async (awardId) => void calls.push(`modifyProject ${awardId}`),
   };
   return { provider, calls };
 };

@@ -11,6 +11,7 @@ const services = {
   providerSecret: "secret",
   publicUrl: "http://127.0.0.1:10",
   mailDir: "/tmp/outbox",
+  registriesUrl: "http://127.0.0.1:11",
 };
 
 describe("schedules in the local runtime", () => {

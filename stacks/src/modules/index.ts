@@ -1,4 +1,5 @@
 import { awards } from "./awards.js";
+import { changes } from "./changes.js";
 import { closeout } from "./closeout.js";
 import type { StackModule } from "./module.js";
 import { notifications } from "./notifications.js";
@@ -13,3 +14,4 @@ export const modules: StackModule[] = [platform, programs, proposals, reviews, a
 modules.push(usage);
 modules.push(reservations);
 modules.push(closeout);
+modules.push(changes);

@@ -139,6 +139,24 @@ export const ledgerKeys = {
   request: (token: string): Key => ({ pk: `LEDGERREQUEST#${token}`, sk: "REQUEST" }),
 };
 
+// Change requests live in their award's partition (an award's requests in one consistent
+// query); gsi2 lists every award's requests by status for staff's queue, oldest first. The open
+// marker holds the one open request of a kind, so a second is refused by a condition.
+const CHANGE_REF = "CHANGE#";
+export const changeKeys = {
+  key: (awardId: string, changeId: string): Key => ({
+    pk: `AWARD#${awardId}`,
+    sk: `${CHANGE_REF}${changeId}`,
+  }),
+  indexes: (c: { status: string; requestedAt: string; changeId: string }) => ({
+    gsi2pk: `CHANGES#${c.status}`,
+    gsi2sk: `${c.requestedAt}#${c.changeId}`,
+  }),
+  ofAward: (awardId: string): Partition => ({ pk: `AWARD#${awardId}`, skPrefix: CHANGE_REF }),
+  byStatus: (status: string): Partition => ({ index: "gsi2", pk: `CHANGES#${status}` }),
+  open: (awardId: string, kind: string): Key => ({ pk: `AWARD#${awardId}`, sk: `OPENCHANGE#${kind}` }),
+};
+
 export const reviewerKeys = {
   key: (reviewerId: string): Key => ({ pk: `REVIEWER#${reviewerId}`, sk: "PROFILE" }),
   indexes: (reviewerId: string) => ({ gsi2pk: "REVIEWERS", gsi2sk: reviewerId }),

@@ -19,6 +19,7 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { awardItem } from "./award-repository.js";
+import { changeDecisionItems } from "./change-request-repository.js";
 import { failedConditions } from "./errors.js";
 import { entityOf, ledgerKeys } from "./keys.js";
 import { outboxPut } from "./outbox.js";
@@ -150,6 +151,8 @@ interface Plan {
   awardIndex: number;
   requestIndex: number;
   pointerIndexes: number[];
+  /** The decided change request's items, if the movement grants one. */
+  changeIndexes: number[];
   /** Net movement per pool and per partner institution, as the balances' conditions test it. */
   pools: Map<Pool, number>;
   /** Consumption per pool (positive: more consumed); it moves no committed or available cents. */
@@ -231,6 +234,9 @@ export const dynamoLedgerRepository = (
         at: now.toISOString(),
       }),
     );
+    const changeIndexes = (
+      input.decidedChange ? changeDecisionItems(tableName, input.decidedChange) : []
+    ).map((item) => items.push(item) - 1);
     const pointerIndexes: number[] = [];
     for (const e of entries) {
       // The entry itself needs no condition: its pointer, in the same transaction, refuses
@@ -330,6 +336,7 @@ export const dynamoLedgerRepository = (
       awardIndex: 0,
       requestIndex: 1,
       pointerIndexes,
+      changeIndexes,
       pools,
       consumed,
       partners,
@@ -409,7 +416,8 @@ export const dynamoLedgerRepository = (
             (await alreadyApplied(input.requestToken, input.entries))
           )
             return;
-          if (failed.includes(p.awardIndex)) throw new ConcurrentModification(`Award ${awardId}`);
+          if (failed.includes(p.awardIndex) || failed.some((i) => p.changeIndexes.includes(i)))
+            throw new ConcurrentModification(`Award ${awardId}`);
           if (!failed.some((i) => p.balanceIndexes.has(i))) throw error;
           const { short, overReleased } = await shortfalls(programId, p);
           if (short.length) throw new BudgetExhausted(short);

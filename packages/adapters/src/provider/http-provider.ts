@@ -1,5 +1,11 @@
 import { type ComputeProvider, type ProjectRequest, ProviderError } from "@allot/core/award";
-import { amiePaths, errorBodySchema, projectRequestSchema, requestAcceptedSchema } from "./protocol.js";
+import {
+  amiePaths,
+  errorBodySchema,
+  modifyProjectSchema,
+  projectRequestSchema,
+  requestAcceptedSchema,
+} from "./protocol.js";
 import { SIGNATURE_HEADER, signPayload } from "./signature.js";
 
 export interface HttpComputeProviderOptions {
@@ -139,6 +145,18 @@ export const httpComputeProvider = (options: HttpComputeProviderOptions): Comput
         awardId,
         lift: "inactivation",
       });
+    },
+
+    async modifyProject(awardId, modification) {
+      const valid = modifyProjectSchema.safeParse({ awardId, ...modification });
+      if (!valid.success) {
+        const issues = valid.error.issues.map((i) => `${i.path.join(".") || "request"}: ${i.message}`);
+        throw new ProviderError(
+          true,
+          `modify_project for award ${awardId}: invalid request (${issues.join("; ")})`,
+        );
+      }
+      await post("modify_project", amiePaths.modifyProject, awardId, valid.data);
     },
   };
 };

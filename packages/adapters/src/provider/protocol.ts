@@ -20,6 +20,11 @@ import { z } from "zod";
  *   POST /amie/v1/request_project_reactivate    { awardId }         → 200 ProjectAck (setAccess "active")
  *        With `lift: "inactivation"` (reactivate) it lifts a reversible inactivation instead of a
  *        suspension; a project inactivated for good stays so (409).
+ *   POST /amie/v1/modify_project                { awardId, creditsCents, chipHours, endsAt }
+ *                                                                  → 200 ProjectAck (a supplement or an
+ *        extension: AMIE's request_project_create with AllocationType supplement/extension on the
+ *        existing project); sets the allocation to these totals, so a repeat changes nothing; 404
+ *        without a project, 409 on an inactive one.
  *   GET  /amie/v1/projects/{awardId}            → 200 ProjectView | 404
  *   GET  /amie/v1/projects                      → 200 { projects: ProjectView[] }
  *
@@ -39,6 +44,7 @@ export const amiePaths = {
   requestProjectInactivate: `${AMIE_PREFIX}/request_project_inactivate`,
   requestProjectSuspend: `${AMIE_PREFIX}/request_project_suspend`,
   requestProjectReactivate: `${AMIE_PREFIX}/request_project_reactivate`,
+  modifyProject: `${AMIE_PREFIX}/modify_project`,
   projects: `${AMIE_PREFIX}/projects`,
   project: (awardId: string) => `${AMIE_PREFIX}/projects/${encodeURIComponent(awardId)}`,
 } as const;
@@ -78,6 +84,13 @@ export const requestProjectReactivateSchema = z.object({
   awardId,
   lift: z.enum(["suspension", "inactivation"]).optional(),
 });
+export const modifyProjectSchema = z.object({
+  awardId,
+  creditsCents: z.number().int().nonnegative(),
+  chipHours: z.number().nonnegative(),
+  endsAt: isoDate,
+});
+export type ModifyProject = z.infer<typeof modifyProjectSchema>;
 
 export const projectStateSchema = z.enum(["provisioned", "complete", "inactive", "suspended"]);
 export type ProjectState = z.infer<typeof projectStateSchema>;
@@ -123,6 +136,8 @@ export const projectViewSchema = z.object({
   createdAt: z.iso.datetime(),
   completedAt: z.iso.datetime().optional(),
   suspendedAt: z.iso.datetime().optional(),
+  /** When a supplement or an extension last changed `request`'s allocation. */
+  modifiedAt: z.iso.datetime().optional(),
   inactivatedAt: z.iso.datetime().optional(),
   inactiveReason: z.string().optional(),
   callback: z.object({

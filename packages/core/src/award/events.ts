@@ -9,7 +9,13 @@ export const BudgetCommitted = defineEvent(
   Sources.awards,
   "Budget Committed",
   1,
-  z.object({ ...ids, ...money, kind: z.enum(["commit", "topup"]) }),
+  z.object({
+    ...ids,
+    ...money,
+    kind: z.enum(["commit", "topup"]),
+    /** The approved change request this top-up grants, if it came from one (its own notice says so). */
+    changeId: z.string().optional(),
+  }),
 );
 export const BudgetReleased = defineEvent(
   Sources.awards,
@@ -53,7 +59,31 @@ export const AwardExtended = defineEvent(
   Sources.awards,
   "Award Extended",
   1,
-  z.object({ ...ids, endsAt: z.string() }),
+  z.object({
+    ...ids,
+    endsAt: z.string(),
+    /** The approved change request this extension grants, if it came from one. */
+    changeId: z.string().optional(),
+  }),
+);
+/** A grantee asked for a change to their award (supplement, no-cost extension, early closeout). */
+export const ChangeRequested = defineEvent(
+  Sources.awards,
+  "Change Requested",
+  1,
+  z.object({ ...ids, changeId: z.string(), kind: z.enum(["supplement", "extension", "early-closeout"]) }),
+);
+/** Staff approved or denied a change request; the rationale is on the request record. */
+export const ChangeDecided = defineEvent(
+  Sources.awards,
+  "Change Decided",
+  1,
+  z.object({
+    ...ids,
+    changeId: z.string(),
+    kind: z.enum(["supplement", "extension", "early-closeout"]),
+    decision: z.enum(["approved", "denied"]),
+  }),
 );
 /**
  * An award is to close before its term ends (an approved early-closeout request): the closeout
@@ -108,4 +138,6 @@ export const awardEvents = [
   ConsumptionSettled,
   ProjectInactivated,
   ProjectReactivated,
+  ChangeRequested,
+  ChangeDecided,
 ];

@@ -1,3 +1,5 @@
+export * from "./change-schema.js";
+export * from "./changes.js";
 export * from "./closeout.js";
 export * from "./closeout-events.js";
 export * from "./closeout-schema.js";
@@ -8,6 +10,7 @@ export * from "./ledger-check.js";
 export * from "./moves.js";
 export * from "./ports.js";
 export * from "./provider.js";
+export * from "./provider-modify.js";
 export * from "./schema.js";
 export * from "./settlement.js";
 export * from "./staff.js";

@@ -1,5 +1,6 @@
 import type { DomainEvent } from "../events/define.js";
 import { WorkflowErrors } from "../workflow-errors.js";
+import type { ChangeRequest } from "./change-schema.js";
 
 export type Pool = "cash" | "credits";
 export type LedgerKind = "commit" | "release" | "topup" | "adjustment" | "consume";
@@ -94,6 +95,11 @@ export interface LedgerRepository {
     /** The award as it must be after the movement, written under the award's revision condition. */
     award: { item: Record<string, unknown>; expectedRevision: number | null };
     events: DomainEvent[];
+    /**
+     * A change request this movement grants: written decided under its revision, its kind freed
+     * for a new request, in the same transaction (ConcurrentModification if it moved meanwhile).
+     */
+    decidedChange?: ChangeRequest;
   }): Promise<void>;
   entriesForAward(awardId: string): Promise<LedgerEntry[]>;
   entriesForProgram(programId: string): Promise<LedgerEntry[]>;

@@ -52,6 +52,16 @@ export const provisioningFailureReason = (errorName: string | undefined) => {
   }
 };
 
+/**
+ * A live project's allocation as it stands after a supplement or an extension: absolute values,
+ * so a repeated or reordered modification leaves the project right.
+ */
+export interface ProjectModification {
+  creditsCents: number;
+  chipHours: number;
+  endsAt: string;
+}
+
 export interface ComputeProvider {
   /** request_project_create: accepted for asynchronous processing (202), or a ProviderError. */
   requestProject(request: ProjectRequest): Promise<{ accepted: true }>;
@@ -68,4 +78,11 @@ export interface ComputeProvider {
   inactivate(awardId: string, reason: string): Promise<void>;
   /** request_project_reactivate after an inactivation: the award holds credits again; idempotent. */
   reactivate(awardId: string): Promise<void>;
+  /**
+   * Sets a live project's allocation and end (a supplement, an extension). AMIE sends these as a
+   * request_project_create packet with AllocationType "supplement" or "extension" on the existing
+   * project; here it is its own operation, named for what it does, since create is idempotent by
+   * award and would answer a second packet as a duplicate.
+   */
+  modifyProject(awardId: string, modification: ProjectModification): Promise<void>;
 }

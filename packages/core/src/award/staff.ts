@@ -2,9 +2,11 @@ import { z } from "zod";
 import type { Actor } from "../actor.js";
 import { Text } from "../bounds.js";
 import { conflict, validationError } from "../errors.js";
-import { createEvent } from "../events/define.js";
+import { createEvent, type DomainEvent } from "../events/define.js";
 import { Cents } from "../program/schema.js";
+import type { ChangeRequest } from "./change-schema.js";
 import { AwardExtended, AwardResumed, AwardRevoked, AwardSuspended, BudgetCommitted } from "./events.js";
+import { BudgetExhausted } from "./ledger.js";
 import {
   type AwardDeps,
   addMonths,
@@ -73,46 +75,94 @@ export const topUpAward = async (
   if (appliedAlready(award, operationId)) return award;
   if (!["active", "suspended", "provisioning"].includes(award.status))
     throw conflict(`Award ${awardId} is ${award.status}`);
+  return supplementAward(deps, award, input, { actor: actor.userId, reason: input.reason, operationId });
+};
+
+/** The caps a supplement of `award` would cross, each named with its numbers. */
+export const capIssues = async (
+  deps: Pick<AwardDeps, "programs">,
+  award: Award,
+  amounts: { cashCents: number; creditsCents: number },
+) => {
   const program = await deps.programs.get(award.programId);
   const issues = [];
-  if (program && award.cashCents + input.cashCents > program.caps.maxGrantCashCents) {
+  if (program && award.cashCents + amounts.cashCents > program.caps.maxGrantCashCents) {
     issues.push({
       field: "cashCents",
-      message: `the award would exceed the ${program.caps.maxGrantCashCents} cents grant cap`,
+      message: `the award would hold ${award.cashCents + amounts.cashCents} cash cents, over the ${program.caps.maxGrantCashCents} cents grant cap (it holds ${award.cashCents})`,
     });
   }
-  if (program && award.creditsCents + input.creditsCents > program.caps.maxGrantCreditsCents) {
+  if (program && award.creditsCents + amounts.creditsCents > program.caps.maxGrantCreditsCents) {
     issues.push({
       field: "creditsCents",
-      message: `the award would exceed the ${program.caps.maxGrantCreditsCents} cents credit cap`,
+      message: `the award would hold ${award.creditsCents + amounts.creditsCents} credit cents, over the ${program.caps.maxGrantCreditsCents} cents credit cap (it holds ${award.creditsCents})`,
     });
   }
+  return issues;
+};
+
+/**
+ * Adds cash and credits to an award within the program's caps, in one ledger movement with the
+ * award (and, for an approved change request, the request's decision). The award's revision
+ * serializes concurrent supplements, so the caps checked here hold when the write lands; the
+ * pools and partner caps are held by the ledger's own conditions.
+ */
+export const supplementAward = async (
+  deps: AwardDeps,
+  award: Award,
+  amounts: { cashCents: number; creditsCents: number },
+  cause: {
+    actor: string;
+    reason: string;
+    operationId: string;
+    /** The approved request this grants: decided in the same transaction, with its events. */
+    change?: { record: ChangeRequest; events: DomainEvent[] };
+  },
+) => {
+  const issues = await capIssues(deps, award, amounts);
   if (issues.length) throw validationError("The top-up does not fit the program's caps", issues);
   const when = at(deps);
-  const tag = `topup-${operationId}`;
+  const tag = `topup-${cause.operationId}`;
   const after = {
     ...award,
-    cashCents: award.cashCents + input.cashCents,
-    creditsCents: award.creditsCents + input.creditsCents,
+    cashCents: award.cashCents + amounts.cashCents,
+    creditsCents: award.creditsCents + amounts.creditsCents,
     history: [
       ...award.history,
-      { at: when, status: award.status, actor: actor.userId, reason: `top-up: ${input.reason}`, operationId },
+      {
+        at: when,
+        status: award.status,
+        actor: cause.actor,
+        reason: `top-up: ${cause.reason}`,
+        operationId: cause.operationId,
+      },
     ],
     revision: award.revision + 1,
   };
-  await deps.ledger.move({
-    requestToken: `${awardId}:${tag}`,
-    entries: entriesFor(award, "topup", input, 1, actor.userId, input.reason, when, tag),
-    award: { item: after as unknown as Record<string, unknown>, expectedRevision: award.revision },
-    events: [
-      createEvent(BudgetCommitted, `${awardId}:${tag}`, when, {
-        ...ids(award),
-        cashCents: input.cashCents,
-        creditsCents: input.creditsCents,
-        kind: "topup",
-      }),
-    ],
-  });
+  const changeId = cause.change?.record.changeId;
+  try {
+    await deps.ledger.move({
+      requestToken: `${award.awardId}:${tag}`,
+      entries: entriesFor(award, "topup", amounts, 1, cause.actor, cause.reason, when, tag),
+      award: { item: after as unknown as Record<string, unknown>, expectedRevision: award.revision },
+      events: [
+        createEvent(BudgetCommitted, `${award.awardId}:${tag}`, when, {
+          ...ids(award),
+          cashCents: amounts.cashCents,
+          creditsCents: amounts.creditsCents,
+          kind: "topup",
+          ...(changeId ? { changeId } : {}),
+        }),
+        ...(cause.change?.events ?? []),
+      ],
+      ...(cause.change ? { decidedChange: cause.change.record } : {}),
+    });
+  } catch (error) {
+    // The pools or a partner's cap cannot cover it: staff get the numbers, not a 500.
+    if (error instanceof BudgetExhausted)
+      throw conflict(`The top-up does not fit the budget: ${error.message}`);
+    throw error;
+  }
   return after;
 };
 
@@ -129,32 +179,50 @@ export const extendAward = async (
   if (appliedAlready(award, operationId)) return award;
   if (!["active", "suspended"].includes(award.status) || !award.endsAt)
     throw conflict(`Award ${awardId} is ${award.status}`);
-  const when = at(deps);
-  const endsAt = addMonths(award.endsAt, input.months);
-  const after = {
+  const { after, event } = extended(deps, award, input.months, {
+    actor: actor.userId,
+    reason: input.reason,
+    operationId,
+  });
+  await deps.awards.update(after, [event]);
+  return after;
+};
+
+/** The award with its end moved by `months`, and the event that says so. */
+export const extended = (
+  deps: Pick<AwardDeps, "clock">,
+  award: Award,
+  months: number,
+  cause: { actor: string; reason: string; operationId: string; changeId?: string },
+) => {
+  const when = deps.clock.now().toISOString();
+  const endsAt = addMonths(award.endsAt ?? when, months);
+  const after: Award = {
     ...award,
     endsAt,
-    periodMonths: award.periodMonths + input.months,
+    periodMonths: award.periodMonths + months,
     history: [
       ...award.history,
       {
         at: when,
         status: award.status,
-        actor: actor.userId,
-        reason: `extended ${input.months} months: ${input.reason}`,
-        operationId,
+        actor: cause.actor,
+        reason: `extended ${months} months: ${cause.reason}`,
+        operationId: cause.operationId,
       },
     ],
     revision: award.revision + 1,
   };
-  await deps.awards.update(after, [
-    createEvent(AwardExtended, `${awardId}:extended-${operationId}`, when, { ...ids(award), endsAt }),
-  ]);
-  return after;
+  const event = createEvent(AwardExtended, `${award.awardId}:extended-${cause.operationId}`, when, {
+    ...ids(award),
+    endsAt,
+    ...(cause.changeId ? { changeId: cause.changeId } : {}),
+  });
+  return { after, event };
 };
 
 // A retry of an operation whose answer was lost (a crash after the write) finds it in the history.
-const appliedAlready = (award: Award, operationId: string) =>
+export const appliedAlready = (award: Award, operationId: string) =>
   award.history.some((h) => h.operationId === operationId);
 
 export const setAwardSuspension = async (

@@ -6,7 +6,7 @@ import {
   greeting,
   type MessageContent,
   SIGNATURE,
-} from "./templates.js";
+} from "./template-parts.js";
 
 // The closeout's messages. Function declarations, not constants: templates.ts imports them into
 // its table while this file imports its helpers, and only hoisted functions are ready on both

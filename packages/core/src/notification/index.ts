@@ -1,6 +1,7 @@
 export * from "./closeout-templates.js";
 export * from "./commands.js";
 export * from "./on-award-events.js";
+export * from "./on-change-events.js";
 export * from "./on-closeout-events.js";
 export * from "./on-events.js";
 export * from "./on-reservation-events.js";
@@ -9,3 +10,4 @@ export * from "./ports.js";
 export * from "./rfc5322.js";
 export * from "./schema.js";
 export * from "./templates.js";
+export * from "./templates-changes.js";

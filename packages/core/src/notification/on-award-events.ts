@@ -21,7 +21,7 @@ import {
 
 export type AwardNotificationDeps = NotificationEventDeps & { awards: AwardRepository };
 
-const loadAward = async (deps: AwardNotificationDeps, awardId: string) => {
+export const loadAward = async (deps: AwardNotificationDeps, awardId: string) => {
   const award = await deps.awards.get(awardId);
   if (!award) throw notFound(`Award ${awardId}`);
   const proposal = await deps.proposals.get(award.proposalId);
@@ -29,7 +29,7 @@ const loadAward = async (deps: AwardNotificationDeps, awardId: string) => {
   return { award, proposal };
 };
 
-const grantee = (p: { applicantId: string; pi?: { email: string; name: string } }) => ({
+export const grantee = (p: { applicantId: string; pi?: { email: string; name: string } }) => ({
   userId: p.applicantId,
   email: p.pi?.email ?? "",
   name: p.pi?.name,

@@ -19,6 +19,13 @@ export const NotificationKind = z.enum([
   "closeout-started",
   "final-report-requested",
   "award-closed",
+  "change-requested",
+  "change-decided",
+  "award-topped-up",
+  "award-extended",
+  "award-suspended",
+  "award-resumed",
+  "award-revoked",
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

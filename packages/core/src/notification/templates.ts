@@ -5,81 +5,24 @@ import {
   finalReportRequestedMessage,
 } from "./closeout-templates.js";
 import type { NotificationKind } from "./schema.js";
+import {
+  bullets,
+  compose,
+  formatCents,
+  formatDuration,
+  formatUtc,
+  greeting,
+  indent,
+  type MessageContent,
+  plural,
+  SIGNATURE,
+} from "./template-parts.js";
+import { changeTemplates } from "./templates-changes.js";
+
+export { formatCents, formatDuration, formatUtc, type MessageContent } from "./template-parts.js";
 
 // Every template is a pure function of plain data, so a message can be checked in a unit test
 // word for word, and re-rendering a retried notification gives the same text.
-
-export interface MessageContent {
-  subject: string;
-  text: string;
-}
-
-export const SIGNATURE = "The Allot program team";
-
-export const greeting = (name?: string) => (name?.trim() ? `Dear ${name.trim()},` : "Hello,");
-
-/** Paragraphs separated by one blank line, ending with a newline; empty entries are dropped. */
-export const compose = (...paragraphs: Array<string | undefined | false>) =>
-  `${paragraphs.filter((p): p is string => typeof p === "string" && p.length > 0).join("\n\n")}\n`;
-
-export const bullets = (items: readonly string[]) => items.map((item) => `  - ${item}`).join("\n");
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
-/**
- * Integer cents as dollars, computed on integers (BigInt) so that no amount is ever rounded:
- * 50_000_000 → "$500,000.00".
- */
-export const formatCents = (cents: number | bigint): string => {
-  if (typeof cents === "number" && !Number.isSafeInteger(cents)) {
-    throw new RangeError(`${cents} is not a whole number of cents`);
-  }
-  const value = BigInt(cents);
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
-  const dollars = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const rest = (abs % 100n).toString().padStart(2, "0");
-  return `${negative ? "-" : ""}$${dollars}.${rest}`;
-};
-
-const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-
-/**
- * A moment in words, always in UTC: recipients live in every time zone, and a deadline stated
- * once, unambiguously, beats one guessed into a local zone. "Friday, 5 March 2027, 17:00 UTC".
- */
-export const formatUtc = (iso: string): string => {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) throw new RangeError(`${iso} is not a date-time`);
-  const hh = String(d.getUTCHours()).padStart(2, "0");
-  const mm = String(d.getUTCMinutes()).padStart(2, "0");
-  return `${WEEKDAYS[d.getUTCDay()]}, ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
-};
-
-/** "2 days and 5 hours"; minutes only once less than an hour is left. */
-export const formatDuration = (ms: number): string => {
-  const minutes = Math.floor(Math.abs(ms) / 60_000);
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  if (days > 0)
-    return hours > 0 ? `${plural(days, "day")} and ${plural(hours, "hour")}` : plural(days, "day");
-  if (hours > 0) return plural(hours, "hour");
-  return plural(minutes, "minute");
-};
 
 // ---------------------------------------------------------------------------------------------
 // To the applicant
@@ -182,12 +125,6 @@ const feedbackSection = (feedback: ApplicantFeedback) => {
   }
   return parts.join("\n\n");
 };
-
-const indent = (text: string, prefix: string) =>
-  text
-    .split(/\r\n|\r|\n/)
-    .map((line) => (line ? prefix + line : line))
-    .join("\n");
 
 const rationaleSection = (rationale: string) =>
   `The committee's rationale:\n${indent(rationale.trim(), "    ")}`;
@@ -553,6 +490,7 @@ export const templates = {
   "closeout-started": closeoutStartedMessage,
   "final-report-requested": finalReportRequestedMessage,
   "award-closed": awardClosedMessage,
+  ...changeTemplates,
 } as const satisfies Record<NotificationKind, (input: never) => MessageContent>;
 
 export type TemplateInput<K extends NotificationKind> = Parameters<(typeof templates)[K]>[0];

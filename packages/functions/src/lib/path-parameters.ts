@@ -9,6 +9,7 @@ import {
   ReviewerId,
   validationError,
 } from "@allot/core";
+import { ChangeId } from "@allot/core/award";
 import type { z } from "zod";
 
 // Every path parameter of every route, checked once before any lookup: a value that cannot be
@@ -23,6 +24,7 @@ export const pathParameterSchemas: Record<string, z.ZodType<string>> = {
   awardId: AwardId,
   assignmentId: AssignmentId,
   reservationId: ReservationId,
+  changeId: ChangeId,
 };
 
 /** The path parameters, each checked against its id format; throws a validation error naming each bad one. */

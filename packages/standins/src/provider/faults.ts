@@ -19,6 +19,7 @@ export const faultOperations = [
   "setAccess",
   "inactivate",
   "reactivate",
+  "modifyProject",
 ] as const;
 export type FaultOperation = (typeof faultOperations)[number];
 
@@ -31,6 +32,7 @@ export const faultSettingsSchema = z.strictObject({
   inactivate: operationFault.optional(),
   /** request_project_reactivate with `lift: "inactivation"`. */
   reactivate: operationFault.optional(),
+  modifyProject: operationFault.optional(),
   /** Delay before the stand-in handles each AMIE request (after it has received it). */
   latencyMs: z.number().int().min(0).max(600_000).optional(),
   /** Delay between accepting a request and first sending its answer. */

@@ -4,6 +4,7 @@ import {
   amiePaths,
   type ErrorBody,
   informTransactionCompleteSchema,
+  modifyProjectSchema,
   projectRequestSchema,
   requestProjectInactivateSchema,
   requestProjectReactivateSchema,
@@ -161,6 +162,9 @@ export const startStandInServer = async (params: {
         200,
         ({ awardId, lift }) =>
           lift === "inactivation" ? service.reactivateInactive(awardId) : service.reactivate(awardId),
+      ),
+      [amiePaths.modifyProject]: amieRoute("modifyProject", modifyProjectSchema, 200, (modification) =>
+        service.modify(modification),
       ),
     }),
   );

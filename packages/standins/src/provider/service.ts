@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { ProjectAck, ProjectView, RequestAccepted } from "@allot/adapters/provider/protocol";
+import type {
+  ModifyProject,
+  ProjectAck,
+  ProjectView,
+  RequestAccepted,
+} from "@allot/adapters/provider/protocol";
 import type { ProjectRequest } from "@allot/core/award";
 import type { Logger } from "aws-local";
 import { armedCallback, newProjectItem, type ProjectItem, type ProjectStore } from "./store.js";
@@ -43,6 +48,7 @@ export const toView = (item: ProjectItem): ProjectView | undefined => {
     createdAt: new Date(item.createdAt).toISOString(),
     completedAt: iso(item.completedAt),
     suspendedAt: iso(item.suspendedAt),
+    modifiedAt: iso(item.modifiedAt),
     inactivatedAt: iso(item.inactivatedAt),
     inactiveReason: item.inactiveReason,
     callback: {
@@ -124,6 +130,7 @@ export class StandInService {
             "completedAt",
             "notifiedAt",
             "suspendedAt",
+            "modifiedAt",
             "cbLastError",
             "cbDeliveredAt",
             "leaseOwner",
@@ -265,6 +272,19 @@ export class StandInService {
       }
     }
     throw new AmieError(503, "unavailable", `too much contention on award ${awardId}; try again`);
+  }
+
+  /** modify_project: the allocation and end a supplement or an extension set, as totals. */
+  async modify(modification: ModifyProject): Promise<ProjectAck> {
+    const { awardId, ...allocation } = modification;
+    return this.mutate(awardId, "modify_project", (item) => {
+      const request = item.request as ProjectRequest;
+      const same =
+        request.creditsCents === allocation.creditsCents &&
+        request.chipHours === allocation.chipHours &&
+        request.endsAt === allocation.endsAt;
+      return same ? undefined : { set: { request: { ...request, ...allocation }, modifiedAt: Date.now() } };
+    });
   }
 
   async project(awardId: string): Promise<ProjectView | undefined> {

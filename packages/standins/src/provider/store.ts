@@ -33,6 +33,7 @@ export interface ProjectItem {
   notifiedAt?: number;
   completedAt?: number;
   suspendedAt?: number;
+  modifiedAt?: number;
   inactivatedAt?: number;
   inactiveReason?: string;
   /** Inactivated for used-up credits (request_project_inactivate, reversible): reactivation lifts it. */

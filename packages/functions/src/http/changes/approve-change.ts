@@ -1,0 +1,13 @@
+import { ApproveChange, approveChange } from "@allot/core/award";
+import { changeDeps } from "../../lib/deps-changes.js";
+import { httpHandler } from "../../lib/http.js";
+import { ChangeRequestView, changeView } from "../../responses/changes.js";
+
+export const handler = httpHandler({
+  responses: { 200: ChangeRequestView },
+  body: ApproveChange,
+  handle: async ({ actor, body, path }) => {
+    const change = await approveChange(changeDeps(), actor, path.awardId ?? "", path.changeId ?? "", body);
+    return { body: changeView(change) };
+  },
+});
