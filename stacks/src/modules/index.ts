@@ -1,4 +1,5 @@
 import { awards } from "./awards.js";
+import { consumption } from "./consumption.js";
 import type { StackModule } from "./module.js";
 import { notifications } from "./notifications.js";
 import { platform } from "./platform.js";
@@ -11,3 +12,4 @@ import { usage } from "./usage.js";
 export const modules: StackModule[] = [platform, programs, proposals, reviews, awards, notifications];
 modules.push(usage);
 modules.push(reservations);
+modules.push(consumption);

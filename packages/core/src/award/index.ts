@@ -1,3 +1,4 @@
+export * from "./activation.js";
 export * from "./commands.js";
 export * from "./events.js";
 export * from "./ledger.js";

@@ -1,5 +1,7 @@
 export * from "./commands.js";
+export * from "./consumption-templates.js";
 export * from "./on-award-events.js";
+export * from "./on-consumption-events.js";
 export * from "./on-events.js";
 export * from "./on-reservation-events.js";
 export * from "./on-usage-events.js";

@@ -16,6 +16,8 @@ export const NotificationKind = z.enum([
   "commit-refused",
   "credit-threshold",
   "reservation-granted",
+  "project-inactivated",
+  "project-reactivated",
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

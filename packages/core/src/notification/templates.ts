@@ -1,4 +1,5 @@
 import type { ApplicantFeedback } from "../review/feedback.js";
+import { projectInactivatedMessage, projectReactivatedMessage } from "./consumption-templates.js";
 import type { NotificationKind } from "./schema.js";
 
 // Every template is a pure function of plain data, so a message can be checked in a unit test
@@ -9,15 +10,15 @@ export interface MessageContent {
   text: string;
 }
 
-const SIGNATURE = "The Allot program team";
+export const SIGNATURE = "The Allot program team";
 
-const greeting = (name?: string) => (name?.trim() ? `Dear ${name.trim()},` : "Hello,");
+export const greeting = (name?: string) => (name?.trim() ? `Dear ${name.trim()},` : "Hello,");
 
 /** Paragraphs separated by one blank line, ending with a newline; empty entries are dropped. */
-const compose = (...paragraphs: Array<string | undefined | false>) =>
+export const compose = (...paragraphs: Array<string | undefined | false>) =>
   `${paragraphs.filter((p): p is string => typeof p === "string" && p.length > 0).join("\n\n")}\n`;
 
-const bullets = (items: readonly string[]) => items.map((item) => `  - ${item}`).join("\n");
+export const bullets = (items: readonly string[]) => items.map((item) => `  - ${item}`).join("\n");
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -545,6 +546,8 @@ export const templates = {
   "commit-refused": commitRefusedMessage,
   "credit-threshold": creditThresholdMessage,
   "reservation-granted": reservationGrantedMessage,
+  "project-inactivated": projectInactivatedMessage,
+  "project-reactivated": projectReactivatedMessage,
 } as const satisfies Record<NotificationKind, (input: never) => MessageContent>;
 
 export type TemplateInput<K extends NotificationKind> = Parameters<(typeof templates)[K]>[0];
