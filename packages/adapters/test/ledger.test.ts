@@ -8,6 +8,7 @@ import {
   type LedgerKind,
   type Pool,
   runLedgerCheck,
+  settleConsumption,
 } from "@allot/core/award";
 import { createEvent, defineEvent } from "@allot/core/events";
 import { mainTable } from "@allot/stacks";
@@ -24,7 +25,12 @@ import { ensureTable } from "aws-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startTestDynamo, type TestDynamo } from "../../aws-local/test/support/dynamo.js";
-import { dynamoLedgerRepository, dynamoProgramRepository } from "../src/index.js";
+import {
+  dynamoAwardRepository,
+  dynamoLedgerRepository,
+  dynamoProgramRepository,
+  dynamoUsageRepository,
+} from "../src/index.js";
 
 const table = mainTable.name;
 const at = "2026-11-28T10:00:00.000Z";
@@ -177,6 +183,7 @@ describe("the budget ledger on DynamoDB Local", () => {
         pool: "cash",
         totalCents: 1_000_000,
         committedCents: 300_000,
+        consumedCents: 0,
         availableCents: 700_000,
       },
       {
@@ -184,6 +191,7 @@ describe("the budget ledger on DynamoDB Local", () => {
         pool: "credits",
         totalCents: 2_000_000,
         committedCents: 200_000,
+        consumedCents: 0,
         availableCents: 1_800_000,
       },
     ]);
@@ -384,6 +392,7 @@ describe("the budget ledger on DynamoDB Local", () => {
       pool: "cash",
       totalCents: total,
       committedCents: committedSum,
+      consumedCents: 0,
       availableCents: total - committedSum,
     });
     expect(committedSum).toBeLessThanOrEqual(total);
@@ -648,6 +657,80 @@ describe("the budget ledger on DynamoDB Local", () => {
     expect(error).toBeInstanceOf(TransactionCanceledException);
     expect(error).not.toBeInstanceOf(BudgetExhausted);
     expect(await ledger.entriesForAward("awd_busy")).toEqual([]);
+  });
+
+  it("settles consumption once when settlements race, on a pool opened before consumption was counted", async () => {
+    // Prepare: a pool item as older deployments wrote it, without consumedCents
+    const ledger = repo();
+    await ledger.openPools("racing", { cashCents: 1_000_000, creditsCents: 1_000_000 }, 0);
+    await wide.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: "PROGRAM#racing", sk: "POOL#credits" },
+        UpdateExpression: "REMOVE consumedCents",
+      }),
+    );
+    const award = awardOf("racing", "awd_racing", { creditsCents: 50_000, status: "active" });
+    await ledger.move(commitOf(award));
+    const usage = dynamoUsageRepository(wide, table);
+    await usage.apply("awd_racing", [
+      {
+        record: {
+          type: "compute",
+          recordId: "racing-1",
+          awardId: "awd_racing",
+          chips: 4,
+          startedAt: "2026-11-28T08:00:00.000Z",
+          endedAt: "2026-11-28T09:00:00.000Z",
+          chargeCents: 61_000,
+        },
+        receivedAt: at,
+      },
+    ]);
+    const deps = {
+      awards: dynamoAwardRepository(wide, table),
+      ledger,
+      usage,
+      clock: { now: () => new Date(at) },
+    };
+    // Act: eight settlements at once
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => settleConsumption(deps, "awd_racing", `race ${i}`)),
+    );
+    // Assess: one consumption entry, capped at the award's credits; the rest is overage
+    expect(new Set(results.map((r) => JSON.stringify([r.consumedCents, r.overageCents])))).toEqual(
+      new Set([JSON.stringify([50_000, 11_000])]),
+    );
+    const consumed = (await ledger.entriesForAward("awd_racing")).filter((e) => e.kind === "consume");
+    expect(consumed.map((e) => [e.pool, e.amountCents])).toEqual([["credits", -50_000]]);
+    expect((await ledger.pools("racing")).find((p) => p.pool === "credits")).toMatchObject({
+      committedCents: 50_000,
+      consumedCents: 50_000,
+      availableCents: 950_000,
+    });
+    expect((await runLedgerCheck(ledger, "racing")).differences).toEqual([]);
+    const stored = await deps.awards.get("awd_racing");
+    expect(stored?.consumption).toMatchObject({ creditsCents: 50_000, overageCents: 11_000 });
+    expect(stored?.inactivatedAt).toBe(at);
+
+    // A consumed balance written by hand is found by the check.
+    await wide.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: "PROGRAM#racing", sk: "POOL#credits" },
+        UpdateExpression: "SET consumedCents = :wrong",
+        ExpressionAttributeValues: { ":wrong": 10_000 },
+      }),
+    );
+    expect((await runLedgerCheck(ledger, "racing")).differences).toEqual([
+      expect.objectContaining({
+        scope: "pool",
+        subject: "racing/credits",
+        field: "consumedCents",
+        expected: 50_000,
+        actual: 10_000,
+      }),
+    ]);
   });
 
   it("finds a balance that no longer matches its entries", async () => {

@@ -292,6 +292,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/awards/{awardId}/settle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff settle an award's consumption into the ledger now */
+        post: operations["settle-award"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/awards/{awardId}/suspend": {
         parameters: {
             query?: never;
@@ -809,6 +826,15 @@ export interface components {
             callId: string;
             cashCents: number;
             closeout?: components["schemas"]["Closeout"];
+            /** @description The consumption as last settled into the ledger */
+            consumption?: {
+                cashCents: number;
+                creditsCents: number;
+                /** @description Counted usage beyond the credits the award holds: recorded, not charged to the pool */
+                overageCents: number;
+                /** Format: date-time */
+                settledAt: string;
+            };
             creditsCents: number;
             /** Format: date-time */
             endsAt?: string;
@@ -825,8 +851,28 @@ export interface components {
                 /** @enum {string} */
                 status: "offered" | "declined" | "lapsed" | "provisioning" | "provisioning_failed" | "active" | "suspended" | "closing" | "closed" | "closed_noncompliant" | "revoked";
             }[];
+            /**
+             * Format: date-time
+             * @description Set while the provider's project is inactivated because the credits are used up
+             */
+            inactivatedAt?: string;
             institution: string;
             institutionId?: string;
+            /** @description The award's money by pool, from its ledger entries */
+            ledger: {
+                cash: {
+                    committedCents: number;
+                    consumedCents: number;
+                    heldCents: number;
+                    releasedCents: number;
+                };
+                credits: {
+                    committedCents: number;
+                    consumedCents: number;
+                    heldCents: number;
+                    releasedCents: number;
+                };
+            };
             /** Format: date-time */
             offeredAt: string;
             /** Format: date-time */
@@ -856,6 +902,7 @@ export interface components {
             };
             institutions: {
                 committedCents: number;
+                consumedCents: number;
                 heldCents: number;
                 institution: string;
                 institutionId?: string;
@@ -863,6 +910,8 @@ export interface components {
             }[];
             partners: {
                 capCents: number;
+                consumedCents: number;
+                /** @description Given net of releases, consumed or not: what the cap counts */
                 heldCents: number;
                 institution: string;
                 /** @description The canonical id, or the folded name on older awards */
@@ -871,8 +920,12 @@ export interface components {
             }[];
             pools: {
                 availableCents: number;
+                /** @description Given to awards net of releases, consumed or not */
                 committedCents: number;
+                consumedCents: number;
                 grossCommittedCents: number;
+                /** @description Still with awards: committed − consumed */
+                heldCents: number;
                 /** @enum {string} */
                 pool: "cash" | "credits";
                 releasedCents: number;
@@ -1080,6 +1133,7 @@ export interface components {
             pools: {
                 availableCents: number;
                 committedCents: number;
+                consumedCents: number;
                 /** @enum {string} */
                 pool: "cash" | "credits";
                 programId: string;
@@ -1092,7 +1146,7 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
                 /** @enum {string} */
-                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted" | "closeout-started" | "final-report-requested" | "award-closed" | "change-requested" | "change-decided" | "award-topped-up" | "award-extended" | "award-suspended" | "award-resumed" | "award-revoked";
+                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted" | "closeout-started" | "final-report-requested" | "award-closed" | "change-requested" | "change-decided" | "award-topped-up" | "award-extended" | "award-suspended" | "award-resumed" | "award-revoked" | "project-inactivated" | "project-reactivated";
                 notificationId: string;
                 recipient: {
                     /** Format: email */
@@ -1383,8 +1437,14 @@ export interface components {
                 /** Format: date-time */
                 exhaustsAt: string | null;
             };
+            /** @description Counted usage beyond the award's credits: recorded, never taken from the pool */
+            overageCents: number;
             percentUsed: number;
             remainingCents: number;
+            /** Format: date-time */
+            settledAt: string | null;
+            /** @description Credit consumption in the ledger as last settled (at most the credits) */
+            settledCents: number;
             thresholdsCrossed: number[];
         };
         UsageBatchAnswer: {
@@ -2881,6 +2941,82 @@ export interface operations {
                 };
             };
         };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Award"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "settle-award": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description OK */
             200: {

@@ -1,6 +1,7 @@
 import { awards } from "./awards.js";
 import { changes } from "./changes.js";
 import { closeout } from "./closeout.js";
+import { consumption } from "./consumption.js";
 import type { StackModule } from "./module.js";
 import { notifications } from "./notifications.js";
 import { platform } from "./platform.js";
@@ -15,3 +16,4 @@ modules.push(usage);
 modules.push(reservations);
 modules.push(closeout);
 modules.push(changes);
+modules.push(consumption);

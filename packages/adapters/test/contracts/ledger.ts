@@ -68,8 +68,22 @@ export const ledgerRepositoryContract = (name: string, subject: () => Promise<Le
       const programId = await opened(ledger);
       await ledger.openPools(programId, POOLS, PARTNER_CAP);
       expect(await ledger.pools(programId)).toEqual([
-        { programId, pool: "cash", totalCents: 1_000_000, committedCents: 0, availableCents: 1_000_000 },
-        { programId, pool: "credits", totalCents: 2_000_000, committedCents: 0, availableCents: 2_000_000 },
+        {
+          programId,
+          pool: "cash",
+          totalCents: 1_000_000,
+          committedCents: 0,
+          consumedCents: 0,
+          availableCents: 1_000_000,
+        },
+        {
+          programId,
+          pool: "credits",
+          totalCents: 2_000_000,
+          committedCents: 0,
+          consumedCents: 0,
+          availableCents: 2_000_000,
+        },
       ]);
       expect(await failureOf(ledger.openPools(programId, { ...POOLS, cashCents: 5 }, PARTNER_CAP))).toBe(
         "conflict",
@@ -202,6 +216,46 @@ export const ledgerRepositoryContract = (name: string, subject: () => Promise<Le
         capCents: PARTNER_CAP,
       });
       expect(await ledger.partnerBalance(freshId("prog"), "Southgate")).toBeUndefined();
+    });
+
+    it("counts consumption apart: the pool keeps what it gave, the partner's cap room stays taken", async () => {
+      const { ledger, awards } = await subject();
+      const programId = await opened(ledger);
+      const partner = { strategicPartner: true, institution: "Northfield University" };
+      const award = contractAward({ programId });
+      await ledger.move(commitment(award, 100_000, 200_000, partner));
+      const consume = (revision: number, credits: number, cash: number) => ({
+        requestToken: freshId("req"),
+        entries: [
+          entry(award, { ...partner, pool: "credits", kind: "consume", amountCents: -credits }),
+          ...(cash ? [entry(award, { ...partner, pool: "cash", kind: "consume", amountCents: -cash })] : []),
+        ],
+        award: { item: { ...award, revision: revision + 1 }, expectedRevision: revision },
+        events: [event("consumed")],
+      });
+      await ledger.move(consume(1, 150_000, 40_000));
+      // A refund brings consumption down: a positive consumption entry.
+      await ledger.move(consume(2, -30_000, 0));
+      expect(
+        (await ledger.pools(programId)).map((p) => [
+          p.pool,
+          p.committedCents,
+          p.consumedCents,
+          p.availableCents,
+        ]),
+      ).toEqual([
+        ["cash", 100_000, 40_000, 900_000],
+        ["credits", 200_000, 120_000, 1_800_000],
+      ]);
+      expect(await ledger.partnerBalance(programId, "northfield university")).toEqual({
+        heldCents: 200_000,
+        capCents: PARTNER_CAP,
+      });
+      expect((await awards.get(award.awardId))?.revision).toBe(3);
+      // A consumption under a stale revision is refused whole, like any movement.
+      expect(await failureOf(ledger.move(consume(1, 1, 0)))).toBe("concurrent modification");
+      const kinds = (await ledger.entriesForAward(award.awardId)).map((e) => [e.kind, e.pool, e.amountCents]);
+      expect(kinds.filter(([kind]) => kind === "consume")).toHaveLength(3);
     });
 
     it("never over-commits a pool under racing movements", async () => {

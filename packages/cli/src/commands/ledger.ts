@@ -33,11 +33,14 @@ export const ledgerCommand = (io = processIo) => {
       if (context.json) return printJson(io, check);
       const out = (line = "") => io.out(`${line}\n`);
       out(`program ${check.programId}: ${check.entries} entries over ${check.awards} awards`);
+      // committed: given to awards net of releases; consumed: the part of it used up.
       out(
-        `${"pool".padEnd(36)}${"total".padStart(18)}${"committed".padStart(18)}${"available".padStart(18)}`,
+        `${"pool".padEnd(36)}${"total".padStart(18)}${"committed".padStart(18)}${"consumed".padStart(18)}${"available".padStart(18)}`,
       );
       for (const p of check.pools) {
-        out(`${p.pool.padEnd(36)}${cents(p.totalCents)}${cents(p.committedCents)}${cents(p.availableCents)}`);
+        out(
+          `${p.pool.padEnd(36)}${cents(p.totalCents)}${cents(p.committedCents)}${cents(p.consumedCents)}${cents(p.availableCents)}`,
+        );
       }
       if (check.partners.length) {
         out();

@@ -1,3 +1,4 @@
+export * from "./activation.js";
 export * from "./change-schema.js";
 export * from "./changes.js";
 export * from "./closeout.js";

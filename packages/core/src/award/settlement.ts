@@ -1,3 +1,4 @@
+import type { Actor } from "../actor.js";
 import type { Clock } from "../clock.js";
 import {
   ConcurrentModification,
@@ -7,9 +8,10 @@ import {
 } from "../errors.js";
 import { createEvent, type DomainEvent } from "../events/define.js";
 import type { UsageRepository } from "../usage/ports.js";
+import { INACTIVATION_REASON } from "./activation.js";
 import { ConsumptionSettled, ProjectInactivated, ProjectReactivated } from "./events.js";
 import { isConsumption, type LedgerEntry, type LedgerRepository, type Pool } from "./ledger.js";
-import { entriesFor, ids, SYSTEM } from "./moves.js";
+import { entriesFor, ids, SYSTEM, staffOnly } from "./moves.js";
 import type { AwardRepository } from "./ports.js";
 import type { Award, AwardStatus } from "./schema.js";
 
@@ -159,7 +161,7 @@ export const settleConsumption = async (
       );
     }
     if (plan.inactivate) {
-      const reason = "the award's credits are used up";
+      const reason = INACTIVATION_REASON;
       after = {
         ...after,
         inactivatedAt: when,
@@ -281,3 +283,65 @@ export const settleCash = (
     });
     return { consumedCents: spentCents, settledCents: delta };
   });
+
+/**
+ * The daily settlement: every award of every program that holds its budget. Awards settle a few
+ * at a time; one that fails is named and the others still settle, and the run fails at the end
+ * so the schedule retries it (settling twice is harmless).
+ */
+export const settleAllConsumption = async (
+  deps: SettlementDeps & {
+    awards: Pick<AwardRepository, "get" | "listByProgram">;
+    programs: { list(): Promise<Array<{ programId: string }>> };
+  },
+  cause: string,
+  concurrency = 8,
+) => {
+  const awardIds: string[] = [];
+  for (const { programId } of await deps.programs.list()) {
+    for (const status of HOLDING) {
+      for (const award of await deps.awards.listByProgram(programId, status)) awardIds.push(award.awardId);
+    }
+  }
+  let settledCents = 0;
+  let overageCents = 0;
+  const failed: Array<{ awardId: string; error: string }> = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < awardIds.length) {
+      const awardId = awardIds[next++] as string;
+      try {
+        const result = await settleConsumption(deps, awardId, cause);
+        settledCents += result.settledCents;
+        overageCents += result.overageCents;
+      } catch (error) {
+        failed.push({ awardId, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, awardIds.length) }, worker));
+  const summary = { awards: awardIds.length, settledCents, overageCents, failed };
+  if (failed.length)
+    throw new Error(`Settlement failed for ${failed.map((f) => `${f.awardId} (${f.error})`).join(", ")}`);
+  return summary;
+};
+
+/** Staff settle one award on demand (before a report, after a usage correction). */
+export const settleAward = async (deps: SettlementDeps, actor: Actor, awardId: string) => {
+  staffOnly(actor);
+  return settleConsumption(deps, awardId, `settled on demand by ${actor.userId}`);
+};
+
+/**
+ * After usage is counted: settles an award whose usage has just reached its credits, so the
+ * crossing of 100 % reaches the provider at once rather than at the daily run. Cheap otherwise
+ * (two reads), and a no-op for an award already inactivated.
+ */
+export const settleIfExhausted = async (deps: SettlementDeps, awardId: string) => {
+  const award = await deps.awards.get(awardId);
+  if (!award || award.inactivatedAt || !RUNNING.includes(award.status) || award.creditsCents <= 0)
+    return undefined;
+  const { consumedCents } = await deps.usage.totals(awardId);
+  if (consumedCents < award.creditsCents) return undefined;
+  return settleConsumption(deps, awardId, "credits used up");
+};

@@ -1,9 +1,10 @@
 import type { Actor } from "../actor.js";
 import { notFound, validationError } from "../errors.js";
-import type { LedgerEntry } from "./ledger.js";
+import { isConsumption, type LedgerEntry, partnerKeyOf } from "./ledger.js";
 import { runLedgerCheck } from "./ledger-check.js";
 import { type AwardDeps, heldBy, staffOnly } from "./moves.js";
 import type { Award, AwardStatus } from "./schema.js";
+import { awardPosition } from "./settlement.js";
 
 /** An award as its caller may see it: staff, or the grantee; never the workflow's tokens. */
 export const readAward = async (
@@ -25,8 +26,8 @@ export const readAward = async (
     revision: _r,
     ...view
   } = award;
-  const held = heldBy(await deps.ledger.entriesForAward(awardId));
-  return { ...view, held };
+  const entries = await deps.ledger.entriesForAward(awardId);
+  return { ...view, held: heldBy(entries), ledger: awardPosition(entries) };
 };
 
 /**
@@ -45,7 +46,11 @@ export const budgetReport = async (
     deps.ledger.partners(programId),
   ]);
   const sum = (filter: (e: LedgerEntry) => boolean) =>
-    entries.filter(filter).reduce((s, e) => s + e.amountCents, 0);
+    0 + entries.filter(filter).reduce((s, e) => s + e.amountCents, 0);
+  // Given to awards: commitments and top-ups (an adjustment counts where its sign puts it).
+  const given = (e: LedgerEntry) =>
+    e.kind === "commit" || e.kind === "topup" || (e.kind === "adjustment" && e.amountCents > 0);
+  const returned = (e: LedgerEntry) => e.kind === "release" || (e.kind === "adjustment" && e.amountCents < 0);
   const groupOf = (e: LedgerEntry) => e.institutionId ?? e.institution;
   const names = new Map<string, string>();
   for (const e of entries)
@@ -57,8 +62,9 @@ export const budgetReport = async (
       return {
         institution,
         ...(institutionId ? { institutionId } : {}),
-        committedCents: sum((e) => groupOf(e) === group && e.amountCents > 0),
-        releasedCents: -sum((e) => groupOf(e) === group && e.amountCents < 0),
+        committedCents: sum((e) => groupOf(e) === group && given(e)),
+        releasedCents: -sum((e) => groupOf(e) === group && returned(e)),
+        consumedCents: -sum((e) => groupOf(e) === group && isConsumption(e)),
         heldCents: sum((e) => groupOf(e) === group),
       };
     });
@@ -67,14 +73,26 @@ export const budgetReport = async (
   for (const a of awards) byState[a.status] = (byState[a.status] ?? 0) + 1;
   return {
     programId,
+    // committedCents: given net of releases (consumed included); grossCommittedCents: given;
+    // releasedCents: returned to the pool; consumedCents: used up; heldCents: still with awards.
     pools: pools.map((p) => ({
       ...p,
-      releasedCents: -sum((e) => e.pool === p.pool && e.amountCents < 0),
-      grossCommittedCents: sum((e) => e.pool === p.pool && e.amountCents > 0),
+      releasedCents: -sum((e) => e.pool === p.pool && returned(e)),
+      grossCommittedCents: sum((e) => e.pool === p.pool && given(e)),
+      heldCents: p.committedCents - p.consumedCents,
     })),
     institutions,
     // Keyed by the canonical id (or, for awards older than partner institutions, the folded name).
-    partners: partners.map(({ programId: _p, ...balance }) => balance),
+    partners: partners.map(({ programId: _p, ...balance }) => ({
+      ...balance,
+      consumedCents: -sum(
+        (e) =>
+          e.strategicPartner &&
+          e.pool === "credits" &&
+          isConsumption(e) &&
+          partnerKeyOf(e) === balance.institutionKey,
+      ),
+    })),
     awardsByState: byState,
   };
 };

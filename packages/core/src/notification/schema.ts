@@ -26,6 +26,8 @@ export const NotificationKind = z.enum([
   "award-suspended",
   "award-resumed",
   "award-revoked",
+  "project-inactivated",
+  "project-reactivated",
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

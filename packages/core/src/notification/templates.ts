@@ -4,6 +4,7 @@ import {
   closeoutStartedMessage,
   finalReportRequestedMessage,
 } from "./closeout-templates.js";
+import { projectInactivatedMessage, projectReactivatedMessage } from "./consumption-templates.js";
 import type { NotificationKind } from "./schema.js";
 import {
   bullets,
@@ -491,6 +492,8 @@ export const templates = {
   "final-report-requested": finalReportRequestedMessage,
   "award-closed": awardClosedMessage,
   ...changeTemplates,
+  "project-inactivated": projectInactivatedMessage,
+  "project-reactivated": projectReactivatedMessage,
 } as const satisfies Record<NotificationKind, (input: never) => MessageContent>;
 
 export type TemplateInput<K extends NotificationKind> = Parameters<(typeof templates)[K]>[0];

@@ -174,6 +174,15 @@ export const processUsage = async (deps: UsageDeps, records: StoredUsage[]) => {
   return { counted, duplicates, raised };
 };
 
+/**
+ * What the award's usage can be charged: its credits while it holds them; once released
+ * (revoked, closed) only what it consumed before, the rest being overage.
+ */
+const chargeableCents = (award: Award) =>
+  ["active", "suspended", "closing"].includes(award.status)
+    ? award.creditsCents
+    : (award.consumption?.creditsCents ?? award.creditsCents);
+
 /** The usage view of an award: staff, or the award's grantee (others see nothing, as for the award). */
 export const readUsage = async (deps: UsageDeps, actor: Actor, awardId: string) => {
   const award = await deps.awards.get(awardId);
@@ -198,5 +207,9 @@ export const readUsage = async (deps: UsageDeps, actor: Actor, awardId: string) 
     byDay: totals.byDay,
     forecast: forecast(totals.byDay, remainingCents, deps.clock.now()),
     thresholdsCrossed: [...crossed].sort((a, b) => a - b),
+    // The ledger's side, as last settled; usage past the credits is overage until a top-up.
+    settledCents: award.consumption?.creditsCents ?? 0,
+    overageCents: Math.max(0, totals.consumedCents - chargeableCents(award)),
+    settledAt: award.consumption?.settledAt ?? null,
   };
 };

@@ -1,9 +1,11 @@
 import {
   dynamoAwardRepository,
   dynamoLedgerRepository,
+  dynamoProgramRepository,
   dynamoUsageRepository,
   httpComputeProvider,
 } from "@allot/adapters";
+import { systemClock } from "@allot/core";
 import type { AwardDeps } from "@allot/core/award";
 import { providerEnv } from "@allot/stacks/env";
 import { doc, once, onFirstCall, proposalDeps, reviewWorkflow, tableName } from "./deps.js";
@@ -40,3 +42,11 @@ export const awardDeps = once(
     providerCallbackUrl: `${process.env[providerEnv.publicUrl] ?? ""}/provider/notifications`,
   }),
 );
+
+/** Settlement of consumption: the award, its ledger, its counted usage; the programs for the daily run. */
+export const settlementDeps = once(() => ({
+  ...awardReadDeps(),
+  usage: dynamoUsageRepository(doc(), tableName()),
+  programs: dynamoProgramRepository(doc(), tableName()),
+  clock: systemClock,
+}));

@@ -3,6 +3,14 @@ import { z } from "zod";
 import { CloseoutView } from "./closeout.js";
 import { HistoryEntry, IsoTime } from "./common.js";
 
+/** One pool of an award: committed (given) = released + consumed + held. */
+const AwardPoolPosition = z.object({
+  committedCents: z.number().int(),
+  releasedCents: z.number().int(),
+  consumedCents: z.number().int(),
+  heldCents: z.number().int(),
+});
+
 /** An award as staff or its grantee see it; never the workflow's callbacks. */
 export const AwardView = z
   .object({
@@ -33,6 +41,23 @@ export const AwardView = z
     history: z.array(HistoryEntry(AwardStatus).extend({ operationId: z.string().optional() })),
     held: z.object({ cashCents: z.number().int(), creditsCents: z.number().int() }),
     closeout: CloseoutView.optional(),
+    ledger: z
+      .object({ cash: AwardPoolPosition, credits: AwardPoolPosition })
+      .meta({ description: "The award's money by pool, from its ledger entries" }),
+    consumption: z
+      .object({
+        creditsCents: z.number().int(),
+        cashCents: z.number().int(),
+        overageCents: z.number().int().meta({
+          description: "Counted usage beyond the credits the award holds: recorded, not charged to the pool",
+        }),
+        settledAt: IsoTime,
+      })
+      .optional()
+      .meta({ description: "The consumption as last settled into the ledger" }),
+    inactivatedAt: IsoTime.optional().meta({
+      description: "Set while the provider's project is inactivated because the credits are used up",
+    }),
   })
   .meta({ id: "Award" });
 
@@ -43,7 +68,12 @@ export const BudgetReport = z
       z.object({
         pool: z.enum(["cash", "credits"]),
         totalCents: z.number().int(),
-        committedCents: z.number().int(),
+        committedCents: z
+          .number()
+          .int()
+          .meta({ description: "Given to awards net of releases, consumed or not" }),
+        consumedCents: z.number().int(),
+        heldCents: z.number().int().meta({ description: "Still with awards: committed − consumed" }),
         availableCents: z.number().int(),
         releasedCents: z.number().int(),
         grossCommittedCents: z.number().int(),
@@ -55,6 +85,7 @@ export const BudgetReport = z
         institutionId: z.string().optional(),
         committedCents: z.number().int(),
         releasedCents: z.number().int(),
+        consumedCents: z.number().int(),
         heldCents: z.number().int(),
       }),
     ),
@@ -65,7 +96,11 @@ export const BudgetReport = z
           .string()
           .meta({ description: "The canonical id, or the folded name on older awards" }),
         capCents: z.number().int(),
-        heldCents: z.number().int(),
+        heldCents: z
+          .number()
+          .int()
+          .meta({ description: "Given net of releases, consumed or not: what the cap counts" }),
+        consumedCents: z.number().int(),
         remainingCents: z.number().int(),
       }),
     ),
@@ -83,6 +118,7 @@ export const LedgerCheckView = z
         pool: z.enum(["cash", "credits"]),
         totalCents: z.number().int(),
         committedCents: z.number().int(),
+        consumedCents: z.number().int(),
         availableCents: z.number().int(),
       }),
     ),

@@ -13,6 +13,15 @@ export const UsageView = z
       exhaustsAt: z.string().nullable().meta({ format: "date-time" }),
     }),
     thresholdsCrossed: z.array(z.number().int()),
+    settledCents: z
+      .number()
+      .int()
+      .meta({ description: "Credit consumption in the ledger as last settled (at most the credits)" }),
+    overageCents: z
+      .number()
+      .int()
+      .meta({ description: "Counted usage beyond the award's credits: recorded, never taken from the pool" }),
+    settledAt: z.string().nullable().meta({ format: "date-time" }),
   })
   .meta({ id: "Usage" });
 

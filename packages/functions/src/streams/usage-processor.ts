@@ -1,12 +1,15 @@
 import { storedUsageFromItem } from "@allot/adapters";
+import { settleIfExhausted } from "@allot/core/award";
 import { processUsage } from "@allot/core/usage";
+import { settlementDeps } from "../lib/deps-awards.js";
 import { usageDeps } from "../lib/deps-usage.js";
 import { onStreamRecords } from "../lib/stream.js";
 
 // The subscription's filter (stacks/src/streams.ts) lets only new USAGE#…/RECORD items
 // through. Records are applied per award; an award whose records fail fails only those records,
 // which are redelivered: the per-record markers make the ones already counted no-ops, so a
-// retry never counts twice.
+// retry never counts twice. An award whose usage reached its credits settles at once, so the
+// provider hears of the crossing now (a redelivery finds the settlement done).
 export const handler = onStreamRecords("allot-usage", {
   itemOf: (item, record) =>
     record.eventName === "INSERT" && item.sk === "RECORD" ? storedUsageFromItem(item) : undefined,
@@ -18,6 +21,8 @@ export const handler = onStreamRecords("allot-usage", {
       try {
         const result = await processUsage(usageDeps(), list);
         logger.debug("usage applied", { awardId, ...result });
+        const settled = await settleIfExhausted(settlementDeps(), awardId);
+        if (settled) logger.info("credits used up: settled", { awardId, ...settled });
       } catch (error) {
         failed.set(awardId, error);
       }
