@@ -44,7 +44,7 @@ const program = (programId: string, closeout: { gracePeriod: string; finalReport
 beforeAll(async () => {
   runtime = await startRuntimeProcess();
   const staff = await actAs(runtime, "sam", "staff");
-  await ok(staff.POST("/programs", { body: program(PROGRAM, { gracePeriod: "PT6S", finalReportPeriod: "PT10M" }) }));
+  await ok(staff.POST("/programs", { body: program(PROGRAM, { gracePeriod: "PT15S", finalReportPeriod: "PT10M" }) }));
   await ok(staff.POST("/programs", { body: program(SHORT, { gracePeriod: "PT2S", finalReportPeriod: "PT3S" }) }));
   await openCall(staff, { programId: PROGRAM, callId: CALL, title: "Closeout call", reviewerPool: ["rev-ada"] });
   await openCall(staff, { programId: SHORT, callId: SHORT_CALL, title: "Short call", reviewerPool: ["rev-ada"] });
@@ -187,6 +187,7 @@ describe("closeout", () => {
     );
     // Late usage (run before the closeout, sent during the grace period) still counts.
     await sendUsage([compute(awardId, "cora-late", 5_000, usageEndedAt - 600)]);
+    await consumedToBe(awardId, 15_000);
 
     // A crash in the middle of the closeout: it resumes where it was, doing nothing twice.
     await runtime.kill("SIGKILL");
