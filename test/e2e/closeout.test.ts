@@ -35,7 +35,11 @@ const program = (programId: string, closeout: { gracePeriod: string; finalReport
   programId,
   name: `Closeout program ${programId}`,
   pools: { cashCents: 30_000_000, creditsCents: 100_000_000 },
-  caps: { maxGrantCashCents: 20_000_000, maxGrantCreditsCents: 40_000_000, maxPartnerCreditsCents: 90_000_000 },
+  caps: {
+    maxGrantCashCents: 20_000_000,
+    maxGrantCreditsCents: 40_000_000,
+    maxPartnerCreditsCents: 90_000_000,
+  },
   cluster: { chips: 100 },
   creditRate: { centsPerChipHour: 200 },
   closeout,
@@ -44,10 +48,24 @@ const program = (programId: string, closeout: { gracePeriod: string; finalReport
 beforeAll(async () => {
   runtime = await startRuntimeProcess();
   const staff = await actAs(runtime, "sam", "staff");
-  await ok(staff.POST("/programs", { body: program(PROGRAM, { gracePeriod: "PT15S", finalReportPeriod: "PT10M" }) }));
-  await ok(staff.POST("/programs", { body: program(SHORT, { gracePeriod: "PT2S", finalReportPeriod: "PT3S" }) }));
-  await openCall(staff, { programId: PROGRAM, callId: CALL, title: "Closeout call", reviewerPool: ["rev-ada"] });
-  await openCall(staff, { programId: SHORT, callId: SHORT_CALL, title: "Short call", reviewerPool: ["rev-ada"] });
+  await ok(
+    staff.POST("/programs", { body: program(PROGRAM, { gracePeriod: "PT15S", finalReportPeriod: "PT10M" }) }),
+  );
+  await ok(
+    staff.POST("/programs", { body: program(SHORT, { gracePeriod: "PT2S", finalReportPeriod: "PT3S" }) }),
+  );
+  await openCall(staff, {
+    programId: PROGRAM,
+    callId: CALL,
+    title: "Closeout call",
+    reviewerPool: ["rev-ada"],
+  });
+  await openCall(staff, {
+    programId: SHORT,
+    callId: SHORT_CALL,
+    title: "Short call",
+    reviewerPool: ["rev-ada"],
+  });
 }, 120_000);
 afterAll(async () => {
   await runtime?.stop();
@@ -55,7 +73,11 @@ afterAll(async () => {
 
 const awardOf = async (awardId: string) =>
   ok((await actAs(runtime, "sam", "staff")).GET("/awards/{awardId}", { params: { path: { awardId } } }));
-const awardToBe = (awardId: string, check: (a: Awaited<ReturnType<typeof awardOf>>) => boolean, what: string) =>
+const awardToBe = (
+  awardId: string,
+  check: (a: Awaited<ReturnType<typeof awardOf>>) => boolean,
+  what: string,
+) =>
   until(
     async () => {
       const award = await awardOf(awardId);
@@ -86,7 +108,9 @@ const consumedToBe = (awardId: string, cents: number) =>
   until(
     async () => {
       const view = await ok(
-        (await actAs(runtime, "sam", "staff")).GET("/awards/{awardId}/usage", { params: { path: { awardId } } }),
+        (await actAs(runtime, "sam", "staff")).GET("/awards/{awardId}/usage", {
+          params: { path: { awardId } },
+        }),
       );
       return view.consumedCents === cents ? view : undefined;
     },
@@ -97,12 +121,21 @@ const consumedToBe = (awardId: string, cents: number) =>
 /** The ledger of one award by pool and kind, as sums. */
 const ledgerOf = async (awardId: string) => {
   const entries = await localLedgerEntries(runtime, awardId);
+  // Released and consumed entries are negative; `+ 0` keeps a sum of none from reading -0.
   const sum = (pool: string, kind: string) =>
-    entries.filter((e) => e.pool === pool && e.kind === kind).reduce((s, e) => s + e.amountCents, 0);
+    entries.filter((e) => e.pool === pool && e.kind === kind).reduce((s, e) => s + e.amountCents, 0) + 0;
   return {
     entries,
-    credits: { committed: sum("credits", "commit"), consumed: -sum("credits", "consume"), released: -sum("credits", "release") },
-    cash: { committed: sum("cash", "commit"), consumed: -sum("cash", "consume"), released: -sum("cash", "release") },
+    credits: {
+      committed: sum("credits", "commit"),
+      consumed: 0 - sum("credits", "consume") + 0,
+      released: 0 - sum("credits", "release") + 0,
+    },
+    cash: {
+      committed: sum("cash", "commit"),
+      consumed: 0 - sum("cash", "consume") + 0,
+      released: 0 - sum("cash", "release") + 0,
+    },
   };
 };
 
@@ -178,13 +211,12 @@ describe("closeout", () => {
       }),
     );
     expect(refused.status).toBe(409);
-    await until(
-      async () => {
-        const { items } = await ok(me.GET("/awards/{awardId}/reservations", { params: { path: { awardId } } }));
-        return items.every((r: { status: string }) => r.status === "cancelled") ? true : undefined;
-      },
-      "the reservation to be cancelled",
-    );
+    await until(async () => {
+      const { reservations } = await ok(
+        me.GET("/awards/{awardId}/reservations", { params: { path: { awardId } } }),
+      );
+      return reservations.every((r: { status: string }) => r.status === "cancelled") ? true : undefined;
+    }, "the reservation to be cancelled");
     // Late usage (run before the closeout, sent during the grace period) still counts.
     await sendUsage([compute(awardId, "cora-late", 5_000, usageEndedAt - 600)]);
     await consumedToBe(awardId, 15_000);
@@ -193,7 +225,11 @@ describe("closeout", () => {
     await runtime.kill("SIGKILL");
     await runtime.restart();
 
-    const asked = await awardToBe(awardId, (a) => Boolean(a.closeout?.finalReportDueAt), "to ask for the report");
+    const asked = await awardToBe(
+      awardId,
+      (a) => Boolean(a.closeout?.finalReportDueAt),
+      "to ask for the report",
+    );
     expect(asked.status).toBe("closing");
     expect(asked.closeout?.credits).toMatchObject({ consumedCents: 15_000, returnedCents: CREDITS - 15_000 });
     const grantee = await actAs(runtime, "cora", "applicant");
@@ -201,7 +237,9 @@ describe("closeout", () => {
       reply(grantee.PUT("/awards/{awardId}/final-report", { params: { path: { awardId } }, body }));
     const over = await put({ ...report, cashSpentCents: CASH + 1 });
     expect(over.status).toBe(400);
-    expect(over.body.issues).toEqual([{ field: "cashSpentCents", message: `the award's cash is ${CASH} cents` }]);
+    expect(over.body.issues).toEqual([
+      { field: "cashSpentCents", message: `the award's cash is ${CASH} cents` },
+    ]);
     expect((await put(report)).status).toBe(201);
     expect((await put(report)).status).toBe(200);
     const changed = await put({ ...report, cashSpentCents: 1 });
@@ -215,7 +253,11 @@ describe("closeout", () => {
       expect.stringMatching(/^paper: no verified paper/),
       expect.stringMatching(/^repository: no verified repository/),
     ]);
-    expect(closed.closeout?.cash).toMatchObject({ spentCents: 60_000, returnedCents: 40_000, reportMissing: false });
+    expect(closed.closeout?.cash).toMatchObject({
+      spentCents: 60_000,
+      returnedCents: 40_000,
+      reportMissing: false,
+    });
     expect(closed.held).toEqual({ cashCents: 0, creditsCents: 0 });
 
     const ledger = await ledgerOf(awardId);
