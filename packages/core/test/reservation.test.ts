@@ -377,9 +377,9 @@ describe("reservations of a closing award", () => {
     const queued = await reserve(deps, ann, "a1", { requestId: rid(), chips: 50, ...window(11, 12) });
     expect(queued.status).toBe(202);
     awards.set("a1", { ...award("a1", "ann"), status: "closing" });
-    await expect(reserve(deps, ann, "a1", { requestId: rid(), chips: 1, ...window(14, 15) })).rejects.toMatchObject(
-      { kind: "conflict", message: "Award a1 is closing; only active awards reserve" },
-    );
+    await expect(
+      reserve(deps, ann, "a1", { requestId: rid(), chips: 1, ...window(14, 15) }),
+    ).rejects.toMatchObject({ kind: "conflict", message: "Award a1 is closing; only active awards reserve" });
     const first = await releaseForCloseout(deps, "a1");
     expect(first.released).toHaveLength(2);
     expect(await releaseForCloseout(deps, "a1")).toEqual({ released: [] });
@@ -387,7 +387,10 @@ describe("reservations of a closing award", () => {
     expect(mine.map((r) => r.status)).toEqual(["cancelled", "cancelled"]);
     expect(mem.holds.get("a1")).toMatchObject({ heldCents: 0 });
     const cancelled = mem.events.filter((e) => e.detailType === "Reservation Cancelled");
-    expect(cancelled.map((e) => (e.detail.data as { freedChips: boolean }).freedChips).sort()).toEqual([false, true]);
+    expect(cancelled.map((e) => (e.detail.data as { freedChips: boolean }).freedChips).sort()).toEqual([
+      false,
+      true,
+    ]);
     // The other award's reservation is untouched.
     expect((await listReservations(deps, bob, "a2")).map((r) => r.status)).toEqual(["granted"]);
   });
