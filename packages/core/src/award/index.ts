@@ -1,8 +1,10 @@
 export * from "./closeout.js";
 export * from "./closeout-events.js";
+export * from "./closeout-ports.js";
 export * from "./closeout-schema.js";
 export * from "./commands.js";
 export * from "./events.js";
+export * from "./final-report.js";
 export * from "./ledger.js";
 export * from "./ledger-check.js";
 export * from "./moves.js";
@@ -11,5 +13,6 @@ export * from "./provider.js";
 export * from "./schema.js";
 export * from "./settlement.js";
 export * from "./staff.js";
+export * from "./term-timer.js";
 export * from "./views.js";
 export * from "./workflow.js";
