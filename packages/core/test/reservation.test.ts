@@ -7,6 +7,7 @@ import {
   grantQueued,
   listReservations,
   type ReservationDeps,
+  releaseForCloseout,
   releaseIfUnused,
   reservationIdFor,
   reserve,
@@ -365,5 +366,32 @@ describe("reservations", () => {
         graceEndsAt: "2026-12-02T12:00:00.000Z",
       },
     ]);
+  });
+});
+
+describe("reservations of a closing award", () => {
+  it("are refused anew, and the queued and held ones are cancelled once, chips and hold given back", async () => {
+    const { deps, mem, awards } = setup();
+    await reserve(deps, ann, "a1", { requestId: rid(), chips: 60, ...window(10, 12) });
+    await reserve(deps, bob, "a2", { requestId: rid(), chips: 10, ...window(10, 12) });
+    const queued = await reserve(deps, ann, "a1", { requestId: rid(), chips: 50, ...window(11, 12) });
+    expect(queued.status).toBe(202);
+    awards.set("a1", { ...award("a1", "ann"), status: "closing" });
+    await expect(
+      reserve(deps, ann, "a1", { requestId: rid(), chips: 1, ...window(14, 15) }),
+    ).rejects.toMatchObject({ kind: "conflict", message: "Award a1 is closing; only active awards reserve" });
+    const first = await releaseForCloseout(deps, "a1");
+    expect(first.released).toHaveLength(2);
+    expect(await releaseForCloseout(deps, "a1")).toEqual({ released: [] });
+    const mine = await listReservations(deps, ann, "a1");
+    expect(mine.map((r) => r.status)).toEqual(["cancelled", "cancelled"]);
+    expect(mem.holds.get("a1")).toMatchObject({ heldCents: 0 });
+    const cancelled = mem.events.filter((e) => e.detailType === "Reservation Cancelled");
+    expect(cancelled.map((e) => (e.detail.data as { freedChips: boolean }).freedChips).sort()).toEqual([
+      false,
+      true,
+    ]);
+    // The other award's reservation is untouched.
+    expect((await listReservations(deps, bob, "a2")).map((r) => r.status)).toEqual(["granted"]);
   });
 });

@@ -262,6 +262,25 @@ describe("usage within the award's life", () => {
     expect(result.rejected[0]?.reasons.join()).toMatch(/in the future .*5 minutes of clock skew/);
   });
 
+  it("takes records of a closing award for usage before its closeout began, and refuses later usage", async () => {
+    const closing = award({
+      status: "closing",
+      endsAt: "2026-12-01T00:00:00.000Z",
+      history: [
+        { at: "2026-06-01T00:00:00.000Z", status: "active", actor: "system", reason: "credits provisioned" },
+        { at: "2026-06-09T00:00:00.000Z", status: "closing", actor: "allot", reason: "closeout: early" },
+      ],
+    });
+    const { deps } = depsWith([closing]);
+    const result = await ingestUsage(deps, [
+      at("2026-06-08T20:00:00Z", "2026-06-08T21:00:00Z"),
+      at("2026-06-09T01:00:00Z", "2026-06-09T02:00:00Z"),
+    ]);
+    expect(result.accepted).toBe(1);
+    expect(result.rejected.map((r) => r.index)).toEqual([1]);
+    expect(result.rejected[0]?.reasons.join()).toMatch(/endedAt: .* after award .* ended \(2026-06-09/);
+  });
+
   it("accepts late records of a closed award for 30 days after its end, then refuses them", async () => {
     const ended = award({
       status: "closed",

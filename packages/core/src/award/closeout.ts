@@ -1,115 +1,15 @@
-import type { Actor } from "../actor.js";
-import { sameContent } from "../canonical.js";
-import type { Clock } from "../clock.js";
-import { conflict, fieldIssuesOf, notFound, validationError } from "../errors.js";
 import { createEvent } from "../events/define.js";
-import type { Compliance } from "../output/compliance.js";
-import type { ProgramReader } from "../proposal/ports.js";
-import {
-  AwardClosed,
-  AwardClosing,
-  CloseoutCashSettled,
-  CloseoutSettled,
-  FinalReportRequested,
-  FinalReportSubmitted,
-} from "./closeout-events.js";
-import { type AwardCloseout, closeoutPeriodsOf, FinalReport } from "./closeout-schema.js";
-import type { LedgerRepository } from "./ledger.js";
+import { AwardClosed, AwardClosing, CloseoutCashSettled, CloseoutSettled } from "./closeout-events.js";
+import type { CloseoutCompliance, CloseoutDeps, CloseoutSettlement } from "./closeout-ports.js";
+import { CLOSED, mustBeClosing, mustGet, now, RUNNING, withCloseout } from "./closeout-record.js";
+import { closeoutPeriodsOf } from "./closeout-schema.js";
 import { entriesFor, heldBy, ids, SYSTEM, transition } from "./moves.js";
-import type { AwardRepository } from "./ports.js";
 import type { Award, AwardStatus } from "./schema.js";
 
-// The end of an award's life, in steps a workflow runs one at a time (stacks/ award-term and
-// award-closeout). Each step reads the award, does one thing, and leaves its mark on the award's
-// `closeout` record, so a retried or resumed step finds it done and does nothing twice.
-
-/** Starts the closeout workflow of an award; one execution per award, a second start is none. */
-export interface CloseoutWorkflow {
-  start(input: { awardId: string; reason: string; early: boolean }): Promise<void>;
-  /** Completes the final report's callback; a callback already completed is not an error. */
-  complete(taskToken: string, output: Record<string, unknown>): Promise<void>;
-}
-
-/** A durable timer per award that ends in `checkAwardTerm`; starting it twice is one timer. */
-export interface AwardTermTimer {
-  start(input: { awardId: string; endsAt: string }): Promise<void>;
-}
-
-/**
- * The ledger's settlement at closeout (`settleConsumption`, `settleCash` of the ledger's
- * consumption), bound to their dependencies where the functions are composed.
- */
-export interface CloseoutSettlement {
-  settleConsumption(
-    awardId: string,
-    cause: string,
-  ): Promise<{ consumedCents: number; settledCents: number; overageCents: number }>;
-  settleCash(awardId: string, spentCents: number, cause: string): Promise<unknown>;
-}
-
-/** Compliance at closing: `evaluateCompliance` of the outputs, bound where functions are composed. */
-export interface CloseoutCompliance {
-  evaluate(awardId: string, asOf: string): Promise<Pick<Compliance, "obligations">>;
-}
-
-export interface CloseoutDeps {
-  awards: AwardRepository;
-  programs: ProgramReader;
-  ledger: LedgerRepository;
-  clock: Clock;
-}
-
-export const TERM_ENDED = "the award's term ended";
-const CLOSED: AwardStatus[] = ["closed", "closed_noncompliant"];
-const RUNNING: AwardStatus[] = ["active", "suspended"];
-
-const now = (deps: { clock: Clock }) => deps.clock.now().toISOString();
-
-const mustGet = async (deps: Pick<CloseoutDeps, "awards">, awardId: string) => {
-  const award = await deps.awards.get(awardId);
-  if (!award) throw notFound(`Award ${awardId}`);
-  return award;
-};
-
-const mustBeClosing = (award: Award): AwardCloseout => {
-  if (!award.closeout)
-    throw conflict(`Award ${award.awardId} is ${award.status}; its closeout has not begun`);
-  return award.closeout;
-};
-
-const withCloseout = (award: Award, closeout: AwardCloseout): Award => ({
-  ...award,
-  closeout,
-  revision: award.revision + 1,
-});
-
-/** Event consumer on an award's activation: arms its term timer (idempotent by award). */
-export const startAwardTerm = async (
-  deps: Pick<CloseoutDeps, "awards"> & { termTimer: AwardTermTimer },
-  awardId: string,
-) => {
-  const award = await deps.awards.get(awardId);
-  if (!award?.endsAt || !RUNNING.includes(award.status)) return { started: false };
-  await deps.termTimer.start({ awardId, endsAt: award.endsAt });
-  return { started: true };
-};
-
-/**
- * The term timer woke at what it knew as the award's end. An extension moved the end: wait again
- * until the new one. A running award whose end has come: start its closeout. Anything else
- * (revoked, closing already through an early closeout): the timer ends.
- */
-export const checkAwardTerm = async (
-  deps: Pick<CloseoutDeps, "awards" | "clock"> & { closeout: Pick<CloseoutWorkflow, "start"> },
-  awardId: string,
-): Promise<{ next: "wait" | "closeout" | "end"; endsAt: string }> => {
-  const award = await deps.awards.get(awardId);
-  const endsAt = award?.endsAt ?? now(deps);
-  if (!award?.endsAt || !RUNNING.includes(award.status)) return { next: "end", endsAt };
-  if (Date.parse(award.endsAt) > deps.clock.now().getTime()) return { next: "wait", endsAt };
-  await deps.closeout.start({ awardId, reason: TERM_ENDED, early: false });
-  return { next: "closeout", endsAt };
-};
+// The end of an award's life, in steps the award-closeout workflow runs one at a time. Each step
+// reads the award, does one thing, and leaves its mark on the award's `closeout` record, so a
+// retried or resumed step finds it done and does nothing twice. The term timer (term-timer.ts)
+// or an approved early closeout starts it; the final report has its own file.
 
 /**
  * Closeout step a: the award becomes `closing` (no new reservations, no top-up or extension;
@@ -205,98 +105,6 @@ export const returnUnusedCredits = async (deps: CloseoutDeps, awardId: string, c
     ],
   });
   return credits;
-};
-
-/**
- * Closeout step d: parks the final report's callback on the award and asks the grantee for it
- * (once: a retried task keeps the first request and due date). A report submitted already
- * completes the callback at once.
- */
-export const awaitFinalReport = async (
-  deps: CloseoutDeps & { workflow: Pick<CloseoutWorkflow, "complete"> },
-  awardId: string,
-  taskToken: string,
-) => {
-  const award = await mustGet(deps, awardId);
-  const closeout = mustBeClosing(award);
-  if (closeout.finalReport || closeout.cash) {
-    await deps.workflow.complete(taskToken, { submitted: Boolean(closeout.finalReport) });
-    return;
-  }
-  if (award.finalReportTaskToken === taskToken) return;
-  const when = now(deps);
-  const requested = closeout.finalReportRequestedAt !== undefined;
-  const dueAt =
-    closeout.finalReportDueAt ??
-    new Date(Date.parse(when) + closeout.finalReportSeconds * 1000).toISOString();
-  const after: Award = {
-    ...withCloseout(award, {
-      ...closeout,
-      finalReportRequestedAt: closeout.finalReportRequestedAt ?? when,
-      finalReportDueAt: dueAt,
-    }),
-    finalReportTaskToken: taskToken,
-  };
-  await deps.awards.update(
-    after,
-    requested
-      ? []
-      : [
-          createEvent(FinalReportRequested, `${awardId}:final-report-requested`, when, {
-            ...ids(award),
-            dueAt,
-          }),
-        ],
-  );
-};
-
-/**
- * The grantee's final report (`PUT /awards/{awardId}/final-report`), accepted while the award
- * is closing and its cash not yet settled. The same report again answers 200 with it; another
- * one after submission is a conflict. It completes the workflow's callback when one waits.
- */
-export const submitFinalReport = async (
-  deps: CloseoutDeps & { workflow: Pick<CloseoutWorkflow, "complete"> },
-  actor: Actor,
-  awardId: string,
-  input: unknown,
-) => {
-  const award = await deps.awards.get(awardId);
-  if (!award || actor.role !== "applicant" || award.applicantId !== actor.userId)
-    throw notFound(`Award ${awardId}`);
-  const parsed = FinalReport.safeParse(input);
-  if (!parsed.success) throw validationError("The final report is invalid", fieldIssuesOf(parsed.error));
-  const report = parsed.data;
-  const stored = award.closeout?.finalReport;
-  if (stored) {
-    const { submittedAt: _a, submittedBy: _b, ...content } = stored;
-    if (!sameContent(content, report))
-      throw conflict(
-        `The final report of ${awardId} was submitted at ${stored.submittedAt}; it cannot be changed`,
-      );
-    if (award.finalReportTaskToken)
-      await deps.workflow.complete(award.finalReportTaskToken, { submitted: true });
-    return { status: 200 as const, report: stored };
-  }
-  if (award.status !== "closing" || !award.closeout)
-    throw conflict(`Award ${awardId} is ${award.status}; a final report is taken while it is closing`);
-  if (award.closeout.cash)
-    throw conflict(
-      `The final report of ${awardId} was due at ${award.closeout.finalReportDueAt ?? award.closeout.cash.settledAt}; the award's cash is settled without it`,
-    );
-  if (report.cashSpentCents > award.cashCents) {
-    throw validationError("The final report is invalid", [
-      { field: "cashSpentCents", message: `the award's cash is ${award.cashCents} cents` },
-    ]);
-  }
-  const when = now(deps);
-  const finalReport = { ...report, submittedAt: when, submittedBy: actor.userId };
-  await deps.awards.update(withCloseout(award, { ...award.closeout, finalReport }), [
-    createEvent(FinalReportSubmitted, `${awardId}:final-report-submitted`, when, ids(award)),
-  ]);
-  if (award.finalReportTaskToken)
-    await deps.workflow.complete(award.finalReportTaskToken, { submitted: true });
-  return { status: 201 as const, report: finalReport };
 };
 
 /**
