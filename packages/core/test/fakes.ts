@@ -636,7 +636,12 @@ export const memoryChanges = (awards: Map<string, Award>, items = new Map<string
     },
     async listByStatus(status, { limit, cursor }) {
       const all = [...items.values()].filter((c) => c.status === status).sort(byRequestedAt);
-      const start = cursor ? all.findIndex((c) => c.changeId === cursor) + 1 : 0;
+      const after = cursor === undefined ? -1 : all.findIndex((c) => c.changeId === cursor);
+      if (cursor !== undefined && after < 0)
+        throw validationError("The cursor is invalid", [
+          { field: "cursor", message: "is not a cursor this listing returned" },
+        ]);
+      const start = after + 1;
       const page = all.slice(start, start + limit);
       const last = page.at(-1);
       return {
