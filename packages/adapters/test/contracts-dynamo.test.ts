@@ -8,6 +8,7 @@ import {
   dynamoAssignmentRepository,
   dynamoAwardRepository,
   dynamoCallRepository,
+  dynamoChangeRequestRepository,
   dynamoIdempotencyStore,
   dynamoLedgerRepository,
   dynamoNotificationRepository,
@@ -20,6 +21,7 @@ import {
 } from "../src/index.js";
 import { awardRepositoryContract } from "./contracts/awards.js";
 import { callRepositoryContract } from "./contracts/calls.js";
+import { changeRequestRepositoryContract } from "./contracts/changes.js";
 import { idempotencyStoreContract } from "./contracts/idempotency.js";
 import { ledgerRepositoryContract } from "./contracts/ledger.js";
 import { notificationRepositoryContract } from "./contracts/notifications.js";
@@ -100,4 +102,13 @@ idempotencyStoreContract("DynamoDB", async () => ({ store: dynamoIdempotencyStor
 
 notificationRepositoryContract("DynamoDB", async () => ({
   notifications: dynamoNotificationRepository(dynamo.doc, table),
+}));
+
+changeRequestRepositoryContract("DynamoDB", async () => ({
+  changes: dynamoChangeRequestRepository(dynamo.doc, table),
+  awards: dynamoAwardRepository(dynamo.doc, table),
+  seed: async (award) => {
+    await dynamo.doc.send(new PutCommand({ TableName: table, Item: awardItem(award) }));
+  },
+  published,
 }));

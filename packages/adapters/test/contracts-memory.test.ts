@@ -3,6 +3,7 @@ import {
   memoryAssignments,
   memoryAwards,
   memoryCalls,
+  memoryChanges,
   memoryIdempotency,
   memoryLedger,
   memoryNotifications,
@@ -14,6 +15,7 @@ import {
 } from "../../core/test/fakes.js";
 import { awardRepositoryContract } from "./contracts/awards.js";
 import { callRepositoryContract } from "./contracts/calls.js";
+import { changeRequestRepositoryContract } from "./contracts/changes.js";
 import { idempotencyStoreContract } from "./contracts/idempotency.js";
 import { ledgerRepositoryContract } from "./contracts/ledger.js";
 import { notificationRepositoryContract } from "./contracts/notifications.js";
@@ -82,3 +84,14 @@ ledgerRepositoryContract("in memory", async () => {
 idempotencyStoreContract("in memory", async () => ({ store: memoryIdempotency().store }));
 
 notificationRepositoryContract("in memory", async () => ({ notifications: memoryNotifications().repo }));
+
+changeRequestRepositoryContract("in memory", async () => {
+  const awards = memoryAwards();
+  const { repo, events } = memoryChanges(awards.items);
+  return {
+    changes: repo,
+    awards: awards.repo,
+    seed: async (award) => void awards.items.set(award.awardId, structuredClone(award)),
+    published: publishedIn(events),
+  };
+});

@@ -1,3 +1,4 @@
+import type { ChangeRequest, ChangeRequestRepository } from "../src/award/change-schema.js";
 import {
   BudgetExhausted,
   type BudgetShortfall,
@@ -452,7 +453,7 @@ export const memoryAwards = (items = new Map<string, Award>()) => {
  * caps never below zero (every shortfall named), a request token or the same entry ids written
  * once, the award written under its revision. It writes award records into `awards`.
  */
-export const memoryLedger = (awards: Map<string, Award>) => {
+export const memoryLedger = (awards: Map<string, Award>, changes = new Map<string, ChangeRequest>()) => {
   const pools = new Map<string, PoolBalance>();
   const partners = new Map<string, PartnerBalance>();
   const legacyCaps = new Map<string, number>();
@@ -467,7 +468,7 @@ export const memoryLedger = (awards: Map<string, Award>) => {
       .map((e) => structuredClone(e));
 
   const repo: LedgerRepository = {
-    async move({ requestToken, entries: moving, award, events: evs }) {
+    async move({ requestToken, entries: moving, award, events: evs, decidedChange }) {
       const text = (field: string) => {
         const value = award.item[field];
         if (typeof value !== "string" || !value) throw validationError(`The award needs a ${field}`);
@@ -491,6 +492,8 @@ export const memoryLedger = (awards: Map<string, Award>) => {
       if (used.length)
         throw conflict("Some of the movement's entry ids were already used by another movement");
       if ((awards.get(awardId)?.revision ?? null) !== award.expectedRevision)
+        throw new ConcurrentModification(`Award ${awardId}`);
+      if (decidedChange && changes.get(decidedChange.changeId)?.revision !== decidedChange.revision - 1)
         throw new ConcurrentModification(`Award ${awardId}`);
 
       const byPool = new Map<Pool, number>();
@@ -570,6 +573,7 @@ export const memoryLedger = (awards: Map<string, Award>) => {
       }
       for (const e of moving) entries.set(e.entryId, structuredClone(e));
       awards.set(awardId, structuredClone(award.item) as unknown as Award);
+      if (decidedChange) changes.set(decidedChange.changeId, structuredClone(decidedChange));
       tokens.add(requestToken);
       events.push(...evs);
     },
@@ -621,6 +625,66 @@ export const memoryLedger = (awards: Map<string, Award>) => {
     },
   };
   return { repo, events, pools, partners };
+};
+
+/**
+ * Change requests in memory with the adapter's rules: one open request per kind and award, a
+ * decision written under the request's revision together with the award's. `items` and `awards`
+ * are shared with memoryLedger and memoryAwards.
+ */
+export const memoryChanges = (awards: Map<string, Award>, items = new Map<string, ChangeRequest>()) => {
+  const events: DomainEvent[] = [];
+  const byRequestedAt = (a: ChangeRequest, b: ChangeRequest) =>
+    a.requestedAt.localeCompare(b.requestedAt) || a.changeId.localeCompare(b.changeId);
+  const repo: ChangeRequestRepository = {
+    async get(awardId, changeId) {
+      const c = items.get(changeId);
+      return c && c.awardId === awardId ? structuredClone(c) : undefined;
+    },
+    async listForAward(awardId) {
+      return [...items.values()]
+        .filter((c) => c.awardId === awardId)
+        .sort(byRequestedAt)
+        .map((c) => structuredClone(c));
+    },
+    async listByStatus(status, { limit, cursor }) {
+      const all = [...items.values()].filter((c) => c.status === status).sort(byRequestedAt);
+      const after = cursor === undefined ? -1 : all.findIndex((c) => c.changeId === cursor);
+      if (cursor !== undefined && after < 0)
+        throw validationError("The cursor is invalid", [
+          { field: "cursor", message: "is not a cursor this listing returned" },
+        ]);
+      const start = after + 1;
+      const page = all.slice(start, start + limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((c) => structuredClone(c)),
+        ...(start + limit < all.length && last ? { nextCursor: last.changeId } : {}),
+      };
+    },
+    async open(change, evs) {
+      const open = [...items.values()].find(
+        (c) => c.awardId === change.awardId && c.kind === change.kind && c.status === "pending",
+      );
+      if (open)
+        throw conflict(
+          `Award ${change.awardId} already has an open ${change.kind} request (${open.changeId})`,
+        );
+      if (items.has(change.changeId)) throw conflict(`Change request ${change.changeId} exists already`);
+      items.set(change.changeId, structuredClone(change));
+      events.push(...evs);
+    },
+    async decide(change, award, evs) {
+      if (items.get(change.changeId)?.revision !== change.revision - 1)
+        throw new ConcurrentModification(`Change request ${change.changeId}`);
+      if (award && awards.get(award.awardId)?.revision !== award.revision - 1)
+        throw new ConcurrentModification(`Award ${award.awardId}`);
+      items.set(change.changeId, structuredClone(change));
+      if (award) awards.set(award.awardId, structuredClone(award));
+      events.push(...evs);
+    },
+  };
+  return { repo, items, events };
 };
 
 /** Idempotency keys in memory with the adapter's rules: a day's retention, a claim stale after a minute. */

@@ -151,7 +151,9 @@ describe("the OpenAPI document", () => {
       else expect(header, route.path).toBeUndefined();
     }
     expect(topology.routes.filter((r) => r.idempotencyKey).map((r) => r.path)).toEqual(
-      ["top-up", "extend", "suspend", "resume", "revoke", "redrive"].map((a) => `/awards/{awardId}/${a}`),
+      ["top-up", "extend", "suspend", "resume", "revoke", "redrive", "changes"].map(
+        (a) => `/awards/{awardId}/${a}`,
+      ),
     );
   });
 

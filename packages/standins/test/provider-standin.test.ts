@@ -449,6 +449,43 @@ describe("provider stand-in: deprovisioning and access", () => {
   });
 });
 
+describe("provider stand-in: modify_project (supplements and extensions)", () => {
+  it("sets the allocation and end to the totals sent, idempotently, with injected faults", async () => {
+    const request = projectRequest();
+    await adapter().requestProject(request);
+    const modification = {
+      creditsCents: request.creditsCents + 50_000,
+      chipHours: 1_250,
+      endsAt: "2028-06-30T00:00:00.000Z",
+    };
+    standIn.faults.set({ modifyProject: { transient: 1 } });
+    const transient = await providerError(adapter().modifyProject(request.awardId, modification));
+    expect(transient.permanent).toBe(false);
+    expect(transient.message).toContain("HTTP 503");
+    expect((await project(request.awardId))?.request.creditsCents).toBe(request.creditsCents);
+
+    await adapter().modifyProject(request.awardId, modification);
+    const modified = await project(request.awardId);
+    expect(modified?.request).toMatchObject(modification);
+    expect(modified?.modifiedAt).toBeTruthy();
+    // The same totals again change nothing.
+    await adapter().modifyProject(request.awardId, modification);
+    expect((await project(request.awardId))?.modifiedAt).toBe(modified?.modifiedAt);
+
+    standIn.faults.set({ modifyProject: { permanent: true } });
+    const refused = await providerError(adapter().modifyProject(request.awardId, modification));
+    expect(refused.permanent).toBe(true);
+    expect(refused.message).toContain("HTTP 422");
+    standIn.faults.clear();
+
+    const missing = await providerError(adapter().modifyProject(`award-${randomUUID()}`, modification));
+    expect(missing.message).toContain("HTTP 404");
+    await adapter().deprovision(request.awardId, "closed");
+    const inactive = await providerError(adapter().modifyProject(request.awardId, modification));
+    expect(inactive.message).toContain("HTTP 409");
+  });
+});
+
 describe("provider stand-in: signatures", () => {
   it("refuses unsigned, tampered, stale and wrongly keyed requests", async () => {
     const request = projectRequest();
