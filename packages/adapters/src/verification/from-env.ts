@@ -13,7 +13,8 @@ export const REGISTRY_DEFAULTS = {
   github: "https://api.github.com",
 } as const;
 
-const USER_AGENT = "Allot-verification/1.0 (+https://github.com/allot; research grant compliance checks)";
+// GitHub refuses requests without a User-Agent; Crossref asks clients to say who they are.
+const USER_AGENT = "Allot-verification/1.0 (research grant output checks)";
 
 const baseUrl = (env: NodeJS.ProcessEnv, name: string, fallback: string) =>
   (env[name]?.trim() || fallback).replace(/\/+$/, "");
