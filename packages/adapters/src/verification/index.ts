@@ -1,6 +1,3 @@
-// Imported as "@allot/adapters/verification/index", not through the package root: the root
-// is in most handlers' bundles, and only the verification tasks need the XML parser and the
-// registries' schemas.
 export { GITHUB_API_VERSION, type GitHubOptions, gitHubCodeHost } from "./code-host.js";
 export { gitHubTokenFromEnv, REGISTRY_DEFAULTS, verificationPortsFromEnv } from "./from-env.js";
 export { DEFAULT_HTTP_POLICY, type HttpPolicy } from "./http.js";
