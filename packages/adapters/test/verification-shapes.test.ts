@@ -183,7 +183,7 @@ describe("arXiv's Atom feed", () => {
   });
 
   it("names arXiv as the venue of a preprint without a journal reference", () => {
-    const preprint = arxivEntry.replace(/<arxiv:journal_ref[^]*?<\/arxiv:journal_ref>/, "");
+    const preprint = arxivEntry.replace(/<arxiv:journal_ref[\s\S]*?<\/arxiv:journal_ref>/, "");
     expect(parseArxivFeed(arxivFeed(preprint))?.venue).toBe("arXiv");
   });
 
