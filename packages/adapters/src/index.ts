@@ -28,3 +28,4 @@ export * from "./provider/signature.js";
 export * from "./stepfunctions/named-execution.js";
 export * from "./stepfunctions/reservation-grace-timer.js";
 export * from "./stepfunctions/review-workflow.js";
+export * from "./verification/index.js";

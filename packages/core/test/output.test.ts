@@ -153,10 +153,14 @@ describe("output identities", () => {
       ok: true,
       value: { owner: "ann", name: "tool" },
     });
+    expect(parseRepositoryUrl("https://github.com/ann/tool/tree/main")).toEqual({
+      ok: true,
+      value: { owner: "ann", name: "tool" },
+    });
     for (const bad of [
       "https://gitlab.com/a/b",
       "https://github.com/a",
-      "https://github.com/a/b/tree/main",
+      "ann/tool",
       "https://github.com/-a/b",
       "https://github.com/a/..",
     ])

@@ -1,6 +1,7 @@
 export * from "./commands.js";
 export * from "./compliance.js";
 export * from "./events.js";
+export * from "./identifiers.js";
 export * from "./identity.js";
 export * from "./license-policy.js";
 export * from "./obligations.js";
