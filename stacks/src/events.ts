@@ -1,5 +1,6 @@
 import { awardEvents, closeoutEvents } from "@allot/core/award";
 import type { EventDefinition } from "@allot/core/events";
+import { outputEvents } from "@allot/core/output";
 import { programEvents } from "@allot/core/program";
 import { proposalEvents } from "@allot/core/proposal";
 import { reservationEvents } from "@allot/core/reservation";
@@ -15,4 +16,5 @@ export const eventCatalog: EventDefinition[] = [
   ...closeoutEvents,
   ...usageEvents,
   ...reservationEvents,
+  ...outputEvents,
 ];

@@ -28,6 +28,7 @@ export * from "./provider/protocol.js";
 export * from "./provider/signature.js";
 export * from "./stepfunctions/closeout-workflow.js";
 export * from "./stepfunctions/named-execution.js";
+export * from "./stepfunctions/output-runs.js";
 export * from "./stepfunctions/reservation-grace-timer.js";
 export * from "./stepfunctions/review-workflow.js";
 export * from "./verification/index.js";

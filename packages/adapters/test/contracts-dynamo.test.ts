@@ -12,6 +12,7 @@ import {
   dynamoIdempotencyStore,
   dynamoLedgerRepository,
   dynamoNotificationRepository,
+  dynamoOutputRepository,
   dynamoProgramRepository,
   dynamoProposalRepository,
   dynamoReservationRepository,
@@ -25,6 +26,7 @@ import { changeRequestRepositoryContract } from "./contracts/changes.js";
 import { idempotencyStoreContract } from "./contracts/idempotency.js";
 import { ledgerRepositoryContract } from "./contracts/ledger.js";
 import { notificationRepositoryContract } from "./contracts/notifications.js";
+import { outputRepositoryContract } from "./contracts/outputs.js";
 import { programRepositoryContract } from "./contracts/programs.js";
 import { proposalRepositoryContract } from "./contracts/proposals.js";
 import { reservationRepositoryContract } from "./contracts/reservations.js";
@@ -110,5 +112,10 @@ changeRequestRepositoryContract("DynamoDB", async () => ({
   seed: async (award) => {
     await dynamo.doc.send(new PutCommand({ TableName: table, Item: awardItem(award) }));
   },
+  published,
+}));
+
+outputRepositoryContract("DynamoDB", async () => ({
+  outputs: dynamoOutputRepository(dynamo.doc, table),
   published,
 }));

@@ -7,6 +7,7 @@ import {
   memoryIdempotency,
   memoryLedger,
   memoryNotifications,
+  memoryOutputs,
   memoryPrograms,
   memoryProposals,
   memoryReservations,
@@ -19,6 +20,7 @@ import { changeRequestRepositoryContract } from "./contracts/changes.js";
 import { idempotencyStoreContract } from "./contracts/idempotency.js";
 import { ledgerRepositoryContract } from "./contracts/ledger.js";
 import { notificationRepositoryContract } from "./contracts/notifications.js";
+import { outputRepositoryContract } from "./contracts/outputs.js";
 import { programRepositoryContract } from "./contracts/programs.js";
 import { proposalRepositoryContract } from "./contracts/proposals.js";
 import { reservationRepositoryContract } from "./contracts/reservations.js";
@@ -94,4 +96,9 @@ changeRequestRepositoryContract("in memory", async () => {
     seed: async (award) => void awards.items.set(award.awardId, structuredClone(award)),
     published: publishedIn(events),
   };
+});
+
+outputRepositoryContract("in memory", async () => {
+  const { repo, events } = memoryOutputs();
+  return { outputs: repo, published: publishedIn(events) };
 });

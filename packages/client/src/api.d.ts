@@ -103,52 +103,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/awards/{awardId}/changes": {
+    "/awards/{awardId}/compliance": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** An award's change requests: its grantee or staff */
-        get: operations["list-award-changes"];
+        /** An award's obligations, due dates and whether each is met */
+        get: operations["award-compliance"];
         put?: never;
-        /** The grantee asks for a supplement, a no-cost extension or an early closeout */
-        post: operations["request-change"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/awards/{awardId}/changes/{changeId}/approve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Staff approve a change request (at most what was asked) with a rationale */
-        post: operations["approve-change"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/awards/{awardId}/changes/{changeId}/deny": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Staff deny a change request with a rationale */
-        post: operations["deny-change"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -189,7 +154,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/awards/{awardId}/final-report": {
+    "/awards/{awardId}/outputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An award's outputs with their checks and overrides: its grantee or staff */
+        get: operations["list-outputs"];
+        put?: never;
+        /** The grantee (or staff) registers a paper or a repository on an award */
+        post: operations["register-output"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/outputs/{outputId}/override": {
         parameters: {
             query?: never;
             header?: never;
@@ -197,9 +180,26 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** The grantee submits the final report of a closing award */
-        put: operations["submit-final-report"];
-        post?: never;
+        put?: never;
+        /** Staff accept or reject an output, with a reason on record */
+        post: operations["override-output"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/outputs/{outputId}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks an output again now: its grantee or staff */
+        post: operations["request-output-verification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -286,23 +286,6 @@ export interface paths {
         put?: never;
         /** Staff revoke an award: what it holds is released, the project removed */
         post: operations["revoke-award"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/awards/{awardId}/settle": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Staff settle an award's consumption into the ledger now */
-        post: operations["settle-award"];
         delete?: never;
         options?: never;
         head?: never;
@@ -428,23 +411,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/changes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Staff list change requests by status, oldest first */
-        get: operations["list-changes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/notifications": {
         parameters: {
             query?: never;
@@ -557,6 +523,23 @@ export interface paths {
         };
         /** Staff read the cluster's chips reserved and free, hour by hour */
         get: operations["cluster-view"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/programs/{programId}/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff read every bound award's compliance in a program, and the rate */
+        get: operations["program-compliance"];
         put?: never;
         post?: never;
         delete?: never;
@@ -825,16 +808,6 @@ export interface components {
             awardId: string;
             callId: string;
             cashCents: number;
-            closeout?: components["schemas"]["Closeout"];
-            /** @description The consumption as last settled into the ledger */
-            consumption?: {
-                cashCents: number;
-                creditsCents: number;
-                /** @description Counted usage beyond the credits the award holds: recorded, not charged to the pool */
-                overageCents: number;
-                /** Format: date-time */
-                settledAt: string;
-            };
             creditsCents: number;
             /** Format: date-time */
             endsAt?: string;
@@ -851,28 +824,8 @@ export interface components {
                 /** @enum {string} */
                 status: "offered" | "declined" | "lapsed" | "provisioning" | "provisioning_failed" | "active" | "suspended" | "closing" | "closed" | "closed_noncompliant" | "revoked";
             }[];
-            /**
-             * Format: date-time
-             * @description Set while the provider's project is inactivated because the credits are used up
-             */
-            inactivatedAt?: string;
             institution: string;
             institutionId?: string;
-            /** @description The award's money by pool, from its ledger entries */
-            ledger: {
-                cash: {
-                    committedCents: number;
-                    consumedCents: number;
-                    heldCents: number;
-                    releasedCents: number;
-                };
-                credits: {
-                    committedCents: number;
-                    consumedCents: number;
-                    heldCents: number;
-                    releasedCents: number;
-                };
-            };
             /** Format: date-time */
             offeredAt: string;
             /** Format: date-time */
@@ -902,7 +855,6 @@ export interface components {
             };
             institutions: {
                 committedCents: number;
-                consumedCents: number;
                 heldCents: number;
                 institution: string;
                 institutionId?: string;
@@ -910,8 +862,6 @@ export interface components {
             }[];
             partners: {
                 capCents: number;
-                consumedCents: number;
-                /** @description Given net of releases, consumed or not: what the cap counts */
                 heldCents: number;
                 institution: string;
                 /** @description The canonical id, or the folded name on older awards */
@@ -920,12 +870,8 @@ export interface components {
             }[];
             pools: {
                 availableCents: number;
-                /** @description Given to awards net of releases, consumed or not */
                 committedCents: number;
-                consumedCents: number;
                 grossCommittedCents: number;
-                /** @description Still with awards: committed − consumed */
-                heldCents: number;
                 /** @enum {string} */
                 pool: "cash" | "credits";
                 releasedCents: number;
@@ -1005,79 +951,6 @@ export interface components {
             reviewerPool: string[];
             title: string;
         };
-        ChangeRequest: {
-            applicantId: string;
-            awardId: string;
-            changeId: string;
-            decision?: {
-                /** Format: date-time */
-                decidedAt: string;
-                decidedBy: string;
-                /** @description What an approval granted: at most what was requested */
-                granted?: {
-                    cashCents?: number;
-                    creditsCents?: number;
-                    months?: number;
-                };
-                rationale: string;
-            };
-            justification: string;
-            /** @enum {string} */
-            kind: "supplement" | "extension" | "early-closeout";
-            programId: string;
-            proposalId: string;
-            requested: {
-                cashCents?: number;
-                creditsCents?: number;
-                months?: number;
-            };
-            /** Format: date-time */
-            requestedAt: string;
-            /** @enum {string} */
-            status: "pending" | "approved" | "denied";
-        };
-        ChangeRequestList: {
-            items: components["schemas"]["ChangeRequest"][];
-        };
-        ChangeRequestPage: {
-            items: components["schemas"]["ChangeRequest"][];
-            /** @description Pass it as `cursor` for the next page */
-            nextCursor: string | null;
-        };
-        Closeout: {
-            cash?: {
-                reportMissing: boolean;
-                returnedCents: number;
-                /** Format: date-time */
-                settledAt: string;
-                spentCents: number;
-            };
-            /** Format: date-time */
-            closedAt?: string;
-            compliance?: {
-                compliant: boolean;
-                /** Format: date-time */
-                evaluatedAt: string;
-                reasons: string[];
-            };
-            credits?: {
-                consumedCents: number;
-                returnedCents: number;
-                /** Format: date-time */
-                settledAt: string;
-            };
-            finalReport?: components["schemas"]["FinalReport"];
-            /** Format: date-time */
-            finalReportDueAt?: string;
-            /** Format: date-time */
-            finalReportRequestedAt?: string;
-            finalReportSeconds: number;
-            /** Format: date-time */
-            graceEndsAt: string;
-            reason: string;
-            /** Format: date-time */
-            startedAt: string;
-        };
         ClusterView: {
             capacity: number;
             hours: {
@@ -1088,6 +961,22 @@ export interface components {
             }[];
             programId: string;
         };
+        Compliance: {
+            /** Format: date-time */
+            asOf: string;
+            awardId: string;
+            compliant: boolean;
+            obligations: {
+                dueAt: string | null;
+                /** @enum {string} */
+                kind: "paper" | "repository";
+                met: boolean;
+                outputIds: string[];
+                reason: string;
+                /** @enum {string} */
+                status: "met" | "pending" | "overdue";
+            }[];
+        };
         Error: {
             issues?: {
                 field: string;
@@ -1096,15 +985,6 @@ export interface components {
             message: string;
             /** @description On a 500: quote it to support */
             requestId?: string;
-        };
-        FinalReport: {
-            cashSpentCents: number;
-            outcomes: string[];
-            outputIds: string[];
-            /** Format: date-time */
-            submittedAt: string;
-            submittedBy: string;
-            summary: string;
         };
         LedgerCheck: {
             /** @description How many awards those entries move */
@@ -1133,7 +1013,6 @@ export interface components {
             pools: {
                 availableCents: number;
                 committedCents: number;
-                consumedCents: number;
                 /** @enum {string} */
                 pool: "cash" | "credits";
                 programId: string;
@@ -1146,7 +1025,7 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
                 /** @enum {string} */
-                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted" | "closeout-started" | "final-report-requested" | "award-closed" | "change-requested" | "change-decided" | "award-topped-up" | "award-extended" | "award-suspended" | "award-resumed" | "award-revoked" | "project-inactivated" | "project-reactivated";
+                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted" | "output-verified" | "output-rejected" | "compliance-changed" | "obligation-reminder" | "obligation-overdue";
                 notificationId: string;
                 recipient: {
                     /** Format: email */
@@ -1169,6 +1048,75 @@ export interface components {
             /** @description Pass it as `cursor` for the next page */
             nextCursor: string | null;
         };
+        Output: {
+            applicantId: string;
+            awardId: string;
+            history: {
+                actor: string;
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                kind: "registered" | "checked" | "override" | "unavailable";
+                reason: string;
+                /** @enum {string} */
+                status: "pending" | "verified" | "rejected";
+            }[];
+            identity: string;
+            /** @enum {string} */
+            kind: "paper" | "repository";
+            lastAttempt?: {
+                /** Format: date-time */
+                at: string;
+                error: string;
+            };
+            outputId: string;
+            override?: {
+                /** Format: date-time */
+                at: string;
+                by: string;
+                reason: string;
+                /** @enum {string} */
+                status: "verified" | "rejected";
+            };
+            paper?: {
+                doi: string;
+                /** @constant */
+                kind: "doi";
+            } | {
+                arxivId: string;
+                /** @constant */
+                kind: "arxiv";
+            };
+            programId: string;
+            /** Format: date-time */
+            registeredAt: string;
+            registeredBy: string;
+            repository?: {
+                name: string;
+                owner: string;
+                url: string;
+            };
+            revision: number;
+            /** @enum {string} */
+            status: "pending" | "verified" | "rejected";
+            verification?: {
+                checkedAt: string;
+                commitSha?: string;
+                fullName?: string;
+                metadata?: {
+                    authors: string[];
+                    /** @enum {string} */
+                    registry: "crossref" | "datacite" | "arxiv";
+                    title: string;
+                    venue?: string;
+                    year?: number;
+                };
+                /** @enum {string} */
+                outcome: "verified" | "rejected";
+                reason: string;
+                spdxId?: string | null;
+            };
+        };
         PartnerInstitution: {
             /** @default [] */
             aliases: string[];
@@ -1186,10 +1134,6 @@ export interface components {
                 maxGrantCashCents: number;
                 maxGrantCreditsCents: number;
                 maxPartnerCreditsCents: number;
-            };
-            closeout?: {
-                finalReportPeriod?: string;
-                gracePeriod?: string;
             };
             cluster: {
                 chips: number;
@@ -1221,6 +1165,32 @@ export interface components {
             };
             programId: string;
             reservationGracePeriod?: string;
+        };
+        ProgramCompliance: {
+            /** Format: date-time */
+            asOf: string;
+            awards: {
+                /** Format: date-time */
+                asOf: string;
+                awardId: string;
+                compliant: boolean;
+                obligations: {
+                    dueAt: string | null;
+                    /** @enum {string} */
+                    kind: "paper" | "repository";
+                    met: boolean;
+                    outputIds: string[];
+                    reason: string;
+                    /** @enum {string} */
+                    status: "met" | "pending" | "overdue";
+                }[];
+                /** @enum {string} */
+                status: "offered" | "declined" | "lapsed" | "provisioning" | "provisioning_failed" | "active" | "suspended" | "closing" | "closed" | "closed_noncompliant" | "revoked";
+            }[];
+            compliant: number;
+            programId: string;
+            rate: number;
+            total: number;
         };
         Proposal: {
             abstract?: string;
@@ -1437,14 +1407,8 @@ export interface components {
                 /** Format: date-time */
                 exhaustsAt: string | null;
             };
-            /** @description Counted usage beyond the award's credits: recorded, never taken from the pool */
-            overageCents: number;
             percentUsed: number;
             remainingCents: number;
-            /** Format: date-time */
-            settledAt: string | null;
-            /** @description Credit consumption in the ledger as last settled (at most the credits) */
-            settledCents: number;
             thresholdsCrossed: number[];
         };
         UsageBatchAnswer: {
@@ -1908,7 +1872,7 @@ export interface operations {
             };
         };
     };
-    "list-award-changes": {
+    "award-compliance": {
         parameters: {
             query?: never;
             header?: never;
@@ -1925,7 +1889,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChangeRequestList"];
+                    "application/json": components["schemas"]["Compliance"];
                 };
             };
             /** @description The request is invalid; `issues` names each field and what to fix */
@@ -1957,275 +1921,6 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Internal error; the answer carries a request id to quote */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    "request-change": {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description A unique value per operation (e.g. a UUID), sent again unchanged when retrying it: the same key with the same request answers what the first answered (header Idempotent-Replayed: true) and runs once; the same key with another path or body is 409, as is a key whose first request is still running. Kept for 24 hours. */
-                "Idempotency-Key": string;
-            };
-            path: {
-                awardId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @default 0 */
-                    cashCents?: number;
-                    /** @default 0 */
-                    creditsCents?: number;
-                    justification: string;
-                    /** @constant */
-                    kind: "supplement";
-                } | {
-                    justification: string;
-                    /** @constant */
-                    kind: "extension";
-                    months: number;
-                } | {
-                    justification: string;
-                    /** @constant */
-                    kind: "early-closeout";
-                };
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ChangeRequest"];
-                };
-            };
-            /** @description The request is invalid; `issues` names each field and what to fix */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's role may not call this operation */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not found, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Internal error; the answer carries a request id to quote */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    "approve-change": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                awardId: string;
-                changeId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    cashCents?: number;
-                    creditsCents?: number;
-                    months?: number;
-                    rationale: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ChangeRequest"];
-                };
-            };
-            /** @description The request is invalid; `issues` names each field and what to fix */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's role may not call this operation */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not found, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Internal error; the answer carries a request id to quote */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    "deny-change": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                awardId: string;
-                changeId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    rationale: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ChangeRequest"];
-                };
-            };
-            /** @description The request is invalid; `issues` names each field and what to fix */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's role may not call this operation */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not found, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2406,7 +2101,76 @@ export interface operations {
             };
         };
     };
-    "submit-final-report": {
+    "list-outputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        outputs: components["schemas"]["Output"][];
+                    };
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "register-output": {
         parameters: {
             query?: never;
             header?: never;
@@ -2418,11 +2182,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    cashSpentCents: number;
-                    outcomes: string[];
-                    /** @default [] */
-                    outputIds?: string[];
-                    summary: string;
+                    arxivId?: string;
+                    doi?: string;
+                    repositoryUrl?: string;
                 };
             };
         };
@@ -2433,7 +2195,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FinalReport"];
+                    "application/json": components["schemas"]["Output"];
                 };
             };
             /** @description Created */
@@ -2442,7 +2204,169 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FinalReport"];
+                    "application/json": components["schemas"]["Output"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "override-output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+                outputId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    /** @enum {string} */
+                    status: "verified" | "rejected";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Output"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "request-output-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+                outputId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the rest happens asynchronously */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Output"];
                 };
             };
             /** @description The request is invalid; `issues` names each field and what to fix */
@@ -2941,82 +2865,6 @@ export interface operations {
                 };
             };
         };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Award"];
-                };
-            };
-            /** @description The request is invalid; `issues` names each field and what to fix */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's role may not call this operation */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not found, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Internal error; the answer carries a request id to quote */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    "settle-award": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                awardId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
         responses: {
             /** @description OK */
             200: {
@@ -3617,66 +3465,6 @@ export interface operations {
             };
         };
     };
-    "list-changes": {
-        parameters: {
-            query?: {
-                cursor?: string;
-                limit?: number;
-                status?: "pending" | "approved" | "denied";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ChangeRequestPage"];
-                };
-            };
-            /** @description The request is invalid; `issues` names each field and what to fix */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The caller's role may not call this operation */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Internal error; the answer carries a request id to quote */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     "list-notifications": {
         parameters: {
             query?: {
@@ -3833,10 +3621,6 @@ export interface operations {
                         maxGrantCashCents: number;
                         maxGrantCreditsCents: number;
                         maxPartnerCreditsCents: number;
-                    };
-                    closeout?: {
-                        finalReportPeriod?: string;
-                        gracePeriod?: string;
                     };
                     cluster: {
                         chips: number;
@@ -4245,6 +4029,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClusterView"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "program-compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramCompliance"];
                 };
             };
             /** @description The request is invalid; `issues` names each field and what to fix */

@@ -3,6 +3,8 @@ import type { StateMachineSpec } from "../topology.js";
 import { awardCloseout } from "./award-closeout.js";
 import { awardProvisioning } from "./award-provisioning.js";
 import { awardTerm } from "./award-term.js";
+import { obligationTimer } from "./obligation-timer.js";
+import { outputVerification } from "./output-verification.js";
 import { proposalReview } from "./proposal-review.js";
 import { reservationGrace } from "./reservation-grace.js";
 
@@ -38,6 +40,16 @@ export const stateMachines: StateMachineSpec[] = [
     "award-closeout",
     "Closes an award out: late usage, settlement, provider inactivation, final report, compliance",
     awardCloseout,
+  ),
+  machine(
+    "output-verification",
+    "Verifies one output, waiting and asking again while the registry or code host cannot answer",
+    outputVerification,
+  ),
+  machine(
+    "obligation-timer",
+    "Reminds before an obligation's due date and records it overdue when it passes unmet",
+    obligationTimer,
   ),
 ];
 

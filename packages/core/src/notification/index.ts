@@ -6,6 +6,7 @@ export * from "./on-change-events.js";
 export * from "./on-closeout-events.js";
 export * from "./on-consumption-events.js";
 export * from "./on-events.js";
+export * from "./on-output-events.js";
 export * from "./on-reservation-events.js";
 export * from "./on-usage-events.js";
 export * from "./ports.js";

@@ -28,6 +28,11 @@ export const NotificationKind = z.enum([
   "award-revoked",
   "project-inactivated",
   "project-reactivated",
+  "output-verified",
+  "output-rejected",
+  "compliance-changed",
+  "obligation-reminder",
+  "obligation-overdue",
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

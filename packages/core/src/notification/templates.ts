@@ -5,6 +5,16 @@ import {
   finalReportRequestedMessage,
 } from "./closeout-templates.js";
 import { projectInactivatedMessage, projectReactivatedMessage } from "./consumption-templates.js";
+// output-templates.ts uses this module's helpers, and this module's map uses its templates: import
+// them through this module only (it re-exports them), so that this module is always the first
+// evaluated and the map never reads a template not yet defined.
+import {
+  complianceChangedMessage,
+  obligationOverdueMessage,
+  obligationReminderMessage,
+  outputRejectedMessage,
+  outputVerifiedMessage,
+} from "./output-templates.js";
 import type { NotificationKind } from "./schema.js";
 import {
   bullets,
@@ -21,6 +31,8 @@ import {
 import { changeTemplates } from "./templates-changes.js";
 
 export { formatCents, formatDuration, formatUtc, type MessageContent } from "./template-parts.js";
+
+export * from "./output-templates.js";
 
 // Every template is a pure function of plain data, so a message can be checked in a unit test
 // word for word, and re-rendering a retried notification gives the same text.
@@ -494,6 +506,11 @@ export const templates = {
   ...changeTemplates,
   "project-inactivated": projectInactivatedMessage,
   "project-reactivated": projectReactivatedMessage,
+  "output-verified": outputVerifiedMessage,
+  "output-rejected": outputRejectedMessage,
+  "compliance-changed": complianceChangedMessage,
+  "obligation-reminder": obligationReminderMessage,
+  "obligation-overdue": obligationOverdueMessage,
 } as const satisfies Record<NotificationKind, (input: never) => MessageContent>;
 
 export type TemplateInput<K extends NotificationKind> = Parameters<(typeof templates)[K]>[0];

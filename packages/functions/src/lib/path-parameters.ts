@@ -3,6 +3,7 @@ import {
   AwardId,
   CallId,
   InstitutionId,
+  OutputId,
   ProgramId,
   ProposalId,
   ReservationId,
@@ -25,6 +26,7 @@ export const pathParameterSchemas: Record<string, z.ZodType<string>> = {
   assignmentId: AssignmentId,
   reservationId: ReservationId,
   changeId: ChangeId,
+  outputId: OutputId,
 };
 
 /** The path parameters, each checked against its id format; throws a validation error naming each bad one. */
