@@ -103,6 +103,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/awards/{awardId}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An award's change requests: its grantee or staff */
+        get: operations["list-award-changes"];
+        put?: never;
+        /** The grantee asks for a supplement, a no-cost extension or an early closeout */
+        post: operations["request-change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/changes/{changeId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff approve a change request (at most what was asked) with a rationale */
+        post: operations["approve-change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/changes/{changeId}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff deny a change request with a rationale */
+        post: operations["deny-change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/awards/{awardId}/compliance": {
         parameters: {
             query?: never;
@@ -148,6 +200,23 @@ export interface paths {
         put?: never;
         /** Staff extend an award's period */
         post: operations["extend-award"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/final-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The grantee submits the final report of a closing award */
+        put: operations["submit-final-report"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -292,6 +361,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/awards/{awardId}/settle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff settle an award's consumption into the ledger now */
+        post: operations["settle-award"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/awards/{awardId}/suspend": {
         parameters: {
             query?: never;
@@ -405,6 +491,23 @@ export interface paths {
         put?: never;
         /** Staff add reviewers to a call's pool */
         post: operations["add-reviewers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff list change requests by status, oldest first */
+        get: operations["list-changes"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -808,6 +911,16 @@ export interface components {
             awardId: string;
             callId: string;
             cashCents: number;
+            closeout?: components["schemas"]["Closeout"];
+            /** @description The consumption as last settled into the ledger */
+            consumption?: {
+                cashCents: number;
+                creditsCents: number;
+                /** @description Counted usage beyond the credits the award holds: recorded, not charged to the pool */
+                overageCents: number;
+                /** Format: date-time */
+                settledAt: string;
+            };
             creditsCents: number;
             /** Format: date-time */
             endsAt?: string;
@@ -824,8 +937,28 @@ export interface components {
                 /** @enum {string} */
                 status: "offered" | "declined" | "lapsed" | "provisioning" | "provisioning_failed" | "active" | "suspended" | "closing" | "closed" | "closed_noncompliant" | "revoked";
             }[];
+            /**
+             * Format: date-time
+             * @description Set while the provider's project is inactivated because the credits are used up
+             */
+            inactivatedAt?: string;
             institution: string;
             institutionId?: string;
+            /** @description The award's money by pool, from its ledger entries */
+            ledger: {
+                cash: {
+                    committedCents: number;
+                    consumedCents: number;
+                    heldCents: number;
+                    releasedCents: number;
+                };
+                credits: {
+                    committedCents: number;
+                    consumedCents: number;
+                    heldCents: number;
+                    releasedCents: number;
+                };
+            };
             /** Format: date-time */
             offeredAt: string;
             /** Format: date-time */
@@ -855,6 +988,7 @@ export interface components {
             };
             institutions: {
                 committedCents: number;
+                consumedCents: number;
                 heldCents: number;
                 institution: string;
                 institutionId?: string;
@@ -862,6 +996,8 @@ export interface components {
             }[];
             partners: {
                 capCents: number;
+                consumedCents: number;
+                /** @description Given net of releases, consumed or not: what the cap counts */
                 heldCents: number;
                 institution: string;
                 /** @description The canonical id, or the folded name on older awards */
@@ -870,8 +1006,12 @@ export interface components {
             }[];
             pools: {
                 availableCents: number;
+                /** @description Given to awards net of releases, consumed or not */
                 committedCents: number;
+                consumedCents: number;
                 grossCommittedCents: number;
+                /** @description Still with awards: committed − consumed */
+                heldCents: number;
                 /** @enum {string} */
                 pool: "cash" | "credits";
                 releasedCents: number;
@@ -951,6 +1091,79 @@ export interface components {
             reviewerPool: string[];
             title: string;
         };
+        ChangeRequest: {
+            applicantId: string;
+            awardId: string;
+            changeId: string;
+            decision?: {
+                /** Format: date-time */
+                decidedAt: string;
+                decidedBy: string;
+                /** @description What an approval granted: at most what was requested */
+                granted?: {
+                    cashCents?: number;
+                    creditsCents?: number;
+                    months?: number;
+                };
+                rationale: string;
+            };
+            justification: string;
+            /** @enum {string} */
+            kind: "supplement" | "extension" | "early-closeout";
+            programId: string;
+            proposalId: string;
+            requested: {
+                cashCents?: number;
+                creditsCents?: number;
+                months?: number;
+            };
+            /** Format: date-time */
+            requestedAt: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "denied";
+        };
+        ChangeRequestList: {
+            items: components["schemas"]["ChangeRequest"][];
+        };
+        ChangeRequestPage: {
+            items: components["schemas"]["ChangeRequest"][];
+            /** @description Pass it as `cursor` for the next page */
+            nextCursor: string | null;
+        };
+        Closeout: {
+            cash?: {
+                reportMissing: boolean;
+                returnedCents: number;
+                /** Format: date-time */
+                settledAt: string;
+                spentCents: number;
+            };
+            /** Format: date-time */
+            closedAt?: string;
+            compliance?: {
+                compliant: boolean;
+                /** Format: date-time */
+                evaluatedAt: string;
+                reasons: string[];
+            };
+            credits?: {
+                consumedCents: number;
+                returnedCents: number;
+                /** Format: date-time */
+                settledAt: string;
+            };
+            finalReport?: components["schemas"]["FinalReport"];
+            /** Format: date-time */
+            finalReportDueAt?: string;
+            /** Format: date-time */
+            finalReportRequestedAt?: string;
+            finalReportSeconds: number;
+            /** Format: date-time */
+            graceEndsAt: string;
+            reason: string;
+            /** Format: date-time */
+            startedAt: string;
+        };
         ClusterView: {
             capacity: number;
             hours: {
@@ -986,6 +1199,15 @@ export interface components {
             /** @description On a 500: quote it to support */
             requestId?: string;
         };
+        FinalReport: {
+            cashSpentCents: number;
+            outcomes: string[];
+            outputIds: string[];
+            /** Format: date-time */
+            submittedAt: string;
+            submittedBy: string;
+            summary: string;
+        };
         LedgerCheck: {
             /** @description How many awards those entries move */
             awards: number;
@@ -1013,6 +1235,7 @@ export interface components {
             pools: {
                 availableCents: number;
                 committedCents: number;
+                consumedCents: number;
                 /** @enum {string} */
                 pool: "cash" | "credits";
                 programId: string;
@@ -1025,7 +1248,7 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
                 /** @enum {string} */
-                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted" | "output-verified" | "output-rejected" | "compliance-changed" | "obligation-reminder" | "obligation-overdue";
+                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted" | "closeout-started" | "final-report-requested" | "award-closed" | "change-requested" | "change-decided" | "award-topped-up" | "award-extended" | "award-suspended" | "award-resumed" | "award-revoked" | "project-inactivated" | "project-reactivated" | "output-verified" | "output-rejected" | "compliance-changed" | "obligation-reminder" | "obligation-overdue";
                 notificationId: string;
                 recipient: {
                     /** Format: email */
@@ -1134,6 +1357,10 @@ export interface components {
                 maxGrantCashCents: number;
                 maxGrantCreditsCents: number;
                 maxPartnerCreditsCents: number;
+            };
+            closeout?: {
+                finalReportPeriod?: string;
+                gracePeriod?: string;
             };
             cluster: {
                 chips: number;
@@ -1407,8 +1634,14 @@ export interface components {
                 /** Format: date-time */
                 exhaustsAt: string | null;
             };
+            /** @description Counted usage beyond the award's credits: recorded, never taken from the pool */
+            overageCents: number;
             percentUsed: number;
             remainingCents: number;
+            /** Format: date-time */
+            settledAt: string | null;
+            /** @description Credit consumption in the ledger as last settled (at most the credits) */
+            settledCents: number;
             thresholdsCrossed: number[];
         };
         UsageBatchAnswer: {
@@ -1872,6 +2105,342 @@ export interface operations {
             };
         };
     };
+    "list-award-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestList"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "request-change": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per operation (e.g. a UUID), sent again unchanged when retrying it: the same key with the same request answers what the first answered (header Idempotent-Replayed: true) and runs once; the same key with another path or body is 409, as is a key whose first request is still running. Kept for 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default 0 */
+                    cashCents?: number;
+                    /** @default 0 */
+                    creditsCents?: number;
+                    justification: string;
+                    /** @constant */
+                    kind: "supplement";
+                } | {
+                    justification: string;
+                    /** @constant */
+                    kind: "extension";
+                    months: number;
+                } | {
+                    justification: string;
+                    /** @constant */
+                    kind: "early-closeout";
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "approve-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+                changeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    cashCents?: number;
+                    creditsCents?: number;
+                    months?: number;
+                    rationale: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "deny-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+                changeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rationale: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     "award-compliance": {
         parameters: {
             query?: never;
@@ -2043,6 +2612,101 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Award"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "submit-final-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    cashSpentCents: number;
+                    outcomes: string[];
+                    /** @default [] */
+                    outputIds?: string[];
+                    summary: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinalReport"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinalReport"];
                 };
             };
             /** @description The request is invalid; `issues` names each field and what to fix */
@@ -2931,6 +3595,82 @@ export interface operations {
             };
         };
     };
+    "settle-award": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Award"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     "suspend-award": {
         parameters: {
             query?: never;
@@ -3465,6 +4205,66 @@ export interface operations {
             };
         };
     };
+    "list-changes": {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "pending" | "approved" | "denied";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestPage"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     "list-notifications": {
         parameters: {
             query?: {
@@ -3621,6 +4421,10 @@ export interface operations {
                         maxGrantCashCents: number;
                         maxGrantCreditsCents: number;
                         maxPartnerCreditsCents: number;
+                    };
+                    closeout?: {
+                        finalReportPeriod?: string;
+                        gracePeriod?: string;
                     };
                     cluster: {
                         chips: number;

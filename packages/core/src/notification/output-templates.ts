@@ -1,5 +1,12 @@
 // Imported only through templates.ts, which re-exports it (see the note there).
-import { compose, formatDuration, formatUtc, greeting, type MessageContent, SIGNATURE } from "./template-parts.js";
+import {
+  compose,
+  formatDuration,
+  formatUtc,
+  greeting,
+  type MessageContent,
+  SIGNATURE,
+} from "./template-parts.js";
 
 // Messages about a grantee's outputs and obligations (see templates.ts for the conventions).
 

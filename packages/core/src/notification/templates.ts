@@ -30,9 +30,8 @@ import {
 } from "./template-parts.js";
 import { changeTemplates } from "./templates-changes.js";
 
-export { formatCents, formatDuration, formatUtc, type MessageContent } from "./template-parts.js";
-
 export * from "./output-templates.js";
+export { formatCents, formatDuration, formatUtc, type MessageContent } from "./template-parts.js";
 
 // Every template is a pure function of plain data, so a message can be checked in a unit test
 // word for word, and re-rendering a retried notification gives the same text.
