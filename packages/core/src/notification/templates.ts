@@ -1,5 +1,8 @@
 import type { ApplicantFeedback } from "../review/feedback.js";
 import type { NotificationKind } from "./schema.js";
+// A cycle on purpose: the digest's template uses the helpers below, and the map at the end names it;
+// both sides read each other only inside functions, after every module has loaded.
+import { digestMessage } from "./templates-digest.js";
 
 // Every template is a pure function of plain data, so a message can be checked in a unit test
 // word for word, and re-rendering a retried notification gives the same text.
@@ -9,17 +12,17 @@ export interface MessageContent {
   text: string;
 }
 
-const SIGNATURE = "The Allot program team";
+export const SIGNATURE = "The Allot program team";
 
-const greeting = (name?: string) => (name?.trim() ? `Dear ${name.trim()},` : "Hello,");
+export const greeting = (name?: string) => (name?.trim() ? `Dear ${name.trim()},` : "Hello,");
 
 /** Paragraphs separated by one blank line, ending with a newline; empty entries are dropped. */
-const compose = (...paragraphs: Array<string | undefined | false>) =>
+export const compose = (...paragraphs: Array<string | undefined | false>) =>
   `${paragraphs.filter((p): p is string => typeof p === "string" && p.length > 0).join("\n\n")}\n`;
 
 const bullets = (items: readonly string[]) => items.map((item) => `  - ${item}`).join("\n");
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * Integer cents as dollars, computed on integers (BigInt) so that no amount is ever rounded:
@@ -178,7 +181,7 @@ const feedbackSection = (feedback: ApplicantFeedback) => {
   return parts.join("\n\n");
 };
 
-const indent = (text: string, prefix: string) =>
+export const indent = (text: string, prefix: string) =>
   text
     .split(/\r\n|\r|\n/)
     .map((line) => (line ? prefix + line : line))
@@ -545,6 +548,7 @@ export const templates = {
   "commit-refused": commitRefusedMessage,
   "credit-threshold": creditThresholdMessage,
   "reservation-granted": reservationGrantedMessage,
+  digest: digestMessage,
 } as const satisfies Record<NotificationKind, (input: never) => MessageContent>;
 
 export type TemplateInput<K extends NotificationKind> = Parameters<(typeof templates)[K]>[0];
