@@ -32,6 +32,16 @@ export const MANDATORY_KINDS: Readonly<Record<string, string>> = {
   digest: "the digest is how the digested notices arrive; set those notices to off instead",
 };
 
+/** The body of `PUT /notifications/preferences`; kinds are checked in `setPreferences`, so one answer names every wrong one. */
+export const NotificationPreferencesInput = z
+  .object({
+    kinds: z
+      .record(z.string().min(1).max(64), Delivery)
+      .refine((kinds) => Object.keys(kinds).length <= 100, "must name at most 100 kinds")
+      .meta({ description: "Kind → immediate | digest | off; kinds left out are immediate" }),
+  })
+  .strict();
+
 export const isMandatory = (kind: string): boolean => Object.hasOwn(MANDATORY_KINDS, kind);
 
 export const NotificationPreferences = z.object({

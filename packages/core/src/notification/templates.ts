@@ -1,8 +1,8 @@
 import type { ApplicantFeedback } from "../review/feedback.js";
 import type { NotificationKind } from "./schema.js";
-// A cycle on purpose: the digest's template uses the helpers below, and the map at the end names it;
-// both sides read each other only inside functions, after every module has loaded.
-import { digestMessage } from "./templates-digest.js";
+// A cycle on purpose: the digest's template uses the helpers below, and the map at the end names
+// it; each side reads the other only inside functions, after both modules have loaded.
+import { type DigestInput, digestMessage } from "./templates-digest.js";
 
 // Every template is a pure function of plain data, so a message can be checked in a unit test
 // word for word, and re-rendering a retried notification gives the same text.
@@ -548,7 +548,7 @@ export const templates = {
   "commit-refused": commitRefusedMessage,
   "credit-threshold": creditThresholdMessage,
   "reservation-granted": reservationGrantedMessage,
-  digest: digestMessage,
+  digest: (input: DigestInput) => digestMessage(input),
 } as const satisfies Record<NotificationKind, (input: never) => MessageContent>;
 
 export type TemplateInput<K extends NotificationKind> = Parameters<(typeof templates)[K]>[0];
