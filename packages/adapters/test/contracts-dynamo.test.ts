@@ -10,6 +10,7 @@ import {
   dynamoCallRepository,
   dynamoIdempotencyStore,
   dynamoLedgerRepository,
+  dynamoNotificationPreferences,
   dynamoNotificationRepository,
   dynamoProgramRepository,
   dynamoProposalRepository,
@@ -22,7 +23,10 @@ import { awardRepositoryContract } from "./contracts/awards.js";
 import { callRepositoryContract } from "./contracts/calls.js";
 import { idempotencyStoreContract } from "./contracts/idempotency.js";
 import { ledgerRepositoryContract } from "./contracts/ledger.js";
-import { notificationRepositoryContract } from "./contracts/notifications.js";
+import {
+  notificationPreferencesContract,
+  notificationRepositoryContract,
+} from "./contracts/notifications.js";
 import { programRepositoryContract } from "./contracts/programs.js";
 import { proposalRepositoryContract } from "./contracts/proposals.js";
 import { reservationRepositoryContract } from "./contracts/reservations.js";
@@ -100,4 +104,8 @@ idempotencyStoreContract("DynamoDB", async () => ({ store: dynamoIdempotencyStor
 
 notificationRepositoryContract("DynamoDB", async () => ({
   notifications: dynamoNotificationRepository(dynamo.doc, table),
+}));
+
+notificationPreferencesContract("DynamoDB", async () => ({
+  preferences: dynamoNotificationPreferences(dynamo.doc, table),
 }));

@@ -5,6 +5,7 @@ import {
   memoryCalls,
   memoryIdempotency,
   memoryLedger,
+  memoryNotificationPreferences,
   memoryNotifications,
   memoryPrograms,
   memoryProposals,
@@ -16,7 +17,10 @@ import { awardRepositoryContract } from "./contracts/awards.js";
 import { callRepositoryContract } from "./contracts/calls.js";
 import { idempotencyStoreContract } from "./contracts/idempotency.js";
 import { ledgerRepositoryContract } from "./contracts/ledger.js";
-import { notificationRepositoryContract } from "./contracts/notifications.js";
+import {
+  notificationPreferencesContract,
+  notificationRepositoryContract,
+} from "./contracts/notifications.js";
 import { programRepositoryContract } from "./contracts/programs.js";
 import { proposalRepositoryContract } from "./contracts/proposals.js";
 import { reservationRepositoryContract } from "./contracts/reservations.js";
@@ -82,3 +86,6 @@ ledgerRepositoryContract("in memory", async () => {
 idempotencyStoreContract("in memory", async () => ({ store: memoryIdempotency().store }));
 
 notificationRepositoryContract("in memory", async () => ({ notifications: memoryNotifications().repo }));
+notificationPreferencesContract("in memory", async () => ({
+  preferences: memoryNotificationPreferences().repo,
+}));
