@@ -217,13 +217,13 @@ describe("the digest's template", () => {
     });
     expect(subject).toBe("Your Allot digest for 30 November 2026: 1 notice");
     expect(text).toBe(
-      [
+      `${[
         "Dear Rita R,",
         "Here is the notice you chose to receive once a day, oldest first.",
         "1. Review request: proposal prp_1\n   (Sunday, 29 November 2026, 10:00 UTC)\n\n    Dear Rita,\n\n    Please review.",
         "Decisions, award letters, deadlines, suspensions, revocations and closeout notices always come at once. You choose how every other kind of notice reaches you (at once, in this digest, or not by mail at all) with PUT /notifications/preferences; every notice stays listed under GET /notifications.",
         "The Allot program team",
-      ].join("\n\n") + "\n",
+      ].join("\n\n")}\n`,
     );
   });
 });
