@@ -58,7 +58,7 @@ export interface NotificationPreferenceRepository {
   put(preferences: NotificationPreferences): Promise<void>;
 }
 
-/** How one notice reaches its recipient: a mandatory kind, or a mailbox that is nobody's login, always at once. */
+/** How a notice of this kind reaches a user with these preferences: a mandatory kind always at once. */
 export const deliveryOf = (kind: string, preferences?: Pick<NotificationPreferences, "kinds">): Delivery =>
   isMandatory(kind) ? "immediate" : (preferences?.kinds[kind as NotificationKind] ?? "immediate");
 
