@@ -19,6 +19,7 @@ export * from "./dynamo/transact.js";
 export * from "./dynamo/usage-repository.js";
 export * from "./env.js";
 export * from "./eventbridge/publisher.js";
+export * from "./notification/dynamo-notification-preferences.js";
 export * from "./notification/dynamo-notification-repository.js";
 export * from "./notification/file-mailer.js";
 export * from "./notification/mailer-from-env.js";

@@ -11,6 +11,7 @@ import {
   dynamoChangeRequestRepository,
   dynamoIdempotencyStore,
   dynamoLedgerRepository,
+  dynamoNotificationPreferences,
   dynamoNotificationRepository,
   dynamoOutputRepository,
   dynamoProgramRepository,
@@ -25,7 +26,10 @@ import { callRepositoryContract } from "./contracts/calls.js";
 import { changeRequestRepositoryContract } from "./contracts/changes.js";
 import { idempotencyStoreContract } from "./contracts/idempotency.js";
 import { ledgerRepositoryContract } from "./contracts/ledger.js";
-import { notificationRepositoryContract } from "./contracts/notifications.js";
+import {
+  notificationPreferencesContract,
+  notificationRepositoryContract,
+} from "./contracts/notifications.js";
 import { outputRepositoryContract } from "./contracts/outputs.js";
 import { programRepositoryContract } from "./contracts/programs.js";
 import { proposalRepositoryContract } from "./contracts/proposals.js";
@@ -118,4 +122,8 @@ changeRequestRepositoryContract("DynamoDB", async () => ({
 outputRepositoryContract("DynamoDB", async () => ({
   outputs: dynamoOutputRepository(dynamo.doc, table),
   published,
+}));
+
+notificationPreferencesContract("DynamoDB", async () => ({
+  preferences: dynamoNotificationPreferences(dynamo.doc, table),
 }));

@@ -6,6 +6,7 @@ import {
   memoryChanges,
   memoryIdempotency,
   memoryLedger,
+  memoryNotificationPreferences,
   memoryNotifications,
   memoryOutputs,
   memoryPrograms,
@@ -19,7 +20,10 @@ import { callRepositoryContract } from "./contracts/calls.js";
 import { changeRequestRepositoryContract } from "./contracts/changes.js";
 import { idempotencyStoreContract } from "./contracts/idempotency.js";
 import { ledgerRepositoryContract } from "./contracts/ledger.js";
-import { notificationRepositoryContract } from "./contracts/notifications.js";
+import {
+  notificationPreferencesContract,
+  notificationRepositoryContract,
+} from "./contracts/notifications.js";
 import { outputRepositoryContract } from "./contracts/outputs.js";
 import { programRepositoryContract } from "./contracts/programs.js";
 import { proposalRepositoryContract } from "./contracts/proposals.js";
@@ -102,3 +106,7 @@ outputRepositoryContract("in memory", async () => {
   const { repo, events } = memoryOutputs();
   return { outputs: repo, published: publishedIn(events) };
 });
+
+notificationPreferencesContract("in memory", async () => ({
+  preferences: memoryNotificationPreferences().repo,
+}));

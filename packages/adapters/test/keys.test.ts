@@ -226,6 +226,17 @@ describe("the key schema, pinned per entity", () => {
       "2027-01-07T00:00:00.000Z#ntf_1",
     );
     expect(notificationKeys.idOfSort("2027-01-07T00:00:00.000Z#ntf_1")).toBe("ntf_1");
+    expect(notificationKeys.queued("alice", "2027-01-07T00:00:00.000Z#ntf_1")).toEqual({
+      pk: "DIGESTQUEUE#alice",
+      sk: "2027-01-07T00:00:00.000Z#ntf_1",
+    });
+    expect(notificationKeys.queuedIndexes("alice")).toEqual({ gsi2pk: "DIGESTQUEUE", gsi2sk: "alice" });
+    expect(notificationKeys.queueOf("alice")).toEqual({ pk: "DIGESTQUEUE#alice" });
+    expect(notificationKeys.queuedRecipients()).toEqual({ index: "gsi2", pk: "DIGESTQUEUE" });
+    expect(notificationKeys.preferences("alice")).toEqual({
+      pk: "USER#alice",
+      sk: "NOTIFICATIONPREFERENCES",
+    });
   });
 
   it("reads an entity back without its keys and type tag", () => {

@@ -18,7 +18,13 @@ import type { Call } from "../src/call/schema.js";
 import { ConcurrentModification, conflict, notFound, validationError } from "../src/errors.js";
 import type { DomainEvent } from "../src/events/define.js";
 import type { IdempotencyScope, IdempotencyStore, StoredResponse } from "../src/idempotency/ports.js";
-import type { ListOptions, Notification, NotificationRepository } from "../src/notification/index.js";
+import type {
+  ListOptions,
+  Notification,
+  NotificationPreferenceRepository,
+  NotificationPreferences,
+  NotificationRepository,
+} from "../src/notification/index.js";
 import type { Output, OutputRepository } from "../src/output/index.js";
 import type { PartnerInstitutionRecord, ProgramRecord, ProgramRepository } from "../src/program/ports.js";
 import type { ProposalClaim, ProposalRepository, ReviewWorkflow } from "../src/proposal/ports.js";
@@ -789,6 +795,46 @@ export const memoryNotifications = () => {
     },
     async listAll(options) {
       return page([...items.values()], options);
+    },
+    async nextQueuedRecipient(after) {
+      const users = [...items.values()]
+        .filter((n) => n.status === "queued" && n.recipient.userId !== undefined)
+        .map((n) => n.recipient.userId as string)
+        .filter((u) => after === undefined || u > after)
+        .sort();
+      return users[0];
+    },
+    async listQueued(userId, limit) {
+      return [...items.values()]
+        .filter((n) => n.status === "queued" && n.recipient.userId === userId)
+        .sort((a, b) => sortOf(a).localeCompare(sortOf(b)))
+        .slice(0, limit)
+        .map((n) => structuredClone(n));
+    },
+    async markDigested(notification, digestId, sentAt) {
+      const n = items.get(notification.notificationId);
+      if (!n) throw notFound(`Notification ${notification.notificationId}`);
+      items.set(n.notificationId, {
+        ...n,
+        status: "sent",
+        sentAt: n.sentAt ?? sentAt,
+        digestId: n.digestId ?? digestId,
+      });
+    },
+  };
+  return { repo, items };
+};
+
+/** Notification preferences in memory: one record per user, replaced whole. */
+export const memoryNotificationPreferences = () => {
+  const items = new Map<string, NotificationPreferences>();
+  const repo: NotificationPreferenceRepository = {
+    async get(userId) {
+      const p = items.get(userId);
+      return p ? structuredClone(p) : undefined;
+    },
+    async put(preferences) {
+      items.set(preferences.userId, structuredClone(preferences));
     },
   };
   return { repo, items };

@@ -59,9 +59,40 @@ export const notifications: StackModule = {
       "List notifications: staff read all (or one proposal's), everyone else their own",
       [tableRead],
     ),
+    fn(
+      "get-notification-preferences",
+      "http/notifications/get-preferences.ts",
+      "Read one's own notification preferences per kind, and the kinds always sent at once",
+      [tableRead],
+    ),
+    fn(
+      "put-notification-preferences",
+      "http/notifications/put-preferences.ts",
+      "Set one's own notification preferences per kind: immediate, daily digest or off",
+      [tableReadWrite],
+    ),
+    fn(
+      "send-notification-digests",
+      "schedules/send-notification-digests.ts",
+      "Mails each user with notices waiting their daily digest, one message, then marks the notices sent",
+      [tableReadWrite, mailSend],
+      { timeoutSeconds: 900 },
+    ),
     ...consumers.map(([name, , description]) =>
       fn(name, `events/${name}.ts`, description, [tableReadWrite, mailSend]),
     ),
+  ],
+  schedules: [
+    {
+      name: "notification-digests",
+      description: "The daily digest of the notices users chose to receive once a day",
+      // Early morning in Europe, the night before in the Americas: read with the day's first mail.
+      expression: "cron(0 6 * * ? *)",
+      function: "send-notification-digests",
+      // A re-run the same day mails nothing twice (core/notification/digest.ts), so retrying is
+      // safe; a few retries within hours, as the next day's run finishes whatever is left.
+      retry: { maximumRetryAttempts: 3, maximumEventAgeSeconds: 6 * 3600 },
+    },
   ],
   routes: [
     {
@@ -69,6 +100,19 @@ export const notifications: StackModule = {
       path: "/notifications",
       function: "list-notifications",
       roles: ["staff", "reviewer", "applicant", "integration"],
+    },
+    // Everyone who receives mail as themselves; integrations receive none.
+    {
+      method: "GET",
+      path: "/notifications/preferences",
+      function: "get-notification-preferences",
+      roles: ["staff", "reviewer", "applicant"],
+    },
+    {
+      method: "PUT",
+      path: "/notifications/preferences",
+      function: "put-notification-preferences",
+      roles: ["staff", "reviewer", "applicant"],
     },
   ],
   rules: consumers.map(

@@ -272,6 +272,16 @@ export const notificationKeys = {
   }),
   /** The sort key a reference's sk carries. */
   sortOfRef: (sk: string) => sk.slice(NOTIFICATION_REF.length),
+  /**
+   * A notice waiting for its recipient's digest: in the recipient's own partition (read
+   * consistently, oldest first), and once per notice under one gsi2 partition sorted by user id,
+   * where "the next user with notices waiting" is a one-item query past the previous user.
+   */
+  queued: (userId: string, sort: string): Key => ({ pk: `DIGESTQUEUE#${userId}`, sk: sort }),
+  queuedIndexes: (userId: string) => ({ gsi2pk: "DIGESTQUEUE", gsi2sk: userId }),
+  queueOf: (userId: string): Partition => ({ pk: `DIGESTQUEUE#${userId}` }),
+  queuedRecipients: (): Partition => ({ index: "gsi2", pk: "DIGESTQUEUE" }),
+  preferences: (userId: string): Key => ({ pk: `USER#${userId}`, sk: "NOTIFICATIONPREFERENCES" }),
 };
 
 const KEY_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "type"] as const;

@@ -16,7 +16,8 @@ import { partitionQuery } from "../dynamo/query.js";
 import { type RetryPolicy, withRetries } from "../dynamo/retry.js";
 
 // Items (keys in dynamo/keys.ts): the notification, listed by recipient (gsi1) and all of them
-// (gsi2), and a reference in its proposal's item collection. The reference makes "one proposal's notifications" a query on a few items instead of a
+// (gsi2), a reference in its proposal's item collection, and, while it waits for its
+// recipient's digest, a queue entry. The reference makes "one proposal's notifications" a query on a few items instead of a
 // filter over every notification ever sent; it is written in the same transaction as the
 // notification, and holds only ids, so marking a notification sent touches one item.
 // Every listing sorts on `<createdAt>#<id>`, and the cursor is that sort key alone: the
@@ -144,27 +145,39 @@ export const dynamoNotificationRepository = (
         ConditionExpression: "attribute_not_exists(pk)",
       };
       const proposalId = notification.related.proposalId;
-      // The reference is only written with a new notification: a retry with a later createdAt
-      // fails the condition above and cancels it, so a proposal never lists one twice.
+      const userId = notification.recipient.userId;
+      // The reference and the queue entry are only written with a new notification: a retry with
+      // a later createdAt fails the condition above and cancels them, so a proposal never lists
+      // one twice and a digest never carries one twice.
+      const companions = [
+        ...(proposalId
+          ? [
+              {
+                ...notificationKeys.ref(proposalId, sortKey(notification)),
+                type: "notification-ref",
+                notificationId: notification.notificationId,
+                ...(userId ? { recipientUserId: userId } : {}),
+              },
+            ]
+          : []),
+        ...(notification.status === "queued" && userId
+          ? [
+              {
+                ...notificationKeys.queued(userId, sortKey(notification)),
+                ...notificationKeys.queuedIndexes(userId),
+                type: "notification-queued",
+                notificationId: notification.notificationId,
+              },
+            ]
+          : []),
+      ];
       const write = () =>
-        proposalId
+        companions.length
           ? doc.send(
               new TransactWriteCommand({
                 TransactItems: [
                   { Put: put },
-                  {
-                    Put: {
-                      TableName: tableName,
-                      Item: {
-                        ...notificationKeys.ref(proposalId, sortKey(notification)),
-                        type: "notification-ref",
-                        notificationId: notification.notificationId,
-                        ...(notification.recipient.userId
-                          ? { recipientUserId: notification.recipient.userId }
-                          : {}),
-                      },
-                    },
-                  },
+                  ...companions.map((Item) => ({ Put: { TableName: tableName, Item } })),
                 ],
               }),
             )
@@ -213,6 +226,77 @@ export const dynamoNotificationRepository = (
       return options.proposalId
         ? byProposal(options.proposalId, options)
         : byIndex(notificationKeys.all(), options);
+    },
+
+    async nextQueuedRecipient(after) {
+      const query = partitionQuery(tableName, notificationKeys.queuedRecipients());
+      const { Items } = await doc.send(
+        new QueryCommand({
+          ...query,
+          ...(after === undefined
+            ? {}
+            : {
+                KeyConditionExpression: `${query.KeyConditionExpression} AND gsi2sk > :after`,
+                ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ":after": after },
+              }),
+          Limit: 1,
+        }),
+      );
+      return Items?.[0]?.gsi2sk as string | undefined;
+    },
+
+    async listQueued(userId, limit) {
+      const { Items } = await doc.send(
+        new QueryCommand({
+          ...partitionQuery(tableName, notificationKeys.queueOf(userId)),
+          ConsistentRead: true,
+          ScanIndexForward: true,
+          Limit: limit,
+        }),
+      );
+      const ids = (Items ?? []).map((item) => item.notificationId as string);
+      const found = new Map(
+        (await batchGetAll(doc, tableName, ids.map(key))).map((item) => {
+          const n = fromItem(item);
+          return [n.notificationId, n] as const;
+        }),
+      );
+      return ids.flatMap((id) => found.get(id) ?? []);
+    },
+
+    async markDigested(notification, digestId, sentAt) {
+      const update = {
+        TableName: tableName,
+        Key: key(notification.notificationId),
+        UpdateExpression:
+          "SET #status = :sent, sentAt = if_not_exists(sentAt, :at), digestId = if_not_exists(digestId, :digest)",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":sent": "sent", ":at": sentAt, ":digest": digestId },
+      };
+      const userId = notification.recipient.userId;
+      // One write: a notice is never off the queue and unsent, nor sent and still queued.
+      const write = (): Promise<unknown> =>
+        userId
+          ? doc.send(
+              new TransactWriteCommand({
+                TransactItems: [
+                  { Update: update },
+                  {
+                    Delete: {
+                      TableName: tableName,
+                      Key: notificationKeys.queued(userId, sortKey(notification)),
+                    },
+                  },
+                ],
+              }),
+            )
+          : doc.send(new UpdateCommand(update));
+      await withRetries<unknown>(write, RACE_RETRY).catch((error) => {
+        if (failedConditions(error)?.includes(0))
+          throw notFound(`Notification ${notification.notificationId}`);
+        throw error;
+      });
     },
   };
 };

@@ -1,4 +1,8 @@
-import type { Notification, NotificationRepository } from "@allot/core/notification";
+import type {
+  Notification,
+  NotificationPreferenceRepository,
+  NotificationRepository,
+} from "@allot/core/notification";
 import { describe, expect, it } from "vitest";
 import { failureOf, freshId } from "./support.js";
 
@@ -98,5 +102,92 @@ export const notificationRepositoryContract = (name: string, subject: () => Prom
         expect(await failureOf(Promise.reject(error))).toBe("validation");
         expect((error as { issues: Array<{ field: string }> }).issues[0]?.field).toBe("cursor");
       }
+    });
+
+    it("queues a queued notice for its recipient's digest, oldest first; other statuses never", async () => {
+      const { notifications } = await subject();
+      const userId = freshId("user");
+      const recipient = { userId, email: "rita@uni.example", name: "Rita" };
+      const later = notification({ recipient, status: "queued", createdAt: "2027-01-03T00:00:00.000Z" });
+      const earlier = notification({ recipient, status: "queued", createdAt: "2027-01-02T00:00:00.000Z" });
+      const muted = notification({ recipient, status: "muted" });
+      const pending = notification({ recipient });
+      for (const n of [later, earlier, muted, pending]) await notifications.putIfAbsent(n);
+      // A retry of the first write queues nothing twice.
+      expect(await notifications.putIfAbsent({ ...later, createdAt: "2027-01-09T00:00:00.000Z" })).toBe(
+        false,
+      );
+      expect(await notifications.listQueued(userId, 10)).toEqual([earlier, later]);
+      expect(await notifications.listQueued(userId, 1)).toEqual([earlier]);
+      expect(await notifications.listQueued(freshId("user"), 10)).toEqual([]);
+    });
+
+    it("finds the users with notices waiting, one after the other in id order", async () => {
+      const { notifications } = await subject();
+      // Ids sharing a fresh prefix: no other case's user sorts between them.
+      const prefix = freshId("user");
+      const queuedFor = (userId: string) =>
+        notification({ recipient: { userId, email: "r@uni.example" }, status: "queued" });
+      await notifications.putIfAbsent(queuedFor(`${prefix}a`));
+      await notifications.putIfAbsent(queuedFor(`${prefix}a`));
+      await notifications.putIfAbsent(
+        notification({ recipient: { userId: `${prefix}b`, email: "r@uni.example" } }),
+      );
+      await notifications.putIfAbsent(queuedFor(`${prefix}c`));
+      // The index behind it may lag a write (DynamoDB's GSIs are eventually consistent).
+      await expect.poll(() => notifications.nextQueuedRecipient(prefix)).toBe(`${prefix}a`);
+      await expect.poll(() => notifications.nextQueuedRecipient(`${prefix}a`)).toBe(`${prefix}c`);
+    });
+
+    it("marks a notice digested: sent, with its digest, off the queue; again keeps the first", async () => {
+      const { notifications } = await subject();
+      const userId = freshId("user");
+      const n = notification({ recipient: { userId, email: "rita@uni.example" }, status: "queued" });
+      await notifications.putIfAbsent(n);
+      const digestId = freshId("ntf");
+      await notifications.markDigested(n, digestId, "2027-01-02T06:00:00.000Z");
+      await notifications.markDigested(n, freshId("ntf"), "2027-01-03T06:00:00.000Z");
+      expect(await notifications.get(n.notificationId)).toEqual({
+        ...n,
+        status: "sent",
+        sentAt: "2027-01-02T06:00:00.000Z",
+        digestId,
+      });
+      expect(await notifications.listQueued(userId, 10)).toEqual([]);
+      expect(
+        await failureOf(notifications.markDigested(notification(), digestId, "2027-01-02T06:00:00.000Z")),
+      ).toBe("not_found");
+    });
+  });
+
+export interface NotificationPreferencesSubject {
+  preferences: NotificationPreferenceRepository;
+}
+
+/** The NotificationPreferenceRepository port's promises, for any implementation. */
+export const notificationPreferencesContract = (
+  name: string,
+  subject: () => Promise<NotificationPreferencesSubject>,
+) =>
+  describe(`NotificationPreferenceRepository contract: ${name}`, () => {
+    it("has nothing for a user who never set preferences, then what was put, replaced whole", async () => {
+      const { preferences } = await subject();
+      const userId = freshId("user");
+      expect(await preferences.get(userId)).toBeUndefined();
+      const first = {
+        userId,
+        kinds: { "reviewer-assigned": "digest", "proposal-received": "off" } as const,
+        updatedAt: "2027-01-01T00:00:00.000Z",
+      };
+      await preferences.put(first);
+      expect(await preferences.get(userId)).toEqual(first);
+      const second = {
+        userId,
+        kinds: { "credit-threshold": "off" } as const,
+        updatedAt: "2027-01-02T00:00:00.000Z",
+      };
+      await preferences.put(second);
+      expect(await preferences.get(userId)).toEqual(second);
+      expect(await preferences.get(freshId("user"))).toBeUndefined();
     });
   });

@@ -2,10 +2,22 @@ import type { Actor } from "../actor.js";
 import type { Clock } from "../clock.js";
 import { validationError } from "../errors.js";
 import type { Mailer, NotificationRepository, Page } from "./ports.js";
-import { type Notification, NotificationDraft } from "./schema.js";
+import {
+  type Delivery,
+  deliveryOf,
+  isMandatory,
+  type NotificationPreferenceRepository,
+} from "./preferences.js";
+import { type Notification, NotificationDraft, type NotificationStatus } from "./schema.js";
 
 export interface NotifyDeps {
   notifications: NotificationRepository;
+  /**
+   * Read for every notice to a user, so that every kind obeys its recipient's preference. Every
+   * deployed function has it (functions/src/lib/deps-notifications.ts); without it every notice
+   * goes at once, which is what the unit tests of the consumers and templates rely on.
+   */
+  preferences?: NotificationPreferenceRepository;
   mailer: Mailer;
   clock: Clock;
   /** The sender, `"Name <address>"`. */
@@ -24,6 +36,10 @@ export interface NotifyDeps {
  * The file outbox overwrites the same file, so locally even that duplicate disappears; SES has no
  * idempotency key to stop it. Two deliveries racing on the same pending record can likewise both
  * send, which the same reasoning accepts.
+ *
+ * This is the one door every notification goes through, so the recipient's preference is applied
+ * here: read when the notice is first recorded and kept in its status (`queued` for the digest,
+ * `muted` for off), so a retry after the preference changed does what the first attempt decided.
  */
 export const notify = async (
   deps: NotifyDeps,
@@ -39,16 +55,16 @@ export const notify = async (
   const fresh: Notification = {
     ...parsed.data,
     createdAt: deps.clock.now().toISOString(),
-    status: "pending",
+    status: STATUS_FOR[await deliveryTo(deps, parsed.data)],
   };
   let notification = fresh;
   if (!(await deps.notifications.putIfAbsent(fresh))) {
     const existing = await deps.notifications.get(fresh.notificationId);
     if (!existing) throw new Error(`Notification ${fresh.notificationId} exists but cannot be read`);
-    if (existing.status === "sent") return { notification: existing, sent: false };
     // What was recorded first is what goes out, so every attempt mails the same message.
     notification = existing;
   }
+  if (notification.status !== "pending") return { notification, sent: false };
   await deps.mailer.send({
     notificationId: notification.notificationId,
     from: deps.from,
@@ -60,6 +76,22 @@ export const notify = async (
   const sentAt = deps.clock.now().toISOString();
   await deps.notifications.markSent(notification.notificationId, sentAt);
   return { notification: { ...notification, status: "sent", sentAt }, sent: true };
+};
+
+const STATUS_FOR: Record<Delivery, NotificationStatus> = {
+  immediate: "pending",
+  digest: "queued",
+  off: "muted",
+};
+
+/** A mailbox that is nobody's login (the staff list) has no preferences: its mail goes at once. */
+const deliveryTo = async (
+  deps: Pick<NotifyDeps, "preferences">,
+  draft: { kind: string; recipient: { userId?: string } },
+): Promise<Delivery> => {
+  const userId = draft.recipient.userId;
+  if (!userId || isMandatory(draft.kind) || !deps.preferences) return "immediate";
+  return deliveryOf(draft.kind, await deps.preferences.get(userId));
 };
 
 export interface NotificationQuery {

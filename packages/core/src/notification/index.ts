@@ -1,6 +1,7 @@
 export * from "./closeout-templates.js";
 export * from "./commands.js";
 export * from "./consumption-templates.js";
+export * from "./digest.js";
 export * from "./on-award-events.js";
 export * from "./on-change-events.js";
 export * from "./on-closeout-events.js";
@@ -10,7 +11,9 @@ export * from "./on-output-events.js";
 export * from "./on-reservation-events.js";
 export * from "./on-usage-events.js";
 export * from "./ports.js";
+export * from "./preferences.js";
 export * from "./rfc5322.js";
 export * from "./schema.js";
 export * from "./templates.js";
 export * from "./templates-changes.js";
+export * from "./templates-digest.js";

@@ -33,11 +33,23 @@ export interface ListOptions {
 
 /** Newest first, in every listing. */
 export interface NotificationRepository {
-  /** Records a notification unless one with its id exists; true when this call created it. */
+  /**
+   * Records a notification unless one with its id exists; true when this call created it. A
+   * `queued` one joins its recipient's digest queue in the same write.
+   */
   putIfAbsent(notification: Notification): Promise<boolean>;
   /** Throws DomainError "not_found" for an unknown id; marking twice keeps the first sentAt. */
   markSent(notificationId: string, sentAt: string): Promise<void>;
   get(notificationId: string): Promise<Notification | undefined>;
   listForRecipient(userId: string, options: ListOptions): Promise<Page<Notification>>;
   listAll(options: ListOptions): Promise<Page<Notification>>;
+  /** The first user id after `after` (in id order) with a notice waiting for the digest. */
+  nextQueuedRecipient(after?: string): Promise<string | undefined>;
+  /** Up to `limit` of a user's notices waiting for the digest, oldest first, read consistently. */
+  listQueued(userId: string, limit: number): Promise<Notification[]>;
+  /**
+   * Marks a queued notice sent inside a digest and takes it off the queue, in one write; again
+   * keeps the first sentAt and digest.
+   */
+  markDigested(notification: Notification, digestId: string, sentAt: string): Promise<void>;
 }

@@ -33,8 +33,14 @@ export const NotificationKind = z.enum([
   "compliance-changed",
   "obligation-reminder",
   "obligation-overdue",
+  // The daily digest itself: the one message that carries the notices its recipient chose to
+  // receive once a day (digest.ts).
+  "digest",
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
+
+/** The most notices one digest lists; more wait for the next. */
+export const MAX_DIGEST_NOTICES = 50;
 
 export const NotificationId = z.string().regex(/^ntf_[0-9a-z]{26}$/, "must be a notification id (ntf_…)");
 
@@ -65,16 +71,26 @@ export const NotificationDraft = z.object({
     .refine((s) => !/[\r\n]/.test(s), "must be one line"),
   text: z.string().min(1),
   related: Related.default({}),
+  /** A digest's notices, by id: what a re-run of the same digest marks sent. */
+  covers: z.array(NotificationId).max(MAX_DIGEST_NOTICES).optional(),
 });
 export type NotificationDraft = z.input<typeof NotificationDraft>;
 
-export const NotificationStatus = z.enum(["pending", "sent"]);
+/**
+ * `pending`: to be mailed at once; `queued`: waits for its recipient's daily digest; `muted`:
+ * recorded and listable, never mailed, because its recipient turned the kind off; `sent`: mailed,
+ * alone or (with `digestId`) inside a digest.
+ */
+export const NotificationStatus = z.enum(["pending", "queued", "muted", "sent"]);
+export type NotificationStatus = z.infer<typeof NotificationStatus>;
 
 export const Notification = NotificationDraft.extend({
   related: Related,
   createdAt: z.iso.datetime(),
   status: NotificationStatus,
   sentAt: z.iso.datetime().optional(),
+  /** The digest that carried it, for a notice sent in one. */
+  digestId: NotificationId.optional(),
 });
 export type Notification = z.infer<typeof Notification>;
 

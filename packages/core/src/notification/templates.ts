@@ -33,6 +33,8 @@ import { changeTemplates } from "./templates-changes.js";
 export * from "./output-templates.js";
 export { formatCents, formatDuration, formatUtc, type MessageContent } from "./template-parts.js";
 
+import { type DigestInput, digestMessage } from "./templates-digest.js";
+
 // Every template is a pure function of plain data, so a message can be checked in a unit test
 // word for word, and re-rendering a retried notification gives the same text.
 
@@ -510,6 +512,7 @@ export const templates = {
   "compliance-changed": complianceChangedMessage,
   "obligation-reminder": obligationReminderMessage,
   "obligation-overdue": obligationOverdueMessage,
+  digest: (input: DigestInput) => digestMessage(input),
 } as const satisfies Record<NotificationKind, (input: never) => MessageContent>;
 
 export type TemplateInput<K extends NotificationKind> = Parameters<(typeof templates)[K]>[0];

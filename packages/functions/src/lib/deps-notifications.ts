@@ -1,5 +1,6 @@
 import {
   dynamoAwardRepository,
+  dynamoNotificationPreferences,
   dynamoNotificationRepository,
   dynamoProgramRepository,
   dynamoUsageRepository,
@@ -20,10 +21,18 @@ export const notificationRepository = once(
   (): NotificationRepository => dynamoNotificationRepository(doc(), tableName()),
 );
 
+export const notificationPreferences = once(() => dynamoNotificationPreferences(doc(), tableName()));
+
 /** For functions that send mail: they need the table read-write and the mail link. */
 export const notificationDeps = once((): NotifyDeps => {
   const { mailer, from } = mailerFromEnv();
-  return { notifications: notificationRepository(), mailer, clock: systemClock, from };
+  return {
+    notifications: notificationRepository(),
+    preferences: notificationPreferences(),
+    mailer,
+    clock: systemClock,
+    from,
+  };
 });
 
 /** What the event consumers that notify need: the records to read and the mail to send. */
