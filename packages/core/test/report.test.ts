@@ -6,7 +6,6 @@ import type { Proposal } from "../src/proposal/schema.js";
 import {
   budgetOverTime,
   budgetTable,
-  chipSecondsByDay,
   csvCell,
   funnelOf,
   funnelTable,
@@ -16,6 +15,7 @@ import {
   utilizationDays,
   utilizationOf,
 } from "../src/report/index.js";
+import { chipSecondsByDay } from "../src/usage/index.js";
 
 let n = 0;
 const entry = (o: Partial<LedgerEntry> & { kind: LedgerEntry["kind"] | "consume" }): LedgerEntry =>

@@ -1,29 +1,10 @@
 import { validationError } from "../errors.js";
-import type { ComputeRecord } from "../usage/schema.js";
 import type { CsvTable } from "./csv.js";
 import { periodsBetween } from "./periods.js";
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 /** The longest range one utilization report covers (a quarter): 92 × 24 slot reads at most. */
 export const MAX_UTILIZATION_DAYS = 92;
-
-/**
- * A compute record's chip-seconds on each UTC day it overlaps. Each day's share is rounded to a
- * whole chip-second (records carry whole seconds in practice, so this is exact for them).
- */
-export const chipSecondsByDay = (record: Pick<ComputeRecord, "chips" | "startedAt" | "endedAt">) => {
-  const out = new Map<string, number>();
-  const start = Date.parse(record.startedAt);
-  const end = Date.parse(record.endedAt);
-  for (let dayStart = start - (start % DAY_MS); dayStart < end; dayStart += DAY_MS) {
-    const ms = Math.min(end, dayStart + DAY_MS) - Math.max(start, dayStart);
-    if (ms <= 0) continue;
-    const day = new Date(dayStart).toISOString().slice(0, 10);
-    out.set(day, (out.get(day) ?? 0) + Math.round((record.chips * ms) / 1000));
-  }
-  return out;
-};
 
 /** The hour slots of the days `[from, to]` (UTC ISO, as reservations name them). */
 export const hoursOfDays = (days: string[]) =>
