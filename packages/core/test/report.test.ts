@@ -18,7 +18,7 @@ import {
 import { chipSecondsByDay } from "../src/usage/index.js";
 
 let n = 0;
-const entry = (o: Partial<LedgerEntry> & { kind: LedgerEntry["kind"] | "consume" }): LedgerEntry =>
+const entry = (o: Omit<Partial<LedgerEntry>, "kind"> & { kind: LedgerEntry["kind"] | "consume" }): LedgerEntry =>
   ({
     entryId: `e${n++}`,
     programId: "p1",
