@@ -6,7 +6,7 @@ const testFiles = ["packages/*/test/**/*.test.ts", "stacks/test/**/*.test.ts", "
 // these folders are pure. Every other test file is a unit test, and a unit test that reaches
 // DynamoDB Local fails: the launcher refuses without the integration project's pid registry.
 const integrationFiles = [
-  "packages/adapters/test/**/!(provider-http|provider-signature|keys|retry|transact|contracts-memory).test.ts",
+  "packages/adapters/test/**/!(provider-http|provider-signature|keys|retry|transact|contracts-memory|verification-*).test.ts",
   "packages/{local,aws-local}/test/**/!(eventbridge-pattern).test.ts",
   "packages/standins/test/**/*.test.ts",
   "test/{e2e,fuzz,cleanup}/**/*.test.ts",

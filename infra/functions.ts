@@ -4,7 +4,15 @@
 import type { FunctionPlan } from "./plan.js";
 import type { Resolver } from "./resolve.js";
 
-export const createFunction = (fn: FunctionPlan, resolve: Resolver): sst.aws.Function =>
+/**
+ * `links` are SST secrets linked the SST way (the GitHub token): encrypted in the bundle and
+ * read at run time with `Resource`, never set as an environment variable.
+ */
+export const createFunction = (
+  fn: FunctionPlan,
+  resolve: Resolver,
+  links: sst.Secret[] = [],
+): sst.aws.Function =>
   new sst.aws.Function(fn.logicalName, {
     name: fn.physicalName,
     description: fn.description,
@@ -20,6 +28,7 @@ export const createFunction = (fn: FunctionPlan, resolve: Resolver): sst.aws.Fun
       actions: statement.actions,
       resources: statement.resources.map((ref) => resolve.arn(ref)),
     })),
+    ...(links.length ? { link: links } : {}),
     logging: { retention: fn.logRetention, format: "json" },
     nodejs: { format: "esm", minify: true },
   });

@@ -26,9 +26,12 @@ export const deploy = () => {
     secrets: plan.provider ? createProviderSecrets(plan.provider) : new Map(),
   };
   const resolve = createResolver(plan, created);
+  // Optional: the empty placeholder means "no token" (GitHub's anonymous limit, 60 an hour).
+  const githubToken = plan.registries ? new sst.Secret(plan.registries.githubTokenSecret, "") : undefined;
 
   for (const fn of plan.functions) {
-    const lambda = createFunction(fn, resolve);
+    const links = githubToken && plan.registries?.clients.includes(fn.name) ? [githubToken] : [];
+    const lambda = createFunction(fn, resolve, links);
     created.functions.set(fn.name, lambda);
     configureAsyncInvoke(fn, lambda, resolve);
   }

@@ -7,6 +7,7 @@
 // No SST or Pulumi import here (nor in infra/plan/ and infra/stage.ts): vitest imports them.
 
 import type { Link, RetryPolicy, TableSpec, Topology } from "@allot/stacks";
+import { GITHUB_TOKEN_SECRET } from "@allot/stacks/env";
 import { tasksOf } from "./plan/asl.js";
 import { envFor, grantsFor, STREAM_READ_ACTIONS } from "./plan/grants.js";
 import { NAME_LIMITS, parseHandler, pascal, physical } from "./plan/names.js";
@@ -345,6 +346,9 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
   const mailSenders = topology.functions
     .filter((f) => f.links.some((l) => l.kind === "mail"))
     .map((f) => f.name);
+  const registriesClients = topology.functions
+    .filter((f) => f.links.some((l) => l.kind === "registries"))
+    .map((f) => f.name);
   const providerClients = topology.functions
     .filter((f) => f.links.some((l) => l.kind === "provider"))
     .map((f) => f.name);
@@ -425,6 +429,9 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
           publicUrlSecret: PROVIDER_SECRETS.publicUrl,
           clients: providerClients,
         }
+      : null,
+    registries: registriesClients.length
+      ? { githubTokenSecret: GITHUB_TOKEN_SECRET, clients: registriesClients }
       : null,
   };
 };
@@ -510,6 +517,7 @@ const linkProblem = (
         : `links the state machine "${link.stateMachine}" with no action`;
     case "mail":
     case "provider":
+    case "registries":
       return undefined;
   }
 };

@@ -67,6 +67,10 @@ export const envFor = (link: Link): Record<string, ValueRef> => {
         [providerEnv.secret]: secretValue(PROVIDER_SECRETS.secret),
         [providerEnv.publicUrl]: secretValue(PROVIDER_SECRETS.publicUrl),
       };
+    case "registries":
+      // The real endpoints are the adapters' defaults; the GitHub token is linked through SST
+      // (encrypted in the bundle), never an environment value.
+      return {};
   }
 };
 
@@ -138,6 +142,9 @@ export const grantsFor = (link: Link, tables: Map<string, TableSpec>): Statement
       ];
     case "provider":
       // Plain HTTPS to the provider, signed with the shared secret: no AWS resource to grant.
+      return [];
+    case "registries":
+      // Plain HTTPS to public APIs: nothing on AWS.
       return [];
   }
 };

@@ -243,6 +243,19 @@ export interface Plan {
   mail: MailPlan | null;
   /** Set when a function links `provider`: where it is, the shared secret, this stage's public URL. */
   provider: ProviderPlan | null;
+  /** Set when a function links `registries`: the optional GitHub token, linked to those functions. */
+  registries: RegistriesPlan | null;
+}
+
+export interface RegistriesPlan {
+  /**
+   * `sst secret set GitHubToken <token> --stage <stage>`, optional (empty: no token, GitHub's
+   * 60 requests an hour). Linked with SST's `link`, so it travels encrypted in the bundle and is
+   * read at run time, not set as an environment variable.
+   */
+  githubTokenSecret: string;
+  /** The functions that look outputs up. */
+  clients: string[];
 }
 
 export interface MailPlan {

@@ -13,6 +13,8 @@ export const envForLink = (link: Link): string => {
       return "ALLOT_MAIL_FROM";
     case "provider":
       return providerEnv.url;
+    case "registries":
+      return registriesEnv.crossref;
   }
 };
 
@@ -22,5 +24,21 @@ export const providerEnv = {
   secret: "ALLOT_PROVIDER_SECRET",
   publicUrl: "ALLOT_PUBLIC_URL",
 } as const;
+
+/**
+ * A registries link's variables: each service's base URL, set locally to the stand-in's and
+ * unset on AWS (the real endpoints). ALLOT_GITHUB_TOKEN is read only where no SST secret is
+ * linked (a local run against the real GitHub).
+ */
+export const registriesEnv = {
+  crossref: "ALLOT_CROSSREF_URL",
+  datacite: "ALLOT_DATACITE_URL",
+  arxiv: "ALLOT_ARXIV_URL",
+  github: "ALLOT_GITHUB_API_URL",
+  githubToken: "ALLOT_GITHUB_TOKEN",
+} as const;
+
+/** The per-stage SST secret with the optional GitHub token, linked to the functions with a registries link. */
+export const GITHUB_TOKEN_SECRET = "GitHubToken";
 
 const constantCase = (name: string) => name.replace(/[^a-zA-Z0-9]+/g, "_").toUpperCase();

@@ -1,5 +1,6 @@
 import { awardEvents } from "@allot/core/award";
 import type { EventDefinition } from "@allot/core/events";
+import { outputEvents } from "@allot/core/output";
 import { programEvents } from "@allot/core/program";
 import { proposalEvents } from "@allot/core/proposal";
 import { reservationEvents } from "@allot/core/reservation";
@@ -14,4 +15,5 @@ export const eventCatalog: EventDefinition[] = [
   ...awardEvents,
   ...usageEvents,
   ...reservationEvents,
+  ...outputEvents,
 ];

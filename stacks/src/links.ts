@@ -4,6 +4,8 @@ import type { FunctionSpec, Link } from "./topology.js";
 export const tableReadWrite: Link = { kind: "table", table: mainTable.name, access: "readwrite" };
 export const tableRead: Link = { kind: "table", table: mainTable.name, access: "read" };
 export const busPublish: Link = { kind: "bus", bus: bus.name };
+/** Crossref, DataCite, arXiv and GitHub, for output verification. */
+export const registries: Link = { kind: "registries" };
 type MachineAction = "start" | "callback" | "read";
 export const reviewWorkflow = (...actions: MachineAction[]): Link => ({
   kind: "stateMachine",

@@ -40,7 +40,13 @@ export type Link =
    * Talks to the compute provider (AMIE-shaped HTTP): its base URL and the shared secret that
    * signs both directions, plus this deployment's public URL for the provider's callbacks.
    */
-  | { kind: "provider" };
+  | { kind: "provider" }
+  /**
+   * Looks outputs up in the scholarly registries (Crossref, DataCite, arXiv) and on GitHub:
+   * locally their stand-in's base URLs, on AWS the real endpoints and the optional per-stage
+   * GitHub token secret.
+   */
+  | { kind: "registries" };
 
 export interface FunctionSpec {
   name: string;

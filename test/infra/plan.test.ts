@@ -79,6 +79,8 @@ const expectedEnv = (link: Link): Record<string, unknown> => {
         [providerEnv.secret]: { ref: { kind: "secret", secret: "ProviderSecret" }, attribute: "value" },
         [providerEnv.publicUrl]: { ref: { kind: "secret", secret: "PublicUrl" }, attribute: "value" },
       };
+    case "registries":
+      return {};
   }
 };
 
@@ -182,6 +184,9 @@ describe("the deployment plan derived from stacks/", () => {
             break;
           case "provider":
             // Plain HTTPS to the provider, signed with the shared secret: it allows nothing on AWS.
+            break;
+          case "registries":
+            // Plain HTTPS to public registries and GitHub: nothing on AWS.
             break;
           default:
             throw new Error(`a link kind this test does not know: ${JSON.stringify(link satisfies never)}`);

@@ -12,13 +12,15 @@ const root = resolve(import.meta.dirname, "../..");
 
 export interface RuntimeProcess {
   dataDir: string;
-  ports: { dynamo: number; edge: number; http: number; provider: number };
+  ports: { dynamo: number; edge: number; http: number; provider: number; registries: number };
   http: string;
   edge: string;
   dynamodb: string;
   /** Endpoint, region and access key of the runtime's database, for clients a test builds. */
   dynamodbConfig: LocalClientConfig;
   provider: string;
+  /** The registries stand-in's root; its admin API is `registriesAdmin(registries)` from @allot/standins. */
+  registries: string;
   token(sub: string, role: string): Promise<string>;
   /** Kills the runtime with the signal; SIGKILL leaves DynamoDB Local's JVM behind, as a crash would. */
   kill(signal?: NodeJS.Signals): Promise<void>;
@@ -49,6 +51,7 @@ export const startRuntimeProcess = async (
     edge: await freePort(),
     http: await freePort(),
     provider: await freePort(),
+    registries: await freePort(),
   };
   let child: ChildProcess | undefined;
   let output = "";
@@ -66,6 +69,7 @@ export const startRuntimeProcess = async (
           ALLOT_EDGE_PORT: String(ports.edge),
           ALLOT_HTTP_PORT: String(ports.http),
           ALLOT_PROVIDER_PORT: String(ports.provider),
+          ALLOT_REGISTRIES_PORT: String(ports.registries),
           ALLOT_LOG_LEVEL: process.env.ALLOT_LOG_LEVEL ?? "warn",
           ...(shared
             ? { ALLOT_DYNAMODB_ENDPOINT: shared.endpoint, ALLOT_DYNAMODB_ACCESS_KEY: shared.accessKeyId }
@@ -113,6 +117,7 @@ export const startRuntimeProcess = async (
     dynamodb: `http://127.0.0.1:${ports.dynamo}`,
     dynamodbConfig: shared?.clientConfig ?? localClientConfig(`http://127.0.0.1:${ports.dynamo}`),
     provider: `http://127.0.0.1:${ports.provider}`,
+    registries: `http://127.0.0.1:${ports.registries}`,
     token: (sub, role) => issuer.mint({ sub, role }),
     kill,
     restart: launch,

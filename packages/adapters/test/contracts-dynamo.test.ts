@@ -11,6 +11,7 @@ import {
   dynamoIdempotencyStore,
   dynamoLedgerRepository,
   dynamoNotificationRepository,
+  dynamoOutputRepository,
   dynamoProgramRepository,
   dynamoProposalRepository,
   dynamoReservationRepository,
@@ -23,6 +24,7 @@ import { callRepositoryContract } from "./contracts/calls.js";
 import { idempotencyStoreContract } from "./contracts/idempotency.js";
 import { ledgerRepositoryContract } from "./contracts/ledger.js";
 import { notificationRepositoryContract } from "./contracts/notifications.js";
+import { outputRepositoryContract } from "./contracts/outputs.js";
 import { programRepositoryContract } from "./contracts/programs.js";
 import { proposalRepositoryContract } from "./contracts/proposals.js";
 import { reservationRepositoryContract } from "./contracts/reservations.js";
@@ -100,4 +102,9 @@ idempotencyStoreContract("DynamoDB", async () => ({ store: dynamoIdempotencyStor
 
 notificationRepositoryContract("DynamoDB", async () => ({
   notifications: dynamoNotificationRepository(dynamo.doc, table),
+}));
+
+outputRepositoryContract("DynamoDB", async () => ({
+  outputs: dynamoOutputRepository(dynamo.doc, table),
+  published,
 }));

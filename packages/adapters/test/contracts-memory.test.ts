@@ -6,6 +6,7 @@ import {
   memoryIdempotency,
   memoryLedger,
   memoryNotifications,
+  memoryOutputs,
   memoryPrograms,
   memoryProposals,
   memoryReservations,
@@ -17,6 +18,7 @@ import { callRepositoryContract } from "./contracts/calls.js";
 import { idempotencyStoreContract } from "./contracts/idempotency.js";
 import { ledgerRepositoryContract } from "./contracts/ledger.js";
 import { notificationRepositoryContract } from "./contracts/notifications.js";
+import { outputRepositoryContract } from "./contracts/outputs.js";
 import { programRepositoryContract } from "./contracts/programs.js";
 import { proposalRepositoryContract } from "./contracts/proposals.js";
 import { reservationRepositoryContract } from "./contracts/reservations.js";
@@ -82,3 +84,8 @@ ledgerRepositoryContract("in memory", async () => {
 idempotencyStoreContract("in memory", async () => ({ store: memoryIdempotency().store }));
 
 notificationRepositoryContract("in memory", async () => ({ notifications: memoryNotifications().repo }));
+
+outputRepositoryContract("in memory", async () => {
+  const { repo, events } = memoryOutputs();
+  return { outputs: repo, published: publishedIn(events) };
+});

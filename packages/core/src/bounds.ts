@@ -54,3 +54,4 @@ export const ProposalId = mintedId("prp", "proposal");
 export const AwardId = mintedId("awd", "award");
 export const AssignmentId = mintedId("asg", "assignment");
 export const ReservationId = mintedId("rsv", "reservation");
+export const OutputId = mintedId("out", "output");

@@ -17,6 +17,7 @@ import { ConcurrentModification, conflict, notFound, validationError } from "../
 import type { DomainEvent } from "../src/events/define.js";
 import type { IdempotencyScope, IdempotencyStore, StoredResponse } from "../src/idempotency/ports.js";
 import type { ListOptions, Notification, NotificationRepository } from "../src/notification/index.js";
+import type { Output, OutputRepository } from "../src/output/index.js";
 import type { PartnerInstitutionRecord, ProgramRecord, ProgramRepository } from "../src/program/ports.js";
 import type { ProposalClaim, ProposalRepository, ReviewWorkflow } from "../src/proposal/ports.js";
 import type { Proposal } from "../src/proposal/schema.js";
@@ -714,4 +715,43 @@ export const memoryNotifications = () => {
     },
   };
   return { repo, items };
+};
+
+/** Outputs in memory with the adapter's rules: created once per id, saved under their revision, overdue recorded once. */
+export const memoryOutputs = () => {
+  const items = new Map<string, Output>();
+  const overdue = new Set<string>();
+  const events: DomainEvent[] = [];
+  const key = (awardId: string, outputId: string) => `${awardId}/${outputId}`;
+  const sorted = (list: Output[]) =>
+    list.sort((a, b) => a.registeredAt.localeCompare(b.registeredAt)).map((o) => structuredClone(o));
+  const repo: OutputRepository = {
+    async get(awardId, outputId) {
+      const o = items.get(key(awardId, outputId));
+      return o ? structuredClone(o) : undefined;
+    },
+    listForAward: async (awardId) => sorted([...items.values()].filter((o) => o.awardId === awardId)),
+    listForProgram: async (programId) => sorted([...items.values()].filter((o) => o.programId === programId)),
+    listAll: async () => sorted([...items.values()]),
+    async create(o, evs) {
+      if (items.has(key(o.awardId, o.outputId))) return false;
+      items.set(key(o.awardId, o.outputId), structuredClone(o));
+      events.push(...evs);
+      return true;
+    },
+    async save(o, evs) {
+      if (items.get(key(o.awardId, o.outputId))?.revision !== o.revision - 1)
+        throw new ConcurrentModification(`Output ${o.outputId}`);
+      items.set(key(o.awardId, o.outputId), structuredClone(o));
+      events.push(...evs);
+    },
+    async recordOverdue(r, evs) {
+      const k = `${r.awardId}/${r.obligation}/${r.dueAt}`;
+      if (overdue.has(k)) return false;
+      overdue.add(k);
+      events.push(...evs);
+      return true;
+    },
+  };
+  return { repo, items, overdue, events };
 };

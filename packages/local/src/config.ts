@@ -6,6 +6,8 @@ export interface LocalConfig {
   edgePort: number;
   httpPort: number;
   providerPort: number;
+  /** The registries stand-in (Crossref, DataCite, arXiv, GitHub). */
+  registriesPort: number;
   dataDir: string;
   /** A DynamoDB Local already running (the test suite's); without it the runtime starts its own. */
   dynamoEndpoint?: string;
@@ -29,6 +31,7 @@ export const configFromEnv = (): LocalConfig => ({
   edgePort: port("ALLOT_EDGE_PORT", 4566),
   httpPort: port("ALLOT_HTTP_PORT", 3000),
   providerPort: port("ALLOT_PROVIDER_PORT", 4600),
+  registriesPort: port("ALLOT_REGISTRIES_PORT", 4601),
   dataDir: resolve(process.env.ALLOT_DATA_DIR ?? ".allot"),
   dynamoEndpoint: process.env.ALLOT_DYNAMODB_ENDPOINT || undefined,
   dynamoAccessKey: process.env.ALLOT_DYNAMODB_ACCESS_KEY || "local",

@@ -20,6 +20,7 @@ process.stderr.write(
     `  AWS edge          ${runtime.endpoints.edge}   (EventBridge, Step Functions, Lambda)`,
     `  DynamoDB Local    ${runtime.endpoints.dynamodb}`,
     `  Provider stand-in ${runtime.endpoints.provider}   (AMIE-shaped compute provider; POST /admin/faults)`,
+    `  Registries        ${runtime.endpoints.registries}   (Crossref, DataCite, arXiv, GitHub stand-in; /_admin)`,
     "",
     `  Token:            npx allot token --sub alice --role applicant`,
     `  SDK clients:      AWS_ENDPOINT_URL=${runtime.endpoints.edge} AWS_ENDPOINT_URL_DYNAMODB=${runtime.endpoints.dynamodb} AWS_REGION=us-east-1`,

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mainTable, topology } from "@allot/stacks";
-import { faultsFromEnv, startProviderStandIn } from "@allot/standins";
+import { faultsFromEnv, startProviderStandIn, startRegistriesStandIn } from "@allot/standins";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type AwsLocal, type Logger, localClientConfig, startAwsLocal, startDynamoDbLocal } from "aws-local";
@@ -17,7 +17,7 @@ import { awsLocalTopology } from "./topology-to-aws-local.js";
 export const repositoryRoot = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 
 export interface Runtime {
-  endpoints: { dynamodb: string; edge: string; http: string; provider: string };
+  endpoints: { dynamodb: string; edge: string; http: string; provider: string; registries: string };
   issuer: Issuer;
   dataDir: string;
   eventBridge: AwsLocal["eventBridge"];
@@ -34,7 +34,7 @@ const providerSecret = (dataDir: string) => {
 
 /**
  * The local realization of stacks/: DynamoDB Local, the AWS edge (EventBridge, Step Functions,
- * Lambda), the stream subscriptions, the provider stand-in and the HTTP API, all on one
+ * Lambda), the stream subscriptions, the provider and registries stand-ins and the HTTP API, all on one
  * machine. Each handler sees only the variables its links give it, as on AWS; only the
  * endpoints differ.
  */
@@ -81,6 +81,12 @@ export const startRuntime = async (
       faults: faultsFromEnv(),
     });
     stops.push(() => provider.stop());
+    const registries = await startRegistriesStandIn({
+      host: config.host,
+      port: config.registriesPort,
+      logger,
+    });
+    stops.push(() => registries.stop());
 
     const aws = await startAwsLocal({
       host: config.host,
@@ -93,6 +99,7 @@ export const startRuntime = async (
         providerUrl: provider.url,
         providerSecret: secret,
         publicUrl: `http://${config.host}:${config.httpPort}`,
+        registriesUrl: registries.url,
         mailDir: join(config.dataDir, "outbox"),
         staffEmail: process.env.ALLOT_STAFF_EMAIL,
       }),
@@ -128,6 +135,7 @@ export const startRuntime = async (
         edge: aws.endpoints.edge,
         http: http.url,
         provider: provider.url,
+        registries: registries.url,
       },
       issuer,
       dataDir: config.dataDir,

@@ -1,5 +1,6 @@
 import { type FunctionSpec, type Link, renderDefinition, type Topology } from "@allot/stacks";
-import { envForLink, providerEnv } from "@allot/stacks/env";
+import { envForLink, providerEnv, registriesEnv } from "@allot/stacks/env";
+import { registriesBaseUrls } from "@allot/standins";
 import type { AwsLocalConfig, FunctionSpec as LocalFunctionSpec } from "aws-local";
 import { functionArn, stateMachineArn } from "aws-local";
 
@@ -8,6 +9,8 @@ export interface LocalServices {
   providerUrl: string;
   providerSecret: string;
   publicUrl: string;
+  /** The registries stand-in (Crossref, DataCite, arXiv, GitHub under one root). */
+  registriesUrl: string;
   /** Mail goes to files here, one RFC 5322 message each, instead of SES. */
   mailDir: string;
   /** The staff mailbox, when the operator names one (ALLOT_STAFF_EMAIL). */
@@ -35,6 +38,15 @@ export const linkEnvironment = (link: Link, services: LocalServices): Record<str
         [providerEnv.secret]: services.providerSecret,
         [providerEnv.publicUrl]: services.publicUrl,
       };
+    case "registries": {
+      const urls = registriesBaseUrls(services.registriesUrl);
+      return {
+        [registriesEnv.crossref]: urls.crossref,
+        [registriesEnv.datacite]: urls.datacite,
+        [registriesEnv.arxiv]: urls.arxiv,
+        [registriesEnv.github]: urls.github,
+      };
+    }
   }
 };
 

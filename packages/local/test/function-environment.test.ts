@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { functionByName, type Link, topology } from "@allot/stacks";
-import { envForLink, providerEnv } from "@allot/stacks/env";
+import { envForLink, providerEnv, registriesEnv } from "@allot/stacks/env";
 import { createLambdaRegistry, type FunctionSpec, INHERITED_VARIABLES, silentLogger } from "aws-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repositoryRoot } from "../src/runtime.js";
@@ -13,6 +13,7 @@ const services: LocalServices = {
   providerUrl: "http://127.0.0.1:9",
   providerSecret: "secret",
   publicUrl: "http://127.0.0.1:10",
+  registriesUrl: "http://127.0.0.1:11",
   mailDir: "/tmp/outbox",
 };
 // Nothing listens there: a call that gets this far fails at once instead of reaching data.
@@ -32,6 +33,8 @@ const variablesOf = (link: Link): string[] => {
       return Object.values(providerEnv);
     case "mail":
       return [envForLink(link), "ALLOT_MAIL_DIR"];
+    case "registries":
+      return [registriesEnv.crossref, registriesEnv.datacite, registriesEnv.arxiv, registriesEnv.github];
     default:
       return [envForLink(link)];
   }

@@ -1,6 +1,8 @@
 import { functionsOf } from "../asl/walk.js";
 import type { StateMachineSpec } from "../topology.js";
 import { awardProvisioning } from "./award-provisioning.js";
+import { obligationTimer } from "./obligation-timer.js";
+import { outputVerification } from "./output-verification.js";
 import { proposalReview } from "./proposal-review.js";
 import { reservationGrace } from "./reservation-grace.js";
 
@@ -26,6 +28,16 @@ export const stateMachines: StateMachineSpec[] = [
     "reservation-grace",
     "Gives back a granted reservation left unused for its program's grace period",
     reservationGrace,
+  ),
+  machine(
+    "output-verification",
+    "Verifies one output, waiting and asking again while the registry or code host cannot answer",
+    outputVerification,
+  ),
+  machine(
+    "obligation-timer",
+    "Reminds before an obligation's due date and records it overdue when it passes unmet",
+    obligationTimer,
   ),
 ];
 

@@ -188,6 +188,27 @@ export const reservationKeys = {
   hold: (awardId: string): Key => ({ pk: `HOLD#${awardId}`, sk: "HOLD" }),
 };
 
+// Outputs live in their award's item collection (read strongly with the award's compliance);
+// gsi1 lists a program's, gsi2 every output for the daily re-check. Both are a few items per
+// award written a few times over its life: far from a hot partition.
+export const outputKeys = {
+  key: (awardId: string, outputId: string): Key => ({ pk: `AWARD#${awardId}`, sk: `OUTPUT#${outputId}` }),
+  indexes: (o: { programId: string; awardId: string; outputId: string }) => ({
+    gsi1pk: `PROGRAM#${o.programId}#OUTPUTS`,
+    gsi1sk: `${o.awardId}#${o.outputId}`,
+    gsi2pk: "OUTPUTS",
+    gsi2sk: `${o.awardId}#${o.outputId}`,
+  }),
+  ofAward: (awardId: string): Partition => ({ pk: `AWARD#${awardId}`, skPrefix: "OUTPUT#" }),
+  ofProgram: (programId: string): Partition => ({ index: "gsi1", pk: `PROGRAM#${programId}#OUTPUTS` }),
+  all: (): Partition => ({ index: "gsi2", pk: "OUTPUTS" }),
+  /** The record that an obligation went overdue at a due date. */
+  overdue: (awardId: string, obligation: string, dueAt: string): Key => ({
+    pk: `AWARD#${awardId}`,
+    sk: `OVERDUE#${obligation}#${dueAt}`,
+  }),
+};
+
 const DAY = "DAY#";
 const TOTAL = "TOTAL";
 export const usageKeys = {

@@ -4,4 +4,5 @@ export const Sources = {
   reviews: "allot.reviews",
   awards: "allot.awards",
   usage: "allot.usage",
+  outputs: "allot.outputs",
 } as const;

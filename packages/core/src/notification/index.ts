@@ -1,6 +1,7 @@
 export * from "./commands.js";
 export * from "./on-award-events.js";
 export * from "./on-events.js";
+export * from "./on-output-events.js";
 export * from "./on-reservation-events.js";
 export * from "./on-usage-events.js";
 export * from "./ports.js";

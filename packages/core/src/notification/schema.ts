@@ -16,6 +16,11 @@ export const NotificationKind = z.enum([
   "commit-refused",
   "credit-threshold",
   "reservation-granted",
+  "output-verified",
+  "output-rejected",
+  "compliance-changed",
+  "obligation-reminder",
+  "obligation-overdue",
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

@@ -1,5 +1,17 @@
 import type { ApplicantFeedback } from "../review/feedback.js";
+// output-templates.ts uses this module's helpers, and this module's map uses its templates: import
+// them through this module only (it re-exports them), so that this module is always the first
+// evaluated and the map never reads a template not yet defined.
+import {
+  complianceChangedMessage,
+  obligationOverdueMessage,
+  obligationReminderMessage,
+  outputRejectedMessage,
+  outputVerifiedMessage,
+} from "./output-templates.js";
 import type { NotificationKind } from "./schema.js";
+
+export * from "./output-templates.js";
 
 // Every template is a pure function of plain data, so a message can be checked in a unit test
 // word for word, and re-rendering a retried notification gives the same text.
@@ -9,12 +21,12 @@ export interface MessageContent {
   text: string;
 }
 
-const SIGNATURE = "The Allot program team";
+export const SIGNATURE = "The Allot program team";
 
-const greeting = (name?: string) => (name?.trim() ? `Dear ${name.trim()},` : "Hello,");
+export const greeting = (name?: string) => (name?.trim() ? `Dear ${name.trim()},` : "Hello,");
 
 /** Paragraphs separated by one blank line, ending with a newline; empty entries are dropped. */
-const compose = (...paragraphs: Array<string | undefined | false>) =>
+export const compose = (...paragraphs: Array<string | undefined | false>) =>
   `${paragraphs.filter((p): p is string => typeof p === "string" && p.length > 0).join("\n\n")}\n`;
 
 const bullets = (items: readonly string[]) => items.map((item) => `  - ${item}`).join("\n");
@@ -545,6 +557,11 @@ export const templates = {
   "commit-refused": commitRefusedMessage,
   "credit-threshold": creditThresholdMessage,
   "reservation-granted": reservationGrantedMessage,
+  "output-verified": outputVerifiedMessage,
+  "output-rejected": outputRejectedMessage,
+  "compliance-changed": complianceChangedMessage,
+  "obligation-reminder": obligationReminderMessage,
+  "obligation-overdue": obligationOverdueMessage,
 } as const satisfies Record<NotificationKind, (input: never) => MessageContent>;
 
 export type TemplateInput<K extends NotificationKind> = Parameters<(typeof templates)[K]>[0];

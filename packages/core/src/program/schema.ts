@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Slug, Text } from "../bounds.js";
 import { Duration } from "../duration.js";
+import { ObligationsConfig } from "../output/schema.js";
 import { DEFAULT_THRESHOLDS } from "../usage/schema.js";
 
 export { Slug } from "../bounds.js";
@@ -46,6 +47,8 @@ export const Program = z.object({
    * that programs stored before it existed still compare equal on a retried create.
    */
   creditThresholds: CreditThresholds.optional(),
+  /** When a grantee's paper and repository are due and when to remind (absent: DEFAULT_OBLIGATIONS). */
+  obligations: ObligationsConfig.optional(),
 });
 export type Program = z.infer<typeof Program>;
 export type ProgramInput = z.input<typeof Program>;

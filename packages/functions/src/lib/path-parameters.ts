@@ -3,6 +3,7 @@ import {
   AwardId,
   CallId,
   InstitutionId,
+  OutputId,
   ProgramId,
   ProposalId,
   ReservationId,
@@ -23,6 +24,7 @@ export const pathParameterSchemas: Record<string, z.ZodType<string>> = {
   awardId: AwardId,
   assignmentId: AssignmentId,
   reservationId: ReservationId,
+  outputId: OutputId,
 };
 
 /** The path parameters, each checked against its id format; throws a validation error naming each bad one. */
