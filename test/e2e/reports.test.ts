@@ -84,6 +84,12 @@ const allot = async (...args: string[]) => {
   return { code, ...output };
 };
 
+/** The JSON answer of a report (its type also allows the CSV text the same operation can give). */
+const json = <T>(answer: T | string): T => {
+  if (typeof answer === "string") throw new Error(`expected JSON, got text: ${answer.slice(0, 80)}`);
+  return answer;
+};
+
 /** Parsed CSV: well-formed (every record as wide as the header, CRLF line ends). */
 const csvRows = (text: string) => {
   expect(text.endsWith("\r\n")).toBe(true);
@@ -178,8 +184,8 @@ describe("reports", () => {
     const staff = await actAs(runtime, "sam", "staff");
     const check = await ok(staff.GET("/programs/{programId}/ledger", { params: { path: { programId: PROGRAM } } }));
     expect(check.differences).toEqual([]);
-    const report = await ok(
-      staff.GET("/programs/{programId}/reports/budget", { params: { path: { programId: PROGRAM } } }),
+    const report = json(
+      await ok(staff.GET("/programs/{programId}/reports/budget", { params: { path: { programId: PROGRAM } } })),
     );
     for (const pool of check.pools) {
       const total = report.totals.find((t: { pool: string }) => t.pool === pool.pool);
@@ -239,10 +245,12 @@ describe("reports", () => {
     const today = new Date(ended - 2_000).toISOString().slice(0, 10);
     const last = new Date(start + 3 * HOUR).toISOString().slice(0, 10);
     const report = await until(async () => {
-      const r = await ok(
-        staff.GET("/programs/{programId}/reports/utilization", {
-          params: { path: { programId: PROGRAM }, query: { from: today, to: last } },
-        }),
+      const r = json(
+        await ok(
+          staff.GET("/programs/{programId}/reports/utilization", {
+            params: { path: { programId: PROGRAM }, query: { from: today, to: last } },
+          }),
+        ),
       );
       return r.totals.usedChipSeconds === usedSeconds ? r : undefined;
     }, "the usage to be counted in the utilization");

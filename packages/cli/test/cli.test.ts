@@ -52,6 +52,7 @@ describe("allot --help", () => {
         "reports funnel",
         "reports budget",
         "reports utilization",
+        "reports outputs",
         "events dead-letters",
         "events redrive",
         "events replay",

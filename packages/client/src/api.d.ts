@@ -103,6 +103,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/awards/{awardId}/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An award's obligations, due dates and whether each is met */
+        get: operations["award-compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/awards/{awardId}/decline": {
         parameters: {
             query?: never;
@@ -131,6 +148,58 @@ export interface paths {
         put?: never;
         /** Staff extend an award's period */
         post: operations["extend-award"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/outputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An award's outputs with their checks and overrides: its grantee or staff */
+        get: operations["list-outputs"];
+        put?: never;
+        /** The grantee (or staff) registers a paper or a repository on an award */
+        post: operations["register-output"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/outputs/{outputId}/override": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff accept or reject an output, with a reason on record */
+        post: operations["override-output"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/outputs/{outputId}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks an output again now: its grantee or staff */
+        post: operations["request-output-verification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -479,6 +548,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/programs/{programId}/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff read every bound award's compliance in a program, and the rate */
+        get: operations["program-compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/programs/{programId}/institutions": {
         parameters: {
             query?: never;
@@ -539,6 +625,23 @@ export interface paths {
         };
         /** Staff read a program's budget over time from its ledger: committed, consumed, released per day or month and pool */
         get: operations["budget-over-time-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/programs/{programId}/reports/outputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff read a program's outputs: papers, repositories, licenses (SPDX) and the compliance rate */
+        get: operations["outputs-report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -998,6 +1101,22 @@ export interface components {
             }[];
             programId: string;
         };
+        Compliance: {
+            /** Format: date-time */
+            asOf: string;
+            awardId: string;
+            compliant: boolean;
+            obligations: {
+                dueAt: string | null;
+                /** @enum {string} */
+                kind: "paper" | "repository";
+                met: boolean;
+                outputIds: string[];
+                reason: string;
+                /** @enum {string} */
+                status: "met" | "pending" | "overdue";
+            }[];
+        };
         Error: {
             issues?: {
                 field: string;
@@ -1046,7 +1165,7 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
                 /** @enum {string} */
-                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted";
+                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted" | "output-verified" | "output-rejected" | "compliance-changed" | "obligation-reminder" | "obligation-overdue";
                 notificationId: string;
                 recipient: {
                     /** Format: email */
@@ -1068,6 +1187,110 @@ export interface components {
             }[];
             /** @description Pass it as `cursor` for the next page */
             nextCursor: string | null;
+        };
+        Output: {
+            applicantId: string;
+            awardId: string;
+            history: {
+                actor: string;
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                kind: "registered" | "checked" | "override" | "unavailable";
+                reason: string;
+                /** @enum {string} */
+                status: "pending" | "verified" | "rejected";
+            }[];
+            identity: string;
+            /** @enum {string} */
+            kind: "paper" | "repository";
+            lastAttempt?: {
+                /** Format: date-time */
+                at: string;
+                error: string;
+            };
+            outputId: string;
+            override?: {
+                /** Format: date-time */
+                at: string;
+                by: string;
+                reason: string;
+                /** @enum {string} */
+                status: "verified" | "rejected";
+            };
+            paper?: {
+                doi: string;
+                /** @constant */
+                kind: "doi";
+            } | {
+                arxivId: string;
+                /** @constant */
+                kind: "arxiv";
+            };
+            programId: string;
+            /** Format: date-time */
+            registeredAt: string;
+            registeredBy: string;
+            repository?: {
+                name: string;
+                owner: string;
+                url: string;
+            };
+            revision: number;
+            /** @enum {string} */
+            status: "pending" | "verified" | "rejected";
+            verification?: {
+                checkedAt: string;
+                commitSha?: string;
+                fullName?: string;
+                metadata?: {
+                    authors: string[];
+                    /** @enum {string} */
+                    registry: "crossref" | "datacite" | "arxiv";
+                    title: string;
+                    venue?: string;
+                    year?: number;
+                };
+                /** @enum {string} */
+                outcome: "verified" | "rejected";
+                reason: string;
+                spdxId?: string | null;
+            };
+        };
+        OutputsReport: {
+            asOf: string;
+            awards: {
+                /** @description Awards that carry obligations (active, suspended, closing, closed) */
+                bound: number;
+                /** @description compliant / bound, four decimals; 1 without bound awards */
+                complianceRate: number;
+                compliant: number;
+                paperOverdue: number;
+                repositoryOverdue: number;
+                withVerifiedPaper: number;
+                withVerifiedRepository: number;
+            };
+            /** @description Per SPDX expression the code host last reported (none: no license file), most used first */
+            licenses: {
+                license: string;
+                permissive: boolean;
+                repositories: number;
+            }[];
+            papers: {
+                arxiv: number;
+                doi: number;
+                pending: number;
+                registered: number;
+                rejected: number;
+                verified: number;
+            };
+            programId: string;
+            repositories: {
+                pending: number;
+                registered: number;
+                rejected: number;
+                verified: number;
+            };
         };
         PartnerInstitution: {
             /** @default [] */
@@ -1100,6 +1323,15 @@ export interface components {
             /** @default  */
             description: string;
             name: string;
+            obligations?: {
+                paper?: {
+                    dueAfterEnd?: string;
+                };
+                remindBefore?: string[];
+                repository?: {
+                    dueAfterEnd?: string;
+                };
+            };
             /** @default P30D */
             offerPeriod: string;
             pools: {
@@ -1108,6 +1340,32 @@ export interface components {
             };
             programId: string;
             reservationGracePeriod?: string;
+        };
+        ProgramCompliance: {
+            /** Format: date-time */
+            asOf: string;
+            awards: {
+                /** Format: date-time */
+                asOf: string;
+                awardId: string;
+                compliant: boolean;
+                obligations: {
+                    dueAt: string | null;
+                    /** @enum {string} */
+                    kind: "paper" | "repository";
+                    met: boolean;
+                    outputIds: string[];
+                    reason: string;
+                    /** @enum {string} */
+                    status: "met" | "pending" | "overdue";
+                }[];
+                /** @enum {string} */
+                status: "offered" | "declined" | "lapsed" | "provisioning" | "provisioning_failed" | "active" | "suspended" | "closing" | "closed" | "closed_noncompliant" | "revoked";
+            }[];
+            compliant: number;
+            programId: string;
+            rate: number;
+            total: number;
         };
         Proposal: {
             abstract?: string;
@@ -1820,6 +2078,73 @@ export interface operations {
             };
         };
     };
+    "award-compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Compliance"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     "decline-offer": {
         parameters: {
             query?: never;
@@ -1924,6 +2249,330 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Award"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "list-outputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        outputs: components["schemas"]["Output"][];
+                    };
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "register-output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    arxivId?: string;
+                    doi?: string;
+                    repositoryUrl?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Output"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Output"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "override-output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+                outputId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    /** @enum {string} */
+                    status: "verified" | "rejected";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Output"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "request-output-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+                outputId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the rest happens asynchronously */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Output"];
                 };
             };
             /** @description The request is invalid; `issues` names each field and what to fix */
@@ -3259,6 +3908,15 @@ export interface operations {
                     /** @default  */
                     description?: string;
                     name: string;
+                    obligations?: {
+                        paper?: {
+                            dueAfterEnd?: string;
+                        };
+                        remindBefore?: string[];
+                        repository?: {
+                            dueAfterEnd?: string;
+                        };
+                    };
                     /** @default P30D */
                     offerPeriod?: string;
                     pools: {
@@ -3696,6 +4354,73 @@ export interface operations {
             };
         };
     };
+    "program-compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramCompliance"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     "list-partner-institutions": {
         parameters: {
             query?: never;
@@ -3950,6 +4675,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BudgetOverTimeReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "outputs-report": {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutputsReport"];
                     "text/csv": string;
                 };
             };

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { LedgerEntry } from "../src/award/index.js";
 import { checkLedger } from "../src/award/index.js";
 import type { Award } from "../src/award/schema.js";
+import type { ProgramCompliance } from "../src/output/compliance.js";
+import type { Output } from "../src/output/schema.js";
 import type { Proposal } from "../src/proposal/schema.js";
 import {
   budgetOverTime,
@@ -9,6 +11,8 @@ import {
   csvCell,
   funnelOf,
   funnelTable,
+  outputsReportOf,
+  outputsTable,
   MAX_PERIODS,
   periodsBetween,
   toCsv,
@@ -272,5 +276,80 @@ describe("CSV", () => {
     expect(csvCell(undefined)).toBe("");
     expect(toCsv({ header: ["a", "b"], rows: [["x,y", 1]] })).toBe('a,b\r\n"x,y",1\r\n');
     expect(() => toCsv({ header: ["a", "b"], rows: [["x"]] })).toThrow(/1 cells/);
+  });
+});
+
+describe("outputs report", () => {
+  const output = (o: Partial<Output>): Output =>
+    ({ outputId: `out_${n++}`, awardId: "awd_a", programId: "p1", kind: "paper", status: "pending", ...o }) as Output;
+  const repo = (awardId: string, status: Output["status"], spdxId?: string | null) =>
+    output({
+      awardId,
+      kind: "repository",
+      status,
+      ...(spdxId === undefined ? {} : { verification: { outcome: status === "verified" ? "verified" : "rejected", checkedAt: "", reason: "", spdxId } }),
+    });
+  const obligation = (kind: "paper" | "repository", status: "met" | "pending" | "overdue") => ({
+    kind,
+    status,
+    met: status === "met",
+    dueAt: null,
+    outputIds: [],
+    reason: "",
+  });
+
+  it("counts papers, repositories, licenses and the bound awards' compliance", () => {
+    const outputs = [
+      output({ awardId: "awd_a", status: "verified", paper: { kind: "doi", doi: "10.1/x" } }),
+      output({ awardId: "awd_a", status: "rejected", paper: { kind: "arxiv", arxivId: "2401.00001" } }),
+      output({ awardId: "awd_b", status: "pending", paper: { kind: "arxiv", arxivId: "2401.00002" } }),
+      repo("awd_a", "verified", "MIT"),
+      repo("awd_b", "verified", "Apache-2.0"),
+      repo("awd_c", "verified", "MIT"),
+      repo("awd_c", "rejected", "GPL-3.0-only"),
+      repo("awd_b", "rejected", null),
+      repo("awd_b", "pending"),
+      // Another program's output and an award not bound (offered) stay out of the award figures.
+      output({ programId: "p2", status: "verified" }),
+      output({ awardId: "awd_offered", status: "verified" }),
+    ];
+    const compliance: ProgramCompliance = {
+      programId: "p1",
+      asOf: "2026-11-30T00:00:00.000Z",
+      awards: [
+        { awardId: "awd_a", asOf: "", status: "active", compliant: true, obligations: [obligation("paper", "met"), obligation("repository", "met")] },
+        { awardId: "awd_b", asOf: "", status: "closed_noncompliant", compliant: false, obligations: [obligation("paper", "overdue"), obligation("repository", "met")] },
+        { awardId: "awd_c", asOf: "", status: "closing", compliant: false, obligations: [obligation("paper", "overdue"), obligation("repository", "met")] },
+      ],
+      total: 3,
+      compliant: 1,
+      rate: 0.3333,
+    };
+    const r = outputsReportOf(outputs, compliance);
+    expect(r).toEqual({
+      programId: "p1",
+      asOf: "2026-11-30T00:00:00.000Z",
+      papers: { registered: 4, pending: 1, verified: 2, rejected: 1, doi: 1, arxiv: 2 },
+      repositories: { registered: 6, pending: 1, verified: 3, rejected: 2 },
+      licenses: [
+        { license: "MIT", repositories: 2, permissive: true },
+        { license: "Apache-2.0", repositories: 1, permissive: true },
+        { license: "GPL-3.0-only", repositories: 1, permissive: false },
+        { license: "none", repositories: 1, permissive: false },
+      ],
+      awards: {
+        bound: 3,
+        withVerifiedPaper: 1,
+        withVerifiedRepository: 3,
+        compliant: 1,
+        complianceRate: 0.3333,
+        paperOverdue: 2,
+        repositoryOverdue: 0,
+      },
+    });
+    const csv = toCsv(outputsTable(r));
+    expect(csv.split("\r\n")[0]).toBe("programId,section,item,value");
+    expect(csv).toContain("p1,licenses (not permissive),GPL-3.0-only,1\r\n");
+    expect(csv).toContain("p1,awards,complianceRate,0.3333\r\n");
   });
 });

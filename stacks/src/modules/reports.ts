@@ -22,6 +22,12 @@ export const reports: StackModule = {
       "Staff read the program cluster's utilization per day: reserved and used chip-hours against capacity",
       [tableRead],
     ),
+    fn(
+      "outputs-report",
+      "http/reports/outputs.ts",
+      "Staff read a program's outputs: papers, repositories, licenses (SPDX) and the compliance rate",
+      [tableRead],
+    ),
   ],
   rules: [],
   routes: [
@@ -38,5 +44,6 @@ export const reports: StackModule = {
       function: "utilization-report",
       roles: ["staff"],
     },
+    { method: "GET", path: "/programs/{programId}/reports/outputs", function: "outputs-report", roles: ["staff"] },
   ],
 };

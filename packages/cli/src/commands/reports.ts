@@ -1,4 +1,4 @@
-import type { BudgetOverTime, CallFunnel, Utilization } from "@allot/core/report";
+import type { BudgetOverTime, CallFunnel, OutputsReport, Utilization } from "@allot/core/report";
 import { Command, Option } from "commander";
 import { type Context, contextOf } from "../context.js";
 import { money, printJson, processIo, table } from "../output.js";
@@ -34,7 +34,7 @@ const day = "YYYY-MM-DD";
 
 export const reportsCommand = (io = processIo) => {
   const reports = new Command("reports").description(
-    "Staff reports: a call's funnel, a program's budget over time, cluster utilization (table, --json or --csv)",
+    "Staff reports: a call's funnel, a program's budget over time, cluster utilization, outputs (table, --json or --csv)",
   );
 
   reports
@@ -136,6 +136,45 @@ export const reportsCommand = (io = processIo) => {
         { header: "reserved %", value: (d) => d.reservedPercent.toFixed(2), right: true },
         { header: "used %", value: (d) => d.usedPercent.toFixed(2), right: true },
       ]);
+    });
+
+  reports
+    .command("outputs")
+    .description(
+      "A program's outputs (GET /programs/{programId}/reports/outputs): papers, repositories, licenses " +
+        "(SPDX), and the compliance rate of its bound awards",
+    )
+    .option("--program <programId>", "the program", "model-program")
+    .addOption(csvOption())
+    .action(async (options: ReportOptions & { program: string }, command: Command) => {
+      const context = contextOf(command, io);
+      const r = await fetchReport<OutputsReport>(
+        context,
+        `/programs/${encodeURIComponent(options.program)}/reports/outputs`,
+        options,
+      );
+      if (!r) return;
+      io.out(`program ${r.programId}, as of ${r.asOf}\n`);
+      table(io, [r.papers, { ...r.repositories, doi: undefined, arxiv: undefined }], [
+        { header: "outputs", value: (o) => (o.doi === undefined ? "repositories" : "papers") },
+        { header: "registered", value: (o) => o.registered, right: true },
+        { header: "verified", value: (o) => o.verified, right: true },
+        { header: "pending", value: (o) => o.pending, right: true },
+        { header: "rejected", value: (o) => o.rejected, right: true },
+      ]);
+      io.out("\n");
+      table(io, r.licenses, [
+        { header: "license", value: (l) => l.license },
+        { header: "repositories", value: (l) => l.repositories, right: true },
+        { header: "permissive", value: (l) => (l.permissive ? "yes" : "no") },
+      ]);
+      io.out("\n");
+      const a = r.awards;
+      io.out(
+        `bound awards ${a.bound}: ${a.compliant} compliant (rate ${a.complianceRate}), ` +
+          `${a.withVerifiedPaper} with a verified paper, ${a.withVerifiedRepository} with a verified repository, ` +
+          `${a.paperOverdue} paper(s) and ${a.repositoryOverdue} repositor(ies) overdue\n`,
+      );
     });
 
   return reports;

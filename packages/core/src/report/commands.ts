@@ -2,13 +2,15 @@ import type { Actor } from "../actor.js";
 import type { AwardRepository } from "../award/ports.js";
 import type { LedgerRepository } from "../award/ledger.js";
 import { awardIdFor } from "../award/schema.js";
-import type { CallReader } from "../proposal/ports.js";
-import type { ProposalRepository } from "../proposal/ports.js";
-import type { ProgramReader } from "../proposal/ports.js";
 import type { Clock } from "../clock.js";
 import { forbidden, notFound } from "../errors.js";
+import { programCompliance } from "../output/compliance.js";
+import type { OutputRepository } from "../output/ports.js";
+import type { Output } from "../output/schema.js";
+import type { CallReader, ProgramReader, ProposalRepository } from "../proposal/ports.js";
 import { budgetOverTime } from "./budget.js";
 import { funnelOf } from "./funnel.js";
+import { outputsReportOf } from "./outputs.js";
 import type { Interval } from "./periods.js";
 import type { UtilizationRepository } from "./ports.js";
 import { utilizationDays, utilizationOf, hoursOfDays } from "./utilization.js";
@@ -17,9 +19,10 @@ export interface ReportDeps {
   calls: CallReader;
   programs: ProgramReader;
   proposals: Pick<ProposalRepository, "listByCall">;
-  awards: Pick<AwardRepository, "getMany">;
+  awards: Pick<AwardRepository, "getMany" | "listByProgram">;
   ledger: Pick<LedgerRepository, "entriesForProgram">;
   utilization: UtilizationRepository;
+  outputs: Pick<OutputRepository, "listForProgram">;
   clock: Clock;
 }
 
@@ -91,4 +94,17 @@ export const programUtilization = async (
     deps.utilization.usedChipSeconds(programId, from, to),
   ]);
   return utilizationOf(programId, days, program.cluster.chips, booked, used);
+};
+
+/**
+ * Cost: one query of the program's outputs (one index partition) and one of its awards; the
+ * compliance judgement reads the same outputs, not a second time.
+ */
+export const programOutputs = async (deps: ReportDeps, actor: Actor, programId: string) => {
+  staffOnly(actor);
+  await programOf(deps, programId);
+  let read: Promise<Output[]> | undefined;
+  const outputs = { listForProgram: (id: string) => (read ??= deps.outputs.listForProgram(id)) };
+  const compliance = await programCompliance({ ...deps, outputs }, programId, deps.clock.now().toISOString());
+  return outputsReportOf(await outputs.listForProgram(programId), compliance);
 };

@@ -2,6 +2,7 @@ export * from "./budget.js";
 export * from "./commands.js";
 export * from "./csv.js";
 export * from "./funnel.js";
+export * from "./outputs.js";
 export * from "./periods.js";
 export * from "./ports.js";
 export * from "./schema.js";

@@ -23,3 +23,5 @@ export type BudgetQuery = z.infer<typeof BudgetQuery>;
 export const UtilizationQuery = z
   .object({ from: Day.optional(), to: Day.optional(), format: ReportFormat.optional() })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "must not be after to", path: ["from"] });
+
+export const OutputsQuery = z.object({ format: ReportFormat.optional() });

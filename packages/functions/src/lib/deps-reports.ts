@@ -1,4 +1,9 @@
-import { dynamoAwardRepository, dynamoLedgerRepository, dynamoUtilizationRepository } from "@allot/adapters";
+import {
+  dynamoAwardRepository,
+  dynamoLedgerRepository,
+  dynamoOutputRepository,
+  dynamoUtilizationRepository,
+} from "@allot/adapters";
 import type { ReportDeps } from "@allot/core/report";
 import { doc, once, proposalDeps, tableName } from "./deps.js";
 
@@ -8,5 +13,6 @@ export const reportDeps = once(
     awards: dynamoAwardRepository(doc(), tableName()),
     ledger: dynamoLedgerRepository(doc(), tableName()),
     utilization: dynamoUtilizationRepository(doc(), tableName()),
+    outputs: dynamoOutputRepository(doc(), tableName()),
   }),
 );

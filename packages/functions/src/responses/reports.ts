@@ -78,3 +78,26 @@ export const UtilizationReport = z
     totals: z.object(UtilizationFigures),
   })
   .meta({ id: "UtilizationReport" });
+
+const ByStatus = { registered: Count, pending: Count, verified: Count, rejected: Count };
+
+export const OutputsReport = z
+  .object({
+    programId: z.string(),
+    asOf: z.string(),
+    papers: z.object({ ...ByStatus, doi: Count, arxiv: Count }),
+    repositories: z.object(ByStatus),
+    licenses: z
+      .array(z.object({ license: z.string(), repositories: Count, permissive: z.boolean() }))
+      .meta({ description: "Per SPDX expression the code host last reported (none: no license file), most used first" }),
+    awards: z.object({
+      bound: Count.meta({ description: "Awards that carry obligations (active, suspended, closing, closed)" }),
+      withVerifiedPaper: Count,
+      withVerifiedRepository: Count,
+      compliant: Count,
+      complianceRate: z.number().meta({ description: "compliant / bound, four decimals; 1 without bound awards" }),
+      paperOverdue: Count,
+      repositoryOverdue: Count,
+    }),
+  })
+  .meta({ id: "OutputsReport" });
