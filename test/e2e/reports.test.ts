@@ -1,4 +1,5 @@
 import { chipSecondsByDay } from "@allot/core/usage";
+import { registriesAdmin } from "@allot/standins";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCsv } from "../../packages/cli/src/csv.js";
 import type { Io } from "../../packages/cli/src/output.js";
@@ -277,6 +278,44 @@ describe("reports", () => {
     const cli = await allot("reports", "utilization", "--program", PROGRAM, "--from", today, "--to", last);
     expect(cli.code).toBe(0);
     expect(cli.out).toMatch(/^total\s+\d+\s+30\s/m);
+  });
+
+  it("counts a program's outputs, their licenses and its compliance rate", async () => {
+    const admin = registriesAdmin(runtime.registries);
+    await admin.putPaper({ doi: "10.5555/allot.reports", registry: "crossref", title: "Sparse attention at scale" });
+    await admin.putRepository({ owner: "allot-e2e", name: "kernels", visibility: "public", spdxId: "MIT" });
+    const grantee = await actAs(runtime, "facc", "applicant");
+    for (const body of [{ doi: "10.5555/allot.reports" }, { repositoryUrl: "https://github.com/allot-e2e/kernels" }])
+      await ok(grantee.POST("/awards/{awardId}/outputs", { params: { path: { awardId } }, body }));
+    await until(async () => {
+      const { outputs } = await ok(grantee.GET("/awards/{awardId}/outputs", { params: { path: { awardId } } }));
+      return outputs.length === 2 && outputs.every((o: { status: string }) => o.status === "verified") ? true : undefined;
+    }, "both outputs to be verified");
+
+    const staff = await actAs(runtime, "sam", "staff");
+    const report = json(
+      await ok(staff.GET("/programs/{programId}/reports/outputs", { params: { path: { programId: PROGRAM } } })),
+    );
+    expect(report).toMatchObject({
+      programId: PROGRAM,
+      papers: { registered: 1, verified: 1, pending: 0, rejected: 0, doi: 1, arxiv: 0 },
+      repositories: { registered: 1, verified: 1, pending: 0, rejected: 0 },
+      licenses: [{ license: "MIT", repositories: 1, permissive: true }],
+      // One bound award (the accepted one; the open offer carries no obligations yet), compliant.
+      awards: { bound: 1, withVerifiedPaper: 1, withVerifiedRepository: 1, compliant: 1, complianceRate: 1 },
+    });
+
+    const csv = await fetchReport(`/programs/${PROGRAM}/reports/outputs`, { accept: "text/csv" });
+    expect(csv.type).toMatch(/^text\/csv/);
+    const { header, rows } = csvRows(csv.text);
+    expect(header).toEqual(["programId", "section", "item", "value"]);
+    expect(rows).toContainEqual([PROGRAM, "licenses (permissive)", "MIT", "1"]);
+    expect(rows).toContainEqual([PROGRAM, "awards", "complianceRate", "1"]);
+
+    const cli = await allot("reports", "outputs", "--program", PROGRAM);
+    expect(cli.code).toBe(0);
+    expect(cli.out).toMatch(/^MIT\s+1\s+yes$/m);
+    expect(cli.out).toContain("bound awards 1: 1 compliant (rate 1)");
   });
 
   it("refuses other roles, unknown subjects and unbounded ranges with what to fix", async () => {
