@@ -39,13 +39,22 @@ beforeAll(async () => {
         programId: PROGRAM,
         name: "Reports test program",
         pools: { cashCents: 10_000_000, creditsCents: 20_000_000 },
-        caps: { maxGrantCashCents: 1_000_000, maxGrantCreditsCents: 5_000_000, maxPartnerCreditsCents: 10_000_000 },
+        caps: {
+          maxGrantCashCents: 1_000_000,
+          maxGrantCreditsCents: 5_000_000,
+          maxPartnerCreditsCents: 10_000_000,
+        },
         cluster: { chips: 100 },
         creditRate: { centsPerChipHour: 200 },
       },
     }),
   );
-  await openCall(staff, { programId: PROGRAM, callId: CALL, title: "Reports e2e call", reviewerPool: REVIEWERS });
+  await openCall(staff, {
+    programId: PROGRAM,
+    callId: CALL,
+    title: "Reports e2e call",
+    reviewerPool: REVIEWERS,
+  });
 }, 120_000);
 afterAll(async () => {
   await runtime?.stop();
@@ -60,9 +69,16 @@ const pi = (applicant: string) => ({
 /** A report as the API answers it to staff with plain fetch: status, content type, text. */
 const fetchReport = async (path: string, init: { query?: string; accept?: string; token?: string } = {}) => {
   const response = await fetch(`${runtime.http}${path}${init.query ? `?${init.query}` : ""}`, {
-    headers: { authorization: `Bearer ${init.token ?? staffToken}`, ...(init.accept ? { accept: init.accept } : {}) },
+    headers: {
+      authorization: `Bearer ${init.token ?? staffToken}`,
+      ...(init.accept ? { accept: init.accept } : {}),
+    },
   });
-  return { status: response.status, type: response.headers.get("content-type") ?? "", text: await response.text() };
+  return {
+    status: response.status,
+    type: response.headers.get("content-type") ?? "",
+    text: await response.text(),
+  };
 };
 
 const captured = () => {
@@ -104,7 +120,11 @@ describe("reports", () => {
   it("counts a call's funnel through its decisions", async () => {
     const staff = await actAs(runtime, "sam", "staff");
     // A draft never submitted.
-    await ok((await actAs(runtime, "fdraft", "applicant")).POST("/proposals", { body: submission(CALL, pi("fdraft")) }));
+    await ok(
+      (await actAs(runtime, "fdraft", "applicant")).POST("/proposals", {
+        body: submission(CALL, pi("fdraft")),
+      }),
+    );
     // Submitted, then withdrawn.
     const withdrawn = await submit(runtime, "fwith", submission(CALL, pi("fwith")));
     await ok(
@@ -118,7 +138,9 @@ describe("reports", () => {
     const assignment = await until(async () => {
       for (const r of REVIEWERS) {
         const { items } = await ok((await actAs(runtime, r, "reviewer")).GET("/assignments"));
-        const found = items.find((a: { proposalId: string; status: string }) => a.proposalId === declined && a.status === "open");
+        const found = items.find(
+          (a: { proposalId: string; status: string }) => a.proposalId === declined && a.status === "open",
+        );
         if (found) return found;
       }
       return undefined;
@@ -146,7 +168,9 @@ describe("reports", () => {
       creditsCents: 300_000,
     });
 
-    const funnel = await ok(staff.GET("/calls/{callId}/reports/funnel", { params: { path: { callId: CALL } } }));
+    const funnel = await ok(
+      staff.GET("/calls/{callId}/reports/funnel", { params: { path: { callId: CALL } } }),
+    );
     expect(funnel).toEqual({
       callId: CALL,
       drafts: 1,
@@ -183,23 +207,42 @@ describe("reports", () => {
 
   it("sums the budget over time to what the ledger check counts", async () => {
     const staff = await actAs(runtime, "sam", "staff");
-    const check = await ok(staff.GET("/programs/{programId}/ledger", { params: { path: { programId: PROGRAM } } }));
+    const check = await ok(
+      staff.GET("/programs/{programId}/ledger", { params: { path: { programId: PROGRAM } } }),
+    );
     expect(check.differences).toEqual([]);
     const report = json(
-      await ok(staff.GET("/programs/{programId}/reports/budget", { params: { path: { programId: PROGRAM } } })),
+      await ok(
+        staff.GET("/programs/{programId}/reports/budget", { params: { path: { programId: PROGRAM } } }),
+      ),
     );
     for (const pool of check.pools) {
       const total = report.totals.find((t: { pool: string }) => t.pool === pool.pool);
       expect(total?.heldCents, pool.pool).toBe(pool.committedCents);
-      expect(report.periods.at(-1 - (pool.pool === "cash" ? 1 : 0))?.heldCents, pool.pool).toBe(pool.committedCents);
+      expect(report.periods.at(-1 - (pool.pool === "cash" ? 1 : 0))?.heldCents, pool.pool).toBe(
+        pool.committedCents,
+      );
     }
     // Two approvals: 100,000 + 50,000 cash and 1,000,000 + 300,000 credits committed, nothing released.
     expect(report.totals).toEqual([
-      expect.objectContaining({ pool: "cash", committedCents: 150_000, releasedCents: 0, heldCents: 150_000 }),
-      expect.objectContaining({ pool: "credits", committedCents: 1_300_000, releasedCents: 0, heldCents: 1_300_000 }),
+      expect.objectContaining({
+        pool: "cash",
+        committedCents: 150_000,
+        releasedCents: 0,
+        heldCents: 150_000,
+      }),
+      expect.objectContaining({
+        pool: "credits",
+        committedCents: 1_300_000,
+        releasedCents: 0,
+        heldCents: 1_300_000,
+      }),
     ]);
 
-    const monthly = await fetchReport(`/programs/${PROGRAM}/reports/budget`, { query: "interval=month", accept: "text/csv" });
+    const monthly = await fetchReport(`/programs/${PROGRAM}/reports/budget`, {
+      query: "interval=month",
+      accept: "text/csv",
+    });
     expect(monthly.type).toMatch(/^text\/csv/);
     const { header, rows } = csvRows(monthly.text);
     expect(header.slice(0, 4)).toEqual(["programId", "period", "pool", "committedCents"]);
@@ -260,7 +303,9 @@ describe("reports", () => {
     expect(report.totals.reservedChipHours).toBe(30);
     expect(report.totals.capacityChipHours).toBe(2_400 * report.days.length);
 
-    const csv = await fetchReport(`/programs/${PROGRAM}/reports/utilization`, { query: `from=${today}&to=${last}&format=csv` });
+    const csv = await fetchReport(`/programs/${PROGRAM}/reports/utilization`, {
+      query: `from=${today}&to=${last}&format=csv`,
+    });
     const { header, rows } = csvRows(csv.text);
     expect(header).toEqual([
       "programId",
@@ -282,19 +327,32 @@ describe("reports", () => {
 
   it("counts a program's outputs, their licenses and its compliance rate", async () => {
     const admin = registriesAdmin(runtime.registries);
-    await admin.putPaper({ doi: "10.5555/allot.reports", registry: "crossref", title: "Sparse attention at scale" });
+    await admin.putPaper({
+      doi: "10.5555/allot.reports",
+      registry: "crossref",
+      title: "Sparse attention at scale",
+    });
     await admin.putRepository({ owner: "allot-e2e", name: "kernels", visibility: "public", spdxId: "MIT" });
     const grantee = await actAs(runtime, "facc", "applicant");
-    for (const body of [{ doi: "10.5555/allot.reports" }, { repositoryUrl: "https://github.com/allot-e2e/kernels" }])
+    for (const body of [
+      { doi: "10.5555/allot.reports" },
+      { repositoryUrl: "https://github.com/allot-e2e/kernels" },
+    ])
       await ok(grantee.POST("/awards/{awardId}/outputs", { params: { path: { awardId } }, body }));
     await until(async () => {
-      const { outputs } = await ok(grantee.GET("/awards/{awardId}/outputs", { params: { path: { awardId } } }));
-      return outputs.length === 2 && outputs.every((o: { status: string }) => o.status === "verified") ? true : undefined;
+      const { outputs } = await ok(
+        grantee.GET("/awards/{awardId}/outputs", { params: { path: { awardId } } }),
+      );
+      return outputs.length === 2 && outputs.every((o: { status: string }) => o.status === "verified")
+        ? true
+        : undefined;
     }, "both outputs to be verified");
 
     const staff = await actAs(runtime, "sam", "staff");
     const report = json(
-      await ok(staff.GET("/programs/{programId}/reports/outputs", { params: { path: { programId: PROGRAM } } })),
+      await ok(
+        staff.GET("/programs/{programId}/reports/outputs", { params: { path: { programId: PROGRAM } } }),
+      ),
     );
     expect(report).toMatchObject({
       programId: PROGRAM,
@@ -326,10 +384,14 @@ describe("reports", () => {
     const week = await fetchReport(`/programs/${PROGRAM}/reports/budget`, { query: "interval=week" });
     expect(week.status).toBe(400);
     expect(week.text).toMatch(/interval/);
-    const long = await fetchReport(`/programs/${PROGRAM}/reports/utilization`, { query: "from=2026-01-01&to=2026-12-31" });
+    const long = await fetchReport(`/programs/${PROGRAM}/reports/utilization`, {
+      query: "from=2026-01-01&to=2026-12-31",
+    });
     expect(long.status).toBe(400);
     expect(JSON.parse(long.text).message).toMatch(/at most 92 days/);
-    const tooMany = await fetchReport(`/programs/${PROGRAM}/reports/budget`, { query: "from=2000-01-01&format=csv" });
+    const tooMany = await fetchReport(`/programs/${PROGRAM}/reports/budget`, {
+      query: "from=2000-01-01&format=csv",
+    });
     expect(tooMany.status).toBe(400);
     expect(tooMany.type).toMatch(/^application\/json/);
     expect((await allot("reports", "budget", "--program", PROGRAM, "--from", "2000-01-01")).code).toBe(1);

@@ -34,8 +34,22 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
-const compute = (awardId: string, i: number, startedAt: string, endedAt: string, chips: number): StoredUsage => ({
-  record: { type: "compute", recordId: `${awardId}-u-${i}`, awardId, chips, startedAt, endedAt, chargeCents: 10 },
+const compute = (
+  awardId: string,
+  i: number,
+  startedAt: string,
+  endedAt: string,
+  chips: number,
+): StoredUsage => ({
+  record: {
+    type: "compute",
+    recordId: `${awardId}-u-${i}`,
+    awardId,
+    chips,
+    startedAt,
+    endedAt,
+    chargeCents: 10,
+  },
   receivedAt: "2026-06-10T00:00:00.000Z",
 });
 
@@ -52,7 +66,14 @@ describe("used chip-seconds per program and day", () => {
       compute("awd_ub", 1, "2026-06-03T00:00:00Z", "2026-06-03T00:00:01Z", 1000),
     ];
     const adjustment: StoredUsage = {
-      record: { type: "adjustment", recordId: "awd_ua-adj", awardId: "awd_ua", kind: "debit", amountCents: 5, reason: "fix" },
+      record: {
+        type: "adjustment",
+        recordId: "awd_ua-adj",
+        awardId: "awd_ua",
+        kind: "debit",
+        amountCents: 5,
+        reason: "fix",
+      },
       receivedAt: "2026-06-02T00:00:00.000Z",
     };
     const a = [...records.filter((r) => r.record.awardId === "awd_ua"), adjustment];
@@ -62,7 +83,11 @@ describe("used chip-seconds per program and day", () => {
       usage.apply("awd_ua", a, "prog-u"),
       usage.apply("awd_ub", b, "prog-u"),
       // Another program's usage stays out.
-      usage.apply("awd_uc", [compute("awd_uc", 1, "2026-06-02T00:00:00Z", "2026-06-02T01:00:00Z", 5)], "prog-other"),
+      usage.apply(
+        "awd_uc",
+        [compute("awd_uc", 1, "2026-06-02T00:00:00Z", "2026-06-02T01:00:00Z", 5)],
+        "prog-other",
+      ),
     ]);
     await usage.apply("awd_ua", a.slice(0, 3), "prog-u");
 
@@ -108,7 +133,15 @@ describe("booked chips per hour", () => {
     const r1 = reservation("r1", 10, "2026-08-02T00:00:00.000Z", "2026-08-02T04:00:00.000Z");
     const r2 = reservation("r2", 5, "2026-08-02T02:00:00.000Z", "2026-08-02T03:00:00.000Z");
     for (const r of [r1, r2])
-      expect(await reservations.grant({ reservation: r, previous: null, capacity: 100, creditsCents: 0, events: [] })).toEqual({
+      expect(
+        await reservations.grant({
+          reservation: r,
+          previous: null,
+          capacity: 100,
+          creditsCents: 0,
+          events: [],
+        }),
+      ).toEqual({
         granted: true,
       });
     // Released (unused) at 02:30: hours 00, 01 and 02 began while it was held; 03 had not.
@@ -116,7 +149,10 @@ describe("booked chips per hour", () => {
       ...r1,
       status: "released",
       revision: 2,
-      history: [...r1.history, { at: "2026-08-02T02:30:00.000Z", status: "released", actor: "system", reason: "unused" }],
+      history: [
+        ...r1.history,
+        { at: "2026-08-02T02:30:00.000Z", status: "released", actor: "system", reason: "unused" },
+      ],
     };
     await reservations.release(released, "granted", []);
     // Cancelled before it began: none of its hours count.
@@ -124,7 +160,10 @@ describe("booked chips per hour", () => {
       ...r2,
       status: "cancelled",
       revision: 2,
-      history: [...r2.history, { at: "2026-08-01T12:00:00.000Z", status: "cancelled", actor: "u", reason: "cancelled" }],
+      history: [
+        ...r2.history,
+        { at: "2026-08-01T12:00:00.000Z", status: "cancelled", actor: "u", reason: "cancelled" },
+      ],
     };
     await reservations.release(cancelled, "granted", []);
 

@@ -11,9 +11,9 @@ import {
   csvCell,
   funnelOf,
   funnelTable,
+  MAX_PERIODS,
   outputsReportOf,
   outputsTable,
-  MAX_PERIODS,
   periodsBetween,
   toCsv,
   utilizationDays,
@@ -22,7 +22,9 @@ import {
 import { chipSecondsByDay } from "../src/usage/index.js";
 
 let n = 0;
-const entry = (o: Omit<Partial<LedgerEntry>, "kind"> & { kind: LedgerEntry["kind"] | "consume" }): LedgerEntry =>
+const entry = (
+  o: Omit<Partial<LedgerEntry>, "kind"> & { kind: LedgerEntry["kind"] | "consume" },
+): LedgerEntry =>
   ({
     entryId: `e${n++}`,
     programId: "p1",
@@ -62,7 +64,8 @@ describe("budget over time", () => {
       "2026-11-03/cash",
       "2026-11-03/credits",
     ]);
-    const row = (period: string, pool: string) => r.periods.find((p) => p.period === period && p.pool === pool);
+    const row = (period: string, pool: string) =>
+      r.periods.find((p) => p.period === period && p.pool === pool);
     expect(row("2026-11-01", "credits")).toMatchObject({
       committedCents: 230_000,
       consumedCents: 0,
@@ -126,7 +129,11 @@ describe("budget over time", () => {
     expect(r.periods).toHaveLength(2);
     const cash = r.periods.find((p) => p.pool === "cash");
     expect(cash).toMatchObject({ committedCents: 0, cumulativeCommittedCents: 50_000, heldCents: 50_000 });
-    expect(r.totals.find((t) => t.pool === "cash")).toMatchObject({ netCents: 0, heldCents: 50_000, entries: 0 });
+    expect(r.totals.find((t) => t.pool === "cash")).toMatchObject({
+      netCents: 0,
+      heldCents: 50_000,
+      entries: 0,
+    });
   });
 
   it("buckets by month, a month bound of a daily report ending on its last day", () => {
@@ -137,7 +144,9 @@ describe("budget over time", () => {
   });
 
   it("refuses more periods than it answers at once", () => {
-    expect(() => periodsBetween("2020-01-01", "2026-01-01", "day")).toThrow(/narrow from\/to or ask for interval=month/);
+    expect(() => periodsBetween("2020-01-01", "2026-01-01", "day")).toThrow(
+      /narrow from\/to or ask for interval=month/,
+    );
     expect(periodsBetween("2026-01-01", "2026-01-01", "day")).toEqual(["2026-01-01"]);
     expect(MAX_PERIODS).toBeGreaterThan(366);
   });
@@ -256,7 +265,11 @@ describe("utilization", () => {
         usedPercent: 0,
       },
     ]);
-    expect(u.totals).toMatchObject({ capacityChipHours: 4_800, reservedChipHours: 20, usedChipSeconds: 45_000 });
+    expect(u.totals).toMatchObject({
+      capacityChipHours: 4_800,
+      reservedChipHours: 20,
+      usedChipSeconds: 45_000,
+    });
   });
 
   it("bounds the range", () => {
@@ -268,7 +281,7 @@ describe("utilization", () => {
 describe("CSV", () => {
   it("quotes per RFC 4180 and defuses formulas in text, not in numbers", () => {
     expect(csvCell('say "hi", then\nleave')).toBe('"say ""hi"", then\nleave"');
-    expect(csvCell("=HYPERLINK(\"http://x\")")).toBe("\"'=HYPERLINK(\"\"http://x\"\")\"");
+    expect(csvCell('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
     expect(csvCell("+1")).toBe("'+1");
     expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
     expect(csvCell("\tx")).toBe("'\tx");
@@ -281,13 +294,29 @@ describe("CSV", () => {
 
 describe("outputs report", () => {
   const output = (o: Partial<Output>): Output =>
-    ({ outputId: `out_${n++}`, awardId: "awd_a", programId: "p1", kind: "paper", status: "pending", ...o }) as Output;
+    ({
+      outputId: `out_${n++}`,
+      awardId: "awd_a",
+      programId: "p1",
+      kind: "paper",
+      status: "pending",
+      ...o,
+    }) as Output;
   const repo = (awardId: string, status: Output["status"], spdxId?: string | null) =>
     output({
       awardId,
       kind: "repository",
       status,
-      ...(spdxId === undefined ? {} : { verification: { outcome: status === "verified" ? "verified" : "rejected", checkedAt: "", reason: "", spdxId } }),
+      ...(spdxId === undefined
+        ? {}
+        : {
+            verification: {
+              outcome: status === "verified" ? "verified" : "rejected",
+              checkedAt: "",
+              reason: "",
+              spdxId,
+            },
+          }),
     });
   const obligation = (kind: "paper" | "repository", status: "met" | "pending" | "overdue") => ({
     kind,
@@ -317,9 +346,27 @@ describe("outputs report", () => {
       programId: "p1",
       asOf: "2026-11-30T00:00:00.000Z",
       awards: [
-        { awardId: "awd_a", asOf: "", status: "active", compliant: true, obligations: [obligation("paper", "met"), obligation("repository", "met")] },
-        { awardId: "awd_b", asOf: "", status: "closed_noncompliant", compliant: false, obligations: [obligation("paper", "overdue"), obligation("repository", "met")] },
-        { awardId: "awd_c", asOf: "", status: "closing", compliant: false, obligations: [obligation("paper", "overdue"), obligation("repository", "met")] },
+        {
+          awardId: "awd_a",
+          asOf: "",
+          status: "active",
+          compliant: true,
+          obligations: [obligation("paper", "met"), obligation("repository", "met")],
+        },
+        {
+          awardId: "awd_b",
+          asOf: "",
+          status: "closed_noncompliant",
+          compliant: false,
+          obligations: [obligation("paper", "overdue"), obligation("repository", "met")],
+        },
+        {
+          awardId: "awd_c",
+          asOf: "",
+          status: "closing",
+          compliant: false,
+          obligations: [obligation("paper", "overdue"), obligation("repository", "met")],
+        },
       ],
       total: 3,
       compliant: 1,

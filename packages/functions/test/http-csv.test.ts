@@ -13,7 +13,14 @@ const handler = httpHandler({
   csv: (body) => ({ header: ["name", "cents"], rows: body.rows.map((r) => [r.name, r.cents]) }),
   handle: async ({ query }) => {
     if (query.fail) throw new Error("boom");
-    return { body: { rows: [{ name: "=cmd|' /C calc'!A0", cents: -5 }, { name: "Ada, \"the\" first", cents: 7 }] } };
+    return {
+      body: {
+        rows: [
+          { name: "=cmd|' /C calc'!A0", cents: -5 },
+          { name: 'Ada, "the" first', cents: 7 },
+        ],
+      },
+    };
   },
 });
 
@@ -34,7 +41,7 @@ describe("httpHandler's csv option", () => {
     const res = await get({ format: "csv" });
     expect(res.statusCode).toBe(200);
     expect(res.headers?.["content-type"]).toMatch(/^text\/csv; charset=utf-8/);
-    expect(res.body).toBe("name,cents\r\n'=cmd|' /C calc'!A0,-5\r\n\"Ada, \"\"the\"\" first\",7\r\n");
+    expect(res.body).toBe('name,cents\r\n\'=cmd|\' /C calc\'!A0,-5\r\n"Ada, ""the"" first",7\r\n');
   });
 
   it("answers CSV for Accept: text/csv unless the query says json", async () => {

@@ -31,7 +31,12 @@ export const reports: StackModule = {
   ],
   rules: [],
   routes: [
-    { method: "GET", path: "/calls/{callId}/reports/funnel", function: "call-funnel-report", roles: ["staff"] },
+    {
+      method: "GET",
+      path: "/calls/{callId}/reports/funnel",
+      function: "call-funnel-report",
+      roles: ["staff"],
+    },
     {
       method: "GET",
       path: "/programs/{programId}/reports/budget",
@@ -44,6 +49,11 @@ export const reports: StackModule = {
       function: "utilization-report",
       roles: ["staff"],
     },
-    { method: "GET", path: "/programs/{programId}/reports/outputs", function: "outputs-report", roles: ["staff"] },
+    {
+      method: "GET",
+      path: "/programs/{programId}/reports/outputs",
+      function: "outputs-report",
+      roles: ["staff"],
+    },
   ],
 };

@@ -118,25 +118,31 @@ export const reportsCommand = (io = processIo) => {
     .option("--from <date>", `the first day (${day}); default 29 days before --to`)
     .option("--to <date>", `the last day (${day}); default today`)
     .addOption(csvOption())
-    .action(async (options: ReportOptions & { program: string; from?: string; to?: string }, command: Command) => {
-      const context = contextOf(command, io);
-      const u = await fetchReport<Utilization>(
-        context,
-        `/programs/${encodeURIComponent(options.program)}/reports/utilization`,
-        options,
-        { from: options.from, to: options.to },
-      );
-      if (!u) return;
-      io.out(`program ${u.programId}: ${u.clusterChips} chips, ${u.from} to ${u.to}\n`);
-      table(io, [...u.days, { day: "total", ...u.totals }], [
-        { header: "day", value: (d) => d.day },
-        { header: "capacity chip-h", value: (d) => d.capacityChipHours, right: true },
-        { header: "reserved chip-h", value: (d) => d.reservedChipHours, right: true },
-        { header: "used chip-h", value: (d) => d.usedChipHours.toFixed(2), right: true },
-        { header: "reserved %", value: (d) => d.reservedPercent.toFixed(2), right: true },
-        { header: "used %", value: (d) => d.usedPercent.toFixed(2), right: true },
-      ]);
-    });
+    .action(
+      async (options: ReportOptions & { program: string; from?: string; to?: string }, command: Command) => {
+        const context = contextOf(command, io);
+        const u = await fetchReport<Utilization>(
+          context,
+          `/programs/${encodeURIComponent(options.program)}/reports/utilization`,
+          options,
+          { from: options.from, to: options.to },
+        );
+        if (!u) return;
+        io.out(`program ${u.programId}: ${u.clusterChips} chips, ${u.from} to ${u.to}\n`);
+        table(
+          io,
+          [...u.days, { day: "total", ...u.totals }],
+          [
+            { header: "day", value: (d) => d.day },
+            { header: "capacity chip-h", value: (d) => d.capacityChipHours, right: true },
+            { header: "reserved chip-h", value: (d) => d.reservedChipHours, right: true },
+            { header: "used chip-h", value: (d) => d.usedChipHours.toFixed(2), right: true },
+            { header: "reserved %", value: (d) => d.reservedPercent.toFixed(2), right: true },
+            { header: "used %", value: (d) => d.usedPercent.toFixed(2), right: true },
+          ],
+        );
+      },
+    );
 
   reports
     .command("outputs")
@@ -155,13 +161,17 @@ export const reportsCommand = (io = processIo) => {
       );
       if (!r) return;
       io.out(`program ${r.programId}, as of ${r.asOf}\n`);
-      table(io, [r.papers, { ...r.repositories, doi: undefined, arxiv: undefined }], [
-        { header: "outputs", value: (o) => (o.doi === undefined ? "repositories" : "papers") },
-        { header: "registered", value: (o) => o.registered, right: true },
-        { header: "verified", value: (o) => o.verified, right: true },
-        { header: "pending", value: (o) => o.pending, right: true },
-        { header: "rejected", value: (o) => o.rejected, right: true },
-      ]);
+      table(
+        io,
+        [r.papers, { ...r.repositories, doi: undefined, arxiv: undefined }],
+        [
+          { header: "outputs", value: (o) => (o.doi === undefined ? "repositories" : "papers") },
+          { header: "registered", value: (o) => o.registered, right: true },
+          { header: "verified", value: (o) => o.verified, right: true },
+          { header: "pending", value: (o) => o.pending, right: true },
+          { header: "rejected", value: (o) => o.rejected, right: true },
+        ],
+      );
       io.out("\n");
       table(io, r.licenses, [
         { header: "license", value: (l) => l.license },

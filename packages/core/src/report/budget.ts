@@ -80,10 +80,13 @@ export const budgetOverTime = (
   options: { interval: Interval; from?: string; to: string },
 ): BudgetOverTime => {
   const { interval } = options;
-  const sorted = [...entries].filter((e) => e.programId === programId).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const sorted = [...entries]
+    .filter((e) => e.programId === programId)
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const to = lastPeriodOf(options.to, interval);
   const first = sorted[0] ? periodOf(sorted[0].at, interval) : to;
-  const from = options.from ? periodOf(options.from, interval) : first <= to ? first : to;
+  // Entries all after `to` leave nothing to start from: the report is `to` alone.
+  const from = options.from ? periodOf(options.from, interval) : ([first, to].sort()[0] ?? to);
   const periods = periodsBetween(from, to, interval);
 
   const opening = new Map(POOLS.map((p) => [p, zero()]));

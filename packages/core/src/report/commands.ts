@@ -1,6 +1,6 @@
 import type { Actor } from "../actor.js";
-import type { AwardRepository } from "../award/ports.js";
 import type { LedgerRepository } from "../award/ledger.js";
+import type { AwardRepository } from "../award/ports.js";
 import { awardIdFor } from "../award/schema.js";
 import type { Clock } from "../clock.js";
 import { forbidden, notFound } from "../errors.js";
@@ -13,7 +13,7 @@ import { funnelOf } from "./funnel.js";
 import { outputsReportOf } from "./outputs.js";
 import type { Interval } from "./periods.js";
 import type { UtilizationRepository } from "./ports.js";
-import { utilizationDays, utilizationOf, hoursOfDays } from "./utilization.js";
+import { hoursOfDays, utilizationDays, utilizationOf } from "./utilization.js";
 
 export interface ReportDeps {
   calls: CallReader;
@@ -45,7 +45,9 @@ export const callFunnel = async (deps: ReportDeps, actor: Actor, callId: string)
   if (!(await deps.calls.get(callId))) throw notFound(`Call ${callId}`);
   const proposals = await deps.proposals.listByCall(callId);
   const approved = proposals.filter((p) => p.decision?.outcome === "approve");
-  const awards = approved.length ? await deps.awards.getMany(approved.map((p) => awardIdFor(p.proposalId))) : [];
+  const awards = approved.length
+    ? await deps.awards.getMany(approved.map((p) => awardIdFor(p.proposalId)))
+    : [];
   return funnelOf(callId, proposals, awards);
 };
 
@@ -87,7 +89,8 @@ export const programUtilization = async (
   const today = deps.clock.now().toISOString().slice(0, 10);
   const to = query.to ?? (query.from && query.from > today ? query.from : today);
   const from =
-    query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+    query.from ??
+    new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
   const days = utilizationDays(from, to);
   const [booked, used] = await Promise.all([
     deps.utilization.bookedChips(programId, hoursOfDays(days)),

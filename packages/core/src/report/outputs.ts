@@ -1,5 +1,5 @@
-import { judgeLicense } from "../output/license-policy.js";
 import type { ProgramCompliance } from "../output/compliance.js";
+import { judgeLicense } from "../output/license-policy.js";
 import type { Output, OutputStatus } from "../output/schema.js";
 import type { CsvTable } from "./csv.js";
 
@@ -49,9 +49,14 @@ export const outputsReportOf = (outputs: Output[], compliance: ProgramCompliance
   }
   const bound = new Set(compliance.awards.map((a) => a.awardId));
   const verifiedBy = (kind: Output["kind"]) =>
-    new Set(own.filter((o) => o.kind === kind && o.status === "verified" && bound.has(o.awardId)).map((o) => o.awardId)).size;
+    new Set(
+      own
+        .filter((o) => o.kind === kind && o.status === "verified" && bound.has(o.awardId))
+        .map((o) => o.awardId),
+    ).size;
   const overdue = (kind: Output["kind"]) =>
-    compliance.awards.filter((a) => a.obligations.some((o) => o.kind === kind && o.status === "overdue")).length;
+    compliance.awards.filter((a) => a.obligations.some((o) => o.kind === kind && o.status === "overdue"))
+      .length;
   return {
     programId: compliance.programId,
     asOf: compliance.asOf,
@@ -87,7 +92,12 @@ export const outputsTable = (r: OutputsReport): CsvTable => ({
   rows: [
     ...Object.entries(r.papers).map(([item, v]) => [r.programId, "papers", item, v]),
     ...Object.entries(r.repositories).map(([item, v]) => [r.programId, "repositories", item, v]),
-    ...r.licenses.map((l) => [r.programId, l.permissive ? "licenses (permissive)" : "licenses (not permissive)", l.license, l.repositories]),
+    ...r.licenses.map((l) => [
+      r.programId,
+      l.permissive ? "licenses (permissive)" : "licenses (not permissive)",
+      l.license,
+      l.repositories,
+    ]),
     ...Object.entries(r.awards).map(([item, v]) => [r.programId, "awards", item, v]),
   ],
 });

@@ -13,7 +13,8 @@ export const periodOf = (at: string | number | Date, interval: Interval) => {
 };
 
 const next = (period: string, interval: Interval) => {
-  if (interval === "day") return new Date(Date.parse(`${period}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  if (interval === "day")
+    return new Date(Date.parse(`${period}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   const [y, m] = period.split("-").map(Number) as [number, number];
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
 };

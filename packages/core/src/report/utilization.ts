@@ -9,7 +9,9 @@ export const MAX_UTILIZATION_DAYS = 92;
 /** The hour slots of the days `[from, to]` (UTC ISO, as reservations name them). */
 export const hoursOfDays = (days: string[]) =>
   days.flatMap((day) =>
-    Array.from({ length: 24 }, (_, h) => new Date(Date.parse(`${day}T00:00:00Z`) + h * HOUR_MS).toISOString()),
+    Array.from({ length: 24 }, (_, h) =>
+      new Date(Date.parse(`${day}T00:00:00Z`) + h * HOUR_MS).toISOString(),
+    ),
   );
 
 export interface UtilizationDay {

@@ -11,7 +11,9 @@ export const CallFunnelReport = z
     screenedOut: Count.meta({ description: "Found ineligible by screening" }),
     reviewed: Count.meta({ description: "At least one reviewer's scores counted" }),
     approved: Count.meta({ description: "The committee's recorded decision is to approve" }),
-    awarded: Count.meta({ description: "Approved and accepted by the grantee (provisioning or any later state)" }),
+    awarded: Count.meta({
+      description: "Approved and accepted by the grantee (provisioning or any later state)",
+    }),
     declined: Count.meta({ description: "The committee's recorded decision is to decline" }),
     waitlisted: Count,
     withdrawn: Count.meta({ description: "Withdrawn by the applicant after submission" }),
@@ -25,7 +27,9 @@ export const CallFunnelReport = z
 const Movements = {
   committedCents: Cents.meta({ description: "Commitments and top-ups (kinds commit, topup)" }),
   consumedCents: Cents.meta({ description: "Consumption (kind consume), as a positive amount" }),
-  releasedCents: Cents.meta({ description: "Releases back to the pool (kind release), as a positive amount" }),
+  releasedCents: Cents.meta({
+    description: "Releases back to the pool (kind release), as a positive amount",
+  }),
   adjustedCents: Cents.meta({ description: "Net of adjustments" }),
   netCents: Cents.meta({ description: "Sum of every entry: the change of what awards hold" }),
 };
@@ -61,7 +65,9 @@ export const BudgetOverTimeReport = z
 
 const UtilizationFigures = {
   capacityChipHours: Count.meta({ description: "The cluster's chips × 24" }),
-  reservedChipHours: Count.meta({ description: "Chips granted reservations held, summed over the hours that began while held" }),
+  reservedChipHours: Count.meta({
+    description: "Chips granted reservations held, summed over the hours that began while held",
+  }),
   usedChipSeconds: Count.meta({ description: "Chip-seconds of counted compute usage records (exact)" }),
   usedChipHours: z.number().meta({ description: "usedChipSeconds / 3600, two decimals" }),
   reservedPercent: z.number(),
@@ -87,15 +93,19 @@ export const OutputsReport = z
     asOf: z.string(),
     papers: z.object({ ...ByStatus, doi: Count, arxiv: Count }),
     repositories: z.object(ByStatus),
-    licenses: z
-      .array(z.object({ license: z.string(), repositories: Count, permissive: z.boolean() }))
-      .meta({ description: "Per SPDX expression the code host last reported (none: no license file), most used first" }),
+    licenses: z.array(z.object({ license: z.string(), repositories: Count, permissive: z.boolean() })).meta({
+      description: "Per SPDX expression the code host last reported (none: no license file), most used first",
+    }),
     awards: z.object({
-      bound: Count.meta({ description: "Awards that carry obligations (active, suspended, closing, closed)" }),
+      bound: Count.meta({
+        description: "Awards that carry obligations (active, suspended, closing, closed)",
+      }),
       withVerifiedPaper: Count,
       withVerifiedRepository: Count,
       compliant: Count,
-      complianceRate: z.number().meta({ description: "compliant / bound, four decimals; 1 without bound awards" }),
+      complianceRate: z
+        .number()
+        .meta({ description: "compliant / bound, four decimals; 1 without bound awards" }),
       paperOverdue: Count,
       repositoryOverdue: Count,
     }),

@@ -1,6 +1,6 @@
 import { BudgetQuery, budgetTable, programBudget } from "@allot/core/report";
-import { httpHandler } from "../../lib/http.js";
 import { reportDeps } from "../../lib/deps-reports.js";
+import { httpHandler } from "../../lib/http.js";
 import { BudgetOverTimeReport } from "../../responses/reports.js";
 
 export const handler = httpHandler({

@@ -1,6 +1,6 @@
 import { callFunnel, FunnelQuery, funnelTable } from "@allot/core/report";
-import { httpHandler } from "../../lib/http.js";
 import { reportDeps } from "../../lib/deps-reports.js";
+import { httpHandler } from "../../lib/http.js";
 import { CallFunnelReport } from "../../responses/reports.js";
 
 export const handler = httpHandler({

@@ -7,5 +7,7 @@ export const handler = httpHandler({
   query: OutputsQuery,
   responses: { 200: OutputsReport },
   csv: outputsTable,
-  handle: async ({ actor, path }) => ({ body: await programOutputs(reportDeps(), actor, path.programId ?? "") }),
+  handle: async ({ actor, path }) => ({
+    body: await programOutputs(reportDeps(), actor, path.programId ?? ""),
+  }),
 });

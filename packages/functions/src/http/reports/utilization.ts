@@ -1,6 +1,6 @@
 import { programUtilization, UtilizationQuery, utilizationTable } from "@allot/core/report";
-import { httpHandler } from "../../lib/http.js";
 import { reportDeps } from "../../lib/deps-reports.js";
+import { httpHandler } from "../../lib/http.js";
 import { UtilizationReport } from "../../responses/reports.js";
 
 export const handler = httpHandler({
