@@ -17,6 +17,7 @@ export * from "./dynamo/retry.js";
 export * from "./dynamo/reviewer-repository.js";
 export * from "./dynamo/transact.js";
 export * from "./dynamo/usage-repository.js";
+export * from "./dynamo/utilization-repository.js";
 export * from "./env.js";
 export * from "./eventbridge/publisher.js";
 export * from "./notification/dynamo-notification-preferences.js";

@@ -14,6 +14,7 @@ import {
   reservationKeys,
   reviewerKeys,
   usageKeys,
+  utilizationKeys,
 } from "../src/dynamo/keys.js";
 
 // Stored keys are data: every shape below is what items written before this module carry, so
@@ -192,6 +193,15 @@ describe("the key schema, pinned per entity", () => {
     expect(usageKeys.dayOf("TOTAL")).toBeUndefined();
     expect(usageKeys.isTotal("TOTAL")).toBe(true);
     expect(usageKeys.threshold("awd_1", 80)).toEqual({ pk: "THRESHOLD#awd_1#80", sk: "THRESHOLD" });
+  });
+
+  it("a program's compute usage per day and shard (utilization)", () => {
+    expect(utilizationKeys.usedDay("p1", 3, "2027-01-06")).toEqual({
+      pk: "UTILIZATION#p1#3",
+      sk: "DAY#2027-01-06",
+    });
+    expect(utilizationKeys.usedShard("p1", 3)).toBe("UTILIZATION#p1#3");
+    expect(utilizationKeys.day("2027-01-06")).toBe("DAY#2027-01-06");
   });
 
   it("notification, its listings and its reference in the proposal", () => {

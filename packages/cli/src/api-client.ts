@@ -28,6 +28,8 @@ export interface ApiClient {
       query?: Record<string, string | undefined>;
       body?: unknown;
       headers?: Record<string, string>;
+      /** Answer the body as text, as it came (a CSV report), instead of parsing JSON. */
+      raw?: boolean;
     },
   ): Promise<T>;
 }
@@ -36,7 +38,7 @@ export const apiClient = (options: { url: string; token: string }): ApiClient =>
   const base = options.url.replace(/\/+$/, "");
   return {
     url: base,
-    async request(method, path, { query = {}, body, headers = {} } = {}) {
+    async request(method, path, { query = {}, body, headers = {}, raw = false } = {}) {
       const search = new URLSearchParams();
       for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, value);
       const target = `${base}${path}${search.size ? `?${search}` : ""}`;
@@ -72,7 +74,7 @@ export const apiClient = (options: { url: string; token: string }): ApiClient =>
           Array.isArray(answer.issues) ? answer.issues : [],
         );
       }
-      return parsed as never;
+      return (raw ? text : parsed) as never;
     },
   };
 };

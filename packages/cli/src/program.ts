@@ -6,6 +6,7 @@ import { eventsCommand } from "./commands/events.js";
 import { ledgerCommand } from "./commands/ledger.js";
 import { programsCommand } from "./commands/programs.js";
 import { proposalsCommand } from "./commands/proposals.js";
+import { reportsCommand } from "./commands/reports.js";
 import { tokenCommand } from "./commands/token.js";
 import { CliError, EXIT } from "./errors.js";
 import type { Io } from "./output.js";
@@ -45,6 +46,7 @@ export const createProgram = (io: Io) => {
     decisionsCommand(io),
     awardsCommand(io),
     ledgerCommand(io),
+    reportsCommand(io),
     eventsCommand(io),
   ])
     program.addCommand(command);

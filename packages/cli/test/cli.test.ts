@@ -49,6 +49,10 @@ describe("allot --help", () => {
         "awards list",
         "awards get",
         "ledger check",
+        "reports funnel",
+        "reports budget",
+        "reports utilization",
+        "reports outputs",
         "events dead-letters",
         "events redrive",
         "events replay",
@@ -86,6 +90,12 @@ describe("usage errors exit 2", () => {
     ["a missing subcommand", ["programs"], "Usage: allot programs"],
     ["a missing required option", ["ledger", "check", "--token", "t", "--program"], "argument missing"],
     ["an outcome that is not one", ["decisions", "record", "--outcome", "maybe"], "Allowed choices are"],
+    ["a funnel without its call", ["reports", "funnel", "--token", "t"], "required option '--call <callId>'"],
+    [
+      "an interval that is not one",
+      ["reports", "budget", "--interval", "week"],
+      "Allowed choices are day, month",
+    ],
     ["a replay without its range", ["events", "replay", "--to", "2026-01-01T00:00:00Z"], "--from <time>"],
     ["a schedule run without its name", ["events", "run-schedule"], "missing required argument 'name'"],
     [

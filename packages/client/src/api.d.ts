@@ -480,6 +480,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/calls/{callId}/reports/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff read a call's proposal funnel: submitted, screened out, reviewed, approved, awarded, declined */
+        get: operations["call-funnel-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/calls/{callId}/reviewers": {
         parameters: {
             query?: never;
@@ -712,6 +729,57 @@ export interface paths {
         };
         /** Staff recompute every balance of a program from its ledger entries and see each difference */
         get: operations["check-ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/programs/{programId}/reports/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff read a program's budget over time from its ledger: committed, consumed, released per day or month and pool */
+        get: operations["budget-over-time-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/programs/{programId}/reports/outputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff read a program's outputs: papers, repositories, licenses (SPDX) and the compliance rate */
+        get: operations["outputs-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/programs/{programId}/reports/utilization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff read the program cluster's utilization per day: reserved and used chip-hours against capacity */
+        get: operations["utilization-report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1000,6 +1068,50 @@ export interface components {
             status: "offered" | "declined" | "lapsed" | "provisioning" | "provisioning_failed" | "active" | "suspended" | "closing" | "closed" | "closed_noncompliant" | "revoked";
             strategicPartner: boolean;
         };
+        BudgetOverTimeReport: {
+            from: string;
+            /** @enum {string} */
+            interval: "day" | "month";
+            periods: {
+                /** @description Net of adjustments */
+                adjustedCents: number;
+                /** @description Commitments and top-ups (kinds commit, topup) */
+                committedCents: number;
+                /** @description Consumption (kind consume), as a positive amount */
+                consumedCents: number;
+                cumulativeAdjustedCents: number;
+                cumulativeCommittedCents: number;
+                cumulativeConsumedCents: number;
+                cumulativeReleasedCents: number;
+                heldCents: number;
+                /** @description Sum of every entry: the change of what awards hold */
+                netCents: number;
+                period: string;
+                /** @enum {string} */
+                pool: "cash" | "credits";
+                /** @description Releases back to the pool (kind release), as a positive amount */
+                releasedCents: number;
+            }[];
+            programId: string;
+            to: string;
+            totals: {
+                /** @description Net of adjustments */
+                adjustedCents: number;
+                /** @description Commitments and top-ups (kinds commit, topup) */
+                committedCents: number;
+                /** @description Consumption (kind consume), as a positive amount */
+                consumedCents: number;
+                entries: number;
+                /** @description What awards hold at the end of `to` */
+                heldCents: number;
+                /** @description Sum of every entry: the change of what awards hold */
+                netCents: number;
+                /** @enum {string} */
+                pool: "cash" | "credits";
+                /** @description Releases back to the pool (kind release), as a positive amount */
+                releasedCents: number;
+            }[];
+        };
         BudgetReport: {
             awardsByState: {
                 [key: string]: number;
@@ -1108,6 +1220,34 @@ export interface components {
             /** @default [] */
             reviewerPool: string[];
             title: string;
+        };
+        CallFunnelReport: {
+            /** @description The committee's recorded decision is to approve */
+            approved: number;
+            /** @description Approved and accepted by the grantee (provisioning or any later state) */
+            awarded: number;
+            callId: string;
+            /** @description The committee's recorded decision is to decline */
+            declined: number;
+            /** @description Started and never submitted */
+            drafts: number;
+            /** @description Approved; the grantee declined the offer */
+            offersDeclined: number;
+            /** @description Approved; the offer's deadline passed */
+            offersLapsed: number;
+            /** @description Approved; the offer waits for the grantee */
+            offersOpen: number;
+            /** @description At least one reviewer's scores counted */
+            reviewed: number;
+            /** @description Found ineligible by screening */
+            screenedOut: number;
+            /** @description Submitted at some time (withdrawn ones included) */
+            submitted: number;
+            /** @description Submitted, not screened out or withdrawn, no decision yet */
+            undecided: number;
+            waitlisted: number;
+            /** @description Withdrawn by the applicant after submission */
+            withdrawn: number;
         };
         ChangeRequest: {
             applicantId: string;
@@ -1370,6 +1510,41 @@ export interface components {
                 outcome: "verified" | "rejected";
                 reason: string;
                 spdxId?: string | null;
+            };
+        };
+        OutputsReport: {
+            asOf: string;
+            awards: {
+                /** @description Awards that carry obligations (active, suspended, closing, closed) */
+                bound: number;
+                /** @description compliant / bound, four decimals; 1 without bound awards */
+                complianceRate: number;
+                compliant: number;
+                paperOverdue: number;
+                repositoryOverdue: number;
+                withVerifiedPaper: number;
+                withVerifiedRepository: number;
+            };
+            /** @description Per SPDX expression the code host last reported (none: no license file), most used first */
+            licenses: {
+                license: string;
+                permissive: boolean;
+                repositories: number;
+            }[];
+            papers: {
+                arxiv: number;
+                doi: number;
+                pending: number;
+                registered: number;
+                rejected: number;
+                verified: number;
+            };
+            programId: string;
+            repositories: {
+                pending: number;
+                registered: number;
+                rejected: number;
+                verified: number;
             };
         };
         PartnerInstitution: {
@@ -1683,6 +1858,37 @@ export interface components {
                 reasons: string[];
                 recordId?: string;
             }[];
+        };
+        UtilizationReport: {
+            clusterChips: number;
+            days: {
+                /** @description The cluster's chips × 24 */
+                capacityChipHours: number;
+                day: string;
+                /** @description Chips granted reservations held, summed over the hours that began while held */
+                reservedChipHours: number;
+                reservedPercent: number;
+                /** @description usedChipSeconds / 3600, two decimals */
+                usedChipHours: number;
+                /** @description Chip-seconds of counted compute usage records (exact) */
+                usedChipSeconds: number;
+                usedPercent: number;
+            }[];
+            from: string;
+            programId: string;
+            to: string;
+            totals: {
+                /** @description The cluster's chips × 24 */
+                capacityChipHours: number;
+                /** @description Chips granted reservations held, summed over the hours that began while held */
+                reservedChipHours: number;
+                reservedPercent: number;
+                /** @description usedChipSeconds / 3600, two decimals */
+                usedChipHours: number;
+                /** @description Chip-seconds of counted compute usage records (exact) */
+                usedChipSeconds: number;
+                usedPercent: number;
+            };
         };
         WorkflowHistory: {
             current: string;
@@ -4152,6 +4358,76 @@ export interface operations {
             };
         };
     };
+    "call-funnel-report": {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallFunnelReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     "add-reviewers": {
         parameters: {
             query?: never;
@@ -5284,6 +5560,221 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerCheck"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "budget-over-time-report": {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+                from?: string;
+                interval?: "day" | "month";
+                to?: string;
+            };
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetOverTimeReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "outputs-report": {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutputsReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "utilization-report": {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UtilizationReport"];
+                    "text/csv": string;
                 };
             };
             /** @description The request is invalid; `issues` names each field and what to fix */

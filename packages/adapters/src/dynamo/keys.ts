@@ -245,6 +245,20 @@ export const usageKeys = {
   threshold: (awardId: string, pct: number): Key => ({ pk: `THRESHOLD#${awardId}#${pct}`, sk: "THRESHOLD" }),
 };
 
+/**
+ * A program's compute usage per day, for the utilization report: chip-seconds split over the
+ * same shards as the award counters (the shard its transaction picked), so concurrent processors
+ * of different awards do not all write one item.
+ */
+export const utilizationKeys = {
+  usedDay: (programId: string, shard: number, day: string): Key => ({
+    pk: `UTILIZATION#${programId}#${shard}`,
+    sk: `${DAY}${day}`,
+  }),
+  usedShard: (programId: string, shard: number) => `UTILIZATION#${programId}#${shard}`,
+  day: (day: string) => `${DAY}${day}`,
+};
+
 // Every listing of notifications sorts on `<createdAt>#<id>`; a cursor is that sort key alone.
 const NOTIFICATION_REF = "NOTIFICATION#";
 const notificationSort = (n: Pick<Notification, "createdAt" | "notificationId">) =>

@@ -17,7 +17,11 @@ import { type RetryPolicy, retryPolicy } from "./retry.js";
 import { sendTransaction, type TransactItem } from "./transact.js";
 
 // Layout, all in the one table (keys.ts spells these keys):
-//   CLUSTER#<programId>#<hour ISO> / SLOT       availableChips of one hour of the program's cluster
+//   CLUSTER#<programId>#<hour ISO> / SLOT       availableChips of one hour of the program's cluster;
+//                                                bookedChips: the chips granted reservations held
+//                                                when the hour began (the utilization report's
+//                                                "reserved"; a release gives back only the hours
+//                                                not begun, so the past stays as it was)
 //   HOLD#<awardId>                 / HOLD       creditsCents, heldCents, availableCents of an award
 //   AWARD#<awardId>                / RESERVATION#<reservationId>   the reservation; while queued,
 //                                                gsi1: PROGRAM#<programId>#RESERVATIONQUEUE /
@@ -149,7 +153,7 @@ export const dynamoReservationRepository = (
             TableName: tableName,
             Key: slotKey(r.programId, hour),
             UpdateExpression:
-              "SET programId = :programId, #hour = :hour, capacityChips = if_not_exists(capacityChips, :capacity), reservedChips = if_not_exists(reservedChips, :zero) + :n, availableChips = if_not_exists(availableChips, :capacity) - :n",
+              "SET programId = :programId, #hour = :hour, capacityChips = if_not_exists(capacityChips, :capacity), reservedChips = if_not_exists(reservedChips, :zero) + :n, bookedChips = if_not_exists(bookedChips, :zero) + :n, availableChips = if_not_exists(availableChips, :capacity) - :n",
             ConditionExpression:
               r.chips <= capacity
                 ? "attribute_not_exists(pk) OR availableChips >= :n"
@@ -204,11 +208,15 @@ export const dynamoReservationRepository = (
         });
       }
       for (const hour of hoursOf(r.startsAt, r.endsAt)) {
+        // A slot written before bookedChips existed counts as booked by this reservation.
+        const begun = Date.parse(hour) < now.getTime();
         items.push({
           Update: {
             TableName: tableName,
             Key: slotKey(r.programId, hour),
-            UpdateExpression: "SET availableChips = availableChips + :n, reservedChips = reservedChips - :n",
+            UpdateExpression: begun
+              ? "SET availableChips = availableChips + :n, reservedChips = reservedChips - :n"
+              : "SET availableChips = availableChips + :n, reservedChips = reservedChips - :n, bookedChips = if_not_exists(bookedChips, :n) - :n",
             ConditionExpression: "reservedChips >= :n",
             ExpressionAttributeValues: { ":n": r.chips },
           },

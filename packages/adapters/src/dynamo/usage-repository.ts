@@ -1,4 +1,5 @@
 import {
+  chipSecondsByDay,
   dayOf,
   deltaOf,
   type StoredUsage,
@@ -16,7 +17,7 @@ import {
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { batchGetAll } from "./batch-get.js";
 import { failedConditions } from "./errors.js";
-import { usageKeys } from "./keys.js";
+import { usageKeys, utilizationKeys } from "./keys.js";
 import { outboxPut } from "./outbox.js";
 import { queryPartition } from "./query.js";
 import { backoffMs, type RetryPolicy, transientReason } from "./retry.js";
@@ -29,6 +30,8 @@ import { putIfAbsent, sendTransaction, transactWithOutbox } from "./transact.js"
 //   CONSUMPTION#<awardId>#<shard> / TOTAL      consumedCents, records: one of SHARDS partial sums
 //   CONSUMPTION#<awardId>#<shard> / DAY#<day>  chargeCents, records: that shard's share of a day
 //   THRESHOLD#<awardId>#<pct>     / THRESHOLD  the threshold was raised (with its outbox events)
+//   UTILIZATION#<programId>#<shard> / DAY#<day> usedChipSeconds: the program's compute usage that
+//                                              day (records split over the UTC days they span)
 //
 // Why shards, and what a record costs. A busy award's usage must not land on one partition
 // (about 1,000 WCU/s each), nor must concurrent processors serialize on one counter item (a
@@ -77,21 +80,42 @@ export const storedUsageFromItem = (item: Record<string, unknown>): StoredUsage 
   receivedAt: String(item.receivedAt),
 });
 
-/** Splits records so that markers + the shard total + one item per day fit in a transaction. */
-const chunksOf = (records: StoredUsage[]) => {
+/**
+ * The chip-seconds per day a record adds to its program's utilization. A record spanning more
+ * days than a transaction has room for (about three months in one record) counts on its charge's
+ * day instead: the total stays exact, only its spread is coarser.
+ */
+const MAX_USED_DAYS = 60;
+const usedByDay = (r: StoredUsage): Map<string, number> => {
+  if (r.record.type !== "compute") return new Map();
+  const split = chipSecondsByDay(r.record);
+  if (split.size <= MAX_USED_DAYS) return split;
+  const total = [...split.values()].reduce((a, b) => a + b, 0);
+  return new Map([[dayOf(r.record, r.receivedAt), total]]);
+};
+
+/**
+ * Splits records so that markers + the shard total + one item per charge day + (with a program)
+ * one utilization item per usage day fit in a transaction.
+ */
+const chunksOf = (records: StoredUsage[], withProgram: boolean) => {
   const chunks: StoredUsage[][] = [];
   let current: StoredUsage[] = [];
   let days = new Set<string>();
+  let usedDays = new Set<string>();
   for (const r of records) {
     const day = dayOf(r.record, r.receivedAt);
     const nextDays = days.has(day) ? days.size : days.size + 1;
-    if (current.length && current.length + 1 + 1 + nextDays > TRANSACTION_ITEMS) {
+    const nextUsed = withProgram ? new Set([...usedDays, ...usedByDay(r).keys()]) : usedDays;
+    if (current.length && current.length + 1 + 1 + nextDays + nextUsed.size > TRANSACTION_ITEMS) {
       chunks.push(current);
       current = [];
       days = new Set();
+      usedDays = new Set();
     }
     current.push(r);
     days.add(day);
+    if (withProgram) for (const d of usedByDay(r).keys()) usedDays.add(d);
   }
   if (current.length) chunks.push(current);
   return chunks;
@@ -106,7 +130,7 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
     return new Map(items.map((item) => [(item.record as UsageRecord).recordId, item.record as UsageRecord]));
   };
   /** One chunk: retried without the records already counted, until none is left or it commits. */
-  const applyChunk = async (awardId: string, chunk: StoredUsage[]) => {
+  const applyChunk = async (awardId: string, chunk: StoredUsage[], programId: string | undefined) => {
     let pending = chunk;
     let duplicates = 0;
     for (let attempt = 1; pending.length; attempt++) {
@@ -118,6 +142,10 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
         const d = days.get(day) ?? { cents: 0, records: 0 };
         days.set(day, { cents: d.cents + deltaOf(r.record), records: d.records + 1 });
       }
+      const used = new Map<string, number>();
+      if (programId)
+        for (const r of pending)
+          for (const [day, seconds] of usedByDay(r)) used.set(day, (used.get(day) ?? 0) + seconds);
       const total = pending.reduce((s, r) => s + deltaOf(r.record), 0);
       const add = (Key: { pk: string; sk: string }, cents: number, records: number) => ({
         Update: {
@@ -151,6 +179,15 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
               ...[...days].map(([day, d]) =>
                 add(usageKeys.shardDay(awardId, shard, day), d.cents, d.records),
               ),
+              ...[...used].map(([day, seconds]) => ({
+                Update: {
+                  TableName: tableName,
+                  Key: utilizationKeys.usedDay(programId ?? "", shard, day),
+                  UpdateExpression: "ADD usedChipSeconds :s SET programId = :p, #t = :t",
+                  ExpressionAttributeNames: { "#t": "type" },
+                  ExpressionAttributeValues: { ":s": seconds, ":p": programId, ":t": "utilization" },
+                },
+              })),
             ],
           }),
         );
@@ -216,12 +253,12 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
       return held;
     },
 
-    async apply(awardId, records) {
+    async apply(awardId, records, programId) {
       const distinct = [...new Map(records.map((r) => [r.record.recordId, r])).values()];
       let counted = 0;
       let duplicates = records.length - distinct.length;
-      for (const chunk of chunksOf(distinct)) {
-        const result = await applyChunk(awardId, chunk);
+      for (const chunk of chunksOf(distinct, programId !== undefined)) {
+        const result = await applyChunk(awardId, chunk, programId);
         counted += result.counted;
         duplicates += result.duplicates;
       }

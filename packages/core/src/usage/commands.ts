@@ -166,7 +166,9 @@ export const processUsage = async (deps: UsageDeps, records: StoredUsage[]) => {
   let duplicates = 0;
   const raised: Record<string, number[]> = {};
   for (const [awardId, list] of byAward) {
-    const result = await deps.usage.apply(awardId, list);
+    // The program's utilization counts the records' chip-seconds in the same write.
+    const programId = (await deps.awards.get(awardId))?.programId;
+    const result = await deps.usage.apply(awardId, list, programId);
     counted += result.counted;
     duplicates += result.duplicates;
     raised[awardId] = await checkThresholds(deps, awardId);

@@ -1,4 +1,5 @@
 export * from "./burn-down.js";
+export * from "./chip-seconds.js";
 export * from "./commands.js";
 export * from "./events.js";
 export * from "./identity.js";

@@ -18,7 +18,15 @@ export interface UsageRepository {
    * Counts records of one award exactly once each (a marker per record id in the same
    * transaction as the counter); returns how many were newly counted.
    */
-  apply(awardId: string, records: StoredUsage[]): Promise<{ counted: number; duplicates: number }>;
+  apply(
+    awardId: string,
+    records: StoredUsage[],
+    /**
+     * The award's program: when given, the compute records' chip-seconds per day are added to
+     * the program's utilization in the same transaction (exactly once, like the counter).
+     */
+    programId?: string,
+  ): Promise<{ counted: number; duplicates: number }>;
   totals(awardId: string): Promise<UsageTotals>;
   /** The thresholds among `candidates` already raised for the award. */
   thresholdsRaised(awardId: string, candidates: number[]): Promise<number[]>;

@@ -1,5 +1,6 @@
 import { DomainError, type FieldIssue } from "@allot/core";
-import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { CSV_CONTENT_TYPE, type CsvTable, toCsv } from "@allot/core/report";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 
 /** A client error (4xx) raised by the HTTP layer itself, with the status it answers. */
 export class HttpError extends Error {
@@ -43,4 +44,24 @@ export const jsonResponse = (
   statusCode,
   headers: { "content-type": "application/json", ...headers },
   body: JSON.stringify(body),
+});
+
+/**
+ * Whether the caller asked for CSV: `format=csv` in the query, or an Accept header naming
+ * text/csv (a `format=json` in the query wins over the header).
+ */
+export const wantsCsv = (event: Pick<APIGatewayProxyEventV2, "queryStringParameters" | "headers">) => {
+  const format = event.queryStringParameters?.format;
+  if (format) return format === "csv";
+  const accept = event.headers?.accept ?? event.headers?.Accept ?? "";
+  return /(^|,)\s*text\/csv\s*(;|,|$)/i.test(accept);
+};
+
+export const csvResponse = (
+  table: CsvTable,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: 200,
+  headers: { "content-type": CSV_CONTENT_TYPE, ...headers },
+  body: toCsv(table),
 });

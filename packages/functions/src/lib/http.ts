@@ -1,12 +1,13 @@
 import { type Actor, type FieldIssue, fieldIssuesOf, retryOnConcurrentModification } from "@allot/core";
 import { withCorrelationId } from "@allot/core/events";
+import type { CsvTable } from "@allot/core/report";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { z } from "zod";
-import { HttpError, type HttpResult, jsonResponse } from "./http-answer.js";
+import { csvResponse, HttpError, type HttpResult, jsonResponse, wantsCsv } from "./http-answer.js";
 import { withIdempotencyKey } from "./idempotency.js";
 import type { LambdaHandler } from "./lambda-handler.js";
 import { authenticate } from "./middleware/authenticate.js";
@@ -49,6 +50,8 @@ export interface HttpContract {
   responses: HttpResponses;
   /** Client errors beyond those the route's shape implies (400/401/403/404/409), e.g. 413. */
   errors?: number[];
+  /** The 200 answer is also given as CSV (`?format=csv` or `Accept: text/csv`). */
+  csv?: boolean;
 }
 
 export const issuesFromZod = (error: z.ZodError): FieldIssue[] => fieldIssuesOf(error);
@@ -79,6 +82,11 @@ export const httpHandler = <
   responses: R;
   errors?: number[];
   public?: boolean;
+  /**
+   * The 200 answer as a table, for callers that ask for CSV (`?format=csv`, or an Accept header
+   * with text/csv and no `format=json`).
+   */
+  csv?: (body: { [K in keyof R]: R[K] extends z.ZodType ? z.input<R[K]> : never }[keyof R]) => CsvTable;
   handle: (
     request: HttpRequest<
       S extends z.ZodType ? z.infer<S> : undefined,
@@ -117,7 +125,10 @@ export const httpHandler = <
             ),
         ),
       );
-      return jsonResponse(result.status ?? 200, result.body, result.headers);
+      const status = result.status ?? 200;
+      if (options.csv && status === 200 && wantsCsv(event))
+        return csvResponse(options.csv(result.body as Parameters<typeof options.csv>[0]), result.headers);
+      return jsonResponse(status, result.body, result.headers);
     }) as unknown as LambdaHandler<
       APIGatewayProxyEventV2WithJWTAuthorizer,
       APIGatewayProxyStructuredResultV2
@@ -129,6 +140,7 @@ export const httpHandler = <
         query: options.query,
         responses: options.responses,
         errors: options.errors,
+        ...(options.csv ? { csv: true } : {}),
       } satisfies HttpContract,
     },
   );

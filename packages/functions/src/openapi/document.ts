@@ -20,6 +20,11 @@ const idempotencyKey = z.string().min(1).max(255).regex(new RegExp(IDEMPOTENCY_K
     "A unique value per operation (e.g. a UUID), sent again unchanged when retrying it: the same key with the same request answers what the first answered (header Idempotent-Replayed: true) and runs once; the same key with another path or body is 409, as is a key whose first request is still running. Kept for 24 hours.",
 });
 
+const csvTable = z.string().meta({
+  description:
+    "The same report as RFC 4180 CSV (UTF-8, CRLF, a header row; a text cell starting with = + - @ or a tab is prefixed with an apostrophe). Asked for with `format=csv` or `Accept: text/csv`.",
+});
+
 const successDescriptions: Record<number, string> = {
   200: "OK",
   201: "Created",
@@ -58,7 +63,10 @@ const operationOf = (entry: RouteContract): ZodOpenApiOperationObject => {
   for (const [status, schema] of Object.entries(contract.responses)) {
     responses[status] = {
       description: successDescriptions[Number(status)] ?? "OK",
-      content: { "application/json": { schema } },
+      content: {
+        "application/json": { schema },
+        ...(contract.csv && status === "200" ? { "text/csv": { schema: csvTable } } : {}),
+      },
     };
   }
   for (const status of errorStatusesOf(entry)) {
