@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
 import { type RegistriesAdmin, registriesAdmin } from "@allot/standins";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actAs, activeAward, ok, openCall, outboxMessages } from "../support/allot.js";
@@ -38,6 +41,13 @@ const expectStatus = async (
 
 // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read field by field
 type Json = any;
+
+/** `npx allot …` as staff run it, against this runtime's edge. */
+const allot = async (...args: string[]) =>
+  promisify(execFile)(process.execPath, ["packages/cli/bin/allot.mjs", ...args], {
+    cwd: resolve(import.meta.dirname, "../.."),
+    env: { ...process.env, ALLOT_EDGE_URL: runtime.edge },
+  });
 const itemsOf = (body: Json): Json[] => (Array.isArray(body) ? body : (body?.items ?? body?.outputs ?? []));
 
 const awardOf = async (awardId: string): Promise<Json> =>
@@ -336,6 +346,29 @@ describe("what goes wrong", () => {
     );
     expect((await complianceOf(awardId)).compliant).toBe(false);
   }, 120_000);
+
+  it("catches a license changed to a non-permissive one at the periodic re-check (the schedule, fired now)", async () => {
+    await registries.putRepository({
+      owner: "ned-lab",
+      name: "relicensed",
+      visibility: "public",
+      spdxId: "MIT",
+    });
+    const id = await registerOutput("ned", awardId, {
+      repositoryUrl: "https://github.com/ned-lab/relicensed",
+    });
+    await outputStatusToBe("ned", awardId, id, "verified");
+    await registries.putRepository({
+      owner: "ned-lab",
+      name: "relicensed",
+      visibility: "public",
+      spdxId: "AGPL-3.0-only",
+    });
+    const run = await allot("events", "run-schedule", "recheck-outputs");
+    expect(run.stdout).toMatch(/^recheck-outputs: event [0-9a-f-]{36} sent to 1 target\(s\)\n$/);
+    const output = await outputStatusToBe("ned", awardId, id, "rejected");
+    expect(output.verification).toMatchObject({ outcome: "rejected", spdxId: "AGPL-3.0-only" });
+  }, 180_000);
 
   it("retries rate-limited verification (429 with Retry-After) and never counts it as non-compliance", async () => {
     await registries.putRepository({
