@@ -325,7 +325,7 @@ describe("what goes wrong", () => {
     expect(output.verification.outcome).toBe("rejected");
   }, 120_000);
 
-  it("flips a verified repository that vanishes, and the award's compliance with it", async () => {
+  it("flips a verified repository that vanishes, and the award's repository obligation with it", async () => {
     await registries.putRepository({
       owner: "ned-lab",
       name: "fleeting",
@@ -334,17 +334,20 @@ describe("what goes wrong", () => {
     });
     const id = await registerOutput("ned", awardId, { repositoryUrl: "https://github.com/ned-lab/fleeting" });
     await outputStatusToBe("ned", awardId, id, "verified");
+    const repositoryObligation = async () =>
+      (await complianceOf(awardId)).obligations.find((o: { kind: string }) => o.kind === "repository");
+    expect(await repositoryObligation()).toMatchObject({ met: true, status: "met", outputIds: [id] });
+
     await registries.deleteRepository("ned-lab", "fleeting");
     const me = await as("ned", "applicant");
-    await expectStatus(
-      me("POST", `/awards/${awardId}/outputs/${id}/verify`, undefined, operation()),
-      [200, 202],
-    );
+    await expectStatus(me("POST", `/awards/${awardId}/outputs/${id}/verify`, undefined, operation()), 202);
     const output = await outputStatusToBe("ned", awardId, id, "rejected");
     expect(output.history.map((h: { status: string }) => h.status)).toEqual(
       expect.arrayContaining(["verified", "rejected"]),
     );
-    expect((await complianceOf(awardId)).compliant).toBe(false);
+    // Not met any more; the award stays compliant only until the obligation falls due.
+    expect(await repositoryObligation()).toMatchObject({ met: false, status: "pending" });
+    expect((await complianceOf(awardId)).compliant).toBe(true);
   }, 120_000);
 
   it("catches a license changed to a non-permissive one at the periodic re-check (the schedule, fired now)", async () => {
