@@ -223,6 +223,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/awards/{awardId}/settle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff settle an award's consumption into the ledger now */
+        post: operations["settle-award"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/awards/{awardId}/suspend": {
         parameters: {
             query?: never;
@@ -722,6 +739,15 @@ export interface components {
             awardId: string;
             callId: string;
             cashCents: number;
+            /** @description The consumption as last settled into the ledger */
+            consumption?: {
+                cashCents: number;
+                creditsCents: number;
+                /** @description Counted usage beyond the credits the award holds: recorded, not charged to the pool */
+                overageCents: number;
+                /** Format: date-time */
+                settledAt: string;
+            };
             creditsCents: number;
             /** Format: date-time */
             endsAt?: string;
@@ -738,8 +764,28 @@ export interface components {
                 /** @enum {string} */
                 status: "offered" | "declined" | "lapsed" | "provisioning" | "provisioning_failed" | "active" | "suspended" | "closing" | "closed" | "closed_noncompliant" | "revoked";
             }[];
+            /**
+             * Format: date-time
+             * @description Set while the provider's project is inactivated because the credits are used up
+             */
+            inactivatedAt?: string;
             institution: string;
             institutionId?: string;
+            /** @description The award's money by pool, from its ledger entries */
+            ledger: {
+                cash: {
+                    committedCents: number;
+                    consumedCents: number;
+                    heldCents: number;
+                    releasedCents: number;
+                };
+                credits: {
+                    committedCents: number;
+                    consumedCents: number;
+                    heldCents: number;
+                    releasedCents: number;
+                };
+            };
             /** Format: date-time */
             offeredAt: string;
             /** Format: date-time */
@@ -769,6 +815,7 @@ export interface components {
             };
             institutions: {
                 committedCents: number;
+                consumedCents: number;
                 heldCents: number;
                 institution: string;
                 institutionId?: string;
@@ -776,6 +823,8 @@ export interface components {
             }[];
             partners: {
                 capCents: number;
+                consumedCents: number;
+                /** @description Given net of releases, consumed or not: what the cap counts */
                 heldCents: number;
                 institution: string;
                 /** @description The canonical id, or the folded name on older awards */
@@ -784,8 +833,12 @@ export interface components {
             }[];
             pools: {
                 availableCents: number;
+                /** @description Given to awards net of releases, consumed or not */
                 committedCents: number;
+                consumedCents: number;
                 grossCommittedCents: number;
+                /** @description Still with awards: committed − consumed */
+                heldCents: number;
                 /** @enum {string} */
                 pool: "cash" | "credits";
                 releasedCents: number;
@@ -911,6 +964,7 @@ export interface components {
             pools: {
                 availableCents: number;
                 committedCents: number;
+                consumedCents: number;
                 /** @enum {string} */
                 pool: "cash" | "credits";
                 programId: string;
@@ -923,7 +977,7 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
                 /** @enum {string} */
-                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted";
+                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted" | "project-inactivated" | "project-reactivated";
                 notificationId: string;
                 recipient: {
                     /** Format: email */
@@ -1201,8 +1255,14 @@ export interface components {
                 /** Format: date-time */
                 exhaustsAt: string | null;
             };
+            /** @description Counted usage beyond the award's credits: recorded, never taken from the pool */
+            overageCents: number;
             percentUsed: number;
             remainingCents: number;
+            /** Format: date-time */
+            settledAt: string | null;
+            /** @description Credit consumption in the ledger as last settled (at most the credits) */
+            settledCents: number;
             thresholdsCrossed: number[];
         };
         UsageBatchAnswer: {
@@ -2268,6 +2328,82 @@ export interface operations {
                 };
             };
         };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Award"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "settle-award": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description OK */
             200: {
