@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actAs, activeAward, asSent, newOperation, ok, openCall, outboxMessages } from "../support/allot.js";
+import { actAs, activeAward, asSent, newOperation, ok, openCall } from "../support/allot.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
 // Consumption in the ledger on the real local stack: usage counted by the stream processor is
@@ -65,6 +65,20 @@ const ledgerCheck = async () =>
 const project = async (awardId: string) =>
   (await fetch(`${runtime.provider}/amie/v1/projects/${awardId}`)).json() as Promise<{ state: string }>;
 
+/** The grantee's notice of this kind about the award, once it is recorded. */
+const noticeOf = (kind: string, awardId: string) =>
+  until(
+    async () => {
+      const { items } = await ok((await actAs(runtime, "cora", "applicant")).GET("/notifications"));
+      return items.find(
+        (n: { kind: string; related?: { awardId?: string } }) =>
+          n.kind === kind && n.related?.awardId === awardId,
+      );
+    },
+    `the grantee's ${kind} notice`,
+    60_000,
+  );
+
 const send = async (records: unknown[]) => {
   const integration = await actAs(runtime, "provider-1", "integration");
   const answer = await ok(integration.POST("/usage", { body: asSent({ records }) }));
@@ -125,16 +139,8 @@ describe("consumption in the ledger", () => {
       "the provider's project to be inactive",
       60_000,
     );
-    await until(
-      async () =>
-        outboxMessages(runtime).some((m) =>
-          m.includes(`Award ${awardId}: your project on the cluster is inactivated`),
-        )
-          ? true
-          : undefined,
-      "the grantee's inactivation notice",
-      60_000,
-    );
+    const notice = await noticeOf("project-inactivated", awardId);
+    expect(notice.text).toContain("(recorded as overage): $1,000.00");
     expect((await ledgerCheck()).differences).toEqual([]);
 
     // A top-up beyond the overage: settled into the new credits, the project reactivated.
@@ -163,6 +169,7 @@ describe("consumption in the ledger", () => {
       "the provider's project to run again",
       60_000,
     );
+    expect((await noticeOf("project-reactivated", awardId)).text).toContain("Credits remaining: $2,000.00");
 
     // Revocation releases only the unconsumed remainder: committed = consumed + released.
     await send([compute(awardId, 50_000)]);
