@@ -46,13 +46,9 @@ export const AwardView = z
       .object({
         creditsCents: z.number().int(),
         cashCents: z.number().int(),
-        overageCents: z
-          .number()
-          .int()
-          .meta({
-            description:
-              "Counted usage beyond the credits the award holds: recorded, not charged to the pool",
-          }),
+        overageCents: z.number().int().meta({
+          description: "Counted usage beyond the credits the award holds: recorded, not charged to the pool",
+        }),
         settledAt: IsoTime,
       })
       .optional()
