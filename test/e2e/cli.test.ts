@@ -197,7 +197,8 @@ describe("allot against the local stack", () => {
     const result = await allot(["ledger", "check", "--program", "e2e-cli"], staffEnv);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^program e2e-cli: 2 entries over 1 awards\n/);
-    expect(result.stdout).toMatch(/\ncash\s+\$100,000\.00\s+\$1,500\.00\s+\$98,500\.00\n/);
+    // total, committed, consumed, available
+    expect(result.stdout).toMatch(/\ncash\s+\$100,000\.00\s+\$1,500\.00\s+\$0\.00\s+\$98,500\.00\n/);
     expect(result.stdout.trim().split("\n").at(-1)).toBe("ledger consistent");
 
     const json = await allot(["ledger", "check", "--program", "e2e-cli", "--json"], staffEnv);

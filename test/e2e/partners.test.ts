@@ -232,6 +232,7 @@ describe("partner institutions through the HTTP API", () => {
         institutionKey: "atlantica",
         capCents: 2_000_000,
         heldCents: 1_500_000,
+        consumedCents: 0,
         remainingCents: 500_000,
       },
     ]);
@@ -241,6 +242,7 @@ describe("partner institutions through the HTTP API", () => {
         institutionId: "atlantica",
         committedCents: 1_500_000,
         releasedCents: 0,
+        consumedCents: 0,
         heldCents: 1_500_000,
       },
     ]);

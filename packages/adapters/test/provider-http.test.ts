@@ -94,12 +94,21 @@ describe("httpComputeProvider", () => {
     await p.deprovision("award-1", "compensation");
     await p.setAccess("award-1", "suspended");
     await p.setAccess("award-1", "active");
+    await p.inactivate("award-1", "the award's credits are used up");
+    await p.reactivate("award-1");
     expect(seen.map((s) => [s.method, s.path, JSON.parse(s.body), s.signed])).toEqual([
       ["POST", "/amie/v1/request_project_create", request, true],
       ["POST", "/amie/v1/inform_transaction_complete", { awardId: "award-1" }, true],
       ["POST", "/amie/v1/request_project_inactivate", { awardId: "award-1", reason: "compensation" }, true],
       ["POST", "/amie/v1/request_project_suspend", { awardId: "award-1" }, true],
       ["POST", "/amie/v1/request_project_reactivate", { awardId: "award-1" }, true],
+      [
+        "POST",
+        "/amie/v1/request_project_inactivate",
+        { awardId: "award-1", reason: "the award's credits are used up", reversible: true },
+        true,
+      ],
+      ["POST", "/amie/v1/request_project_reactivate", { awardId: "award-1", lift: "inactivation" }, true],
     ]);
   });
 

@@ -10,8 +10,10 @@ import {
   planSettlement,
   revokeAward,
   setAwardSuspension,
+  settleAllConsumption,
   settleCash,
   settleConsumption,
+  syncProjectActivation,
   topUpAward,
 } from "../src/award/index.js";
 import type { StoredUsage, UsageRecord } from "../src/usage/index.js";
@@ -322,6 +324,52 @@ describe("settling consumption into the ledger", () => {
     const cash = (await ledger.repo.pools("prog-1")).find((p) => p.pool === "cash");
     expect(cash).toMatchObject({ committedCents: 50_000, consumedCents: 18_000, availableCents: 950_000 });
     expect(await check()).toEqual([]);
+  });
+});
+
+describe("the daily settlement", () => {
+  it("settles every running award of every program, and names the ones that fail", async () => {
+    const { deps, awards, ledger, use } = await setUp();
+    await use(charge(9_000));
+    const programs = { list: async () => [{ programId: "prog-1" }, { programId: "prog-empty" }] };
+    expect(await settleAllConsumption({ ...deps, programs }, "daily")).toEqual({
+      awards: 1,
+      settledCents: 9_000,
+      overageCents: 0,
+      failed: [],
+    });
+    // A second run the same day moves nothing.
+    expect((await settleAllConsumption({ ...deps, programs }, "daily")).settledCents).toBe(0);
+    expect((await ledger.repo.entriesForAward("awd_a1")).filter((e) => e.kind === "consume")).toHaveLength(1);
+
+    const broken = {
+      ...deps,
+      programs,
+      ledger: { ...ledger.repo, entriesForAward: async () => Promise.reject(new Error("table unavailable")) },
+    };
+    await expect(settleAllConsumption(broken, "daily")).rejects.toThrow(
+      "Settlement failed for awd_a1 (table unavailable)",
+    );
+    expect((await awards.repo.get("awd_a1"))?.consumption?.creditsCents).toBe(9_000);
+  });
+});
+
+describe("the provider following the award's credits", () => {
+  it("inactivates or reactivates the project as the award now says, and leaves other states alone", async () => {
+    const { deps, awards, calls } = await setUp({
+      provider: {
+        projectId: "p-1",
+        access: { loginHost: "h", account: "a", instructions: "i" },
+        provisionedAt: at,
+      },
+    });
+    expect(await syncProjectActivation(deps, "awd_a1")).toBe("reactivated");
+    const award = (await awards.repo.get("awd_a1")) as Award;
+    awards.items.set("awd_a1", { ...award, inactivatedAt: at });
+    expect(await syncProjectActivation(deps, "awd_a1")).toBe("inactivated");
+    awards.items.set("awd_a1", { ...award, status: "revoked", inactivatedAt: at });
+    expect(await syncProjectActivation(deps, "awd_a1")).toBe("skipped");
+    expect(calls).toEqual(["reactivate awd_a1", "inactivate awd_a1"]);
   });
 });
 

@@ -211,6 +211,7 @@ describe("the OpenAPI document", () => {
         "submit-proposal",
         "cancel-reservation",
         "request-output-verification",
+        "settle-award",
       ];
       if (withoutBody.includes(route.function)) expect(body, route.function).toBeUndefined();
       else expect(body?.content["application/json"]?.schema, route.function).toBeTruthy();

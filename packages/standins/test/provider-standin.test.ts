@@ -447,6 +447,59 @@ describe("provider stand-in: deprovisioning and access", () => {
     expect(inactive.permanent).toBe(true);
     expect(inactive.message).toContain("HTTP 409");
   });
+
+  it("inactivates a project whose credits are used up and reactivates it, each idempotent", async () => {
+    const request = projectRequest();
+    await adapter().requestProject(request);
+    await adapter().completeTransaction(request.awardId);
+    await adapter().inactivate(request.awardId, "the award's credits are used up");
+    await adapter().inactivate(request.awardId, "the award's credits are used up");
+    expect(await project(request.awardId)).toMatchObject({
+      state: "inactive",
+      inactiveReason: "the award's credits are used up",
+    });
+    await adapter().reactivate(request.awardId);
+    await adapter().reactivate(request.awardId);
+    expect(await project(request.awardId)).toMatchObject({ state: "complete" });
+    expect((await project(request.awardId))?.inactivatedAt).toBeUndefined();
+    // A staff suspension under the inactivation is kept: reactivation returns the project to it.
+    await adapter().setAccess(request.awardId, "suspended");
+    await adapter().inactivate(request.awardId, "used up again");
+    await adapter().reactivate(request.awardId);
+    expect(await project(request.awardId)).toMatchObject({ state: "suspended" });
+
+    // Removal for good (revocation) wins over an inactivation: no reactivation after it.
+    await adapter().inactivate(request.awardId, "used up once more");
+    await adapter().deprovision(request.awardId, "revoked");
+    const removed = await providerError(adapter().reactivate(request.awardId));
+    expect(removed.permanent).toBe(true);
+    expect(removed.message).toContain("HTTP 409");
+    expect(await project(request.awardId)).toMatchObject({ state: "inactive", inactiveReason: "revoked" });
+
+    const missing = await providerError(adapter().inactivate(`award-${randomUUID()}`, "used up"));
+    expect(missing.message).toContain("HTTP 404");
+  });
+
+  it("fails inactivations and reactivations as injected, apart from deprovision and access", async () => {
+    const request = projectRequest();
+    await adapter().requestProject(request);
+    standIn.faults.set({ inactivate: { transient: 1 }, reactivate: { permanent: true } });
+    const transient = await providerError(adapter().inactivate(request.awardId, "used up"));
+    expect(transient.permanent).toBe(false);
+    expect(transient.message).toContain("HTTP 503");
+    await adapter().inactivate(request.awardId, "used up");
+    const refused = await providerError(adapter().reactivate(request.awardId));
+    expect(refused.permanent).toBe(true);
+    expect(refused.message).toContain("HTTP 422");
+    // Suspending and resuming take their own faults, not these.
+    const other = projectRequest();
+    await adapter().requestProject(other);
+    await adapter().setAccess(other.awardId, "suspended");
+    await adapter().setAccess(other.awardId, "active");
+    standIn.faults.clear();
+    await adapter().reactivate(request.awardId);
+    expect(await project(request.awardId)).toMatchObject({ state: "provisioned" });
+  });
 });
 
 describe("provider stand-in: modify_project (supplements and extensions)", () => {
