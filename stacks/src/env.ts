@@ -27,8 +27,8 @@ export const providerEnv = {
 
 /**
  * A registries link's variables: each service's base URL, set locally to the stand-in's and
- * unset on AWS (the real endpoints). ALLOT_GITHUB_TOKEN is read only where no SST secret is
- * linked (a local run against the real GitHub).
+ * unset on AWS (the real endpoints). ALLOT_GITHUB_TOKEN is no link's: the adapters fall back to
+ * it where no SST secret is linked (a script run against the real GitHub).
  */
 export const registriesEnv = {
   crossref: "ALLOT_CROSSREF_URL",

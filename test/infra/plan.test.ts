@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type FunctionSpec, type Link, type Topology, topology } from "@allot/stacks";
-import { envForLink, providerEnv } from "@allot/stacks/env";
+import { envForLink, GITHUB_TOKEN_SECRET, providerEnv } from "@allot/stacks/env";
 import { describe, expect, it } from "vitest";
 import {
   describeRef,
@@ -279,6 +279,29 @@ describe("the deployment plan derived from stacks/", () => {
       for (const [name, value] of Object.entries(fn.environment))
         expect(value.ref.kind, `${fn.name}: ${name}`).not.toBe("secret");
     }
+  });
+
+  it("links the GitHub token secret to the functions with a registries link, and grants or sets nothing else", () => {
+    // Whichever functions stacks/ links today, a copy of the first function shows the rule.
+    const [first] = topology.functions;
+    if (!first) throw new Error("stacks/ has no function");
+    const withLink = planDeployment(
+      {
+        ...topology,
+        functions: topology.functions.map((f) =>
+          f.name === first.name ? { ...f, links: [...f.links, { kind: "registries" }] } : f,
+        ),
+      },
+      { stage: "production" },
+    );
+    expect(withLink.registries).toEqual({ githubTokenSecret: GITHUB_TOKEN_SECRET, clients: [first.name] });
+    const before = plan.functions.find((f) => f.name === first.name);
+    const after = withLink.functions.find((f) => f.name === first.name);
+    // The real endpoints are the adapters' defaults and the token travels as an SST link.
+    expect(after?.environment).toEqual(before?.environment);
+    expect(after?.statements).toEqual(before?.statements);
+    const linked = topology.functions.filter((f) => f.links.some((l) => l.kind === "registries"));
+    expect(plan.registries?.clients ?? []).toEqual(linked.map((f) => f.name));
   });
 
   it("gives every asynchronous target and stream a dead-letter queue, and every queue an alarm", () => {

@@ -66,7 +66,7 @@ const scripted = (...answers: Array<Response | Error>) => {
 };
 
 describe("the retrying GET", () => {
-  const policy = { timeoutMs: 1_000, maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 5_000 };
+  const policy = { timeoutMs: 1_000, maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 5_000, budgetMs: 60_000 };
 
   it("waits what Retry-After asks, then returns the answer", async () => {
     const { fetch, calls } = scripted(
@@ -144,5 +144,39 @@ describe("the retrying GET", () => {
     const get = httpClient({ service: "crossref", policy, fetch, sleep: async () => {} });
     expect((await get("http://x")).status).toBe(404);
     expect(calls).toHaveLength(1);
+  });
+
+  it("never waits or tries past the lookup's deadline", async () => {
+    let clock = now;
+    const { fetch, calls } = scripted(
+      new Response("", { status: 503, headers: { "retry-after": "2" } }),
+      new Response("", { status: 503, headers: { "retry-after": "2" } }),
+      new Response("{}", { status: 200 }),
+    );
+    const get = httpClient({
+      service: "crossref",
+      policy,
+      fetch,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+      now: () => clock,
+    });
+    // 3 s left: one wait of 2 s fits, a second would end past the deadline.
+    const error = await get("http://x", {}, now + 3_000).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "VerificationUnavailable", retryAfterSeconds: 2 });
+    expect(calls).toHaveLength(2);
+    expect(clock - now).toBe(2_000);
+  });
+
+  it("gives each attempt only the time left", async () => {
+    const seen: number[] = [];
+    const fetch = (async (_url: string, init: RequestInit) => {
+      seen.push(init.signal ? 1 : 0);
+      throw Object.assign(new Error("timeout"), { name: "TimeoutError" });
+    }) as unknown as typeof globalThis.fetch;
+    const get = httpClient({ service: "github", policy, fetch, sleep: async () => {}, now: () => now });
+    await expect(get("http://x", {}, now + 250)).rejects.toThrow("no answer within 250 ms");
+    await expect(get("http://x", {}, now)).rejects.toThrow("no time left in the lookup's budget");
   });
 });

@@ -1,3 +1,4 @@
+import { verificationPortsFromEnv } from "@allot/adapters/verification/index";
 import { VerificationUnavailable } from "@allot/core/output";
 import { registriesEnv } from "@allot/stacks/env";
 import {
@@ -8,7 +9,6 @@ import {
   startRegistriesStandIn,
 } from "@allot/standins";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { verificationPortsFromEnv } from "../src/verification/from-env.js";
 
 // Each adapter against the registries stand-in over real HTTP: the answers in the services'
 // shapes, and the failures (rate limits with Retry-After, outages, slow answers) injected

@@ -4,7 +4,7 @@ import { envForLink, providerEnv, registriesEnv } from "@allot/stacks/env";
 import { createLambdaRegistry, type FunctionSpec, INHERITED_VARIABLES, silentLogger } from "aws-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repositoryRoot } from "../src/runtime.js";
-import { type LocalServices, localFunction } from "../src/topology-to-aws-local.js";
+import { type LocalServices, linkEnvironment, localFunction } from "../src/topology-to-aws-local.js";
 
 // Locally every function runs in one process; these check that each still sees only what its
 // links in stacks/ give it, so a missing link fails here as it would on AWS.
@@ -100,5 +100,16 @@ describe("each function's environment, locally", () => {
     expect(result.ok ? "" : result.errorMessage).toMatch(
       /^ALLOT_TABLE_ALLOT is not set: is this function linked/,
     );
+  });
+});
+
+describe("a registries link, locally", () => {
+  it("points each verification adapter at its service on the registries stand-in", () => {
+    expect(linkEnvironment({ kind: "registries" }, services)).toEqual({
+      [registriesEnv.crossref]: "http://127.0.0.1:11/crossref",
+      [registriesEnv.datacite]: "http://127.0.0.1:11/datacite",
+      [registriesEnv.arxiv]: "http://127.0.0.1:11/arxiv",
+      [registriesEnv.github]: "http://127.0.0.1:11/github",
+    });
   });
 });

@@ -1,6 +1,13 @@
 import type { CodeHost, RepositoryLookup } from "@allot/core/output";
 import { VerificationUnavailable } from "@allot/core/output";
-import { type HttpClientOptions, type HttpGet, httpClient, jsonBody, unexpected } from "./http.js";
+import {
+  type HttpClientOptions,
+  type HttpGet,
+  httpClient,
+  jsonBody,
+  startBudget,
+  unexpected,
+} from "./http.js";
 import { githubCommit, githubLicense, githubRepository } from "./shapes.js";
 
 export interface GitHubOptions {
@@ -51,10 +58,10 @@ export const gitHubCodeHost = (options: GitHubOptions): CodeHost => {
     const value = await token;
     return value ? { authorization: `Bearer ${value}` } : {};
   };
-  const api = async (path: string) => get(`${options.apiUrl}${path}`, await authorization());
-
   return {
     async lookUp({ owner, name }): Promise<RepositoryLookup> {
+      const deadline = startBudget(options.http?.policy);
+      const api = async (path: string) => get(`${options.apiUrl}${path}`, await authorization(), deadline);
       const base = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
       const repoAnswer = await api(base);
       // 404: absent, or private to this token; 451: blocked (DMCA). Neither is public code.

@@ -3,6 +3,7 @@ import { GITHUB_TOKEN_SECRET, registriesEnv } from "@allot/stacks/env";
 import { gitHubCodeHost } from "./code-host.js";
 import type { HttpPolicy } from "./http.js";
 import { httpScholarlyRegistry } from "./scholarly-registry.js";
+import { readSstLinkedValue } from "./sst-link.js";
 
 /** The real services; a `{ kind: "registries" }` link points them at the stand-in locally. */
 export const REGISTRY_DEFAULTS = {
@@ -12,30 +13,22 @@ export const REGISTRY_DEFAULTS = {
   github: "https://api.github.com",
 } as const;
 
-const USER_AGENT = "Allot-verification/1.0 (+https://github.com/allot; research grant compliance checks)";
+// GitHub refuses requests without a User-Agent; Crossref asks clients to say who they are.
+const USER_AGENT = "Allot-verification/1.0 (research grant output checks)";
 
 const baseUrl = (env: NodeJS.ProcessEnv, name: string, fallback: string) =>
   (env[name]?.trim() || fallback).replace(/\/+$/, "");
 
 /**
  * The GitHub token, read once per container (the code host caches it): on AWS from the
- * per-stage SST secret infra links to the function (SST_KEY_FILE is set: linked values travel
- * encrypted in the bundle, not in the environment), elsewhere from ALLOT_GITHUB_TOKEN when the
- * operator sets one. An empty value means "no token".
+ * per-stage SST secret infra links to the function (encrypted in the code package, not in the
+ * environment), elsewhere from ALLOT_GITHUB_TOKEN when the operator sets one. An empty value
+ * means "no token".
  */
 export const gitHubTokenFromEnv =
   (env: NodeJS.ProcessEnv = process.env) =>
-  async () => {
-    if (env.SST_KEY_FILE) {
-      const { Resource } = await import("sst");
-      const linked =
-        GITHUB_TOKEN_SECRET in Resource
-          ? (Resource as unknown as Record<string, { value?: string }>)[GITHUB_TOKEN_SECRET]
-          : undefined;
-      return linked?.value?.trim() || undefined;
-    }
-    return env[registriesEnv.githubToken]?.trim() || undefined;
-  };
+  async () =>
+    (readSstLinkedValue(GITHUB_TOKEN_SECRET, env) ?? env[registriesEnv.githubToken])?.trim() || undefined;
 
 /** The verification ports of a function that declares the `{ kind: "registries" }` link. */
 export const verificationPortsFromEnv = (

@@ -19,14 +19,21 @@ export interface HttpPolicy {
    * reset an hour away) is not waited for: the caller is told when to come back instead.
    */
   maxDelayMs: number;
+  /**
+   * The whole lookup's budget in ms (every call and wait of one `lookUp`, which makes up to
+   * three calls): no attempt or wait goes past it. A task running a lookup needs a timeout of
+   * at least this plus its own work.
+   */
+  budgetMs: number;
 }
 
-/** About 3 × 8 s + 2 × 4 s at worst: inside a 45 s task, short of Lambda's 15 minutes. */
+/** A lookup ends within 25 s, answered or unavailable: give its task 30 s or more. */
 export const DEFAULT_HTTP_POLICY: HttpPolicy = {
   timeoutMs: 8_000,
   maxAttempts: 3,
   baseDelayMs: 300,
   maxDelayMs: 4_000,
+  budgetMs: 25_000,
 };
 
 export interface HttpAnswer {
@@ -46,7 +53,16 @@ export interface HttpClientOptions {
   now?: () => number;
 }
 
-export type HttpGet = (url: string, headers?: Record<string, string>) => Promise<HttpAnswer>;
+/** `deadline` (epoch ms) bounds this call's attempts and waits; see `startBudget`. */
+export type HttpGet = (
+  url: string,
+  headers?: Record<string, string>,
+  deadline?: number,
+) => Promise<HttpAnswer>;
+
+/** The deadline of one lookup, shared by its calls. */
+export const startBudget = (policy: Partial<HttpPolicy> | undefined, now: () => number = Date.now) =>
+  now() + (policy?.budgetMs ?? DEFAULT_HTTP_POLICY.budgetMs);
 
 /** Seconds a response asks to wait: Retry-After (seconds or an HTTP date), else a rate-limit reset. */
 export const requestedWaitSeconds = (headers: Headers, nowMs: number): number | undefined => {
@@ -81,17 +97,22 @@ export const httpClient = (options: HttpClientOptions): HttpGet => {
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
 
-  return async (url, headers = {}) => {
+  return async (url, headers = {}, deadline = now() + policy.budgetMs) => {
     let reason = "";
     let askedSeconds: number | undefined;
     for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
       askedSeconds = undefined;
+      const timeoutMs = Math.min(policy.timeoutMs, deadline - now());
+      if (timeoutMs <= 0) {
+        reason ||= "no time left in the lookup's budget";
+        break;
+      }
       try {
         const response = await send(url, {
           method: "GET",
           headers: { ...options.headers, ...headers },
           redirect: "follow",
-          signal: AbortSignal.timeout(policy.timeoutMs),
+          signal: AbortSignal.timeout(timeoutMs),
         });
         // The body is read under the same timeout: a stalled body is as good as no answer.
         const body = await response.text();
@@ -103,12 +124,12 @@ export const httpClient = (options: HttpClientOptions): HttpGet => {
         const e = error as Error & { cause?: { code?: string } };
         reason =
           e.name === "TimeoutError" || e.name === "AbortError"
-            ? `no answer within ${policy.timeoutMs} ms`
+            ? `no answer within ${timeoutMs} ms`
             : `network error: ${e.cause?.code ?? e.message}`;
       }
       if (attempt === policy.maxAttempts) break;
       const waitMs = askedSeconds !== undefined ? askedSeconds * 1000 : backoffMs(attempt, policy);
-      if (waitMs > policy.maxDelayMs) break;
+      if (waitMs > policy.maxDelayMs || now() + waitMs >= deadline) break;
       await sleep(waitMs);
     }
     throw new VerificationUnavailable(

@@ -7,7 +7,14 @@ import {
   VerificationUnavailable,
 } from "@allot/core/output";
 import type { ZodError } from "zod";
-import { type HttpClientOptions, type HttpGet, httpClient, jsonBody, unexpected } from "./http.js";
+import {
+  type HttpClientOptions,
+  type HttpGet,
+  httpClient,
+  jsonBody,
+  startBudget,
+  unexpected,
+} from "./http.js";
 import { parseArxivFeed, parseCrossrefWork, parseDataciteDoi } from "./shapes.js";
 
 export interface ScholarlyRegistryOptions {
@@ -54,14 +61,15 @@ export const httpScholarlyRegistry = (options: ScholarlyRegistryOptions): Schola
     get: HttpGet,
     url: string,
     parse: (body: unknown) => PaperMetadata,
+    deadline: number,
   ): Promise<PaperMetadata | undefined> => {
-    const answer = await get(url);
+    const answer = await get(url, {}, deadline);
     if (answer.status === 404) return undefined;
     if (answer.status !== 200) throw unexpected(service, answer);
     return parsed(service, () => parse(jsonBody(service, answer)));
   };
 
-  const lookUpDoi = async (doi: string): Promise<PaperMetadata | undefined> => {
+  const lookUpDoi = async (doi: string, deadline: number): Promise<PaperMetadata | undefined> => {
     let crossrefDown: VerificationUnavailable | undefined;
     try {
       const found = await fromDoiRegistry(
@@ -69,6 +77,7 @@ export const httpScholarlyRegistry = (options: ScholarlyRegistryOptions): Schola
         crossref,
         `${options.crossrefUrl}/works/${doiPath(doi)}`,
         parseCrossrefWork,
+        deadline,
       );
       if (found) return found;
     } catch (error) {
@@ -81,14 +90,17 @@ export const httpScholarlyRegistry = (options: ScholarlyRegistryOptions): Schola
       datacite,
       `${options.dataciteUrl}/dois/${doiPath(doi)}`,
       parseDataciteDoi,
+      deadline,
     );
     if (!found && crossrefDown) throw crossrefDown;
     return found;
   };
 
-  const lookUpArxiv = async (id: string): Promise<PaperMetadata | undefined> => {
+  const lookUpArxiv = async (id: string, deadline: number): Promise<PaperMetadata | undefined> => {
     const answer = await arxiv(
       `${options.arxivUrl}/api/query?id_list=${encodeURIComponent(id)}&max_results=1`,
+      {},
+      deadline,
     );
     // The API answers a malformed id with 400 and an error entry: that id names no paper.
     if (answer.status === 400 || answer.status === 404) return undefined;
@@ -99,8 +111,9 @@ export const httpScholarlyRegistry = (options: ScholarlyRegistryOptions): Schola
   return {
     async lookUp(ref): Promise<PaperLookup> {
       const id = ref.kind === "doi" ? normalizeDoi(ref.doi) : normalizeArxivId(ref.arxivId);
+      const deadline = startBudget(options.http?.policy);
       const metadata =
-        id === undefined ? undefined : await (ref.kind === "doi" ? lookUpDoi : lookUpArxiv)(id);
+        id === undefined ? undefined : await (ref.kind === "doi" ? lookUpDoi : lookUpArxiv)(id, deadline);
       const checkedAt = now().toISOString();
       return metadata ? { found: true, metadata, checkedAt } : { found: false, checkedAt };
     },
