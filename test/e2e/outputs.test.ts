@@ -1,4 +1,14 @@
+import { awardKeys } from "@allot/adapters";
+import { mainTable } from "@allot/stacks";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  DescribeExecutionCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
+import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RegistriesAdmin, registriesAdmin } from "../../packages/standins/src/index.js";
 import { actAs, activeAward, asSent, ok, openCall, outboxMessages, reply } from "../support/allot.js";
@@ -32,7 +42,7 @@ beforeAll(async () => {
         },
         cluster: { chips: 100 },
         creditRate: { centsPerChipHour: 200 },
-        obligations: { repository: { dueAfterEnd: "P1D" }, remindBefore: ["P7D"] },
+        obligations: { repository: { dueAfterEnd: "P1D" }, remindBefore: ["P7D", "PT6S"] },
       },
     }),
   );
@@ -72,8 +82,11 @@ const settled = (outputId: string, status: string, afterRevision = 1) =>
     60_000,
   );
 
-const mailTo = (who: string, subject: string) =>
-  outboxMessages(runtime).filter((m) => m.includes(who) && m.includes(subject));
+/** Mails to `who` that say `text`, read with header folding and quoted-printable soft breaks undone. */
+const mailTo = (who: string, text: string) =>
+  outboxMessages(runtime)
+    .map((m) => m.replace(/=\r?\n/g, "").replace(/\r?\n /g, " "))
+    .filter((m) => m.includes(who) && m.includes(text));
 
 describe("outputs", () => {
   it("verifies a public repository under a permissive license, with its SPDX id and commit", async () => {
@@ -178,8 +191,8 @@ describe("outputs", () => {
     expect(rejected.verification?.reason).toContain("does not exist");
     await until(
       async () =>
-        mailTo("olga@inst.example", "obligation is no longer met").length &&
-        mailTo("Program staff", "obligation is no longer met").length
+        mailTo("olga@inst.example", "github:olga/gone the repository").length &&
+        mailTo("program-staff@", "github:olga/gone the repository").length
           ? true
           : undefined,
       "compliance-changed mail to the grantee and staff",
@@ -190,6 +203,63 @@ describe("outputs", () => {
     expect(compliance.obligations.find((o: { kind: string }) => o.kind === "repository")).toMatchObject({
       met: false,
       outputIds: [],
+    });
+  });
+
+  it("an obligation's durable timer reminds before its due date and records it overdue", async () => {
+    // The award's end moved so that its repository (due a day after the end) is due in 12 s; a
+    // timer started now plans the 6-second reminder, waits, reminds, then records the overdue.
+    const dueAt = new Date(Date.now() + 12_000);
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient(runtime.dynamodbConfig));
+    await doc.send(
+      new UpdateCommand({
+        TableName: mainTable.name,
+        Key: awardKeys.key(awardId),
+        UpdateExpression: "SET endsAt = :endsAt",
+        ExpressionAttributeValues: { ":endsAt": new Date(dueAt.getTime() - 86_400_000).toISOString() },
+      }),
+    );
+    const sfn = new SFNClient({
+      endpoint: runtime.edge,
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
+    const machine = stateMachines?.find((m) => m.name === "obligation-timer");
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: machine?.stateMachineArn,
+        name: `e2e-${awardId}-repository`,
+        input: JSON.stringify({ awardId, obligation: "repository", after: "", correlationId: "e2e-timer" }),
+      }),
+    );
+    await until(
+      async () =>
+        mailTo("olga@inst.example", "Reminder: the code repository of award").length ? true : undefined,
+      "the reminder",
+      30_000,
+    );
+    expect(Date.now()).toBeLessThan(dueAt.getTime());
+    await until(
+      async () =>
+        mailTo("olga@inst.example", "Overdue: the code repository").length &&
+        mailTo("program-staff@", "Overdue: the code repository").length
+          ? true
+          : undefined,
+      "the overdue notices",
+      40_000,
+    );
+    const done = await until(async () => {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return d.status === "RUNNING" ? undefined : d;
+    }, "the timer to end");
+    expect(done.status).toBe("SUCCEEDED");
+    const compliance = await ok(
+      (await grantee()).GET("/awards/{awardId}/compliance", { params: { path: { awardId } } }),
+    );
+    expect(compliance.compliant).toBe(false);
+    expect(compliance.obligations.find((o: { kind: string }) => o.kind === "repository")).toMatchObject({
+      status: "overdue",
     });
   });
 

@@ -5,10 +5,9 @@ import {
   linked,
   stepFunctionsObligationTimers,
   stepFunctionsVerificationRuns,
-  verificationPortsFromEnv,
 } from "@allot/adapters";
 import { systemClock } from "@allot/core";
-import type { ObligationDeps, OutputDeps, VerificationDeps } from "@allot/core/output";
+import type { ObligationDeps, OutputDeps } from "@allot/core/output";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { doc, once, tableName } from "./deps.js";
 import { awardNotificationDeps } from "./deps-notifications.js";
@@ -20,11 +19,6 @@ export const outputDeps = once(
     outputs: dynamoOutputRepository(doc(), tableName()),
     clock: systemClock,
   }),
-);
-
-/** Only the verification task is linked to the registries. */
-export const verificationDeps = once(
-  (): VerificationDeps => ({ ...outputDeps(), ...verificationPortsFromEnv() }),
 );
 
 const sfn = once(() => new SFNClient({}));

@@ -1,6 +1,6 @@
 import { verifyOutput } from "@allot/core/output";
 import { z } from "zod";
-import { verificationDeps } from "../lib/deps-outputs.js";
+import { verificationDeps } from "../lib/deps-verification.js";
 import { taskHandler } from "../lib/task.js";
 
 // The machine reads `again`, `attempt` and `retryAt` on every outcome, so each is always there.
