@@ -120,6 +120,7 @@ beforeAll(async () => {
     awardId: `awd_${String(draft.proposalId).slice(4)}`,
     assignmentId: `asg_${"0".repeat(26)}`,
     reservationId: `rsv_${"0".repeat(26)}`,
+    changeId: `chg_${"0".repeat(26)}`,
   });
 }, 150_000);
 

@@ -113,6 +113,7 @@ notificationRepositoryContract("DynamoDB", async () => ({
 changeRequestRepositoryContract("DynamoDB", async () => ({
   changes: dynamoChangeRequestRepository(dynamo.doc, table),
   awards: dynamoAwardRepository(dynamo.doc, table),
+  ledger: dynamoLedgerRepository(dynamo.doc, table),
   seed: async (award) => {
     await dynamo.doc.send(new PutCommand({ TableName: table, Item: awardItem(award) }));
   },

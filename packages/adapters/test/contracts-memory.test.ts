@@ -93,12 +93,16 @@ notificationRepositoryContract("in memory", async () => ({ notifications: memory
 
 changeRequestRepositoryContract("in memory", async () => {
   const awards = memoryAwards();
-  const { repo, events } = memoryChanges(awards.items);
+  const { repo, items, events } = memoryChanges(awards.items);
+  const ledger = memoryLedger(awards.items, items);
+  const published = publishedIn(events);
+  const ledgerPublished = publishedIn(ledger.events);
   return {
     changes: repo,
     awards: awards.repo,
+    ledger: ledger.repo,
     seed: async (award) => void awards.items.set(award.awardId, structuredClone(award)),
-    published: publishedIn(events),
+    published: async (eventId) => (await published(eventId)) || (await ledgerPublished(eventId)),
   };
 });
 

@@ -1,4 +1,10 @@
-import type { Award, AwardRepository, ChangeRequest, ChangeRequestRepository } from "@allot/core/award";
+import type {
+  Award,
+  AwardRepository,
+  ChangeRequest,
+  ChangeRequestRepository,
+  LedgerRepository,
+} from "@allot/core/award";
 import { describe, expect, it } from "vitest";
 import { contractAward } from "./awards.js";
 import { event, failureOf, freshId, type Published } from "./support.js";
@@ -6,6 +12,8 @@ import { event, failureOf, freshId, type Published } from "./support.js";
 export interface ChangesSubject {
   changes: ChangeRequestRepository;
   awards: AwardRepository;
+  /** The ledger whose movements may decide a request (a granted supplement). */
+  ledger: LedgerRepository;
   /** Stores an award as the ledger's commitment does. */
   seed(award: Award): Promise<void>;
   published: Published;
@@ -129,5 +137,56 @@ export const changeRequestRepositoryContract = (name: string, subject: () => Pro
       expect(await failureOf(changes.listByStatus("pending", { limit: 2, cursor: "bm90LWEtY3Vyc29y" }))).toBe(
         "validation",
       );
+    });
+
+    it("decides a request inside a ledger movement, all or nothing", async () => {
+      const { changes, awards, ledger, seed, published } = await subject();
+      const award = contractAward({ status: "active" });
+      await seed(award);
+      await ledger.openPools(award.programId, { cashCents: 1_000_000, creditsCents: 1_000_000 }, 500_000);
+      const open = request(award);
+      await changes.open(open, []);
+      const topUp = (over: Partial<Award>, token: string) => ({
+        requestToken: token,
+        entries: [
+          {
+            entryId: freshId("led"),
+            programId: award.programId,
+            awardId: award.awardId,
+            institution: "Uni A",
+            strategicPartner: false,
+            pool: "credits" as const,
+            kind: "topup" as const,
+            amountCents: 1_000,
+            actor: "sam",
+            cause: "contract",
+            at: "2027-03-02T00:00:00.000Z",
+          },
+        ],
+        award: {
+          item: { ...award, ...over } as unknown as Record<string, unknown>,
+          expectedRevision: award.revision,
+        },
+        events: [event("granted")],
+        decidedChange: decided(open, "approved"),
+      });
+      const granted = topUp(
+        { creditsCents: award.creditsCents + 1_000, revision: award.revision + 1 },
+        freshId("req"),
+      );
+      await ledger.move(granted);
+      expect(await changes.get(award.awardId, open.changeId)).toEqual(decided(open, "approved"));
+      expect((await awards.get(award.awardId))?.creditsCents).toBe(award.creditsCents + 1_000);
+      expect(await published(granted.events[0]?.detail.eventId ?? "")).toBe(true);
+
+      // The request was decided meanwhile (here: by this very movement): a second grant is refused whole.
+      const again = topUp(
+        { creditsCents: award.creditsCents + 2_000, revision: award.revision + 2 },
+        freshId("req"),
+      );
+      again.award.expectedRevision = award.revision + 1;
+      expect(await failureOf(ledger.move(again))).toBe("concurrent modification");
+      expect(await ledger.entriesForAward(award.awardId)).toHaveLength(1);
+      expect(await published(again.events[0]?.detail.eventId ?? "")).toBe(false);
     });
   });
