@@ -1,3 +1,4 @@
+import { conflict } from "../errors.js";
 import { createEvent } from "../events/define.js";
 import { AwardClosed, AwardClosing, CloseoutCashSettled, CloseoutSettled } from "./closeout-events.js";
 import type { CloseoutCompliance, CloseoutDeps, CloseoutSettlement } from "./closeout-ports.js";
