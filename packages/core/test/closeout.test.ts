@@ -320,5 +320,10 @@ describe("the closeout", () => {
   it("refuses the money steps before the closeout began", async () => {
     await expect(returnUnusedCredits(deps, AWARD, 0)).rejects.toBeInstanceOf(DomainError);
     await expect(decideCashSpent(deps, AWARD)).rejects.toMatchObject({ kind: "conflict" });
+    await beginCloseout(deps, AWARD, TERM_ENDED, false);
+    await expect(returnUnspentCash(deps, AWARD)).rejects.toMatchObject({
+      kind: "conflict",
+      message: `Award ${AWARD}: the cash spent is not decided yet`,
+    });
   });
 });
