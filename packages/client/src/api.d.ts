@@ -926,18 +926,21 @@ export interface components {
                 adjustedCents: number;
                 /** @description Commitments and top-ups (kinds commit, topup) */
                 committedCents: number;
-                /** @description Consumption (kind consume), as a positive amount */
+                /** @description Consumption (kind consume, net of refunds), as a positive amount */
                 consumedCents: number;
                 cumulativeAdjustedCents: number;
                 cumulativeCommittedCents: number;
                 cumulativeConsumedCents: number;
                 cumulativeReleasedCents: number;
+                /** @description What awards hold unconsumed at the period's end */
                 heldCents: number;
-                /** @description Sum of every entry: the change of what awards hold */
+                /** @description The change of the pool's committed balance: committed − released + adjusted (consumption stays committed) */
                 netCents: number;
                 period: string;
                 /** @enum {string} */
                 pool: "cash" | "credits";
+                /** @description The pool's committed balance at the period's end */
+                poolCommittedCents: number;
                 /** @description Releases back to the pool (kind release), as a positive amount */
                 releasedCents: number;
             }[];
@@ -948,15 +951,17 @@ export interface components {
                 adjustedCents: number;
                 /** @description Commitments and top-ups (kinds commit, topup) */
                 committedCents: number;
-                /** @description Consumption (kind consume), as a positive amount */
+                /** @description Consumption (kind consume, net of refunds), as a positive amount */
                 consumedCents: number;
                 entries: number;
-                /** @description What awards hold at the end of `to` */
+                /** @description What awards hold unconsumed at the end of `to` */
                 heldCents: number;
-                /** @description Sum of every entry: the change of what awards hold */
+                /** @description The change of the pool's committed balance: committed − released + adjusted (consumption stays committed) */
                 netCents: number;
                 /** @enum {string} */
                 pool: "cash" | "credits";
+                /** @description The pool's committed balance at the end of `to` */
+                poolCommittedCents: number;
                 /** @description Releases back to the pool (kind release), as a positive amount */
                 releasedCents: number;
             }[];
