@@ -9,6 +9,7 @@ import {
   ledgerKeys,
   notificationKeys,
   outboxKeys,
+  outputKeys,
   programKeys,
   proposalKeys,
   reservationKeys,
@@ -23,6 +24,23 @@ import {
 describe("the key schema, pinned per entity", () => {
   it("outbox", () => {
     expect(outboxKeys.key("evt-1")).toEqual({ pk: "OUTBOX#evt-1", sk: "OUTBOX" });
+  });
+
+  it("outputs and overdue obligations, in their award's collection", () => {
+    expect(outputKeys.key("awd_1", "out_1")).toEqual({ pk: "AWARD#awd_1", sk: "OUTPUT#out_1" });
+    expect(outputKeys.indexes({ programId: "p1", awardId: "awd_1", outputId: "out_1" })).toEqual({
+      gsi1pk: "PROGRAM#p1#OUTPUTS",
+      gsi1sk: "awd_1#out_1",
+      gsi2pk: "OUTPUTS",
+      gsi2sk: "awd_1#out_1",
+    });
+    expect(outputKeys.ofAward("awd_1")).toEqual({ pk: "AWARD#awd_1", skPrefix: "OUTPUT#" });
+    expect(outputKeys.ofProgram("p1")).toEqual({ index: "gsi1", pk: "PROGRAM#p1#OUTPUTS" });
+    expect(outputKeys.all()).toEqual({ index: "gsi2", pk: "OUTPUTS" });
+    expect(outputKeys.overdue("awd_1", "paper", "2028-01-01T00:00:00.000Z")).toEqual({
+      pk: "AWARD#awd_1",
+      sk: "OVERDUE#paper#2028-01-01T00:00:00.000Z",
+    });
   });
 
   it("program and its partner institutions", () => {

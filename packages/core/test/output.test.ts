@@ -279,6 +279,10 @@ describe("verification", () => {
     expect(stored?.status).toBe("pending");
     expect(stored?.lastAttempt?.error).toContain("rate limited");
     expect(names(outputs.events)).toEqual(["Output Registered"]);
+    await verifyOutput(deps, "awd_a1", output.outputId, 2);
+    const twice = await outputs.repo.get("awd_a1", output.outputId);
+    expect(twice?.history.map((h) => h.kind)).toEqual(["registered", "unavailable"]);
+    expect(twice?.revision).toBe(3);
     expect(
       (await evaluateCompliance(deps, "awd_a1", "2029-01-01T00:00:00Z")).obligations[1]?.reason,
     ).toContain("awaiting verification");
@@ -300,6 +304,12 @@ describe("verification", () => {
     github.answers.set("ann/tool", github.repo("GPL-3.0-only"));
     await verifyOutput(deps, "awd_a1", output.outputId);
     await verifyOutput(deps, "awd_a1", output.outputId);
+    // The repeated finding refreshed the facts without a second history line.
+    expect((await outputs.repo.get("awd_a1", output.outputId))?.history.map((h) => h.kind)).toEqual([
+      "registered",
+      "checked",
+      "checked",
+    ]);
     const flips = outputs.events
       .filter((e) => e.detailType === "Compliance Changed")
       .map((e) => e.detail.data);

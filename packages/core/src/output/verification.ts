@@ -106,12 +106,17 @@ export const verifyOutput = async (
     if (!(error instanceof VerificationUnavailable)) throw error;
     const at = deps.clock.now();
     const reason = `${error.service} could not answer: ${error.message}`;
+    const lastAttempt = { at: at.toISOString(), error: reason };
+    // An outage that lasts leaves one line in the history, not one per attempt.
+    const repeated = output.history.at(-1)?.kind === "unavailable";
     await deps.outputs.save(
-      withEvent(
-        output,
-        { at: at.toISOString(), kind: "unavailable", status: output.status, actor: "allot", reason },
-        { lastAttempt: { at: at.toISOString(), error: reason } },
-      ),
+      repeated
+        ? { ...output, lastAttempt, revision: output.revision + 1 }
+        : withEvent(
+            output,
+            { at: lastAttempt.at, kind: "unavailable", status: output.status, actor: "allot", reason },
+            { lastAttempt },
+          ),
       [],
     );
     const wait = backoffSeconds(attempt, error.retryAfterSeconds);
@@ -131,11 +136,15 @@ export const verifyOutput = async (
   const reason = output.override
     ? `${verification.reason} (staff decision stands: ${output.override.reason})`
     : verification.reason;
-  const after = withEvent(
-    output,
-    { at, kind: "checked", status, actor: "allot", reason },
-    { status, verification },
-  );
+  // A daily re-check that finds what the last one found refreshes the facts (checkedAt, the
+  // commit) without a history line, so the item does not grow by a line a day for years.
+  const unchanged =
+    status === output.status &&
+    verification.reason === output.verification?.reason &&
+    output.history.at(-1)?.kind === "checked";
+  const after = unchanged
+    ? { ...output, verification, revision: output.revision + 1 }
+    : withEvent(output, { at, kind: "checked", status, actor: "allot", reason }, { status, verification });
   const siblings = await deps.outputs.listForAward(awardId);
   await deps.outputs.save(
     after,
