@@ -4661,9 +4661,9 @@ export interface operations {
         parameters: {
             query?: {
                 format?: "json" | "csv";
-                from?: string;
+                from?: (string & (unknown & unknown)) | (string & (unknown & unknown));
                 interval?: "day" | "month";
-                to?: string;
+                to?: (string & (unknown & unknown)) | (string & (unknown & unknown));
             };
             header?: never;
             path: {
@@ -4804,8 +4804,8 @@ export interface operations {
         parameters: {
             query?: {
                 format?: "json" | "csv";
-                from?: string;
-                to?: string;
+                from?: string & (unknown & unknown);
+                to?: string & (unknown & unknown);
             };
             header?: never;
             path: {

@@ -6,6 +6,7 @@ import type { ProgramCompliance } from "../src/output/compliance.js";
 import type { Output } from "../src/output/schema.js";
 import type { Proposal } from "../src/proposal/schema.js";
 import {
+  BudgetQuery,
   budgetOverTime,
   budgetTable,
   csvCell,
@@ -16,6 +17,7 @@ import {
   outputsTable,
   periodsBetween,
   toCsv,
+  UtilizationQuery,
   utilizationDays,
   utilizationOf,
 } from "../src/report/index.js";
@@ -158,6 +160,14 @@ describe("budget over time", () => {
     );
     expect(periodsBetween("2026-01-01", "2026-01-01", "day")).toEqual(["2026-01-01"]);
     expect(MAX_PERIODS).toBeGreaterThan(366);
+    expect(() => budgetOverTime("p1", [], { interval: "day", from: "2026-11-02", to: "2026-11-01" })).toThrow(
+      /from \(2026-11-02\) must not be after to/,
+    );
+    // Bounds name real dates in years with an ISO name.
+    for (const from of ["2026-02-30", "2026-13", "0000-01-01", "9999-12-31"])
+      expect(BudgetQuery.safeParse({ from }).success, from).toBe(false);
+    expect(BudgetQuery.safeParse({ from: "2026-02", to: "2026-02-28", interval: "day" }).success).toBe(true);
+    expect(UtilizationQuery.safeParse({ from: "2026-02" }).success).toBe(false);
   });
 
   it("answers an empty ledger with zero rows up to today", () => {

@@ -1,4 +1,5 @@
 import type { LedgerEntry, LedgerKind, Pool } from "../award/ledger.js";
+import { validationError } from "../errors.js";
 import type { CsvTable } from "./csv.js";
 import { type Interval, lastPeriodOf, periodOf, periodsBetween } from "./periods.js";
 
@@ -96,6 +97,7 @@ export const budgetOverTime = (
   const first = sorted[0] ? periodOf(sorted[0].at, interval) : to;
   // Entries all after `to` leave nothing to start from: the report is `to` alone.
   const from = options.from ? periodOf(options.from, interval) : ([first, to].sort()[0] ?? to);
+  if (from > to) throw validationError(`from (${from}) must not be after to (${to})`);
   const periods = periodsBetween(from, to, interval);
 
   const opening = new Map(POOLS.map((p) => [p, zero()]));
