@@ -130,6 +130,8 @@ describe("budget over time", () => {
       pool: t.pool,
       totalCents: 1_000_000,
       committedCents: t.poolCommittedCents,
+      // Read by the ledger check once it knows the consume kind (i11-ledger); none here.
+      consumedCents: t.consumedCents,
       availableCents: 1_000_000 - t.poolCommittedCents,
     }));
     expect(checkLedger(own, pools, [])).toEqual([]);
