@@ -218,8 +218,8 @@ describe("reports", () => {
     );
     for (const pool of check.pools) {
       const total = report.totals.find((t: { pool: string }) => t.pool === pool.pool);
-      expect(total?.heldCents, pool.pool).toBe(pool.committedCents);
-      expect(report.periods.at(-1 - (pool.pool === "cash" ? 1 : 0))?.heldCents, pool.pool).toBe(
+      expect(total?.poolCommittedCents, pool.pool).toBe(pool.committedCents);
+      expect(report.periods.at(-1 - (pool.pool === "cash" ? 1 : 0))?.poolCommittedCents, pool.pool).toBe(
         pool.committedCents,
       );
     }
@@ -251,7 +251,9 @@ describe("reports", () => {
 
     const cli = await allot("reports", "budget", "--program", PROGRAM, "--interval", "month");
     expect(cli.code).toBe(0);
-    expect(cli.out).toMatch(/credits\s+\$13,000\.00\s+\$0\.00\s+\$0\.00\s+\$0\.00\s+\$13,000\.00\s+2$/m);
+    expect(cli.out).toMatch(
+      /credits\s+\$13,000\.00\s+\$0\.00\s+\$0\.00\s+\$0\.00\s+\$13,000\.00\s+\$13,000\.00\s+2$/m,
+    );
   });
 
   it("reports reserved and used chip-hours per day against the cluster's capacity", async () => {

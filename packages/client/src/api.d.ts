@@ -103,6 +103,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/awards/{awardId}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An award's change requests: its grantee or staff */
+        get: operations["list-award-changes"];
+        put?: never;
+        /** The grantee asks for a supplement, a no-cost extension or an early closeout */
+        post: operations["request-change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/changes/{changeId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff approve a change request (at most what was asked) with a rationale */
+        post: operations["approve-change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/changes/{changeId}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff deny a change request with a rationale */
+        post: operations["deny-change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An award's obligations, due dates and whether each is met */
+        get: operations["award-compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/awards/{awardId}/decline": {
         parameters: {
             query?: never;
@@ -131,6 +200,75 @@ export interface paths {
         put?: never;
         /** Staff extend an award's period */
         post: operations["extend-award"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/final-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The grantee submits the final report of a closing award */
+        put: operations["submit-final-report"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/outputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An award's outputs with their checks and overrides: its grantee or staff */
+        get: operations["list-outputs"];
+        put?: never;
+        /** The grantee (or staff) registers a paper or a repository on an award */
+        post: operations["register-output"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/outputs/{outputId}/override": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff accept or reject an output, with a reason on record */
+        post: operations["override-output"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{awardId}/outputs/{outputId}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks an output again now: its grantee or staff */
+        post: operations["request-output-verification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -342,6 +480,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/calls/{callId}/reports/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff read a call's proposal funnel: submitted, screened out, reviewed, approved, awarded, declined */
+        get: operations["call-funnel-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/calls/{callId}/reviewers": {
         parameters: {
             query?: never;
@@ -359,6 +514,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff list change requests by status, oldest first */
+        get: operations["list-changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/notifications": {
         parameters: {
             query?: never;
@@ -369,6 +541,24 @@ export interface paths {
         /** List notifications: staff read all (or one proposal's), everyone else their own */
         get: operations["list-notifications"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one's own notification preferences per kind, and the kinds always sent at once */
+        get: operations["get-notification-preferences"];
+        /** Set one's own notification preferences per kind: immediate, daily digest or off */
+        put: operations["put-notification-preferences"];
         post?: never;
         delete?: never;
         options?: never;
@@ -479,6 +669,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/programs/{programId}/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff read every bound award's compliance in a program, and the rate */
+        get: operations["program-compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/programs/{programId}/institutions": {
         parameters: {
             query?: never;
@@ -522,6 +729,57 @@ export interface paths {
         };
         /** Staff recompute every balance of a program from its ledger entries and see each difference */
         get: operations["check-ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/programs/{programId}/reports/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff read a program's budget over time from its ledger: committed, consumed, released per day or month and pool */
+        get: operations["budget-over-time-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/programs/{programId}/reports/outputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff read a program's outputs: papers, repositories, licenses (SPDX) and the compliance rate */
+        get: operations["outputs-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/programs/{programId}/reports/utilization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff read the program cluster's utilization per day: reserved and used chip-hours against capacity */
+        get: operations["utilization-report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -739,6 +997,7 @@ export interface components {
             awardId: string;
             callId: string;
             cashCents: number;
+            closeout?: components["schemas"]["Closeout"];
             /** @description The consumption as last settled into the ledger */
             consumption?: {
                 cashCents: number;
@@ -808,6 +1067,55 @@ export interface components {
             /** @enum {string} */
             status: "offered" | "declined" | "lapsed" | "provisioning" | "provisioning_failed" | "active" | "suspended" | "closing" | "closed" | "closed_noncompliant" | "revoked";
             strategicPartner: boolean;
+        };
+        BudgetOverTimeReport: {
+            from: string;
+            /** @enum {string} */
+            interval: "day" | "month";
+            periods: {
+                /** @description Net of adjustments */
+                adjustedCents: number;
+                /** @description Commitments and top-ups (kinds commit, topup) */
+                committedCents: number;
+                /** @description Consumption (kind consume, net of refunds), as a positive amount */
+                consumedCents: number;
+                cumulativeAdjustedCents: number;
+                cumulativeCommittedCents: number;
+                cumulativeConsumedCents: number;
+                cumulativeReleasedCents: number;
+                /** @description What awards hold unconsumed at the period's end */
+                heldCents: number;
+                /** @description The change of the pool's committed balance: committed − released + adjusted (consumption stays committed) */
+                netCents: number;
+                period: string;
+                /** @enum {string} */
+                pool: "cash" | "credits";
+                /** @description The pool's committed balance at the period's end */
+                poolCommittedCents: number;
+                /** @description Releases back to the pool (kind release), as a positive amount */
+                releasedCents: number;
+            }[];
+            programId: string;
+            to: string;
+            totals: {
+                /** @description Net of adjustments */
+                adjustedCents: number;
+                /** @description Commitments and top-ups (kinds commit, topup) */
+                committedCents: number;
+                /** @description Consumption (kind consume, net of refunds), as a positive amount */
+                consumedCents: number;
+                entries: number;
+                /** @description What awards hold unconsumed at the end of `to` */
+                heldCents: number;
+                /** @description The change of the pool's committed balance: committed − released + adjusted (consumption stays committed) */
+                netCents: number;
+                /** @enum {string} */
+                pool: "cash" | "credits";
+                /** @description The pool's committed balance at the end of `to` */
+                poolCommittedCents: number;
+                /** @description Releases back to the pool (kind release), as a positive amount */
+                releasedCents: number;
+            }[];
         };
         BudgetReport: {
             awardsByState: {
@@ -918,6 +1226,107 @@ export interface components {
             reviewerPool: string[];
             title: string;
         };
+        CallFunnelReport: {
+            /** @description The committee's recorded decision is to approve */
+            approved: number;
+            /** @description Approved and accepted by the grantee (provisioning or any later state) */
+            awarded: number;
+            callId: string;
+            /** @description The committee's recorded decision is to decline */
+            declined: number;
+            /** @description Started and never submitted */
+            drafts: number;
+            /** @description Approved; the grantee declined the offer */
+            offersDeclined: number;
+            /** @description Approved; the offer's deadline passed */
+            offersLapsed: number;
+            /** @description Approved; the offer waits for the grantee */
+            offersOpen: number;
+            /** @description At least one reviewer's scores counted */
+            reviewed: number;
+            /** @description Found ineligible by screening */
+            screenedOut: number;
+            /** @description Submitted at some time (withdrawn ones included) */
+            submitted: number;
+            /** @description Submitted, not screened out or withdrawn, no decision yet */
+            undecided: number;
+            waitlisted: number;
+            /** @description Withdrawn by the applicant after submission */
+            withdrawn: number;
+        };
+        ChangeRequest: {
+            applicantId: string;
+            awardId: string;
+            changeId: string;
+            decision?: {
+                /** Format: date-time */
+                decidedAt: string;
+                decidedBy: string;
+                /** @description What an approval granted: at most what was requested */
+                granted?: {
+                    cashCents?: number;
+                    creditsCents?: number;
+                    months?: number;
+                };
+                rationale: string;
+            };
+            justification: string;
+            /** @enum {string} */
+            kind: "supplement" | "extension" | "early-closeout";
+            programId: string;
+            proposalId: string;
+            requested: {
+                cashCents?: number;
+                creditsCents?: number;
+                months?: number;
+            };
+            /** Format: date-time */
+            requestedAt: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "denied";
+        };
+        ChangeRequestList: {
+            items: components["schemas"]["ChangeRequest"][];
+        };
+        ChangeRequestPage: {
+            items: components["schemas"]["ChangeRequest"][];
+            /** @description Pass it as `cursor` for the next page */
+            nextCursor: string | null;
+        };
+        Closeout: {
+            cash?: {
+                reportMissing: boolean;
+                returnedCents: number;
+                /** Format: date-time */
+                settledAt: string;
+                spentCents: number;
+            };
+            /** Format: date-time */
+            closedAt?: string;
+            compliance?: {
+                compliant: boolean;
+                /** Format: date-time */
+                evaluatedAt: string;
+                reasons: string[];
+            };
+            credits?: {
+                consumedCents: number;
+                returnedCents: number;
+                /** Format: date-time */
+                settledAt: string;
+            };
+            finalReport?: components["schemas"]["FinalReport"];
+            /** Format: date-time */
+            finalReportDueAt?: string;
+            /** Format: date-time */
+            finalReportRequestedAt?: string;
+            finalReportSeconds: number;
+            /** Format: date-time */
+            graceEndsAt: string;
+            reason: string;
+            /** Format: date-time */
+            startedAt: string;
+        };
         ClusterView: {
             capacity: number;
             hours: {
@@ -928,6 +1337,22 @@ export interface components {
             }[];
             programId: string;
         };
+        Compliance: {
+            /** Format: date-time */
+            asOf: string;
+            awardId: string;
+            compliant: boolean;
+            obligations: {
+                dueAt: string | null;
+                /** @enum {string} */
+                kind: "paper" | "repository";
+                met: boolean;
+                outputIds: string[];
+                reason: string;
+                /** @enum {string} */
+                status: "met" | "pending" | "overdue";
+            }[];
+        };
         Error: {
             issues?: {
                 field: string;
@@ -936,6 +1361,15 @@ export interface components {
             message: string;
             /** @description On a 500: quote it to support */
             requestId?: string;
+        };
+        FinalReport: {
+            cashSpentCents: number;
+            outcomes: string[];
+            outputIds: string[];
+            /** Format: date-time */
+            submittedAt: string;
+            submittedBy: string;
+            summary: string;
         };
         LedgerCheck: {
             /** @description How many awards those entries move */
@@ -974,10 +1408,12 @@ export interface components {
         };
         NotificationPage: {
             items: {
+                covers?: string[];
                 /** Format: date-time */
                 createdAt: string;
+                digestId?: string;
                 /** @enum {string} */
-                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted" | "project-inactivated" | "project-reactivated";
+                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted" | "closeout-started" | "final-report-requested" | "award-closed" | "change-requested" | "change-decided" | "award-topped-up" | "award-extended" | "award-suspended" | "award-resumed" | "award-revoked" | "project-inactivated" | "project-reactivated" | "output-verified" | "output-rejected" | "compliance-changed" | "obligation-reminder" | "obligation-overdue" | "digest";
                 notificationId: string;
                 recipient: {
                     /** Format: email */
@@ -993,12 +1429,128 @@ export interface components {
                 /** Format: date-time */
                 sentAt?: string;
                 /** @enum {string} */
-                status: "pending" | "sent";
+                status: "pending" | "queued" | "muted" | "sent";
                 subject: string;
                 text: string;
             }[];
             /** @description Pass it as `cursor` for the next page */
             nextCursor: string | null;
+        };
+        NotificationPreferences: {
+            /** @description Every kind's delivery, defaults included */
+            kinds: {
+                [key: string]: "immediate" | "digest" | "off";
+            };
+            /** @description The kinds always sent immediately, each with the reason */
+            mandatory: {
+                [key: string]: string;
+            };
+            /** @description Null until the user first sets preferences */
+            updatedAt: string | null;
+        };
+        Output: {
+            applicantId: string;
+            awardId: string;
+            history: {
+                actor: string;
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                kind: "registered" | "checked" | "override" | "unavailable";
+                reason: string;
+                /** @enum {string} */
+                status: "pending" | "verified" | "rejected";
+            }[];
+            identity: string;
+            /** @enum {string} */
+            kind: "paper" | "repository";
+            lastAttempt?: {
+                /** Format: date-time */
+                at: string;
+                error: string;
+            };
+            outputId: string;
+            override?: {
+                /** Format: date-time */
+                at: string;
+                by: string;
+                reason: string;
+                /** @enum {string} */
+                status: "verified" | "rejected";
+            };
+            paper?: {
+                doi: string;
+                /** @constant */
+                kind: "doi";
+            } | {
+                arxivId: string;
+                /** @constant */
+                kind: "arxiv";
+            };
+            programId: string;
+            /** Format: date-time */
+            registeredAt: string;
+            registeredBy: string;
+            repository?: {
+                name: string;
+                owner: string;
+                url: string;
+            };
+            revision: number;
+            /** @enum {string} */
+            status: "pending" | "verified" | "rejected";
+            verification?: {
+                checkedAt: string;
+                commitSha?: string;
+                fullName?: string;
+                metadata?: {
+                    authors: string[];
+                    /** @enum {string} */
+                    registry: "crossref" | "datacite" | "arxiv";
+                    title: string;
+                    venue?: string;
+                    year?: number;
+                };
+                /** @enum {string} */
+                outcome: "verified" | "rejected";
+                reason: string;
+                spdxId?: string | null;
+            };
+        };
+        OutputsReport: {
+            asOf: string;
+            awards: {
+                /** @description Awards that carry obligations (active, suspended, closing, closed) */
+                bound: number;
+                /** @description compliant / bound, four decimals; 1 without bound awards */
+                complianceRate: number;
+                compliant: number;
+                paperOverdue: number;
+                repositoryOverdue: number;
+                withVerifiedPaper: number;
+                withVerifiedRepository: number;
+            };
+            /** @description Per SPDX expression the code host last reported (none: no license file), most used first */
+            licenses: {
+                license: string;
+                permissive: boolean;
+                repositories: number;
+            }[];
+            papers: {
+                arxiv: number;
+                doi: number;
+                pending: number;
+                registered: number;
+                rejected: number;
+                verified: number;
+            };
+            programId: string;
+            repositories: {
+                pending: number;
+                registered: number;
+                rejected: number;
+                verified: number;
+            };
         };
         PartnerInstitution: {
             /** @default [] */
@@ -1018,6 +1570,10 @@ export interface components {
                 maxGrantCreditsCents: number;
                 maxPartnerCreditsCents: number;
             };
+            closeout?: {
+                finalReportPeriod?: string;
+                gracePeriod?: string;
+            };
             cluster: {
                 chips: number;
             };
@@ -1031,6 +1587,15 @@ export interface components {
             /** @default  */
             description: string;
             name: string;
+            obligations?: {
+                paper?: {
+                    dueAfterEnd?: string;
+                };
+                remindBefore?: string[];
+                repository?: {
+                    dueAfterEnd?: string;
+                };
+            };
             /** @default P30D */
             offerPeriod: string;
             pools: {
@@ -1039,6 +1604,32 @@ export interface components {
             };
             programId: string;
             reservationGracePeriod?: string;
+        };
+        ProgramCompliance: {
+            /** Format: date-time */
+            asOf: string;
+            awards: {
+                /** Format: date-time */
+                asOf: string;
+                awardId: string;
+                compliant: boolean;
+                obligations: {
+                    dueAt: string | null;
+                    /** @enum {string} */
+                    kind: "paper" | "repository";
+                    met: boolean;
+                    outputIds: string[];
+                    reason: string;
+                    /** @enum {string} */
+                    status: "met" | "pending" | "overdue";
+                }[];
+                /** @enum {string} */
+                status: "offered" | "declined" | "lapsed" | "provisioning" | "provisioning_failed" | "active" | "suspended" | "closing" | "closed" | "closed_noncompliant" | "revoked";
+            }[];
+            compliant: number;
+            programId: string;
+            rate: number;
+            total: number;
         };
         Proposal: {
             abstract?: string;
@@ -1272,6 +1863,37 @@ export interface components {
                 reasons: string[];
                 recordId?: string;
             }[];
+        };
+        UtilizationReport: {
+            clusterChips: number;
+            days: {
+                /** @description The cluster's chips × 24 */
+                capacityChipHours: number;
+                day: string;
+                /** @description Chips granted reservations held, summed over the hours that began while held */
+                reservedChipHours: number;
+                reservedPercent: number;
+                /** @description usedChipSeconds / 3600, two decimals */
+                usedChipHours: number;
+                /** @description Chip-seconds of counted compute usage records (exact) */
+                usedChipSeconds: number;
+                usedPercent: number;
+            }[];
+            from: string;
+            programId: string;
+            to: string;
+            totals: {
+                /** @description The cluster's chips × 24 */
+                capacityChipHours: number;
+                /** @description Chips granted reservations held, summed over the hours that began while held */
+                reservedChipHours: number;
+                reservedPercent: number;
+                /** @description usedChipSeconds / 3600, two decimals */
+                usedChipHours: number;
+                /** @description Chip-seconds of counted compute usage records (exact) */
+                usedChipSeconds: number;
+                usedPercent: number;
+            };
         };
         WorkflowHistory: {
             current: string;
@@ -1726,6 +2348,409 @@ export interface operations {
             };
         };
     };
+    "list-award-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestList"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "request-change": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique value per operation (e.g. a UUID), sent again unchanged when retrying it: the same key with the same request answers what the first answered (header Idempotent-Replayed: true) and runs once; the same key with another path or body is 409, as is a key whose first request is still running. Kept for 24 hours. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default 0 */
+                    cashCents?: number;
+                    /** @default 0 */
+                    creditsCents?: number;
+                    justification: string;
+                    /** @constant */
+                    kind: "supplement";
+                } | {
+                    justification: string;
+                    /** @constant */
+                    kind: "extension";
+                    months: number;
+                } | {
+                    justification: string;
+                    /** @constant */
+                    kind: "early-closeout";
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "approve-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+                changeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    cashCents?: number;
+                    creditsCents?: number;
+                    months?: number;
+                    rationale: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "deny-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+                changeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rationale: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "award-compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Compliance"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     "decline-offer": {
         parameters: {
             query?: never;
@@ -1830,6 +2855,425 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Award"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "submit-final-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    cashSpentCents: number;
+                    outcomes: string[];
+                    /** @default [] */
+                    outputIds?: string[];
+                    summary: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinalReport"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinalReport"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "list-outputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        outputs: components["schemas"]["Output"][];
+                    };
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "register-output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    arxivId?: string;
+                    doi?: string;
+                    repositoryUrl?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Output"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Output"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "override-output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+                outputId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    /** @enum {string} */
+                    status: "verified" | "rejected";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Output"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "request-output-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+                outputId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the rest happens asynchronously */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Output"];
                 };
             };
             /** @description The request is invalid; `issues` names each field and what to fix */
@@ -2919,6 +4363,76 @@ export interface operations {
             };
         };
     };
+    "call-funnel-report": {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                callId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallFunnelReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     "add-reviewers": {
         parameters: {
             query?: never;
@@ -3004,6 +4518,66 @@ export interface operations {
             };
         };
     };
+    "list-changes": {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "pending" | "approved" | "denied";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestPage"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     "list-notifications": {
         parameters: {
             query?: {
@@ -3046,6 +4620,127 @@ export interface operations {
             };
             /** @description The caller's role may not call this operation */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "get-notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "put-notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Kind → immediate | digest | off; kinds left out are immediate */
+                    kinds: {
+                        [key: string]: "immediate" | "digest" | "off";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3161,6 +4856,10 @@ export interface operations {
                         maxGrantCreditsCents: number;
                         maxPartnerCreditsCents: number;
                     };
+                    closeout?: {
+                        finalReportPeriod?: string;
+                        gracePeriod?: string;
+                    };
                     cluster: {
                         chips: number;
                     };
@@ -3171,6 +4870,15 @@ export interface operations {
                     /** @default  */
                     description?: string;
                     name: string;
+                    obligations?: {
+                        paper?: {
+                            dueAfterEnd?: string;
+                        };
+                        remindBefore?: string[];
+                        repository?: {
+                            dueAfterEnd?: string;
+                        };
+                    };
                     /** @default P30D */
                     offerPeriod?: string;
                     pools: {
@@ -3608,6 +5316,73 @@ export interface operations {
             };
         };
     };
+    "program-compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramCompliance"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     "list-partner-institutions": {
         parameters: {
             query?: never;
@@ -3790,6 +5565,221 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerCheck"];
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "budget-over-time-report": {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+                from?: (string & (unknown & unknown)) | (string & (unknown & unknown));
+                interval?: "day" | "month";
+                to?: (string & (unknown & unknown)) | (string & (unknown & unknown));
+            };
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetOverTimeReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "outputs-report": {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutputsReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid; `issues` names each field and what to fix */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token (or, on signed webhooks, no valid signature) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "utilization-report": {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+                from?: string & (unknown & unknown);
+                to?: string & (unknown & unknown);
+            };
+            header?: never;
+            path: {
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UtilizationReport"];
+                    "text/csv": string;
                 };
             };
             /** @description The request is invalid; `issues` names each field and what to fix */

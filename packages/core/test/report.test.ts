@@ -6,6 +6,7 @@ import type { ProgramCompliance } from "../src/output/compliance.js";
 import type { Output } from "../src/output/schema.js";
 import type { Proposal } from "../src/proposal/schema.js";
 import {
+  BudgetQuery,
   budgetOverTime,
   budgetTable,
   csvCell,
@@ -16,6 +17,7 @@ import {
   outputsTable,
   periodsBetween,
   toCsv,
+  UtilizationQuery,
   utilizationDays,
   utilizationOf,
 } from "../src/report/index.js";
@@ -44,7 +46,9 @@ describe("budget over time", () => {
     entry({ kind: "commit", amountCents: 50_000, at: "2026-10-31T23:59:59.000Z" }),
     entry({ kind: "commit", pool: "credits", amountCents: 200_000, at: "2026-11-01T00:00:00.000Z" }),
     entry({ kind: "topup", pool: "credits", amountCents: 30_000, at: "2026-11-01T12:00:00.000Z" }),
-    entry({ kind: "consume", pool: "credits", amountCents: -12_345, at: "2026-11-02T08:00:00.000Z" }),
+    entry({ kind: "consume", pool: "credits", amountCents: -12_690, at: "2026-11-02T08:00:00.000Z" }),
+    // A refund brings consumption down: a positive consume entry.
+    entry({ kind: "consume", pool: "credits", amountCents: 345, at: "2026-11-02T09:00:00.000Z" }),
     entry({ kind: "release", amountCents: -20_000, at: "2026-11-03T00:00:00.000Z" }),
     entry({ kind: "adjustment", amountCents: -7, at: "2026-11-03T09:00:00.000Z" }),
     entry({ kind: "commit", programId: "other", amountCents: 999, at: "2026-11-02T00:00:00.000Z" }),
@@ -70,13 +74,16 @@ describe("budget over time", () => {
       committedCents: 230_000,
       consumedCents: 0,
       netCents: 230_000,
+      poolCommittedCents: 230_000,
       heldCents: 230_000,
     });
+    // Consumption stays committed in the pool; the awards hold less of it.
     expect(row("2026-11-02", "credits")).toMatchObject({
       consumedCents: 12_345,
-      netCents: -12_345,
+      netCents: 0,
       cumulativeCommittedCents: 230_000,
       cumulativeConsumedCents: 12_345,
+      poolCommittedCents: 230_000,
       heldCents: 217_655,
     });
     expect(row("2026-11-02", "cash")).toMatchObject({ committedCents: 0, netCents: 0, heldCents: 50_000 });
@@ -95,6 +102,7 @@ describe("budget over time", () => {
         releasedCents: 20_000,
         adjustedCents: -7,
         netCents: 29_993,
+        poolCommittedCents: 29_993,
         heldCents: 29_993,
         entries: 3,
       },
@@ -104,24 +112,26 @@ describe("budget over time", () => {
         consumedCents: 12_345,
         releasedCents: 0,
         adjustedCents: 0,
-        netCents: 217_655,
+        netCents: 230_000,
+        poolCommittedCents: 230_000,
         heldCents: 217_655,
-        entries: 3,
+        entries: 4,
       },
     ]);
   });
 
   it("ends on what the ledger check counts as committed per pool", () => {
-    const own = entries.filter((e) => e.programId === "p1");
+    // Consumption is left out here: this branch's checkLedger predates the consume kind (it
+    // counts every entry as committed); with it, the pools' consumedCents is cumulativeConsumed.
+    const own = entries.filter((e) => e.programId === "p1" && (e.kind as string) !== "consume");
     const r = budgetOverTime("p1", own, { interval: "month", to: "2026-11-30T00:00:00.000Z" });
     const pools = r.totals.map((t) => ({
       programId: "p1",
       pool: t.pool,
       totalCents: 1_000_000,
-      // The ledger's pools count consumption apart: committed is held plus what was consumed.
-      committedCents: t.heldCents + t.consumedCents,
+      committedCents: t.poolCommittedCents,
       consumedCents: t.consumedCents,
-      availableCents: 1_000_000 - t.heldCents - t.consumedCents,
+      availableCents: 1_000_000 - t.poolCommittedCents,
     }));
     expect(checkLedger(own, pools, [])).toEqual([]);
   });
@@ -151,6 +161,14 @@ describe("budget over time", () => {
     );
     expect(periodsBetween("2026-01-01", "2026-01-01", "day")).toEqual(["2026-01-01"]);
     expect(MAX_PERIODS).toBeGreaterThan(366);
+    expect(() => budgetOverTime("p1", [], { interval: "day", from: "2026-11-02", to: "2026-11-01" })).toThrow(
+      /from \(2026-11-02\) must not be after to/,
+    );
+    // Bounds name real dates in years with an ISO name.
+    for (const from of ["2026-02-30", "2026-13", "0000-01-01", "9999-12-31"])
+      expect(BudgetQuery.safeParse({ from }).success, from).toBe(false);
+    expect(BudgetQuery.safeParse({ from: "2026-02", to: "2026-02-28", interval: "day" }).success).toBe(true);
+    expect(UtilizationQuery.safeParse({ from: "2026-02" }).success).toBe(false);
   });
 
   it("answers an empty ledger with zero rows up to today", () => {

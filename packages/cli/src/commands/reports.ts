@@ -93,6 +93,7 @@ export const reportsCommand = (io = processIo) => {
           { header: "consumed", value: (p) => money(p.consumedCents), right: true },
           { header: "released", value: (p) => money(p.releasedCents), right: true },
           { header: "adjusted", value: (p) => money(p.adjustedCents), right: true },
+          { header: "pool committed", value: (p) => money(p.poolCommittedCents), right: true },
           { header: "held", value: (p) => money(p.heldCents), right: true },
         ]);
         io.out("\n");
@@ -102,6 +103,7 @@ export const reportsCommand = (io = processIo) => {
           { header: "consumed", value: (t) => money(t.consumedCents), right: true },
           { header: "released", value: (t) => money(t.releasedCents), right: true },
           { header: "adjusted", value: (t) => money(t.adjustedCents), right: true },
+          { header: "pool committed", value: (t) => money(t.poolCommittedCents), right: true },
           { header: "held", value: (t) => money(t.heldCents), right: true },
           { header: "entries", value: (t) => t.entries, right: true },
         ]);

@@ -1,18 +1,21 @@
 import type { LedgerEntry, LedgerKind, Pool } from "../award/ledger.js";
+import { validationError } from "../errors.js";
 import type { CsvTable } from "./csv.js";
 import { type Interval, lastPeriodOf, periodOf, periodsBetween } from "./periods.js";
 
 /**
  * One pool's movements in one period, from the ledger entries alone (cents):
- * - committed: what commitments and top-ups put on awards (kinds `commit`, `topup`);
+ * - committed: what commitments and top-ups gave awards (kinds `commit`, `topup`);
  * - consumed: what awards used (kind `consume`: credits consumed from usage, cash declared
- *   spent at closeout), counted as a positive amount whatever the entry's sign;
+ *   spent at closeout; those entries are negative, a refund's positive), so minus their sum;
  * - released: what releases gave back to the pool (kind `release`), as a positive amount;
  * - adjusted: the net of `adjustment` entries (either sign);
- * - net: the sum of every entry's amount, i.e. the change of what awards hold.
+ * - net: the change of the pool's committed balance (every entry but consumption, which never
+ *   returns to the pool): committed − released + adjusted.
  * Cumulative figures add every entry up to the period's end, from the ledger's first entry (not
- * from the report's `from`), so `heldCents` of the last period equals the pool's committed
- * balance by the ledger check when the report runs to today.
+ * from the report's `from`), so `poolCommittedCents` and `cumulativeConsumedCents` of the last
+ * period are the pool's committed and consumed balances by the ledger check when the report runs
+ * to today, and `heldCents` is what awards hold unconsumed.
  */
 export interface BudgetMovements {
   committedCents: number;
@@ -29,7 +32,9 @@ export interface BudgetPeriod extends BudgetMovements {
   cumulativeConsumedCents: number;
   cumulativeReleasedCents: number;
   cumulativeAdjustedCents: number;
-  /** What awards hold at the period's end: the cumulative net. */
+  /** The pool's committed balance at the period's end: the cumulative net. */
+  poolCommittedCents: number;
+  /** What awards hold unconsumed at the period's end: poolCommitted − cumulative consumed. */
   heldCents: number;
 }
 
@@ -39,7 +44,9 @@ export interface BudgetOverTime {
   from: string;
   to: string;
   /** Per pool, the movements within [from, to] and what awards hold at `to`'s end. */
-  totals: Array<BudgetMovements & { pool: Pool; heldCents: number; entries: number }>;
+  totals: Array<
+    BudgetMovements & { pool: Pool; poolCommittedCents: number; heldCents: number; entries: number }
+  >;
   periods: BudgetPeriod[];
 }
 
@@ -52,13 +59,16 @@ const zero = (): BudgetMovements => ({
   netCents: 0,
 });
 
-/** Adds one entry to the movements it belongs to. Unknown kinds still move `net`. */
+/** Adds one entry to the movements it belongs to. */
 const add = (m: BudgetMovements, kind: LedgerKind | "consume", cents: number) => {
+  if (kind === "consume") {
+    m.consumedCents -= cents;
+    return;
+  }
   m.netCents += cents;
   if (kind === "commit" || kind === "topup") m.committedCents += cents;
   else if (kind === "release") m.releasedCents -= cents;
-  else if (kind === "consume") m.consumedCents += Math.abs(cents);
-  else if (kind === "adjustment") m.adjustedCents += cents;
+  else m.adjustedCents += cents;
 };
 
 const addAll = (into: BudgetMovements, m: BudgetMovements) => {
@@ -87,6 +97,7 @@ export const budgetOverTime = (
   const first = sorted[0] ? periodOf(sorted[0].at, interval) : to;
   // Entries all after `to` leave nothing to start from: the report is `to` alone.
   const from = options.from ? periodOf(options.from, interval) : ([first, to].sort()[0] ?? to);
+  if (from > to) throw validationError(`from (${from}) must not be after to (${to})`);
   const periods = periodsBetween(from, to, interval);
 
   const opening = new Map(POOLS.map((p) => [p, zero()]));
@@ -122,10 +133,17 @@ export const budgetOverTime = (
         cumulativeConsumedCents: cumulative.consumedCents,
         cumulativeReleasedCents: cumulative.releasedCents,
         cumulativeAdjustedCents: cumulative.adjustedCents,
-        heldCents: cumulative.netCents,
+        poolCommittedCents: cumulative.netCents,
+        heldCents: cumulative.netCents - cumulative.consumedCents,
       });
     }
-    totals.push({ pool, ...total, heldCents: cumulative.netCents, entries: counted.get(pool) ?? 0 });
+    totals.push({
+      pool,
+      ...total,
+      poolCommittedCents: cumulative.netCents,
+      heldCents: cumulative.netCents - cumulative.consumedCents,
+      entries: counted.get(pool) ?? 0,
+    });
   }
   rows.sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : a.pool < b.pool ? -1 : 1));
   return { programId, interval, from, to, totals, periods: rows };
@@ -142,6 +160,7 @@ export const budgetTable = (r: BudgetOverTime): CsvTable => {
     "cumulativeConsumedCents",
     "cumulativeReleasedCents",
     "cumulativeAdjustedCents",
+    "poolCommittedCents",
     "heldCents",
   ] as const;
   return {

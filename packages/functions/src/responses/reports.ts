@@ -26,12 +26,17 @@ export const CallFunnelReport = z
 
 const Movements = {
   committedCents: Cents.meta({ description: "Commitments and top-ups (kinds commit, topup)" }),
-  consumedCents: Cents.meta({ description: "Consumption (kind consume), as a positive amount" }),
+  consumedCents: Cents.meta({
+    description: "Consumption (kind consume, net of refunds), as a positive amount",
+  }),
   releasedCents: Cents.meta({
     description: "Releases back to the pool (kind release), as a positive amount",
   }),
   adjustedCents: Cents.meta({ description: "Net of adjustments" }),
-  netCents: Cents.meta({ description: "Sum of every entry: the change of what awards hold" }),
+  netCents: Cents.meta({
+    description:
+      "The change of the pool's committed balance: committed − released + adjusted (consumption stays committed)",
+  }),
 };
 
 export const BudgetOverTimeReport = z
@@ -44,7 +49,8 @@ export const BudgetOverTimeReport = z
       z.object({
         pool: z.enum(["cash", "credits"]),
         ...Movements,
-        heldCents: Cents.meta({ description: "What awards hold at the end of `to`" }),
+        poolCommittedCents: Cents.meta({ description: "The pool's committed balance at the end of `to`" }),
+        heldCents: Cents.meta({ description: "What awards hold unconsumed at the end of `to`" }),
         entries: Count,
       }),
     ),
@@ -57,7 +63,8 @@ export const BudgetOverTimeReport = z
         cumulativeConsumedCents: Cents,
         cumulativeReleasedCents: Cents,
         cumulativeAdjustedCents: Cents,
-        heldCents: Cents,
+        poolCommittedCents: Cents.meta({ description: "The pool's committed balance at the period's end" }),
+        heldCents: Cents.meta({ description: "What awards hold unconsumed at the period's end" }),
       }),
     ),
   })
