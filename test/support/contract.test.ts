@@ -19,6 +19,10 @@ const award = {
   offerExpiresAt: "2026-01-31T00:00:00.000Z",
   history: [{ at: "2026-01-01T00:00:00.000Z", status: "offered", actor: "system", reason: "approved" }],
   held: { cashCents: 100, creditsCents: 200 },
+  ledger: {
+    cash: { committedCents: 100, releasedCents: 0, consumedCents: 0, heldCents: 100 },
+    credits: { committedCents: 200, releasedCents: 0, consumedCents: 0, heldCents: 200 },
+  },
 };
 
 describe("the contract check of the e2e client", () => {
