@@ -11,6 +11,7 @@ import {
   entriesFor,
   returnUnspentCash,
   returnUnusedCredits,
+  reviseClosedCompliance,
   startAwardTerm,
   submitFinalReport,
   TERM_ENDED,
@@ -174,6 +175,14 @@ describe("the closeout", () => {
     expect(eventTypes().filter((t) => t === "Award Closing")).toHaveLength(1);
   });
 
+  it("ends the term at an early closeout, so obligations fall due from the real end", async () => {
+    const endsAt = "2028-06-01T12:00:00.000Z";
+    awards.items.set(AWARD, award({ endsAt }));
+    await beginCloseout(deps, AWARD, "early closeout: work finished", true);
+    expect(stored().endsAt).toBe(now.toISOString());
+    expect(Date.parse(stored().endsAt as string)).toBeLessThan(Date.parse(endsAt));
+  });
+
   it("does not close out an award that is not running (revoked meanwhile)", async () => {
     awards.items.set(AWARD, award({ status: "revoked" }));
     expect((await beginCloseout(deps, AWARD, TERM_ENDED, false)).proceed).toBe(false);
@@ -304,17 +313,60 @@ describe("the closeout", () => {
     expect(await closeAward({ ...deps, compliance }, AWARD)).toEqual({ status: "closed" });
   });
 
-  it("counts an obligation still pending (not yet due) as unmet at closeout", async () => {
+  it("closes compliant with an obligation not yet due, and follows it after closing", async () => {
     await beginCloseout(deps, AWARD, TERM_ENDED, false);
     await submitFinalReport({ ...deps, workflow }, grantee, AWARD, report);
     await decideCashSpent(deps, AWARD);
     const pending = {
       ...unmet("paper", "no verified paper yet; due 2027-11-28"),
+      dueAt: "2027-11-28T00:00:00.000Z",
       status: "pending" as const,
     };
-    const compliance = complianceOf(pending, met("repository"));
+    expect(
+      await closeAward({ ...deps, compliance: complianceOf(pending, met("repository")) }, AWARD),
+    ).toEqual({
+      status: "closed",
+    });
+    expect(stored().closeout?.compliance).toMatchObject({ compliant: true, reasons: [] });
+    expect(stored().history.at(-1)?.reason).toBe(
+      "closed out: every obligation due is met; paper due 2027-11-28T00:00:00.000Z still pending",
+    );
+
+    // The paper's due date passes unmet: the closed award becomes non-compliant, once.
+    const overdue = complianceOf(unmet("paper", "no verified paper by 2027-11-28"), met("repository"));
+    expect(await reviseClosedCompliance({ ...deps, compliance: overdue }, AWARD)).toEqual({
+      status: "closed_noncompliant",
+    });
+    expect(await reviseClosedCompliance({ ...deps, compliance: overdue }, AWARD)).toEqual({
+      status: "closed_noncompliant",
+    });
+    expect(stored().closeout?.compliance).toMatchObject({
+      compliant: false,
+      reasons: ["paper: no verified paper by 2027-11-28"],
+    });
+
+    // A paper verified late: closed again.
+    const late = complianceOf(met("paper"), met("repository"));
+    expect(await reviseClosedCompliance({ ...deps, compliance: late }, AWARD)).toEqual({ status: "closed" });
+    const revised = awards.events.filter((e) => e.detailType === "Award Compliance Revised");
+    expect(revised.map((e) => (e.detail.data as { status: string }).status)).toEqual([
+      "closed_noncompliant",
+      "closed",
+    ]);
+  });
+
+  it("never revises an award that is not closed out, nor forgives a missing final report", async () => {
+    const compliance = complianceOf(met("paper"), met("repository"));
+    expect(await reviseClosedCompliance({ ...deps, compliance }, AWARD)).toEqual({ status: "active" });
+    await beginCloseout(deps, AWARD, TERM_ENDED, false);
+    await awaitFinalReport({ ...deps, workflow }, AWARD, "token-1");
+    later(3_600_000);
+    await decideCashSpent(deps, AWARD);
     expect(await closeAward({ ...deps, compliance }, AWARD)).toEqual({ status: "closed_noncompliant" });
-    expect(stored().closeout?.compliance?.reasons).toEqual(["paper: no verified paper yet; due 2027-11-28"]);
+    expect(await reviseClosedCompliance({ ...deps, compliance }, AWARD)).toEqual({
+      status: "closed_noncompliant",
+    });
+    expect(awards.events.filter((e) => e.detailType === "Award Compliance Revised")).toEqual([]);
   });
 
   it("refuses the money steps before the closeout began", async () => {

@@ -6,6 +6,7 @@ import {
   FinalReportRequested,
 } from "@allot/core/award";
 import { patternFor } from "@allot/core/events";
+import { ComplianceChanged, ObligationOverdue } from "@allot/core/output";
 import { closeoutMachine, fn, tableRead, tableReadWrite, termTimerMachine } from "../links.js";
 import { bus } from "../table.js";
 import type { Link } from "../topology.js";
@@ -19,6 +20,20 @@ const task = (name: string, description: string, links: Link[] = [tableReadWrite
   fn(name, `tasks/${name}.ts`, description, links, { timeoutSeconds: 60 });
 const consumer = (name: string, description: string, links: Link[]) =>
   fn(name, `events/${name}.ts`, description, links);
+
+// A closed-out award's status follows its obligations after closing (a paper due months later).
+const revisions = [
+  [
+    "revise-closeout-on-overdue",
+    ObligationOverdue,
+    "A closed award whose obligation fell overdue becomes closed_noncompliant",
+  ],
+  [
+    "revise-closeout-on-compliance",
+    ComplianceChanged,
+    "A closed award whose obligations are met again (or lost) is closed or closed_noncompliant",
+  ],
+] as const;
 
 const notices = [
   ["notify-closeout-started", AwardClosing, "Tells the grantee and staff an award's closeout started"],
@@ -63,6 +78,7 @@ export const closeout: StackModule = {
     ...notices.map(([name, , description]) =>
       fn(name, `events/${name}.ts`, description, [tableReadWrite, mailSend]),
     ),
+    ...revisions.map(([name, , description]) => consumer(name, description, [tableReadWrite])),
   ],
   routes: [
     {
@@ -87,7 +103,7 @@ export const closeout: StackModule = {
       pattern: patternFor(AwardCloseoutRequested),
       targets: [{ kind: "function", function: "start-award-closeout", retry: defaultRetry }],
     },
-    ...notices.map(([name, event, description]) => ({
+    ...[...notices, ...revisions].map(([name, event, description]) => ({
       name,
       bus: bus.name,
       description,

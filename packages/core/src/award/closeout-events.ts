@@ -44,6 +44,13 @@ export const AwardClosed = defineEvent(
   1,
   z.object({ ...ids, status: z.enum(["closed", "closed_noncompliant"]) }),
 );
+/** A closed-out award's obligation was met late, or fell overdue: its closed status follows. */
+export const AwardComplianceRevised = defineEvent(
+  Sources.awards,
+  "Award Compliance Revised",
+  1,
+  z.object({ ...ids, status: z.enum(["closed", "closed_noncompliant"]) }),
+);
 
 export const closeoutEvents = [
   AwardClosing,
@@ -52,4 +59,5 @@ export const closeoutEvents = [
   FinalReportSubmitted,
   CloseoutCashSettled,
   AwardClosed,
+  AwardComplianceRevised,
 ];

@@ -1,6 +1,12 @@
 import { conflict } from "../errors.js";
 import { createEvent } from "../events/define.js";
-import { AwardClosed, AwardClosing, CloseoutCashSettled, CloseoutSettled } from "./closeout-events.js";
+import {
+  AwardClosed,
+  AwardClosing,
+  AwardComplianceRevised,
+  CloseoutCashSettled,
+  CloseoutSettled,
+} from "./closeout-events.js";
 import type { CloseoutCompliance, CloseoutDeps, CloseoutSettlement } from "./closeout-ports.js";
 import { CLOSED, mustBeClosing, mustGet, now, RUNNING, withCloseout } from "./closeout-record.js";
 import { closeoutPeriodsOf } from "./closeout-schema.js";
@@ -34,8 +40,12 @@ export const beginCloseout = async (
   const { graceSeconds, finalReportSeconds } = closeoutPeriodsOf(program ?? {});
   const when = now(deps);
   const graceEndsAt = new Date(Date.parse(when) + graceSeconds * 1000).toISOString();
+  // An early closeout ends the term now: the obligations due at (or after) the end fall due
+  // from the real end, not from the date the award would have run to.
+  const endsEarly = early && award.endsAt !== undefined && award.endsAt > when;
   const after: Award = {
     ...transition(award, "closing", SYSTEM, `closeout: ${reason}`, when),
+    ...(endsEarly ? { endsAt: when } : {}),
     closeout: { reason, startedAt: when, graceEndsAt, finalReportSeconds },
   };
   await deps.awards.update(after, [
@@ -186,9 +196,34 @@ export const returnUnspentCash = async (deps: CloseoutDeps, awardId: string) => 
   return { ...cash, returnedCents };
 };
 
+type Obligations = Awaited<ReturnType<CloseoutCompliance["evaluate"]>>["obligations"];
+
 /**
- * Closeout step e: compliance as it stands decides `closed` (every obligation met and the final
- * report in) or `closed_noncompliant`, with the reasons on the award.
+ * What a closed-out award's status says: `closed` while the final report came in and no
+ * obligation is overdue or failed; `closed_noncompliant` otherwise. An obligation not yet due (a
+ * paper due months after the end) is no breach at closeout: its timer keeps running after the
+ * award closes, and `reviseClosedCompliance` follows it when it is met or falls overdue.
+ */
+const judgeClosed = (reportMissing: boolean, obligations: Obligations) => {
+  const reasons = [
+    ...(reportMissing ? ["no final report was submitted by its deadline"] : []),
+    ...obligations.filter((o) => !o.met && o.status === "overdue").map((o) => `${o.kind}: ${o.reason}`),
+  ];
+  const pending = obligations
+    .filter((o) => !o.met && o.status !== "overdue")
+    .map((o) => `${o.kind} due ${o.dueAt ?? "later"} still pending`);
+  const status: AwardStatus = reasons.length === 0 ? "closed" : "closed_noncompliant";
+  return { status, compliant: reasons.length === 0, reasons, pending };
+};
+
+const closedReason = ({ compliant, reasons, pending }: ReturnType<typeof judgeClosed>, prefix: string) =>
+  compliant
+    ? `${prefix}: every obligation due is met${pending.length ? `; ${pending.join("; ")}` : ""}`
+    : `${prefix} non-compliant: ${reasons.join("; ")}`;
+
+/**
+ * Closeout step e: compliance as it stands decides `closed` or `closed_noncompliant` (see
+ * judgeClosed), with the reasons on the award.
  */
 export const closeAward = async (
   deps: CloseoutDeps & { compliance: CloseoutCompliance },
@@ -199,27 +234,45 @@ export const closeAward = async (
   const closeout = mustBeClosing(award);
   const when = now(deps);
   const { obligations } = await deps.compliance.evaluate(awardId, when);
-  // Closed means every obligation met (the status's meaning): one still pending at closeout,
-  // not yet due, counts as unmet too; staff may record it later.
-  const reasons = [
-    ...(closeout.cash?.reportMissing ? ["no final report was submitted by its deadline"] : []),
-    ...obligations.filter((o) => !o.met).map((o) => `${o.kind}: ${o.reason}`),
-  ];
-  const compliant = reasons.length === 0;
-  const status: AwardStatus = compliant ? "closed" : "closed_noncompliant";
-  const closed = transition(
-    award,
-    status,
-    SYSTEM,
-    compliant ? "closed out: every obligation met" : `closed out non-compliant: ${reasons.join("; ")}`,
-    when,
-  );
+  const judged = judgeClosed(closeout.cash?.reportMissing ?? false, obligations);
+  const { status, compliant, reasons } = judged;
+  const closed = transition(award, status, SYSTEM, closedReason(judged, "closed out"), when);
   const after: Award = {
     ...closed,
     closeout: { ...closeout, compliance: { compliant, reasons, evaluatedAt: when }, closedAt: when },
   };
   await deps.awards.update(after, [
     createEvent(AwardClosed, `${awardId}:closed`, when, {
+      ...ids(award),
+      status: compliant ? "closed" : "closed_noncompliant",
+    }),
+  ]);
+  return { status };
+};
+
+/**
+ * After closeout, an obligation that is met late or falls overdue moves the closed award between
+ * `closed` and `closed_noncompliant` (on ObligationOverdue and ComplianceChanged). A missing
+ * final report stays a breach. Redelivered events find the status already right and do nothing.
+ */
+export const reviseClosedCompliance = async (
+  deps: CloseoutDeps & { compliance: CloseoutCompliance },
+  awardId: string,
+) => {
+  const award = await deps.awards.get(awardId);
+  if (!award || !CLOSED.includes(award.status) || !award.closeout?.compliance)
+    return { status: award?.status };
+  const when = now(deps);
+  const { obligations } = await deps.compliance.evaluate(awardId, when);
+  const judged = judgeClosed(award.closeout.cash?.reportMissing ?? false, obligations);
+  if (judged.status === award.status) return { status: award.status };
+  const { status, compliant, reasons } = judged;
+  const after: Award = {
+    ...transition(award, status, SYSTEM, closedReason(judged, "compliance revised after closeout"), when),
+    closeout: { ...award.closeout, compliance: { compliant, reasons, evaluatedAt: when } },
+  };
+  await deps.awards.update(after, [
+    createEvent(AwardComplianceRevised, `${awardId}:compliance-revised:${award.revision}`, when, {
       ...ids(award),
       status: compliant ? "closed" : "closed_noncompliant",
     }),
