@@ -21,19 +21,21 @@ import {
 
 export type AwardNotificationDeps = NotificationEventDeps & { awards: AwardRepository };
 
-export const loadAward = async (deps: AwardNotificationDeps, awardId: string) => {
-  const award = await deps.awards.get(awardId);
-  if (!award) throw notFound(`Award ${awardId}`);
-  const proposal = await deps.proposals.get(award.proposalId);
-  if (!proposal) throw notFound(`Proposal ${award.proposalId}`);
-  return { award, proposal };
-};
-
 export const grantee = (p: { applicantId: string; pi?: { email: string; name: string } }) => ({
   userId: p.applicantId,
   email: p.pi?.email ?? "",
   name: p.pi?.name,
 });
+
+/** An award's notice needs its proposal (the PI's mail, the title): the grantee and what it relates to. */
+export const loadAward = async (deps: AwardNotificationDeps, awardId: string) => {
+  const award = await deps.awards.get(awardId);
+  if (!award) throw notFound(`Award ${awardId}`);
+  const proposal = await deps.proposals.get(award.proposalId);
+  if (!proposal) throw notFound(`Proposal ${award.proposalId}`);
+  const related = { proposalId: proposal.proposalId, callId: proposal.callId, awardId };
+  return { award, proposal, grantee: grantee(proposal), related };
+};
 
 export const notifyAwardOffered = async (
   deps: AwardNotificationDeps,

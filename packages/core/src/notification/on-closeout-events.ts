@@ -7,20 +7,16 @@ import {
   finalReportRequestedMessage,
 } from "./closeout-templates.js";
 import { notify } from "./commands.js";
-import type { AwardNotificationDeps } from "./on-award-events.js";
+import { type AwardNotificationDeps, loadAward } from "./on-award-events.js";
 import { draftNotification } from "./schema.js";
 
 // The closeout's notices: the grantee and the staff mailbox hear of its start and its end; the
 // grantee alone is asked for the final report. Read at sending time from the award's record.
 
 const load = async (deps: AwardNotificationDeps, awardId: string) => {
-  const award = await deps.awards.get(awardId);
-  if (!award?.closeout) throw notFound(`The closeout of award ${awardId}`);
-  const proposal = await deps.proposals.get(award.proposalId);
-  if (!proposal) throw notFound(`Proposal ${award.proposalId}`);
-  const grantee = { userId: award.applicantId, email: proposal.pi?.email ?? "", name: proposal.pi?.name };
+  const { award, proposal, grantee, related } = await loadAward(deps, awardId);
+  if (!award.closeout) throw notFound(`The closeout of award ${awardId}`);
   const staff = { email: deps.staffEmail, name: "Program staff" };
-  const related = { proposalId: proposal.proposalId, callId: proposal.callId, awardId };
   return { award, closeout: award.closeout, proposal, grantee, staff, related };
 };
 

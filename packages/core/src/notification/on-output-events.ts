@@ -9,7 +9,7 @@ import type {
 import type { OutputKind, OutputRepository } from "../output/index.js";
 import { type ObligationDeps, reminderStillDue } from "../output/obligations.js";
 import { notify } from "./commands.js";
-import type { AwardNotificationDeps } from "./on-award-events.js";
+import { type AwardNotificationDeps, loadAward } from "./on-award-events.js";
 import { draftNotification } from "./schema.js";
 import {
   complianceChangedMessage,
@@ -26,16 +26,8 @@ import {
 export type OutputNotificationDeps = AwardNotificationDeps & { outputs: Pick<OutputRepository, "get"> };
 
 const granteeOf = async (deps: AwardNotificationDeps, awardId: string) => {
-  const award = await deps.awards.get(awardId);
-  if (!award) throw notFound(`Award ${awardId}`);
-  const proposal = await deps.proposals.get(award.proposalId);
-  if (!proposal) throw notFound(`Proposal ${award.proposalId}`);
-  return {
-    award,
-    proposal,
-    recipient: { userId: proposal.applicantId, email: proposal.pi?.email ?? "", name: proposal.pi?.name },
-    related: { proposalId: proposal.proposalId, callId: proposal.callId, awardId },
-  };
+  const { award, proposal, grantee, related } = await loadAward(deps, awardId);
+  return { award, proposal, recipient: grantee, related };
 };
 
 const staffOf = (deps: AwardNotificationDeps) => ({ email: deps.staffEmail, name: "Program staff" });
