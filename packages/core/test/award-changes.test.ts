@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Actor } from "../src/actor.js";
 import {
   type Award,
+  alignProvisionedProject,
   approveChange,
   type ChangeDeps,
   type ChangeRequest,
@@ -296,6 +297,39 @@ describe("the provider's project after a change", () => {
     awards.items.set(AWARD, { ...activeAward(), provider: undefined, status: "provisioning" });
     expect(await modifyProviderProject(deps, AWARD)).toEqual({ modified: false });
     expect(modified).toHaveLength(1);
+  });
+});
+
+describe("the provider's project once provisioned", () => {
+  it("is brought in line when the award was topped up while the project was being created, and only then", async () => {
+    const { deps, awards, modified } = await setup();
+    const provisioning = {
+      at: "2026-02-01T00:00:00.000Z",
+      status: "provisioning" as const,
+      actor: "alice",
+      reason: "accepted",
+    };
+    const active = {
+      at: "2026-02-02T00:00:00.000Z",
+      status: "active" as const,
+      actor: "allot",
+      reason: "provisioned",
+    };
+    awards.items.set(AWARD, { ...activeAward(), history: [provisioning, active] });
+    expect(await alignProvisionedProject(deps, AWARD)).toEqual({ modified: false });
+    expect(modified).toEqual([]);
+
+    const topUp = {
+      ...provisioning,
+      at: "2026-02-01T12:00:00.000Z",
+      reason: "top-up: more",
+      operationId: "op-1",
+    };
+    awards.items.set(AWARD, { ...activeAward(), history: [provisioning, topUp, active] });
+    expect(await alignProvisionedProject(deps, AWARD)).toEqual({ modified: true });
+    expect(modified).toEqual([
+      [AWARD, { creditsCents: 10_000_000, chipHours: 50_000, endsAt: "2027-02-01T00:00:00.000Z" }],
+    ]);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   BudgetCommitted,
   ChangeDecided,
   ChangeRequested,
+  CreditsProvisioned,
 } from "@allot/core/award";
 import { patternFor } from "@allot/core/events";
 import { fn, tableRead, tableReadWrite } from "../links.js";
@@ -45,6 +46,12 @@ const consumers: Array<[name: string, pattern: Record<string, unknown>, descript
       "modify-project-on-extension",
       patternFor(AwardExtended),
       "Sets the provider project's end after an extension (modify_project)",
+      [tableRead, provider],
+    ],
+    [
+      "modify-project-on-provisioned",
+      patternFor(CreditsProvisioned),
+      "Brings a new project in line with a top-up or extension made while it was being created",
       [tableRead, provider],
     ],
     [

@@ -42,6 +42,25 @@ export const modifyProviderProject = async (
   return { modified: true };
 };
 
+/**
+ * Event consumer task on CreditsProvisioned: a top-up or extension made while the project was
+ * being created found no project to modify, and the request had carried the award as it was
+ * then. When the award changed (a staff operation) since provisioning began, the new project is
+ * brought in line; otherwise nothing is sent.
+ */
+export const alignProvisionedProject = async (
+  deps: Pick<AwardDeps, "awards" | "programs" | "provider">,
+  awardId: string,
+) => {
+  const award = await mustGet(deps, awardId);
+  // A staff operation keeps the status and names itself (operationId); the move to provisioning
+  // (acceptance, or a re-drive) names none.
+  const began = award.history.findLastIndex((h) => h.status === "provisioning" && !h.operationId);
+  const changedSince = award.history.slice(began + 1).some((h) => h.operationId !== undefined);
+  if (began < 0 || !changedSince) return { modified: false };
+  return modifyProviderProject(deps, awardId);
+};
+
 const mustGet = async (deps: Pick<AwardDeps, "awards">, awardId: string) => {
   const award = await deps.awards.get(awardId);
   if (!award) throw notFound(`Award ${awardId}`);
