@@ -17,7 +17,7 @@ import {
   TERM_ENDED,
 } from "../src/award/index.js";
 import { DomainError } from "../src/errors.js";
-import type { ObligationState, OutputKind } from "../src/output/index.js";
+import type { ObligationState, Output, OutputKind } from "../src/output/index.js";
 import { memoryAwards, memoryLedger, memoryPrograms } from "./fakes.js";
 import { program } from "./fixtures.js";
 
@@ -72,6 +72,11 @@ const workflow = {
   async complete(token: string, output: unknown) {
     completed.push([token, output]);
   },
+};
+
+// The award's registered outputs, as the report may name them.
+const outputs = {
+  listForAward: async () => [{ outputId: "out_01jcloseout000000000000000" }] as unknown as Output[],
 };
 
 beforeEach(async () => {
@@ -214,27 +219,31 @@ describe("the closeout", () => {
     expect(stored().closeout?.finalReportDueAt).toBe("2027-06-01T13:00:00.000Z");
     expect(eventTypes().filter((t) => t === "Final Report Requested")).toHaveLength(1);
 
-    const first = await submitFinalReport({ ...deps, workflow }, grantee, AWARD, report);
+    const first = await submitFinalReport({ ...deps, workflow, outputs }, grantee, AWARD, report);
     expect(first.status).toBe(201);
     expect(completed).toEqual([["token-1", { submitted: true }]]);
     // The same report again (a retry) answers 200 with the stored one; another one is a conflict.
-    const again = await submitFinalReport({ ...deps, workflow }, grantee, AWARD, report);
+    const again = await submitFinalReport({ ...deps, workflow, outputs }, grantee, AWARD, report);
     expect(again).toEqual({ status: 200, report: first.report });
     await expect(
-      submitFinalReport({ ...deps, workflow }, grantee, AWARD, { ...report, cashSpentCents: 1 }),
+      submitFinalReport({ ...deps, workflow, outputs }, grantee, AWARD, { ...report, cashSpentCents: 1 }),
     ).rejects.toMatchObject({ kind: "conflict" });
     expect(eventTypes().filter((t) => t === "Final Report Submitted")).toHaveLength(1);
   });
 
-  it("refuses a report from anyone but the grantee, one over the cash, or before the closeout", async () => {
-    await expect(submitFinalReport({ ...deps, workflow }, grantee, AWARD, report)).rejects.toMatchObject({
+  it("refuses a report from anyone but the grantee, one over the cash or naming an unregistered output, or before the closeout", async () => {
+    await expect(
+      submitFinalReport({ ...deps, workflow, outputs }, grantee, AWARD, report),
+    ).rejects.toMatchObject({
       kind: "conflict",
     });
     await beginCloseout(deps, AWARD, TERM_ENDED, false);
-    await expect(submitFinalReport({ ...deps, workflow }, stranger, AWARD, report)).rejects.toMatchObject({
+    await expect(
+      submitFinalReport({ ...deps, workflow, outputs }, stranger, AWARD, report),
+    ).rejects.toMatchObject({
       kind: "not_found",
     });
-    const over = submitFinalReport({ ...deps, workflow }, grantee, AWARD, {
+    const over = submitFinalReport({ ...deps, workflow, outputs }, grantee, AWARD, {
       ...report,
       cashSpentCents: 100_001,
     });
@@ -242,7 +251,20 @@ describe("the closeout", () => {
       kind: "validation",
       issues: [{ field: "cashSpentCents", message: "the award's cash is 100000 cents" }],
     });
-    const empty = submitFinalReport({ ...deps, workflow }, grantee, AWARD, { summary: "short" });
+    const unknownOutput = submitFinalReport({ ...deps, workflow, outputs }, grantee, AWARD, {
+      ...report,
+      outputIds: ["out_01jcloseout000000000000000", "out_01jnotregistered0000000000"],
+    });
+    await expect(unknownOutput).rejects.toMatchObject({
+      kind: "validation",
+      issues: [
+        {
+          field: "outputIds.1",
+          message: "out_01jnotregistered0000000000 is not an output of this award; register it first",
+        },
+      ],
+    });
+    const empty = submitFinalReport({ ...deps, workflow, outputs }, grantee, AWARD, { summary: "short" });
     const error = (await empty.catch((e) => e)) as DomainError;
     expect(error.kind).toBe("validation");
     expect(error.issues.map((i) => i.field).sort()).toEqual(["cashSpentCents", "outcomes", "summary"]);
@@ -250,11 +272,14 @@ describe("the closeout", () => {
 
   it("settles the cash from the report: the unspent rest goes back, once", async () => {
     await beginCloseout(deps, AWARD, TERM_ENDED, false);
-    await submitFinalReport({ ...deps, workflow }, grantee, AWARD, report);
+    await submitFinalReport({ ...deps, workflow, outputs }, grantee, AWARD, report);
     expect(await decideCashSpent(deps, AWARD)).toEqual({ spentCents: 60_000 });
     // The cash step ran: the cash can no longer change, a different report neither.
     await expect(
-      submitFinalReport({ ...deps, workflow }, grantee, AWARD, { ...report, summary: `${report.summary}!` }),
+      submitFinalReport({ ...deps, workflow, outputs }, grantee, AWARD, {
+        ...report,
+        summary: `${report.summary}!`,
+      }),
     ).rejects.toMatchObject({ kind: "conflict" });
     expect(await decideCashSpent(deps, AWARD)).toEqual({ spentCents: 60_000 });
   });
@@ -265,7 +290,9 @@ describe("the closeout", () => {
     later(3_600_000);
     expect(await decideCashSpent(deps, AWARD)).toEqual({ spentCents: 100_000 });
     expect(stored().finalReportTaskToken).toBeUndefined();
-    await expect(submitFinalReport({ ...deps, workflow }, grantee, AWARD, report)).rejects.toMatchObject({
+    await expect(
+      submitFinalReport({ ...deps, workflow, outputs }, grantee, AWARD, report),
+    ).rejects.toMatchObject({
       kind: "conflict",
       message: expect.stringMatching(/was due at 2027-06-01T13:00:00.000Z/),
     });
@@ -279,7 +306,7 @@ describe("the closeout", () => {
 
   it("returns what the award holds in cash beyond the spent part, with one event", async () => {
     await beginCloseout(deps, AWARD, TERM_ENDED, false);
-    await submitFinalReport({ ...deps, workflow }, grantee, AWARD, report);
+    await submitFinalReport({ ...deps, workflow, outputs }, grantee, AWARD, report);
     await decideCashSpent(deps, AWARD);
     await expect(returnUnspentCash(deps, AWARD)).resolves.toMatchObject({ spentCents: 60_000 });
     await returnUnspentCash(deps, AWARD);
@@ -289,7 +316,7 @@ describe("the closeout", () => {
 
   it("closes compliant or not from the compliance evaluation, with the reasons, once", async () => {
     await beginCloseout(deps, AWARD, TERM_ENDED, false);
-    await submitFinalReport({ ...deps, workflow }, grantee, AWARD, report);
+    await submitFinalReport({ ...deps, workflow, outputs }, grantee, AWARD, report);
     await decideCashSpent(deps, AWARD);
     const compliance = complianceOf(
       met("paper"),
@@ -307,7 +334,7 @@ describe("the closeout", () => {
 
   it("closes compliant when every obligation is met and the report came", async () => {
     await beginCloseout(deps, AWARD, TERM_ENDED, false);
-    await submitFinalReport({ ...deps, workflow }, grantee, AWARD, report);
+    await submitFinalReport({ ...deps, workflow, outputs }, grantee, AWARD, report);
     await decideCashSpent(deps, AWARD);
     const compliance = complianceOf(met("paper"), met("repository"));
     expect(await closeAward({ ...deps, compliance }, AWARD)).toEqual({ status: "closed" });
@@ -315,7 +342,7 @@ describe("the closeout", () => {
 
   it("closes compliant with an obligation not yet due, and follows it after closing", async () => {
     await beginCloseout(deps, AWARD, TERM_ENDED, false);
-    await submitFinalReport({ ...deps, workflow }, grantee, AWARD, report);
+    await submitFinalReport({ ...deps, workflow, outputs }, grantee, AWARD, report);
     await decideCashSpent(deps, AWARD);
     const pending = {
       ...unmet("paper", "no verified paper yet; due 2027-11-28"),

@@ -2,6 +2,7 @@ import type { Actor } from "../actor.js";
 import { sameContent } from "../canonical.js";
 import { conflict, fieldIssuesOf, notFound, validationError } from "../errors.js";
 import { createEvent } from "../events/define.js";
+import type { OutputRepository } from "../output/ports.js";
 import { FinalReportRequested, FinalReportSubmitted } from "./closeout-events.js";
 import type { CloseoutDeps, CloseoutWorkflow } from "./closeout-ports.js";
 import { mustBeClosing, mustGet, now, withCloseout } from "./closeout-record.js";
@@ -61,7 +62,11 @@ export const awaitFinalReport = async (
  * one after submission is a conflict. It completes the workflow's callback when one waits.
  */
 export const submitFinalReport = async (
-  deps: CloseoutDeps & { workflow: Pick<CloseoutWorkflow, "complete"> },
+  deps: CloseoutDeps & {
+    workflow: Pick<CloseoutWorkflow, "complete">;
+    /** The award's registered outputs: a report names only those. */
+    outputs: Pick<OutputRepository, "listForAward">;
+  },
   actor: Actor,
   awardId: string,
   input: unknown,
@@ -89,11 +94,23 @@ export const submitFinalReport = async (
     throw conflict(
       `The final report of ${awardId} was due at ${award.closeout.finalReportDueAt ?? award.closeout.cash.settledAt}; the award's cash is settled without it`,
     );
-  if (report.cashSpentCents > award.cashCents) {
-    throw validationError("The final report is invalid", [
-      { field: "cashSpentCents", message: `the award's cash is ${award.cashCents} cents` },
-    ]);
-  }
+  const registered = new Set((await deps.outputs.listForAward(awardId)).map((o) => o.outputId));
+  const issues = [
+    ...(report.cashSpentCents > award.cashCents
+      ? [{ field: "cashSpentCents", message: `the award's cash is ${award.cashCents} cents` }]
+      : []),
+    ...report.outputIds.flatMap((outputId, i) =>
+      registered.has(outputId)
+        ? []
+        : [
+            {
+              field: `outputIds.${i}`,
+              message: `${outputId} is not an output of this award; register it first`,
+            },
+          ],
+    ),
+  ];
+  if (issues.length) throw validationError("The final report is invalid", issues);
   const when = now(deps);
   const finalReport = { ...report, submittedAt: when, submittedBy: actor.userId };
   await deps.awards.update(withCloseout(award, { ...award.closeout, finalReport }), [

@@ -43,10 +43,13 @@ export const termTimer = once(
   (): AwardTermTimer => stepFunctionsTermTimer(sfn(), () => linked(termTimerMachine("start"))),
 );
 
+/** The award's registered outputs, which its final report names and its compliance counts. */
+export const closeoutOutputs = once(() => dynamoOutputRepository(doc(), tableName()));
+
 /** The outputs' compliance, as the closeout judges it at closing. */
 export const closeoutCompliance = once((): CloseoutCompliance => {
   const { awards, programs } = closeoutDeps();
-  const outputs = dynamoOutputRepository(doc(), tableName());
+  const outputs = closeoutOutputs();
   return { evaluate: (awardId, asOf) => evaluateCompliance({ awards, programs, outputs }, awardId, asOf) };
 });
 
