@@ -1,4 +1,4 @@
-import type { PaperRef, RepositoryRef } from "./ports.js";
+import type { PaperRef, RepositoryRef } from "./verification-ports.js";
 
 // The identifiers grantees paste, in the forms they paste them (doi.org links, "arXiv:" prefixes,
 // versioned ids, GitHub URLs with ".git" or a path), reduced to one canonical form each, so that

@@ -1,5 +1,5 @@
 import { normalizeArxivId, normalizeDoi, parseGitHubRepository } from "./identifiers.js";
-import type { PaperRef, RepositoryRef } from "./ports.js";
+import type { PaperRef, RepositoryRef } from "./verification-ports.js";
 
 // What a grantee types is normalized (identifiers.ts) to one identity per work, so that
 // "https://doi.org/10.1/X", "doi:10.1/x" and "10.1/X" are the same paper and a retried

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Text } from "../bounds.js";
 import { Duration } from "../duration.js";
 import { deterministicId } from "../ids.js";
-import type { PaperMetadata, PaperRef, RepositoryRef } from "./ports.js";
+import type { PaperMetadata, PaperRef, RepositoryRef } from "./verification-ports.js";
 
 export const OutputKind = z.enum(["paper", "repository"]);
 export type OutputKind = z.infer<typeof OutputKind>;
