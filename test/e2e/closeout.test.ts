@@ -308,19 +308,26 @@ describe("closeout", () => {
     await fetch(`${runtime.provider}/admin/faults`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ callbackLatencyMs: 4_000 }),
+      body: JSON.stringify({ callbackLatencyMs: 8_000 }),
     });
     await ok(me.POST("/awards/{awardId}/accept", { params: { path: { awardId } } }));
-    await awardToBe(awardId, (a) => a.status === "provisioning", "to be provisioning");
-    const endsAt = new Date(Date.now() + 8_000).toISOString();
+    // After the provisioning request is recorded: that step rewrites the award it read, and would
+    // put back an end written before it.
+    await awardToBe(
+      awardId,
+      (a) => a.history.some((h: { reason: string }) => h.reason === "provisioning requested"),
+      "to have its provisioning requested",
+    );
+    const endsAt = new Date(Date.now() + 12_000).toISOString();
     const client = new DynamoDBClient(runtime.dynamodbConfig);
     try {
       await DynamoDBDocumentClient.from(client).send(
         new UpdateCommand({
           TableName: "allot",
           Key: awardKeys.key(awardId),
-          UpdateExpression: "SET endsAt = :end",
-          ExpressionAttributeValues: { ":end": endsAt },
+          // A new revision, as an extension makes: a writer holding the award as it was retries.
+          UpdateExpression: "SET endsAt = :end ADD revision :one",
+          ExpressionAttributeValues: { ":end": endsAt, ":one": 1 },
         }),
       );
     } finally {
