@@ -1,15 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  actAs,
-  newOperation,
-  ok,
-  openCall,
-  reply,
-  rubricReview,
-  submission,
-  submit,
-  waitForStatus,
-} from "../support/allot.js";
+import { actAs, activeAward as activeAwardOf, newOperation, ok, openCall, reply } from "../support/allot.js";
 import { checkLocalLedger, localLedgerEntries } from "../support/ledger.js";
 import { type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
 
@@ -59,51 +49,15 @@ const activeAward = async (
   applicant: string,
   amounts = { cashCents: 2_000_000, creditsCents: 4_000_000 },
 ) => {
-  const proposalId = await submit(
+  const { awardId, proposalId, me, staff } = await activeAwardOf(
     runtime,
+    "e2e-changes-call",
     applicant,
-    submission("e2e-changes-call", {
-      pi: { name: `${applicant} PI`, email: `${applicant}@inst.example`, institution: `Inst ${applicant}` },
-      requestedCashCents: amounts.cashCents,
-      requestedCreditsCents: amounts.creditsCents,
-    }),
+    amounts.creditsCents,
+    ["rev-ada", "rev-dana", "rev-freya"],
+    amounts.cashCents,
   );
-  const assignment = await until(async () => {
-    for (const r of ["rev-ada", "rev-dana", "rev-freya"]) {
-      const { items } = await ok((await actAs(runtime, r, "reviewer")).GET("/assignments"));
-      const found = items.find(
-        (a: { proposalId: string; status: string }) => a.proposalId === proposalId && a.status === "open",
-      );
-      if (found) return found;
-    }
-    return undefined;
-  }, "a reviewer");
-  await ok(
-    (await actAs(runtime, assignment.reviewerId, "reviewer")).POST("/assignments/{assignmentId}/review", {
-      params: { path: { assignmentId: assignment.assignmentId } },
-      body: rubricReview({ impact: 5 }),
-    }),
-  );
-  await waitForStatus(runtime, proposalId, "decision_pending");
-  const staff = await actAs(runtime, "sam", "staff");
-  await ok(
-    staff.POST("/proposals/{proposalId}/decision", {
-      params: { path: { proposalId } },
-      body: { outcome: "approve", rationale: "Strong proposal, fits the budget", ...amounts },
-    }),
-  );
-  const grantee = await actAs(runtime, applicant, "applicant");
-  const offered = await until(async () => {
-    const { items } = await ok(grantee.GET("/awards"));
-    return items.find((a: { proposalId: string }) => a.proposalId === proposalId);
-  }, "the award offer");
-  const awardId = offered.awardId as string;
-  await ok(grantee.POST("/awards/{awardId}/accept", { params: { path: { awardId } } }));
-  await until(async () => {
-    const award = await ok(staff.GET("/awards/{awardId}", { params: { path: { awardId } } }));
-    return award.status === "active" ? award : undefined;
-  }, `award ${awardId} active`);
-  return { awardId, proposalId, grantee, staff };
+  return { awardId, proposalId, grantee: me, staff };
 };
 
 type Client = Awaited<ReturnType<typeof actAs>>;

@@ -229,28 +229,30 @@ export const reviewAndApprove = async (
 
 /**
  * Submission, one review (by the first of `reviewers` it is assigned to), approval and acceptance,
- * up to an active award with these credits. The call must take one reviewer from `reviewers`.
+ * up to an active award with these credits (and `cashCents`, 100,000 unless given). The call must
+ * take one reviewer from `reviewers`.
  */
 export const activeAward = async (
   runtime: RuntimeProcess,
   callId: string,
   applicant: string,
   creditsCents: number,
-  reviewers = ["rev-ada", "rev-dana"],
+  reviewers: readonly string[] = ["rev-ada", "rev-dana"],
+  cashCents = 100_000,
 ) => {
   const id = await submit(
     runtime,
     applicant,
     submission(callId, {
       pi: { name: `${applicant} PI`, email: `${applicant}@inst.example`, institution: `Inst ${applicant}` },
-      requestedCashCents: 100_000,
+      requestedCashCents: cashCents,
       requestedCreditsCents: creditsCents,
     }),
   );
   const staff = await reviewAndApprove(runtime, id, {
     reviewers,
     rationale: "Strong proposal, fits the budget",
-    cashCents: 100_000,
+    cashCents,
     creditsCents,
   });
   const me = await actAs(runtime, applicant, "applicant");
@@ -268,7 +270,7 @@ export const activeAward = async (
     "the award to be active",
     60_000,
   );
-  return { awardId: award.awardId as string, me };
+  return { awardId: award.awardId as string, proposalId: id, me, staff };
 };
 
 /** The Idempotency-Key header that staff operations on awards require: a new operation each call. */

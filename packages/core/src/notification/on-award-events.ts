@@ -10,7 +10,7 @@ import { notFound } from "../errors.js";
 import type { EventDataOf } from "../events/define.js";
 import { notify } from "./commands.js";
 import type { NotificationEventDeps } from "./on-events.js";
-import { draftNotification } from "./schema.js";
+import { draftNotification, staffMailbox } from "./schema.js";
 import {
   awardOfferMessage,
   commitRefusedMessage,
@@ -116,7 +116,7 @@ export const notifyProvisioningFailed = async (
     draftNotification({
       cause: eventId,
       kind: "provisioning-failed",
-      recipient: { email: deps.staffEmail, name: "Program staff" },
+      recipient: staffMailbox(deps),
       related: { proposalId: data.proposalId, awardId: data.awardId },
       message: provisioningFailedMessage({
         awardId: data.awardId,
@@ -140,7 +140,7 @@ export const notifyCommitRefused = async (
     draftNotification({
       cause: eventId,
       kind: "commit-refused",
-      recipient: { email: deps.staffEmail, name: "Program staff" },
+      recipient: staffMailbox(deps),
       related: { proposalId: proposal.proposalId, callId: proposal.callId },
       message: commitRefusedMessage({
         proposalId: proposal.proposalId,

@@ -13,7 +13,7 @@ import { notFound } from "../errors.js";
 import type { EventDataOf } from "../events/define.js";
 import { notify } from "./commands.js";
 import { type AwardNotificationDeps, grantee, loadAward } from "./on-award-events.js";
-import { draftNotification, type NotificationKind } from "./schema.js";
+import { draftNotification, type NotificationKind, staffMailbox } from "./schema.js";
 import type { MessageContent } from "./template-parts.js";
 import {
   awardExtendedMessage,
@@ -45,7 +45,7 @@ export const notifyChangeRequested = async (
     draftNotification({
       cause: eventId,
       kind: "change-requested",
-      recipient: { email: deps.staffEmail, name: "Program staff" },
+      recipient: staffMailbox(deps),
       related: { proposalId: proposal.proposalId, callId: proposal.callId, awardId: award.awardId },
       message: changeRequestedMessage({
         awardId: award.awardId,

@@ -8,7 +8,7 @@ import {
 } from "./closeout-templates.js";
 import { notify } from "./commands.js";
 import { type AwardNotificationDeps, loadAward } from "./on-award-events.js";
-import { draftNotification } from "./schema.js";
+import { draftNotification, staffMailbox } from "./schema.js";
 
 // The closeout's notices: the grantee and the staff mailbox hear of its start and its end; the
 // grantee alone is asked for the final report. Read at sending time from the award's record.
@@ -16,7 +16,7 @@ import { draftNotification } from "./schema.js";
 const load = async (deps: AwardNotificationDeps, awardId: string) => {
   const { award, proposal, grantee, related } = await loadAward(deps, awardId);
   if (!award.closeout) throw notFound(`The closeout of award ${awardId}`);
-  const staff = { email: deps.staffEmail, name: "Program staff" };
+  const staff = staffMailbox(deps);
   return { award, closeout: award.closeout, proposal, grantee, staff, related };
 };
 

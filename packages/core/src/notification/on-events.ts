@@ -8,7 +8,7 @@ import type { ReviewersAssigned, ReviewersNeeded, ReviewReminderDue } from "../r
 import { anonymizedFeedback } from "../review/feedback.js";
 import { redactIdentities, reviewersOf } from "../review/redaction.js";
 import { type NotifyDeps, notify } from "./commands.js";
-import { draftNotification } from "./schema.js";
+import { draftNotification, staffMailbox } from "./schema.js";
 import {
   decisionMessage,
   proposalReceivedMessage,
@@ -211,7 +211,7 @@ export const notifyReviewersNeeded = async (
     draftNotification({
       cause: eventId,
       kind: "reviewers-needed",
-      recipient: { email: deps.staffEmail, name: "Program staff" },
+      recipient: staffMailbox(deps),
       related: related(proposal),
       message: reviewersNeededMessage({
         proposalId: proposal.proposalId,

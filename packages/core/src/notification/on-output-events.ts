@@ -10,7 +10,7 @@ import type { OutputKind, OutputRepository } from "../output/index.js";
 import { type ObligationDeps, reminderStillDue } from "../output/obligations.js";
 import { notify } from "./commands.js";
 import { type AwardNotificationDeps, loadAward } from "./on-award-events.js";
-import { draftNotification } from "./schema.js";
+import { draftNotification, staffMailbox } from "./schema.js";
 import {
   complianceChangedMessage,
   obligationOverdueMessage,
@@ -29,8 +29,6 @@ const granteeOf = async (deps: AwardNotificationDeps, awardId: string) => {
   const { award, proposal, grantee, related } = await loadAward(deps, awardId);
   return { award, proposal, recipient: grantee, related };
 };
-
-const staffOf = (deps: AwardNotificationDeps) => ({ email: deps.staffEmail, name: "Program staff" });
 
 const outputOf = async (deps: OutputNotificationDeps, awardId: string, outputId: string) => {
   const output = await deps.outputs.get(awardId, outputId);
@@ -99,7 +97,7 @@ export const notifyComplianceChanged = async (
       draftNotification({
         cause: eventId,
         kind: "compliance-changed",
-        recipient: toStaff ? staffOf(deps) : who.recipient,
+        recipient: toStaff ? staffMailbox(deps) : who.recipient,
         related: who.related,
         message: message(toStaff),
       }),
@@ -153,7 +151,7 @@ export const notifyObligationOverdue = async (
       draftNotification({
         cause: eventId,
         kind: "obligation-overdue",
-        recipient: toStaff ? staffOf(deps) : who.recipient,
+        recipient: toStaff ? staffMailbox(deps) : who.recipient,
         related: who.related,
         message: obligationOverdueMessage({
           applicantName: who.proposal.pi?.name,

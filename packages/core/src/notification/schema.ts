@@ -52,6 +52,12 @@ export const Recipient = z.object({
 });
 export type Recipient = z.infer<typeof Recipient>;
 
+/** The program staff's shared mailbox: nobody's login, so its mail is not listable by a reader. */
+export const staffMailbox = (deps: { staffEmail: string }): Recipient => ({
+  email: deps.staffEmail,
+  name: "Program staff",
+});
+
 export const Related = z.object({
   proposalId: z.string().min(1).optional(),
   callId: z.string().min(1).optional(),
