@@ -71,6 +71,8 @@ export const envFor = (link: Link): Record<string, ValueRef> => {
       // The real endpoints are the adapters' defaults; the GitHub token is linked through SST
       // (encrypted in the bundle), never an environment value.
       return {};
+    case "subscriptionRules":
+      throw new Error("the subscriptionRules link is realized on AWS by the webhooks change (issue 12)");
   }
 };
 
@@ -146,5 +148,7 @@ export const grantsFor = (link: Link, tables: Map<string, TableSpec>): Statement
     case "registries":
       // Plain HTTPS to public APIs: nothing on AWS.
       return [];
+    case "subscriptionRules":
+      throw new Error("the subscriptionRules link is realized on AWS by the webhooks change (issue 12)");
   }
 };

@@ -15,6 +15,8 @@ export const envForLink = (link: Link): string => {
       return providerEnv.url;
     case "registries":
       return registriesEnv.crossref;
+    case "subscriptionRules":
+      return subscriptionRulesEnv.rulePrefix;
   }
 };
 
@@ -37,6 +39,24 @@ export const registriesEnv = {
   github: "ALLOT_GITHUB_API_URL",
   githubToken: "ALLOT_GITHUB_TOKEN",
 } as const;
+
+/**
+ * A subscriptionRules link's variables: the bus the rules live on is the bus link's; these say
+ * how rules are named (every subscription rule's name starts with the prefix, which is also what
+ * IAM scopes the rule actions to), the ARN of the delivery function every rule targets, and the
+ * bus archive replays read from.
+ */
+export const subscriptionRulesEnv = {
+  rulePrefix: "ALLOT_SUBSCRIPTION_RULE_PREFIX",
+  busName: "ALLOT_SUBSCRIPTION_BUS",
+  deliverFunctionArn: "ALLOT_WEBHOOK_DELIVER_FUNCTION_ARN",
+  archiveArn: "ALLOT_BUS_ARCHIVE_ARN",
+} as const;
+
+/** Every subscription rule's name starts with this (AWS rule names: 64 characters, `[.\-_A-Za-z0-9]`). */
+export const SUBSCRIPTION_RULE_PREFIX = "allot-webhook-";
+/** The function every subscription rule targets. */
+export const WEBHOOK_DELIVER_FUNCTION = "deliver-webhook";
 
 /** The per-stage SST secret with the optional GitHub token, linked to the functions with a registries link. */
 export const GITHUB_TOKEN_SECRET = "GitHubToken";

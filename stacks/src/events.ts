@@ -6,6 +6,7 @@ import { proposalEvents } from "@allot/core/proposal";
 import { reservationEvents } from "@allot/core/reservation";
 import { reviewEvents } from "@allot/core/review";
 import { usageEvents } from "@allot/core/usage";
+import { webhookEvents } from "@allot/core/webhook";
 
 /** Every event Allot publishes: the catalog integrations subscribe from. */
 export const eventCatalog: EventDefinition[] = [
@@ -17,4 +18,5 @@ export const eventCatalog: EventDefinition[] = [
   ...usageEvents,
   ...reservationEvents,
   ...outputEvents,
+  ...webhookEvents,
 ];

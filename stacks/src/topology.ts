@@ -46,7 +46,14 @@ export type Link =
    * locally their stand-in's base URLs, on AWS the real endpoints and the optional per-stage
    * GitHub token secret.
    */
-  | { kind: "registries" };
+  | { kind: "registries" }
+  /**
+   * Manages the per-subscription webhook rules on the bus: PutRule, PutTargets, RemoveTargets,
+   * DeleteRule, EnableRule and DisableRule on rules named with the subscription prefix, whose one
+   * target is the webhook delivery function; TestEventPattern to validate patterns; StartReplay
+   * from the bus archive to one such rule. Variables: `subscriptionRulesEnv` in env.ts.
+   */
+  | { kind: "subscriptionRules" };
 
 export interface FunctionSpec {
   name: string;
@@ -67,6 +74,11 @@ export interface RouteSpec {
   roles: Role[];
   /** Only for routes that must work without a token (the OpenAPI document, health). */
   public?: boolean;
+  /**
+   * Required when `roles` includes "integration": the client-credentials scopes that open the
+   * route to an integration's token (any one of them). People's roles are unaffected.
+   */
+  scopes?: Array<"usage:write" | "events:subscribe" | "events:read" | "programs:read">;
   /**
    * The route takes the client's Idempotency-Key header, and requires it: a retry with the same
    * key and request gets the first answer again, and the command runs once.

@@ -81,6 +81,8 @@ const expectedEnv = (link: Link): Record<string, unknown> => {
       };
     case "registries":
       return {};
+    case "subscriptionRules":
+      throw new Error("not yet realized on AWS (issue 12)");
   }
 };
 
@@ -188,6 +190,8 @@ describe("the deployment plan derived from stacks/", () => {
           case "registries":
             // Plain HTTPS to public registries and GitHub: nothing on AWS.
             break;
+          case "subscriptionRules":
+            throw new Error("not yet realized on AWS (issue 12)");
           default:
             throw new Error(`a link kind this test does not know: ${JSON.stringify(link satisfies never)}`);
         }

@@ -1,11 +1,19 @@
 import {
+  bus,
   type FunctionSpec,
   type Link,
   renderDefinition,
   type ScheduleSpec,
   type Topology,
 } from "@allot/stacks";
-import { envForLink, providerEnv, registriesEnv } from "@allot/stacks/env";
+import {
+  envForLink,
+  providerEnv,
+  registriesEnv,
+  SUBSCRIPTION_RULE_PREFIX,
+  subscriptionRulesEnv,
+  WEBHOOK_DELIVER_FUNCTION,
+} from "@allot/stacks/env";
 import { registriesBaseUrls } from "@allot/standins";
 import type { AwsLocalConfig, FunctionSpec as LocalFunctionSpec, ScheduledRuleSpec } from "aws-local";
 import { functionArn, stateMachineArn } from "aws-local";
@@ -53,6 +61,14 @@ export const linkEnvironment = (link: Link, services: LocalServices): Record<str
         [registriesEnv.github]: urls.github,
       };
     }
+    case "subscriptionRules":
+      // The archive is the bus's own locally (aws-local keeps one per bus): its ARN names the bus.
+      return {
+        [subscriptionRulesEnv.rulePrefix]: SUBSCRIPTION_RULE_PREFIX,
+        [subscriptionRulesEnv.busName]: bus.name,
+        [subscriptionRulesEnv.deliverFunctionArn]: functionArn(WEBHOOK_DELIVER_FUNCTION),
+        [subscriptionRulesEnv.archiveArn]: `arn:aws:events:us-east-1:000000000000:archive/${bus.name}`,
+      };
   }
 };
 

@@ -19,6 +19,19 @@ export interface EventDefinition<Name extends string = string, Data extends z.Zo
   version: number;
   data: Data;
   detail: z.ZodType<EventDetail<Data>>;
+  /** For the published catalog (AsyncAPI): what happened and when it is sent, and a valid example. */
+  docs?: EventDocs<Data>;
+}
+
+/**
+ * What the catalog says about an event. `example` is the event's `data` and must validate against
+ * its schema (the catalog test checks it), with made-up ids and no personal data.
+ */
+export interface EventDocs<Data extends z.ZodType = z.ZodType> {
+  description: string;
+  example: z.input<Data>;
+  /** Set on a version kept only for its deprecation window: the version that replaces it. */
+  deprecatedBy?: number;
 }
 
 export type EventDetail<Data extends z.ZodType> = z.infer<typeof Metadata> & { data: z.infer<Data> };
@@ -29,11 +42,13 @@ export const defineEvent = <Name extends string, Data extends z.ZodType>(
   detailType: Name,
   version: number,
   data: Data,
+  docs?: EventDocs<Data>,
 ): EventDefinition<Name, Data> => ({
   source,
   detailType,
   version,
   data,
+  ...(docs ? { docs } : {}),
   detail: Metadata.extend({ version: z.literal(version), data }) as unknown as z.ZodType<EventDetail<Data>>,
 });
 

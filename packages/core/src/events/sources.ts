@@ -5,4 +5,5 @@ export const Sources = {
   awards: "allot.awards",
   usage: "allot.usage",
   outputs: "allot.outputs",
+  webhooks: "allot.webhooks",
 } as const;

@@ -1,0 +1,3 @@
+export * from "./events.js";
+export * from "./ports.js";
+export * from "./subscription.js";
