@@ -72,7 +72,8 @@ export const envFor = (link: Link): Record<string, ValueRef> => {
       // (encrypted in the bundle), never an environment value.
       return {};
     case "subscriptionRules":
-      throw new Error("the subscriptionRules link is realized on AWS by the webhooks change (issue 12)");
+    case "webhooks":
+      throw new Error(`the ${link.kind} link is realized on AWS by the webhooks change (issue 12)`);
   }
 };
 
@@ -149,6 +150,7 @@ export const grantsFor = (link: Link, tables: Map<string, TableSpec>): Statement
       // Plain HTTPS to public APIs: nothing on AWS.
       return [];
     case "subscriptionRules":
-      throw new Error("the subscriptionRules link is realized on AWS by the webhooks change (issue 12)");
+    case "webhooks":
+      throw new Error(`the ${link.kind} link is realized on AWS by the webhooks change (issue 12)`);
   }
 };

@@ -17,6 +17,8 @@ export const envForLink = (link: Link): string => {
       return registriesEnv.crossref;
     case "subscriptionRules":
       return subscriptionRulesEnv.rulePrefix;
+    case "webhooks":
+      return webhooksEnv.allowLoopback;
   }
 };
 
@@ -51,6 +53,16 @@ export const subscriptionRulesEnv = {
   busName: "ALLOT_SUBSCRIPTION_BUS",
   deliverFunctionArn: "ALLOT_WEBHOOK_DELIVER_FUNCTION_ARN",
   archiveArn: "ALLOT_BUS_ARCHIVE_ARN",
+} as const;
+
+/**
+ * A webhooks link's variables: whether loopback HTTP endpoints are allowed (locally "true"; unset
+ * on AWS), and optionally the retry schedule in seconds after the first attempt ("5,300,1800,..."),
+ * which tests shorten; unset means the house schedule (core).
+ */
+export const webhooksEnv = {
+  allowLoopback: "ALLOT_WEBHOOK_ALLOW_LOOPBACK",
+  retrySchedule: "ALLOT_WEBHOOK_RETRY_SCHEDULE",
 } as const;
 
 /** Every subscription rule's name starts with this (AWS rule names: 64 characters, `[.\-_A-Za-z0-9]`). */

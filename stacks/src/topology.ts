@@ -53,7 +53,13 @@ export type Link =
    * target is the webhook delivery function; TestEventPattern to validate patterns; StartReplay
    * from the bus archive to one such rule. Variables: `subscriptionRulesEnv` in env.ts.
    */
-  | { kind: "subscriptionRules" };
+  | { kind: "subscriptionRules" }
+  /**
+   * Sends signed webhooks to subscribers' endpoints (plain HTTPS, nothing on AWS to grant). On AWS
+   * every address is checked after DNS resolution (no private, loopback, link-local or metadata
+   * addresses); locally loopback HTTP is allowed. Variables: `webhooksEnv` in env.ts.
+   */
+  | { kind: "webhooks" };
 
 export interface FunctionSpec {
   name: string;

@@ -82,6 +82,7 @@ const expectedEnv = (link: Link): Record<string, unknown> => {
     case "registries":
       return {};
     case "subscriptionRules":
+    case "webhooks":
       throw new Error("not yet realized on AWS (issue 12)");
   }
 };
@@ -191,6 +192,7 @@ describe("the deployment plan derived from stacks/", () => {
             // Plain HTTPS to public registries and GitHub: nothing on AWS.
             break;
           case "subscriptionRules":
+          case "webhooks":
             throw new Error("not yet realized on AWS (issue 12)");
           default:
             throw new Error(`a link kind this test does not know: ${JSON.stringify(link satisfies never)}`);

@@ -8,10 +8,5 @@ export type Role = z.infer<typeof Role>;
  * the `integration` role names the scopes that open it (stacks/, RouteSpec.scopes); an integration
  * token needs one of them. People's tokens carry roles, not scopes.
  */
-export const IntegrationScope = z.enum([
-  "usage:write",
-  "events:subscribe",
-  "events:read",
-  "programs:read",
-]);
+export const IntegrationScope = z.enum(["usage:write", "events:subscribe", "events:read", "programs:read"]);
 export type IntegrationScope = z.infer<typeof IntegrationScope>;

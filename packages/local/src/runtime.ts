@@ -102,6 +102,7 @@ export const startRuntime = async (
         registriesUrl: registries.url,
         mailDir: join(config.dataDir, "outbox"),
         staffEmail: process.env.ALLOT_STAFF_EMAIL,
+        webhookRetrySchedule: process.env.ALLOT_WEBHOOK_RETRY_SCHEDULE,
       }),
       logger,
     });

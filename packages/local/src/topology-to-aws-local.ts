@@ -13,6 +13,7 @@ import {
   SUBSCRIPTION_RULE_PREFIX,
   subscriptionRulesEnv,
   WEBHOOK_DELIVER_FUNCTION,
+  webhooksEnv,
 } from "@allot/stacks/env";
 import { registriesBaseUrls } from "@allot/standins";
 import type { AwsLocalConfig, FunctionSpec as LocalFunctionSpec, ScheduledRuleSpec } from "aws-local";
@@ -29,6 +30,8 @@ export interface LocalServices {
   mailDir: string;
   /** The staff mailbox, when the operator names one (ALLOT_STAFF_EMAIL). */
   staffEmail?: string;
+  /** Seconds between webhook retries ("1,1,2"), for tests; unset: the house schedule. */
+  webhookRetrySchedule?: string;
 }
 
 /** The variables one link gives a function locally: the names AWS uses, local values. */
@@ -68,6 +71,13 @@ export const linkEnvironment = (link: Link, services: LocalServices): Record<str
         [subscriptionRulesEnv.busName]: bus.name,
         [subscriptionRulesEnv.deliverFunctionArn]: functionArn(WEBHOOK_DELIVER_FUNCTION),
         [subscriptionRulesEnv.archiveArn]: `arn:aws:events:us-east-1:000000000000:archive/${bus.name}`,
+      };
+    case "webhooks":
+      return {
+        [webhooksEnv.allowLoopback]: "true",
+        ...(services.webhookRetrySchedule
+          ? { [webhooksEnv.retrySchedule]: services.webhookRetrySchedule }
+          : {}),
       };
   }
 };

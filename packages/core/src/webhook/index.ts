@@ -1,3 +1,4 @@
 export * from "./events.js";
+export * from "./payload.js";
 export * from "./ports.js";
 export * from "./subscription.js";
