@@ -4,9 +4,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { TargetSpec } from "../config.js";
 import { retentionExpiry } from "./archive.js";
 import { batchPut } from "./batch.js";
+import { targetInput } from "./input.js";
 import {
   DLQ_PARTITION,
   DUE_PARTITION,
@@ -17,6 +17,7 @@ import {
   type ItemKey,
   keyOfDueSk,
 } from "./keys.js";
+import { type RuleTarget, targetLabel } from "./targets.js";
 import type { DeliveryError, DeliveryRecord, EventEnvelope } from "./types.js";
 
 // Every state change of a delivery is one conditional write. A claim moves it to "running"
@@ -35,12 +36,26 @@ export const newDelivery = (params: {
   bus: string;
   rule: string;
   targetIndex: number;
-  target: TargetSpec;
+  target: RuleTarget;
   retentionDays: number;
   now: number;
   replayName?: string;
+  /** The rule's ARN, for an input transformer's <aws.events.rule-arn>. */
+  ruleArn?: string;
+  /** When the bus received the event (default now), for <aws.events.event.ingestion-time>. */
+  receivedAt?: number;
 }): DeliveryRecord => {
   const key = deliveryKey(params.envelope.id, params.rule, params.targetIndex, params.replayName);
+  const { target } = params;
+  // The input is computed now, from the target as it is when the event matches, and stored
+  // with the delivery, so that a retry or re-drive sends what the first attempt sent.
+  const input = target.input
+    ? targetInput(target.input, params.envelope, {
+        ruleArn: params.ruleArn ?? "",
+        ruleName: params.rule,
+        receivedAt: params.receivedAt ?? params.now,
+      })
+    : undefined;
   return {
     ...key,
     kind: "eb-delivery",
@@ -49,10 +64,14 @@ export const newDelivery = (params: {
     bus: params.bus,
     rule: params.rule,
     targetIndex: params.targetIndex,
-    function: params.target.function,
-    maximumRetryAttempts: params.target.retry.maximumRetryAttempts,
-    maximumEventAgeSeconds: params.target.retry.maximumEventAgeSeconds,
+    function: targetLabel(target),
+    maximumRetryAttempts: target.retry.maximumRetryAttempts,
+    maximumEventAgeSeconds: target.retry.maximumEventAgeSeconds,
     event: JSON.stringify(params.envelope),
+    ...(input === undefined ? {} : { input }),
+    ...(target.kind === "http"
+      ? { destination: target.destination, ...(target.http ? { http: target.http } : {}) }
+      : {}),
     ...(params.replayName ? { replayName: params.replayName } : {}),
     status: "pending",
     attempts: 0,
