@@ -396,6 +396,7 @@ describe("API destinations", () => {
           path: request.url ?? "",
           headers: request.headers,
           body,
+          at: Date.now(),
         });
         response.statusCode = answers.shift() ?? 200;
         response.end();
@@ -505,6 +506,49 @@ describe("API destinations", () => {
     const letter = letters.find((l) => l.eventId === eventId);
     expect(letter?.error.message).toContain("HTTP 400");
     expect(JSON.stringify(letter)).not.toContain("very-secret");
+  });
+
+  it("keeps connections and API destinations across a restart, with basic auth and the rate limit", async () => {
+    const connection = await client.send(
+      new CreateConnectionCommand({
+        Name: "basic-connection",
+        AuthorizationType: "BASIC",
+        AuthParameters: { BasicAuthParameters: { Username: "user", Password: "pass word" } },
+      }),
+    );
+    const destination = await client.send(
+      new CreateApiDestinationCommand({
+        Name: "slow-destination",
+        ConnectionArn: connection.ConnectionArn,
+        InvocationEndpoint: `${url}/slow`,
+        HttpMethod: "PUT",
+        InvocationRateLimitPerSecond: 4,
+      }),
+    );
+    await putRule("http-slow", { source: ["acme.http-slow"] });
+    await client.send(
+      new PutTargetsCommand({
+        Rule: "http-slow",
+        EventBusName: BUS,
+        Targets: [{ Id: "http", Arn: destination.ApiDestinationArn }],
+      }),
+    );
+    await shutdown();
+    await boot();
+    requests.length = 0;
+    answers = [];
+    const ids = [await put("acme.http-slow", { n: 1 }), await put("acme.http-slow", { n: 2 })];
+    ids.push(await put("acme.http-slow", { n: 3 }));
+    await eventBridge.idle();
+    expect(requests).toHaveLength(3);
+    expect(requests.map((r) => (JSON.parse(r.body) as EventEnvelope).id).sort()).toEqual([...ids].sort());
+    expect(requests[0]).toMatchObject({ method: "PUT", path: "/slow" });
+    expect(requests[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from("user:pass word").toString("base64")}`,
+    );
+    // 4 a second: the third send waits for its slot, half a second after the first.
+    const times = requests.map((r) => r.at).sort((a, b) => a - b);
+    expect((times[2] as number) - (times[0] as number)).toBeGreaterThanOrEqual(450);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Destinations } from "./destinations.js";
+import { sleep } from "./limit.js";
 import type { DeliveryError, DeliveryRecord } from "./types.js";
 
 /** How long EventBridge waits for an API destination to answer. */
@@ -17,6 +18,20 @@ export const endpointUrl = (endpoint: string, pathValues: readonly string[] = []
 };
 
 /**
+ * Spaces the sends to each API destination by its InvocationRateLimitPerSecond: each send takes
+ * the next free slot and waits for it (the dispatcher keeps renewing the delivery's lease).
+ */
+export const createRateLimiter = (now: () => number = Date.now) => {
+  const nextSlot = new Map<string, number>();
+  return async (name: string, perSecond: number) => {
+    const at = now();
+    const slot = Math.max(at, nextSlot.get(name) ?? 0);
+    nextSlot.set(name, slot + 1000 / perSecond);
+    if (slot > at) await sleep(slot - at);
+  };
+};
+
+/**
  * Sends one delivery to its API destination: the method and endpoint, the connection's
  * credentials and parameters, the target's HttpParameters, the (transformed) event as a JSON
  * body. Undefined when the endpoint answered 2xx. Errors name the method and the endpoint's
@@ -25,8 +40,9 @@ export const endpointUrl = (endpoint: string, pathValues: readonly string[] = []
 export const sendToApiDestination = async (
   destinations: Destinations,
   record: DeliveryRecord,
-  timeoutMs = HTTP_TARGET_TIMEOUT_MS,
+  options: { timeoutMs?: number; rateLimit?: (name: string, perSecond: number) => Promise<void> } = {},
 ): Promise<DeliveryError | undefined> => {
+  const timeoutMs = options.timeoutMs ?? HTTP_TARGET_TIMEOUT_MS;
   const resolved = destinations.resolve(record.destination ?? "");
   if (!resolved) {
     return {
@@ -52,6 +68,7 @@ export const sendToApiDestination = async (
     headers.set("authorization", `Basic ${token}`);
   }
   const where = `${destination.method} ${url.origin}${url.pathname}`;
+  await options.rateLimit?.(destination.name, destination.rateLimitPerSecond);
   try {
     const response = await fetch(url, {
       method: destination.method,

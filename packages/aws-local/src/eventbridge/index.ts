@@ -11,7 +11,7 @@ import { DeadLetters } from "./dead-letters.js";
 import { DeliveryStore } from "./deliveries.js";
 import { createDestinations } from "./destinations.js";
 import { Dispatcher, type Work } from "./dispatcher.js";
-import { sendToApiDestination } from "./http-target.js";
+import { createRateLimiter, sendToApiDestination } from "./http-target.js";
 import { listPage } from "./page.js";
 import { putEvents, stoppedError } from "./put-events.js";
 import { replay } from "./replay.js";
@@ -117,6 +117,7 @@ export const createEventBridge = (options: EventBridgeOptions): EventBridgeEmula
     });
     return loading;
   };
+  const rateLimit = createRateLimiter();
   const deadLetters = new DeadLetters(options.doc, options.tableName, logger);
   const dispatcher = new Dispatcher({
     store,
@@ -127,7 +128,13 @@ export const createEventBridge = (options: EventBridgeOptions): EventBridgeEmula
     sweepIntervalMs: options.sweepIntervalMs ?? 10_000,
     sweepBatch: 500,
     backoff: { baseMs: options.retryBaseMs ?? 1_000, maxMs: options.retryMaxDelayMs ?? 300_000 },
-    http: { send: (record) => sendToApiDestination(destinations, record, options.httpTimeoutMs) },
+    http: {
+      send: (record) =>
+        sendToApiDestination(destinations, record, {
+          ...(options.httpTimeoutMs ? { timeoutMs: options.httpTimeoutMs } : {}),
+          rateLimit,
+        }),
+    },
   });
   let stopped = false;
   const assertWritable = () => {
