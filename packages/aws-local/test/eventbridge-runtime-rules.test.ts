@@ -380,8 +380,13 @@ describe("runtime rules with Lambda targets", () => {
 describe("API destinations", () => {
   let server: Server;
   let url: string;
-  const requests: Array<{ method: string; path: string; headers: IncomingMessage["headers"]; body: string }> =
-    [];
+  const requests: Array<{
+    method: string;
+    path: string;
+    headers: IncomingMessage["headers"];
+    body: string;
+    at: number;
+  }> = [];
   let answers: number[] = [];
 
   beforeAll(async () => {
