@@ -216,6 +216,17 @@ describe("runtime rules with Lambda targets", () => {
     ]);
   });
 
+  it("delivers an event near the size limit through the transformer, which repeats it whole", async () => {
+    received.length = 0;
+    const big = "x".repeat(230 * 1024);
+    const eventId = await put("acme.awards", { big });
+    await eventBridge.idle();
+    const payloads = receivedBy("deliver") as Array<{ event: EventEnvelope }>;
+    expect(payloads.map((p) => [p.event.id, (p.event.detail.big as string).length])).toEqual([
+      [eventId, big.length],
+    ]);
+  });
+
   it("keeps runtime rules and targets across a restart", async () => {
     await shutdown();
     await boot();

@@ -47,15 +47,6 @@ export const newDelivery = (params: {
 }): DeliveryRecord => {
   const key = deliveryKey(params.envelope.id, params.rule, params.targetIndex, params.replayName);
   const { target } = params;
-  // The input is computed now, from the target as it is when the event matches, and stored
-  // with the delivery, so that a retry or re-drive sends what the first attempt sent.
-  const input = target.input
-    ? targetInput(target.input, params.envelope, {
-        ruleArn: params.ruleArn ?? "",
-        ruleName: params.rule,
-        receivedAt: params.receivedAt ?? params.now,
-      })
-    : undefined;
   return {
     ...key,
     kind: "eb-delivery",
@@ -68,7 +59,12 @@ export const newDelivery = (params: {
     maximumRetryAttempts: target.retry.maximumRetryAttempts,
     maximumEventAgeSeconds: target.retry.maximumEventAgeSeconds,
     event: JSON.stringify(params.envelope),
-    ...(input === undefined ? {} : { input }),
+    // The input's recipe, not its text: a transformed input may repeat the whole event, and a
+    // delivery item must stay within DynamoDB's 400 KB. The text is made at each attempt from
+    // the stored event, so that a retry or re-drive sends what the first attempt sent.
+    ...(target.input
+      ? { input: target.input, ruleArn: params.ruleArn ?? "", receivedAt: params.receivedAt ?? params.now }
+      : {}),
     ...(target.kind === "http"
       ? { destination: target.destination, ...(target.http ? { http: target.http } : {}) }
       : {}),
@@ -83,6 +79,16 @@ export const newDelivery = (params: {
     gsi1sk: dueSk(params.now, key),
   };
 };
+
+/** The text the target receives when its input is transformed; undefined when it gets the event itself. */
+export const transformedInput = (record: DeliveryRecord): string | undefined =>
+  record.input
+    ? targetInput(record.input, JSON.parse(record.event) as EventEnvelope, {
+        ruleArn: record.ruleArn ?? "",
+        ruleName: record.rule,
+        receivedAt: record.receivedAt ?? record.firstAt,
+      })
+    : undefined;
 
 /** The whole item of a delivery that succeeded, to be written over it unconditionally. */
 export const deliveredItem = (record: DeliveryRecord, now: number): DeliveryRecord => {

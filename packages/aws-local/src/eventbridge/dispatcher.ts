@@ -4,7 +4,7 @@ import { monotonicFactory } from "ulid";
 import type { LambdaInvoker } from "../lambda/invoker.js";
 import type { Logger } from "../logger.js";
 import { type BackoffPolicy, retryDelay } from "./backoff.js";
-import { type DeliveryStore, deliveredItem } from "./deliveries.js";
+import { type DeliveryStore, deliveredItem, transformedInput } from "./deliveries.js";
 import { dueSk, type ItemKey, keyId } from "./keys.js";
 import { sleep } from "./limit.js";
 import type { DeliveryError, DeliveryRecord, EventEnvelope } from "./types.js";
@@ -376,8 +376,8 @@ export class Dispatcher {
   private async invoke(record: DeliveryRecord): Promise<DeliveryError | undefined> {
     try {
       if (record.destination !== undefined) return await this.options.http.send(record);
-      const payload =
-        record.input === undefined ? (JSON.parse(record.event) as EventEnvelope) : inputPayload(record.input);
+      const input = transformedInput(record);
+      const payload = input === undefined ? (JSON.parse(record.event) as EventEnvelope) : inputPayload(input);
       const result = await this.options.lambda.invoke(record.function, payload);
       return result.ok ? undefined : { type: result.errorType, message: result.errorMessage };
     } catch (error) {

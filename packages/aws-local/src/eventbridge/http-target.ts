@@ -1,3 +1,4 @@
+import { transformedInput } from "./deliveries.js";
 import type { Destinations } from "./destinations.js";
 import { sleep } from "./limit.js";
 import type { DeliveryError, DeliveryRecord } from "./types.js";
@@ -73,7 +74,7 @@ export const sendToApiDestination = async (
     const response = await fetch(url, {
       method: destination.method,
       headers,
-      ...(withoutBody.has(destination.method) ? {} : { body: record.input ?? record.event }),
+      ...(withoutBody.has(destination.method) ? {} : { body: transformedInput(record) ?? record.event }),
       signal: AbortSignal.timeout(timeoutMs),
       redirect: "manual",
     });

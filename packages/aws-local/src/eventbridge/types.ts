@@ -1,3 +1,4 @@
+import type { TargetInput } from "./input.js";
 import type { HttpTargetParameters } from "./targets.js";
 
 /** The event as EventBridge hands it to targets (and as rules see it). */
@@ -56,8 +57,11 @@ export interface DeliveryRecord {
   maximumEventAgeSeconds: number;
   /** The envelope as JSON text: stored verbatim so that a replay or re-drive sends the same bytes. */
   event: string;
-  /** What the target receives instead of the event (its Input, InputPath or InputTransformer), as text. */
-  input?: string;
+  /** How the target's input is made from the event (its Input, InputPath or InputTransformer). */
+  input?: TargetInput;
+  /** For the input's <aws.events.rule-arn> and <aws.events.event.ingestion-time> (epoch ms). */
+  ruleArn?: string;
+  receivedAt?: number;
   /** An API destination target: its name (resolved when sent) and the target's HttpParameters. */
   destination?: string;
   http?: HttpTargetParameters;
