@@ -34,7 +34,10 @@ import {
 
 const table = mainTable.name;
 const at = "2026-11-28T10:00:00.000Z";
-const Moved = defineEvent("allot.test", "Budget Moved", 1, z.object({ awardId: z.string() }));
+const Moved = defineEvent("allot.test", "Budget Moved", 1, z.object({ awardId: z.string() }), {
+  description: "A test event.",
+  example: { awardId: "awd_test" },
+});
 
 let dynamo: TestDynamo;
 // The racing tests need more sockets than the SDK's default 50, or the HTTP agent would queue

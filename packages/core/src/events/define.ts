@@ -20,7 +20,7 @@ export interface EventDefinition<Name extends string = string, Data extends z.Zo
   data: Data;
   detail: z.ZodType<EventDetail<Data>>;
   /** For the published catalog (AsyncAPI): what happened and when it is sent, and a valid example. */
-  docs?: EventDocs<Data>;
+  docs: EventDocs<Data>;
 }
 
 /**
@@ -32,6 +32,11 @@ export interface EventDocs<Data extends z.ZodType = z.ZodType> {
   example: z.input<Data>;
   /** Set on a version kept only for its deprecation window: the version that replaces it. */
   deprecatedBy?: number;
+  /**
+   * With `deprecatedBy`: the last day (ISO date, e.g. "2027-09-30") this version is published. After
+   * it the definition may be removed; the catalog's versioning test allows that and nothing earlier.
+   */
+  deprecatedUntil?: string;
 }
 
 export type EventDetail<Data extends z.ZodType> = z.infer<typeof Metadata> & { data: z.infer<Data> };
@@ -42,13 +47,13 @@ export const defineEvent = <Name extends string, Data extends z.ZodType>(
   detailType: Name,
   version: number,
   data: Data,
-  docs?: EventDocs<Data>,
+  docs: EventDocs<Data>,
 ): EventDefinition<Name, Data> => ({
   source,
   detailType,
   version,
   data,
-  ...(docs ? { docs } : {}),
+  docs,
   detail: Metadata.extend({ version: z.literal(version), data }) as unknown as z.ZodType<EventDetail<Data>>,
 });
 
