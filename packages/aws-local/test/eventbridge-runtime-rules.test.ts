@@ -3,7 +3,10 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import {
   CreateApiDestinationCommand,
   CreateConnectionCommand,
+  DeleteApiDestinationCommand,
+  DeleteConnectionCommand,
   DeleteRuleCommand,
+  DescribeApiDestinationCommand,
   DescribeArchiveCommand,
   DescribeConnectionCommand,
   DescribeReplayCommand,
@@ -11,6 +14,7 @@ import {
   DisableRuleCommand,
   EnableRuleCommand,
   EventBridgeClient,
+  ListApiDestinationsCommand,
   ListArchivesCommand,
   ListConnectionsCommand,
   ListReplaysCommand,
@@ -21,6 +25,7 @@ import {
   PutTargetsCommand,
   RemoveTargetsCommand,
   StartReplayCommand,
+  UpdateApiDestinationCommand,
 } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_ACCOUNT, LOCAL_REGION, localClientConfig } from "../src/aws-config.js";
@@ -565,6 +570,98 @@ describe("API destinations", () => {
     // 4 a second: the third send waits for its slot, half a second after the first.
     const times = requests.map((r) => r.at).sort((a, b) => a - b);
     expect((times[2] as number) - (times[0] as number)).toBeGreaterThanOrEqual(450);
+  });
+});
+
+describe("connections and API destinations", () => {
+  it("are described, listed, updated and deleted with AWS's shapes", async () => {
+    const connection = await client.send(
+      new CreateConnectionCommand({
+        Name: "crud-connection",
+        AuthorizationType: "API_KEY",
+        AuthParameters: {
+          ApiKeyAuthParameters: { ApiKeyName: "x-key", ApiKeyValue: "hidden-value" },
+          InvocationHttpParameters: {
+            HeaderParameters: [
+              { Key: "x-plain", Value: "shown", IsValueSecret: false },
+              { Key: "x-secret", Value: "hidden-header", IsValueSecret: true },
+            ],
+          },
+        },
+      }),
+    );
+    await expect(
+      client.send(
+        new CreateConnectionCommand({
+          Name: "crud-connection",
+          AuthorizationType: "API_KEY",
+          AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: "k", ApiKeyValue: "v" } },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: "ResourceAlreadyExistsException" });
+    await expect(
+      client.send(
+        new CreateConnectionCommand({
+          Name: "oauth",
+          AuthorizationType: "OAUTH_CLIENT_CREDENTIALS",
+          AuthParameters: {},
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: "OperationDisabledException",
+      message: expect.stringContaining("API_KEY"),
+    });
+    const described = await client.send(new DescribeConnectionCommand({ Name: "crud-connection" }));
+    expect(described.AuthParameters?.InvocationHttpParameters?.HeaderParameters).toEqual([
+      { Key: "x-plain", Value: "shown", IsValueSecret: false },
+      { Key: "x-secret", IsValueSecret: true },
+    ]);
+    expect(JSON.stringify(described)).not.toMatch(/hidden/);
+
+    const created = await client.send(
+      new CreateApiDestinationCommand({
+        Name: "crud-destination",
+        ConnectionArn: connection.ConnectionArn,
+        InvocationEndpoint: "https://example.invalid/hook",
+        HttpMethod: "POST",
+      }),
+    );
+    await expect(
+      client.send(
+        new CreateApiDestinationCommand({
+          Name: "bad-method",
+          ConnectionArn: connection.ConnectionArn,
+          InvocationEndpoint: "https://example.invalid/hook",
+          HttpMethod: "TRACE" as "POST",
+        }),
+      ),
+    ).rejects.toMatchObject({ name: "ValidationException" });
+    await client.send(
+      new UpdateApiDestinationCommand({ Name: "crud-destination", InvocationRateLimitPerSecond: 7 }),
+    );
+    expect(await client.send(new DescribeApiDestinationCommand({ Name: "crud-destination" }))).toMatchObject({
+      ApiDestinationArn: created.ApiDestinationArn,
+      ApiDestinationState: "ACTIVE",
+      ConnectionArn: connection.ConnectionArn,
+      InvocationEndpoint: "https://example.invalid/hook",
+      HttpMethod: "POST",
+      InvocationRateLimitPerSecond: 7,
+    });
+    const listed = await client.send(
+      new ListApiDestinationsCommand({ ConnectionArn: connection.ConnectionArn }),
+    );
+    expect(listed.ApiDestinations?.map((d) => d.Name)).toEqual(["crud-destination"]);
+    await client.send(new DeleteApiDestinationCommand({ Name: "crud-destination" }));
+    await expect(
+      client.send(new DescribeApiDestinationCommand({ Name: "crud-destination" })),
+    ).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+    const deleted = await client.send(new DeleteConnectionCommand({ Name: "crud-connection" }));
+    expect(deleted.ConnectionState).toBe("DELETING");
+    await expect(
+      client.send(new DescribeConnectionCommand({ Name: "crud-connection" })),
+    ).rejects.toMatchObject({
+      name: "ResourceNotFoundException",
+    });
   });
 });
 

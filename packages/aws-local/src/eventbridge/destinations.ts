@@ -107,6 +107,11 @@ export const createDestinations = (deps: {
   const destinationArn = (d: ApiDestination) => `${prefix}:api-destination/${d.name}/${d.id}`;
   const destinationArnPattern = /^arn:aws:events:[^:]*:[^:]*:api-destination\/([.\-_A-Za-z0-9]+)\/[^/]+$/;
 
+  /** A destination outlives a deleted connection (its sends then fail): its ARN without the id. */
+  const connectionArnOfName = (name: string) => {
+    const connection = connections.get(name);
+    return connection ? connectionArn(connection) : `${prefix}:connection/${name}`;
+  };
   const connectionNamed = (name: string) => {
     const connection = connections.get(name);
     if (!connection)
@@ -140,7 +145,7 @@ export const createDestinations = (deps: {
     ApiDestinationArn: destinationArn(d),
     Name: d.name,
     ApiDestinationState: "ACTIVE",
-    ConnectionArn: connectionArn(connectionNamed(d.connection)),
+    ConnectionArn: connectionArnOfName(d.connection),
     InvocationEndpoint: d.endpoint,
     HttpMethod: d.method,
     InvocationRateLimitPerSecond: d.rateLimitPerSecond,
@@ -343,7 +348,7 @@ export const createDestinations = (deps: {
       const byConnection = str(input, "ConnectionArn", 1600, false);
       const all = [...apiDestinations.values()]
         .filter((d) => d.name.startsWith(prefixText))
-        .filter((d) => !byConnection || connectionArn(connectionNamed(d.connection)) === byConnection)
+        .filter((d) => !byConnection || connectionArnOfName(d.connection) === byConnection)
         .sort((a, b) => (a.name < b.name ? -1 : 1));
       const { items, next } = page(all, input);
       return { ApiDestinations: items.map(destinationSummary), ...(next ? { NextToken: next } : {}) };
