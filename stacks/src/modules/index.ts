@@ -1,4 +1,5 @@
 import { awards } from "./awards.js";
+import { catalog } from "./catalog.js";
 import { changes } from "./changes.js";
 import { closeout } from "./closeout.js";
 import { consumption } from "./consumption.js";
@@ -21,3 +22,4 @@ modules.push(changes);
 modules.push(consumption);
 modules.push(outputs);
 modules.push(reports);
+modules.push(catalog);

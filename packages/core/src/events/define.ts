@@ -6,11 +6,11 @@ import { CorrelationId, currentCorrelationId } from "./correlation.js";
 
 export const Metadata = z.object({
   /** Deterministic per state change, so consumers can drop a redelivered event. */
-  eventId: z.string().min(1),
-  version: z.number().int().positive(),
-  occurredAt: z.iso.datetime(),
+  eventId: z.string().min(1).describe("Deterministic per state change: drop a repeated event by it."),
+  version: z.number().int().positive().describe("The event's schema version."),
+  occurredAt: z.iso.datetime().describe("When the change happened (ISO 8601, UTC)."),
   /** The causal chain the event belongs to, for the logs; absent on events from before it existed. */
-  correlationId: CorrelationId.optional(),
+  correlationId: CorrelationId.optional().describe("The causal chain the event belongs to (a request id), for logs."),
 });
 
 export interface EventDefinition<Name extends string = string, Data extends z.ZodType = z.ZodType> {

@@ -1,3 +1,6 @@
 export * from "./correlation.js";
 export * from "./define.js";
 export * from "./sources.js";
+export * from "./asyncapi.js";
+export * from "./catalog.js";
+export * from "./compatibility.js";
