@@ -4,8 +4,8 @@ import type { CatalogEntry, JsonSchema } from "./catalog.js";
 // every (source, detail-type, version) once published stays published until its deprecation
 // window ends, and stays backward compatible: whatever was valid under the committed schema is
 // valid under the current one, and nothing a consumer read disappears. So: every property still
-// present with a compatible type, no optional property made required, no new required property,
-// no enum value removed, no constraint tightened. Adding an optional property keeps the version.
+// present (and still required if it was) with a compatible type, no optional property made
+// required, no new required property, no enum value removed, no constraint tightened. Adding an optional property keeps the version.
 // Annotations (description, examples) are free to change.
 
 type Schema = JsonSchema & {
@@ -82,6 +82,10 @@ export const schemaProblems = (before: Schema, after: Schema, at: string): strin
     else problems.push(...schemaProblems(schema, next, `${at}.${name}`));
   }
   const wasRequired = new Set(before.required ?? []);
+  const isRequired = new Set(after.required ?? []);
+  for (const name of wasRequired)
+    if (name in newProperties && !isRequired.has(name))
+      problems.push(`${at}.${name}: was required and is now optional (consumers rely on it)`);
   for (const name of after.required ?? [])
     if (!wasRequired.has(name))
       problems.push(
