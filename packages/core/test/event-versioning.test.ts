@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { type CatalogEntry, catalogEntryOf, defineEvent, versioningProblems } from "../src/events/index.js";
 
 // The versioning checker, on planted changes of one event: each breaking change must be found,
@@ -43,7 +43,8 @@ const entry = (shape: Shape, version = 1, docs: { deprecatedBy?: number; depreca
     }),
   );
 const committed: CatalogEntry[] = [entry(base)];
-const check = (current: CatalogEntry[], today = "2027-06-01") => versioningProblems(committed, current, today);
+const check = (current: CatalogEntry[], today = "2027-06-01") =>
+  versioningProblems(committed, current, today);
 const changed = (patch: Shape) => check([entry({ ...base, ...patch })]);
 const without = (key: keyof typeof base) => {
   const { [key]: _, ...rest } = base;
@@ -57,14 +58,38 @@ describe("the versioning checker", () => {
 
   it.each<[string, () => string[], RegExp]>([
     ["a removed field", () => without("cents"), /detail\.data\.cents: removed/],
-    ["a field of another type", () => changed({ grantId: z.number() }), /grantId: its type changed from string to number/],
-    ["a number narrowed to an integer", () => changed({ share: z.number().int() }), /share: its type changed/],
-    ["an optional field made required", () => changed({ note: z.string() }), /note: was optional and is now required/],
-    ["a required field made optional", () => changed({ grantId: z.string().optional() }), /grantId: was required and is now optional/],
+    [
+      "a field of another type",
+      () => changed({ grantId: z.number() }),
+      /grantId: its type changed from string to number/,
+    ],
+    [
+      "a number narrowed to an integer",
+      () => changed({ share: z.number().int() }),
+      /share: its type changed/,
+    ],
+    [
+      "an optional field made required",
+      () => changed({ note: z.string() }),
+      /note: was optional and is now required/,
+    ],
+    [
+      "a required field made optional",
+      () => changed({ grantId: z.string().optional() }),
+      /grantId: was required and is now optional/,
+    ],
     ["a new required field", () => changed({ region: z.string() }), /region: a new required property/],
-    ["an enum value removed", () => changed({ outcome: z.enum(["approve"]) }), /outcome: enum values removed: "decline"/],
+    [
+      "an enum value removed",
+      () => changed({ outcome: z.enum(["approve"]) }),
+      /outcome: enum values removed: "decline"/,
+    ],
     ["a format added", () => changed({ grantId: z.iso.datetime() }), /grantId: its format changed/],
-    ["a bound tightened", () => changed({ label: z.string().max(10) }), /label: maxLength tightened from 20 to 10/],
+    [
+      "a bound tightened",
+      () => changed({ label: z.string().max(10) }),
+      /label: maxLength tightened from 20 to 10/,
+    ],
     ["null no longer accepted", () => changed({ closedAt: z.string() }), /closedAt: its type changed/],
     [
       "a field removed inside array items",
@@ -89,7 +114,10 @@ describe("the versioning checker", () => {
     ],
   ])("fails on %s", (_, run, problem) => {
     const problems = run();
-    expect(problems.some((p) => problem.test(p)), problems.join("\n")).toBe(true);
+    expect(
+      problems.some((p) => problem.test(p)),
+      problems.join("\n"),
+    ).toBe(true);
   });
 
   it.each<[string, () => string[]]>([
@@ -111,14 +139,21 @@ describe("the versioning checker", () => {
   });
 
   it("lets a deprecated version go only after its window ends", () => {
-    const deprecated = [entry(base, 1, { deprecatedBy: 2, deprecatedUntil: "2027-09-30" }), entry({ grantId: z.string() }, 2)];
+    const deprecated = [
+      entry(base, 1, { deprecatedBy: 2, deprecatedUntil: "2027-09-30" }),
+      entry({ grantId: z.string() }, 2),
+    ];
     const onlyV2 = [entry({ grantId: z.string() }, 2)];
     expect(versioningProblems(deprecated, onlyV2, "2027-09-30")).toEqual([
       expect.stringMatching(/v1: no longer published/),
     ]);
     expect(versioningProblems(deprecated, onlyV2, "2027-10-01")).toEqual([]);
     expect(
-      versioningProblems(deprecated, [entry(base, 1, { deprecatedBy: 2, deprecatedUntil: "2027-08-01" }), onlyV2[0] as CatalogEntry], "2027-06-01"),
+      versioningProblems(
+        deprecated,
+        [entry(base, 1, { deprecatedBy: 2, deprecatedUntil: "2027-08-01" }), onlyV2[0] as CatalogEntry],
+        "2027-06-01",
+      ),
     ).toEqual([expect.stringMatching(/window was shortened/)]);
   });
 });
