@@ -1,5 +1,5 @@
-import { Parser } from "@asyncapi/parser";
 import { asyncApiDocument, eventCatalogDocument, type JsonSchema, messageIdOf } from "@allot/core/events";
+import { Parser } from "@asyncapi/parser";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
@@ -54,7 +54,8 @@ const personalFields = (schema: unknown, at = ""): string[] => {
         if (isPersonal(name)) found.push(`${at}.${name}`);
         found.push(...personalFields(property, `${at}.${name}`));
       }
-    else if (key !== "examples" && key !== "const" && key !== "enum") found.push(...personalFields(value, at));
+    else if (key !== "examples" && key !== "const" && key !== "enum")
+      found.push(...personalFields(value, at));
   }
   return found;
 };
@@ -110,9 +111,10 @@ describe("the event catalog", () => {
 
   it("has no schema with a field named like personal data, at any depth", () => {
     for (const entry of entries)
-      expect([...personalFields(entry.schema.detail), ...personalFields(entry.schema.webhook)], label(entry)).toEqual(
-        [],
-      );
+      expect(
+        [...personalFields(entry.schema.detail), ...personalFields(entry.schema.webhook)],
+        label(entry),
+      ).toEqual([]);
   });
 
   it("finds planted personal fields at any depth (the rule can fail)", () => {
@@ -151,10 +153,17 @@ describe("the AsyncAPI document", () => {
 
   it("parses with @asyncapi/parser with no error diagnostics", async () => {
     const { document: parsed, diagnostics } = await new Parser().parse(JSON.stringify(document));
-    expect(diagnostics.filter((d) => d.severity === 0).map((d) => `${d.path.join("/")}: ${d.message}`)).toEqual([]);
+    expect(
+      diagnostics.filter((d) => d.severity === 0).map((d) => `${d.path.join("/")}: ${d.message}`),
+    ).toEqual([]);
     expect(parsed?.version()).toBe("3.0.0");
     expect(parsed?.channels().length).toBe(eventCatalog.length + 1);
-    expect(parsed?.operations().all().every((op) => op.action() === "send")).toBe(true);
+    expect(
+      parsed
+        ?.operations()
+        .all()
+        .every((op) => op.action() === "send"),
+    ).toBe(true);
     const award = parsed?.messages().get("awards.AwardOffered.v1");
     expect(award?.payload()?.properties()?.detail?.properties()?.data?.required()).toEqual([
       "awardId",
@@ -165,8 +174,13 @@ describe("the AsyncAPI document", () => {
   }, 60_000);
 
   it("finds a broken document broken (the parse check can fail)", async () => {
-    const broken = structuredClone(document) as Record<string, unknown> & { operations: Record<string, unknown> };
-    broken.operations["publish.awards.AwardOffered.v1"] = { action: "publish", channel: { $ref: "#/channels/nope" } };
+    const broken = structuredClone(document) as Record<string, unknown> & {
+      operations: Record<string, unknown>;
+    };
+    broken.operations["publish.awards.AwardOffered.v1"] = {
+      action: "publish",
+      channel: { $ref: "#/channels/nope" },
+    };
     const { diagnostics } = await new Parser().parse(JSON.stringify(broken));
     expect(diagnostics.filter((d) => d.severity === 0).length).toBeGreaterThan(0);
   }, 60_000);
@@ -194,7 +208,9 @@ describe("the AsyncAPI document", () => {
     const realNow = Date.now;
     Date.now = () => at;
     try {
-      expect(verifier.verify(JSON.stringify(example?.payload), example?.headers ?? {})).toEqual(example?.payload);
+      expect(verifier.verify(JSON.stringify(example?.payload), example?.headers ?? {})).toEqual(
+        example?.payload,
+      );
     } finally {
       Date.now = realNow;
     }

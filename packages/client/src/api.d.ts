@@ -52,6 +52,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/asyncapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The AsyncAPI 3.0 document of the events */
+        get: operations["asyncapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/awards": {
         parameters: {
             query?: never;
@@ -523,6 +540,23 @@ export interface paths {
         };
         /** Staff list change requests by status, oldest first */
         get: operations["list-changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event catalog: JSON Schema and an example per event */
+        get: operations["events-catalog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2131,6 +2165,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    asyncapi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        asyncapi: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Internal error; the answer carries a request id to quote */
@@ -4565,6 +4632,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the answer carries a request id to quote */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "events-catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": ({
+                        deprecatedBy?: number;
+                        deprecatedUntil?: string;
+                        description: string;
+                        detailType: string;
+                        example: {
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            webhook: {
+                                [key: string]: unknown;
+                            };
+                        };
+                        schema: {
+                            /** @description JSON Schema (draft 2020-12) of the bus event's detail */
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            /** @description JSON Schema (draft 2020-12) of the webhook body */
+                            webhook: {
+                                [key: string]: unknown;
+                            };
+                        };
+                        source: string;
+                        version: number;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
                 };
             };
             /** @description Internal error; the answer carries a request id to quote */

@@ -5,7 +5,12 @@ import type { StackModule } from "./module.js";
 // have credentials. Both are served from the committed documents (`npm run catalog`).
 export const catalog: StackModule = {
   functions: [
-    fn("events-catalog", "http/catalog/events-catalog.ts", "The event catalog: JSON Schema and an example per event", []),
+    fn(
+      "events-catalog",
+      "http/catalog/events-catalog.ts",
+      "The event catalog: JSON Schema and an example per event",
+      [],
+    ),
     fn("asyncapi", "http/catalog/asyncapi.ts", "The AsyncAPI 3.0 document of the events", []),
   ],
   routes: [

@@ -43,7 +43,8 @@ const standardWebhooksHeaders = {
     "webhook-timestamp": {
       type: "string",
       pattern: "^[0-9]+$",
-      description: "When this attempt was signed, in Unix seconds; receivers refuse timestamps too far from their clock.",
+      description:
+        "When this attempt was signed, in Unix seconds; receivers refuse timestamps too far from their clock.",
     },
     "webhook-signature": {
       type: "string",
@@ -58,7 +59,7 @@ const busEnvelope = (definition: EventDefinition) => ({
   description: "The EventBridge event as a rule target receives it; `detail` is the catalog's detail schema.",
   required: ["source", "detail-type", "detail"],
   properties: {
-    version: { type: "string", description: "EventBridge's envelope version, \"0\"." },
+    version: { type: "string", description: 'EventBridge\'s envelope version, "0".' },
     id: { type: "string", description: "EventBridge's id of this put; use detail.eventId to drop repeats." },
     "detail-type": { type: "string", const: definition.detailType },
     source: { type: "string", const: definition.source },
@@ -87,7 +88,9 @@ const webhookExample = (definition: EventDefinition) => {
   const id = deterministicId("dlv", exampleSubscriptionId, payload.eventId);
   const timestamp = String(Math.floor(Date.parse(payload.timestamp) / 1000));
   const key = Buffer.from(exampleSigningSecret.slice("whsec_".length), "base64");
-  const signature = createHmac("sha256", key).update(`${id}.${timestamp}.${JSON.stringify(payload)}`).digest("base64");
+  const signature = createHmac("sha256", key)
+    .update(`${id}.${timestamp}.${JSON.stringify(payload)}`)
+    .digest("base64");
   return {
     headers: { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": `v1,${signature}` },
     payload,
@@ -197,7 +200,8 @@ export const asyncApiDocument = (definitions: EventDefinition[], options: AsyncA
         host: "127.0.0.1:4566",
         protocol: "http",
         title: "The local bus (npm start)",
-        description: "The local runtime's EventBridge edge, bus \"allot\": any AWS SDK works against it with the endpoint changed.",
+        description:
+          'The local runtime\'s EventBridge edge, bus "allot": any AWS SDK works against it with the endpoint changed.',
       },
       webhooks: {
         host: "{receiver}",

@@ -4,8 +4,8 @@ import type { CatalogEntry, JsonSchema } from "./catalog.js";
 // every (source, detail-type, version) once published stays published until its deprecation
 // window ends, and stays backward compatible: whatever was valid under the committed schema is
 // valid under the current one, and nothing a consumer read disappears. So: every property still
-// present with a compatible type, no optional property made required, no new required property,
-// no enum value removed, no constraint tightened. Adding an optional property keeps the version.
+// present (and still required if it was) with a compatible type, no optional property made
+// required, no new required property, no enum value removed, no constraint tightened. Adding an optional property keeps the version.
 // Annotations (description, examples) are free to change.
 
 type Schema = JsonSchema & {
@@ -54,7 +54,9 @@ export const schemaProblems = (before: Schema, after: Schema, at: string): strin
   const oldTypes = typesOf(before);
   const newTypes = typesOf(after);
   if (newTypes && (!oldTypes || oldTypes.some((t) => !accepts(newTypes, t))))
-    problems.push(`${at}: its type changed from ${oldTypes ? oldTypes.join("|") : "any"} to ${newTypes.join("|")}`);
+    problems.push(
+      `${at}: its type changed from ${oldTypes ? oldTypes.join("|") : "any"} to ${newTypes.join("|")}`,
+    );
   if (after.const !== undefined && before.const !== after.const)
     problems.push(`${at}: its value changed from ${show(before.const)} to ${show(after.const)}`);
   if (after.enum) {
@@ -82,6 +84,10 @@ export const schemaProblems = (before: Schema, after: Schema, at: string): strin
     else problems.push(...schemaProblems(schema, next, `${at}.${name}`));
   }
   const wasRequired = new Set(before.required ?? []);
+  const isRequired = new Set(after.required ?? []);
+  for (const name of wasRequired)
+    if (name in newProperties && !isRequired.has(name))
+      problems.push(`${at}.${name}: was required and is now optional (consumers rely on it)`);
   for (const name of after.required ?? [])
     if (!wasRequired.has(name))
       problems.push(
@@ -116,7 +122,8 @@ export const versioningProblems = (
     const label = keyOf(before);
     const after = byKey.get(label);
     if (!after) {
-      const ended = before.deprecatedBy !== undefined && !!before.deprecatedUntil && before.deprecatedUntil < today;
+      const ended =
+        before.deprecatedBy !== undefined && !!before.deprecatedUntil && before.deprecatedUntil < today;
       if (!ended)
         problems.push(
           `${label}: no longer published; it must stay until its deprecation window ends (deprecatedBy and deprecatedUntil, committed first)`,
@@ -125,7 +132,9 @@ export const versioningProblems = (
     }
     for (const part of ["detail", "webhook"] as const)
       problems.push(
-        ...schemaProblems(before.schema[part] as Schema, after.schema[part] as Schema, part).map((p) => `${label}: ${p}`),
+        ...schemaProblems(before.schema[part] as Schema, after.schema[part] as Schema, part).map(
+          (p) => `${label}: ${p}`,
+        ),
       );
     if (before.deprecatedUntil && after.deprecatedUntil && after.deprecatedUntil < before.deprecatedUntil)
       problems.push(`${label}: its deprecation window was shortened to ${after.deprecatedUntil}`);
@@ -139,13 +148,16 @@ export const versioningProblems = (
     const label = keyOf(e);
     const latest = Math.max(...(versions.get(`${e.source} "${e.detailType}"`) ?? []));
     if (e.deprecatedBy === undefined) {
-      if (e.version < latest) problems.push(`${label}: an older version must name its successor (deprecatedBy)`);
+      if (e.version < latest)
+        problems.push(`${label}: an older version must name its successor (deprecatedBy)`);
       continue;
     }
     if (!byKey.has(keyOf({ ...e, version: e.deprecatedBy })))
       problems.push(`${label}: deprecated by version ${e.deprecatedBy}, which is not published`);
     if (!e.deprecatedUntil || !/^\d{4}-\d{2}-\d{2}$/.test(e.deprecatedUntil))
-      problems.push(`${label}: a deprecated version says until when it is published (deprecatedUntil, YYYY-MM-DD)`);
+      problems.push(
+        `${label}: a deprecated version says until when it is published (deprecatedUntil, YYYY-MM-DD)`,
+      );
   }
   return problems;
 };

@@ -10,7 +10,9 @@ export const Metadata = z.object({
   version: z.number().int().positive().describe("The event's schema version."),
   occurredAt: z.iso.datetime().describe("When the change happened (ISO 8601, UTC)."),
   /** The causal chain the event belongs to, for the logs; absent on events from before it existed. */
-  correlationId: CorrelationId.optional().describe("The causal chain the event belongs to (a request id), for logs."),
+  correlationId: CorrelationId.optional().describe(
+    "The causal chain the event belongs to (a request id), for logs.",
+  ),
 });
 
 export interface EventDefinition<Name extends string = string, Data extends z.ZodType = z.ZodType> {

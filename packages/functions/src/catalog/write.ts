@@ -12,7 +12,7 @@ if (existsSync(catalogPaths.catalog)) {
   const committed = JSON.parse(readFileSync(catalogPaths.catalog, "utf8")) as CatalogEntry[];
   const problems = versioningProblems(committed, JSON.parse(rendered.catalog) as CatalogEntry[]);
   if (problems.length) {
-    console.error("The events changed in ways the versioning policy forbids (README, \"Event versioning\"):");
+    console.error('The events changed in ways the versioning policy forbids (README, "Event versioning"):');
     for (const problem of problems) console.error(`  - ${problem}`);
     process.exit(1);
   }

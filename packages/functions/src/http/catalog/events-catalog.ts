@@ -12,7 +12,9 @@ const Entry = z
     deprecatedBy: z.number().int().optional(),
     deprecatedUntil: z.string().optional(),
     schema: z.object({
-      detail: z.looseObject({}).meta({ description: "JSON Schema (draft 2020-12) of the bus event's detail" }),
+      detail: z
+        .looseObject({})
+        .meta({ description: "JSON Schema (draft 2020-12) of the bus event's detail" }),
       webhook: z.looseObject({}).meta({ description: "JSON Schema (draft 2020-12) of the webhook body" }),
     }),
     example: z.object({ detail: z.looseObject({}), webhook: z.looseObject({}) }),
