@@ -17,6 +17,15 @@ describe("stacks/ topology", () => {
     expect(dupes(topology.stateMachines.map((m) => m.name))).toEqual([]);
   });
 
+  it("names the scopes of every route that admits integrations", () => {
+    const unscoped = topology.routes.filter((r) => r.roles.includes("integration") && !r.scopes?.length);
+    expect(unscoped.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    const scopedForNoIntegration = topology.routes.filter(
+      (r) => r.scopes && !r.roles.includes("integration"),
+    );
+    expect(scopedForNoIntegration.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+
   it("points every handler at an existing module", () => {
     const missing = topology.functions.filter(
       (f) => !existsSync(resolve(root, f.handler.split("#")[0] as string)),

@@ -5,6 +5,7 @@ export * from "./dynamo/change-request-repository.js";
 export * from "./dynamo/client.js";
 export * from "./dynamo/errors.js";
 export * from "./dynamo/idempotency-store.js";
+export * from "./dynamo/integration-client-repository.js";
 export * from "./dynamo/keys.js";
 export * from "./dynamo/ledger-repository.js";
 export * from "./dynamo/outbox.js";

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { awardsCommand } from "./commands/awards.js";
 import { callsCommand } from "./commands/calls.js";
+import { clientsCommand } from "./commands/clients.js";
 import { decisionsCommand } from "./commands/decisions.js";
 import { eventsCommand } from "./commands/events.js";
 import { ledgerCommand } from "./commands/ledger.js";
@@ -48,6 +49,7 @@ export const createProgram = (io: Io) => {
     ledgerCommand(io),
     reportsCommand(io),
     eventsCommand(io),
+    clientsCommand(io),
   ])
     program.addCommand(command);
   for (const command of commandsOf(program)) {

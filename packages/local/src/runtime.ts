@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { dynamoIntegrationClientRepository } from "@allot/adapters";
 import { mainTable, topology } from "@allot/stacks";
 import { faultsFromEnv, startProviderStandIn, startRegistriesStandIn } from "@allot/standins";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -126,6 +127,7 @@ export const startRuntime = async (
       routes: topology.routes,
       lambda: aws.lambda,
       issuer,
+      clients: dynamoIntegrationClientRepository(doc, mainTable.name),
       logger: logger.child({ component: "http" }),
     });
     stops.push(() => http.close());

@@ -100,6 +100,8 @@ export const notifications: StackModule = {
       path: "/notifications",
       function: "list-notifications",
       roles: ["staff", "reviewer", "applicant", "integration"],
+      // An integration has no mail of its own; reading its (empty) list is an events read.
+      scopes: ["events:read"],
     },
     // Everyone who receives mail as themselves; integrations receive none.
     {

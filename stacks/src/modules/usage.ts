@@ -35,7 +35,13 @@ export const usage: StackModule = {
     ),
   ],
   routes: [
-    { method: "POST", path: "/usage", function: "ingest-usage", roles: ["integration"] },
+    {
+      method: "POST",
+      path: "/usage",
+      function: "ingest-usage",
+      roles: ["integration"],
+      scopes: ["usage:write"],
+    },
     {
       method: "GET",
       path: "/awards/{awardId}/usage",

@@ -298,6 +298,18 @@ export const notificationKeys = {
   preferences: (userId: string): Key => ({ pk: `USER#${userId}`, sk: "NOTIFICATIONPREFERENCES" }),
 };
 
+// Integration clients: few, staff-managed, listed newest last under one gsi2 partition. The
+// cursor of a listing is the gsi2 sort key `<createdAt>#<clientId>` of the last client returned.
+export const integrationClientKeys = {
+  key: (clientId: string): Key => ({ pk: `INTEGRATIONCLIENT#${clientId}`, sk: "INTEGRATIONCLIENT" }),
+  sort: (c: { createdAt: string; clientId: string }) => `${c.createdAt}#${c.clientId}`,
+  indexes: (c: { createdAt: string; clientId: string }) => ({
+    gsi2pk: "INTEGRATIONCLIENTS",
+    gsi2sk: `${c.createdAt}#${c.clientId}`,
+  }),
+  all: (): Partition => ({ index: "gsi2", pk: "INTEGRATIONCLIENTS" }),
+};
+
 const KEY_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "type"] as const;
 
 /** An item without its keys and type tag: the entity as it was written. */

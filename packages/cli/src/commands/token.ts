@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { Role } from "@allot/core";
+import { IntegrationScope, Role } from "@allot/core";
 import { configFromEnv } from "@allot/local/config";
 import { loadIssuer } from "@allot/local/http/issuer";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -25,15 +25,30 @@ export const tokenCommand = (io = processIo) =>
       new Option("--role <role>", "the allot:role claim").choices(Role.options).makeOptionMandatory(),
     )
     .option("--name <full-name>", "a name claim")
+    .addOption(
+      new Option("--scope <scope...>", "an integration token's scopes (default: all of them)").choices(
+        IntegrationScope.options,
+      ),
+    )
     .option("--ttl <seconds>", "lifetime", seconds, 43_200)
     .addHelpText("after", "\nExample:\n  export ALLOT_TOKEN=$(npx allot token --sub sam --role staff)")
-    .action(async (options: { sub: string; role: string; name?: string; ttl: number }, command: Command) => {
-      const context = contextOf(command, io);
-      const issuer = await loadIssuer(join(configFromEnv().dataDir, "issuer-key.json"));
-      const token = await issuer.mint(
-        { sub: options.sub, role: options.role, ...(options.name ? { name: options.name } : {}) },
-        options.ttl,
-      );
-      if (context.json) printJson(io, { token });
-      else io.out(`${token}\n`);
-    });
+    .action(
+      async (
+        options: { sub: string; role: string; name?: string; scope?: string[]; ttl: number },
+        command: Command,
+      ) => {
+        const context = contextOf(command, io);
+        const issuer = await loadIssuer(join(configFromEnv().dataDir, "issuer-key.json"));
+        const token = await issuer.mint(
+          {
+            sub: options.sub,
+            role: options.role,
+            ...(options.name ? { name: options.name } : {}),
+            ...(options.scope ? { scope: options.scope.join(" ") } : {}),
+          },
+          options.ttl,
+        );
+        if (context.json) printJson(io, { token });
+        else io.out(`${token}\n`);
+      },
+    );

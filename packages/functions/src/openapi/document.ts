@@ -78,8 +78,13 @@ const operationOf = (entry: RouteContract): ZodOpenApiOperationObject => {
   return {
     operationId: route.function,
     summary: fn.description,
-    ...(route.public ? { security: [] } : {}),
+    ...(route.public
+      ? { security: [] }
+      : route.scopes
+        ? { security: [{ bearer: [] }, { oauth2: route.scopes }] }
+        : {}),
     "x-allot-roles": route.roles,
+    ...(route.scopes ? { "x-allot-scopes": route.scopes } : {}),
     requestParams: {
       ...(path.length
         ? {
@@ -120,10 +125,27 @@ export const openApiDocument = async (contracts?: RouteContract[]) => {
         title: "Allot API",
         version: "0.1.0",
         description:
-          "Research grants and compute-credit programs. `x-allot-roles` on each operation lists the roles (the token's `allot:role` claim) that may call it; the handler enforces finer rules (ownership, assignment).",
+          "Research grants and compute-credit programs. `x-allot-roles` on each operation lists the roles (the token's `allot:role` claim) that may call it; the handler enforces finer rules (ownership, assignment). An integration's token (OAuth 2.0 client credentials) also needs one of the operation's `x-allot-scopes`.",
       },
       components: {
-        securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+          // Integrations: client credentials at the issuer (locally Allot's, on AWS Cognito's domain).
+          oauth2: {
+            type: "oauth2",
+            flows: {
+              clientCredentials: {
+                tokenUrl: "/oauth2/token",
+                scopes: {
+                  "usage:write": "Send usage records",
+                  "events:subscribe": "Manage webhook subscriptions",
+                  "events:read": "Read deliveries and events",
+                  "programs:read": "Read programs and calls",
+                },
+              },
+            },
+          },
+        },
       },
       security: [{ bearer: [] }],
       paths,

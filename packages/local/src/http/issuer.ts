@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { IntegrationScope } from "@allot/core";
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from "jose";
 
 // Locally Allot is its own token issuer: an ES256 key kept in the data folder signs tokens
@@ -29,7 +30,10 @@ export const loadIssuer = async (keyFile: string): Promise<Issuer> => {
   const publicKey = await importJWK(publicJwk, ALG);
   return {
     async mint({ sub, role, ...rest }, ttlSeconds = 12 * 3600) {
-      return new SignJWT({ ...rest, "allot:role": role })
+      // An integration token minted for tests and the CLI carries every scope unless it names some.
+      const scope =
+        role === "integration" && rest.scope === undefined ? IntegrationScope.options.join(" ") : rest.scope;
+      return new SignJWT({ ...rest, ...(scope === undefined ? {} : { scope }), "allot:role": role })
         .setProtectedHeader({ alg: ALG, kid: jwk.kid })
         .setSubject(sub)
         .setIssuer(LOCAL_ISSUER)

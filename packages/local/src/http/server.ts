@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { IntegrationClientRepository } from "@allot/core/integration";
 import type { RouteSpec } from "@allot/stacks";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { type LambdaInvoker, LOCAL_ACCOUNT, type Logger } from "aws-local";
 import type { Issuer } from "./issuer.js";
+import { answerTokenRequest, openidConfiguration, TOKEN_PATH } from "./token-endpoint.js";
 
 interface CompiledRoute {
   route: RouteSpec;
@@ -72,6 +74,8 @@ export const startHttpApi = async (options: {
   routes: RouteSpec[];
   lambda: LambdaInvoker;
   issuer: Issuer;
+  /** The integration clients the token endpoint authenticates. */
+  clients: IntegrationClientRepository;
   logger: Logger;
 }) => {
   const compiled = options.routes.map(compile);
@@ -91,6 +95,18 @@ export const startHttpApi = async (options: {
       const url = parseTarget(request.url);
       if (!url) {
         send(400, JSON.stringify({ message: "Bad Request: the request target is not a valid path" }));
+        return;
+      }
+      // The issuer's own endpoints (Cognito's on AWS), outside the routes of stacks/.
+      if (url.pathname === TOKEN_PATH) {
+        const body = (await readBody(request)) ?? Buffer.alloc(MAX_BODY_BYTES);
+        const answer = await answerTokenRequest(request, body, options);
+        send(answer.status, JSON.stringify(answer.body), answer.headers);
+        return;
+      }
+      if (url.pathname === "/.well-known/openid-configuration" && request.method === "GET") {
+        const base = `http://${request.headers.host ?? `${options.host}:${options.port}`}`;
+        send(200, JSON.stringify(openidConfiguration(base)));
         return;
       }
       const candidates = compiled.filter((c) => c.regex.test(url.pathname));
