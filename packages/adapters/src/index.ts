@@ -35,3 +35,7 @@ export * from "./stepfunctions/output-runs.js";
 export * from "./stepfunctions/reservation-grace-timer.js";
 export * from "./stepfunctions/review-workflow.js";
 export * from "./verification/index.js";
+export * from "./dynamo/index-page.js";
+export * from "./webhook/dynamo-subscription-repository.js";
+export * from "./webhook/eventbridge-pattern-tester.js";
+export * from "./webhook/eventbridge-subscription-rules.js";
