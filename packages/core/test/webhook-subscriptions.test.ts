@@ -193,9 +193,10 @@ describe("webhook subscriptions", () => {
       previousSecretExpiresAt: first.previousSecretExpiresAt,
     });
     const stored = subs.items.get(id);
-    expect(stored?.secrets.map((s) => s.secret)).toEqual([first.secret, created.secret]);
-    expect(signingSecrets(stored!, now)).toEqual([first.secret, created.secret]);
-    expect(signingSecrets(stored!, new Date("2026-11-30T11:00:01Z"))).toEqual([first.secret]);
+    if (!stored) throw new Error("the subscription is gone");
+    expect(stored.secrets.map((s) => s.secret)).toEqual([first.secret, created.secret]);
+    expect(signingSecrets(stored, now)).toEqual([first.secret, created.secret]);
+    expect(signingSecrets(stored, new Date("2026-11-30T11:00:01Z"))).toEqual([first.secret]);
     const second = await rotateSecret(deps, billing, id);
     expect(subs.items.get(id)?.secrets.map((s) => s.secret)).toEqual([second.secret, first.secret]);
     expect(second.previousSecretExpiresAt).toBe("2026-12-01T10:00:00.000Z");

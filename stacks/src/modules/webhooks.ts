@@ -1,5 +1,5 @@
-import type { Link, RouteSpec } from "../topology.js";
 import { fn, tableRead, tableReadWrite } from "../links.js";
+import type { Link, RouteSpec } from "../topology.js";
 import type { StackModule } from "./module.js";
 
 // Webhook subscriptions: integrations (or staff on their behalf) manage their own. Writers put
@@ -22,9 +22,12 @@ export const webhookSubscriptions: StackModule = {
       "Subscribe an endpoint to the events a pattern matches; its secret is shown once",
       [tableReadWrite, subscriptionRules, webhooks],
     ),
-    fn("list-subscriptions", "http/webhooks/list-subscriptions.ts", "List webhook subscriptions, newest first", [
-      tableRead,
-    ]),
+    fn(
+      "list-subscriptions",
+      "http/webhooks/list-subscriptions.ts",
+      "List webhook subscriptions, newest first",
+      [tableRead],
+    ),
     fn("get-subscription", "http/webhooks/get-subscription.ts", "Read one webhook subscription", [tableRead]),
     fn(
       "update-subscription",

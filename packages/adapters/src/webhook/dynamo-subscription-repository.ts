@@ -23,7 +23,11 @@ export const dynamoSubscriptionRepository = (
 ): SubscriptionRepository => ({
   async get(subscriptionId) {
     const { Item } = await doc.send(
-      new GetCommand({ TableName: tableName, Key: subscriptionKeys.key(subscriptionId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: tableName,
+        Key: subscriptionKeys.key(subscriptionId),
+        ConsistentRead: true,
+      }),
     );
     return Item ? entityOf<Subscription>(Item) : undefined;
   },

@@ -18,7 +18,8 @@ export const DELIVER_TARGET_ID = "deliver";
 export const deliverInputTemplate = (subscriptionId: string) =>
   `{"subscriptionId":"${subscriptionId}","event":<aws.events.event.json>}`;
 
-const isNotFound = (error: unknown) => (error as { name?: string } | null)?.name === "ResourceNotFoundException";
+const isNotFound = (error: unknown) =>
+  (error as { name?: string } | null)?.name === "ResourceNotFoundException";
 
 export const eventBridgeSubscriptionRules = (
   client: EventBridgeClient,

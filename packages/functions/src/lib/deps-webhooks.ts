@@ -7,7 +7,7 @@ import {
 import { systemClock } from "@allot/core";
 import type { SubscriptionDeps } from "@allot/core/webhook";
 import { subscriptionRulesEnv, webhooksEnv } from "@allot/stacks/env";
-import { doc, eventBridge, onFirstCall, once, tableName } from "./deps.js";
+import { doc, eventBridge, once, onFirstCall, tableName } from "./deps.js";
 
 // Subscriptions: the record in the table, the rule on the bus (the subscriptionRules link names
 // the bus and the delivery function), the bus's own pattern matcher.

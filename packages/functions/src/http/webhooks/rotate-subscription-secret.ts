@@ -1,5 +1,4 @@
 import { RotateSecretInput, rotateSecret } from "@allot/core/webhook";
-import { z } from "zod";
 import { subscriptionDeps } from "../../lib/deps-webhooks.js";
 import { httpHandler } from "../../lib/http.js";
 import { RotatedSecret } from "../../responses/webhooks.js";
