@@ -6,6 +6,9 @@ import type { Resolver } from "./resolve.js";
 export const createApi = (api: ApiPlan, resolve: Resolver) => {
   const issuer = new sst.Secret(api.authorizer.issuerSecret);
   const audiences = new sst.Secret(api.authorizer.audiencesSecret);
+  // Integrations' Cognito app clients: their access tokens carry client_id, which API Gateway
+  // matches against the same audience list. Empty ("") when the stage has none.
+  const integrationClients = new sst.Secret(api.authorizer.integrationClientsSecret, "");
 
   const created = new sst.aws.ApiGatewayV2(api.logicalName, {
     cors: api.cors,
@@ -16,8 +19,9 @@ export const createApi = (api: ApiPlan, resolve: Resolver) => {
     name: api.authorizer.name,
     jwt: {
       issuer: issuer.value,
-      audiences: audiences.value.apply((value) =>
-        value
+      audiences: $resolve([audiences.value, integrationClients.value]).apply((values) =>
+        values
+          .join(",")
           .split(",")
           .map((audience) => audience.trim())
           .filter(Boolean),

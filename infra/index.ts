@@ -3,7 +3,7 @@
 import { bus as mainBus, mainTable, topology } from "@allot/stacks";
 import { createAlarm, createAlarmTopic } from "./alarms.js";
 import { createApi } from "./api.js";
-import { createBus } from "./buses.js";
+import { createBus, createPartnerBusPolicy } from "./buses.js";
 import { configureAsyncInvoke, createFunction } from "./functions.js";
 import { planDeployment } from "./plan.js";
 import { createQueue } from "./queues.js";
@@ -13,6 +13,7 @@ import { createProviderSecrets } from "./secrets.js";
 import { createStateMachine } from "./state-machines.js";
 import { createStreamSubscription } from "./streams.js";
 import { createTable } from "./tables.js";
+import { createWebhookPermission } from "./webhooks.js";
 
 export const deploy = () => {
   const plan = planDeployment(topology, { stage: $app.stage });
@@ -46,6 +47,12 @@ export const deploy = () => {
   for (const rule of plan.rules) createRule(rule, resolve);
   for (const schedule of plan.schedules) createScheduledRule(schedule, resolve);
   for (const sub of plan.streamSubscriptions) createStreamSubscription(sub, resolve);
+  if (plan.webhooks) createWebhookPermission(plan.webhooks, resolve);
+  for (const policy of plan.busPolicies) {
+    const bus = created.buses.get(policy.bus);
+    if (!bus) throw new Error(`infra: bus "${policy.bus}" is planned for a policy but not created`);
+    createPartnerBusPolicy(policy, bus);
+  }
   const api = createApi(plan.api, resolve);
 
   const topic = createAlarmTopic();

@@ -6,9 +6,11 @@
 //
 // No SST or Pulumi import here (nor in infra/plan/ and infra/stage.ts): vitest imports them.
 
-import type { Link, RetryPolicy, TableSpec, Topology } from "@allot/stacks";
-import { GITHUB_TOKEN_SECRET } from "@allot/stacks/env";
+import { bus, type Link, type RetryPolicy, type TableSpec, type Topology } from "@allot/stacks";
+import { GITHUB_TOKEN_SECRET, WEBHOOK_DELIVER_FUNCTION } from "@allot/stacks/env";
+import { partnerAccountsOf } from "./partners.js";
 import { tasksOf } from "./plan/asl.js";
+import { partnerAccountProblems } from "./plan/bus-policy.js";
 import { envFor, grantsFor, STREAM_READ_ACTIONS } from "./plan/grants.js";
 import { NAME_LIMITS, parseHandler, pascal, physical } from "./plan/names.js";
 import {
@@ -40,6 +42,7 @@ import {
 import { retentionDays, type StageSettings, stageSettings } from "./stage.js";
 
 export * from "./plan/asl.js";
+export * from "./plan/bus-policy.js";
 export * from "./plan/grants.js";
 export * from "./plan/names.js";
 export * from "./plan/secrets.js";
@@ -47,6 +50,8 @@ export * from "./plan/types.js";
 
 export interface PlanOptions {
   stage: string;
+  /** The partner accounts allowed rules on the bus (default: infra/partners.ts for the stage). */
+  partnerAccounts?: string[];
 }
 
 /** EventBridge's ScheduleExpression, by shape (the local runtime parses it in full at start). */
@@ -392,6 +397,35 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
   const mailSenders = topology.functions
     .filter((f) => f.links.some((l) => l.kind === "mail"))
     .map((f) => f.name);
+  // Subscription rules are created at run time, so their permission to invoke the delivery
+  // function is one Lambda permission scoped to the rule-name prefix, not one per rule.
+  const subscriptionRuleClients = topology.functions.filter((f) =>
+    f.links.some((l) => l.kind === "subscriptionRules"),
+  );
+  if (subscriptionRuleClients.length && !topology.functions.some((f) => f.name === WEBHOOK_DELIVER_FUNCTION))
+    problems.push(
+      `functions link subscriptionRules but stacks/ declares no "${WEBHOOK_DELIVER_FUNCTION}" function for their rules to invoke`,
+    );
+  const webhooks: Plan["webhooks"] = subscriptionRuleClients.length
+    ? {
+        permission: {
+          logicalName: `Fn${pascal(WEBHOOK_DELIVER_FUNCTION)}SubscriptionRulesPermission`,
+          function: WEBHOOK_DELIVER_FUNCTION,
+          principal: "events.amazonaws.com",
+          sourceArn: { kind: "subscriptionRules", bus: bus.name },
+        },
+      }
+    : null;
+  const partnerAccounts = options.partnerAccounts ?? partnerAccountsOf(stage);
+  problems.push(...partnerAccountProblems(partnerAccounts));
+  const busPolicies: Plan["busPolicies"] = partnerAccounts.length
+    ? buses.map((b) => ({
+        bus: b.name,
+        logicalName: `${b.logicalName}PartnerPolicy`,
+        partnerAccounts: [...partnerAccounts],
+      }))
+    : [];
+
   const registriesClients = topology.functions
     .filter((f) => f.links.some((l) => l.kind === "registries"))
     .map((f) => f.name);
@@ -463,6 +497,7 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
         name: "jwt",
         issuerSecret: "JwtIssuer",
         audiencesSecret: "JwtAudiences",
+        integrationClientsSecret: "JwtIntegrationClients",
         identitySource: "$request.header.Authorization",
       },
       routes,
@@ -480,6 +515,8 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
     registries: registriesClients.length
       ? { githubTokenSecret: GITHUB_TOKEN_SECRET, clients: registriesClients }
       : null,
+    webhooks,
+    busPolicies,
   };
 };
 
@@ -565,7 +602,10 @@ const linkProblem = (
     case "mail":
     case "provider":
     case "registries":
+    case "webhooks":
       return undefined;
+    case "subscriptionRules":
+      return buses.has(bus.name) ? undefined : `links subscription rules on the undeclared bus "${bus.name}"`;
   }
 };
 

@@ -1,4 +1,5 @@
 // Turns the plan's symbolic references into the ARNs and names of what infra/ created.
+import { SUBSCRIPTION_RULE_PREFIX } from "@allot/stacks/env";
 import type { Plan, Ref, ValueRef } from "./plan.js";
 
 type Output<T> = $util.Output<T>;
@@ -48,6 +49,12 @@ export const createResolver = (plan: Plan, created: Created) => {
   };
   const mailIdentity = (form: "address" | "domain") => mailFrom().apply((from) => senderIdentity(from)[form]);
 
+  const busPlan = (name: string) => {
+    const planned = plan.buses.find((b) => b.name === name);
+    if (!planned) throw new Error(`infra: bus "${name}" is not in the plan`);
+    return planned;
+  };
+
   const machineArn = (name: string) =>
     $interpolate`arn:${partition}:states:${region}:${account}:stateMachine:${machineName(name)}`;
 
@@ -67,8 +74,23 @@ export const createResolver = (plan: Plan, created: Created) => {
         return $interpolate`arn:${partition}:states:${region}:${account}:execution:${machineName(ref.stateMachine)}:*`;
       case "queue":
         return must(created.queues, ref.queue, "queue").arn;
-      case "function":
-        return must(created.functions, ref.function, "function").arn;
+      case "function": {
+        // A function's environment may name another's ARN (the subscription adapters name the
+        // delivery function): computed from the planned name when it is not created yet.
+        const fn = created.functions.get(ref.function);
+        if (fn) return fn.arn;
+        const planned = plan.functions.find((f) => f.name === ref.function);
+        if (!planned) throw new Error(`infra: function "${ref.function}" is not in the plan`);
+        return $interpolate`arn:${partition}:lambda:${region}:${account}:function:${planned.physicalName}`;
+      }
+      case "subscriptionRules":
+        return $interpolate`arn:${partition}:events:${region}:${account}:rule/${busPlan(ref.bus).physicalName}/${SUBSCRIPTION_RULE_PREFIX}*`;
+      case "archive":
+        return $interpolate`arn:${partition}:events:${region}:${account}:archive/${busPlan(ref.bus).archive.physicalName}`;
+      case "replays":
+        return $interpolate`arn:${partition}:events:${region}:${account}:replay/*`;
+      case "constant":
+        throw new Error(`infra: the constant ${ref.value} has no ARN (it is only an environment value)`);
       case "mailIdentity":
         return $interpolate`arn:${partition}:ses:${region}:${account}:identity/${mailIdentity(ref.form)}`;
       case "secret":
@@ -92,6 +114,8 @@ export const createResolver = (plan: Plan, created: Created) => {
         return must(created.functions, ref.function, "function").name;
       case "mailIdentity":
         return ref.form === "address" ? mailFrom() : mailIdentity("domain");
+      case "constant":
+        return $output(ref.value);
       default:
         throw new Error(`infra: a ${ref.kind} reference has no name`);
     }

@@ -1,8 +1,33 @@
 // The least-privilege IAM statements and the environment variables each stacks/ link becomes.
 
-import type { Link, TableSpec } from "@allot/stacks";
-import { envForLink, providerEnv } from "@allot/stacks/env";
-import { PROVIDER_SECRETS, type Ref, type Statement, type ValueRef } from "./types.js";
+import { bus, type Link, type TableSpec } from "@allot/stacks";
+import {
+  envForLink,
+  providerEnv,
+  SUBSCRIPTION_RULE_PREFIX,
+  subscriptionRulesEnv,
+  WEBHOOK_DELIVER_FUNCTION,
+} from "@allot/stacks/env";
+import {
+  PROVIDER_SECRETS,
+  type Ref,
+  type Statement,
+  UNSCOPED_EVENTS_ACTIONS,
+  type ValueRef,
+} from "./types.js";
+
+/** What the subscription adapters do to their rules (and nothing to any other rule). */
+export const SUBSCRIPTION_RULE_ACTIONS = [
+  "events:PutRule",
+  "events:PutTargets",
+  "events:RemoveTargets",
+  "events:DeleteRule",
+  "events:DescribeRule",
+  "events:EnableRule",
+  "events:DisableRule",
+  "events:ListTargetsByRule",
+] as const;
+export const REPLAY_ACTIONS = ["events:StartReplay", "events:DescribeReplay"] as const;
 
 export const TABLE_READ_ACTIONS = [
   "dynamodb:GetItem",
@@ -72,8 +97,22 @@ export const envFor = (link: Link): Record<string, ValueRef> => {
       // (encrypted in the bundle), never an environment value.
       return {};
     case "subscriptionRules":
+      return {
+        [subscriptionRulesEnv.rulePrefix]: {
+          ref: { kind: "constant", value: SUBSCRIPTION_RULE_PREFIX },
+          attribute: "name",
+        },
+        [subscriptionRulesEnv.busName]: { ref: { kind: "bus", bus: bus.name }, attribute: "name" },
+        [subscriptionRulesEnv.deliverFunctionArn]: {
+          ref: { kind: "function", function: WEBHOOK_DELIVER_FUNCTION },
+          attribute: "arn",
+        },
+        [subscriptionRulesEnv.archiveArn]: { ref: { kind: "archive", bus: bus.name }, attribute: "arn" },
+      };
     case "webhooks":
-      throw new Error(`the ${link.kind} link is realized on AWS by the webhooks change (issue 12)`);
+      // Loopback endpoints stay refused on AWS (ALLOT_WEBHOOK_ALLOW_LOOPBACK unset), and the
+      // retry schedule is the house one.
+      return {};
   }
 };
 
@@ -150,7 +189,25 @@ export const grantsFor = (link: Link, tables: Map<string, TableSpec>): Statement
       // Plain HTTPS to public APIs: nothing on AWS.
       return [];
     case "subscriptionRules":
+      return [
+        {
+          why: `manage the webhook subscription rules on bus ${bus.name} (${SUBSCRIPTION_RULE_PREFIX}*), no other rule`,
+          actions: [...SUBSCRIPTION_RULE_ACTIONS],
+          resources: [{ kind: "subscriptionRules", bus: bus.name }],
+        },
+        {
+          why: "check subscription patterns with EventBridge's own matcher (TestEventPattern has no resource on AWS)",
+          actions: [...UNSCOPED_EVENTS_ACTIONS],
+          resources: [{ kind: "wildcard", reason: "events:TestEventPattern is not resource-scoped" }],
+        },
+        {
+          why: `replay the archive of bus ${bus.name} to one subscription rule`,
+          actions: [...REPLAY_ACTIONS],
+          resources: [{ kind: "archive", bus: bus.name }, { kind: "replays" }],
+        },
+      ];
     case "webhooks":
-      throw new Error(`the ${link.kind} link is realized on AWS by the webhooks change (issue 12)`);
+      // Plain HTTPS to subscribers' endpoints: nothing on AWS.
+      return [];
   }
 };

@@ -14,6 +14,14 @@ export type Ref =
   | { kind: "executions"; stateMachine: string }
   | { kind: "queue"; queue: string }
   | { kind: "function"; function: string }
+  /** The rules a subscription adapter manages: `arn:…:rule/<bus>/allot-webhook-*`, none other. */
+  | { kind: "subscriptionRules"; bus: string }
+  /** The bus's archive (replay source). */
+  | { kind: "archive"; bus: string }
+  /** Replays of this account and region (`replay/*`: a replay's name is chosen when it starts). */
+  | { kind: "replays" }
+  /** A fixed value, only ever an environment value (a name prefix): no ARN, no grant names it. */
+  | { kind: "constant"; value: string }
   /**
    * The SES identity mail is sent as: the sender address or its domain, whichever the account
    * verified (both are granted; neither is a wildcard). Its name is the sender address.
@@ -50,6 +58,9 @@ export const LAMBDA_ARCHITECTURE = "arm64";
 export const HTTP_API_TIMEOUT_SECONDS = 30;
 /** SQS keeps a dead letter at most 14 days: the alarm fires at the first one. */
 export const DLQ_RETENTION_SECONDS = 1_209_600;
+
+/** EventBridge actions AWS does not scope to a resource (the pattern check); allowed on `*` for functions. */
+export const UNSCOPED_EVENTS_ACTIONS = ["events:TestEventPattern"] as const;
 
 /** Actions AWS does not scope to a resource; the only ones allowed on `*`. */
 export const UNSCOPED_LOG_DELIVERY_ACTIONS = [
@@ -224,6 +235,12 @@ export interface ApiPlan {
     issuerSecret: string;
     /** Comma-separated: `sst secret set JwtAudiences allot-api --stage <stage>` */
     audiencesSecret: string;
+    /**
+     * Comma-separated Cognito app client ids of the integrations (client credentials), accepted
+     * as audiences too (Cognito access tokens carry `client_id`, which the authorizer matches):
+     * `sst secret set JwtIntegrationClients 1h2k…,7f3q… --stage <stage>`.
+     */
+    integrationClientsSecret: string;
     identitySource: string;
   };
   routes: RoutePlan[];
@@ -241,6 +258,21 @@ export interface AlarmPlan {
   threshold: number;
   comparison: "GreaterThanThreshold";
   treatMissingData: "notBreaching";
+}
+
+/**
+ * Set when a function links `subscriptionRules`: EventBridge may invoke the delivery function
+ * from the subscription rules (and only those), which are created at run time.
+ */
+export interface WebhooksPlan {
+  permission: { logicalName: string; function: string; principal: "events.amazonaws.com"; sourceArn: Ref };
+}
+
+/** The bus's resource policy for partner AWS accounts (infra/partners.ts), null without partners. */
+export interface BusPolicyPlan {
+  bus: string;
+  logicalName: string;
+  partnerAccounts: string[];
 }
 
 export interface Plan {
@@ -263,6 +295,8 @@ export interface Plan {
   provider: ProviderPlan | null;
   /** Set when a function links `registries`: the optional GitHub token, linked to those functions. */
   registries: RegistriesPlan | null;
+  webhooks: WebhooksPlan | null;
+  busPolicies: BusPolicyPlan[];
 }
 
 export interface RegistriesPlan {
@@ -335,6 +369,14 @@ export const describeRef = (ref: Ref): string => {
       return `ses:identity/${ref.form === "address" ? "<MailFrom>" : "<MailFrom domain>"}`;
     case "secret":
       return `secret:${ref.secret}`;
+    case "subscriptionRules":
+      return `bus:${ref.bus}/rule/allot-webhook-*`;
+    case "archive":
+      return `bus:${ref.bus}/archive`;
+    case "replays":
+      return "events:replay/*";
+    case "constant":
+      return `constant:${ref.value}`;
     case "wildcard":
       return `* (${ref.reason})`;
   }

@@ -99,7 +99,7 @@ describe("integration clients and the token endpoint", () => {
       clientOf(runtime, token.access_token).POST("/usage", { body: asSent(usageBatch) }),
     );
     expect(refused.status).toBe(403);
-    expect(JSON.stringify(refused.error)).toContain("usage:write");
+    expect(JSON.stringify(refused.body)).toContain("usage:write");
   });
 
   it("refuses bad grants, secrets and scopes the RFC 6749 way", async () => {

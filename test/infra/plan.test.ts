@@ -50,6 +50,15 @@ const pseudoArn = (ref: Ref, p: Plan): string => {
     case "secret":
       // A secret is an environment value, never a grant's resource: "?" fails the checks below.
       return `?secret:${ref.secret}`;
+    case "subscriptionRules":
+      return `${prefix("events")}:rule/${p.buses.find((b) => b.name === ref.bus)?.physicalName}/allot-webhook-*`;
+    case "archive":
+      return `${prefix("events")}:archive/${p.buses.find((b) => b.name === ref.bus)?.archive.physicalName}`;
+    case "replays":
+      return `${prefix("events")}:replay/*`;
+    case "constant":
+      // A constant is an environment value, never a grant's resource: "?" fails the checks below.
+      return `?constant:${ref.value}`;
     case "wildcard":
       return "*";
   }
@@ -82,8 +91,21 @@ const expectedEnv = (link: Link): Record<string, unknown> => {
     case "registries":
       return {};
     case "subscriptionRules":
+      return {
+        ALLOT_SUBSCRIPTION_RULE_PREFIX: {
+          ref: { kind: "constant", value: "allot-webhook-" },
+          attribute: "name",
+        },
+        ALLOT_SUBSCRIPTION_BUS: { ref: { kind: "bus", bus: "allot" }, attribute: "name" },
+        ALLOT_WEBHOOK_DELIVER_FUNCTION_ARN: {
+          ref: { kind: "function", function: "deliver-webhook" },
+          attribute: "arn",
+        },
+        ALLOT_BUS_ARCHIVE_ARN: { ref: { kind: "archive", bus: "allot" }, attribute: "arn" },
+      };
     case "webhooks":
-      throw new Error("not yet realized on AWS (issue 12)");
+      // ALLOT_WEBHOOK_ALLOW_LOOPBACK stays unset on AWS: loopback endpoints are refused there.
+      return {};
   }
 };
 
@@ -139,6 +161,11 @@ describe("the deployment plan derived from stacks/", () => {
     for (const statement of statements) {
       for (const ref of statement.resources) {
         const arn = pseudoArn(ref, plan);
+        if (ref.kind === "wildcard" && statement.actions.every((a) => a === "events:TestEventPattern")) {
+          // AWS has no resource for TestEventPattern; it reads nothing and changes nothing.
+          expect(statement.owner.startsWith("function"), statement.why).toBe(true);
+          continue;
+        }
         if (ref.kind === "wildcard") {
           expect(statement.owner.startsWith("machine"), `${statement.owner}: ${statement.why}`).toBe(true);
           for (const action of statement.actions) {
@@ -149,8 +176,16 @@ describe("the deployment plan derived from stacks/", () => {
           }
           continue;
         }
-        // The one wildcard allowed on data: the execution-name segment of ONE named machine.
-        const scoped = ref.kind === "executions" ? arn.replace(/:\*$/, "") : arn;
+        // The wildcards allowed on data: the execution-name segment of ONE named machine, the
+        // name segment after the subscription prefix on ONE bus, and replay names.
+        const scoped =
+          ref.kind === "executions"
+            ? arn.replace(/:\*$/, "")
+            : ref.kind === "subscriptionRules"
+              ? arn.replace(/\/allot-webhook-\*$/, "/allot-webhook-")
+              : ref.kind === "replays"
+                ? arn.replace(/\/\*$/, "/")
+                : arn;
         expect(scoped, `${statement.owner}: ${statement.why}`).not.toContain("*");
         expect(arn).not.toContain("?");
       }
@@ -192,8 +227,15 @@ describe("the deployment plan derived from stacks/", () => {
             // Plain HTTPS to public registries and GitHub: nothing on AWS.
             break;
           case "subscriptionRules":
+            // Its own rules (prefix), the archive and replays; TestEventPattern on * (checked above).
+            allowed.add(key({ kind: "subscriptionRules", bus: "allot" }));
+            allowed.add(key({ kind: "archive", bus: "allot" }));
+            allowed.add(key({ kind: "replays" }));
+            allowed.add(key({ kind: "wildcard", reason: "events:TestEventPattern is not resource-scoped" }));
+            break;
           case "webhooks":
-            throw new Error("not yet realized on AWS (issue 12)");
+            // Plain HTTPS to subscribers: nothing on AWS.
+            break;
           default:
             throw new Error(`a link kind this test does not know: ${JSON.stringify(link satisfies never)}`);
         }

@@ -127,6 +127,7 @@ describe("the OpenAPI document", () => {
       bearerFormat: "JWT",
     });
     expect(doc.security).toEqual([{ bearer: [] }]);
+    expect(doc.components.securitySchemes.oauth2?.flows?.clientCredentials?.tokenUrl).toBe("/oauth2/token");
     for (const route of topology.routes) {
       const op = operation(route.method, route.path);
       const key = `${route.method} ${route.path}`;
@@ -134,7 +135,11 @@ describe("the OpenAPI document", () => {
       expect(op?.["x-allot-roles"], key).toEqual(route.roles);
       if (route.public) expect(op?.security, key).toEqual([]);
       else {
-        expect(op?.security, key).toBeUndefined();
+        // Routes open to integrations also name the client-credentials scopes that open them.
+        expect(op?.security, key).toEqual(
+          route.scopes ? [{ bearer: [] }, { oauth2: route.scopes }] : undefined,
+        );
+        expect(op?.["x-allot-scopes"], key).toEqual(route.scopes);
         expect(Object.keys(op?.responses ?? {}), key).toEqual(expect.arrayContaining(["401", "403"]));
       }
     }
@@ -216,6 +221,7 @@ describe("the OpenAPI document", () => {
         "settle-award",
         "delete-subscription",
         "resume-subscription",
+        "revoke-integration-client",
       ];
       if (withoutBody.includes(route.function)) expect(body, route.function).toBeUndefined();
       else expect(body?.content["application/json"]?.schema, route.function).toBeTruthy();

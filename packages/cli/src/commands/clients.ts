@@ -86,7 +86,7 @@ export const clientsCommand = (io = processIo) => {
         .api()
         .request<Client>("POST", `/integrations/clients/${encodeURIComponent(clientId)}/revoke`);
       if (context.json) printJson(io, revoked);
-      else details(io, revoked);
+      else details(io, { ...revoked });
     });
   return clients;
 };

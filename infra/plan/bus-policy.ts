@@ -1,0 +1,40 @@
+// The event bus resource policy for partner accounts, as the EventBridge documentation shows
+// for "allow another account to create rules on your bus": each partner manages only the rules
+// it created (events:creatorAccount) on this bus, and only rules whose pattern names a source
+// under allot.* (events:source). Plain data: the plan test reads it, infra/buses.ts applies it.
+
+export const PARTNER_RULE_ACTIONS = [
+  "events:PutRule",
+  "events:PutTargets",
+  "events:DeleteRule",
+  "events:RemoveTargets",
+  "events:DescribeRule",
+  "events:ListTargetsByRule",
+] as const;
+
+const ACCOUNT = /^\d{12}$/;
+
+export const partnerAccountProblems = (accounts: string[]) =>
+  accounts
+    .filter((a) => !ACCOUNT.test(a))
+    .map((a) => `partner account "${a}" is not a 12-digit AWS account id`);
+
+export const partnerBusPolicy = (
+  busArn: string,
+  accounts: string[],
+  partition = "aws",
+): { Version: "2012-10-17"; Statement: object[] } => ({
+  Version: "2012-10-17",
+  Statement: accounts.map((account) => ({
+    Sid: `PartnerRules${account}`,
+    Effect: "Allow",
+    Principal: { AWS: `arn:${partition}:iam::${account}:root` },
+    Action: [...PARTNER_RULE_ACTIONS],
+    // rule/<bus>/* : busArn is arn:…:event-bus/<bus>.
+    Resource: `${busArn.replace(/:event-bus\//, ":rule/")}/*`,
+    Condition: {
+      StringEqualsIfExists: { "events:creatorAccount": account },
+      StringLike: { "events:source": "allot.*" },
+    },
+  })),
+});

@@ -1,0 +1,145 @@
+import { type FunctionSpec, type Topology, topology } from "@allot/stacks";
+import { describe, expect, it } from "vitest";
+import { PARTNER_RULE_ACTIONS, PlanError, partnerBusPolicy, planDeployment } from "../../infra/plan.js";
+
+// The two issue-12 link kinds on AWS, on a topology that uses them (the subscription and
+// delivery functions arrive with their own changes): what each grants, the variables, and the
+// one Lambda permission for rules created at run time. Expectations are written out literally.
+
+const spec = (name: string, links: FunctionSpec["links"]): FunctionSpec => ({
+  name,
+  handler: "packages/functions/src/http/programs/get-program.ts#handler",
+  description: name,
+  links,
+  timeoutSeconds: 10,
+  memoryMb: 512,
+});
+
+const withWebhooks = (deliver = true): Topology => {
+  const copy = structuredClone(topology) as Topology;
+  copy.functions.push(spec("manage-subscriptions", [{ kind: "subscriptionRules" }]));
+  if (deliver) copy.functions.push(spec("deliver-webhook", [{ kind: "webhooks" }]));
+  return copy;
+};
+
+describe("webhook links on AWS", () => {
+  const plan = planDeployment(withWebhooks(), { stage: "production" });
+  const manage = plan.functions.find((f) => f.name === "manage-subscriptions");
+  const deliver = plan.functions.find((f) => f.name === "deliver-webhook");
+
+  it("subscriptionRules: its own rules only, the pattern check, replays from the archive", () => {
+    expect(manage?.statements).toEqual([
+      {
+        why: expect.any(String),
+        actions: [
+          "events:PutRule",
+          "events:PutTargets",
+          "events:RemoveTargets",
+          "events:DeleteRule",
+          "events:DescribeRule",
+          "events:EnableRule",
+          "events:DisableRule",
+          "events:ListTargetsByRule",
+        ],
+        resources: [{ kind: "subscriptionRules", bus: "allot" }],
+      },
+      {
+        why: expect.any(String),
+        actions: ["events:TestEventPattern"],
+        resources: [{ kind: "wildcard", reason: "events:TestEventPattern is not resource-scoped" }],
+      },
+      {
+        why: expect.any(String),
+        actions: ["events:StartReplay", "events:DescribeReplay"],
+        resources: [{ kind: "archive", bus: "allot" }, { kind: "replays" }],
+      },
+    ]);
+    expect(manage?.environment).toEqual({
+      ALLOT_SUBSCRIPTION_RULE_PREFIX: {
+        ref: { kind: "constant", value: "allot-webhook-" },
+        attribute: "name",
+      },
+      ALLOT_SUBSCRIPTION_BUS: { ref: { kind: "bus", bus: "allot" }, attribute: "name" },
+      ALLOT_WEBHOOK_DELIVER_FUNCTION_ARN: {
+        ref: { kind: "function", function: "deliver-webhook" },
+        attribute: "arn",
+      },
+      ALLOT_BUS_ARCHIVE_ARN: { ref: { kind: "archive", bus: "allot" }, attribute: "arn" },
+    });
+  });
+
+  it("webhooks: nothing on AWS, and loopback stays refused (its variable unset)", () => {
+    expect(deliver?.statements).toEqual([]);
+    expect(deliver?.environment).toEqual({});
+  });
+
+  it("one Lambda permission lets EventBridge invoke the delivery function from subscription rules only", () => {
+    expect(plan.webhooks).toEqual({
+      permission: {
+        logicalName: "FnDeliverWebhookSubscriptionRulesPermission",
+        function: "deliver-webhook",
+        principal: "events.amazonaws.com",
+        sourceArn: { kind: "subscriptionRules", bus: "allot" },
+      },
+    });
+    expect(planDeployment(topology, { stage: "production" }).webhooks).toBeNull();
+  });
+
+  it("refuses subscription rules without a delivery function to target", () => {
+    const error = (() => {
+      try {
+        planDeployment(withWebhooks(false), { stage: "dev" });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(PlanError);
+    expect((error as PlanError).problems.join("\n")).toContain(`no "deliver-webhook" function`);
+  });
+});
+
+describe("the bus policy for partner accounts", () => {
+  it("has no policy without partners", () => {
+    expect(planDeployment(topology, { stage: "production" }).busPolicies).toEqual([]);
+  });
+
+  it("lets each partner manage only the rules it created, matching allot.* sources", () => {
+    const plan = planDeployment(topology, { stage: "production", partnerAccounts: ["111122223333"] });
+    expect(plan.busPolicies).toEqual([
+      { bus: "allot", logicalName: "BusAllotPartnerPolicy", partnerAccounts: ["111122223333"] },
+    ]);
+    const policy = partnerBusPolicy("arn:aws:events:us-east-1:123456789012:event-bus/allot-production", [
+      "111122223333",
+      "444455556666",
+    ]);
+    expect(policy.Statement).toHaveLength(2);
+    expect(policy.Statement[0]).toEqual({
+      Sid: "PartnerRules111122223333",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111122223333:root" },
+      Action: [
+        "events:PutRule",
+        "events:PutTargets",
+        "events:DeleteRule",
+        "events:RemoveTargets",
+        "events:DescribeRule",
+        "events:ListTargetsByRule",
+      ],
+      Resource: "arn:aws:events:us-east-1:123456789012:rule/allot-production/*",
+      Condition: {
+        StringEqualsIfExists: { "events:creatorAccount": "111122223333" },
+        StringLike: { "events:source": "allot.*" },
+      },
+    });
+    // No PutEvents, no rule management beyond these, no wildcard action.
+    expect(
+      (PARTNER_RULE_ACTIONS as readonly string[]).filter((a) => a.includes("*") || a === "events:PutEvents"),
+    ).toEqual([]);
+  });
+
+  it("refuses a partner that is not an account id", () => {
+    expect(() => planDeployment(topology, { stage: "production", partnerAccounts: ["partner-x"] })).toThrow(
+      PlanError,
+    );
+  });
+});
