@@ -34,3 +34,5 @@ export * from "./stepfunctions/output-runs.js";
 export * from "./stepfunctions/reservation-grace-timer.js";
 export * from "./stepfunctions/review-workflow.js";
 export * from "./verification/index.js";
+export * from "./webhook/address-policy.js";
+export * from "./webhook/http-sender.js";
