@@ -34,5 +34,12 @@ export * from "./stepfunctions/output-runs.js";
 export * from "./stepfunctions/reservation-grace-timer.js";
 export * from "./stepfunctions/review-workflow.js";
 export * from "./verification/index.js";
+<<<<<<< HEAD
 export * from "./webhook/address-policy.js";
 export * from "./webhook/http-sender.js";
+=======
+export * from "./dynamo/index-page.js";
+export * from "./webhook/dynamo-subscription-repository.js";
+export * from "./webhook/eventbridge-pattern-tester.js";
+export * from "./webhook/eventbridge-subscription-rules.js";
+>>>>>>> i12-subs

@@ -36,7 +36,14 @@ export { createLambdaRegistry } from "./lambda/registry.js";
 export { createLogger, type Level, type Logger, logSettings, silentLogger } from "./logger.js";
 export { freePort } from "./net.js";
 export { runtimeTableSpec } from "./runtime-table.js";
-export { type AwsLocal, type AwsLocalConfig, functionArn, startAwsLocal, stateMachineArn } from "./start.js";
+export {
+  type AwsLocal,
+  type AwsLocalConfig,
+  archiveArn,
+  functionArn,
+  startAwsLocal,
+  stateMachineArn,
+} from "./start.js";
 export {
   createStepFunctions,
   type StepFunctionsEmulator,

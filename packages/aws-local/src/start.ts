@@ -68,6 +68,8 @@ export interface AwsLocal {
 /** The ARN a function of this stack has, for Task resources and targets. */
 export const functionArn = (name: string) =>
   `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+/** The ARN of a bus's archive (each bus has one, named like it): StartReplay's EventSourceArn. */
+export const archiveArn = (bus: string) => `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:archive/${bus}`;
 export const stateMachineArn = (name: string) =>
   `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
 

@@ -12,6 +12,7 @@ import { reports } from "./reports.js";
 import { reservations } from "./reservations.js";
 import { reviews } from "./reviews.js";
 import { usage } from "./usage.js";
+import { webhookSubscriptions } from "./webhooks.js";
 
 export const modules: StackModule[] = [platform, programs, proposals, reviews, awards, notifications];
 modules.push(usage);
@@ -21,3 +22,4 @@ modules.push(changes);
 modules.push(consumption);
 modules.push(outputs);
 modules.push(reports);
+modules.push(webhookSubscriptions);

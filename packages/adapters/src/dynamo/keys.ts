@@ -4,6 +4,7 @@ import type { Notification } from "@allot/core/notification";
 import type { Proposal, ProposalClaim } from "@allot/core/proposal";
 import type { Reservation } from "@allot/core/reservation";
 import type { Assignment } from "@allot/core/review";
+import type { Subscription } from "@allot/core/webhook";
 import { OUTBOX_PREFIX, USAGE_PREFIX } from "@allot/stacks/streams";
 
 // The one place the table's keys are spelled (single table, see stacks/src/table.ts). Every
@@ -305,4 +306,23 @@ export const entityOf = <T>(item: Record<string, unknown>): T => {
   const entity = { ...item };
   for (const attribute of KEY_ATTRIBUTES) delete entity[attribute];
   return entity as T;
+};
+
+// Subscriptions list newest first on `<createdAt>#<id>`: an integration's own through gsi1, all
+// of them (staff) through gsi2.
+const subscriptionSort = (s: Pick<Subscription, "createdAt" | "subscriptionId">) =>
+  `${s.createdAt}#${s.subscriptionId}`;
+export const subscriptionKeys = {
+  key: (subscriptionId: string): Key => ({ pk: `SUBSCRIPTION#${subscriptionId}`, sk: "SUBSCRIPTION" }),
+  sort: subscriptionSort,
+  /** The subscription id a sort key names. */
+  idOfSort: (sort: string) => sort.slice(sort.indexOf("#") + 1),
+  indexes: (s: Pick<Subscription, "createdAt" | "subscriptionId" | "ownerId">) => ({
+    gsi1pk: `SUBSCRIBER#${s.ownerId}`,
+    gsi1sk: subscriptionSort(s),
+    gsi2pk: "SUBSCRIPTIONS",
+    gsi2sk: subscriptionSort(s),
+  }),
+  ofOwner: (ownerId: string) => ({ index: "gsi1", pk: `SUBSCRIBER#${ownerId}` }) satisfies Partition,
+  all: () => ({ index: "gsi2", pk: "SUBSCRIPTIONS" }) satisfies Partition,
 };

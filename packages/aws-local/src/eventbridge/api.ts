@@ -1,8 +1,15 @@
 import { AwsServiceError, resourceNotFound, validationException } from "../edge/errors.js";
 import type { JsonService } from "../edge/server.js";
-import type { Bus, CompiledRule, Registry } from "./bus.js";
+import type { Logger } from "../logger.js";
+import type { Bus, Registry } from "./bus.js";
+import type { Destinations } from "./destinations.js";
 import { REQUIRED_EVENT_FIELDS } from "./envelope.js";
+import { listPage as page } from "./page.js";
 import { compilePattern } from "./pattern/index.js";
+import type { ReplayDeps } from "./replay.js";
+import { replayApi } from "./replay-api.js";
+import { rulesApi } from "./rules-api.js";
+import type { RuntimeStore } from "./runtime-store.js";
 import type { PutEventsResponse } from "./types.js";
 
 type Input = Record<string, unknown>;
@@ -25,42 +32,12 @@ const requiredString = (input: Input, name: string): string => {
   return value;
 };
 
-/** NextToken is an opaque offset; Limit is 1..100 as on AWS. */
-const page = <T>(items: T[], input: Input): { items: T[]; next?: string } => {
-  const limitValue = input.Limit;
-  let limit = 100;
-  if (limitValue !== undefined && limitValue !== null) {
-    if (
-      typeof limitValue !== "number" ||
-      !Number.isInteger(limitValue) ||
-      limitValue < 1 ||
-      limitValue > 100
-    ) {
-      throw validationException("Parameter Limit is not valid. Reason: Limit must be between 1 and 100.");
-    }
-    limit = limitValue;
-  }
-  let offset = 0;
-  const token = optionalString(input, "NextToken");
-  if (token) {
-    const decoded = Number(Buffer.from(token, "base64url").toString("utf8"));
-    if (!Number.isInteger(decoded) || decoded < 0) throw validationException("The NextToken is not valid.");
-    offset = decoded;
-  }
-  const slice = items.slice(offset, offset + limit);
-  const end = offset + slice.length;
-  return end < items.length
-    ? { items: slice, next: Buffer.from(String(end)).toString("base64url") }
-    : { items: slice };
-};
-
 const isPatternError = (error: unknown) =>
   (error as { name?: string } | null)?.name === "InvalidEventPatternException";
 
 const READ_ONLY =
-  "buses, rules, targets and archives come from the configuration the local AWS started with and are " +
+  "buses and archives come from the configuration the local AWS started with and are " +
   "read-only; change that configuration and restart";
-const REPLAY = "replays run through the edge's admin operation AwsLocalAdmin.StartReplay";
 
 const refused = (operation: string, reason: string) => async () => {
   throw new AwsServiceError(
@@ -73,8 +50,15 @@ export const createApi = (deps: {
   registry: Registry;
   createdAt: number;
   putEvents(entries: unknown): Promise<PutEventsResponse>;
+  store: RuntimeStore;
+  destinations: Destinations;
+  replay: ReplayDeps;
+  logger: Logger;
+  hasFunction(name: string): boolean;
+  /** Resolves once the runtime rules, connections and API destinations are loaded. */
+  ready(): Promise<void>;
 }): JsonService => {
-  const { registry } = deps;
+  const { registry, destinations } = deps;
 
   const busOf = (input: Input, field = "EventBusName"): Bus => {
     const nameOrArn = optionalString(input, field);
@@ -83,38 +67,23 @@ export const createApi = (deps: {
     return bus;
   };
 
-  const ruleOf = (bus: Bus, name: string): CompiledRule => {
-    const rule = bus.rules.find((r) => r.spec.name === name);
-    if (!rule) throw resourceNotFound(`Rule ${name} does not exist on EventBus ${bus.name}.`);
-    return rule;
+  const functionOfArn = (arn: string) => {
+    const prefix = registry.functionArn("");
+    const name = arn.startsWith(prefix) ? arn.slice(prefix.length) : undefined;
+    return name && deps.hasFunction(name) ? name : undefined;
   };
 
-  const describeRule = (bus: Bus, rule: CompiledRule) => ({
-    Name: rule.spec.name,
-    Arn: rule.arn,
-    ...(rule.schedule
-      ? { ScheduleExpression: rule.schedule.expression }
-      : { EventPattern: JSON.stringify(rule.spec.pattern) }),
-    State: "ENABLED",
-    Description: rule.spec.description,
-    EventBusName: bus.name,
-  });
-
-  const targetsOf = (rule: CompiledRule) => {
-    const seen = new Map<string, number>();
-    return rule.spec.targets.map((target) => {
-      const count = (seen.get(target.function) ?? 0) + 1;
-      seen.set(target.function, count);
-      return {
-        Id: count === 1 ? target.function : `${target.function}-${count}`,
-        Arn: registry.functionArn(target.function),
-        RetryPolicy: {
-          MaximumRetryAttempts: target.retry.maximumRetryAttempts,
-          MaximumEventAgeInSeconds: target.retry.maximumEventAgeSeconds,
+  type Operation = (input: Input) => Promise<unknown>;
+  const afterLoad = (operations: Record<string, Operation>) =>
+    Object.fromEntries(
+      Object.entries(operations).map(([name, operation]) => [
+        name,
+        async (input: Input) => {
+          await deps.ready();
+          return operation(input);
         },
-      };
-    });
-  };
+      ]),
+    );
 
   const testEventPattern = async (input: Input) => {
     const patternText = requiredString(input, "EventPattern");
@@ -157,24 +126,6 @@ export const createApi = (deps: {
     operations: {
       PutEvents: async (input) => deps.putEvents(input.Entries),
       TestEventPattern: testEventPattern,
-      ListRules: async (input) => {
-        const bus = busOf(input);
-        const prefix = optionalString(input, "NamePrefix") ?? "";
-        const rules = bus.rules.filter((rule) => rule.spec.name.startsWith(prefix));
-        const { items, next } = page(rules, input);
-        return { Rules: items.map((rule) => describeRule(bus, rule)), ...(next ? { NextToken: next } : {}) };
-      },
-      DescribeRule: async (input) => {
-        const bus = busOf(input);
-        const rule = ruleOf(bus, requiredString(input, "Name"));
-        return { ...describeRule(bus, rule), CreatedBy: registry.accountId };
-      },
-      ListTargetsByRule: async (input) => {
-        const bus = busOf(input);
-        const rule = ruleOf(bus, requiredString(input, "Rule"));
-        const { items, next } = page(targetsOf(rule), input);
-        return { Targets: items, ...(next ? { NextToken: next } : {}) };
-      },
       DescribeEventBus: async (input) => {
         const bus = busOf(input, "Name");
         return { Name: bus.name, Arn: bus.arn, CreationTime: deps.createdAt / 1000 };
@@ -194,14 +145,31 @@ export const createApi = (deps: {
           ...(next ? { NextToken: next } : {}),
         };
       },
+      ...afterLoad(
+        rulesApi(
+          {
+            registry,
+            store: deps.store,
+            logger: deps.logger,
+            busOf,
+            arnKind: (arn) => {
+              const fn = functionOfArn(arn);
+              if (fn) return { kind: "function", name: fn };
+              const destination = destinations.nameOfArn(arn);
+              return destination ? { kind: "http", destination } : undefined;
+            },
+            targetArn: (target) =>
+              target.kind === "http"
+                ? destinations.arnOf(target.destination)
+                : registry.functionArn(target.function),
+          },
+          page,
+        ),
+      ),
+      ...afterLoad(destinations.operations),
+      ...replayApi({ replay: deps.replay, page, createdAt: deps.createdAt }),
       ...Object.fromEntries(
         [
-          "PutRule",
-          "DeleteRule",
-          "EnableRule",
-          "DisableRule",
-          "PutTargets",
-          "RemoveTargets",
           "CreateEventBus",
           "UpdateEventBus",
           "DeleteEventBus",
@@ -210,8 +178,6 @@ export const createApi = (deps: {
           "DeleteArchive",
         ].map((operation) => [operation, refused(operation, READ_ONLY)]),
       ),
-      StartReplay: refused("StartReplay", REPLAY),
-      CancelReplay: refused("CancelReplay", REPLAY),
     },
   };
 };

@@ -5,12 +5,26 @@ import {
   parseScheduleExpression,
   type Schedule,
 } from "./schedule-expression.js";
+import type { RuleTarget } from "./targets.js";
 
 export const DEFAULT_BUS = "default";
 
+/** A rule as the bus holds it: from the configuration (topology) or created through PutRule (runtime). */
+export interface RuleDefinition {
+  name: string;
+  bus: string;
+  description?: string;
+  pattern: Record<string, unknown>;
+  targets: RuleTarget[];
+  /** A DISABLED rule matches nothing; topology rules are always ENABLED. */
+  state?: "ENABLED" | "DISABLED";
+}
+
 export interface CompiledRule {
-  spec: RuleSpec;
+  spec: RuleDefinition;
   arn: string;
+  /** Topology rules come from the configuration the emulator started with and are read-only. */
+  origin: "topology" | "runtime";
   matches(event: unknown): boolean;
   /** A scheduled rule's clock; such a rule matches no event put on the bus. */
   schedule?: Schedule;
@@ -37,7 +51,19 @@ export interface Registry {
   /** What the caller wrote, reduced to a bus name (for messages). */
   nameOf(nameOrArn: string | undefined): string;
   functionArn(name: string): string;
+  ruleArn(bus: string, name: string): string;
+  /** Adds a runtime rule, or replaces the runtime rule of that name on its bus. */
+  setRule(rule: CompiledRule): void;
+  removeRule(bus: string, name: string): void;
 }
+
+const byName = (a: CompiledRule, b: CompiledRule) => (a.spec.name < b.spec.name ? -1 : 1);
+
+/** A runtime rule ready for the bus; throws InvalidEventPatternException for a pattern the matcher refuses. */
+export const compileRuntimeRule = (spec: RuleDefinition, arn: string): CompiledRule => {
+  const compiled = compilePattern(spec.pattern);
+  return { spec, arn, origin: "runtime", matches: (event) => compiled.matches(event) };
+};
 
 const busArnPattern = /^arn:aws[\w-]*:events:[^:]*:[^:]*:event-bus\/(.+)$/;
 
@@ -92,7 +118,12 @@ export const createRegistry = (options: {
         { cause: error },
       );
     }
-    bus.rules.push({ spec, arn: ruleArn(spec.bus, spec.name), matches: (event) => compiled.matches(event) });
+    bus.rules.push({
+      spec,
+      arn: ruleArn(spec.bus, spec.name),
+      origin: "topology",
+      matches: (event) => compiled.matches(event),
+    });
   }
   const schedules = new Map<string, ScheduledRule>();
   const defaultBus = buses.get(DEFAULT_BUS) as Bus;
@@ -123,13 +154,14 @@ export const createRegistry = (options: {
     const rule: ScheduledRule = {
       spec,
       arn: ruleArn(DEFAULT_BUS, spec.name),
+      origin: "topology",
       matches: () => false,
       schedule,
     };
     defaultBus.rules.push(rule);
     schedules.set(spec.name, rule);
   }
-  for (const bus of buses.values()) bus.rules.sort((a, b) => (a.spec.name < b.spec.name ? -1 : 1));
+  for (const bus of buses.values()) bus.rules.sort(byName);
 
   const nameOf = (nameOrArn: string | undefined) => {
     if (!nameOrArn) return DEFAULT_BUS;
@@ -147,6 +179,28 @@ export const createRegistry = (options: {
       return buses.get(nameOf(nameOrArn));
     },
     functionArn: (name) => `arn:aws:lambda:${region}:${accountId}:function:${name}`,
+    ruleArn,
+    setRule: (rule) => {
+      const bus = buses.get(rule.spec.bus);
+      if (!bus)
+        throw new Error(
+          `EventBridge rule "${rule.spec.name}" names bus "${rule.spec.bus}", which does not exist`,
+        );
+      const index = bus.rules.findIndex((r) => r.spec.name === rule.spec.name);
+      if (index >= 0 && bus.rules[index]?.origin === "topology") {
+        throw new Error(`EventBridge rule "${rule.spec.name}" is a topology rule`);
+      }
+      if (index >= 0) bus.rules[index] = rule;
+      else {
+        bus.rules.push(rule);
+        bus.rules.sort(byName);
+      }
+    },
+    removeRule: (busName, name) => {
+      const bus = buses.get(busName);
+      if (!bus) return;
+      bus.rules = bus.rules.filter((r) => r.origin === "topology" || r.spec.name !== name);
+    },
   };
 };
 

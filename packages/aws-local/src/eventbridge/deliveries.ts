@@ -4,9 +4,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { TargetSpec } from "../config.js";
 import { retentionExpiry } from "./archive.js";
 import { batchPut } from "./batch.js";
+import { targetInput } from "./input.js";
 import {
   DLQ_PARTITION,
   DUE_PARTITION,
@@ -17,6 +17,7 @@ import {
   type ItemKey,
   keyOfDueSk,
 } from "./keys.js";
+import { type RuleTarget, targetLabel } from "./targets.js";
 import type { DeliveryError, DeliveryRecord, EventEnvelope } from "./types.js";
 
 // Every state change of a delivery is one conditional write. A claim moves it to "running"
@@ -35,12 +36,17 @@ export const newDelivery = (params: {
   bus: string;
   rule: string;
   targetIndex: number;
-  target: TargetSpec;
+  target: RuleTarget;
   retentionDays: number;
   now: number;
   replayName?: string;
+  /** The rule's ARN, for an input transformer's <aws.events.rule-arn>. */
+  ruleArn?: string;
+  /** When the bus received the event (default now), for <aws.events.event.ingestion-time>. */
+  receivedAt?: number;
 }): DeliveryRecord => {
   const key = deliveryKey(params.envelope.id, params.rule, params.targetIndex, params.replayName);
+  const { target } = params;
   return {
     ...key,
     kind: "eb-delivery",
@@ -49,10 +55,19 @@ export const newDelivery = (params: {
     bus: params.bus,
     rule: params.rule,
     targetIndex: params.targetIndex,
-    function: params.target.function,
-    maximumRetryAttempts: params.target.retry.maximumRetryAttempts,
-    maximumEventAgeSeconds: params.target.retry.maximumEventAgeSeconds,
+    function: targetLabel(target),
+    maximumRetryAttempts: target.retry.maximumRetryAttempts,
+    maximumEventAgeSeconds: target.retry.maximumEventAgeSeconds,
     event: JSON.stringify(params.envelope),
+    // The input's recipe, not its text: a transformed input may repeat the whole event, and a
+    // delivery item must stay within DynamoDB's 400 KB. The text is made at each attempt from
+    // the stored event, so that a retry or re-drive sends what the first attempt sent.
+    ...(target.input
+      ? { input: target.input, ruleArn: params.ruleArn ?? "", receivedAt: params.receivedAt ?? params.now }
+      : {}),
+    ...(target.kind === "http"
+      ? { destination: target.destination, ...(target.http ? { http: target.http } : {}) }
+      : {}),
     ...(params.replayName ? { replayName: params.replayName } : {}),
     status: "pending",
     attempts: 0,
@@ -64,6 +79,16 @@ export const newDelivery = (params: {
     gsi1sk: dueSk(params.now, key),
   };
 };
+
+/** The text the target receives when its input is transformed; undefined when it gets the event itself. */
+export const transformedInput = (record: DeliveryRecord): string | undefined =>
+  record.input
+    ? targetInput(record.input, JSON.parse(record.event) as EventEnvelope, {
+        ruleArn: record.ruleArn ?? "",
+        ruleName: record.rule,
+        receivedAt: record.receivedAt ?? record.firstAt,
+      })
+    : undefined;
 
 /** The whole item of a delivery that succeeded, to be written over it unconditionally. */
 export const deliveredItem = (record: DeliveryRecord, now: number): DeliveryRecord => {

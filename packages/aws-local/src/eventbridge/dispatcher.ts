@@ -4,7 +4,7 @@ import { monotonicFactory } from "ulid";
 import type { LambdaInvoker } from "../lambda/invoker.js";
 import type { Logger } from "../logger.js";
 import { type BackoffPolicy, retryDelay } from "./backoff.js";
-import { type DeliveryStore, deliveredItem } from "./deliveries.js";
+import { type DeliveryStore, deliveredItem, transformedInput } from "./deliveries.js";
 import { dueSk, type ItemKey, keyId } from "./keys.js";
 import { sleep } from "./limit.js";
 import type { DeliveryError, DeliveryRecord, EventEnvelope } from "./types.js";
@@ -18,7 +18,18 @@ export interface DispatcherOptions {
   sweepIntervalMs: number;
   sweepBatch: number;
   backoff: BackoffPolicy;
+  /** Sends deliveries to API destinations. */
+  http: { send(record: DeliveryRecord): Promise<DeliveryError | undefined> };
 }
+
+/** A transformed input is JSON as a rule writes it; text that is not JSON reaches the function as a string. */
+const inputPayload = (input: string): unknown => {
+  try {
+    return JSON.parse(input);
+  } catch {
+    return input;
+  }
+};
 
 /** A delivery to attempt: its key, and the item itself when this process wrote it already leased. */
 export type Work = ItemKey & { claimed?: DeliveryRecord };
@@ -364,7 +375,9 @@ export class Dispatcher {
   /** Undefined when the target succeeded, else what went wrong. */
   private async invoke(record: DeliveryRecord): Promise<DeliveryError | undefined> {
     try {
-      const payload = JSON.parse(record.event) as EventEnvelope;
+      if (record.destination !== undefined) return await this.options.http.send(record);
+      const input = transformedInput(record);
+      const payload = input === undefined ? (JSON.parse(record.event) as EventEnvelope) : inputPayload(input);
       const result = await this.options.lambda.invoke(record.function, payload);
       return result.ok ? undefined : { type: result.errorType, message: result.errorMessage };
     } catch (error) {
@@ -377,7 +390,7 @@ export class Dispatcher {
     const { store, logger } = this.options;
     const now = Date.now();
     const dueAt = now + retryDelay(record.attempts, this.options.backoff);
-    const retriesLeft = record.attempts <= record.maximumRetryAttempts;
+    const retriesLeft = record.attempts <= record.maximumRetryAttempts && error.retryable !== false;
     const ageLeft = dueAt <= record.firstAt + record.maximumEventAgeSeconds * 1000;
     if (!tooOld && retriesLeft && ageLeft) {
       if (await this.track(store.retryLater(record, this.owner, dueAt, error))) {

@@ -9,9 +9,14 @@ import { createApi } from "./api.js";
 import { createRegistry } from "./bus.js";
 import { DeadLetters } from "./dead-letters.js";
 import { DeliveryStore } from "./deliveries.js";
+import { createDestinations } from "./destinations.js";
 import { Dispatcher, type Work } from "./dispatcher.js";
+import { createRateLimiter, sendToApiDestination } from "./http-target.js";
+import { listPage } from "./page.js";
 import { putEvents, stoppedError } from "./put-events.js";
 import { replay } from "./replay.js";
+import { loadRuntimeRules } from "./rules-api.js";
+import { RuntimeStore } from "./runtime-store.js";
 import { Schedules } from "./schedules.js";
 import type {
   DeadLetter,
@@ -53,6 +58,8 @@ export interface EventBridgeOptions {
   maxRequestBytes?: number;
   /** Refuse entries for an unknown bus (default true); AWS accepts and drops them. */
   rejectUnknownBus?: boolean;
+  /** How long an API destination may take to answer (default 5 s, as on AWS). */
+  httpTimeoutMs?: number;
 }
 
 export interface EventBridgeEmulator {
@@ -94,6 +101,23 @@ export const createEventBridge = (options: EventBridgeOptions): EventBridgeEmula
     hasFunction: (name) => options.lambda.has(name),
   });
   const store = new DeliveryStore(options.doc, options.tableName);
+  const runtimeStore = new RuntimeStore(options.doc, options.tableName);
+  const destinations = createDestinations({ registry, store: runtimeStore, page: listPage });
+  // Rules, connections and API destinations created through the API by earlier runs, loaded
+  // once, before anything is delivered or matched.
+  let loading: Promise<void> | undefined;
+  const ready = () => {
+    loading ??= (async () => {
+      await destinations.load();
+      const rules = await loadRuntimeRules({ registry, store: runtimeStore, logger });
+      if (rules > 0) logger.info("eventbridge runtime rules loaded", { rules });
+    })().catch((error) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+  const rateLimit = createRateLimiter();
   const deadLetters = new DeadLetters(options.doc, options.tableName, logger);
   const dispatcher = new Dispatcher({
     store,
@@ -104,6 +128,13 @@ export const createEventBridge = (options: EventBridgeOptions): EventBridgeEmula
     sweepIntervalMs: options.sweepIntervalMs ?? 10_000,
     sweepBatch: 500,
     backoff: { baseMs: options.retryBaseMs ?? 1_000, maxMs: options.retryMaxDelayMs ?? 300_000 },
+    http: {
+      send: (record) =>
+        sendToApiDestination(destinations, record, {
+          ...(options.httpTimeoutMs ? { timeoutMs: options.httpTimeoutMs } : {}),
+          rateLimit,
+        }),
+    },
   });
   let stopped = false;
   const assertWritable = () => {
@@ -143,10 +174,27 @@ export const createEventBridge = (options: EventBridgeOptions): EventBridgeEmula
     );
 
   return {
-    service: createApi({ registry, createdAt: Date.now(), putEvents: put }),
-    putEvents: put,
+    service: createApi({
+      registry,
+      createdAt: Date.now(),
+      putEvents: async (entries) => {
+        await ready();
+        return put(entries);
+      },
+      store: runtimeStore,
+      destinations,
+      replay: common,
+      logger,
+      ready,
+      hasFunction: (name) => options.lambda.has(name),
+    }),
+    putEvents: async (entries) => {
+      await ready();
+      return put(entries);
+    },
     start: async () => {
       stopped = false;
+      await ready();
       await dispatcher.start();
       scheduler = new Scheduler(now);
       running = schedules(scheduler);
@@ -170,7 +218,10 @@ export const createEventBridge = (options: EventBridgeOptions): EventBridgeEmula
       dispatcher.enqueue(keys);
       return keys.length;
     },
-    replay: (replayOptions) => replay(common, replayOptions),
+    replay: async (replayOptions) => {
+      await ready();
+      return replay(common, replayOptions);
+    },
     deliveriesOf: (eventId) => store.ofEvent(eventId),
     idle: () => dispatcher.idle(),
     runSchedule: (name) => running.runNow(name),

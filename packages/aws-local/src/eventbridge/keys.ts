@@ -4,6 +4,7 @@
 //   dead letter pk EB#DLQ                         sk <ulid>
 //   replay      pk EB#REPLAY                      sk <replay name>
 //   schedule    pk EB#SCHEDULE                    sk <rule name>  (next period of a scheduled rule)
+//   runtime rules, connections, API destinations: EB#RULE, EB#CONNECTION, EB#API-DESTINATION (runtime-store.ts)
 //   due index   gsi1pk EB#DUE  gsi1sk <due ms, zero-padded>#<pk>|<sk>  (only while pending or running)
 // One day per archive partition keeps a time-range replay to one query per day; the due index
 // is sparse, so the sweep reads only work that is still owed.

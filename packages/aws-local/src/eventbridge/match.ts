@@ -1,11 +1,11 @@
-import type { TargetSpec } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Bus, CompiledRule } from "./bus.js";
+import type { RuleTarget } from "./targets.js";
 import type { EventEnvelope } from "./types.js";
 
 export interface MatchedTarget {
   rule: CompiledRule;
-  target: TargetSpec;
+  target: RuleTarget;
   targetIndex: number;
 }
 
@@ -19,6 +19,7 @@ export const matchingTargets = (
   const matched: MatchedTarget[] = [];
   for (const rule of bus.rules) {
     if (only && !only.has(rule.spec.name)) continue;
+    if (rule.spec.state === "DISABLED") continue;
     let matches: boolean;
     try {
       matches = rule.matches(envelope);

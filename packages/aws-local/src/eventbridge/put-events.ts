@@ -99,6 +99,7 @@ export const putEvents = async (deps: PutEventsDeps, entries: unknown): Promise<
         target,
         retentionDays: bus.archiveRetentionDays,
         now,
+        ruleArn: rule.arn,
       });
       const claimed = deps.preclaim(delivery, now);
       items.push({ tag: index, item: delivery });

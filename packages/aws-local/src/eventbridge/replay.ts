@@ -25,13 +25,37 @@ export interface ReplayDeps {
 const FLUSH_ITEMS = 250;
 const replayNamePattern = /^[.\-_A-Za-z0-9]{1,64}$/;
 
+export const REPLAY_PARTITION = "EB#REPLAY";
+
+/** A replay as stored under its name (pk EB#REPLAY). */
+export interface ReplayRecord {
+  pk: string;
+  sk: string;
+  kind: "eb-replay";
+  bus: string;
+  from: number;
+  to: number;
+  rules?: string[];
+  description?: string;
+  startedAt: number;
+  endedAt?: number;
+  state: "STARTING" | "RUNNING" | "COMPLETED" | "FAILED";
+  stateReason?: string;
+  /** When the bus received the last event re-sent so far (epoch ms). */
+  lastReplayedAt?: number;
+  replayed?: number;
+  deliveries?: number;
+}
+
 /**
- * Re-sends the archived events a bus received in [from, to] to its matching rules (or the
- * named subset), each with `replay-name` set, as new deliveries with fresh retry budgets.
- * Replayed events are not archived again. A replay is recorded under its name, which must be
- * new: the name is part of each delivery's key, so reusing one would overwrite history.
+ * Checks a replay and records it under its name, which must be new: the name is part of each
+ * delivery's key, so reusing one would overwrite history. runReplay() then does the work.
  */
-export const replay = async (deps: ReplayDeps, options: ReplayOptions): Promise<ReplayResult> => {
+export const beginReplay = async (
+  deps: ReplayDeps,
+  options: ReplayOptions & { description?: string },
+  state: "STARTING" | "RUNNING" = "RUNNING",
+): Promise<ReplayRecord> => {
   deps.assertWritable();
   const bus = deps.registry.resolve(options.bus);
   if (!bus) throw resourceNotFound(`Event bus ${deps.registry.nameOf(options.bus)} does not exist.`);
@@ -43,10 +67,8 @@ export const replay = async (deps: ReplayDeps, options: ReplayOptions): Promise<
       "Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.",
     );
   }
-  let only: Set<string> | undefined;
   if (options.rules) {
-    only = new Set(options.rules);
-    for (const name of only) {
+    for (const name of new Set(options.rules)) {
       if (!bus.rules.some((rule) => rule.spec.name === name)) {
         throw resourceNotFound(`Rule ${name} does not exist on EventBus ${bus.name}.`);
       }
@@ -56,22 +78,23 @@ export const replay = async (deps: ReplayDeps, options: ReplayOptions): Promise<
   if (!replayNamePattern.test(replayName)) {
     throw validationException(`Replay name "${replayName}" must be 1 to 64 characters of A-Z a-z 0-9 . - _`);
   }
-  const startedAt = Date.now();
+  const record: ReplayRecord = {
+    pk: REPLAY_PARTITION,
+    sk: replayName,
+    kind: "eb-replay",
+    bus: bus.name,
+    from,
+    to,
+    ...(options.rules ? { rules: options.rules } : {}),
+    ...(options.description ? { description: options.description } : {}),
+    startedAt: Date.now(),
+    state,
+  };
   try {
     await deps.doc.send(
       new PutCommand({
         TableName: deps.tableName,
-        Item: {
-          pk: "EB#REPLAY",
-          sk: replayName,
-          kind: "eb-replay",
-          bus: bus.name,
-          from,
-          to,
-          ...(options.rules ? { rules: options.rules } : {}),
-          startedAt,
-          state: "RUNNING",
-        },
+        Item: record,
         ConditionExpression: "attribute_not_exists(pk)",
       }),
     );
@@ -80,7 +103,47 @@ export const replay = async (deps: ReplayDeps, options: ReplayOptions): Promise<
       throw new AwsServiceError("ResourceAlreadyExistsException", `Replay ${replayName} already exists.`);
     throw error;
   }
+  return record;
+};
 
+/**
+ * Re-sends the archived events a bus received in [from, to] to its matching rules (or the
+ * named subset), each with `replay-name` set, as new deliveries with fresh retry budgets.
+ * Replayed events are not archived again. The record ends COMPLETED, or FAILED with the reason.
+ */
+export const runReplay = async (deps: ReplayDeps, begun: ReplayRecord): Promise<ReplayResult> => {
+  const record: ReplayRecord = { ...begun, state: "RUNNING" };
+  const replayName = record.sk;
+  const write = (item: ReplayRecord) =>
+    deps.doc.send(new PutCommand({ TableName: deps.tableName, Item: item }));
+  try {
+    if (begun.state !== "RUNNING") await write(record);
+    const result = await resend(deps, record);
+    await write({ ...record, ...result.counts, endedAt: Date.now(), state: "COMPLETED" });
+    deps.logger.info("eventbridge replay completed", {
+      replay: replayName,
+      bus: record.bus,
+      ...result.counts,
+    });
+    return { replayName, ...result.counts };
+  } catch (error) {
+    deps.logger.error("eventbridge replay failed", { replay: replayName, error: String(error) });
+    await write({ ...record, endedAt: Date.now(), state: "FAILED", stateReason: String(error) }).catch(
+      () => undefined,
+    );
+    throw error;
+  }
+};
+
+/** Begins and runs a replay, answering when it is done. */
+export const replay = async (deps: ReplayDeps, options: ReplayOptions): Promise<ReplayResult> =>
+  runReplay(deps, await beginReplay(deps, options));
+
+const resend = async (deps: ReplayDeps, record: ReplayRecord) => {
+  const bus = deps.registry.resolve(record.bus);
+  if (!bus) throw resourceNotFound(`Event bus ${record.bus} does not exist.`);
+  const replayName = record.sk;
+  const only = record.rules ? new Set(record.rules) : undefined;
   let replayed = 0;
   let deliveries = 0;
   let pending: TaggedItem<Work>[] = [];
@@ -93,7 +156,14 @@ export const replay = async (deps: ReplayDeps, options: ReplayOptions): Promise<
       throw new Error(`Replay ${replayName} could not store its deliveries: ${String(errors[0])}`);
     deps.deliver(batch.map(({ tag }) => tag));
   };
-  for await (const archived of readArchive(deps.doc, deps.tableName, bus, from, to, startedAt)) {
+  for await (const archived of readArchive(
+    deps.doc,
+    deps.tableName,
+    bus,
+    record.from,
+    record.to,
+    record.startedAt,
+  )) {
     const envelope = asReplay(archived.event, replayName);
     const targets = matchingTargets(bus, envelope, deps.logger, only);
     if (targets.length === 0) continue;
@@ -109,38 +179,16 @@ export const replay = async (deps: ReplayDeps, options: ReplayOptions): Promise<
         retentionDays: bus.archiveRetentionDays,
         now,
         replayName,
+        ruleArn: rule.arn,
+        receivedAt: archived.receivedAt,
       });
       const claimed = deps.preclaim(item, now);
       pending.push({ tag: { pk: item.pk, sk: item.sk, ...(claimed ? { claimed: item } : {}) }, item });
       deliveries++;
     }
+    record.lastReplayedAt = archived.receivedAt;
     if (pending.length >= FLUSH_ITEMS) await flush();
   }
   await flush();
-  await deps.doc.send(
-    new PutCommand({
-      TableName: deps.tableName,
-      Item: {
-        pk: "EB#REPLAY",
-        sk: replayName,
-        kind: "eb-replay",
-        bus: bus.name,
-        from,
-        to,
-        ...(options.rules ? { rules: options.rules } : {}),
-        startedAt,
-        endedAt: Date.now(),
-        state: "COMPLETED",
-        replayed,
-        deliveries,
-      },
-    }),
-  );
-  deps.logger.info("eventbridge replay completed", {
-    replay: replayName,
-    bus: bus.name,
-    replayed,
-    deliveries,
-  });
-  return { replayName, replayed, deliveries };
+  return { counts: { replayed, deliveries }, lastReplayedAt: record.lastReplayedAt };
 };

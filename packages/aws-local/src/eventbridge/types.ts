@@ -1,3 +1,6 @@
+import type { TargetInput } from "./input.js";
+import type { HttpTargetParameters } from "./targets.js";
+
 /** The event as EventBridge hands it to targets (and as rules see it). */
 export interface EventEnvelope {
   version: "0";
@@ -33,6 +36,8 @@ export interface PutEventsResponse {
 export interface DeliveryError {
   type: string;
   message: string;
+  /** false: an error no retry can mend (an HTTP 400, say): dead-lettered at once. */
+  retryable?: boolean;
 }
 
 export type DeliveryStatus = "pending" | "running" | "delivered" | "dead";
@@ -52,6 +57,14 @@ export interface DeliveryRecord {
   maximumEventAgeSeconds: number;
   /** The envelope as JSON text: stored verbatim so that a replay or re-drive sends the same bytes. */
   event: string;
+  /** How the target's input is made from the event (its Input, InputPath or InputTransformer). */
+  input?: TargetInput;
+  /** For the input's <aws.events.rule-arn> and <aws.events.event.ingestion-time> (epoch ms). */
+  ruleArn?: string;
+  receivedAt?: number;
+  /** An API destination target: its name (resolved when sent) and the target's HttpParameters. */
+  destination?: string;
+  http?: HttpTargetParameters;
   replayName?: string;
   status: DeliveryStatus;
   /** Attempts in the current cycle (a re-drive starts a new cycle). */

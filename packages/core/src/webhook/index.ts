@@ -1,4 +1,6 @@
+export * from "./commands.js";
 export * from "./delivery.js";
+export * from "./endpoint.js";
 export * from "./events.js";
 export * from "./payload.js";
 export * from "./ports.js";

@@ -1,12 +1,13 @@
+import type { DomainEvent } from "../events/define.js";
 import type { Subscription } from "./subscription.js";
 
 /** The subscription records (DynamoDB). Writes are conditional on the revision read. */
 export interface SubscriptionRepository {
   get(subscriptionId: string): Promise<Subscription | undefined>;
-  /** Creates it; an existing id is a conflict (the domain's ConflictError). */
-  create(subscription: Subscription): Promise<void>;
-  /** Replaces it if its stored revision is `expectedRevision` (else ConcurrentModification). */
-  update(subscription: Subscription, expectedRevision: number): Promise<void>;
+  /** Creates it with its events (outbox); an existing id is a conflict (DomainError "conflict"). */
+  create(subscription: Subscription, events: DomainEvent[]): Promise<void>;
+  /** Replaces it, with its events, if its stored revision is `expectedRevision` (else ConcurrentModification). */
+  update(subscription: Subscription, expectedRevision: number, events: DomainEvent[]): Promise<void>;
   /** By owner (an integration's own) or all (staff), newest first, paged. */
   list(query: {
     ownerId?: string;

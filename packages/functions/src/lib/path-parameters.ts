@@ -11,6 +11,7 @@ import {
   validationError,
 } from "@allot/core";
 import { ChangeId } from "@allot/core/award";
+import { SubscriptionId } from "@allot/core/webhook";
 import type { z } from "zod";
 
 // Every path parameter of every route, checked once before any lookup: a value that cannot be
@@ -27,6 +28,7 @@ export const pathParameterSchemas: Record<string, z.ZodType<string>> = {
   reservationId: ReservationId,
   changeId: ChangeId,
   outputId: OutputId,
+  subscriptionId: SubscriptionId,
 };
 
 /** The path parameters, each checked against its id format; throws a validation error naming each bad one. */

@@ -1,0 +1,14 @@
+import { PauseSubscriptionInput, pauseSubscription } from "@allot/core/webhook";
+import { z } from "zod";
+import { subscriptionDeps } from "../../lib/deps-webhooks.js";
+import { httpHandler } from "../../lib/http.js";
+import { SubscriptionView } from "../../responses/webhooks.js";
+
+export const handler = httpHandler({
+  responses: { 200: SubscriptionView },
+  body: z.unknown(),
+  bodyValidatedInCore: PauseSubscriptionInput,
+  handle: async ({ actor, path, body }) => ({
+    body: await pauseSubscription(subscriptionDeps(), actor, path.subscriptionId ?? "", body),
+  }),
+});
