@@ -5,6 +5,7 @@ export * from "./dynamo/change-request-repository.js";
 export * from "./dynamo/client.js";
 export * from "./dynamo/errors.js";
 export * from "./dynamo/idempotency-store.js";
+export * from "./dynamo/index-page.js";
 export * from "./dynamo/keys.js";
 export * from "./dynamo/ledger-repository.js";
 export * from "./dynamo/outbox.js";
@@ -34,12 +35,9 @@ export * from "./stepfunctions/output-runs.js";
 export * from "./stepfunctions/reservation-grace-timer.js";
 export * from "./stepfunctions/review-workflow.js";
 export * from "./verification/index.js";
-<<<<<<< HEAD
 export * from "./webhook/address-policy.js";
-export * from "./webhook/http-sender.js";
-=======
-export * from "./dynamo/index-page.js";
+export * from "./webhook/dynamo-delivery-repository.js";
 export * from "./webhook/dynamo-subscription-repository.js";
 export * from "./webhook/eventbridge-pattern-tester.js";
 export * from "./webhook/eventbridge-subscription-rules.js";
->>>>>>> i12-subs
+export * from "./webhook/http-sender.js";
