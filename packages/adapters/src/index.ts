@@ -38,6 +38,7 @@ export * from "./verification/index.js";
 export * from "./webhook/address-policy.js";
 export * from "./webhook/dynamo-delivery-repository.js";
 export * from "./webhook/dynamo-subscription-repository.js";
+export * from "./webhook/eventbridge-archive-replayer.js";
 export * from "./webhook/eventbridge-pattern-tester.js";
 export * from "./webhook/eventbridge-subscription-rules.js";
 export * from "./webhook/http-sender.js";

@@ -5,7 +5,11 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ensureTable } from "aws-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { racingDocumentClient, startTestDynamo, type TestDynamo } from "../../aws-local/test/support/dynamo.js";
+import {
+  racingDocumentClient,
+  startTestDynamo,
+  type TestDynamo,
+} from "../../aws-local/test/support/dynamo.js";
 import { dynamoDeliveryRepository } from "../src/index.js";
 
 let dynamo: TestDynamo;
@@ -23,7 +27,12 @@ afterAll(async () => {
 });
 
 const subscriptionId = "sub_01jd3q0c5y8w2t6r4p9m7k1h3f";
-const delivery = (eventId: string, createdAt: string, status: Delivery["status"], nextAttemptAt?: string): Delivery => ({
+const delivery = (
+  eventId: string,
+  createdAt: string,
+  status: Delivery["status"],
+  nextAttemptAt?: string,
+): Delivery => ({
   deliveryId: deliveryIdFor(subscriptionId, eventId),
   subscriptionId,
   ownerId: "cli_billing",
@@ -60,7 +69,9 @@ describe("the DynamoDB delivery log", () => {
 
     // A delivered one leaves the due index; a stale revision is refused.
     await repo.update({ ...a, status: "delivered", nextAttemptAt: undefined, revision: 2 }, 1);
-    expect(await repo.due(new Date("2026-11-30T12:00:00.000Z"), 10)).toEqual([expect.objectContaining({ eventId: "e4" })]);
+    expect(await repo.due(new Date("2026-11-30T12:00:00.000Z"), 10)).toEqual([
+      expect.objectContaining({ eventId: "e4" }),
+    ]);
     await expect(repo.update({ ...a, revision: 2 }, 1)).rejects.toBeInstanceOf(ConcurrentModification);
     const released = startCycle(b, new Date("2026-11-30T12:00:00.000Z"));
     await repo.update(released, 1);

@@ -18,7 +18,10 @@ const toItem = (d: Delivery) => ({
 
 const SORT = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#dlv_[0-9a-z]{26}$/;
 
-export const dynamoDeliveryRepository = (doc: DynamoDBDocumentClient, tableName: string): DeliveryRepository => {
+export const dynamoDeliveryRepository = (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): DeliveryRepository => {
   const put = async (delivery: Delivery, expectedRevision: number | null): Promise<boolean> => {
     try {
       await doc.send(
@@ -48,7 +51,8 @@ export const dynamoDeliveryRepository = (doc: DynamoDBDocumentClient, tableName:
     },
     createIfAbsent: (delivery) => put(delivery, null),
     async update(delivery, expectedRevision) {
-      if (!(await put(delivery, expectedRevision))) throw new ConcurrentModification(`Delivery ${delivery.deliveryId}`);
+      if (!(await put(delivery, expectedRevision)))
+        throw new ConcurrentModification(`Delivery ${delivery.deliveryId}`);
     },
     async listBySubscription({ subscriptionId, status, limit, cursor }) {
       // The status narrows the page read (a filter), so a page may hold fewer than `limit`.

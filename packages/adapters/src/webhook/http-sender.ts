@@ -131,3 +131,9 @@ export const sendWebhook = (
     request.end(body);
   });
 };
+
+/** The WebhookSender port over sendWebhook (loopback allowed only locally: ALLOT_WEBHOOK_ALLOW_LOOPBACK). */
+export const httpWebhookSender = (options: SendOptions) => ({
+  send: (url: string, headers: Record<string, string>, body: string) =>
+    sendWebhook(url, headers, body, options),
+});
