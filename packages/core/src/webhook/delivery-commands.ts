@@ -78,7 +78,7 @@ export const attempt = async (
 ): Promise<Delivery> => {
   const sub = subscription ?? (await deps.subscriptions.get(delivery.subscriptionId));
   const now = deps.clock.now();
-  if (!sub || sub.status !== "active") {
+  if (sub?.status !== "active") {
     const held: Delivery = {
       ...delivery,
       status: "held",
