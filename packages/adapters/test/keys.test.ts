@@ -4,6 +4,7 @@ import {
   awardKeys,
   callKeys,
   claimKeys,
+  deliveryKeys,
   entityOf,
   idempotencyKeys,
   ledgerKeys,
@@ -264,6 +265,23 @@ describe("the key schema, pinned per entity", () => {
     expect(notificationKeys.preferences("alice")).toEqual({
       pk: "USER#alice",
       sk: "NOTIFICATIONPREFERENCES",
+    });
+  });
+
+  it("webhook delivery: its subscription's log and the sparse due index", () => {
+    const d = { createdAt: "2026-11-30T10:00:00.000Z", deliveryId: "dlv_1", subscriptionId: "sub_1" };
+    expect(deliveryKeys.key("dlv_1")).toEqual({ pk: "DELIVERY#dlv_1", sk: "DELIVERY" });
+    expect(
+      deliveryKeys.indexes({ ...d, status: "pending", nextAttemptAt: "2026-11-30T10:00:05.000Z" }),
+    ).toEqual({
+      gsi1pk: "SUBSCRIPTION#sub_1#DELIVERIES",
+      gsi1sk: "2026-11-30T10:00:00.000Z#dlv_1",
+      gsi2pk: "WEBHOOK-DELIVERIES-DUE",
+      gsi2sk: "2026-11-30T10:00:05.000Z#dlv_1",
+    });
+    expect(deliveryKeys.indexes({ ...d, status: "held" })).toEqual({
+      gsi1pk: "SUBSCRIPTION#sub_1#DELIVERIES",
+      gsi1sk: "2026-11-30T10:00:00.000Z#dlv_1",
     });
   });
 

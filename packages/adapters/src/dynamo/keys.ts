@@ -338,3 +338,29 @@ export const subscriptionKeys = {
   ofOwner: (ownerId: string) => ({ index: "gsi1", pk: `SUBSCRIBER#${ownerId}` }) satisfies Partition,
   all: () => ({ index: "gsi2", pk: "SUBSCRIPTIONS" }) satisfies Partition,
 };
+
+// Deliveries list newest first on `<createdAt>#<id>` per subscription through gsi1. gsi2 is the
+// sparse due index: only a pending delivery carries gsi2pk/gsi2sk (`<nextAttemptAt>#<id>`), so the
+// sweep reads what is due and nothing else.
+const deliverySort = (d: { createdAt: string; deliveryId: string }) => `${d.createdAt}#${d.deliveryId}`;
+export const deliveryKeys = {
+  key: (deliveryId: string): Key => ({ pk: `DELIVERY#${deliveryId}`, sk: "DELIVERY" }),
+  /** The delivery id a sort key (either index) names. */
+  idOfSort: (sort: string) => sort.slice(sort.indexOf("#") + 1),
+  indexes: (d: {
+    createdAt: string;
+    deliveryId: string;
+    subscriptionId: string;
+    status: string;
+    nextAttemptAt?: string;
+  }) => ({
+    gsi1pk: `SUBSCRIPTION#${d.subscriptionId}#DELIVERIES`,
+    gsi1sk: deliverySort(d),
+    ...(d.status === "pending" && d.nextAttemptAt
+      ? { gsi2pk: "WEBHOOK-DELIVERIES-DUE", gsi2sk: `${d.nextAttemptAt}#${d.deliveryId}` }
+      : {}),
+  }),
+  ofSubscription: (subscriptionId: string) =>
+    ({ index: "gsi1", pk: `SUBSCRIPTION#${subscriptionId}#DELIVERIES` }) satisfies Partition,
+  due: () => ({ index: "gsi2", pk: "WEBHOOK-DELIVERIES-DUE" }) satisfies Partition,
+};

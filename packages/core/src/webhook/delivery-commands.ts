@@ -1,0 +1,171 @@
+import type { Clock } from "../clock.js";
+import { ConcurrentModification } from "../errors.js";
+import { disableSubscription } from "./commands.js";
+import { afterAttempt, type Delivery, deliveryIdFor, startCycle } from "./delivery.js";
+import type { DeliveryRepository, WebhookSender } from "./delivery-ports.js";
+import { webhookPayload } from "./payload.js";
+import type { SubscriptionRepository } from "./ports.js";
+import { signWebhook } from "./signing.js";
+import { type Subscription, signingSecrets } from "./subscription.js";
+
+export interface DeliveryDeps {
+  deliveries: DeliveryRepository;
+  subscriptions: SubscriptionRepository;
+  sender: WebhookSender;
+  clock: Clock;
+  /** Seconds between tries after the first (retrySchedule(ALLOT_WEBHOOK_RETRY_SCHEDULE)). */
+  schedule: readonly number[];
+  random?: () => number;
+}
+
+/** How long a sweep's claim on a due delivery lasts: past the sender's timeout. */
+export const CLAIM_SECONDS = 60;
+
+export type RuleEvent = Parameters<typeof webhookPayload>[0] & { "replay-name"?: string };
+
+/**
+ * One matching event for a subscription (the rule target's input): its delivery is created once;
+ * a replay, or a repeat of one already delivered or failed, starts a new cycle on the same delivery
+ * (same webhook-id). Then it is attempted now if the subscription is active, else held.
+ */
+export const receiveEvent = async (
+  deps: DeliveryDeps,
+  subscriptionId: string,
+  event: RuleEvent,
+): Promise<Delivery | undefined> => {
+  const subscription = await deps.subscriptions.get(subscriptionId);
+  if (!subscription || subscription.status === "deleted") return undefined;
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const fresh: Delivery = {
+    deliveryId: deliveryIdFor(subscriptionId, event.detail.eventId),
+    subscriptionId,
+    ownerId: subscription.ownerId,
+    eventId: event.detail.eventId,
+    eventType: event["detail-type"],
+    body: JSON.stringify(webhookPayload(event)),
+    status: "pending",
+    createdAt: at,
+    nextAttemptAt: at,
+    cycleAttempts: 0,
+    attemptCount: 0,
+    attempts: [],
+    updatedAt: at,
+    revision: 1,
+  };
+  let delivery: Delivery = fresh;
+  if (!(await deps.deliveries.createIfAbsent(fresh))) {
+    const existing = await deps.deliveries.get(fresh.deliveryId);
+    if (!existing) return undefined;
+    const again =
+      event["replay-name"] !== undefined || existing.status === "delivered" || existing.status === "failed";
+    // A duplicate of the bus's at-least-once delivery while a cycle runs changes nothing.
+    if (!again) return existing;
+    delivery = startCycle(existing, now);
+    await deps.deliveries.update(delivery, existing.revision);
+  }
+  return attempt(deps, delivery, subscription);
+};
+
+/**
+ * Attempts a pending delivery: held if the subscription is not active; else signed with every
+ * current secret, sent, logged; a delivery that exhausts its schedule disables the subscription.
+ */
+export const attempt = async (
+  deps: DeliveryDeps,
+  delivery: Delivery,
+  subscription?: Subscription,
+): Promise<Delivery> => {
+  const sub = subscription ?? (await deps.subscriptions.get(delivery.subscriptionId));
+  const now = deps.clock.now();
+  if (sub?.status !== "active") {
+    const held: Delivery = {
+      ...delivery,
+      status: "held",
+      nextAttemptAt: undefined,
+      updatedAt: now.toISOString(),
+      revision: delivery.revision + 1,
+    };
+    await deps.deliveries.update(held, delivery.revision);
+    return held;
+  }
+  const headers = signWebhook({
+    webhookId: delivery.deliveryId,
+    body: delivery.body,
+    secrets: signingSecrets(sub, now),
+    now,
+  });
+  const result = await deps.sender.send(sub.url, { ...headers }, delivery.body);
+  const outcome =
+    "error" in result
+      ? { error: result.error }
+      : { statusCode: result.statusCode, ...(result.retryAfter ? { retryAfter: result.retryAfter } : {}) };
+  const { delivery: next, exhausted } = afterAttempt({
+    delivery,
+    outcome,
+    latencyMs: result.latencyMs,
+    responseBody: result.body,
+    schedule: deps.schedule,
+    now: deps.clock.now(),
+    random: deps.random,
+  });
+  await deps.deliveries.update(next, delivery.revision);
+  if (exhausted) {
+    await disableSubscription(deps, sub.subscriptionId, {
+      deliveryId: delivery.deliveryId,
+      attempts: next.cycleAttempts,
+      ...("statusCode" in outcome ? { lastStatus: outcome.statusCode } : {}),
+    });
+  }
+  return next;
+};
+
+/**
+ * The sweep: every due pending delivery, claimed first with a conditional write (its due time
+ * moved past the claim), so two sweeps never send one at once; a lost claim is skipped.
+ */
+export const retryDueDeliveries = async (deps: DeliveryDeps, limit = 100): Promise<number> => {
+  const now = deps.clock.now();
+  let attempted = 0;
+  for (const due of await deps.deliveries.due(now, limit)) {
+    const claimed: Delivery = {
+      ...due,
+      nextAttemptAt: new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString(),
+      revision: due.revision + 1,
+    };
+    try {
+      await deps.deliveries.update(claimed, due.revision);
+    } catch (error) {
+      if (error instanceof ConcurrentModification) continue;
+      throw error;
+    }
+    await attempt(deps, claimed);
+    attempted++;
+  }
+  return attempted;
+};
+
+/** On resume: the subscription's held deliveries become pending, due now, oldest first. */
+export const releaseHeldDeliveries = async (deps: DeliveryDeps, subscriptionId: string): Promise<number> => {
+  const now = deps.clock.now().getTime();
+  const held = await deps.deliveries.held(subscriptionId, 1000);
+  let released = 0;
+  for (const [index, delivery] of held.entries()) {
+    // A millisecond apart, so the sweep (soonest first) sends them in the order they were held.
+    const next = startCycle(delivery, new Date(now + index));
+    try {
+      await deps.deliveries.update(next, delivery.revision);
+      released++;
+    } catch (error) {
+      if (!(error instanceof ConcurrentModification)) throw error;
+    }
+  }
+  return released;
+};
+
+/** A redelivery asked for by the owner or staff: a new cycle, now, with the same webhook-id. */
+export const redeliver = async (deps: DeliveryDeps, delivery: Delivery): Promise<Delivery> => {
+  const next = startCycle(delivery, deps.clock.now());
+  await deps.deliveries.update(next, delivery.revision);
+  return attempt(deps, next);
+};
