@@ -15,6 +15,7 @@ import {
   proposalKeys,
   reservationKeys,
   reviewerKeys,
+  subscriptionKeys,
   usageKeys,
   utilizationKeys,
 } from "../src/dynamo/keys.js";
@@ -283,6 +284,20 @@ describe("the key schema, pinned per entity", () => {
       gsi1pk: "SUBSCRIPTION#sub_1#DELIVERIES",
       gsi1sk: "2026-11-30T10:00:00.000Z#dlv_1",
     });
+  });
+
+  it("spells webhook subscription keys", () => {
+    const s = { subscriptionId: "sub_1", ownerId: "cli_a", createdAt: "2026-11-30T10:00:00.000Z" };
+    expect(subscriptionKeys.key("sub_1")).toEqual({ pk: "SUBSCRIPTION#sub_1", sk: "SUBSCRIPTION" });
+    expect(subscriptionKeys.indexes(s)).toEqual({
+      gsi1pk: "SUBSCRIBER#cli_a",
+      gsi1sk: "2026-11-30T10:00:00.000Z#sub_1",
+      gsi2pk: "SUBSCRIPTIONS",
+      gsi2sk: "2026-11-30T10:00:00.000Z#sub_1",
+    });
+    expect(subscriptionKeys.idOfSort("2026-11-30T10:00:00.000Z#sub_1")).toBe("sub_1");
+    expect(subscriptionKeys.ofOwner("cli_a")).toEqual({ index: "gsi1", pk: "SUBSCRIBER#cli_a" });
+    expect(subscriptionKeys.all()).toEqual({ index: "gsi2", pk: "SUBSCRIPTIONS" });
   });
 
   it("reads an entity back without its keys and type tag", () => {
