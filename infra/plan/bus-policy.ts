@@ -23,18 +23,38 @@ export const partnerBusPolicy = (
   busArn: string,
   accounts: string[],
   partition = "aws",
-): { Version: "2012-10-17"; Statement: object[] } => ({
-  Version: "2012-10-17",
-  Statement: accounts.map((account) => ({
-    Sid: `PartnerRules${account}`,
-    Effect: "Allow",
-    Principal: { AWS: `arn:${partition}:iam::${account}:root` },
-    Action: [...PARTNER_RULE_ACTIONS],
-    // rule/<bus>/* : busArn is arn:…:event-bus/<bus>.
-    Resource: `${busArn.replace(/:event-bus\//, ":rule/")}/*`,
-    Condition: {
-      StringEqualsIfExists: { "events:creatorAccount": account },
-      StringLike: { "events:source": "allot.*" },
-    },
-  })),
-});
+): { Version: "2012-10-17"; Statement: object[] } => {
+  // rule/<bus>/* : busArn is arn:…:event-bus/<bus>.
+  const rules = `${busArn.replace(/:event-bus\//, ":rule/")}/*`;
+  return {
+    Version: "2012-10-17",
+    Statement: accounts.flatMap((account) => {
+      const principal = { AWS: `arn:${partition}:iam::${account}:root` };
+      const ownRules = { StringEqualsIfExists: { "events:creatorAccount": account } };
+      return [
+        {
+          // A rule's pattern must name its sources, every one under allot.* (events:source holds
+          // each source of the pattern; Null false makes a pattern without one a refusal).
+          Sid: `PartnerPutRule${account}`,
+          Effect: "Allow",
+          Principal: principal,
+          Action: ["events:PutRule"],
+          Resource: rules,
+          Condition: {
+            ...ownRules,
+            "ForAllValues:StringLike": { "events:source": "allot.*" },
+            Null: { "events:source": "false" },
+          },
+        },
+        {
+          Sid: `PartnerManageRules${account}`,
+          Effect: "Allow",
+          Principal: principal,
+          Action: PARTNER_RULE_ACTIONS.filter((a) => a !== "events:PutRule"),
+          Resource: rules,
+          Condition: ownRules,
+        },
+      ];
+    }),
+  };
+};

@@ -112,25 +112,36 @@ describe("the bus policy for partner accounts", () => {
       "111122223333",
       "444455556666",
     ]);
-    expect(policy.Statement).toHaveLength(2);
-    expect(policy.Statement[0]).toEqual({
-      Sid: "PartnerRules111122223333",
-      Effect: "Allow",
-      Principal: { AWS: "arn:aws:iam::111122223333:root" },
-      Action: [
-        "events:PutRule",
-        "events:PutTargets",
-        "events:DeleteRule",
-        "events:RemoveTargets",
-        "events:DescribeRule",
-        "events:ListTargetsByRule",
-      ],
-      Resource: "arn:aws:events:us-east-1:123456789012:rule/allot-production/*",
-      Condition: {
-        StringEqualsIfExists: { "events:creatorAccount": "111122223333" },
-        StringLike: { "events:source": "allot.*" },
+    expect(policy.Statement).toHaveLength(4);
+    const rules = "arn:aws:events:us-east-1:123456789012:rule/allot-production/*";
+    expect(policy.Statement.slice(0, 2)).toEqual([
+      {
+        Sid: "PartnerPutRule111122223333",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::111122223333:root" },
+        Action: ["events:PutRule"],
+        Resource: rules,
+        Condition: {
+          StringEqualsIfExists: { "events:creatorAccount": "111122223333" },
+          "ForAllValues:StringLike": { "events:source": "allot.*" },
+          Null: { "events:source": "false" },
+        },
       },
-    });
+      {
+        Sid: "PartnerManageRules111122223333",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::111122223333:root" },
+        Action: [
+          "events:PutTargets",
+          "events:DeleteRule",
+          "events:RemoveTargets",
+          "events:DescribeRule",
+          "events:ListTargetsByRule",
+        ],
+        Resource: rules,
+        Condition: { StringEqualsIfExists: { "events:creatorAccount": "111122223333" } },
+      },
+    ]);
     // No PutEvents, no rule management beyond these, no wildcard action.
     expect(
       (PARTNER_RULE_ACTIONS as readonly string[]).filter((a) => a.includes("*") || a === "events:PutEvents"),

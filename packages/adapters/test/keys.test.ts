@@ -7,6 +7,7 @@ import {
   deliveryKeys,
   entityOf,
   idempotencyKeys,
+  integrationClientKeys,
   ledgerKeys,
   notificationKeys,
   outboxKeys,
@@ -24,6 +25,19 @@ import {
 // a change here is a migration, not a refactor. Each expectation is spelled out literally.
 
 describe("the key schema, pinned per entity", () => {
+  it("integration clients, listed under one gsi2 partition by creation", () => {
+    const c = { clientId: "cli_1", createdAt: "2026-11-30T10:00:00.000Z" };
+    expect(integrationClientKeys.key("cli_1")).toEqual({
+      pk: "INTEGRATIONCLIENT#cli_1",
+      sk: "INTEGRATIONCLIENT",
+    });
+    expect(integrationClientKeys.indexes(c)).toEqual({
+      gsi2pk: "INTEGRATIONCLIENTS",
+      gsi2sk: "2026-11-30T10:00:00.000Z#cli_1",
+    });
+    expect(integrationClientKeys.all()).toEqual({ index: "gsi2", pk: "INTEGRATIONCLIENTS" });
+  });
+
   it("outbox", () => {
     expect(outboxKeys.key("evt-1")).toEqual({ pk: "OUTBOX#evt-1", sk: "OUTBOX" });
   });

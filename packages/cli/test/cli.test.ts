@@ -57,6 +57,9 @@ describe("allot --help", () => {
         "events redrive",
         "events replay",
         "events run-schedule",
+        "clients create",
+        "clients list",
+        "clients revoke",
       ]),
     );
   });

@@ -13,6 +13,7 @@ interface Operation {
   operationId: string;
   security?: unknown[];
   "x-allot-roles"?: string[];
+  "x-allot-scopes"?: string[];
   parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema: unknown }> };
   responses: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
@@ -127,7 +128,10 @@ describe("the OpenAPI document", () => {
       bearerFormat: "JWT",
     });
     expect(doc.security).toEqual([{ bearer: [] }]);
-    expect(doc.components.securitySchemes.oauth2?.flows?.clientCredentials?.tokenUrl).toBe("/oauth2/token");
+    expect(doc.components.securitySchemes.oauth2).toMatchObject({
+      type: "oauth2",
+      flows: { clientCredentials: { tokenUrl: "/oauth2/token" } },
+    });
     for (const route of topology.routes) {
       const op = operation(route.method, route.path);
       const key = `${route.method} ${route.path}`;
