@@ -14,6 +14,7 @@ import { reports } from "./reports.js";
 import { reservations } from "./reservations.js";
 import { reviews } from "./reviews.js";
 import { usage } from "./usage.js";
+import { webhookDeliveries } from "./webhook-deliveries.js";
 import { webhookSubscriptions } from "./webhooks.js";
 
 export const modules: StackModule[] = [platform, programs, proposals, reviews, awards, notifications];
@@ -27,3 +28,4 @@ modules.push(reports);
 modules.push(catalog);
 modules.push(integrations);
 modules.push(webhookSubscriptions);
+modules.push(webhookDeliveries);
