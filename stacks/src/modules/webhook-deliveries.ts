@@ -1,7 +1,10 @@
+import { patternFor } from "@allot/core/events";
+import { WebhookSubscriptionResumed } from "@allot/core/webhook";
 import { WEBHOOK_DELIVER_FUNCTION } from "../env.js";
 import { fn, tableReadWrite } from "../links.js";
+import { bus } from "../table.js";
 import type { Link } from "../topology.js";
-import type { StackModule } from "./module.js";
+import { defaultRetry, type StackModule } from "./module.js";
 
 // Webhook deliveries: the target of every subscription rule, and the sweep of due retries.
 
@@ -23,9 +26,23 @@ export const webhookDeliveries: StackModule = {
       [tableReadWrite, webhooks],
       { timeoutSeconds: 300 },
     ),
+    fn(
+      "release-held-deliveries",
+      "events/release-held-deliveries.ts",
+      "A resumed subscription's held deliveries become due, oldest first",
+      [tableReadWrite, webhooks],
+    ),
   ],
   routes: [],
-  rules: [],
+  rules: [
+    {
+      name: "release-held-deliveries",
+      bus: bus.name,
+      description: "A resumed subscription's held deliveries go out",
+      pattern: patternFor(WebhookSubscriptionResumed),
+      targets: [{ kind: "function", function: "release-held-deliveries", retry: defaultRetry }],
+    },
+  ],
   schedules: [
     {
       name: "retry-webhook-deliveries",
