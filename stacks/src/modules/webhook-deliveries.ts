@@ -1,14 +1,20 @@
 import { patternFor } from "@allot/core/events";
 import { WebhookSubscriptionResumed } from "@allot/core/webhook";
 import { WEBHOOK_DELIVER_FUNCTION } from "../env.js";
-import { fn, tableReadWrite } from "../links.js";
+import { fn, tableRead, tableReadWrite } from "../links.js";
 import { bus } from "../table.js";
-import type { Link } from "../topology.js";
+import type { Link, RouteSpec } from "../topology.js";
 import { defaultRetry, type StackModule } from "./module.js";
 
 // Webhook deliveries: the target of every subscription rule, and the sweep of due retries.
 
 const webhooks: Link = { kind: "webhooks" };
+const subscriptionRules: Link = { kind: "subscriptionRules" };
+const managers = { roles: ["staff", "integration"], scopes: ["events:subscribe"] } satisfies Pick<
+  RouteSpec,
+  "roles" | "scopes"
+>;
+const one = "/webhooks/subscriptions/{subscriptionId}";
 
 export const webhookDeliveries: StackModule = {
   functions: [
@@ -26,6 +32,23 @@ export const webhookDeliveries: StackModule = {
       [tableReadWrite, webhooks],
       { timeoutSeconds: 300 },
     ),
+    fn("list-deliveries", "http/webhooks/list-deliveries.ts", "A subscription's delivery log, newest first", [
+      tableRead,
+    ]),
+    fn("get-delivery", "http/webhooks/get-delivery.ts", "One delivery with its attempts", [tableRead]),
+    fn(
+      "redeliver-delivery",
+      "http/webhooks/redeliver-delivery.ts",
+      "Sends one delivery again now, same webhook-id",
+      [tableReadWrite, webhooks],
+      { timeoutSeconds: 30 },
+    ),
+    fn(
+      "replay-subscription",
+      "http/webhooks/replay-subscription.ts",
+      "Replays a time range from the bus archive to one subscription",
+      [tableRead, subscriptionRules],
+    ),
     fn(
       "release-held-deliveries",
       "events/release-held-deliveries.ts",
@@ -33,7 +56,24 @@ export const webhookDeliveries: StackModule = {
       [tableReadWrite, webhooks],
     ),
   ],
-  routes: [],
+  routes: [
+    { method: "GET", path: `${one}/deliveries`, function: "list-deliveries", ...managers },
+    { method: "GET", path: `${one}/deliveries/{deliveryId}`, function: "get-delivery", ...managers },
+    {
+      method: "POST",
+      path: `${one}/deliveries/{deliveryId}/redeliver`,
+      function: "redeliver-delivery",
+      ...managers,
+      idempotencyKey: "required",
+    },
+    {
+      method: "POST",
+      path: `${one}/replay`,
+      function: "replay-subscription",
+      ...managers,
+      idempotencyKey: "required",
+    },
+  ],
   rules: [
     {
       name: "release-held-deliveries",

@@ -1,6 +1,7 @@
 export * from "./commands.js";
 export * from "./delivery.js";
 export * from "./delivery-commands.js";
+export * from "./delivery-log.js";
 export * from "./delivery-ports.js";
 export * from "./endpoint.js";
 export * from "./events.js";

@@ -12,7 +12,7 @@ import {
 } from "@allot/core";
 import { ChangeId } from "@allot/core/award";
 import { ClientId } from "@allot/core/integration";
-import { SubscriptionId } from "@allot/core/webhook";
+import { DeliveryId, SubscriptionId } from "@allot/core/webhook";
 import type { z } from "zod";
 
 // Every path parameter of every route, checked once before any lookup: a value that cannot be
@@ -31,6 +31,7 @@ export const pathParameterSchemas: Record<string, z.ZodType<string>> = {
   outputId: OutputId,
   clientId: ClientId,
   subscriptionId: SubscriptionId,
+  deliveryId: DeliveryId,
 };
 
 /** The path parameters, each checked against its id format; throws a validation error naming each bad one. */
