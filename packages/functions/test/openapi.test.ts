@@ -165,6 +165,8 @@ describe("the OpenAPI document", () => {
       ),
       "/webhooks/subscriptions",
       "/webhooks/subscriptions/{subscriptionId}/secret/rotate",
+      "/webhooks/subscriptions/{subscriptionId}/deliveries/{deliveryId}/redeliver",
+      "/webhooks/subscriptions/{subscriptionId}/replay",
     ]);
   });
 
@@ -226,6 +228,7 @@ describe("the OpenAPI document", () => {
         "delete-subscription",
         "resume-subscription",
         "revoke-integration-client",
+        "redeliver-delivery",
       ];
       if (withoutBody.includes(route.function)) expect(body, route.function).toBeUndefined();
       else expect(body?.content["application/json"]?.schema, route.function).toBeTruthy();

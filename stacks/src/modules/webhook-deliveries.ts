@@ -1,10 +1,11 @@
 import { patternFor } from "@allot/core/events";
-import { WebhookSubscriptionResumed } from "@allot/core/webhook";
+import { WebhookSubscriptionDisabled, WebhookSubscriptionResumed } from "@allot/core/webhook";
 import { WEBHOOK_DELIVER_FUNCTION } from "../env.js";
 import { fn, tableRead, tableReadWrite } from "../links.js";
 import { bus } from "../table.js";
 import type { Link, RouteSpec } from "../topology.js";
 import { defaultRetry, type StackModule } from "./module.js";
+import { mailSend } from "./notifications.js";
 
 // Webhook deliveries: the target of every subscription rule, and the sweep of due retries.
 
@@ -50,6 +51,12 @@ export const webhookDeliveries: StackModule = {
       [tableRead, subscriptionRules],
     ),
     fn(
+      "notify-webhook-disabled",
+      "events/notify-webhook-disabled.ts",
+      "Tells the integration's contact and staff a subscription was disabled",
+      [tableReadWrite, mailSend],
+    ),
+    fn(
       "release-held-deliveries",
       "events/release-held-deliveries.ts",
       "A resumed subscription's held deliveries become due, oldest first",
@@ -75,6 +82,13 @@ export const webhookDeliveries: StackModule = {
     },
   ],
   rules: [
+    {
+      name: "notify-webhook-disabled",
+      bus: bus.name,
+      description: "A disabled subscription's contact and staff are told",
+      pattern: patternFor(WebhookSubscriptionDisabled),
+      targets: [{ kind: "function", function: "notify-webhook-disabled", retry: defaultRetry }],
+    },
     {
       name: "release-held-deliveries",
       bus: bus.name,

@@ -10,6 +10,7 @@ export * from "./on-events.js";
 export * from "./on-output-events.js";
 export * from "./on-reservation-events.js";
 export * from "./on-usage-events.js";
+export * from "./on-webhook-events.js";
 export * from "./ports.js";
 export * from "./preferences.js";
 export * from "./rfc5322.js";

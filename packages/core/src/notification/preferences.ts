@@ -29,6 +29,7 @@ export const MANDATORY_KINDS: Readonly<Record<string, string>> = {
   "project-inactivated": "the compute project's inactivation",
   "closeout-started": "the award's closeout",
   "award-closed": "the award's closing",
+  "webhook-disabled": "a webhook subscription that stopped delivering",
   digest: "the digest is how the digested notices arrive; set those notices to off instead",
 };
 

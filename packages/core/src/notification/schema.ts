@@ -33,6 +33,7 @@ export const NotificationKind = z.enum([
   "compliance-changed",
   "obligation-reminder",
   "obligation-overdue",
+  "webhook-disabled",
   // The daily digest itself: the one message that carries the notices its recipient chose to
   // receive once a day (digest.ts).
   "digest",

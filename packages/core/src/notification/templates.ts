@@ -486,6 +486,25 @@ export const reservationGrantedMessage = (input: ReservationGrantedInput): Messa
   ),
 });
 
+export interface WebhookDisabledInput {
+  subscriptionId: string;
+  /** The endpoint's host only: never the path, which may carry a token. */
+  host: string;
+  attempts: number;
+  lastStatus?: number;
+  deliveryId: string;
+}
+
+export const webhookDisabledMessage = (input: WebhookDisabledInput): MessageContent => ({
+  subject: `Webhook subscription ${input.subscriptionId} disabled after failed deliveries`,
+  text: compose(
+    "Hello,",
+    `Deliveries of webhook subscription ${input.subscriptionId} to ${input.host} failed ${plural(input.attempts, "time")} (last: ${input.lastStatus ? `HTTP ${input.lastStatus}` : "a network error or timeout"}), so the subscription was disabled.`,
+    `Matching events are still recorded and held. Once the endpoint answers 2xx again, resume the subscription with POST /webhooks/subscriptions/${input.subscriptionId}/resume: the held events then go out, oldest first. The failed delivery can be sent again with POST /webhooks/subscriptions/${input.subscriptionId}/deliveries/${input.deliveryId}/redeliver.`,
+    SIGNATURE,
+  ),
+});
+
 /** One template per kind: adding a kind to the enum without its template does not compile. */
 export const templates = {
   "proposal-received": proposalReceivedMessage,
@@ -512,6 +531,7 @@ export const templates = {
   "compliance-changed": complianceChangedMessage,
   "obligation-reminder": obligationReminderMessage,
   "obligation-overdue": obligationOverdueMessage,
+  "webhook-disabled": webhookDisabledMessage,
   digest: (input: DigestInput) => digestMessage(input),
 } as const satisfies Record<NotificationKind, (input: never) => MessageContent>;
 
