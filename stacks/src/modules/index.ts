@@ -12,6 +12,7 @@ import { reports } from "./reports.js";
 import { reservations } from "./reservations.js";
 import { reviews } from "./reviews.js";
 import { usage } from "./usage.js";
+import { webhookDeliveries } from "./webhook-deliveries.js";
 import { webhookSubscriptions } from "./webhooks.js";
 
 export const modules: StackModule[] = [platform, programs, proposals, reviews, awards, notifications];
@@ -23,3 +24,4 @@ modules.push(consumption);
 modules.push(outputs);
 modules.push(reports);
 modules.push(webhookSubscriptions);
+modules.push(webhookDeliveries);
