@@ -150,11 +150,15 @@ describe("the OpenAPI document", () => {
         expect(header, route.path).toMatchObject({ name: "Idempotency-Key", required: true });
       else expect(header, route.path).toBeUndefined();
     }
-    expect(topology.routes.filter((r) => r.idempotencyKey).map((r) => r.path)).toEqual(
-      ["top-up", "extend", "suspend", "resume", "revoke", "redrive", "changes"].map(
+    expect(topology.routes.filter((r) => r.idempotencyKey).map((r) => r.path)).toEqual([
+      ...["top-up", "extend", "suspend", "resume", "revoke", "redrive", "changes"].map(
         (a) => `/awards/{awardId}/${a}`,
       ),
-    );
+      "/webhooks/subscriptions",
+      "/webhooks/subscriptions/{subscriptionId}/secret/rotate",
+      "/webhooks/subscriptions/{subscriptionId}/deliveries/{deliveryId}/redeliver",
+      "/webhooks/subscriptions/{subscriptionId}/replay",
+    ]);
   });
 
   it("gives every path parameter of every route a bounded format", () => {
@@ -212,6 +216,9 @@ describe("the OpenAPI document", () => {
         "cancel-reservation",
         "request-output-verification",
         "settle-award",
+        "delete-subscription",
+        "resume-subscription",
+        "redeliver-webhook",
       ];
       if (withoutBody.includes(route.function)) expect(body, route.function).toBeUndefined();
       else expect(body?.content["application/json"]?.schema, route.function).toBeTruthy();

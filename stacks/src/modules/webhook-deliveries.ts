@@ -1,15 +1,22 @@
 import { patternFor } from "@allot/core/events";
 import { WebhookSubscriptionResumed } from "@allot/core/webhook";
 import { WEBHOOK_DELIVER_FUNCTION } from "../env.js";
-import { fn, tableReadWrite } from "../links.js";
+import { fn, tableRead, tableReadWrite } from "../links.js";
 import { bus } from "../table.js";
-import type { Link } from "../topology.js";
+import type { Link, RouteSpec } from "../topology.js";
 import { defaultRetry, type StackModule } from "./module.js";
 
 // Webhook deliveries: every subscription rule (created at run time by the subscriptions module)
 // targets deliver-webhook; a sweep retries what is due; a resume releases what was held.
 
 const webhooks: Link = { kind: "webhooks" };
+const subscriptionRules: Link = { kind: "subscriptionRules" };
+const managers = { roles: ["staff", "integration"], scopes: ["events:subscribe"] } satisfies Pick<
+  RouteSpec,
+  "roles" | "scopes"
+>;
+const deliveries = "/webhooks/subscriptions/{subscriptionId}/deliveries";
+const one = `${deliveries}/{deliveryId}`;
 
 export const webhookDeliveries: StackModule = {
   functions: [
@@ -34,8 +41,47 @@ export const webhookDeliveries: StackModule = {
       [tableReadWrite, webhooks],
       { timeoutSeconds: 300 },
     ),
+    fn(
+      "list-deliveries",
+      "http/webhook-deliveries/list-deliveries.ts",
+      "A subscription's deliveries, newest first",
+      [tableRead],
+    ),
+    fn("get-delivery", "http/webhook-deliveries/get-delivery.ts", "One delivery with its logged attempts", [
+      tableRead,
+    ]),
+    fn(
+      "redeliver-webhook",
+      "http/webhook-deliveries/redeliver.ts",
+      "Sends a delivery again now, with the same webhook-id",
+      [tableReadWrite, webhooks],
+      { timeoutSeconds: 30 },
+    ),
+    fn(
+      "replay-webhook-events",
+      "http/webhook-deliveries/replay.ts",
+      "Replays the bus archive's events of a time range to one subscription only",
+      [tableReadWrite, subscriptionRules],
+    ),
   ],
-  routes: [],
+  routes: [
+    { method: "GET", path: deliveries, function: "list-deliveries", ...managers },
+    { method: "GET", path: one, function: "get-delivery", ...managers },
+    {
+      method: "POST",
+      path: `${one}/redeliver`,
+      function: "redeliver-webhook",
+      ...managers,
+      idempotencyKey: "required",
+    },
+    {
+      method: "POST",
+      path: "/webhooks/subscriptions/{subscriptionId}/replay",
+      function: "replay-webhook-events",
+      ...managers,
+      idempotencyKey: "required",
+    },
+  ],
   rules: [
     {
       name: "release-held-deliveries",

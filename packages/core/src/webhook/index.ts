@@ -2,6 +2,7 @@ export * from "./commands.js";
 export * from "./delivery.js";
 export * from "./delivery-commands.js";
 export * from "./delivery-ports.js";
+export * from "./delivery-queries.js";
 export * from "./endpoint.js";
 export * from "./events.js";
 export * from "./payload.js";

@@ -11,7 +11,7 @@ import {
   validationError,
 } from "@allot/core";
 import { ChangeId } from "@allot/core/award";
-import { SubscriptionId } from "@allot/core/webhook";
+import { DeliveryId, SubscriptionId } from "@allot/core/webhook";
 import type { z } from "zod";
 
 // Every path parameter of every route, checked once before any lookup: a value that cannot be
@@ -29,6 +29,7 @@ export const pathParameterSchemas: Record<string, z.ZodType<string>> = {
   changeId: ChangeId,
   outputId: OutputId,
   subscriptionId: SubscriptionId,
+  deliveryId: DeliveryId,
 };
 
 /** The path parameters, each checked against its id format; throws a validation error naming each bad one. */
