@@ -1091,7 +1091,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A subscription's delivery log, newest first */
+        /** A subscription's deliveries, newest first */
         get: operations["list-deliveries"];
         put?: never;
         post?: never;
@@ -1108,7 +1108,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One delivery with its attempts */
+        /** One delivery with its logged attempts */
         get: operations["get-delivery"];
         put?: never;
         post?: never;
@@ -1127,8 +1127,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sends one delivery again now, same webhook-id */
-        post: operations["redeliver-delivery"];
+        /** Sends a delivery again now, with the same webhook-id */
+        post: operations["redeliver-webhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1161,8 +1161,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replays a time range from the bus archive to one subscription */
-        post: operations["replay-subscription"];
+        /** Replays the bus archive's events of a time range to one subscription only */
+        post: operations["replay-webhook-events"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2187,7 +2187,6 @@ export interface components {
                 responseExcerpt?: string;
                 statusCode?: number;
             }[];
-            body: string;
             /** Format: date-time */
             createdAt: string;
             cycleAttempts: number;
@@ -2197,7 +2196,6 @@ export interface components {
             /** Format: date-time */
             nextAttemptAt?: string;
             ownerId: string;
-            revision: number;
             /** @enum {string} */
             status: "pending" | "delivered" | "failed" | "held";
             subscriptionId: string;
@@ -2206,11 +2204,13 @@ export interface components {
         };
         WebhookDeliveryPage: {
             items: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass it as `cursor` for the next page */
             nextCursor: string | null;
         };
-        WebhookReplay: {
+        WebhookReplayStarted: {
             /** Format: date-time */
             from: string;
+            /** @description The bus replay's name: the same for a retried request */
             replayName: string;
             /** Format: date-time */
             to: string;
@@ -7970,6 +7970,7 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                /** @description Only deliveries in this status */
                 status?: "pending" | "delivered" | "failed" | "held";
             };
             header?: never;
@@ -8104,7 +8105,7 @@ export interface operations {
             };
         };
     };
-    "redeliver-delivery": {
+    "redeliver-webhook": {
         parameters: {
             query?: never;
             header: {
@@ -8119,8 +8120,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Accepted: the rest happens asynchronously */
-            202: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8266,7 +8267,7 @@ export interface operations {
             };
         };
     };
-    "replay-subscription": {
+    "replay-webhook-events": {
         parameters: {
             query?: never;
             header: {
@@ -8281,9 +8282,15 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description The range's start (inclusive), within the archive's retention
+                     */
                     from: string;
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description The range's end (exclusive), not in the future
+                     */
                     to: string;
                 };
             };
@@ -8295,7 +8302,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookReplay"];
+                    "application/json": components["schemas"]["WebhookReplayStarted"];
                 };
             };
             /** @description The request is invalid; `issues` names each field and what to fix */

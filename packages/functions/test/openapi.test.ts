@@ -228,7 +228,7 @@ describe("the OpenAPI document", () => {
         "delete-subscription",
         "resume-subscription",
         "revoke-integration-client",
-        "redeliver-delivery",
+        "redeliver-webhook",
       ];
       if (withoutBody.includes(route.function)) expect(body, route.function).toBeUndefined();
       else expect(body?.content["application/json"]?.schema, route.function).toBeTruthy();

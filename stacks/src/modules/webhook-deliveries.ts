@@ -7,7 +7,8 @@ import type { Link, RouteSpec } from "../topology.js";
 import { defaultRetry, type StackModule } from "./module.js";
 import { mailSend } from "./notifications.js";
 
-// Webhook deliveries: the target of every subscription rule, and the sweep of due retries.
+// Webhook deliveries: every subscription rule (created at run time by the subscriptions module)
+// targets deliver-webhook; a sweep retries what is due; a resume releases what was held.
 
 const webhooks: Link = { kind: "webhooks" };
 const subscriptionRules: Link = { kind: "subscriptionRules" };
@@ -15,40 +16,31 @@ const managers = { roles: ["staff", "integration"], scopes: ["events:subscribe"]
   RouteSpec,
   "roles" | "scopes"
 >;
-const one = "/webhooks/subscriptions/{subscriptionId}";
+const deliveries = "/webhooks/subscriptions/{subscriptionId}/deliveries";
+const one = `${deliveries}/{deliveryId}`;
 
 export const webhookDeliveries: StackModule = {
   functions: [
     fn(
       WEBHOOK_DELIVER_FUNCTION,
-      "webhooks/deliver-webhook.ts",
-      "Delivers one matching event to one subscription: signed, sent, logged",
+      "events/deliver-webhook.ts",
+      "Delivers one matching event to a subscription's endpoint, signed, and logs the attempt",
       [tableReadWrite, webhooks],
       { timeoutSeconds: 30 },
     ),
     fn(
       "retry-webhook-deliveries",
       "schedules/retry-webhook-deliveries.ts",
-      "Every minute: attempts every due pending webhook delivery",
+      "Attempts the webhook deliveries whose retry is due",
       [tableReadWrite, webhooks],
       { timeoutSeconds: 300 },
     ),
-    fn("list-deliveries", "http/webhooks/list-deliveries.ts", "A subscription's delivery log, newest first", [
-      tableRead,
-    ]),
-    fn("get-delivery", "http/webhooks/get-delivery.ts", "One delivery with its attempts", [tableRead]),
     fn(
-      "redeliver-delivery",
-      "http/webhooks/redeliver-delivery.ts",
-      "Sends one delivery again now, same webhook-id",
+      "release-held-deliveries",
+      "events/release-held-deliveries.ts",
+      "Sends a resumed subscription's held deliveries, oldest first",
       [tableReadWrite, webhooks],
-      { timeoutSeconds: 30 },
-    ),
-    fn(
-      "replay-subscription",
-      "http/webhooks/replay-subscription.ts",
-      "Replays a time range from the bus archive to one subscription",
-      [tableRead, subscriptionRules],
+      { timeoutSeconds: 300 },
     ),
     fn(
       "notify-webhook-disabled",
@@ -57,26 +49,42 @@ export const webhookDeliveries: StackModule = {
       [tableReadWrite, mailSend],
     ),
     fn(
-      "release-held-deliveries",
-      "events/release-held-deliveries.ts",
-      "A resumed subscription's held deliveries become due, oldest first",
+      "list-deliveries",
+      "http/webhook-deliveries/list-deliveries.ts",
+      "A subscription's deliveries, newest first",
+      [tableRead],
+    ),
+    fn("get-delivery", "http/webhook-deliveries/get-delivery.ts", "One delivery with its logged attempts", [
+      tableRead,
+    ]),
+    fn(
+      "redeliver-webhook",
+      "http/webhook-deliveries/redeliver.ts",
+      "Sends a delivery again now, with the same webhook-id",
       [tableReadWrite, webhooks],
+      { timeoutSeconds: 30 },
+    ),
+    fn(
+      "replay-webhook-events",
+      "http/webhook-deliveries/replay.ts",
+      "Replays the bus archive's events of a time range to one subscription only",
+      [tableReadWrite, subscriptionRules],
     ),
   ],
   routes: [
-    { method: "GET", path: `${one}/deliveries`, function: "list-deliveries", ...managers },
-    { method: "GET", path: `${one}/deliveries/{deliveryId}`, function: "get-delivery", ...managers },
+    { method: "GET", path: deliveries, function: "list-deliveries", ...managers },
+    { method: "GET", path: one, function: "get-delivery", ...managers },
     {
       method: "POST",
-      path: `${one}/deliveries/{deliveryId}/redeliver`,
-      function: "redeliver-delivery",
+      path: `${one}/redeliver`,
+      function: "redeliver-webhook",
       ...managers,
       idempotencyKey: "required",
     },
     {
       method: "POST",
-      path: `${one}/replay`,
-      function: "replay-subscription",
+      path: "/webhooks/subscriptions/{subscriptionId}/replay",
+      function: "replay-webhook-events",
       ...managers,
       idempotencyKey: "required",
     },
@@ -100,9 +108,10 @@ export const webhookDeliveries: StackModule = {
   schedules: [
     {
       name: "retry-webhook-deliveries",
-      description: "Webhook retries are due by the minute",
+      description: "Webhook deliveries whose next attempt is due (backoff with jitter, Retry-After)",
       expression: "rate(1 minute)",
       function: "retry-webhook-deliveries",
+      // The next minute's run does the same work: a failed run need not be retried for long.
       retry: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 },
     },
   ],

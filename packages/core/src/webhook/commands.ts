@@ -145,8 +145,8 @@ const ownerOf = (actor: Actor, ownerId: string | undefined): string => {
 };
 
 /** The subscription the actor may see: an integration only its own (another's id is not found). */
-const visible = async (
-  deps: SubscriptionDeps,
+export const visible = async (
+  deps: Pick<SubscriptionDeps, "subscriptions">,
   actor: Actor,
   subscriptionId: string,
 ): Promise<Subscription> => {

@@ -1,8 +1,9 @@
 import { releaseHeldDeliveries, WebhookSubscriptionResumed } from "@allot/core/webhook";
-import { deliveryDeps } from "../lib/deps-deliveries.js";
+import { deliveryDeps } from "../lib/deps-webhook-deliveries.js";
 import { onEvent } from "../lib/event.js";
 
-// A resumed subscription: what was held while it was paused or disabled goes out, oldest first.
-export const handler = onEvent(WebhookSubscriptionResumed, async (data) => {
-  await releaseHeldDeliveries(deliveryDeps(), data.subscriptionId);
+// A resumed subscription's held deliveries go out, oldest first.
+export const handler = onEvent(WebhookSubscriptionResumed, async (data, { logger }) => {
+  const released = await releaseHeldDeliveries(deliveryDeps(), data.subscriptionId);
+  logger.info("held deliveries released", { subscriptionId: data.subscriptionId, released });
 });

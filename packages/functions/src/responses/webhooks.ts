@@ -1,4 +1,4 @@
-import { Delivery, Subscription } from "@allot/core/webhook";
+import { Subscription } from "@allot/core/webhook";
 import { z } from "zod";
 import { IsoTime } from "./common.js";
 
@@ -32,13 +32,3 @@ export const SubscriptionPage = z
     nextCursor: z.string().nullable().meta({ description: "Pass it as `cursor` for the next page" }),
   })
   .meta({ id: "WebhookSubscriptionPage" });
-
-export const DeliveryView = Delivery.meta({ id: "WebhookDelivery" });
-
-export const DeliveryPage = z
-  .object({ items: z.array(DeliveryView), nextCursor: z.string().nullable() })
-  .meta({ id: "WebhookDeliveryPage" });
-
-export const StartedReplay = z
-  .object({ replayName: z.string(), from: IsoTime, to: IsoTime })
-  .meta({ id: "WebhookReplay" });

@@ -1,11 +1,11 @@
 import { DeliveryStatus, listDeliveries } from "@allot/core/webhook";
 import { z } from "zod";
-import { deliveryDeps } from "../../lib/deps-deliveries.js";
+import { deliveryDeps } from "../../lib/deps-webhook-deliveries.js";
 import { httpHandler } from "../../lib/http.js";
-import { DeliveryPage } from "../../responses/webhooks.js";
+import { DeliveryPage, deliveryView } from "../../responses/webhook-deliveries.js";
 
 export const DeliveryListQuery = z.object({
-  status: DeliveryStatus.optional(),
+  status: DeliveryStatus.optional().meta({ description: "Only deliveries in this status" }),
   limit: z.coerce.number().int("must be a whole number").min(1).max(100).default(25),
   cursor: z.string().min(1).max(1024, "is not a cursor this listing returned").optional(),
 });
@@ -15,6 +15,6 @@ export const handler = httpHandler({
   query: DeliveryListQuery,
   handle: async ({ actor, path, query }) => {
     const page = await listDeliveries(deliveryDeps(), actor, path.subscriptionId ?? "", query);
-    return { body: { items: page.items, nextCursor: page.cursor ?? null } };
+    return { body: { items: page.items.map(deliveryView), nextCursor: page.cursor ?? null } };
   },
 });
