@@ -62,7 +62,8 @@ export const webhookDeliveries: StackModule = {
       "http/webhook-deliveries/redeliver.ts",
       "Sends a delivery again now, with the same webhook-id",
       [tableReadWrite, webhooks],
-      { timeoutSeconds: 30 },
+      // Under API Gateway's 30 s, with room for the sender's 10 s timeout.
+      { timeoutSeconds: 25 },
     ),
     fn(
       "replay-webhook-events",
