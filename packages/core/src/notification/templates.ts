@@ -34,6 +34,7 @@ export * from "./output-templates.js";
 export { formatCents, formatDuration, formatUtc, type MessageContent } from "./template-parts.js";
 
 import { type DigestInput, digestMessage } from "./templates-digest.js";
+import { webhookDisabledMessage } from "./webhook-templates.js";
 
 // Every template is a pure function of plain data, so a message can be checked in a unit test
 // word for word, and re-rendering a retried notification gives the same text.
@@ -512,6 +513,7 @@ export const templates = {
   "compliance-changed": complianceChangedMessage,
   "obligation-reminder": obligationReminderMessage,
   "obligation-overdue": obligationOverdueMessage,
+  "webhook-subscription-disabled": webhookDisabledMessage,
   digest: (input: DigestInput) => digestMessage(input),
 } as const satisfies Record<NotificationKind, (input: never) => MessageContent>;
 
