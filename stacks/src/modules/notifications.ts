@@ -4,6 +4,7 @@ import { DecisionRecorded, ProposalScreened, ProposalSubmitted } from "@allot/co
 import { ReservationGranted } from "@allot/core/reservation";
 import { ReviewersAssigned, ReviewersNeeded, ReviewReminderDue } from "@allot/core/review";
 import { CreditThresholdCrossed } from "@allot/core/usage";
+import { WebhookSubscriptionDisabled } from "@allot/core/webhook";
 import { fn, tableRead, tableReadWrite } from "../links.js";
 import { bus } from "../table.js";
 import type { Link, RuleSpec } from "../topology.js";
@@ -33,6 +34,11 @@ const consumers = [
     "Tells staff a provisioning failed for good and was compensated",
   ],
   ["notify-commit-refused", AwardCommitRefused, "Tells staff an approval did not fit the budget"],
+  [
+    "notify-webhook-subscription-disabled",
+    WebhookSubscriptionDisabled,
+    "Tells the integration's contact and staff a webhook subscription was disabled, and how to resume it",
+  ],
   [
     "notify-credit-threshold",
     CreditThresholdCrossed,

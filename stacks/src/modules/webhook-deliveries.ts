@@ -1,11 +1,10 @@
 import { patternFor } from "@allot/core/events";
-import { WebhookSubscriptionDisabled, WebhookSubscriptionResumed } from "@allot/core/webhook";
+import { WebhookSubscriptionResumed } from "@allot/core/webhook";
 import { WEBHOOK_DELIVER_FUNCTION } from "../env.js";
 import { fn, tableRead, tableReadWrite } from "../links.js";
 import { bus } from "../table.js";
 import type { Link, RouteSpec } from "../topology.js";
 import { defaultRetry, type StackModule } from "./module.js";
-import { mailSend } from "./notifications.js";
 
 // Webhook deliveries: every subscription rule (created at run time by the subscriptions module)
 // targets deliver-webhook; a sweep retries what is due; a resume releases what was held.
@@ -41,12 +40,6 @@ export const webhookDeliveries: StackModule = {
       "Sends a resumed subscription's held deliveries, oldest first",
       [tableReadWrite, webhooks],
       { timeoutSeconds: 300 },
-    ),
-    fn(
-      "notify-webhook-disabled",
-      "events/notify-webhook-disabled.ts",
-      "Tells the integration's contact and staff a subscription was disabled",
-      [tableReadWrite, mailSend],
     ),
     fn(
       "list-deliveries",
@@ -91,13 +84,6 @@ export const webhookDeliveries: StackModule = {
     },
   ],
   rules: [
-    {
-      name: "notify-webhook-disabled",
-      bus: bus.name,
-      description: "A disabled subscription's contact and staff are told",
-      pattern: patternFor(WebhookSubscriptionDisabled),
-      targets: [{ kind: "function", function: "notify-webhook-disabled", retry: defaultRetry }],
-    },
     {
       name: "release-held-deliveries",
       bus: bus.name,

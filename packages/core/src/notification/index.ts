@@ -18,3 +18,4 @@ export * from "./schema.js";
 export * from "./templates.js";
 export * from "./templates-changes.js";
 export * from "./templates-digest.js";
+export * from "./webhook-templates.js";

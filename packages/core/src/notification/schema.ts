@@ -33,7 +33,8 @@ export const NotificationKind = z.enum([
   "compliance-changed",
   "obligation-reminder",
   "obligation-overdue",
-  "webhook-disabled",
+  // An integration's webhook subscription disabled after its deliveries kept failing.
+  "webhook-subscription-disabled",
   // The daily digest itself: the one message that carries the notices its recipient chose to
   // receive once a day (digest.ts).
   "digest",

@@ -34,6 +34,7 @@ export * from "./output-templates.js";
 export { formatCents, formatDuration, formatUtc, type MessageContent } from "./template-parts.js";
 
 import { type DigestInput, digestMessage } from "./templates-digest.js";
+import { webhookDisabledMessage } from "./webhook-templates.js";
 
 // Every template is a pure function of plain data, so a message can be checked in a unit test
 // word for word, and re-rendering a retried notification gives the same text.
@@ -486,25 +487,6 @@ export const reservationGrantedMessage = (input: ReservationGrantedInput): Messa
   ),
 });
 
-export interface WebhookDisabledInput {
-  subscriptionId: string;
-  /** The endpoint's host only: never the path, which may carry a token. */
-  host: string;
-  attempts: number;
-  lastStatus?: number;
-  deliveryId: string;
-}
-
-export const webhookDisabledMessage = (input: WebhookDisabledInput): MessageContent => ({
-  subject: `Webhook subscription ${input.subscriptionId} disabled after failed deliveries`,
-  text: compose(
-    "Hello,",
-    `Deliveries of webhook subscription ${input.subscriptionId} to ${input.host} failed ${plural(input.attempts, "time")} (last: ${input.lastStatus ? `HTTP ${input.lastStatus}` : "a network error or timeout"}), so the subscription was disabled.`,
-    `Matching events are still recorded and held. Once the endpoint answers 2xx again, resume the subscription with POST /webhooks/subscriptions/${input.subscriptionId}/resume: the held events then go out, oldest first. The failed delivery can be sent again with POST /webhooks/subscriptions/${input.subscriptionId}/deliveries/${input.deliveryId}/redeliver.`,
-    SIGNATURE,
-  ),
-});
-
 /** One template per kind: adding a kind to the enum without its template does not compile. */
 export const templates = {
   "proposal-received": proposalReceivedMessage,
@@ -531,7 +513,7 @@ export const templates = {
   "compliance-changed": complianceChangedMessage,
   "obligation-reminder": obligationReminderMessage,
   "obligation-overdue": obligationOverdueMessage,
-  "webhook-disabled": webhookDisabledMessage,
+  "webhook-subscription-disabled": webhookDisabledMessage,
   digest: (input: DigestInput) => digestMessage(input),
 } as const satisfies Record<NotificationKind, (input: never) => MessageContent>;
 
