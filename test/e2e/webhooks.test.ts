@@ -296,6 +296,18 @@ describe("webhooks, end to end", () => {
       "Credits Provisioned at every subscriber",
       60_000,
     );
+    // Events after Credits Provisioned (activation) reach B and the native subscriber on their own
+    // paths: wait until both have the same set, then until nothing more arrives.
+    const idsOf = (ids: string[]) => [...new Set(ids)].sort().join(",");
+    await until(
+      async () =>
+        idsOf(receiptsFor(B, awardId).map((r) => envelope(r).eventId)) ===
+        idsOf(busEvents(awardId).map((e) => e.detail.eventId))
+          ? true
+          : undefined,
+      "B and the bus agree",
+      60_000,
+    );
     await new Promise((r) => setTimeout(r, 3_000)); // anything late or repeated would be here by now
     lifeEnded = new Date().toISOString();
 
