@@ -12,6 +12,7 @@ const OWNER = "cli_e2edeliveries";
 const PATH = "/hooks/programs";
 
 interface Receipt {
+  path: string;
   headers: Record<string, string>;
   body: string;
 }
@@ -29,6 +30,7 @@ beforeAll(async () => {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       receipts.push({
+        path: req.url ?? "",
         headers: req.headers as Record<string, string>,
         body: Buffer.concat(chunks).toString("utf8"),
       });
@@ -63,10 +65,14 @@ const createProgram = async (programId: string) => {
   });
   expect(created.status, JSON.stringify(created.body)).toBeLessThan(300);
 };
-const forProgram = (programId: string) =>
+const forProgram = (programId: string, path = PATH) =>
   receipts.filter(
-    (r) => (JSON.parse(r.body) as { data: { programId?: string } }).data.programId === programId,
+    (r) =>
+      r.path === path &&
+      (JSON.parse(r.body) as { data: { programId?: string } }).data.programId === programId,
   );
+/** Before any event of this test: the start of the replayed range. */
+const started = new Date(Date.now() - 1_000).toISOString();
 
 describe("webhook deliveries, end to end", () => {
   let subscriptionId: string;
@@ -169,5 +175,53 @@ describe("webhook deliveries, end to end", () => {
     expect(forProgram("e2e-dlv-one")).toHaveLength(before + 1);
     expect(latest?.headers["webhook-id"]).toBe(deliveryId);
     expect(() => new Webhook(secret).verify(latest?.body ?? "", latest?.headers ?? {})).not.toThrow();
+  }, 60_000);
+
+  it("replays a range to this subscription only: the same webhook-id again, nothing to another", async () => {
+    const call = await staff();
+    const other = await call(
+      "POST",
+      "/webhooks/subscriptions",
+      {
+        ownerId: OWNER,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/other`,
+        pattern: { source: ["allot.programs"], "detail-type": ["Program Created"] },
+        description: "the subscription a replay must not reach",
+      },
+      key(),
+    );
+    expect(other.status, JSON.stringify(other.body)).toBe(201);
+    const to = new Date().toISOString();
+    const future = await call(
+      "POST",
+      `/webhooks/subscriptions/${subscriptionId}/replay`,
+      { from: started, to: new Date(Date.now() + 3_600_000).toISOString() },
+      key(),
+    );
+    expect(future.status).toBe(400);
+    const tooOld = await call(
+      "POST",
+      `/webhooks/subscriptions/${subscriptionId}/replay`,
+      { from: "2020-01-01T00:00:00Z", to },
+      key(),
+    );
+    expect(tooOld.status).toBe(400);
+    const before = forProgram("e2e-dlv-two").length;
+    const replay = await call(
+      "POST",
+      `/webhooks/subscriptions/${subscriptionId}/replay`,
+      { from: started, to },
+      key(),
+    );
+    expect(replay.status, JSON.stringify(replay.body)).toBe(202);
+    expect((replay.body as { replayName: string }).replayName).toMatch(/^[.\-_A-Za-z0-9]{1,64}$/);
+    const replayed = await until(
+      async () => (forProgram("e2e-dlv-two").length > before ? forProgram("e2e-dlv-two") : undefined),
+      "the replayed event",
+    );
+    expect(new Set(replayed.map((r) => r.headers["webhook-id"])).size).toBe(1);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(forProgram("e2e-dlv-one", "/hooks/other")).toHaveLength(0);
+    expect(forProgram("e2e-dlv-two", "/hooks/other")).toHaveLength(0);
   }, 60_000);
 });
