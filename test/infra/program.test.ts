@@ -130,7 +130,9 @@ describe("infra/ run against fake SST globals", () => {
           // The two wildcards the plan allows by name: TestEventPattern has no resource, and the
           // subscription rules and replays are named at run time under a fixed prefix.
           if (resource === "*") {
-            expect((permission as { actions?: string[] }).actions, fn.name).toEqual(["events:TestEventPattern"]);
+            expect((permission as { actions?: string[] }).actions, fn.name).toEqual([
+              "events:TestEventPattern",
+            ]);
             continue;
           }
           expect(resource, fn.name).toMatch(/^arn:aws:/);
