@@ -27,6 +27,7 @@ export const createFunction = (
     permissions: fn.statements.map((statement) => ({
       actions: statement.actions,
       resources: statement.resources.map((ref) => resolve.arn(ref)),
+      ...(statement.conditions ? { conditions: statement.conditions } : {}),
     })),
     ...(links.length ? { link: links } : {}),
     logging: { retention: fn.logRetention, format: "json" },

@@ -8,6 +8,7 @@
 
 import type { Link, RetryPolicy, TableSpec, Topology } from "@allot/stacks";
 import { GITHUB_TOKEN_SECRET } from "@allot/stacks/env";
+import { TABLE_ENTITIES } from "@allot/stacks/table-access";
 import { tasksOf } from "./plan/asl.js";
 import { envFor, grantsFor, STREAM_READ_ACTIONS } from "./plan/grants.js";
 import { NAME_LIMITS, parseHandler, pascal, physical } from "./plan/names.js";
@@ -545,6 +546,24 @@ const checkRetry = (retry: RetryPolicy, where: string, problems: string[]) => {
   }
 };
 
+/**
+ * A table link must name what it reads and writes (stacks/src/table-access.ts): without them the
+ * only grant left would be the whole table, which is what least privilege by item forbids.
+ */
+const tableEntitiesProblem = (link: Extract<Link, { kind: "table" }>): string | undefined => {
+  if (!link.read?.length)
+    return `links table "${link.table}" without naming the entities it reads (add it to TABLE_ACCESS in stacks/src/table-access.ts)`;
+  if (link.access === "read" && (link.write?.length || link.delete?.length))
+    return `links table "${link.table}" read-only but names entities it writes`;
+  const written = new Set(link.write);
+  if (link.delete?.some((e) => !written.has(e)))
+    return `links table "${link.table}" deleting entities it does not write`;
+  const known = new Set<string>(TABLE_ENTITIES);
+  const unknown = [...link.read, ...(link.write ?? []), ...(link.delete ?? [])].filter((e) => !known.has(e));
+  if (unknown.length) return `links table "${link.table}" with unknown entities ${unknown.join(", ")}`;
+  return undefined;
+};
+
 const linkProblem = (
   link: Link,
   tables: Map<string, TableSpec>,
@@ -553,7 +572,8 @@ const linkProblem = (
 ): string | undefined => {
   switch (link.kind) {
     case "table":
-      return tables.has(link.table) ? undefined : `links the undeclared table "${link.table}"`;
+      if (!tables.has(link.table)) return `links the undeclared table "${link.table}"`;
+      return tableEntitiesProblem(link);
     case "bus":
       return buses.has(link.bus) ? undefined : `links the undeclared bus "${link.bus}"`;
     case "stateMachine":

@@ -42,6 +42,14 @@ export interface Statement {
   why: string;
   actions: string[];
   resources: Ref[];
+  /** IAM conditions, e.g. the partition-key prefixes a DynamoDB grant is limited to. */
+  conditions?: Condition[];
+}
+
+export interface Condition {
+  test: "ForAllValues:StringLike";
+  variable: "dynamodb:LeadingKeys";
+  values: string[];
 }
 
 export const LAMBDA_RUNTIME = "nodejs22.x";
