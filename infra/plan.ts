@@ -10,7 +10,7 @@ import type { Link, RetryPolicy, TableSpec, Topology } from "@allot/stacks";
 import { GITHUB_TOKEN_SECRET } from "@allot/stacks/env";
 import { TABLE_ENTITIES } from "@allot/stacks/table-access";
 import { tasksOf } from "./plan/asl.js";
-import { envFor, grantsFor, STREAM_READ_ACTIONS } from "./plan/grants.js";
+import { envFor, grantsFor, STREAM_READ_ACTIONS, secretsFor } from "./plan/grants.js";
 import { NAME_LIMITS, parseHandler, pascal, physical } from "./plan/names.js";
 import {
   type AlarmPlan,
@@ -327,6 +327,7 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
 
     const environment: Record<string, ValueRef> = {};
     const statements: Statement[] = [];
+    const secrets: string[] = [];
     for (const link of fn.links) {
       const problem = linkProblem(link, tableByName, busNames, machineNames);
       if (problem) {
@@ -341,6 +342,7 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
         environment[name] = value;
       }
       statements.push(...grantsFor(link, tableByName));
+      for (const secret of secretsFor(link)) if (!secrets.includes(secret)) secrets.push(secret);
     }
 
     const subs = streamSubscriptions.filter((s) => s.function === fn.name);
@@ -384,6 +386,7 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
       memoryMb: fn.memoryMb,
       logRetention: settings.logRetention,
       environment,
+      secrets,
       statements,
       invokedBy: invokers.get(fn.name) ?? [],
       ...(asyncInvoke ? { asyncInvoke } : {}),
@@ -474,7 +477,6 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
       ? {
           urlSecret: PROVIDER_SECRETS.url,
           sharedSecret: PROVIDER_SECRETS.secret,
-          publicUrlSecret: PROVIDER_SECRETS.publicUrl,
           clients: providerClients,
         }
       : null,

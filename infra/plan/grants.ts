@@ -1,7 +1,7 @@
 // The least-privilege IAM statements and the environment variables each stacks/ link becomes.
 
 import type { Link, TableSpec } from "@allot/stacks";
-import { envForLink, providerEnv } from "@allot/stacks/env";
+import { envForLink, GITHUB_TOKEN_SECRET, providerEnv } from "@allot/stacks/env";
 import { type Condition, PROVIDER_SECRETS, type Ref, type Statement, type ValueRef } from "./types.js";
 
 export const TABLE_READ_ACTIONS = [
@@ -69,11 +69,10 @@ export const envFor = (link: Link): Record<string, ValueRef> => {
     case "mail":
       return { [envForLink(link)]: { ref: { kind: "mailIdentity", form: "address" }, attribute: "name" } };
     case "provider":
-      return {
-        [providerEnv.url]: secretValue(PROVIDER_SECRETS.url),
-        [providerEnv.secret]: secretValue(PROVIDER_SECRETS.secret),
-        [providerEnv.publicUrl]: secretValue(PROVIDER_SECRETS.publicUrl),
-      };
+      // The provider's URL and shared secret are linked SST secrets (secretsFor), never
+      // environment values; the public URL is the API's own, which exists before any function
+      // (the API is created first, its routes last), so a new stage deploys in one pass.
+      return { [providerEnv.publicUrl]: { ref: { kind: "api" }, attribute: "url" } };
     case "registries":
       // The real endpoints are the adapters' defaults; the GitHub token is linked through SST
       // (encrypted in the bundle), never an environment value.
@@ -84,7 +83,17 @@ export const envFor = (link: Link): Record<string, ValueRef> => {
   }
 };
 
-const secretValue = (secret: string): ValueRef => ({ ref: { kind: "secret", secret }, attribute: "value" });
+/** The SST secrets a link reads at run time: linked to the function, never in its environment. */
+export const secretsFor = (link: Link): string[] => {
+  switch (link.kind) {
+    case "provider":
+      return [PROVIDER_SECRETS.url, PROVIDER_SECRETS.secret];
+    case "registries":
+      return [GITHUB_TOKEN_SECRET];
+    default:
+      return [];
+  }
+};
 
 /** The least-privilege IAM statements one link becomes. */
 export const grantsFor = (link: Link, tables: Map<string, TableSpec>): Statement[] => {
