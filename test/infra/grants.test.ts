@@ -44,7 +44,7 @@ const policyProblems = (p: Plan, t: Topology): string[] => {
           continue;
         }
         const condition = statement.conditions?.find((c) => c.variable === "dynamodb:LeadingKeys");
-        if (!condition || condition.test !== "ForAllValues:StringLike") {
+        if (condition?.test !== "ForAllValues:StringLike") {
           problems.push(`${where} is not limited by dynamodb:LeadingKeys`);
           continue;
         }
