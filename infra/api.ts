@@ -3,14 +3,17 @@
 import type { ApiPlan } from "./plan.js";
 import type { Resolver } from "./resolve.js";
 
-export const createApi = (api: ApiPlan, resolve: Resolver) => {
-  const issuer = new sst.Secret(api.authorizer.issuerSecret);
-  const audiences = new sst.Secret(api.authorizer.audiencesSecret);
-
-  const created = new sst.aws.ApiGatewayV2(api.logicalName, {
+/** The API without routes, so its URL exists before the functions that read it. */
+export const createApi = (api: ApiPlan) =>
+  new sst.aws.ApiGatewayV2(api.logicalName, {
     cors: api.cors,
     accessLog: { retention: api.accessLogRetention },
   });
+
+/** The authorizer and every route, once the functions exist. */
+export const addRoutes = (created: sst.aws.ApiGatewayV2, api: ApiPlan, resolve: Resolver) => {
+  const issuer = new sst.Secret(api.authorizer.issuerSecret);
+  const audiences = new sst.Secret(api.authorizer.audiencesSecret);
 
   const authorizer = created.addAuthorizer({
     name: api.authorizer.name,

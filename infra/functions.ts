@@ -5,8 +5,9 @@ import type { FunctionPlan } from "./plan.js";
 import type { Resolver } from "./resolve.js";
 
 /**
- * `links` are SST secrets linked the SST way (the GitHub token): encrypted in the bundle and
- * read at run time with `Resource`, never set as an environment variable.
+ * `links` are SST secrets linked the SST way (the provider's URL and shared secret, the GitHub
+ * token): encrypted in the bundle and read at run time (`linkedSecret` in the adapters, as SST's
+ * `Resource`), never set as an environment variable.
  */
 export const createFunction = (
   fn: FunctionPlan,
@@ -27,6 +28,7 @@ export const createFunction = (
     permissions: fn.statements.map((statement) => ({
       actions: statement.actions,
       resources: statement.resources.map((ref) => resolve.arn(ref)),
+      ...(statement.conditions ? { conditions: statement.conditions } : {}),
     })),
     ...(links.length ? { link: links } : {}),
     logging: { retention: fn.logRetention, format: "json" },

@@ -8,8 +8,9 @@
 
 import type { Link, RetryPolicy, TableSpec, Topology } from "@allot/stacks";
 import { GITHUB_TOKEN_SECRET } from "@allot/stacks/env";
+import { TABLE_ENTITIES } from "@allot/stacks/table-access";
 import { tasksOf } from "./plan/asl.js";
-import { envFor, grantsFor, STREAM_READ_ACTIONS } from "./plan/grants.js";
+import { envFor, grantsFor, STREAM_READ_ACTIONS, secretsFor } from "./plan/grants.js";
 import { NAME_LIMITS, parseHandler, pascal, physical } from "./plan/names.js";
 import {
   type AlarmPlan,
@@ -326,6 +327,7 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
 
     const environment: Record<string, ValueRef> = {};
     const statements: Statement[] = [];
+    const secrets: string[] = [];
     for (const link of fn.links) {
       const problem = linkProblem(link, tableByName, busNames, machineNames);
       if (problem) {
@@ -340,6 +342,7 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
         environment[name] = value;
       }
       statements.push(...grantsFor(link, tableByName));
+      for (const secret of secretsFor(link)) if (!secrets.includes(secret)) secrets.push(secret);
     }
 
     const subs = streamSubscriptions.filter((s) => s.function === fn.name);
@@ -383,6 +386,7 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
       memoryMb: fn.memoryMb,
       logRetention: settings.logRetention,
       environment,
+      secrets,
       statements,
       invokedBy: invokers.get(fn.name) ?? [],
       ...(asyncInvoke ? { asyncInvoke } : {}),
@@ -473,7 +477,6 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
       ? {
           urlSecret: PROVIDER_SECRETS.url,
           sharedSecret: PROVIDER_SECRETS.secret,
-          publicUrlSecret: PROVIDER_SECRETS.publicUrl,
           clients: providerClients,
         }
       : null,
@@ -545,6 +548,24 @@ const checkRetry = (retry: RetryPolicy, where: string, problems: string[]) => {
   }
 };
 
+/**
+ * A table link must name what it reads and writes (stacks/src/table-access.ts): without them the
+ * only grant left would be the whole table, which is what least privilege by item forbids.
+ */
+const tableEntitiesProblem = (link: Extract<Link, { kind: "table" }>): string | undefined => {
+  if (!link.read?.length)
+    return `links table "${link.table}" without naming the entities it reads (add it to TABLE_ACCESS in stacks/src/table-access.ts)`;
+  if (link.access === "read" && (link.write?.length || link.delete?.length))
+    return `links table "${link.table}" read-only but names entities it writes`;
+  const written = new Set(link.write);
+  if (link.delete?.some((e) => !written.has(e)))
+    return `links table "${link.table}" deleting entities it does not write`;
+  const known = new Set<string>(TABLE_ENTITIES);
+  const unknown = [...link.read, ...(link.write ?? []), ...(link.delete ?? [])].filter((e) => !known.has(e));
+  if (unknown.length) return `links table "${link.table}" with unknown entities ${unknown.join(", ")}`;
+  return undefined;
+};
+
 const linkProblem = (
   link: Link,
   tables: Map<string, TableSpec>,
@@ -553,7 +574,8 @@ const linkProblem = (
 ): string | undefined => {
   switch (link.kind) {
     case "table":
-      return tables.has(link.table) ? undefined : `links the undeclared table "${link.table}"`;
+      if (!tables.has(link.table)) return `links the undeclared table "${link.table}"`;
+      return tableEntitiesProblem(link);
     case "bus":
       return buses.has(link.bus) ? undefined : `links the undeclared bus "${link.bus}"`;
     case "stateMachine":

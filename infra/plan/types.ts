@@ -1,6 +1,7 @@
 // The vocabulary of the deployment plan (see infra/plan.ts). Plain data; no SST or Pulumi import.
 
 import type { RetryPolicy } from "@allot/stacks";
+import { providerSecrets } from "@allot/stacks/env";
 import type { LogRetention, StageSettings } from "../stage.js";
 
 /** A resource infra/ creates, by its logical name in stacks/ (resolved to an ARN at deploy time). */
@@ -24,6 +25,8 @@ export type Ref =
    * an environment value: it has no ARN, and no grant names it.
    */
   | { kind: "secret"; secret: string }
+  /** The stage's HTTP API: its `url` is the public base URL (created before any function). */
+  | { kind: "api" }
   /**
    * `*`, only for the CloudWatch Logs delivery actions, which AWS does not scope to resources
    * (Step Functions logging needs them). Never on data: a test enforces it.
@@ -33,8 +36,8 @@ export type Ref =
 /** One attribute of a resource, for environment variables and alarm dimensions. */
 export interface ValueRef {
   ref: Ref;
-  /** "value" is a secret's value (and only a secret's). */
-  attribute: "name" | "arn" | "value";
+  /** "value" is a secret's value (and only a secret's); "url" is the API's (and only the API's). */
+  attribute: "name" | "arn" | "value" | "url";
 }
 
 export interface Statement {
@@ -42,6 +45,14 @@ export interface Statement {
   why: string;
   actions: string[];
   resources: Ref[];
+  /** IAM conditions, e.g. the partition-key prefixes a DynamoDB grant is limited to. */
+  conditions?: Condition[];
+}
+
+export interface Condition {
+  test: "ForAllValues:StringLike";
+  variable: "dynamodb:LeadingKeys";
+  values: string[];
 }
 
 export const LAMBDA_RUNTIME = "nodejs22.x";
@@ -124,6 +135,11 @@ export interface FunctionPlan {
   memoryMb: number;
   logRetention: LogRetention;
   environment: Record<string, ValueRef>;
+  /**
+   * SST secrets linked to the function (`link`): encrypted into its bundle and read at run time
+   * (adapters' linkedSecret, as SST's `Resource`), never environment variables.
+   */
+  secrets: string[];
   statements: Statement[];
   invokedBy: Invoker[];
   /** Set when EventBridge invokes it (asynchronously): Lambda's own retries, then this queue. */
@@ -283,24 +299,14 @@ export interface MailPlan {
   senders: string[];
 }
 
-/** The SST secrets a provider link reads, one per variable of `providerEnv` (stacks/src/env.ts). */
-export const PROVIDER_SECRETS = {
-  url: "ProviderUrl",
-  secret: "ProviderSecret",
-  publicUrl: "PublicUrl",
-} as const;
+/** The SST secrets a provider link reads (stacks/src/env.ts: `providerSecrets`). */
+export const PROVIDER_SECRETS = providerSecrets;
 
 export interface ProviderPlan {
   /** `sst secret set ProviderUrl https://provider.example.org/amie --stage <stage>`: its base URL. */
   urlSecret: string;
   /** `sst secret set ProviderSecret <shared secret> --stage <stage>`: signs both directions (HMAC). */
   sharedSecret: string;
-  /**
-   * `sst secret set PublicUrl https://<api> --stage <stage>`: this stage's public base URL, which
-   * the provider calls back. A secret, not the API's own URL: the API's routes need the functions
-   * that would read it, so that would be a dependency cycle.
-   */
-  publicUrlSecret: string;
   /** The functions that talk to the provider (over HTTPS; no IAM grant). */
   clients: string[];
 }
@@ -329,6 +335,8 @@ export const describeRef = (ref: Ref): string => {
       return `stateMachine:${ref.stateMachine}/executions/*`;
     case "queue":
       return `queue:${ref.queue}`;
+    case "api":
+      return "api";
     case "function":
       return `function:${ref.function}`;
     case "mailIdentity":

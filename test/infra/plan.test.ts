@@ -48,8 +48,11 @@ const pseudoArn = (ref: Ref, p: Plan): string => {
     case "mailIdentity":
       return `${prefix("ses")}:identity/${ref.form === "address" ? "grants@example.org" : "example.org"}`;
     case "secret":
-      // A secret is an environment value, never a grant's resource: "?" fails the checks below.
+      // A secret is linked, never a grant's resource: "?" fails the checks below.
       return `?secret:${ref.secret}`;
+    case "api":
+      // Functions read the API's URL, never act on it: "?" fails the checks below.
+      return "?api";
     case "wildcard":
       return "*";
   }
@@ -74,11 +77,8 @@ const expectedEnv = (link: Link): Record<string, unknown> => {
     case "mail":
       return { [envForLink(link)]: { ref: { kind: "mailIdentity", form: "address" }, attribute: "name" } };
     case "provider":
-      return {
-        [providerEnv.url]: { ref: { kind: "secret", secret: "ProviderUrl" }, attribute: "value" },
-        [providerEnv.secret]: { ref: { kind: "secret", secret: "ProviderSecret" }, attribute: "value" },
-        [providerEnv.publicUrl]: { ref: { kind: "secret", secret: "PublicUrl" }, attribute: "value" },
-      };
+      // Only the public URL (the API's own); the provider's URL and secret are linked secrets.
+      return { [providerEnv.publicUrl]: { ref: { kind: "api" }, attribute: "url" } };
     case "registries":
       return {};
     case "subscriptionRules":
@@ -253,14 +253,13 @@ describe("the deployment plan derived from stacks/", () => {
     }
   });
 
-  it("gives a provider link its three variables from the stage's secrets and no IAM grant", () => {
+  it("gives a provider link its secrets as SST links, the API's URL as the public URL, and no IAM grant", () => {
     const clients = topology.functions.filter((f) => f.links.some((l) => l.kind === "provider"));
     expect(plan.provider?.clients ?? []).toEqual(clients.map((f) => f.name));
     if (clients.length) {
       expect(plan.provider).toMatchObject({
         urlSecret: PROVIDER_SECRETS.url,
         sharedSecret: PROVIDER_SECRETS.secret,
-        publicUrlSecret: PROVIDER_SECRETS.publicUrl,
       });
     }
     for (const spec of clients) {
@@ -277,14 +276,35 @@ describe("the deployment plan derived from stacks/", () => {
       expect(fn?.statements, `${spec.name}: the provider link adds no statement`).toEqual(
         without?.statements,
       );
-      for (const name of Object.values(providerEnv))
-        expect(fn?.environment[name]?.ref.kind, `${spec.name}: ${name}`).toBe("secret");
+      expect(fn?.secrets, spec.name).toEqual(expect.arrayContaining(["ProviderUrl", "ProviderSecret"]));
+      expect(fn?.environment[providerEnv.publicUrl], spec.name).toEqual({
+        ref: { kind: "api" },
+        attribute: "url",
+      });
+      expect(fn?.environment[providerEnv.url], spec.name).toBeUndefined();
+      expect(fn?.environment[providerEnv.secret], spec.name).toBeUndefined();
     }
-    // Secrets reach functions only through the provider link.
-    for (const fn of plan.functions.filter((f) => !plan.provider?.clients.includes(f.name))) {
-      for (const [name, value] of Object.entries(fn.environment))
+  });
+
+  it("puts no secret in any function's environment: secrets are linked and read at run time", () => {
+    const secretNames = new Set([
+      PROVIDER_SECRETS.url,
+      PROVIDER_SECRETS.secret,
+      GITHUB_TOKEN_SECRET,
+      "MailFrom",
+    ]);
+    for (const fn of plan.functions) {
+      for (const [name, value] of Object.entries(fn.environment)) {
         expect(value.ref.kind, `${fn.name}: ${name}`).not.toBe("secret");
+        expect(value.attribute, `${fn.name}: ${name}`).not.toBe("value");
+        expect(JSON.stringify(value), `${fn.name}: ${name}`).not.toMatch(
+          /ProviderUrl|ProviderSecret|GitHubToken/,
+        );
+      }
+      for (const secret of fn.secrets) expect([...secretNames], fn.name).toContain(secret);
     }
+    // A new stage deploys in one pass: nothing a function reads waits on a second deploy.
+    expect(plan.functions.flatMap((fn) => fn.secrets)).not.toContain("PublicUrl");
   });
 
   it("links the GitHub token secret to the functions with a registries link, and grants or sets nothing else", () => {
@@ -312,6 +332,7 @@ describe("the deployment plan derived from stacks/", () => {
     // The real endpoints are the adapters' defaults and the token travels as an SST link.
     expect(after?.environment).toEqual(before?.environment);
     expect(after?.statements).toEqual(before?.statements);
+    expect(after?.secrets).toContain(GITHUB_TOKEN_SECRET);
     const linked = topology.functions.filter((f) => f.links.some((l) => l.kind === "registries"));
     expect(plan.registries?.clients ?? []).toEqual(linked.map((f) => f.name));
   });

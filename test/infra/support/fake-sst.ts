@@ -123,9 +123,11 @@ export const installFakeSst = (stage: string, secrets: Record<string, string>): 
 
   class Secret {
     readonly value: Out<string>;
+    readonly name: string;
     // As SST: the placeholder is the value while none is set for the stage (an optional secret).
     constructor(name: string, placeholder?: string) {
       record("sst.Secret", name);
+      this.name = name;
       const value = secrets[name] ?? placeholder;
       if (value === undefined) throw new Error(`Set a value for ${name}`);
       this.value = new Out(value);
