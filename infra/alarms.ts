@@ -21,7 +21,12 @@ export const createAlarmTopic = (plan: AlarmTopicPlan) => {
 const dimensionValue = (alarm: AlarmPlan, resolve: Resolver, apiId: Output<string>) =>
   "api" in alarm.dimension.value ? apiId : resolve.value(alarm.dimension.value);
 
-export const createAlarm = (alarm: AlarmPlan, topic: aws.sns.Topic, resolve: Resolver, apiId: Output<string>) =>
+export const createAlarm = (
+  alarm: AlarmPlan,
+  topic: aws.sns.Topic,
+  resolve: Resolver,
+  apiId: Output<string>,
+) =>
   new aws.cloudwatch.MetricAlarm(alarm.logicalName, {
     alarmDescription: alarm.description,
     namespace: alarm.namespace,
@@ -54,7 +59,12 @@ export const createDashboard = (plan: Plan, apiId: Output<string>) => {
     JSON.stringify({
       widgets: [
         metricWidget("HTTP API 5xx rate", [["AWS/ApiGateway", "5xx", "ApiId", apiId]], region, "Average"),
-        metricWidget("HTTP API p99 latency (ms)", [["AWS/ApiGateway", "Latency", "ApiId", apiId]], region, "p99"),
+        metricWidget(
+          "HTTP API p99 latency (ms)",
+          [["AWS/ApiGateway", "Latency", "ApiId", apiId]],
+          region,
+          "p99",
+        ),
         metricWidget(
           "Function errors",
           functions.map((fn) => ["AWS/Lambda", "Errors", "FunctionName", fn.physicalName]),

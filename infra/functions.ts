@@ -22,7 +22,9 @@ export const createFunction = (
     timeout: `${fn.timeoutSeconds} seconds`,
     memory: `${fn.memoryMb} MB`,
     environment: {
-      ...Object.fromEntries(Object.entries(fn.environment).map(([name, value]) => [name, resolve.value(value)])),
+      ...Object.fromEntries(
+        Object.entries(fn.environment).map(([name, value]) => [name, resolve.value(value)]),
+      ),
       // Read by packages/functions/src/lib/telemetry.ts (Powertools' own variable names).
       POWERTOOLS_SERVICE_NAME: fn.telemetry.serviceName,
       POWERTOOLS_METRICS_NAMESPACE: fn.telemetry.metricsNamespace,

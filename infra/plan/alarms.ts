@@ -160,7 +160,10 @@ export const planAlarms = (inputs: AlarmInputs): AlarmPlan[] => {
       description: `The stream consumer ${fn} is more than ${t.iteratorAgeMs / 60_000} minutes behind its table for ${t.iteratorAgePeriods * 5} minutes`,
       namespace: "AWS/Lambda",
       metricName: "IteratorAge",
-      dimension: { name: "FunctionName", value: { ref: { kind: "function", function: fn }, attribute: "name" } },
+      dimension: {
+        name: "FunctionName",
+        value: { ref: { kind: "function", function: fn }, attribute: "name" },
+      },
       statistic: "Maximum",
       evaluationPeriods: t.iteratorAgePeriods,
       threshold: t.iteratorAgeMs,

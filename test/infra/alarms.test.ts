@@ -55,7 +55,11 @@ describe("alarms", () => {
       ),
     };
     expect(alarmGaps(planted)).toEqual(
-      expect.arrayContaining([`function ${fn}: Throttles`, `stream ${sub?.name}: IteratorAge`, "api: Latency"]),
+      expect.arrayContaining([
+        `function ${fn}: Throttles`,
+        `stream ${sub?.name}: IteratorAge`,
+        "api: Latency",
+      ]),
     );
   });
 

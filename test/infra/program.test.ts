@@ -270,9 +270,7 @@ describe("infra/ run against fake SST globals", () => {
       } else expect(created.statistic).toBe(alarm.statistic);
     }
     // The topic mails the stage's AlarmEmail secret (one subscription, confirmed by its owner).
-    expect(
-      world.ofType("aws.sns.TopicSubscription").map((r) => ({ name: r.name, ...args(r) })),
-    ).toEqual([
+    expect(world.ofType("aws.sns.TopicSubscription").map((r) => ({ name: r.name, ...args(r) }))).toEqual([
       { name: "AlarmsEmail", topic: topicArn, protocol: "email", endpoint: "oncall@example.org" },
     ]);
     const dashboard = args(byName("aws.cloudwatch.Dashboard", plan.dashboard.logicalName));

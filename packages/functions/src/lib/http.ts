@@ -1,7 +1,7 @@
 import { type Actor, type FieldIssue, fieldIssuesOf, retryOnConcurrentModification } from "@allot/core";
 import { withCorrelationId } from "@allot/core/events";
 import type { CsvTable } from "@allot/core/report";
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
@@ -10,6 +10,8 @@ import type { z } from "zod";
 import { csvResponse, HttpError, type HttpResult, jsonResponse, wantsCsv } from "./http-answer.js";
 import { withIdempotencyKey } from "./idempotency.js";
 import type { LambdaHandler } from "./lambda-handler.js";
+import { createLogger } from "./logger.js";
+import { publishMetrics } from "./metrics.js";
 import { authenticate } from "./middleware/authenticate.js";
 import { CORRELATION_HEADER, correlationId, correlationIdIn } from "./middleware/correlation-id.js";
 import { errorAnswer } from "./middleware/error-answer.js";
@@ -94,7 +96,7 @@ export const httpHandler = <
     >,
   ) => Promise<HttpResult<{ [K in keyof R]: R[K] extends z.ZodType ? z.input<R[K]> : never }[keyof R]>>;
 }) => {
-  const logger = new Logger({ serviceName: "allot-http" });
+  const logger = createLogger("allot-http");
   const stack = middy<
     APIGatewayProxyEventV2WithJWTAuthorizer,
     APIGatewayProxyStructuredResultV2,
@@ -103,6 +105,7 @@ export const httpHandler = <
   >()
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(publishMetrics())
     .use(correlationId(logger, correlationOf))
     .use(errorAnswer(logger))
     .use(authenticate({ public: options.public }))
