@@ -1,3 +1,4 @@
+import "./node-support.js";
 import "aws-local/polyfills";
 import { createLogger, logSettings } from "aws-local";
 import { configFromEnv } from "./config.js";
