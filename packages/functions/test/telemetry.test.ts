@@ -34,7 +34,12 @@ describe("the functions' logger", () => {
     logger.info("notification prepared", {
       proposalId: "prp_123",
       recipient: "ada@example.org",
-      applicant: { applicantId: "usr_1", email: "ada@example.org", name: "Ada Lovelace", institution: "inst_9" },
+      applicant: {
+        applicantId: "usr_1",
+        email: "ada@example.org",
+        name: "Ada Lovelace",
+        institution: "inst_9",
+      },
       pi: { fullName: "Ada Lovelace", orcid: "0000-0002-1825-0097" },
       reviewers: [{ reviewerId: "usr_2", reviewerName: "Grace Hopper", Email: "grace@example.org" }],
       count: 3,
@@ -42,7 +47,13 @@ describe("the functions' logger", () => {
     });
     expect(out.lines).toHaveLength(1);
     const line = out.lines[0] ?? "";
-    for (const secret of ["ada@example.org", "Ada Lovelace", "Grace Hopper", "grace@example.org", "0000-0002"])
+    for (const secret of [
+      "ada@example.org",
+      "Ada Lovelace",
+      "Grace Hopper",
+      "grace@example.org",
+      "0000-0002",
+    ])
       expect(line).not.toContain(secret);
     const logged = JSON.parse(line);
     expect(logged).toMatchObject({
@@ -94,7 +105,11 @@ describe("business metrics", () => {
           ],
         },
       ]);
-      expect(emf).toMatchObject({ service: "submit-proposal", ProposalsSubmitted: 1, UsageRecordsAccepted: 42 });
+      expect(emf).toMatchObject({
+        service: "submit-proposal",
+        ProposalsSubmitted: 1,
+        UsageRecordsAccepted: 42,
+      });
       expect(emf.UsageRecordsRejected).toBeUndefined();
       expect(typeof emf._aws.Timestamp).toBe("number");
     }
