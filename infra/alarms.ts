@@ -78,10 +78,11 @@ export const createDashboard = (plan: Plan, apiId: Output<string>) => {
         metricWidget(
           "Business metrics",
           // Emitted with the service (function) dimension; SEARCH sums them over the functions.
-          Object.values(BUSINESS_METRICS).map((name) => [
+          Object.values(BUSINESS_METRICS).map((name, i) => [
             {
               expression: `SUM(SEARCH('{"${namespace}",service} MetricName="${name}"', 'Sum', 300))`,
               label: name,
+              id: `b${i}`,
             },
           ]),
           region,
