@@ -25,7 +25,8 @@ export const createFunction = (
       ...Object.fromEntries(
         Object.entries(fn.environment).map(([name, value]) => [name, resolve.value(value)]),
       ),
-      // Read by packages/functions/src/lib/telemetry.ts (Powertools' own variable names).
+      // Powertools' own variables: the service (logs, traces, the metrics' dimension) and the
+      // stage's metrics namespace (packages/functions/src/lib/metrics.ts).
       POWERTOOLS_SERVICE_NAME: fn.telemetry.serviceName,
       POWERTOOLS_METRICS_NAMESPACE: fn.telemetry.metricsNamespace,
     },

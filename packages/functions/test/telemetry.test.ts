@@ -3,10 +3,10 @@ import { Writable } from "node:stream";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { LOCAL_TELEMETRY_ENV } from "../../local/src/local-telemetry.js";
 import { createLogger, REDACTED } from "../src/lib/logger.js";
-import { businessMetric, metricsLine, publishMetrics } from "../src/lib/metrics.js";
 
-// The Logger's redaction of personal fields, and the business metrics' EMF lines.
+// The Logger's redaction of personal fields, and the business metrics' EMF lines (Powertools Metrics).
 
 const capture = () => {
   const lines: string[] = [];
@@ -71,15 +71,37 @@ describe("the functions' logger", () => {
 
 describe("business metrics", () => {
   const context = { functionName: "allot-production-submit-proposal" } as Context;
-
-  it("publish one EMF line per invocation in the stage's namespace, also when it fails", async () => {
-    vi.stubEnv("POWERTOOLS_METRICS_NAMESPACE", "allot/production");
-    vi.stubEnv("POWERTOOLS_SERVICE_NAME", "submit-proposal");
+  // Powertools reads its variables when the one Metrics object is built, at the module's load (a
+  // Lambda container's init): each test loads the module afresh under its own variables.
+  const loadMetrics = async (env: Record<string, string>) => {
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+    vi.resetModules();
+    return import("../src/lib/metrics.js");
+  };
+  /** Every line written to stdout or stderr, and every console warning or error, while `work` runs. */
+  const output = async (work: () => Promise<unknown>) => {
     const written: string[] = [];
-    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    const record = (chunk: unknown) => {
       written.push(String(chunk));
       return true;
-    });
+    };
+    vi.spyOn(process.stdout, "write").mockImplementation(record);
+    vi.spyOn(process.stderr, "write").mockImplementation(record);
+    vi.spyOn(console, "warn").mockImplementation((...content) => record(content.join(" ")));
+    vi.spyOn(console, "error").mockImplementation((...content) => record(content.join(" ")));
+    await work();
+    vi.restoreAllMocks();
+    return written;
+  };
+  const onAws = {
+    POWERTOOLS_METRICS_DISABLED: "false",
+    POWERTOOLS_METRICS_NAMESPACE: "allot/production",
+    POWERTOOLS_SERVICE_NAME: "submit-proposal",
+  };
+  const total = (value: unknown) => [value].flat().reduce((sum: number, n) => sum + Number(n), 0);
+
+  it("publish one EMF line per invocation in the stage's namespace, also when it fails", async () => {
+    const { businessMetric, publishMetrics } = await loadMetrics(onAws);
     const handler = middy(async (fail: boolean) => {
       businessMetric("proposalSubmitted");
       businessMetric("usageAccepted", 40);
@@ -89,8 +111,10 @@ describe("business metrics", () => {
       return "ok";
     }).use(publishMetrics());
 
-    await handler(false, context);
-    await expect(handler(true, context)).rejects.toThrow("to be retried");
+    const written = await output(async () => {
+      await handler(false, context);
+      await expect(handler(true, context)).rejects.toThrow("to be retried");
+    });
     expect(written).toHaveLength(2);
     for (const line of written) {
       expect(line.endsWith("\n")).toBe(true);
@@ -105,27 +129,38 @@ describe("business metrics", () => {
           ],
         },
       ]);
-      expect(emf).toMatchObject({
-        service: "submit-proposal",
-        ProposalsSubmitted: 1,
-        UsageRecordsAccepted: 42,
-      });
+      expect(emf.service).toBe("submit-proposal");
+      expect(total(emf.ProposalsSubmitted)).toBe(1);
+      // Two counts of one metric are two values, which CloudWatch adds up.
+      expect(total(emf.UsageRecordsAccepted)).toBe(42);
       expect(emf.UsageRecordsRejected).toBeUndefined();
       expect(typeof emf._aws.Timestamp).toBe("number");
     }
   });
 
-  it("write nothing locally, where no namespace is set", async () => {
-    vi.stubEnv("POWERTOOLS_METRICS_NAMESPACE", "");
-    const write = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-    const handler = middy(async () => businessMetric("awardCommitted")).use(publishMetrics());
-    await handler(undefined, context);
-    expect(write).not.toHaveBeenCalled();
-    expect(metricsLine("any")).toBeUndefined();
+  it("write nothing for an invocation that counted nothing, not even Powertools' warning", async () => {
+    const { publishMetrics } = await loadMetrics(onAws);
+    const handler = middy(async () => "ok").use(publishMetrics());
+    expect(await output(() => handler(undefined, context))).toEqual([]);
   });
 
-  it("refuse a value that is not a count", () => {
-    vi.stubEnv("POWERTOOLS_METRICS_NAMESPACE", "allot/production");
+  it("write nothing locally, where the local runtime turns them off", async () => {
+    const { businessMetric, publishMetrics } = await loadMetrics({
+      ...LOCAL_TELEMETRY_ENV,
+      POWERTOOLS_METRICS_NAMESPACE: "",
+    });
+    const counting = middy(async () => businessMetric("awardCommitted")).use(publishMetrics());
+    const idle = middy(async () => "ok").use(publishMetrics());
+    expect(
+      await output(async () => {
+        await counting(undefined, context);
+        await idle(undefined, context);
+      }),
+    ).toEqual([]);
+  });
+
+  it("refuse a value that is not a count", async () => {
+    const { businessMetric } = await loadMetrics(onAws);
     expect(() => businessMetric("usageRejected", -1)).toThrow(RangeError);
     expect(() => businessMetric("usageRejected", Number.NaN)).toThrow(RangeError);
   });

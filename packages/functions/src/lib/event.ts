@@ -11,6 +11,8 @@ import { type EventContext, eventDetail } from "./middleware/event-detail.js";
 
 export { MalformedEventError } from "./middleware/event-detail.js";
 
+import { traceInvocation } from "./tracing.js";
+
 export interface EventMeta extends Correlated {
   eventId: string;
   occurredAt: string;
@@ -23,13 +25,14 @@ const correlationOf = (event: EventBridgeEvent<string, unknown>) => {
   return correlationIdIn(detail.correlationId) ?? correlationIdIn(detail.eventId);
 };
 
-/** One middleware stack for event consumers: log with the chain's id → validate the detail → handle. */
+/** The event consumers' middleware stack: trace → log with the chain's id → validate the detail → handle. */
 export const onEvent = <E extends EventDefinition>(
   definition: E,
   handle: (data: EventDataOf<E>, meta: EventMeta) => Promise<void>,
 ): LambdaHandler<EventBridgeEvent<string, unknown>, void> => {
   const logger = createLogger("allot-events");
   const handler = middy<EventBridgeEvent<string, unknown>, void, Error, EventContext & Correlated>()
+    .use(traceInvocation())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
     .use(correlationId(logger, correlationOf))

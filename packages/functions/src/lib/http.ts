@@ -20,12 +20,14 @@ import { jsonBody } from "./middleware/json-body.js";
 import { pathIds } from "./middleware/path-ids.js";
 import { validateBody } from "./middleware/validate-body.js";
 
-// One middleware stack for every HTTP handler: correlate and log → authenticate and authorize by
-// the route's roles in stacks/ → check the path's ids → parse and validate the body → handle
-// (with the route's Idempotency-Key, if any) → map errors. Handlers see typed input and an
-// Actor, and return plain data.
+// One middleware stack for every HTTP handler: trace → correlate and log → authenticate and
+// authorize by the route's roles in stacks/ → check the path's ids → parse and validate the body
+// → handle (with the route's Idempotency-Key, if any) → map errors. Handlers see typed input and
+// an Actor, and return plain data.
 
 export { clientAnswer, HttpError, type HttpResult } from "./http-answer.js";
+
+import { traceInvocation } from "./tracing.js";
 
 export interface HttpRequest<Body, Query = Record<string, string>> {
   actor: Actor;
@@ -103,6 +105,7 @@ export const httpHandler = <
     Error,
     HttpContext
   >()
+    .use(traceInvocation())
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())

@@ -6,6 +6,7 @@ import type { LambdaHandler } from "./lambda-handler.js";
 import { createLogger } from "./logger.js";
 import { publishMetrics } from "./metrics.js";
 import { type Correlated, correlationId, correlationIdIn } from "./middleware/correlation-id.js";
+import { traceInvocation } from "./tracing.js";
 
 // A schedule (stacks/ `schedules`) invokes its function with EventBridge's "Scheduled Event"; the
 // event says only that it is time, so a scheduled job reads the clock and the table, never the
@@ -16,6 +17,7 @@ export const scheduleHandler = <R>(
 ): LambdaHandler<unknown, R> => {
   const logger = createLogger("allot-schedules");
   const handler = middy<unknown, R, Error, Context & Correlated>()
+    .use(traceInvocation())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
     .use(correlationId(logger, (event) => correlationIdIn((event as { id?: unknown } | null)?.id)))

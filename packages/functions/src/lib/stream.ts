@@ -7,6 +7,7 @@ import middy from "@middy/core";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { createLogger } from "./logger.js";
 import { publishMetrics } from "./metrics.js";
+import { traceInvocation } from "./tracing.js";
 
 /** Why one item could not be handled, or undefined when it was. */
 export type ItemOutcome = unknown | undefined;
@@ -27,6 +28,7 @@ export const onStreamRecords = <Item>(
 ) => {
   const logger = createLogger(serviceName);
   return middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
+    .use(traceInvocation())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
     .handler(async (event, context) => {

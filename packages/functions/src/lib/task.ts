@@ -8,6 +8,7 @@ import type { LambdaHandler } from "./lambda-handler.js";
 import { createLogger } from "./logger.js";
 import { publishMetrics } from "./metrics.js";
 import { type Correlated, correlationId, correlationIdIn } from "./middleware/correlation-id.js";
+import { traceInvocation } from "./tracing.js";
 
 /** Raised to the workflow as the task's error name, so the ASL can Retry or Catch it by name. */
 export class TaskError extends Error {
@@ -30,6 +31,7 @@ export const taskHandler = <S extends z.ZodType, R>(
 ): LambdaHandler<unknown, R> => {
   const logger = createLogger("allot-tasks");
   const handler = middy<unknown, R, Error, Context & Correlated>()
+    .use(traceInvocation())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
     .use(correlationId(logger, correlationOf))
