@@ -1,7 +1,7 @@
 // The AWS realization of stacks/: builds the plan, then creates what it lists, in dependency
 // order. Nothing here names a function, a route, a rule, a schedule or a machine: it loops over the plan.
 import { bus as mainBus, mainTable, topology } from "@allot/stacks";
-import { createAlarm, createAlarmTopic } from "./alarms.js";
+import { createAlarm, createAlarmTopic, createDashboard } from "./alarms.js";
 import { addRoutes, createApi } from "./api.js";
 import { createBus } from "./buses.js";
 import { configureAsyncInvoke, createFunction } from "./functions.js";
@@ -55,8 +55,10 @@ export const deploy = () => {
   for (const sub of plan.streamSubscriptions) createStreamSubscription(sub, resolve);
   addRoutes(api, plan.api, resolve);
 
-  const topic = createAlarmTopic();
-  for (const alarm of plan.alarms) createAlarm(alarm, topic, resolve);
+  const apiId = api.nodes.api.id;
+  const topic = createAlarmTopic(plan.alarmTopic);
+  for (const alarm of plan.alarms) createAlarm(alarm, topic, resolve, apiId);
+  createDashboard(plan, apiId);
 
   const busRef = { kind: "bus", bus: mainBus.name } as const;
   return {

@@ -9,11 +9,12 @@
 import type { Link, RetryPolicy, TableSpec, Topology } from "@allot/stacks";
 import { GITHUB_TOKEN_SECRET } from "@allot/stacks/env";
 import { TABLE_ENTITIES } from "@allot/stacks/table-access";
+import { planAlarms } from "./plan/alarms.js";
 import { tasksOf } from "./plan/asl.js";
 import { envFor, grantsFor, STREAM_READ_ACTIONS, secretsFor } from "./plan/grants.js";
 import { NAME_LIMITS, parseHandler, pascal, physical } from "./plan/names.js";
 import {
-  type AlarmPlan,
+  ALARM_EMAIL_SECRET,
   type BusPlan,
   DLQ_RETENTION_SECONDS,
   type FunctionPlan,
@@ -36,10 +37,12 @@ import {
   type StreamSubscriptionPlan,
   type TablePlan,
   UNSCOPED_LOG_DELIVERY_ACTIONS,
+  UNSCOPED_XRAY_ACTIONS,
   type ValueRef,
 } from "./plan/types.js";
 import { retentionDays, type StageSettings, stageSettings } from "./stage.js";
 
+export * from "./plan/alarms.js";
 export * from "./plan/asl.js";
 export * from "./plan/grants.js";
 export * from "./plan/names.js";
@@ -96,6 +99,14 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
   const requireFunction = (name: string, where: string) => {
     if (!functionByName.has(name))
       problems.push(`${where} names the function "${name}", which stacks/ does not declare`);
+  };
+
+  // Every function and machine traces to X-Ray; business metrics go to one namespace per stage.
+  const metricsNamespace = `${app}/${stage}`;
+  const xrayStatement: Statement = {
+    why: "send X-Ray trace segments (active tracing; these actions take no resource)",
+    actions: [...UNSCOPED_XRAY_ACTIONS],
+    resources: [{ kind: "wildcard", reason: "X-Ray's write actions are not resource-scoped" }],
   };
 
   // Tables and buses ------------------------------------------------------------------------
@@ -286,6 +297,7 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
       role: {
         logicalName: `Machine${pascal(machine.name)}Role`,
         statements: [
+          xrayStatement,
           ...(invokes.length
             ? [
                 {
@@ -304,13 +316,17 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
           },
         ],
       },
+      tracing: true,
       logging: {
         logicalName: `Machine${pascal(machine.name)}Logs`,
         // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing per group.
         logGroupName: `/aws/vendedlogs/states/${physicalName}`,
         retentionDays: retentionDays[settings.logRetention],
+        // Failures only, and never their input or output: execution data holds applicants'
+        // personal data, and CloudWatch Logs is read far more widely than the execution history
+        // (which keeps the data 90 days, behind states:GetExecutionHistory on this machine).
         level: "ERROR",
-        includeExecutionData: true,
+        includeExecutionData: false,
       },
     };
   });
@@ -387,8 +403,9 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
       logRetention: settings.logRetention,
       environment,
       secrets,
-      statements,
+      statements: [...statements, xrayStatement],
       invokedBy: invokers.get(fn.name) ?? [],
+      telemetry: { tracing: "Active", serviceName: fn.name, metricsNamespace },
       ...(asyncInvoke ? { asyncInvoke } : {}),
     };
   });
@@ -403,47 +420,7 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
     .filter((f) => f.links.some((l) => l.kind === "provider"))
     .map((f) => f.name);
 
-  // Alarms: a dead letter anywhere, a failed or timed-out execution anywhere -----------------
-  const alarms: AlarmPlan[] = [
-    ...queues.map(
-      (queue): AlarmPlan => ({
-        logicalName: `${queue.logicalName}Alarm`,
-        description: `A message is waiting in the dead-letter queue ${queue.id}: ${describeSource(queue.receives)}`,
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimension: {
-          name: "QueueName",
-          value: { ref: { kind: "queue", queue: queue.id }, attribute: "name" },
-        },
-        statistic: "Maximum",
-        periodSeconds: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparison: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-      }),
-    ),
-    ...stateMachines.flatMap((machine) =>
-      (["ExecutionsFailed", "ExecutionsTimedOut"] as const).map(
-        (metricName): AlarmPlan => ({
-          logicalName: `${machine.logicalName}${metricName}Alarm`,
-          description: `${metricName} > 0 on the state machine ${machine.name}`,
-          namespace: "AWS/States",
-          metricName,
-          dimension: {
-            name: "StateMachineArn",
-            value: { ref: { kind: "stateMachine", stateMachine: machine.name }, attribute: "arn" },
-          },
-          statistic: "Sum",
-          periodSeconds: 300,
-          evaluationPeriods: 1,
-          threshold: 0,
-          comparison: "GreaterThanThreshold",
-          treatMissingData: "notBreaching",
-        }),
-      ),
-    ),
-  ];
+  const alarms = planAlarms({ functions, queues, stateMachines, streamSubscriptions, apiLogicalName: "Api" });
 
   if (problems.length) throw new PlanError(problems);
 
@@ -472,6 +449,12 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
       routes,
     },
     alarms,
+    alarmTopic: {
+      logicalName: "Alarms",
+      physicalName: physical(app, stage, "alarms"),
+      emailSecret: ALARM_EMAIL_SECRET,
+    },
+    dashboard: { logicalName: "Dashboard", name: physical(app, stage, "operations") },
     mail: mailSenders.length ? { senderSecret: "MailFrom", senders: mailSenders } : null,
     provider: providerClients.length
       ? {
@@ -588,18 +571,5 @@ const linkProblem = (
     case "provider":
     case "registries":
       return undefined;
-  }
-};
-
-const describeSource = (source: QueueSource): string => {
-  switch (source.kind) {
-    case "ruleTarget":
-      return `an event rule ${source.rule} could not deliver to ${source.function}`;
-    case "scheduleTarget":
-      return `a scheduled event of ${source.schedule} could not be delivered to ${source.function}`;
-    case "asyncInvoke":
-      return `an event ${source.function} failed to process after Lambda's retries`;
-    case "streamFailure":
-      return `a stream batch ${source.function} failed to process (subscription ${source.subscription})`;
   }
 };

@@ -62,6 +62,26 @@ export const HTTP_API_TIMEOUT_SECONDS = 30;
 /** SQS keeps a dead letter at most 14 days: the alarm fires at the first one. */
 export const DLQ_RETENTION_SECONDS = 1_209_600;
 
+/**
+ * X-Ray's write actions (active tracing on functions and state machines): AWS does not scope
+ * them to a resource, so they, too, are allowed on `*`. They carry trace segments, not data access.
+ */
+export const UNSCOPED_XRAY_ACTIONS = [
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  "xray:GetSamplingRules",
+  "xray:GetSamplingTargets",
+] as const;
+
+/** What every function and state machine reports: X-Ray traces, and metrics in the stage's namespace. */
+export interface TelemetryPlan {
+  tracing: "Active";
+  /** Powertools' POWERTOOLS_SERVICE_NAME: the function's name in stacks/. */
+  serviceName: string;
+  /** Powertools' POWERTOOLS_METRICS_NAMESPACE: one CloudWatch namespace per stage. */
+  metricsNamespace: string;
+}
+
 /** Actions AWS does not scope to a resource; the only ones allowed on `*`. */
 export const UNSCOPED_LOG_DELIVERY_ACTIONS = [
   "logs:CreateLogDelivery",
@@ -142,6 +162,7 @@ export interface FunctionPlan {
   secrets: string[];
   statements: Statement[];
   invokedBy: Invoker[];
+  telemetry: TelemetryPlan;
   /** Set when EventBridge invokes it (asynchronously): Lambda's own retries, then this queue. */
   asyncInvoke?: { maximumRetryAttempts: number; maximumEventAgeSeconds: number; onFailureQueue: string };
 }
@@ -162,12 +183,15 @@ export interface StateMachinePlan {
   /** The functions its role may invoke: exactly those its tasks name. */
   invokes: string[];
   role: { logicalName: string; statements: Statement[] };
+  /** X-Ray tracing of every execution (its role holds the X-Ray write actions). */
+  tracing: true;
   logging: {
     logicalName: string;
     logGroupName: string;
     retentionDays: number;
     level: "ERROR";
-    includeExecutionData: true;
+    /** Never true: execution data holds personal data (a test holds every machine to it). */
+    includeExecutionData: false;
   };
 }
 
@@ -245,18 +269,41 @@ export interface ApiPlan {
   routes: RoutePlan[];
 }
 
+/** An alarm dimension's value: a created resource's attribute, or the HTTP API's id. */
+export type AlarmDimensionValue = ValueRef | { api: "id" };
+
 export interface AlarmPlan {
   logicalName: string;
   description: string;
-  namespace: "AWS/SQS" | "AWS/States";
+  namespace: "AWS/SQS" | "AWS/States" | "AWS/Lambda" | "AWS/ApiGateway";
   metricName: string;
-  dimension: { name: string; value: ValueRef };
-  statistic: "Maximum" | "Sum";
+  dimension: { name: string; value: AlarmDimensionValue };
+  /** "p99" is CloudWatch's extended statistic (percentile). */
+  statistic: "Maximum" | "Sum" | "Average" | "p99";
   periodSeconds: number;
   evaluationPeriods: number;
   threshold: number;
   comparison: "GreaterThanThreshold";
   treatMissingData: "notBreaching";
+}
+
+/**
+ * `sst secret set AlarmEmail oncall@example.org --stage <stage>`: the address (a list or an
+ * on-call alias, for several people) the stage's alarm topic mails; AWS asks it to confirm once.
+ */
+export const ALARM_EMAIL_SECRET = "AlarmEmail";
+
+/** The one SNS topic every alarm of the stage notifies, and who it notifies. */
+export interface AlarmTopicPlan {
+  logicalName: string;
+  physicalName: string;
+  emailSecret: typeof ALARM_EMAIL_SECRET;
+}
+
+/** The stage's CloudWatch dashboard: the alarms' metrics and the business metrics, on one page. */
+export interface DashboardPlan {
+  logicalName: string;
+  name: string;
 }
 
 export interface Plan {
@@ -273,6 +320,8 @@ export interface Plan {
   streamSubscriptions: StreamSubscriptionPlan[];
   api: ApiPlan;
   alarms: AlarmPlan[];
+  alarmTopic: AlarmTopicPlan;
+  dashboard: DashboardPlan;
   /** Set when a function links `mail`: the sender address is per-stage configuration. */
   mail: MailPlan | null;
   /** Set when a function links `provider`: where it is, the shared secret, this stage's public URL. */

@@ -30,6 +30,7 @@ beforeAll(async () => {
     // Read only if a function links the provider; the deploy drops the URLs' trailing slashes.
     ProviderUrl: "https://provider.example.org/amie/",
     ProviderSecret: "shared-with-the-provider-0123456789abcdef",
+    AlarmEmail: "oncall@example.org",
   });
   // Imported by URL so that the root tsconfig does not follow it into infra/, whose SST globals
   // only tsconfig.infra.json declares.
@@ -117,7 +118,17 @@ describe("infra/ run against fake SST globals", () => {
       expect(created.permissions.map((p: { actions: string[] }) => p.actions)).toEqual(
         fn.statements.map((s) => s.actions),
       );
-      for (const permission of created.permissions as Array<{ resources: string[] }>) {
+      expect(created.transform.function.tracingConfig, fn.name).toEqual({ mode: "Active" });
+      expect(created.environment, fn.name).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: fn.name,
+        POWERTOOLS_METRICS_NAMESPACE: `allot/${stage}`,
+      });
+      for (const permission of created.permissions as Array<{ actions: string[]; resources: string[] }>) {
+        // X-Ray's write actions take no resource (the plan test allows exactly these on `*`).
+        if (permission.actions.every((action) => action.startsWith("xray:"))) {
+          expect(permission.resources).toEqual(["*"]);
+          continue;
+        }
         for (const resource of permission.resources) {
           expect(resource, fn.name).toMatch(/^arn:aws:/);
           expect(resource.replace(/:execution:[^:]+:\*$/, ""), fn.name).not.toContain("*");
@@ -139,7 +150,9 @@ describe("infra/ run against fake SST globals", () => {
     for (const machine of plan.stateMachines) {
       const created = args(byName("aws.sfn.StateMachine", machine.logicalName));
       expect(created).toMatchObject({ name: machine.physicalName, type: "STANDARD" });
-      expect(created.loggingConfiguration).toMatchObject({ level: "ERROR", includeExecutionData: true });
+      // Execution data holds applicants' personal data: never in CloudWatch Logs.
+      expect(created.loggingConfiguration).toMatchObject({ level: "ERROR", includeExecutionData: false });
+      expect(created.tracingConfiguration).toEqual({ enabled: true });
       const definition = JSON.parse(created.definition);
       const text = JSON.stringify(definition);
       expect(text).not.toContain("${function:");
@@ -232,11 +245,36 @@ describe("infra/ run against fake SST globals", () => {
     });
   });
 
-  it("gives every planned queue an SQS queue and an alarm, and every machine its alarms", () => {
+  it("gives every planned queue an SQS queue, and creates every planned alarm on the stage's one topic", () => {
     expect(world.ofType("aws.sqs.Queue").map((r) => r.name)).toEqual(plan.queues.map((q) => q.logicalName));
     expect(world.ofType("aws.cloudwatch.MetricAlarm").map((r) => r.name)).toEqual(
       plan.alarms.map((a) => a.logicalName),
     );
+    const topics = world.ofType("aws.sns.Topic");
+    expect(topics.map((t) => args(t).name)).toEqual([plan.alarmTopic.physicalName]);
+    const topicArn = `arn:aws:sns:us-east-1:123456789012:${plan.alarmTopic.physicalName}`;
+    expect(outputs.alarmTopic).toBe(topicArn);
+    for (const alarm of plan.alarms) {
+      const created = args(byName("aws.cloudwatch.MetricAlarm", alarm.logicalName));
+      expect(created.alarmActions, alarm.logicalName).toEqual([topicArn]);
+      expect(created.okActions, alarm.logicalName).toEqual([topicArn]);
+      const dimension = created.dimensions[alarm.dimension.name];
+      expect(dimension, alarm.logicalName).toEqual(expect.any(String));
+      if (alarm.namespace === "AWS/Lambda") expect(dimension).toMatch(/^allot-production-/);
+      if (alarm.namespace === "AWS/ApiGateway") expect(dimension).toBe("api-id-0123");
+      if (alarm.statistic === "p99") {
+        expect(created).toMatchObject({ extendedStatistic: "p99" });
+        expect(created.statistic).toBeUndefined();
+      } else expect(created.statistic).toBe(alarm.statistic);
+    }
+    // The topic mails the stage's AlarmEmail secret (one subscription, confirmed by its owner).
+    expect(world.ofType("aws.sns.TopicSubscription").map((r) => ({ name: r.name, ...args(r) }))).toEqual([
+      { name: "AlarmsEmail", topic: topicArn, protocol: "email", endpoint: "oncall@example.org" },
+    ]);
+    const dashboard = args(byName("aws.cloudwatch.Dashboard", plan.dashboard.logicalName));
+    expect(dashboard.dashboardName).toBe(plan.dashboard.name);
+    const widgets = JSON.parse(dashboard.dashboardBody).widgets as Array<{ properties: { title: string } }>;
+    expect(widgets.map((w) => w.properties.title)).toContain("Business metrics");
     for (const fn of plan.functions.filter((f) => f.asyncInvoke)) {
       expect(
         args(byName("aws.lambda.FunctionEventInvokeConfig", `${fn.logicalName}AsyncInvoke`)),

@@ -109,6 +109,7 @@ export const installFakeSst = (stage: string, secrets: Record<string, string>): 
 
   class ApiGatewayV2 {
     readonly url = new Out(`https://api.execute-api.${REGION}.amazonaws.com`);
+    readonly nodes = { api: { id: new Out("api-id-0123") } };
     constructor(name: string, args: Record<string, unknown>) {
       record("sst.aws.ApiGatewayV2", name, args);
     }
@@ -170,6 +171,7 @@ export const installFakeSst = (stage: string, secrets: Record<string, string>): 
           (n) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${n}`,
         ),
         MetricAlarm: plain("aws.cloudwatch.MetricAlarm", "cloudwatch"),
+        Dashboard: plain("aws.cloudwatch.Dashboard", "cloudwatch"),
       },
       sqs: { Queue, QueuePolicy: plain("aws.sqs.QueuePolicy", "sqs") },
       lambda: {
@@ -188,7 +190,10 @@ export const installFakeSst = (stage: string, secrets: Record<string, string>): 
           (n) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${n}`,
         ),
       },
-      sns: { Topic: resource("aws.sns.Topic", "sns", (n) => `arn:aws:sns:${REGION}:${ACCOUNT}:${n}`) },
+      sns: {
+        Topic: resource("aws.sns.Topic", "sns", (n) => `arn:aws:sns:${REGION}:${ACCOUNT}:${n}`),
+        TopicSubscription: plain("aws.sns.TopicSubscription", "sns"),
+      },
     },
   };
   Object.assign(globalThis, globals);
