@@ -1,4 +1,5 @@
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+import { LOCAL_TELEMETRY_ENV } from "./packages/local/src/local-telemetry.js";
 
 const testFiles = ["packages/*/test/**/*.test.ts", "stacks/test/**/*.test.ts", "test/**/*.test.ts"];
 
@@ -16,8 +17,9 @@ const shared = {
   testTimeout: 60_000,
   hookTimeout: 60_000,
   // The SDK's notice that its 2027 releases need Node 22 is for people, not for test logs
-  // (engines and the README say so); npm start still shows it.
-  env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+  // (engines and the README say so). Tests run outside Lambda, as the local runtime does: no
+  // tracing or metrics, and the X-Ray SDK without its process-wide async hook.
+  env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...LOCAL_TELEMETRY_ENV },
 };
 
 // Pure tests in worker threads of one process: no process to fork per file.

@@ -3,17 +3,20 @@
 import type { ApiPlan } from "./plan.js";
 import type { Resolver } from "./resolve.js";
 
-export const createApi = (api: ApiPlan, resolve: Resolver) => {
+/** The API without routes, so its URL exists before the functions that read it. */
+export const createApi = (api: ApiPlan) =>
+  new sst.aws.ApiGatewayV2(api.logicalName, {
+    cors: api.cors,
+    accessLog: { retention: api.accessLogRetention },
+  });
+
+/** The authorizer and every route, once the functions exist. */
+export const addRoutes = (created: sst.aws.ApiGatewayV2, api: ApiPlan, resolve: Resolver) => {
   const issuer = new sst.Secret(api.authorizer.issuerSecret);
   const audiences = new sst.Secret(api.authorizer.audiencesSecret);
   // Integrations' Cognito app clients: their access tokens carry client_id, which API Gateway
   // matches against the same audience list. Empty ("") when the stage has none.
   const integrationClients = new sst.Secret(api.authorizer.integrationClientsSecret, "");
-
-  const created = new sst.aws.ApiGatewayV2(api.logicalName, {
-    cors: api.cors,
-    accessLog: { retention: api.accessLogRetention },
-  });
 
   const authorizer = created.addAuthorizer({
     name: api.authorizer.name,

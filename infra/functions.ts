@@ -5,8 +5,9 @@ import type { FunctionPlan } from "./plan.js";
 import type { Resolver } from "./resolve.js";
 
 /**
- * `links` are SST secrets linked the SST way (the GitHub token): encrypted in the bundle and
- * read at run time with `Resource`, never set as an environment variable.
+ * `links` are SST secrets linked the SST way (the provider's URL and shared secret, the GitHub
+ * token): encrypted in the bundle and read at run time (`linkedSecret` in the adapters, as SST's
+ * `Resource`), never set as an environment variable.
  */
 export const createFunction = (
   fn: FunctionPlan,
@@ -21,16 +22,25 @@ export const createFunction = (
     architecture: fn.architecture,
     timeout: `${fn.timeoutSeconds} seconds`,
     memory: `${fn.memoryMb} MB`,
-    environment: Object.fromEntries(
-      Object.entries(fn.environment).map(([name, value]) => [name, resolve.value(value)]),
-    ),
+    environment: {
+      ...Object.fromEntries(
+        Object.entries(fn.environment).map(([name, value]) => [name, resolve.value(value)]),
+      ),
+      // Powertools' own variables: the service (logs, traces, the metrics' dimension) and the
+      // stage's metrics namespace (packages/functions/src/lib/metrics.ts).
+      POWERTOOLS_SERVICE_NAME: fn.telemetry.serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: fn.telemetry.metricsNamespace,
+    },
     permissions: fn.statements.map((statement) => ({
       actions: statement.actions,
       resources: statement.resources.map((ref) => resolve.arn(ref)),
+      ...(statement.conditions ? { conditions: statement.conditions } : {}),
     })),
     ...(links.length ? { link: links } : {}),
     logging: { retention: fn.logRetention, format: "json" },
     nodejs: { format: "esm", minify: true },
+    // Active X-Ray tracing (the role's X-Ray grant is in the plan's statements).
+    transform: { function: { tracingConfig: { mode: fn.telemetry.tracing } } },
   });
 
 /** Lambda's own retries for asynchronous invocations (EventBridge targets), then a dead letter. */

@@ -1,15 +1,15 @@
 // The AWS realization of stacks/: builds the plan, then creates what it lists, in dependency
 // order. Nothing here names a function, a route, a rule, a schedule or a machine: it loops over the plan.
 import { bus as mainBus, mainTable, topology } from "@allot/stacks";
-import { createAlarm, createAlarmTopic } from "./alarms.js";
-import { createApi } from "./api.js";
+import { createAlarm, createAlarmTopic, createDashboard } from "./alarms.js";
+import { addRoutes, createApi } from "./api.js";
 import { createBus, createPartnerBusPolicy } from "./buses.js";
 import { configureAsyncInvoke, createFunction } from "./functions.js";
 import { planDeployment } from "./plan.js";
 import { createQueue } from "./queues.js";
 import { type Created, createResolver } from "./resolve.js";
 import { createRule, createScheduledRule } from "./rules.js";
-import { createProviderSecrets } from "./secrets.js";
+import { createLinkedSecrets } from "./secrets.js";
 import { createStateMachine } from "./state-machines.js";
 import { createStreamSubscription } from "./streams.js";
 import { createTable } from "./tables.js";
@@ -24,14 +24,21 @@ export const deploy = () => {
     queues: new Map(plan.queues.map((queue) => [queue.id, createQueue(queue)])),
     functions: new Map(),
     ...(plan.mail ? { mailFrom: new sst.Secret(plan.mail.senderSecret).value } : {}),
-    secrets: plan.provider ? createProviderSecrets(plan.provider) : new Map(),
+    secrets: createLinkedSecrets(plan),
   };
+  // The API first (no routes yet): its URL is the public URL the provider link passes to its
+  // functions, and the routes, which need the functions, come after them. One pass, no cycle.
+  const api = createApi(plan.api);
+  created.apiUrl = api.url;
   const resolve = createResolver(plan, created);
-  // Optional: the empty placeholder means "no token" (GitHub's anonymous limit, 60 an hour).
-  const githubToken = plan.registries ? new sst.Secret(plan.registries.githubTokenSecret, "") : undefined;
 
   for (const fn of plan.functions) {
-    const links = githubToken && plan.registries?.clients.includes(fn.name) ? [githubToken] : [];
+    const links = fn.secrets.map((name) => {
+      const secret = created.secrets.get(name);
+      if (!secret)
+        throw new Error(`infra: function "${fn.name}" links the secret ${name}, which was not created`);
+      return secret;
+    });
     const lambda = createFunction(fn, resolve, links);
     created.functions.set(fn.name, lambda);
     configureAsyncInvoke(fn, lambda, resolve);
@@ -53,10 +60,12 @@ export const deploy = () => {
     if (!bus) throw new Error(`infra: bus "${policy.bus}" is planned for a policy but not created`);
     createPartnerBusPolicy(policy, bus);
   }
-  const api = createApi(plan.api, resolve);
+  addRoutes(api, plan.api, resolve);
 
-  const topic = createAlarmTopic();
-  for (const alarm of plan.alarms) createAlarm(alarm, topic, resolve);
+  const apiId = api.nodes.api.id;
+  const topic = createAlarmTopic(plan.alarmTopic);
+  for (const alarm of plan.alarms) createAlarm(alarm, topic, resolve, apiId);
+  createDashboard(plan, apiId);
 
   const busRef = { kind: "bus", bus: mainBus.name } as const;
   return {

@@ -8,13 +8,15 @@
 
 import { bus, type Link, type RetryPolicy, type TableSpec, type Topology } from "@allot/stacks";
 import { GITHUB_TOKEN_SECRET, WEBHOOK_DELIVER_FUNCTION } from "@allot/stacks/env";
+import { TABLE_ENTITIES } from "@allot/stacks/table-access";
 import { partnerAccountsOf } from "./partners.js";
+import { planAlarms } from "./plan/alarms.js";
 import { tasksOf } from "./plan/asl.js";
 import { partnerAccountProblems } from "./plan/bus-policy.js";
-import { envFor, grantsFor, STREAM_READ_ACTIONS } from "./plan/grants.js";
+import { envFor, grantsFor, STREAM_READ_ACTIONS, secretsFor } from "./plan/grants.js";
 import { NAME_LIMITS, parseHandler, pascal, physical } from "./plan/names.js";
 import {
-  type AlarmPlan,
+  ALARM_EMAIL_SECRET,
   type BusPlan,
   DLQ_RETENTION_SECONDS,
   type FunctionPlan,
@@ -37,10 +39,12 @@ import {
   type StreamSubscriptionPlan,
   type TablePlan,
   UNSCOPED_LOG_DELIVERY_ACTIONS,
+  UNSCOPED_XRAY_ACTIONS,
   type ValueRef,
 } from "./plan/types.js";
 import { retentionDays, type StageSettings, stageSettings } from "./stage.js";
 
+export * from "./plan/alarms.js";
 export * from "./plan/asl.js";
 export * from "./plan/bus-policy.js";
 export * from "./plan/grants.js";
@@ -100,6 +104,14 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
   const requireFunction = (name: string, where: string) => {
     if (!functionByName.has(name))
       problems.push(`${where} names the function "${name}", which stacks/ does not declare`);
+  };
+
+  // Every function and machine traces to X-Ray; business metrics go to one namespace per stage.
+  const metricsNamespace = `${app}/${stage}`;
+  const xrayStatement: Statement = {
+    why: "send X-Ray trace segments (active tracing; these actions take no resource)",
+    actions: [...UNSCOPED_XRAY_ACTIONS],
+    resources: [{ kind: "wildcard", reason: "X-Ray's write actions are not resource-scoped" }],
   };
 
   // Tables and buses ------------------------------------------------------------------------
@@ -290,6 +302,7 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
       role: {
         logicalName: `Machine${pascal(machine.name)}Role`,
         statements: [
+          xrayStatement,
           ...(invokes.length
             ? [
                 {
@@ -308,13 +321,17 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
           },
         ],
       },
+      tracing: true,
       logging: {
         logicalName: `Machine${pascal(machine.name)}Logs`,
         // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing per group.
         logGroupName: `/aws/vendedlogs/states/${physicalName}`,
         retentionDays: retentionDays[settings.logRetention],
+        // Failures only, and never their input or output: execution data holds applicants'
+        // personal data, and CloudWatch Logs is read far more widely than the execution history
+        // (which keeps the data 90 days, behind states:GetExecutionHistory on this machine).
         level: "ERROR",
-        includeExecutionData: true,
+        includeExecutionData: false,
       },
     };
   });
@@ -331,6 +348,7 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
 
     const environment: Record<string, ValueRef> = {};
     const statements: Statement[] = [];
+    const secrets: string[] = [];
     for (const link of fn.links) {
       const problem = linkProblem(link, tableByName, busNames, machineNames);
       if (problem) {
@@ -345,6 +363,7 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
         environment[name] = value;
       }
       statements.push(...grantsFor(link, tableByName));
+      for (const secret of secretsFor(link)) if (!secrets.includes(secret)) secrets.push(secret);
     }
 
     const subs = streamSubscriptions.filter((s) => s.function === fn.name);
@@ -388,8 +407,10 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
       memoryMb: fn.memoryMb,
       logRetention: settings.logRetention,
       environment,
-      statements,
+      secrets,
+      statements: [...statements, xrayStatement],
       invokedBy: invokers.get(fn.name) ?? [],
+      telemetry: { tracing: "Active", serviceName: fn.name, metricsNamespace },
       ...(asyncInvoke ? { asyncInvoke } : {}),
     };
   });
@@ -433,47 +454,7 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
     .filter((f) => f.links.some((l) => l.kind === "provider"))
     .map((f) => f.name);
 
-  // Alarms: a dead letter anywhere, a failed or timed-out execution anywhere -----------------
-  const alarms: AlarmPlan[] = [
-    ...queues.map(
-      (queue): AlarmPlan => ({
-        logicalName: `${queue.logicalName}Alarm`,
-        description: `A message is waiting in the dead-letter queue ${queue.id}: ${describeSource(queue.receives)}`,
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimension: {
-          name: "QueueName",
-          value: { ref: { kind: "queue", queue: queue.id }, attribute: "name" },
-        },
-        statistic: "Maximum",
-        periodSeconds: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparison: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-      }),
-    ),
-    ...stateMachines.flatMap((machine) =>
-      (["ExecutionsFailed", "ExecutionsTimedOut"] as const).map(
-        (metricName): AlarmPlan => ({
-          logicalName: `${machine.logicalName}${metricName}Alarm`,
-          description: `${metricName} > 0 on the state machine ${machine.name}`,
-          namespace: "AWS/States",
-          metricName,
-          dimension: {
-            name: "StateMachineArn",
-            value: { ref: { kind: "stateMachine", stateMachine: machine.name }, attribute: "arn" },
-          },
-          statistic: "Sum",
-          periodSeconds: 300,
-          evaluationPeriods: 1,
-          threshold: 0,
-          comparison: "GreaterThanThreshold",
-          treatMissingData: "notBreaching",
-        }),
-      ),
-    ),
-  ];
+  const alarms = planAlarms({ functions, queues, stateMachines, streamSubscriptions, apiLogicalName: "Api" });
 
   if (problems.length) throw new PlanError(problems);
 
@@ -503,12 +484,17 @@ export const planDeployment = (topology: Topology, options: PlanOptions): Plan =
       routes,
     },
     alarms,
+    alarmTopic: {
+      logicalName: "Alarms",
+      physicalName: physical(app, stage, "alarms"),
+      emailSecret: ALARM_EMAIL_SECRET,
+    },
+    dashboard: { logicalName: "Dashboard", name: physical(app, stage, "operations") },
     mail: mailSenders.length ? { senderSecret: "MailFrom", senders: mailSenders } : null,
     provider: providerClients.length
       ? {
           urlSecret: PROVIDER_SECRETS.url,
           sharedSecret: PROVIDER_SECRETS.secret,
-          publicUrlSecret: PROVIDER_SECRETS.publicUrl,
           clients: providerClients,
         }
       : null,
@@ -582,6 +568,24 @@ const checkRetry = (retry: RetryPolicy, where: string, problems: string[]) => {
   }
 };
 
+/**
+ * A table link must name what it reads and writes (stacks/src/table-access.ts): without them the
+ * only grant left would be the whole table, which is what least privilege by item forbids.
+ */
+const tableEntitiesProblem = (link: Extract<Link, { kind: "table" }>): string | undefined => {
+  if (!link.read?.length)
+    return `links table "${link.table}" without naming the entities it reads (add it to TABLE_ACCESS in stacks/src/table-access.ts)`;
+  if (link.access === "read" && (link.write?.length || link.delete?.length))
+    return `links table "${link.table}" read-only but names entities it writes`;
+  const written = new Set(link.write);
+  if (link.delete?.some((e) => !written.has(e)))
+    return `links table "${link.table}" deleting entities it does not write`;
+  const known = new Set<string>(TABLE_ENTITIES);
+  const unknown = [...link.read, ...(link.write ?? []), ...(link.delete ?? [])].filter((e) => !known.has(e));
+  if (unknown.length) return `links table "${link.table}" with unknown entities ${unknown.join(", ")}`;
+  return undefined;
+};
+
 const linkProblem = (
   link: Link,
   tables: Map<string, TableSpec>,
@@ -590,7 +594,8 @@ const linkProblem = (
 ): string | undefined => {
   switch (link.kind) {
     case "table":
-      return tables.has(link.table) ? undefined : `links the undeclared table "${link.table}"`;
+      if (!tables.has(link.table)) return `links the undeclared table "${link.table}"`;
+      return tableEntitiesProblem(link);
     case "bus":
       return buses.has(link.bus) ? undefined : `links the undeclared bus "${link.bus}"`;
     case "stateMachine":
@@ -606,18 +611,5 @@ const linkProblem = (
       return undefined;
     case "subscriptionRules":
       return buses.has(bus.name) ? undefined : `links subscription rules on the undeclared bus "${bus.name}"`;
-  }
-};
-
-const describeSource = (source: QueueSource): string => {
-  switch (source.kind) {
-    case "ruleTarget":
-      return `an event rule ${source.rule} could not deliver to ${source.function}`;
-    case "scheduleTarget":
-      return `a scheduled event of ${source.schedule} could not be delivered to ${source.function}`;
-    case "asyncInvoke":
-      return `an event ${source.function} failed to process after Lambda's retries`;
-    case "streamFailure":
-      return `a stream batch ${source.function} failed to process (subscription ${source.subscription})`;
   }
 };

@@ -1,6 +1,6 @@
 // Turns the plan's symbolic references into the ARNs and names of what infra/ created.
 import { SUBSCRIPTION_RULE_PREFIX } from "@allot/stacks/env";
-import type { Plan, Ref, ValueRef } from "./plan.js";
+import { describeRef, type Plan, type Ref, type ValueRef } from "./plan.js";
 
 type Output<T> = $util.Output<T>;
 
@@ -12,8 +12,10 @@ export interface Created {
   functions: Map<string, sst.aws.Function>;
   /** The sender address (SST secret), when some function sends mail. */
   mailFrom?: Output<string>;
-  /** Secrets read as environment values (the provider's), by secret name. */
-  secrets: Map<string, Output<string>>;
+  /** The SST secrets functions link (read at run time, never environment values), by name. */
+  secrets: Map<string, sst.Secret>;
+  /** The HTTP API's URL: the API is created before the functions, its routes after them. */
+  apiUrl?: Output<string>;
 }
 
 /** "Allot Grants <grants@example.org>" or "grants@example.org" → the address and its domain. */
@@ -94,7 +96,9 @@ export const createResolver = (plan: Plan, created: Created) => {
       case "mailIdentity":
         return $interpolate`arn:${partition}:ses:${region}:${account}:identity/${mailIdentity(ref.form)}`;
       case "secret":
-        throw new Error(`infra: the secret ${ref.secret} has no ARN (it is only an environment value)`);
+        throw new Error(`infra: the secret ${ref.secret} has no ARN (it is linked, never granted)`);
+      case "api":
+        throw new Error("infra: the API's ARN is not granted to functions (they only read its URL)");
       case "wildcard":
         return $output("*");
     }
@@ -121,18 +125,25 @@ export const createResolver = (plan: Plan, created: Created) => {
     }
   };
 
-  const secret = (ref: Ref): Output<string> => {
-    if (ref.kind !== "secret")
-      throw new Error(`infra: a ${ref.kind} reference has no value; only a secret has`);
-    return must(created.secrets, ref.secret, "secret");
+  const url = (ref: Ref): Output<string> => {
+    if (ref.kind !== "api" || !created.apiUrl)
+      throw new Error(`infra: a ${ref.kind} reference has no URL here; only the API, created first, has`);
+    return created.apiUrl;
   };
 
-  const value = (value: ValueRef): Output<string> =>
-    value.attribute === "arn"
-      ? arn(value.ref)
-      : value.attribute === "value"
-        ? secret(value.ref)
-        : name(value.ref);
+  const value = (value: ValueRef): Output<string> => {
+    switch (value.attribute) {
+      case "arn":
+        return arn(value.ref);
+      case "url":
+        return url(value.ref);
+      case "value":
+        // Secrets are linked to functions (Created.secrets), never environment values.
+        throw new Error(`infra: ${describeRef(value.ref)} would put a secret in an environment variable`);
+      case "name":
+        return name(value.ref);
+    }
+  };
 
   const queueUrl = (queue: string): Output<string> => must(created.queues, queue, "queue").url;
 

@@ -53,6 +53,7 @@ export const createStateMachine = (machine: StateMachinePlan, spec: StateMachine
       type: machine.type,
       definition,
       roleArn: role.arn,
+      tracingConfiguration: { enabled: machine.tracing },
       loggingConfiguration: {
         level: machine.logging.level,
         includeExecutionData: machine.logging.includeExecutionData,

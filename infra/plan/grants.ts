@@ -3,12 +3,14 @@
 import { bus, type Link, type TableSpec } from "@allot/stacks";
 import {
   envForLink,
+  GITHUB_TOKEN_SECRET,
   providerEnv,
   SUBSCRIPTION_RULE_PREFIX,
   subscriptionRulesEnv,
   WEBHOOK_DELIVER_FUNCTION,
 } from "@allot/stacks/env";
 import {
+  type Condition,
   PROVIDER_SECRETS,
   type Ref,
   type Statement,
@@ -34,14 +36,21 @@ export const TABLE_READ_ACTIONS = [
   "dynamodb:BatchGetItem",
   "dynamodb:Query",
   "dynamodb:ConditionCheckItem",
-  "dynamodb:DescribeTable",
 ] as const;
 export const TABLE_WRITE_ACTIONS = [
   "dynamodb:PutItem",
   "dynamodb:UpdateItem",
-  "dynamodb:DeleteItem",
   "dynamodb:BatchWriteItem",
 ] as const;
+
+export const TABLE_DELETE_ACTIONS = ["dynamodb:DeleteItem"] as const;
+
+/** Only items whose partition key starts with one of these entity prefixes (`AWARD#…`). */
+export const leadingKeys = (entities: readonly string[]): Condition => ({
+  test: "ForAllValues:StringLike",
+  variable: "dynamodb:LeadingKeys",
+  values: entities.map((entity) => `${entity}#*`),
+});
 export const MAIL_SEND_ACTIONS = ["ses:SendEmail", "ses:SendRawEmail"] as const;
 export const INDEX_READ_ACTIONS = ["dynamodb:Query"] as const;
 export const STREAM_READ_ACTIONS = [
@@ -87,11 +96,10 @@ export const envFor = (link: Link): Record<string, ValueRef> => {
     case "mail":
       return { [envForLink(link)]: { ref: { kind: "mailIdentity", form: "address" }, attribute: "name" } };
     case "provider":
-      return {
-        [providerEnv.url]: secretValue(PROVIDER_SECRETS.url),
-        [providerEnv.secret]: secretValue(PROVIDER_SECRETS.secret),
-        [providerEnv.publicUrl]: secretValue(PROVIDER_SECRETS.publicUrl),
-      };
+      // The provider's URL and shared secret are linked SST secrets (secretsFor), never
+      // environment values; the public URL is the API's own, which exists before any function
+      // (the API is created first, its routes last), so a new stage deploys in one pass.
+      return { [providerEnv.publicUrl]: { ref: { kind: "api" }, attribute: "url" } };
     case "registries":
       // The real endpoints are the adapters' defaults; the GitHub token is linked through SST
       // (encrypted in the bundle), never an environment value.
@@ -116,22 +124,54 @@ export const envFor = (link: Link): Record<string, ValueRef> => {
   }
 };
 
-const secretValue = (secret: string): ValueRef => ({ ref: { kind: "secret", secret }, attribute: "value" });
+/** The SST secrets a link reads at run time: linked to the function, never in its environment. */
+export const secretsFor = (link: Link): string[] => {
+  switch (link.kind) {
+    case "provider":
+      return [PROVIDER_SECRETS.url, PROVIDER_SECRETS.secret];
+    case "registries":
+      return [GITHUB_TOKEN_SECRET];
+    default:
+      return [];
+  }
+};
 
 /** The least-privilege IAM statements one link becomes. */
 export const grantsFor = (link: Link, tables: Map<string, TableSpec>): Statement[] => {
   switch (link.kind) {
     case "table": {
       const table = tables.get(link.table);
-      const write = link.access === "readwrite";
+      const read = [...new Set([...(link.read ?? []), ...(link.write ?? [])])].sort();
+      const write = link.access === "readwrite" ? [...new Set(link.write ?? [])].sort() : [];
       const statements: Statement[] = [
         {
-          why: `${write ? "read and write" : "read"} table ${link.table}`,
-          actions: write ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] : [...TABLE_READ_ACTIONS],
+          why: `read ${read.join(", ")} items of table ${link.table}`,
+          actions: [...TABLE_READ_ACTIONS],
           resources: [{ kind: "table", table: link.table }],
+          conditions: [leadingKeys(read)],
         },
       ];
+      if (write.length) {
+        statements.push({
+          why: `write ${write.join(", ")} items of table ${link.table}`,
+          actions: [...TABLE_WRITE_ACTIONS],
+          resources: [{ kind: "table", table: link.table }],
+          conditions: [leadingKeys(write)],
+        });
+      }
+      const deleted = link.access === "readwrite" ? [...new Set(link.delete ?? [])].sort() : [];
+      if (deleted.length) {
+        statements.push({
+          why: `delete ${deleted.join(", ")} items of table ${link.table} (markers and leases)`,
+          actions: [...TABLE_DELETE_ACTIONS],
+          resources: [{ kind: "table", table: link.table }],
+          conditions: [leadingKeys(deleted)],
+        });
+      }
       if (table?.globalIndexes.length) {
+        // LeadingKeys on an index Query is the index's partition key (e.g. PROGRAM#<id>#AWARDS,
+        // CALLS), which follows no entity prefix: the index grant is read-only, Query only, on
+        // the table's own indexes, and unconditioned (indexes project listing attributes).
         statements.push({
           why: `query the indexes of table ${link.table}`,
           actions: [...INDEX_READ_ACTIONS],

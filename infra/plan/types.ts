@@ -1,6 +1,7 @@
 // The vocabulary of the deployment plan (see infra/plan.ts). Plain data; no SST or Pulumi import.
 
 import type { RetryPolicy } from "@allot/stacks";
+import { providerSecrets } from "@allot/stacks/env";
 import type { LogRetention, StageSettings } from "../stage.js";
 
 /** A resource infra/ creates, by its logical name in stacks/ (resolved to an ARN at deploy time). */
@@ -32,6 +33,8 @@ export type Ref =
    * an environment value: it has no ARN, and no grant names it.
    */
   | { kind: "secret"; secret: string }
+  /** The stage's HTTP API: its `url` is the public base URL (created before any function). */
+  | { kind: "api" }
   /**
    * `*`, only for the CloudWatch Logs delivery actions, which AWS does not scope to resources
    * (Step Functions logging needs them). Never on data: a test enforces it.
@@ -41,8 +44,8 @@ export type Ref =
 /** One attribute of a resource, for environment variables and alarm dimensions. */
 export interface ValueRef {
   ref: Ref;
-  /** "value" is a secret's value (and only a secret's). */
-  attribute: "name" | "arn" | "value";
+  /** "value" is a secret's value (and only a secret's); "url" is the API's (and only the API's). */
+  attribute: "name" | "arn" | "value" | "url";
 }
 
 export interface Statement {
@@ -50,6 +53,14 @@ export interface Statement {
   why: string;
   actions: string[];
   resources: Ref[];
+  /** IAM conditions, e.g. the partition-key prefixes a DynamoDB grant is limited to. */
+  conditions?: Condition[];
+}
+
+export interface Condition {
+  test: "ForAllValues:StringLike";
+  variable: "dynamodb:LeadingKeys";
+  values: string[];
 }
 
 export const LAMBDA_RUNTIME = "nodejs22.x";
@@ -61,6 +72,26 @@ export const DLQ_RETENTION_SECONDS = 1_209_600;
 
 /** EventBridge actions AWS does not scope to a resource (the pattern check); allowed on `*` for functions. */
 export const UNSCOPED_EVENTS_ACTIONS = ["events:TestEventPattern"] as const;
+
+/**
+ * X-Ray's write actions (active tracing on functions and state machines): AWS does not scope
+ * them to a resource, so they, too, are allowed on `*`. They carry trace segments, not data access.
+ */
+export const UNSCOPED_XRAY_ACTIONS = [
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  "xray:GetSamplingRules",
+  "xray:GetSamplingTargets",
+] as const;
+
+/** What every function and state machine reports: X-Ray traces, and metrics in the stage's namespace. */
+export interface TelemetryPlan {
+  tracing: "Active";
+  /** Powertools' POWERTOOLS_SERVICE_NAME: the function's name in stacks/. */
+  serviceName: string;
+  /** Powertools' POWERTOOLS_METRICS_NAMESPACE: one CloudWatch namespace per stage. */
+  metricsNamespace: string;
+}
 
 /** Actions AWS does not scope to a resource; the only ones allowed on `*`. */
 export const UNSCOPED_LOG_DELIVERY_ACTIONS = [
@@ -135,8 +166,14 @@ export interface FunctionPlan {
   memoryMb: number;
   logRetention: LogRetention;
   environment: Record<string, ValueRef>;
+  /**
+   * SST secrets linked to the function (`link`): encrypted into its bundle and read at run time
+   * (adapters' linkedSecret, as SST's `Resource`), never environment variables.
+   */
+  secrets: string[];
   statements: Statement[];
   invokedBy: Invoker[];
+  telemetry: TelemetryPlan;
   /** Set when EventBridge invokes it (asynchronously): Lambda's own retries, then this queue. */
   asyncInvoke?: { maximumRetryAttempts: number; maximumEventAgeSeconds: number; onFailureQueue: string };
 }
@@ -157,12 +194,15 @@ export interface StateMachinePlan {
   /** The functions its role may invoke: exactly those its tasks name. */
   invokes: string[];
   role: { logicalName: string; statements: Statement[] };
+  /** X-Ray tracing of every execution (its role holds the X-Ray write actions). */
+  tracing: true;
   logging: {
     logicalName: string;
     logGroupName: string;
     retentionDays: number;
     level: "ERROR";
-    includeExecutionData: true;
+    /** Never true: execution data holds personal data (a test holds every machine to it). */
+    includeExecutionData: false;
   };
 }
 
@@ -246,13 +286,17 @@ export interface ApiPlan {
   routes: RoutePlan[];
 }
 
+/** An alarm dimension's value: a created resource's attribute, or the HTTP API's id. */
+export type AlarmDimensionValue = ValueRef | { api: "id" };
+
 export interface AlarmPlan {
   logicalName: string;
   description: string;
-  namespace: "AWS/SQS" | "AWS/States";
+  namespace: "AWS/SQS" | "AWS/States" | "AWS/Lambda" | "AWS/ApiGateway";
   metricName: string;
-  dimension: { name: string; value: ValueRef };
-  statistic: "Maximum" | "Sum";
+  dimension: { name: string; value: AlarmDimensionValue };
+  /** "p99" is CloudWatch's extended statistic (percentile). */
+  statistic: "Maximum" | "Sum" | "Average" | "p99";
   periodSeconds: number;
   evaluationPeriods: number;
   threshold: number;
@@ -275,6 +319,25 @@ export interface BusPolicyPlan {
   partnerAccounts: string[];
 }
 
+/**
+ * `sst secret set AlarmEmail oncall@example.org --stage <stage>`: the address (a list or an
+ * on-call alias, for several people) the stage's alarm topic mails; AWS asks it to confirm once.
+ */
+export const ALARM_EMAIL_SECRET = "AlarmEmail";
+
+/** The one SNS topic every alarm of the stage notifies, and who it notifies. */
+export interface AlarmTopicPlan {
+  logicalName: string;
+  physicalName: string;
+  emailSecret: typeof ALARM_EMAIL_SECRET;
+}
+
+/** The stage's CloudWatch dashboard: the alarms' metrics and the business metrics, on one page. */
+export interface DashboardPlan {
+  logicalName: string;
+  name: string;
+}
+
 export interface Plan {
   app: string;
   stage: string;
@@ -289,6 +352,8 @@ export interface Plan {
   streamSubscriptions: StreamSubscriptionPlan[];
   api: ApiPlan;
   alarms: AlarmPlan[];
+  alarmTopic: AlarmTopicPlan;
+  dashboard: DashboardPlan;
   /** Set when a function links `mail`: the sender address is per-stage configuration. */
   mail: MailPlan | null;
   /** Set when a function links `provider`: where it is, the shared secret, this stage's public URL. */
@@ -317,24 +382,14 @@ export interface MailPlan {
   senders: string[];
 }
 
-/** The SST secrets a provider link reads, one per variable of `providerEnv` (stacks/src/env.ts). */
-export const PROVIDER_SECRETS = {
-  url: "ProviderUrl",
-  secret: "ProviderSecret",
-  publicUrl: "PublicUrl",
-} as const;
+/** The SST secrets a provider link reads (stacks/src/env.ts: `providerSecrets`). */
+export const PROVIDER_SECRETS = providerSecrets;
 
 export interface ProviderPlan {
   /** `sst secret set ProviderUrl https://provider.example.org/amie --stage <stage>`: its base URL. */
   urlSecret: string;
   /** `sst secret set ProviderSecret <shared secret> --stage <stage>`: signs both directions (HMAC). */
   sharedSecret: string;
-  /**
-   * `sst secret set PublicUrl https://<api> --stage <stage>`: this stage's public base URL, which
-   * the provider calls back. A secret, not the API's own URL: the API's routes need the functions
-   * that would read it, so that would be a dependency cycle.
-   */
-  publicUrlSecret: string;
   /** The functions that talk to the provider (over HTTPS; no IAM grant). */
   clients: string[];
 }
@@ -363,6 +418,8 @@ export const describeRef = (ref: Ref): string => {
       return `stateMachine:${ref.stateMachine}/executions/*`;
     case "queue":
       return `queue:${ref.queue}`;
+    case "api":
+      return "api";
     case "function":
       return `function:${ref.function}`;
     case "mailIdentity":

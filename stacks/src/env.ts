@@ -22,11 +22,22 @@ export const envForLink = (link: Link): string => {
   }
 };
 
-/** A provider link sets three variables: where the provider is, the shared secret, and where it calls back. */
+/**
+ * A provider link's three settings: where the provider is, the shared secret, and where it calls
+ * back. Locally all three are environment variables; on AWS `url` and `secret` are the SST
+ * secrets of `providerSecrets`, linked to the function and read at run time (never environment
+ * variables), and `publicUrl` is the stage's own API URL (no secret: it is derived at deploy).
+ */
 export const providerEnv = {
   url: "ALLOT_PROVIDER_URL",
   secret: "ALLOT_PROVIDER_SECRET",
   publicUrl: "ALLOT_PUBLIC_URL",
+} as const;
+
+/** The per-stage SST secrets a provider link reads on AWS (`sst secret set <name> … --stage <stage>`). */
+export const providerSecrets = {
+  url: "ProviderUrl",
+  secret: "ProviderSecret",
 } as const;
 
 /**

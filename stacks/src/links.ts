@@ -1,4 +1,5 @@
 import { bus, mainTable } from "./table.js";
+import { TABLE_ACCESS } from "./table-access.js";
 import type { FunctionSpec, Link } from "./topology.js";
 
 export const tableReadWrite: Link = { kind: "table", table: mainTable.name, access: "readwrite" };
@@ -29,7 +30,7 @@ export const fn = (
   name,
   handler: `packages/functions/src/${file}#handler`,
   description,
-  links,
+  links: links.map((link) => withEntities(name, link)),
   timeoutSeconds: options.timeoutSeconds ?? 10,
   memoryMb: options.memoryMb ?? 512,
 });
@@ -43,3 +44,19 @@ export const closeoutMachine = (...actions: MachineAction[]): Link => ({
   stateMachine: "award-closeout",
   actions,
 });
+
+/**
+ * A main-table link with the entities the function declares in TABLE_ACCESS (read-only links
+ * keep no writes). A function with no entry keeps a bare link, which the AWS plan refuses.
+ */
+const withEntities = (name: string, link: Link): Link => {
+  const access = TABLE_ACCESS[name];
+  if (link.kind !== "table" || link.table !== mainTable.name || link.read || !access) return link;
+  const writes = link.access === "readwrite";
+  return {
+    ...link,
+    read: access.read,
+    write: writes ? access.write : [],
+    ...(writes && access.delete ? { delete: access.delete } : {}),
+  };
+};

@@ -31,7 +31,19 @@ export interface BusSpec {
 
 /** What a function may touch; becomes both its environment and its IAM grants. */
 export type Link =
-  | { kind: "table"; table: string; access: "read" | "readwrite" }
+  /**
+   * `read` / `write` name the entities (partition-key prefixes, stacks/src/table-access.ts) the
+   * function touches; on AWS each becomes a `dynamodb:LeadingKeys` condition. A table link
+   * without them cannot be granted (the plan refuses it): `fn()` fills them from TABLE_ACCESS.
+   */
+  | {
+      kind: "table";
+      table: string;
+      access: "read" | "readwrite";
+      read?: string[];
+      write?: string[];
+      delete?: string[];
+    }
   | { kind: "bus"; bus: string }
   | { kind: "stateMachine"; stateMachine: string; actions: Array<"start" | "callback" | "read"> }
   /** Sends mail: on AWS it grants ses:SendEmail and sets the sender address. */

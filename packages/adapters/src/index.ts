@@ -22,6 +22,7 @@ export * from "./dynamo/usage-repository.js";
 export * from "./dynamo/utilization-repository.js";
 export * from "./env.js";
 export * from "./eventbridge/publisher.js";
+export * from "./linked-secret.js";
 export * from "./notification/dynamo-notification-preferences.js";
 export * from "./notification/dynamo-notification-repository.js";
 export * from "./notification/file-mailer.js";

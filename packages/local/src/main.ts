@@ -1,3 +1,5 @@
+import "./node-support.js";
+import "./telemetry-off.js";
 import "aws-local/polyfills";
 import { createLogger, logSettings } from "aws-local";
 import { configFromEnv } from "./config.js";

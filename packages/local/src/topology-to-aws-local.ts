@@ -18,6 +18,7 @@ import {
 import { registriesBaseUrls } from "@allot/standins";
 import type { AwsLocalConfig, FunctionSpec as LocalFunctionSpec, ScheduledRuleSpec } from "aws-local";
 import { functionArn, stateMachineArn } from "aws-local";
+import { LOCAL_TELEMETRY_ENV } from "./local-telemetry.js";
 
 /** Where the local stand-ins of what links reach outside AWS live, and the local-only mail settings. */
 export interface LocalServices {
@@ -82,7 +83,10 @@ export const linkEnvironment = (link: Link, services: LocalServices): Record<str
   }
 };
 
-/** A stacks/ function as aws-local runs it: its module and export, and only its links' variables. */
+/**
+ * A stacks/ function as aws-local runs it: its module and export, and only its links' variables
+ * (with the tracer and metrics off: local-telemetry.ts).
+ */
 export const localFunction = (fn: FunctionSpec, services: LocalServices): LocalFunctionSpec => {
   const [module, handler = "handler"] = fn.handler.split("#") as [string, string?];
   return {
@@ -91,7 +95,10 @@ export const localFunction = (fn: FunctionSpec, services: LocalServices): LocalF
     handler,
     timeoutSeconds: fn.timeoutSeconds,
     memoryMb: fn.memoryMb,
-    environment: Object.assign({}, ...fn.links.map((link) => linkEnvironment(link, services))),
+    environment: Object.assign(
+      { ...LOCAL_TELEMETRY_ENV },
+      ...fn.links.map((link) => linkEnvironment(link, services)),
+    ),
   };
 };
 

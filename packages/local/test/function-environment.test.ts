@@ -3,6 +3,7 @@ import { functionByName, type Link, topology } from "@allot/stacks";
 import { envForLink, providerEnv, registriesEnv } from "@allot/stacks/env";
 import { createLambdaRegistry, type FunctionSpec, INHERITED_VARIABLES, silentLogger } from "aws-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_TELEMETRY_ENV } from "../src/local-telemetry.js";
 import { repositoryRoot } from "../src/runtime.js";
 import { type LocalServices, linkEnvironment, localFunction } from "../src/topology-to-aws-local.js";
 
@@ -69,9 +70,14 @@ describe("each function's environment, locally", () => {
       expect(own, fn.name).toEqual(expected);
       const others = Object.keys(env).filter(
         (name) =>
-          !name.startsWith("ALLOT_") && !name.startsWith("AWS_") && !INHERITED_VARIABLES.includes(name),
+          !name.startsWith("ALLOT_") &&
+          !name.startsWith("AWS_") &&
+          !INHERITED_VARIABLES.includes(name) &&
+          !(name in LOCAL_TELEMETRY_ENV),
       );
       expect(others, fn.name).toEqual([]);
+      // Tracing and metrics off, quietly (local-telemetry.ts).
+      expect(env, fn.name).toMatchObject(LOCAL_TELEMETRY_ENV);
       expect(env.AWS_LAMBDA_FUNCTION_NAME, fn.name).toBe(fn.name);
     }
   });

@@ -109,6 +109,7 @@ export const installFakeSst = (stage: string, secrets: Record<string, string>): 
 
   class ApiGatewayV2 {
     readonly url = new Out(`https://api.execute-api.${REGION}.amazonaws.com`);
+    readonly nodes = { api: { id: new Out("api-id-0123") } };
     constructor(name: string, args: Record<string, unknown>) {
       record("sst.aws.ApiGatewayV2", name, args);
     }
@@ -123,9 +124,11 @@ export const installFakeSst = (stage: string, secrets: Record<string, string>): 
 
   class Secret {
     readonly value: Out<string>;
+    readonly name: string;
     // As SST: the placeholder is the value while none is set for the stage (an optional secret).
     constructor(name: string, placeholder?: string) {
       record("sst.Secret", name);
+      this.name = name;
       const value = secrets[name] ?? placeholder;
       if (value === undefined) throw new Error(`Set a value for ${name}`);
       this.value = new Out(value);
@@ -168,6 +171,7 @@ export const installFakeSst = (stage: string, secrets: Record<string, string>): 
           (n) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${n}`,
         ),
         MetricAlarm: plain("aws.cloudwatch.MetricAlarm", "cloudwatch"),
+        Dashboard: plain("aws.cloudwatch.Dashboard", "cloudwatch"),
       },
       sqs: { Queue, QueuePolicy: plain("aws.sqs.QueuePolicy", "sqs") },
       lambda: {
@@ -186,7 +190,10 @@ export const installFakeSst = (stage: string, secrets: Record<string, string>): 
           (n) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${n}`,
         ),
       },
-      sns: { Topic: resource("aws.sns.Topic", "sns", (n) => `arn:aws:sns:${REGION}:${ACCOUNT}:${n}`) },
+      sns: {
+        Topic: resource("aws.sns.Topic", "sns", (n) => `arn:aws:sns:${REGION}:${ACCOUNT}:${n}`),
+        TopicSubscription: plain("aws.sns.TopicSubscription", "sns"),
+      },
     },
   };
   Object.assign(globalThis, globals);

@@ -1,6 +1,7 @@
 import { type Mailer, parseAddress } from "@allot/core/notification";
 import { envForLink } from "@allot/stacks/env";
 import { SESv2Client, type SendEmailCommand } from "@aws-sdk/client-sesv2";
+import { traced } from "../tracing.js";
 import { fileMailer } from "./file-mailer.js";
 import { sesMailer } from "./ses-mailer.js";
 
@@ -25,7 +26,7 @@ export const mailerFromEnv = (env: NodeJS.ProcessEnv = process.env): MailSetup =
   // The client is made on the first send, so a function that never mails never builds one.
   const lazy = {
     send: (command: SendEmailCommand) => {
-      client ??= new SESv2Client({});
+      client ??= traced(new SESv2Client({}));
       return client.send(command);
     },
   };

@@ -1,6 +1,12 @@
-import { answerOf, notifyProjectCreateSchema, SIGNATURE_HEADER, verifySignature } from "@allot/adapters";
+import {
+  answerOf,
+  linkedSecret,
+  notifyProjectCreateSchema,
+  SIGNATURE_HEADER,
+  verifySignature,
+} from "@allot/adapters";
 import { recordProviderAnswer } from "@allot/core/award";
-import { providerEnv } from "@allot/stacks/env";
+import { providerEnv, providerSecrets } from "@allot/stacks/env";
 import { awardDeps } from "../lib/deps-awards.js";
 import { HttpError, httpHandler, issuesFromZod } from "../lib/http.js";
 import { ProviderNotificationAnswer } from "../responses/awards.js";
@@ -17,7 +23,7 @@ export const handler = httpHandler({
       ? Buffer.from(event.body ?? "", "base64").toString("utf8")
       : (event.body ?? "");
     const signature = event.headers?.[SIGNATURE_HEADER] ?? "";
-    const secret = process.env[providerEnv.secret] ?? "";
+    const secret = linkedSecret(providerSecrets.secret, providerEnv.secret) ?? "";
     if (!secret || !verifySignature(secret, raw, signature, Math.floor(Date.now() / 1000))) {
       throw new HttpError(401, "The signature is missing, stale or wrong");
     }

@@ -4,15 +4,20 @@ import {
   dynamoProgramRepository,
   dynamoUsageRepository,
   httpComputeProvider,
+  linkedSecret,
 } from "@allot/adapters";
 import { systemClock } from "@allot/core";
 import type { AwardDeps } from "@allot/core/award";
-import { providerEnv } from "@allot/stacks/env";
+import { providerEnv, providerSecrets } from "@allot/stacks/env";
 import { doc, once, onFirstCall, proposalDeps, reviewWorkflow, tableName } from "./deps.js";
 
-const required = (name: string) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: is this function linked to the provider?`);
+/** A provider setting: the linked SST secret on AWS, the environment variable locally. */
+const required = (secret: keyof typeof providerSecrets) => {
+  const value = linkedSecret(providerSecrets[secret], providerEnv[secret]);
+  if (!value)
+    throw new Error(
+      `${providerSecrets[secret]} (${providerEnv[secret]} locally) is not set: is this function linked to the provider?`,
+    );
   return value;
 };
 
@@ -26,8 +31,8 @@ export const awardReadDeps = once(() => ({
 // keeps a wiring mistake loud (the unset variable is named) instead of silently skipping a side effect.
 const linkedProvider = once(() =>
   httpComputeProvider({
-    baseUrl: required(providerEnv.url),
-    secret: required(providerEnv.secret),
+    baseUrl: required("url"),
+    secret: required("secret"),
     timeoutMs: 5_000,
   }),
 );

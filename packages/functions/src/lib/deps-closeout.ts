@@ -19,11 +19,8 @@ import {
 } from "@allot/core/award";
 import { evaluateCompliance } from "@allot/core/output";
 import { closeoutMachine, termTimerMachine } from "@allot/stacks/links";
-import { SFNClient } from "@aws-sdk/client-sfn";
-import { doc, once, tableName } from "./deps.js";
+import { doc, once, sfn, tableName } from "./deps.js";
 import { awardDeps } from "./deps-awards.js";
-
-const sfn = once(() => new SFNClient({}));
 
 export const closeoutDeps = once(
   (): CloseoutDeps => ({

@@ -8,8 +8,7 @@ import {
 } from "@allot/adapters";
 import { systemClock } from "@allot/core";
 import type { ObligationDeps, OutputDeps } from "@allot/core/output";
-import { SFNClient } from "@aws-sdk/client-sfn";
-import { doc, once, tableName } from "./deps.js";
+import { doc, once, sfn, tableName } from "./deps.js";
 import { awardNotificationDeps } from "./deps-notifications.js";
 
 export const outputDeps = once(
@@ -20,8 +19,6 @@ export const outputDeps = once(
     clock: systemClock,
   }),
 );
-
-const sfn = once(() => new SFNClient({}));
 
 export const verificationRuns = once(() =>
   stepFunctionsVerificationRuns(sfn(), () =>

@@ -8,8 +8,7 @@ import {
 } from "@allot/adapters";
 import { systemClock } from "@allot/core";
 import type { ReservationDeps } from "@allot/core/reservation";
-import { SFNClient } from "@aws-sdk/client-sfn";
-import { doc, once, tableName } from "./deps.js";
+import { doc, once, sfn, tableName } from "./deps.js";
 
 export const reservationDeps = once(
   (): ReservationDeps => ({
@@ -23,7 +22,7 @@ export const reservationDeps = once(
 
 export const graceTimer = once(() =>
   stepFunctionsGraceTimer(
-    new SFNClient({}),
+    sfn(),
     linked({ kind: "stateMachine", stateMachine: "reservation-grace", actions: ["start"] }),
   ),
 );

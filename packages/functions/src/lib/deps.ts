@@ -8,6 +8,7 @@ import {
   linked,
   stepFunctionsReviewWorkflow,
 } from "@allot/adapters";
+import { traced } from "@allot/adapters/tracing";
 import { systemClock } from "@allot/core";
 import type { ProposalDeps, ReviewWorkflow } from "@allot/core/proposal";
 import type { ReviewDeps } from "@allot/core/review";
@@ -17,8 +18,9 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SFNClient } from "@aws-sdk/client-sfn";
 
 // Built on first use and kept for the life of the Lambda container: SDK clients are expensive
-// to create and safe to share. Kept per function, because what is built reads the function's
-// links: on AWS a container runs one function, but locally every function shares one process.
+// to create and safe to share (and each is traced: @allot/adapters/tracing). Kept per function,
+// because what is built reads the function's links: on AWS a container runs one function, but
+// locally every function shares one process.
 export const once = <T>(make: () => T) => {
   const values = new Map<string | undefined, T>();
   return (): T => {
@@ -31,8 +33,8 @@ export const once = <T>(make: () => T) => {
 export const doc = once(() => createDocumentClient());
 export const tableName = () => linked({ kind: "table", table: mainTable.name, access: "read" });
 export const busName = () => linked({ kind: "bus", bus: bus.name });
-export const eventBridge = once(() => new EventBridgeClient({}));
-const sfn = once(() => new SFNClient({}));
+export const eventBridge = once(() => traced(new EventBridgeClient({})));
+export const sfn = once(() => traced(new SFNClient({})));
 
 /**
  * A port made at its first call. Deps bundle ports a function may never call (most readers of

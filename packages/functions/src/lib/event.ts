@@ -1,14 +1,17 @@
 import { retryOnConcurrentModification } from "@allot/core";
 import { type EventDataOf, type EventDefinition, withCorrelationId } from "@allot/core/events";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { EventBridgeEvent } from "aws-lambda";
 import type { LambdaHandler } from "./lambda-handler.js";
+import { createLogger } from "./logger.js";
+import { publishMetrics } from "./metrics.js";
 import { type Correlated, correlationId, correlationIdIn } from "./middleware/correlation-id.js";
 import { type EventContext, eventDetail } from "./middleware/event-detail.js";
 
 export { MalformedEventError } from "./middleware/event-detail.js";
+
+import { traceInvocation } from "./tracing.js";
 
 export interface EventMeta extends Correlated {
   eventId: string;
@@ -22,14 +25,16 @@ const correlationOf = (event: EventBridgeEvent<string, unknown>) => {
   return correlationIdIn(detail.correlationId) ?? correlationIdIn(detail.eventId);
 };
 
-/** One middleware stack for event consumers: log with the chain's id → validate the detail → handle. */
+/** The event consumers' middleware stack: trace → log with the chain's id → validate the detail → handle. */
 export const onEvent = <E extends EventDefinition>(
   definition: E,
   handle: (data: EventDataOf<E>, meta: EventMeta) => Promise<void>,
 ): LambdaHandler<EventBridgeEvent<string, unknown>, void> => {
-  const logger = new Logger({ serviceName: "allot-events" });
+  const logger = createLogger("allot-events");
   const handler = middy<EventBridgeEvent<string, unknown>, void, Error, EventContext & Correlated>()
+    .use(traceInvocation())
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(publishMetrics())
     .use(correlationId(logger, correlationOf))
     .use(eventDetail(definition))
     .handler(async (_event, context) => {

@@ -1,7 +1,7 @@
 import { type Actor, type FieldIssue, fieldIssuesOf, retryOnConcurrentModification } from "@allot/core";
 import { withCorrelationId } from "@allot/core/events";
 import type { CsvTable } from "@allot/core/report";
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
@@ -10,6 +10,8 @@ import type { z } from "zod";
 import { csvResponse, HttpError, type HttpResult, jsonResponse, wantsCsv } from "./http-answer.js";
 import { withIdempotencyKey } from "./idempotency.js";
 import type { LambdaHandler } from "./lambda-handler.js";
+import { createLogger } from "./logger.js";
+import { publishMetrics } from "./metrics.js";
 import { authenticate } from "./middleware/authenticate.js";
 import { CORRELATION_HEADER, correlationId, correlationIdIn } from "./middleware/correlation-id.js";
 import { errorAnswer } from "./middleware/error-answer.js";
@@ -18,12 +20,14 @@ import { jsonBody } from "./middleware/json-body.js";
 import { pathIds } from "./middleware/path-ids.js";
 import { validateBody } from "./middleware/validate-body.js";
 
-// One middleware stack for every HTTP handler: correlate and log → authenticate and authorize by
-// the route's roles in stacks/ → check the path's ids → parse and validate the body → handle
-// (with the route's Idempotency-Key, if any) → map errors. Handlers see typed input and an
-// Actor, and return plain data.
+// One middleware stack for every HTTP handler: trace → correlate and log → authenticate and
+// authorize by the route's roles in stacks/ → check the path's ids → parse and validate the body
+// → handle (with the route's Idempotency-Key, if any) → map errors. Handlers see typed input and
+// an Actor, and return plain data.
 
 export { clientAnswer, HttpError, type HttpResult } from "./http-answer.js";
+
+import { traceInvocation } from "./tracing.js";
 
 export interface HttpRequest<Body, Query = Record<string, string>> {
   actor: Actor;
@@ -94,15 +98,17 @@ export const httpHandler = <
     >,
   ) => Promise<HttpResult<{ [K in keyof R]: R[K] extends z.ZodType ? z.input<R[K]> : never }[keyof R]>>;
 }) => {
-  const logger = new Logger({ serviceName: "allot-http" });
+  const logger = createLogger("allot-http");
   const stack = middy<
     APIGatewayProxyEventV2WithJWTAuthorizer,
     APIGatewayProxyStructuredResultV2,
     Error,
     HttpContext
   >()
+    .use(traceInvocation())
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(publishMetrics())
     .use(correlationId(logger, correlationOf))
     .use(errorAnswer(logger))
     .use(authenticate({ public: options.public }))

@@ -1,10 +1,12 @@
 import { withCorrelationId } from "@allot/core/events";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import type { LambdaHandler } from "./lambda-handler.js";
+import { createLogger } from "./logger.js";
+import { publishMetrics } from "./metrics.js";
 import { type Correlated, correlationId, correlationIdIn } from "./middleware/correlation-id.js";
+import { traceInvocation } from "./tracing.js";
 
 // A schedule (stacks/ `schedules`) invokes its function with EventBridge's "Scheduled Event"; the
 // event says only that it is time, so a scheduled job reads the clock and the table, never the
@@ -13,9 +15,11 @@ export const scheduleHandler = <R>(
   name: string,
   run: (meta: Correlated) => Promise<R>,
 ): LambdaHandler<unknown, R> => {
-  const logger = new Logger({ serviceName: "allot-schedules" });
+  const logger = createLogger("allot-schedules");
   const handler = middy<unknown, R, Error, Context & Correlated>()
+    .use(traceInvocation())
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(publishMetrics())
     .use(correlationId(logger, (event) => correlationIdIn((event as { id?: unknown } | null)?.id)))
     .handler(async (_event, context) => {
       const meta = { correlationId: context.correlationId, logger: context.logger };

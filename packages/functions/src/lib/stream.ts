@@ -1,10 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import middy from "@middy/core";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { createLogger } from "./logger.js";
+import { publishMetrics } from "./metrics.js";
+import { traceInvocation } from "./tracing.js";
 
 /** Why one item could not be handled, or undefined when it was. */
 export type ItemOutcome = unknown | undefined;
@@ -23,9 +26,11 @@ export const onStreamRecords = <Item>(
     handle: (items: Item[], logger: Logger) => Promise<ItemOutcome[]>;
   },
 ) => {
-  const logger = new Logger({ serviceName });
+  const logger = createLogger(serviceName);
   return middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
+    .use(traceInvocation())
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(publishMetrics())
     .handler(async (event, context) => {
       if (!event.Records?.length) return { batchItemFailures: [] };
       const failures = new Map<string, unknown>();

@@ -1,12 +1,14 @@
 import { DomainError, retryOnConcurrentModification, WorkflowErrors } from "@allot/core";
 import { withCorrelationId } from "@allot/core/events";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import type { z } from "zod";
 import type { LambdaHandler } from "./lambda-handler.js";
+import { createLogger } from "./logger.js";
+import { publishMetrics } from "./metrics.js";
 import { type Correlated, correlationId, correlationIdIn } from "./middleware/correlation-id.js";
+import { traceInvocation } from "./tracing.js";
 
 /** Raised to the workflow as the task's error name, so the ASL can Retry or Catch it by name. */
 export class TaskError extends Error {
@@ -27,9 +29,11 @@ export const taskHandler = <S extends z.ZodType, R>(
   schema: S,
   handle: (input: z.infer<S>, meta: Correlated) => Promise<R>,
 ): LambdaHandler<unknown, R> => {
-  const logger = new Logger({ serviceName: "allot-tasks" });
+  const logger = createLogger("allot-tasks");
   const handler = middy<unknown, R, Error, Context & Correlated>()
+    .use(traceInvocation())
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(publishMetrics())
     .use(correlationId(logger, correlationOf))
     .handler(async (event, context) => {
       const parsed = schema.safeParse(event);

@@ -1,11 +1,11 @@
 import { AwardId } from "@allot/core";
 import { failProvisioning } from "@allot/core/award";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { z } from "zod";
 import { awardDeps } from "../lib/deps-awards.js";
+import { createLogger } from "../lib/logger.js";
 import { taskHandler } from "../lib/task.js";
 
-const logger = new Logger({ serviceName: "allot-provisioning" });
+const logger = createLogger("allot-provisioning");
 
 // The Catch that led here put the failed step's error in the input. Its Cause can hold a stack
 // trace with server paths: it is logged for staff, and only the error's name reaches the award.

@@ -9,6 +9,7 @@ import {
 import { functionByName } from "@allot/stacks";
 import { usageDeps } from "../../lib/deps-usage.js";
 import { HttpError, httpHandler } from "../../lib/http.js";
+import { businessMetric } from "../../lib/metrics.js";
 import { storeBudgetMs } from "../../lib/usage-budget.js";
 import { UsageBatchAnswer, UsageBatchUnfinishedAnswer } from "../../responses/usage.js";
 
@@ -32,7 +33,10 @@ export const handler = httpHandler({
       );
     }
     try {
-      return { status: 202, body: await ingestUsage(usageDeps(), body.records, storeUntil) };
+      const answer = await ingestUsage(usageDeps(), body.records, storeUntil);
+      businessMetric("usageAccepted", answer.accepted);
+      businessMetric("usageRejected", answer.rejected.length);
+      return { status: 202, body: answer };
     } catch (error) {
       if (!(error instanceof UsageBatchUnfinished)) throw error;
       return {
