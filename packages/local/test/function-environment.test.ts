@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { functionByName, type Link, topology } from "@allot/stacks";
-import { envForLink, providerEnv, registriesEnv } from "@allot/stacks/env";
+import { envForLink, providerEnv, registriesEnv, subscriptionRulesEnv } from "@allot/stacks/env";
 import { createLambdaRegistry, type FunctionSpec, INHERITED_VARIABLES, silentLogger } from "aws-local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_TELEMETRY_ENV } from "../src/local-telemetry.js";
@@ -36,6 +36,8 @@ const variablesOf = (link: Link): string[] => {
       return [envForLink(link), "ALLOT_MAIL_DIR"];
     case "registries":
       return [registriesEnv.crossref, registriesEnv.datacite, registriesEnv.arxiv, registriesEnv.github];
+    case "subscriptionRules":
+      return Object.values(subscriptionRulesEnv);
     default:
       return [envForLink(link)];
   }
