@@ -124,6 +124,8 @@ describe("webhook deliveries", () => {
 
   it("retries 503 on the sweep and disables the subscription when the schedule is exhausted", async () => {
     const { deps, subs, deliveries, sent, advance } = setup([503, 503, 503, 503]);
+    const observed: string[] = [];
+    deps.onAttempted = (delivery) => observed.push(delivery.status);
     const first = await receiveEvent(deps, subscriptionId, event("evt-1"));
     expect(first?.status).toBe("pending");
     expect(await retryDueDeliveries(deps)).toBe(0); // not yet due
@@ -137,6 +139,8 @@ describe("webhook deliveries", () => {
     expect(done?.attempts.map((a) => a.statusCode)).toEqual([503, 503, 503, 503]);
     expect(subs.items.get(subscriptionId)?.status).toBe("disabled");
     expect(subs.events.map((e) => e.detailType)).toContain("Webhook Subscription Disabled");
+    // Every attempt is reported (the functions count the failed one as a business metric).
+    expect(observed).toEqual(["pending", "pending", "pending", "failed"]);
   });
 
   it("does not retry a 400 nor disable", async () => {

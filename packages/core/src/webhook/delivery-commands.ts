@@ -16,6 +16,8 @@ export interface DeliveryDeps {
   /** Seconds between tries after the first (retrySchedule(ALLOT_WEBHOOK_RETRY_SCHEDULE)). */
   schedule: readonly number[];
   random?: () => number;
+  /** Told of every attempt's result: the functions count failures as a business metric (core has no metrics). */
+  onAttempted?: (delivery: Delivery) => void;
 }
 
 /** How long a sweep's claim on a due delivery lasts: past the sender's timeout. */
@@ -110,6 +112,7 @@ export const attempt = async (
     random: deps.random,
   });
   await deps.deliveries.update(next, delivery.revision);
+  deps.onAttempted?.(next);
   if (exhausted) {
     await disableSubscription(deps, sub.subscriptionId, {
       deliveryId: delivery.deliveryId,

@@ -1,13 +1,15 @@
 import { withCorrelationId } from "@allot/core/events";
 import { receiveEvent, SubscriptionId } from "@allot/core/webhook";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { z } from "zod";
 import { deliveryDeps } from "../lib/deps-webhook-deliveries.js";
 import type { LambdaHandler } from "../lib/lambda-handler.js";
+import { createLogger } from "../lib/logger.js";
+import { publishMetrics } from "../lib/metrics.js";
 import { type Correlated, correlationId, correlationIdIn } from "../lib/middleware/correlation-id.js";
+import { traceInvocation } from "../lib/tracing.js";
 
 // The target of every subscription rule: its InputTransformer sends {subscriptionId, event}, the
 // event being the bus's envelope. Anything that is not a catalog event (an envelope without our
@@ -35,10 +37,14 @@ const correlationOf = (input: unknown) => {
   return correlationIdIn(detail?.correlationId) ?? correlationIdIn(detail?.eventId);
 };
 
-const logger = new Logger({ serviceName: "allot-webhooks" });
+const logger = createLogger("allot-webhooks");
 
+// Its own stack (the input is a rule target's, not an event detail), with the house's tracer,
+// metrics and redacting logger like every other function.
 export const handler = middy<unknown, void, Error, Context & Correlated>()
+  .use(traceInvocation())
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(publishMetrics())
   .use(correlationId(logger, correlationOf))
   .handler(async (input, context) => {
     const parsed = DeliverInput.safeParse(input);

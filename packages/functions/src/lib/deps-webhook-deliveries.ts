@@ -4,6 +4,7 @@ import { type DeliveryDeps, retrySchedule } from "@allot/core/webhook";
 import { subscriptionRulesEnv, webhooksEnv } from "@allot/stacks/env";
 import { doc, eventBridge, once, onFirstCall, tableName } from "./deps.js";
 import { subscriptionDeps } from "./deps-webhooks.js";
+import { businessMetric } from "./metrics.js";
 
 // Deliveries: the log in the table, the subscription it belongs to, the HTTP sender (the webhooks
 // link says whether loopback endpoints are allowed and, in tests, a short retry schedule).
@@ -15,6 +16,9 @@ export const deliveryDeps = once(
     sender: httpWebhookSender({ allowLoopback: process.env[webhooksEnv.allowLoopback] === "true" }),
     clock: systemClock,
     schedule: retrySchedule(process.env[webhooksEnv.retrySchedule]),
+    onAttempted: (delivery) => {
+      if (delivery.status === "failed") businessMetric("webhookDeliveryFailed");
+    },
   }),
 );
 
