@@ -180,6 +180,28 @@ describe("webhook deliveries", () => {
     expect(deliveries.items.get(d?.deliveryId ?? "")?.attemptCount).toBe(3);
   });
 
+  it("sends a delivered event once however often the bus or a retried publisher repeats it, and each replay once", async () => {
+    const { deps, deliveries, sent } = setup([204, 204, 204]);
+    const d = await receiveEvent(deps, subscriptionId, event("evt-1"));
+    await receiveEvent(deps, subscriptionId, event("evt-1"));
+    await receiveEvent(deps, subscriptionId, event("evt-1"));
+    expect(sent).toHaveLength(1);
+    await receiveEvent(deps, subscriptionId, event("evt-1", "replay-1"));
+    await receiveEvent(deps, subscriptionId, event("evt-1", "replay-1"));
+    await receiveEvent(deps, subscriptionId, event("evt-1"));
+    expect(sent).toHaveLength(2);
+    await receiveEvent(deps, subscriptionId, event("evt-1", "replay-2"));
+    expect(sent).toHaveLength(3);
+    expect(deliveries.items.get(d?.deliveryId ?? "")?.attemptCount).toBe(3);
+  });
+
+  it("does not retry a failed delivery on a repeat of its event (a redelivery is asked for)", async () => {
+    const { deps, sent } = setup([400, 204]);
+    expect((await receiveEvent(deps, subscriptionId, event("evt-1")))?.status).toBe("failed");
+    expect((await receiveEvent(deps, subscriptionId, event("evt-1")))?.status).toBe("failed");
+    expect(sent).toHaveLength(1);
+  });
+
   it("claims a due delivery so a second sweep on a stale read does not send it", async () => {
     const { deps, deliveries, sent, advance } = setup([503, 204]);
     await receiveEvent(deps, subscriptionId, event("evt-1"));

@@ -27,8 +27,7 @@ export type RuleEvent = Parameters<typeof webhookPayload>[0] & { "replay-name"?:
 
 /**
  * One matching event for a subscription (the rule target's input): its delivery is created once;
- * a replay, or a repeat of one already delivered or failed, starts a new cycle on the same delivery
- * (same webhook-id). Then it is attempted now if the subscription is active, else held.
+ * each replay starts a new cycle on the same delivery (same webhook-id). Then it is attempted now if the subscription is active, else held.
  */
 export const receiveEvent = async (
   deps: DeliveryDeps,
@@ -59,11 +58,12 @@ export const receiveEvent = async (
   if (!(await deps.deliveries.createIfAbsent(fresh))) {
     const existing = await deps.deliveries.get(fresh.deliveryId);
     if (!existing) return undefined;
-    const again =
-      event["replay-name"] !== undefined || existing.status === "delivered" || existing.status === "failed";
-    // A duplicate of the bus's at-least-once delivery while a cycle runs changes nothing.
-    if (!again) return existing;
-    delivery = startCycle(existing, now);
+    // Only a replay the delivery has not seen starts a new cycle. A repeat of the event (the bus
+    // delivers at least once; a retried publisher sends the same event id again) changes nothing,
+    // whatever the delivery's status: a failed one is sent again only when someone redelivers it.
+    const replay = event["replay-name"];
+    if (replay === undefined || replay === existing.replayName) return existing;
+    delivery = startCycle(existing, now, replay);
     await deps.deliveries.update(delivery, existing.revision);
   }
   return attempt(deps, delivery, subscription);

@@ -44,6 +44,8 @@ export const Delivery = z.object({
   createdAt: z.iso.datetime(),
   /** Set while pending: the sweep attempts it from then on. */
   nextAttemptAt: z.iso.datetime().optional(),
+  /** The replay that started the current cycle: a repeat of that replay's event changes nothing. */
+  replayName: z.string().max(64).optional(),
   /** Attempts in the current cycle (a redelivery or a replay starts a new one). */
   cycleAttempts: z.number().int().nonnegative(),
   attemptCount: z.number().int().nonnegative(),
@@ -86,8 +88,9 @@ export const recordAttempt = (
 });
 
 /** A new attempt cycle (redelivery, replay, release on resume): pending, due `at`, same webhook-id. */
-export const startCycle = (delivery: Delivery, at: Date): Delivery => ({
+export const startCycle = (delivery: Delivery, at: Date, replayName?: string): Delivery => ({
   ...delivery,
+  replayName,
   status: "pending",
   nextAttemptAt: at.toISOString(),
   cycleAttempts: 0,
