@@ -2,7 +2,7 @@ import { mainTable } from "./table.js";
 import type { StreamSubscriptionSpec } from "./topology.js";
 
 export const OUTBOX_PREFIX = "OUTBOX#";
-/** Accepted usage records (`USAGE#<recordId>` / `RECORD`), counted by the usage processor. */
+/** Accepted usage records (`USAGE#<recordId>` / `RECORD`), counted by the write that stores them. */
 export const USAGE_PREFIX = "USAGE#";
 
 export const streamSubscriptions: StreamSubscriptionSpec[] = [
@@ -17,8 +17,8 @@ export const streamSubscriptions: StreamSubscriptionSpec[] = [
     name: "usage",
     table: mainTable.name,
     function: "usage-processor",
-    // INSERT only: a record sent again rewrites its item, which the stream shows as a MODIFY
-    // and must not be counted again; the per-record marker is the guarantee, this the saving.
+    // INSERT only: each stored record, once, whose award's thresholds the processor checks (a
+    // record is never rewritten; the filter keeps any later change of its item away).
     filter: {
       eventName: ["INSERT"],
       dynamodb: { Keys: { pk: { S: [{ prefix: USAGE_PREFIX }] }, sk: { S: ["RECORD"] } } },

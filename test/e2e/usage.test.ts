@@ -117,7 +117,9 @@ describe("usage", () => {
     );
     for (const a of answers) expect(a.status).toBe(202);
     expect(answers.every((a) => a.body.rejected.length === 0)).toBe(true);
-    const view = await consumedToBe(awardId, expected);
+    // Counted before the 202s: the balance is exact the moment the last one is answered.
+    const view = await usageOf(awardId);
+    expect(view.consumedCents).toBe(expected);
     expect(view.byDay.reduce((s: number, d: { records: number }) => s + d.records, 0)).toBe(300);
     expect(view.remainingCents).toBe(30_000_000 - expected);
     expect(view.forecast.burnRateCentsPerDay).toBeGreaterThan(0);

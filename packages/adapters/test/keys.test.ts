@@ -214,9 +214,8 @@ describe("the key schema, pinned per entity", () => {
     expect(reservationKeys.hold("awd_1")).toEqual({ pk: "HOLD#awd_1", sk: "HOLD" });
   });
 
-  it("usage records, markers, consumption shards and thresholds", () => {
+  it("usage records, consumption shards and thresholds", () => {
     expect(usageKeys.record("r-1")).toEqual({ pk: "USAGE#r-1", sk: "RECORD" });
-    expect(usageKeys.counted("r-1")).toEqual({ pk: "USAGE#r-1", sk: "COUNTED" });
     expect(usageKeys.shard("awd_1", 3)).toEqual({ pk: "CONSUMPTION#awd_1#3" });
     expect(usageKeys.shardTotal("awd_1", 3)).toEqual({ pk: "CONSUMPTION#awd_1#3", sk: "TOTAL" });
     expect(usageKeys.shardDay("awd_1", 3, "2027-01-06")).toEqual({

@@ -676,7 +676,7 @@ describe("the budget ledger on DynamoDB Local", () => {
     const award = awardOf("racing", "awd_racing", { creditsCents: 50_000, status: "active" });
     await ledger.move(commitOf(award));
     const usage = dynamoUsageRepository(wide, table);
-    await usage.apply("awd_racing", [
+    await usage.store([
       {
         record: {
           type: "compute",

@@ -1,5 +1,5 @@
 import type { Award } from "@allot/core/award";
-import { processUsage, type StoredUsage, type UsageDeps } from "@allot/core/usage";
+import { checkUsage, type StoredUsage, type UsageDeps } from "@allot/core/usage";
 import { mainTable } from "@allot/stacks";
 import { OUTBOX_PREFIX } from "@allot/stacks/streams";
 import { type DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
@@ -16,7 +16,13 @@ import {
   startTestDynamo,
   type TestDynamo,
 } from "../../aws-local/test/support/dynamo.js";
-import { awardKeys, dynamoAwardRepository, dynamoUsageRepository } from "../src/index.js";
+import {
+  awardKeys,
+  dynamoAwardRepository,
+  dynamoUsageRepository,
+  RECORDS_PER_TRANSACTION,
+  usageWriteUnits,
+} from "../src/index.js";
 
 const table = mainTable.name;
 let dynamo: TestDynamo;
@@ -86,7 +92,7 @@ const depsFor = (credits: Record<string, number>, doc = wide): UsageDeps => {
 };
 
 describe("the DynamoDB usage repository", () => {
-  it("counts 500 records with 5 % duplicates, shuffled, applied concurrently, exactly once", async () => {
+  it("counts 500 records with 5 % duplicates, shuffled, stored concurrently, exactly once", async () => {
     const repo = dynamoUsageRepository(wide, table);
     const distinct = Array.from({ length: 500 }, (_, i) => record("awd_many", i, 100 + ((i * 37) % 900)));
     const expected = distinct.reduce(
@@ -95,10 +101,10 @@ describe("the DynamoDB usage repository", () => {
     );
     const dupes = shuffle(distinct).slice(0, 25);
     const all = shuffle([...distinct, ...dupes]);
-    // Ten concurrent senders, plus a redelivery of the first slice racing them.
+    // Ten concurrent senders, plus a resend of the first slice racing them.
     const slices = Array.from({ length: 10 }, (_, k) => all.slice(k * 53, (k + 1) * 53));
-    const results = await Promise.all([...slices, slices[0] ?? []].map((s) => repo.apply("awd_many", s)));
-    expect(results.reduce((s, r) => s + r.counted, 0)).toBe(500);
+    const answers = await Promise.all([...slices, slices[0] ?? []].map((s) => repo.store(s)));
+    expect(new Set(answers.flatMap((held) => [...held.keys()])).size).toBe(500);
     const totals = await repo.totals("awd_many");
     expect(totals.consumedCents).toBe(expected);
     expect(totals.byDay.map((d) => d.day)).toEqual([
@@ -111,7 +117,7 @@ describe("the DynamoDB usage repository", () => {
     expect(totals.byDay.reduce((s, d) => s + d.records, 0)).toBe(500);
     expect(totals.byDay.reduce((s, d) => s + d.chargeCents, 0)).toBe(expected);
     // Everything again: nothing more is counted.
-    expect((await repo.apply("awd_many", all)).counted).toBe(0);
+    expect((await repo.store(all)).size).toBe(500);
     expect((await repo.totals("awd_many")).consumedCents).toBe(expected);
   }, 120_000);
 
@@ -138,22 +144,60 @@ describe("the DynamoDB usage repository", () => {
     } as unknown as DynamoDBDocumentClient;
     const repo = dynamoUsageRepository(contended, table);
     const records = Array.from({ length: 150 }, (_, i) => record("awd_conflict", i, 10));
-    expect(await repo.apply("awd_conflict", records)).toEqual({ counted: 150, duplicates: 0 });
+    expect((await repo.store(records)).size).toBe(150);
+    expect(n).toBeGreaterThan(3);
     expect((await repo.totals("awd_conflict")).consumedCents).toBe(1_500);
+    expect(await storedRecords("awd_conflict")).toHaveLength(150);
   });
+
+  it("writes what usageWriteUnits prices: per full chunk, its records and three counter items, each under 1 KB", async () => {
+    // DynamoDB Local does not report transactional capacity (it counts about 2 units a
+    // transaction), so the units are derived from what is written: every item of a transaction
+    // costs 2 WCU per started KB.
+    const written: Array<Record<string, unknown>> = [];
+    const transactions: number[] = [];
+    const watched = {
+      send: async (command: unknown) => {
+        if (command instanceof TransactWriteCommand) {
+          const items = command.input.TransactItems ?? [];
+          transactions.push(items.length);
+          written.push(...items.map((i) => (i.Put?.Item ?? i.Update?.Key ?? {}) as Record<string, unknown>));
+        }
+        return wide.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const repo = dynamoUsageRepository(watched, table);
+    // One charge day, one usage day (records 10:00–11:00 on the 1st), a program: full chunks.
+    const records = Array.from({ length: 5 * RECORDS_PER_TRANSACTION }, (_, i) =>
+      record("awd_units", i * 5, 1),
+    );
+    await repo.store(shuffle(records), { programOf: () => "prog-units" });
+    expect(transactions).toEqual([100, 100, 100, 100, 100]);
+    for (const item of written) expect(JSON.stringify(item).length).toBeLessThan(1_024);
+    const units = written.length * 2;
+    expect(units / records.length).toBeCloseTo(usageWriteUnits(RECORDS_PER_TRANSACTION), 9);
+    expect(usageWriteUnits(RECORDS_PER_TRANSACTION)).toBeLessThanOrEqual(2.1);
+    // A resend of them all writes nothing.
+    await repo.store(records, { programOf: () => "prog-units" });
+    expect(transactions).toHaveLength(5);
+    expect((await repo.totals("awd_units")).consumedCents).toBe(records.length);
+  }, 60_000);
 
   it("raises each threshold once, even when one batch crosses several and processors race", async () => {
     const deps = depsFor({ awd_thresholds: 10_000 });
+    const repo = dynamoUsageRepository(wide, table);
     // One batch from 0 to 96 %: 50, 80 and 95 at once, by five racing processors.
     const batch = Array.from({ length: 96 }, (_, i) => record("awd_thresholds", i, 100));
-    await Promise.all(Array.from({ length: 5 }, () => processUsage(deps, shuffle(batch))));
+    await repo.store(batch);
+    await Promise.all(Array.from({ length: 5 }, () => checkUsage(deps, shuffle(batch))));
     expect((await outboxFor("awd_thresholds")).sort()).toEqual([
       "Credit Threshold Crossed:50",
       "Credit Threshold Crossed:80",
       "Credit Threshold Crossed:95",
     ]);
     const rest = Array.from({ length: 10 }, (_, i) => record("awd_thresholds", 96 + i, 100));
-    await Promise.all([processUsage(deps, rest), processUsage(deps, rest)]);
+    await Promise.all([repo.store(rest), repo.store(rest)]);
+    await Promise.all([checkUsage(deps, rest), checkUsage(deps, rest)]);
     expect((await outboxFor("awd_thresholds")).sort()).toEqual([
       "Credit Threshold Crossed:100",
       "Credit Threshold Crossed:50",
@@ -161,7 +205,6 @@ describe("the DynamoDB usage repository", () => {
       "Credit Threshold Crossed:95",
       "Credits Exhausted:",
     ]);
-    const repo = dynamoUsageRepository(wide, table);
     expect((await repo.totals("awd_thresholds")).consumedCents).toBe(10_600);
     expect((await repo.thresholdsRaised("awd_thresholds", [50, 80, 95, 100])).sort((a, b) => a - b)).toEqual([
       50, 80, 95, 100,
@@ -197,7 +240,7 @@ describe("the DynamoDB usage repository", () => {
     const repo = dynamoUsageRepository(wide, table);
     const records = Array.from({ length: 50 }, (_, i) => record("awd_until", i, 3));
     await repo.store(records.slice(0, 20));
-    const partial = await repo.store(records, Date.now() - 1);
+    const partial = await repo.store(records, { until: Date.now() - 1 });
     expect([...partial.keys()].sort()).toEqual(
       records
         .slice(0, 20)

@@ -79,17 +79,15 @@ describe("used chip-seconds per program and day", () => {
     const a = [...records.filter((r) => r.record.awardId === "awd_ua"), adjustment];
     const b = records.filter((r) => r.record.awardId === "awd_ub");
     await Promise.all([
-      usage.apply("awd_ua", a, "prog-u"),
-      usage.apply("awd_ua", a, "prog-u"),
-      usage.apply("awd_ub", b, "prog-u"),
+      usage.store(a, { programOf: () => "prog-u" }),
+      usage.store(a, { programOf: () => "prog-u" }),
+      usage.store(b, { programOf: () => "prog-u" }),
       // Another program's usage stays out.
-      usage.apply(
-        "awd_uc",
-        [compute("awd_uc", 1, "2026-06-02T00:00:00Z", "2026-06-02T01:00:00Z", 5)],
-        "prog-other",
-      ),
+      usage.store([compute("awd_uc", 1, "2026-06-02T00:00:00Z", "2026-06-02T01:00:00Z", 5)], {
+        programOf: () => "prog-other",
+      }),
     ]);
-    await usage.apply("awd_ua", a.slice(0, 3), "prog-u");
+    await usage.store(a.slice(0, 3), { programOf: () => "prog-u" });
 
     const used = await utilization.usedChipSeconds("prog-u", "2026-06-01", "2026-06-03");
     expect(Object.fromEntries(used)).toEqual({
@@ -105,7 +103,7 @@ describe("used chip-seconds per program and day", () => {
 
   it("counts nothing for the program when the award's program is unknown", async () => {
     const usage = dynamoUsageRepository(wide, table);
-    await usage.apply("awd_ud", [compute("awd_ud", 1, "2026-07-01T00:00:00Z", "2026-07-01T01:00:00Z", 3)]);
+    await usage.store([compute("awd_ud", 1, "2026-07-01T00:00:00Z", "2026-07-01T01:00:00Z", 3)]);
     expect((await usage.totals("awd_ud")).consumedCents).toBe(10);
   });
 });

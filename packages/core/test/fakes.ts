@@ -370,36 +370,28 @@ export const memoryReservations = () => {
   return { repo, items, events, slots, holds };
 };
 
-/** Usage in memory: markers make apply idempotent per record id, as the adapter's do. */
+/** Usage in memory: a record is counted when it is first stored, as the adapter's transaction does. */
 export const memoryUsage = () => {
   const stored = new Map<string, StoredUsage>();
-  const counted = new Set<string>();
   const totals = new Map<string, Map<string, { chargeCents: number; records: number }>>();
   const raised = new Set<string>();
   const outbox: DomainEvent[] = [];
   const repo: UsageRepository = {
-    async store(records, until = Number.POSITIVE_INFINITY) {
+    async store(records, { until = Number.POSITIVE_INFINITY } = {}) {
       const held = new Map<string, UsageRecord>();
       for (const r of records) {
         if (Date.now() >= until) break;
-        if (!stored.has(r.record.recordId)) stored.set(r.record.recordId, r);
+        if (!stored.has(r.record.recordId)) {
+          stored.set(r.record.recordId, r);
+          const days = totals.get(r.record.awardId) ?? new Map();
+          const day = dayOf(r.record, r.receivedAt);
+          const d = days.get(day) ?? { chargeCents: 0, records: 0 };
+          days.set(day, { chargeCents: d.chargeCents + deltaOf(r.record), records: d.records + 1 });
+          totals.set(r.record.awardId, days);
+        }
         held.set(r.record.recordId, (stored.get(r.record.recordId) as StoredUsage).record);
       }
       return held;
-    },
-    async apply(awardId, records) {
-      let c = 0;
-      for (const r of records) {
-        if (counted.has(r.record.recordId)) continue;
-        counted.add(r.record.recordId);
-        c++;
-        const days = totals.get(awardId) ?? new Map();
-        const day = dayOf(r.record, r.receivedAt);
-        const d = days.get(day) ?? { chargeCents: 0, records: 0 };
-        days.set(day, { chargeCents: d.chargeCents + deltaOf(r.record), records: d.records + 1 });
-        totals.set(awardId, days);
-      }
-      return { counted: c, duplicates: records.length - c };
     },
     async totals(awardId) {
       const byDay = [...(totals.get(awardId) ?? new Map())]

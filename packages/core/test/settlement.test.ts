@@ -117,7 +117,7 @@ const setUp = async (o: Partial<Award> = {}) => {
     clock: { now: () => new Date(at) },
     programs: { get: async () => undefined },
   } as unknown as AwardDeps;
-  const use = (...records: StoredUsage[]) => usage.repo.apply("awd_a1", records);
+  const use = (...records: StoredUsage[]) => usage.repo.store(records);
   const credits = async () => (await ledger.repo.pools("prog-1")).find((p) => p.pool === "credits");
   const check = async () =>
     checkLedger(

@@ -232,8 +232,6 @@ const DAY = "DAY#";
 const TOTAL = "TOTAL";
 export const usageKeys = {
   record: (recordId: string): Key => ({ pk: `${USAGE_PREFIX}${recordId}`, sk: "RECORD" }),
-  /** The exactly-once marker, written with the counter. */
-  counted: (recordId: string): Key => ({ pk: `${USAGE_PREFIX}${recordId}`, sk: "COUNTED" }),
   shard: (awardId: string, shard: number): Partition => ({ pk: `CONSUMPTION#${awardId}#${shard}` }),
   shardTotal: (awardId: string, shard: number): Key => ({ pk: `CONSUMPTION#${awardId}#${shard}`, sk: TOTAL }),
   isTotal: (sk: string) => sk === TOTAL,

@@ -7,13 +7,8 @@ import {
   type UsageRepository,
   type UsageTotals,
 } from "@allot/core/usage";
-import { type AttributeValue, ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
+import type { AttributeValue, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { batchGetAll } from "./batch-get.js";
 import { failedConditions } from "./errors.js";
@@ -24,34 +19,43 @@ import { backoffMs, type RetryPolicy, transientReason } from "./retry.js";
 import { putIfAbsent, sendTransaction, transactWithOutbox } from "./transact.js";
 
 // Key layout of usage (single table; keys.ts spells these keys):
-//   USAGE#<recordId>              / RECORD     the accepted record, as first received, never overwritten
-//                                              (its INSERT on the stream → processor)
-//   USAGE#<recordId>              / COUNTED    the exactly-once marker, written with the counter
+//   USAGE#<recordId>              / RECORD     the accepted record, as first received, never overwritten;
+//                                              stored by the write that counts it (its INSERT on the
+//                                              stream → the processor checks thresholds)
 //   CONSUMPTION#<awardId>#<shard> / TOTAL      consumedCents, records: one of SHARDS partial sums
 //   CONSUMPTION#<awardId>#<shard> / DAY#<day>  chargeCents, records: that shard's share of a day
 //   THRESHOLD#<awardId>#<pct>     / THRESHOLD  the threshold was raised (with its outbox events)
 //   UTILIZATION#<programId>#<shard> / DAY#<day> usedChipSeconds: the program's compute usage that
 //                                              day (records split over the UTC days they span)
 //
-// Why shards, and what a record costs. A busy award's usage must not land on one partition
-// (about 1,000 WCU/s each), nor must concurrent processors serialize on one counter item (a
-// transaction touching an item another is writing is cancelled with TransactionConflict). So
-// the award's consumption is split over SHARDS items under different partition keys; reads
-// sum them (SHARDS queries, in parallel). Each transaction adds the whole of its chunk's
-// records to ONE shard picked at random per attempt (not one shard per record): the counter
-// then costs 2 item writes per transaction instead of per record, while the exactly-once
-// guarantee stays with the per-record markers, which spread over partitions by record id.
-// Write cost per record (items ≤ 1 KB): 1 WCU to store it (a conditional Put) + 2 WCU for its
-// marker in a transaction (transactional writes cost double) + (2 counter items × 2 WCU) / k
-// for the transaction's share, k ≈ 97 records per transaction: ≈ 3.04 WCU per record, plus
-// the stream read (free for Lambda). By-day totals ride in the same shard partition, in the
-// same transaction, so they are exact too.
+// The stored record is the exactly-once guard. Each record is put only if absent, in the same
+// TransactWriteItems as the counter items its charge goes to: stored means counted, and a copy
+// (a resend, a concurrent sender's) is refused by the condition and counts nothing. No separate
+// marker, no second pass. The transaction adds a whole chunk of an award's records to ONE of
+// SHARDS counter partitions, picked at random per attempt: a busy award's usage does not land on
+// one partition (about 1,000 WCU/s each), and concurrent writers rarely touch the same counter
+// item (which cancels one of them with TransactionConflict: it retries on another shard).
+// Write cost per distinct record (items ≤ 1 KB; transactional writes cost double):
+//   2 WCU for the record + 2 × (1 TOTAL + d DAY + u UTILIZATION items) / k for the chunk's share,
+// k ≈ 97 records per transaction: ≈ 2.06 WCU for one charge day and one usage day (3.08 with
+// the marker design before). `usageWriteUnits` computes it; the README and docs/scale.md explain it.
 export const USAGE_SHARDS = 8;
 const TRANSACTION_ITEMS = 100;
-/** Conditional record writes in flight per batch: 1,000 records are about 32 round trips deep. */
-const STORE_IN_FLIGHT = 32;
-/** Counter transactions lose races to concurrent processors: 12 attempts, 10 ms doubling to 1.28 s. */
+/** Chunk transactions in flight per stored batch: DynamoDB Local serializes them; AWS does not. */
+const CHUNKS_IN_FLIGHT = 4;
+/** Counter transactions lose races to concurrent writers: 12 attempts, 10 ms doubling to 1.28 s. */
 const COUNT_RETRY: RetryPolicy = { maxAttempts: 12, baseDelayMs: 10, maxDelayMs: 1_280 };
+
+/**
+ * Write units per distinct record for a transaction of `records` records whose charges fall on
+ * `days` days and (with a program) whose compute spans `usedDays` days: transactional writes of
+ * items up to 1 KB cost 2 WCU each.
+ */
+export const usageWriteUnits = (records: number, days = 1, usedDays = 1) =>
+  2 + (2 * (1 + days + usedDays)) / records;
+
+/** The most records one transaction holds with one charge day and one usage day. */
+export const RECORDS_PER_TRANSACTION = TRANSACTION_ITEMS - 3;
 
 /** The record item already stored under an id: from the refused write, else read back. */
 const heldRecordOf =
@@ -69,7 +73,6 @@ const heldRecordOf =
   };
 
 const recordKey = usageKeys.record;
-const markerKey = usageKeys.counted;
 const thresholdKey = usageKeys.threshold;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -95,7 +98,7 @@ const usedByDay = (r: StoredUsage): Map<string, number> => {
 };
 
 /**
- * Splits records so that markers + the shard total + one item per charge day + (with a program)
+ * Splits records so that the records + the shard total + one item per charge day + (with a program)
  * one utilization item per usage day fit in a transaction.
  */
 const chunksOf = (records: StoredUsage[], withProgram: boolean) => {
@@ -129,13 +132,21 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
     const items = await batchGetAll(doc, tableName, recordIds.map(recordKey));
     return new Map(items.map((item) => [(item.record as UsageRecord).recordId, item.record as UsageRecord]));
   };
-  /** One chunk: retried without the records already counted, until none is left or it commits. */
-  const applyChunk = async (awardId: string, chunk: StoredUsage[], programId: string | undefined) => {
+  /**
+   * One chunk of one award's records, stored and counted in one transaction; retried without the
+   * records another writer holds (their held content answered), until none is left, it commits,
+   * or `until` has passed (the records left are then missing from `held`).
+   */
+  const storeChunk = async (
+    awardId: string,
+    chunk: StoredUsage[],
+    programId: string | undefined,
+    held: Map<string, UsageRecord>,
+    until: number,
+  ) => {
     let pending = chunk;
-    let duplicates = 0;
-    for (let attempt = 1; pending.length; attempt++) {
+    for (let attempt = 1; pending.length && Date.now() < until; attempt++) {
       const shard = Math.floor(Math.random() * USAGE_SHARDS);
-      const now = new Date().toISOString();
       const days = new Map<string, { cents: number; records: number }>();
       for (const r of pending) {
         const day = dayOf(r.record, r.receivedAt);
@@ -160,19 +171,13 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
         await doc.send(
           new TransactWriteCommand({
             TransactItems: [
-              // The markers first: a cancellation's reasons index them directly.
-              ...pending.map((r) => ({
+              // The records first: a cancellation's reasons index them directly.
+              ...pending.map(({ record, receivedAt }) => ({
                 Put: {
                   TableName: tableName,
-                  Item: {
-                    ...markerKey(r.record.recordId),
-                    type: "usage-counted",
-                    awardId,
-                    deltaCents: deltaOf(r.record),
-                    shard,
-                    countedAt: now,
-                  },
+                  Item: { ...recordKey(record.recordId), type: "usage", awardId, record, receivedAt },
                   ConditionExpression: "attribute_not_exists(pk)",
+                  ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
                 },
               })),
               add(usageKeys.shardTotal(awardId, shard), total, pending.length),
@@ -191,78 +196,56 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
             ],
           }),
         );
-        return { counted: pending.length, duplicates };
+        for (const r of pending) held.set(r.record.recordId, r.record);
+        return;
       } catch (error) {
-        const counted = new Set(failedConditions(error) ?? []);
-        if (counted.size) {
-          // Already counted (a redelivery, or a concurrent sender's copy): drop them, retry the rest.
-          duplicates += counted.size;
-          pending = pending.filter((_, i) => !counted.has(i));
+        const taken = new Set(failedConditions(error) ?? []);
+        if (taken.size) {
+          // Stored meanwhile by another sender (and counted by its transaction): what it holds
+          // answers for them; the rest are tried again.
+          const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+          for (const i of taken) {
+            const r = pending[i] as StoredUsage;
+            held.set(r.record.recordId, await heldRecord(r.record.recordId, reasons[i]?.Item));
+          }
+          pending = pending.filter((_, i) => !taken.has(i));
           continue;
         }
         // Lost a race on a counter item or throttled: another shard next time, after a pause. A
-        // 5xx that had applied the chunk meets its markers on the next attempt: counted once.
+        // 5xx that had applied the chunk meets its records on the next attempt: counted once.
         if (transientReason(error) === undefined || attempt >= COUNT_RETRY.maxAttempts) throw error;
         await sleep(backoffMs(attempt, COUNT_RETRY));
       }
     }
-    return { counted: 0, duplicates };
   };
 
   return {
-    async store(records, until = Number.POSITIVE_INFINITY) {
+    async store(records, { until = Number.POSITIVE_INFINITY, programOf } = {}) {
+      // The first copy of an id is the one offered (a transaction takes one write per item).
+      const firsts = [...new Map(records.map((r) => [r.record.recordId, r] as const).reverse()).values()];
       // Ids stored before (a resend after a timeout) are read, not written again: 100 keys a
       // request and nothing to commit, so a resend only writes what the last attempt did not.
-      const held = await readHeld(records.map((r) => r.record.recordId));
-      const storeOne = async ({ record, receivedAt }: StoredUsage) => {
-        try {
-          await doc.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: {
-                ...recordKey(record.recordId),
-                type: "usage",
-                awardId: record.awardId,
-                record,
-                receivedAt,
-              },
-              ConditionExpression: "attribute_not_exists(pk)",
-              ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-            }),
-          );
-          held.set(record.recordId, record);
-        } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-          held.set(record.recordId, await heldRecord(record.recordId, error.Item));
-        }
-      };
-      const unstored = records.filter((r) => !held.has(r.record.recordId));
-      // Parallel lanes of sequential writes (at most STORE_IN_FLIGHT requests at once), none
-      // started after `until`: the records left are simply not in the answer.
-      const lanes = Array.from({ length: Math.min(STORE_IN_FLIGHT, unstored.length) }, (_, lane) =>
-        unstored.filter((_, i) => i % STORE_IN_FLIGHT === lane),
-      );
+      const held = await readHeld(firsts.map((r) => r.record.recordId));
+      const byAward = new Map<string, StoredUsage[]>();
+      for (const r of firsts) {
+        if (held.has(r.record.recordId)) continue;
+        byAward.set(r.record.awardId, [...(byAward.get(r.record.awardId) ?? []), r]);
+      }
+      const chunks = [...byAward].flatMap(([awardId, list]) => {
+        const programId = programOf?.(awardId);
+        return chunksOf(list, programId !== undefined).map((chunk) => ({ awardId, programId, chunk }));
+      });
+      // A few chunks in flight, none started after `until`: the records left are not in the answer.
+      let next = 0;
       await Promise.all(
-        lanes.map(async (lane) => {
-          for (const r of lane) {
+        Array.from({ length: Math.min(CHUNKS_IN_FLIGHT, chunks.length) }, async () => {
+          for (let c = chunks[next++]; c; c = chunks[next++]) {
             if (Date.now() >= until) return;
-            await storeOne(r);
+            await storeChunk(c.awardId, c.chunk, c.programId, held, until);
           }
         }),
       );
       return held;
-    },
-
-    async apply(awardId, records, programId) {
-      const distinct = [...new Map(records.map((r) => [r.record.recordId, r])).values()];
-      let counted = 0;
-      let duplicates = records.length - distinct.length;
-      for (const chunk of chunksOf(distinct, programId !== undefined)) {
-        const result = await applyChunk(awardId, chunk, programId);
-        counted += result.counted;
-        duplicates += result.duplicates;
-      }
-      return { counted, duplicates };
     },
 
     async totals(awardId) {

@@ -53,12 +53,13 @@ const awardProblems = (record: UsageRecord, award: Award | undefined, now: Date)
 };
 
 /**
- * Validates each record of a batch on its own, at once, and stores the accepted ones for the
- * asynchronous processor. A record id sent again (in the batch or ever before) is accepted when
- * its content is the same, counted once, and refused, naming what differs, when it is not.
- * Storing is one conditional write per record id, so a batch sent again after a timeout gets
- * the same answer and changes nothing. No write starts after `storeUntil` (epoch ms): a batch
- * not all stored by then is UsageBatchUnfinished, and sending it again finishes it.
+ * Validates each record of a batch on its own, at once, and stores and counts the accepted ones:
+ * the award's balance includes them when this returns. A record id sent again (in the batch or
+ * ever before) is accepted when its content is the same, counted once, and refused, naming what
+ * differs, when it is not. Storing a record id is conditional and counts it in the same write, so
+ * a batch sent again after a timeout gets the same answer and changes nothing. No write starts
+ * after `storeUntil` (epoch ms): a batch not all stored by then is UsageBatchUnfinished, and
+ * sending it again finishes it. Thresholds are checked by the processor of the stored records.
  */
 export const ingestUsage = async (deps: UsageDeps, records: unknown[], storeUntil?: number) => {
   const now = deps.clock.now();
@@ -93,7 +94,10 @@ export const ingestUsage = async (deps: UsageDeps, records: unknown[], storeUnti
     if (!firsts.has(record.recordId)) firsts.set(record.recordId, { record, receivedAt });
   }
   const held = firsts.size
-    ? await deps.usage.store([...firsts.values()], storeUntil)
+    ? await deps.usage.store([...firsts.values()], {
+        until: storeUntil,
+        programOf: (awardId) => awards.get(awardId)?.programId,
+      })
     : new Map<string, UsageRecord>();
   const pending = [...firsts.keys()].filter((id) => !held.has(id)).length;
   if (pending) throw new UsageBatchUnfinished(firsts.size - pending, pending);
@@ -133,9 +137,7 @@ export const ingestUsageEvent = async (
 
 /**
  * Raises each threshold the award has reached and not yet raised: a marker written only if
- * absent, with its events, in one transaction, so racing processors raise it once. Runs after
- * every batch, even one of duplicates only, so a crash between counting and this check is
- * repaired by the batch's redelivery (or the next batch).
+ * absent, with its events, in one transaction, so racing processors raise it once.
  */
 export const checkThresholds = async (deps: UsageDeps, awardId: string) => {
   const award = await deps.awards.get(awardId);
@@ -158,22 +160,16 @@ export const checkThresholds = async (deps: UsageDeps, awardId: string) => {
   return raised;
 };
 
-/** The stream processor: applies the records award by award, then checks each award's thresholds. */
-export const processUsage = async (deps: UsageDeps, records: StoredUsage[]) => {
-  const byAward = new Map<string, StoredUsage[]>();
-  for (const r of records) byAward.set(r.record.awardId, [...(byAward.get(r.record.awardId) ?? []), r]);
-  let counted = 0;
-  let duplicates = 0;
+/**
+ * The processor of stored records (they are counted already): checks the thresholds of each award
+ * they name. A crash between storing and this check is repaired by the records' redelivery.
+ */
+export const checkUsage = async (deps: UsageDeps, records: StoredUsage[]) => {
   const raised: Record<string, number[]> = {};
-  for (const [awardId, list] of byAward) {
-    // The program's utilization counts the records' chip-seconds in the same write.
-    const programId = (await deps.awards.get(awardId))?.programId;
-    const result = await deps.usage.apply(awardId, list, programId);
-    counted += result.counted;
-    duplicates += result.duplicates;
+  for (const awardId of new Set(records.map((r) => r.record.awardId))) {
     raised[awardId] = await checkThresholds(deps, awardId);
   }
-  return { counted, duplicates, raised };
+  return { raised };
 };
 
 /**

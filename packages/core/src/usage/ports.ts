@@ -6,27 +6,25 @@ export interface UsageTotals {
   byDay: Array<{ day: string; chargeCents: number; records: number }>;
 }
 
+export interface StoreOptions {
+  /** Starts no write after this (epoch ms): the ids it did not get to are missing from the answer. */
+  until?: number;
+  /**
+   * The program of each award the records name: its utilization counts the compute records'
+   * chip-seconds per day in the same write (none for an award it does not know).
+   */
+  programOf?: (awardId: string) => string | undefined;
+}
+
 export interface UsageRepository {
   /**
-   * Stores accepted records for the processor, each only if its record id is not stored yet
-   * (one record per id, never overwritten). Returns, per record id, the record the store holds:
-   * the one given, or the one received earlier with that id. Starts no write after `until`
-   * (epoch ms): the ids it did not get to are missing from the answer. Safe to repeat and to race.
+   * Stores accepted records and counts them in one step: each record id is stored once, never
+   * overwritten, by the same atomic write that adds its charge to its award's counter, so a stored
+   * record is a counted record and a record id is counted once however often it is sent. Returns,
+   * per record id, the record the store holds: the one given, or the one received earlier with
+   * that id. Safe to repeat and to race.
    */
-  store(records: StoredUsage[], until?: number): Promise<Map<string, UsageRecord>>;
-  /**
-   * Counts records of one award exactly once each (a marker per record id in the same
-   * transaction as the counter); returns how many were newly counted.
-   */
-  apply(
-    awardId: string,
-    records: StoredUsage[],
-    /**
-     * The award's program: when given, the compute records' chip-seconds per day are added to
-     * the program's utilization in the same transaction (exactly once, like the counter).
-     */
-    programId?: string,
-  ): Promise<{ counted: number; duplicates: number }>;
+  store(records: StoredUsage[], options?: StoreOptions): Promise<Map<string, UsageRecord>>;
   totals(awardId: string): Promise<UsageTotals>;
   /** The thresholds among `candidates` already raised for the award. */
   thresholdsRaised(awardId: string, candidates: number[]): Promise<number[]>;
