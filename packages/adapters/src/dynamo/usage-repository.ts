@@ -248,6 +248,15 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
       return held;
     },
 
+    async consumed(awardId) {
+      const shards = await batchGetAll(
+        doc,
+        tableName,
+        Array.from({ length: USAGE_SHARDS }, (_, shard) => usageKeys.shardTotal(awardId, shard)),
+      );
+      return shards.reduce((sum, item) => sum + Number(item.chargeCents ?? 0), 0);
+    },
+
     async totals(awardId) {
       const shards = await Promise.all(
         Array.from({ length: USAGE_SHARDS }, async (_, shard) => {

@@ -143,7 +143,7 @@ export const checkThresholds = async (deps: UsageDeps, awardId: string) => {
   const award = await deps.awards.get(awardId);
   if (!award) return [];
   const thresholds = await thresholdsOf(deps, award.programId);
-  const { consumedCents } = await deps.usage.totals(awardId);
+  const consumedCents = await deps.usage.consumed(awardId);
   const reached = thresholdsReached(consumedCents, award.creditsCents, thresholds);
   if (!reached.length) return [];
   const already = new Set(await deps.usage.thresholdsRaised(awardId, reached));
