@@ -248,9 +248,9 @@ export const usageKeys = {
 };
 
 /**
- * A program's compute usage per day, for the utilization report: chip-seconds split over the
- * same shards as the award counters (the shard its transaction picked), so concurrent processors
- * of different awards do not all write one item.
+ * A program's compute usage per day, for the utilization report: chip-seconds split over
+ * UTILIZATION_SHARDS items (one picked at random per counting transaction), so concurrent
+ * writers of different awards do not all write one item.
  */
 export const utilizationKeys = {
   usedDay: (programId: string, shard: number, day: string): Key => ({
