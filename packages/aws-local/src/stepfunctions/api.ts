@@ -4,7 +4,7 @@ import { machineNameOf, parseExecutionArn } from "./arns.js";
 import type { Engine } from "./engine.js";
 import { toApiEvent } from "./history.js";
 import { describeMachine, saveMachine } from "./machines.js";
-import type { ExecutionRecord } from "./store.js";
+import type { ExecutionRecord, HistoryPosition } from "./store.js";
 
 const encodeToken = (key: Record<string, unknown> | undefined) =>
   key ? Buffer.from(JSON.stringify(key), "utf8").toString("base64url") : undefined;
@@ -15,6 +15,13 @@ const decodeToken = (token: unknown): Record<string, unknown> | undefined => {
     const key = JSON.parse(Buffer.from(String(token), "base64url").toString("utf8")) as unknown;
     if (key && typeof key === "object") return key as Record<string, unknown>;
   } catch {}
+  throw new AwsServiceError("InvalidToken", "Invalid Token: the nextToken is not valid");
+};
+
+const historyPosition = (key: Record<string, unknown> | undefined): HistoryPosition | undefined => {
+  if (key === undefined) return undefined;
+  if (Number.isInteger(key.rev) && Number.isInteger(key.id))
+    return { rev: key.rev as number, id: key.id as number };
   throw new AwsServiceError("InvalidToken", "Invalid Token: the nextToken is not valid");
 };
 
@@ -169,7 +176,7 @@ export const stepFunctionsService = (engine: Engine): JsonService => {
         const page = await engine.store.history(record.arn, {
           reverse: input.reverseOrder === true,
           limit: pageSize(input.maxResults, 100),
-          startKey: decodeToken(input.nextToken),
+          after: historyPosition(decodeToken(input.nextToken)),
         });
         const includeData = input.includeExecutionData !== false;
         return {

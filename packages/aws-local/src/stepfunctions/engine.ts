@@ -13,10 +13,11 @@ import { Journal } from "./journal.js";
 import type { LiveExecution, Segment, TaskEnvironment } from "./live.js";
 import {
   type Checkpoint,
+  compact,
   type ExecutionRecord,
   type ExecutionStatus,
   isConditionFailure,
-  keys,
+  type JournalState,
   type MachineRecord,
   Store,
 } from "./store.js";
@@ -46,6 +47,7 @@ const DAY_MS = 86_400_000;
 const DEFAULT_SEGMENT_MAX_MS = 19 * DAY_MS;
 const MAX_RETRY_DELAY_SECONDS = 20 * 86_400;
 const MAX_PAYLOAD_BYTES = 256 * 1024;
+const STOP_ATTEMPTS = 5;
 
 export const definitionHash = (definition: string) => createHash("sha256").update(definition).digest("hex");
 
@@ -161,19 +163,27 @@ export class Engine {
       timeoutAt: parsed.timeoutSeconds !== undefined ? startDate + parsed.timeoutSeconds * 1000 : undefined,
     };
     const started = history.executionStarted(inputText, machine.roleArn);
+    const checkpoint: Checkpoint = { nextEventId: 2, seq: 0, attempt: 0, retries: [], exited: false };
     const created = await this.store.createExecution(record, {
-      id: 1,
-      type: started.type,
-      timestamp: startDate,
-      detailsKey: started.detailsKey,
-      details: started.details,
+      rev: 1,
+      writer: "StartExecution",
+      events: [
+        {
+          id: 1,
+          type: started.type,
+          timestamp: startDate,
+          detailsKey: started.detailsKey,
+          details: started.details,
+        },
+      ],
+      checkpoint,
     });
     if (!created) {
       const raced = await this.store.getExecution(arn);
       if (raced) return idempotent(raced);
       throw new AwsServiceError("ExecutionAlreadyExists", `Execution Already Exists: '${arn}'`);
     }
-    this.launch(record, parsed, { nextEventId: 2, seq: 0, attempt: 0, retries: [], exited: false });
+    this.launch(record, parsed, { rev: 1, checkpoint, tasks: new Map() });
     this.options.logger.debug("execution started", { executionArn: arn });
     return { executionArn: arn, startDate };
   }
@@ -205,15 +215,15 @@ export class Engine {
       await this.store.forgetRunning(arn);
       return;
     }
-    const [checkpoint, parsed] = await Promise.all([
-      this.store.getCheckpoint(arn),
+    const [journal, parsed] = await Promise.all([
+      this.store.loadJournal(arn),
       this.definitionOf(record.definitionHash),
     ]);
-    if (!checkpoint || !parsed) throw new Error("its checkpoint or definition is missing");
-    this.launch(record, parsed, checkpoint);
+    if (!journal || !parsed) throw new Error("its journal or definition is missing");
+    this.launch(record, parsed, journal);
   }
 
-  private launch(record: ExecutionRecord, parsed: ParsedDefinition, checkpoint: Checkpoint) {
+  private launch(record: ExecutionRecord, parsed: ParsedDefinition, journal: JournalState) {
     if (this.stopped) return;
     const { promise: done, resolve: markDone } = deferred<void>();
     const live: LiveExecution = {
@@ -221,7 +231,7 @@ export class Engine {
       parsed,
       done,
       markDone,
-      journal: new Journal(this.store, record.arn, checkpoint, this.options.now, this.options.logger, {
+      journal: new Journal(this.store, record.arn, journal, this.options.now, this.options.logger, {
         onClosed: (fields) => this.closed(live, fields),
         onLost: () => this.forget(live),
       }),
@@ -362,6 +372,7 @@ export class Engine {
             retries: [],
             exited: false,
             enteredAt: event.timestamp,
+            enteredEventId: journal.nextId,
           });
         }
         journal.append(history.stateEntered(type, name, input));
@@ -485,43 +496,40 @@ export class Engine {
     const record = await this.store.getExecution(arn);
     if (!record) throw new AwsServiceError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
     if (record.status !== "RUNNING") return record.stopDate ?? record.startDate;
-    // Running in the table but not in this process (start-up not resumed yet): close it there.
-    const checkpoint = await this.store.getCheckpoint(arn);
-    const stopDate = this.options.now();
-    const id = checkpoint?.nextEventId ?? 2;
+    // Running in the table but not in this process (start-up not resumed yet): close it there,
+    // with the next journal entry; a writer that took that entry first makes this one retry.
     const aborted = history.executionClosed.aborted(error, cause);
-    try {
-      await this.store.transact([
-        ...this.store.closeItems(arn, { status: "ABORTED", stopDate, error, cause }),
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: this.store.eventItem(arn, {
-              id,
-              type: aborted.type,
-              timestamp: stopDate,
-              detailsKey: aborted.detailsKey,
-              details: Object.fromEntries(
-                Object.entries(aborted.details ?? {}).filter(([, v]) => v !== undefined),
-              ),
-            }),
-          },
-        },
-        {
-          Update: {
-            TableName: this.store.tableName,
-            Key: keys.checkpoint(arn),
-            UpdateExpression: "SET nextEventId = :next",
-            ExpressionAttributeValues: { ":next": id + 1 },
-          },
-        },
-      ]);
-    } catch (failure) {
-      if (!isConditionFailure(failure)) throw failure;
-      const again = await this.store.getExecution(arn);
-      return again?.stopDate ?? stopDate;
+    for (let attempt = 1; ; attempt++) {
+      const latest = await this.store.latestEntry(arn);
+      const stopDate = this.options.now();
+      const id = latest?.checkpoint.nextEventId ?? 2;
+      const event = {
+        id,
+        type: aborted.type,
+        timestamp: stopDate,
+        detailsKey: aborted.detailsKey,
+        details: compact({ ...aborted.details }),
+      };
+      try {
+        await this.store.transact([
+          this.store.entryPut(arn, {
+            rev: (latest?.rev ?? 0) + 1,
+            writer: "StopExecution",
+            events: [event],
+            checkpoint: {
+              ...(latest?.checkpoint ?? { seq: 0, attempt: 0, retries: [], exited: false }),
+              nextEventId: id + 1,
+            },
+          }),
+          ...this.store.closeItems(arn, { status: "ABORTED", stopDate, error, cause }),
+        ]);
+        return stopDate;
+      } catch (failure) {
+        if (!isConditionFailure(failure)) throw failure;
+        const again = await this.store.getExecution(arn);
+        if (again?.status !== "RUNNING" || attempt >= STOP_ATTEMPTS) return again?.stopDate ?? stopDate;
+      }
     }
-    return stopDate;
   }
 
   private async pendingTask(token: unknown) {

@@ -1,7 +1,16 @@
+import { randomUUID } from "node:crypto";
 import type { Logger } from "../logger.js";
 import type { EventDraft } from "./history.js";
-import type { Checkpoint, ExecutionRecord, HistoryRecord, Store, TaskRecord, TransactItem } from "./store.js";
-import { isConditionFailure, keys, setExpression } from "./store.js";
+import type {
+  Checkpoint,
+  ExecutionRecord,
+  HistoryRecord,
+  JournalEntry,
+  JournalState,
+  Store,
+  TaskRecord,
+} from "./store.js";
+import { compact, isConditionFailure, mergeFields } from "./store.js";
 
 export class JournalStopped extends Error {
   constructor(reason: string) {
@@ -18,24 +27,36 @@ export class JournalStopped extends Error {
 
 type Op =
   | { index: number; kind: "event"; event: HistoryRecord }
-  | { index: number; kind: "task"; key: string; fields: Partial<TaskRecord> }
+  | { index: number; kind: "task"; key: string; fields: Partial<TaskRecord>; inline: boolean }
   | { index: number; kind: "checkpoint"; checkpoint: Checkpoint }
   | { index: number; kind: "close"; fields: Partial<ExecutionRecord> };
 
-// A transaction holds at most 100 items; two are kept for the execution row and checkpoint.
+// A transaction holds at most 100 items (an entry, the execution row, the running marker and
+// the shared task records); an item at most 400 KB, and one event can hold 256 KiB of data.
 const MAX_OPS_PER_WRITE = 90;
+const ENTRY_BUDGET_BYTES = 120_000;
 const WRITE_ATTEMPTS = 4;
 
 /**
  * The ordered, durable log of one execution: history events, checkpoint moves, task records
- * and the final close, written in append order as DynamoDB transactions. Appends are
- * synchronous (they happen inside interpreter callbacks); writes are batched behind one
- * in-flight transaction, and `flush()` is the barrier a side effect waits on so that nothing
- * happens outside before the state that causes it is on disk.
+ * and the final close, written in append order. Appends are synchronous (they happen inside
+ * interpreter callbacks); writes are batched behind one in-flight write, and `flush()` is the
+ * barrier a side effect waits on so that nothing happens outside before the state that causes
+ * it is on disk.
+ *
+ * Each write is one journal entry item (events, checkpoint, inline task records), put only if
+ * its number is free: a single conditional Put, which DynamoDB serves far faster than a
+ * transaction. Only a write that closes the execution or changes a task record that others
+ * touch too (callback tokens, Wait due times, both read by key) is a transaction.
  */
 export class Journal {
   private nextEventId: number;
   private readonly checkpointState: Checkpoint;
+  private writtenCheckpoint: Checkpoint;
+  private rev: number;
+  private readonly writer = randomUUID();
+  /** Inline task records of the current state entry: written by this journal, read back here. */
+  private readonly inlineTasks: Map<string, TaskRecord>;
   private readonly pending: Op[] = [];
   private appended = 0;
   private written = 0;
@@ -48,7 +69,7 @@ export class Journal {
   constructor(
     private readonly store: Store,
     private readonly arn: string,
-    checkpoint: Checkpoint,
+    start: JournalState,
     private readonly now: () => number,
     private readonly logger: Logger,
     private readonly hooks: {
@@ -56,8 +77,17 @@ export class Journal {
       onLost(reason: string): void;
     },
   ) {
+    const { checkpoint } = start;
     this.nextEventId = checkpoint.nextEventId;
     this.checkpointState = { ...checkpoint, retries: [...(checkpoint.retries ?? [])] };
+    this.writtenCheckpoint = { ...this.checkpointState };
+    this.rev = start.rev;
+    this.inlineTasks = new Map(start.tasks);
+  }
+
+  /** The id the next appended event gets. */
+  get nextId() {
+    return this.nextEventId;
   }
 
   get checkpoint(): Readonly<Checkpoint> {
@@ -83,6 +113,8 @@ export class Journal {
 
   moveCheckpoint(change: Partial<Checkpoint>): void {
     if (this.ended) return;
+    // A new state entry: the task records of the one before are never read again.
+    if (change.seq !== undefined && change.seq !== this.checkpointState.seq) this.inlineTasks.clear();
     Object.assign(this.checkpointState, change);
     this.push({
       index: 0,
@@ -91,14 +123,26 @@ export class Journal {
     });
   }
 
-  saveTask(key: string, fields: Partial<TaskRecord>): void {
+  /**
+   * Saves task record fields. An inline record (a task only this execution touches) lives in
+   * the journal entries; any other is its own item, read by key by SendTask* and by the tests
+   * of durable deadlines.
+   */
+  saveTask(key: string, fields: Partial<TaskRecord>, inline: boolean): void {
     if (this.ended) return;
+    if (inline) this.inlineTasks.set(key, mergeFields(this.inlineTasks.get(key), { ...fields, key }));
     const waiting = this.pending.find((op) => op.kind === "task" && op.key === key);
     if (waiting?.kind === "task") {
       Object.assign(waiting.fields, fields);
       return;
     }
-    this.push({ index: 0, kind: "task", key, fields: { ...fields } });
+    this.push({ index: 0, kind: "task", key, fields: { ...fields }, inline });
+  }
+
+  /** An inline task record as written so far (restored from the entries after a restart). */
+  inlineTask(key: string): TaskRecord | undefined {
+    const record = this.inlineTasks.get(key);
+    return record ? { ...record } : undefined;
   }
 
   /** Appends the final event and closes the execution; false if it was already ending. */
@@ -155,7 +199,7 @@ export class Journal {
 
   private async drain(): Promise<void> {
     while (this.pending.length && this.stoppedReason === undefined) {
-      const batch = this.pending.splice(0, MAX_OPS_PER_WRITE);
+      const batch = this.pending.splice(0, this.nextBatchLength());
       const last = batch[batch.length - 1];
       if (!last) return;
       try {
@@ -186,54 +230,80 @@ export class Journal {
     }
   }
 
-  private async write(batch: Op[]): Promise<void> {
-    const items: TransactItem[] = [];
-    const tableName = this.store.tableName;
-    let checkpoint: Checkpoint | undefined;
-    let lastEventId: number | undefined;
-    let close: Partial<ExecutionRecord> | undefined;
-    const tasks = new Map<string, Partial<TaskRecord>>();
-    for (const op of batch) {
-      if (op.kind === "event") {
-        items.push({ Put: { TableName: tableName, Item: this.store.eventItem(this.arn, op.event) } });
-        lastEventId = op.event.id;
-      } else if (op.kind === "task") {
-        tasks.set(op.key, { ...tasks.get(op.key), ...op.fields });
-      } else if (op.kind === "checkpoint") {
-        checkpoint = op.checkpoint;
-      } else {
-        close = op.fields;
-      }
+  /**
+   * How many pending ops the next entry takes: up to the op and byte budgets, at least one,
+   * and never a checkpoint move without the state entry event that follows it (the entry
+   * holds the checkpoint's input only by that event's id).
+   */
+  private nextBatchLength(): number {
+    let bytes = 0;
+    let length = 0;
+    for (const op of this.pending) {
+      const size = op.kind === "event" ? Buffer.byteLength(JSON.stringify(op.event)) : 200;
+      const previous = this.pending[length - 1];
+      const joinsCheckpoint = previous?.kind === "checkpoint";
+      if (
+        length > 0 &&
+        !joinsCheckpoint &&
+        (length >= MAX_OPS_PER_WRITE || bytes + size > ENTRY_BUDGET_BYTES)
+      )
+        break;
+      bytes += size;
+      length++;
     }
-    for (const [key, fields] of tasks) items.push(this.store.taskUpsert(this.arn, key, fields));
-    const progress = setExpression(
-      {
-        ...(checkpoint ?? {}),
-        ...(lastEventId !== undefined ? { nextEventId: lastEventId + 1 } : {}),
-        updatedAt: this.now(),
-      },
-      "p",
-    );
-    items.push({
-      Update: {
-        TableName: tableName,
-        Key: keys.checkpoint(this.arn),
-        UpdateExpression: `SET ${progress.expression}`,
-        ExpressionAttributeNames: progress.names,
-        ExpressionAttributeValues: progress.values,
-      },
-    });
-    if (close) items.push(...this.store.closeItems(this.arn, close));
-    else items.push(this.store.runningCheck(this.arn));
+    return Math.max(1, length);
+  }
+
+  private async write(batch: Op[]): Promise<void> {
+    const events: HistoryRecord[] = [];
+    let checkpoint = this.writtenCheckpoint;
+    let close: Partial<ExecutionRecord> | undefined;
+    const inline: Record<string, Partial<TaskRecord>> = {};
+    const shared = new Map<string, Partial<TaskRecord>>();
+    for (const op of batch) {
+      if (op.kind === "event") events.push(op.event);
+      else if (op.kind === "task" && op.inline) inline[op.key] = compact({ ...inline[op.key], ...op.fields });
+      else if (op.kind === "task") shared.set(op.key, { ...shared.get(op.key), ...op.fields });
+      else if (op.kind === "checkpoint") checkpoint = op.checkpoint;
+      else close = op.fields;
+    }
+    const lastEvent = events.at(-1);
+    const nextEventId = lastEvent ? lastEvent.id + 1 : checkpoint.nextEventId;
+    const { input: _input, ...stored } = { ...checkpoint, nextEventId };
+    const entry: JournalEntry = {
+      rev: this.rev + 1,
+      writer: this.writer,
+      events,
+      checkpoint: compact(stored),
+      ...(Object.keys(inline).length ? { tasks: inline } : {}),
+    };
+    const transactional = close !== undefined || shared.size > 0;
+    const send = async () => {
+      if (!transactional) return this.store.putEntry(this.arn, entry);
+      await this.store.transact([
+        this.store.entryPut(this.arn, entry),
+        ...[...shared].map(([key, fields]) => this.store.taskUpsert(this.arn, key, fields)),
+        ...(close ? this.store.closeItems(this.arn, close) : []),
+      ]);
+    };
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.store.transact(items);
-        return;
+        await send();
+        break;
       } catch (error) {
+        // An attempt whose answer was lost may have landed: its entry is then ours.
+        if (attempt > 1 && isConditionFailure(error) && (await this.isOurs(entry.rev))) break;
         const retriable = !isConditionFailure(error) && (error as Error)?.name !== "StoreStopped";
         if (!retriable || attempt >= WRITE_ATTEMPTS || this.stoppedReason !== undefined) throw error;
         await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       }
     }
+    this.rev = entry.rev;
+    this.writtenCheckpoint = { ...checkpoint, nextEventId };
+  }
+
+  private async isOurs(rev: number): Promise<boolean> {
+    const entry = await this.store.getEntry(this.arn, rev).catch(() => undefined);
+    return entry?.writer === this.writer;
   }
 }

@@ -51,6 +51,11 @@ export interface Checkpoint {
   exited: boolean;
   /** When that state was entered (epoch ms): its `$$.State.EnteredTime` after a restart. */
   enteredAt?: number;
+  /**
+   * The history event of that entry, which holds the input: a journal entry stores the
+   * checkpoint without it (an input and its event of 256 KiB each would not fit one item).
+   */
+  enteredEventId?: number;
 }
 
 export type TaskStatus = "WAITING" | "STARTED" | "PENDING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT";
@@ -80,6 +85,31 @@ export interface HistoryRecord {
   details?: Record<string, unknown>;
 }
 
+/**
+ * One write of an execution's journal, as one item: the history events it appended, the
+ * checkpoint after it, and the changes of the task records that only this execution touches.
+ * Entries are numbered; a writer puts entry n+1 only if it does not exist, so two writers of
+ * one execution (a process that lost it, a StopExecution elsewhere) cannot both continue.
+ */
+export interface JournalEntry {
+  rev: number;
+  /** Who wrote it: a retried write whose first attempt landed finds its own entry. */
+  writer: string;
+  events: HistoryRecord[];
+  checkpoint: Checkpoint;
+  tasks?: Record<string, Partial<TaskRecord>>;
+}
+
+/** An execution's journal as a restart needs it: the last entry and the task records it holds. */
+export interface JournalState {
+  rev: number;
+  checkpoint: Checkpoint;
+  tasks: Map<string, TaskRecord>;
+}
+
+/** Where a page of history continues: after this event, which is in this entry. */
+export type HistoryPosition = { rev: number; id: number };
+
 export interface Page<T> {
   items: T[];
   nextKey?: Record<string, unknown>;
@@ -91,8 +121,9 @@ export const keys = {
   definition: (hash: string) => ({ pk: `SFN#DEF#${hash}`, sk: "META" }),
   execution: (arn: string) => ({ pk: `SFN#EX#${arn}`, sk: "META" }),
   executionsIndex: (machineArn: string) => `SFN#EXS#${machineArn}`,
-  checkpoint: (arn: string) => ({ pk: `SFN#EX#${arn}`, sk: "CHECKPOINT" }),
-  event: (arn: string, id: number) => ({ pk: `SFN#EX#${arn}`, sk: `EV#${String(id).padStart(9, "0")}` }),
+  entry: (arn: string, rev: number) => ({ pk: `SFN#EX#${arn}`, sk: `J#${String(rev).padStart(9, "0")}` }),
+  entriesFrom: "J#",
+  entriesTo: "J#~",
   task: (arn: string, key: string) => ({ pk: `SFN#EX#${arn}`, sk: `TASK#${key}` }),
   running: (arn: string) => ({ pk: "SFN#RUNNING", sk: arn }),
 };
@@ -112,8 +143,14 @@ export const isConditionFailure = (error: unknown) => {
 type Item = Record<string, unknown>;
 export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
-const compact = (item: Item): Item =>
-  Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined));
+export const compact = <T extends object>(item: T): T =>
+  Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined)) as T;
+
+/** Field changes applied in order; an undefined field leaves the value as it was. */
+export const mergeFields = <T extends object>(base: T | undefined, change: Partial<T>): T =>
+  ({ ...base, ...compact(change) }) as T;
+
+const ENTRIES_PER_QUERY = 50;
 
 const strip = <T>(item: Item, drop: string[]): T => {
   const copy: Item = { ...item };
@@ -243,15 +280,8 @@ export class Store {
 
   // --- executions -----------------------------------------------------------------------
 
-  /** Creates the execution with its first history event; false if the name is taken. */
-  async createExecution(execution: ExecutionRecord, firstEvent: HistoryRecord): Promise<boolean> {
-    const checkpoint: Checkpoint = {
-      nextEventId: firstEvent.id + 1,
-      seq: 0,
-      attempt: 0,
-      retries: [],
-      exited: false,
-    };
+  /** Creates the execution with its first journal entry; false if the name is taken. */
+  async createExecution(execution: ExecutionRecord, first: JournalEntry): Promise<boolean> {
     try {
       await this.transact([
         {
@@ -266,9 +296,8 @@ export class Store {
             ConditionExpression: "attribute_not_exists(pk)",
           },
         },
-        { Put: { TableName: this.tableName, Item: { ...keys.checkpoint(execution.arn), ...checkpoint } } },
         { Put: { TableName: this.tableName, Item: { ...keys.running(execution.arn) } } },
-        { Put: { TableName: this.tableName, Item: this.eventItem(execution.arn, firstEvent) } },
+        this.entryPut(execution.arn, first),
       ]);
       return true;
     } catch (error) {
@@ -282,9 +311,64 @@ export class Store {
     return item ? strip<ExecutionRecord>(item, []) : undefined;
   }
 
-  async getCheckpoint(arn: string): Promise<Checkpoint | undefined> {
-    const item = await this.get(keys.checkpoint(arn));
-    return item ? strip<Checkpoint>(item, []) : undefined;
+  /** The execution's journal, read whole: a restart needs its inline task records. */
+  async loadJournal(arn: string): Promise<JournalState | undefined> {
+    let last: JournalEntry | undefined;
+    let input: string | undefined;
+    const tasks = new Map<string, TaskRecord>();
+    let nextKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.query({
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :j)",
+        ExpressionAttributeValues: { ":pk": keys.execution(arn).pk, ":j": keys.entriesFrom },
+        ExclusiveStartKey: nextKey,
+        ConsistentRead: true,
+      });
+      for (const item of page.items) {
+        last = strip<JournalEntry>(item, []);
+        for (const [key, fields] of Object.entries(last.tasks ?? {}))
+          tasks.set(key, mergeFields(tasks.get(key), { ...fields, key }));
+        const entered = last.events.find((event) => event.id === last?.checkpoint.enteredEventId);
+        if (entered) input = entered.details?.input as string | undefined;
+      }
+      nextKey = page.nextKey;
+    } while (nextKey);
+    if (!last) return undefined;
+    return { rev: last.rev, checkpoint: { ...last.checkpoint, input }, tasks };
+  }
+
+  async latestEntry(arn: string): Promise<JournalEntry | undefined> {
+    const page = await this.query({
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :j)",
+      ExpressionAttributeValues: { ":pk": keys.execution(arn).pk, ":j": keys.entriesFrom },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    });
+    const item = page.items[0];
+    return item ? strip<JournalEntry>(item, []) : undefined;
+  }
+
+  async getEntry(arn: string, rev: number): Promise<JournalEntry | undefined> {
+    const item = await this.get(keys.entry(arn, rev));
+    return item ? strip<JournalEntry>(item, []) : undefined;
+  }
+
+  entryPut(arn: string, entry: JournalEntry): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.entry(arn, entry.rev), ...entry },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    };
+  }
+
+  /** One entry alone: a conditional Put costs far less than a transaction. */
+  async putEntry(arn: string, entry: JournalEntry): Promise<void> {
+    const put = this.entryPut(arn, entry).Put;
+    if (!put) return;
+    await this.track(() => this.doc.send(new PutCommand(put)));
   }
 
   async listExecutions(
@@ -368,23 +452,47 @@ export class Store {
     };
   }
 
-  eventItem(arn: string, event: HistoryRecord): Item {
-    return { ...keys.event(arn, event.id), ...event };
-  }
-
+  /**
+   * A page of history events in order (or reversed), `limit` of them at most, read from the
+   * journal entries that hold them; `nextKey` only when more events follow.
+   */
   async history(
     arn: string,
-    options: { reverse: boolean; limit: number; startKey?: Record<string, unknown> },
-  ): Promise<Page<HistoryRecord>> {
-    const page = await this.query({
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :ev)",
-      ExpressionAttributeValues: { ":pk": keys.event(arn, 0).pk, ":ev": "EV#" },
-      ScanIndexForward: !options.reverse,
-      Limit: options.limit,
-      ExclusiveStartKey: options.startKey,
-      ConsistentRead: true,
-    });
-    return { items: page.items.map((item) => strip<HistoryRecord>(item, [])), nextKey: page.nextKey };
+    options: { reverse: boolean; limit: number; after?: HistoryPosition },
+  ): Promise<{ items: HistoryRecord[]; nextKey?: HistoryPosition }> {
+    const { reverse, limit, after } = options;
+    const bound = after ? keys.entry(arn, after.rev).sk : undefined;
+    const found: Array<{ rev: number; event: HistoryRecord }> = [];
+    let nextKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.query({
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: {
+          ":pk": keys.execution(arn).pk,
+          ":from": !reverse && bound ? bound : keys.entriesFrom,
+          ":to": reverse && bound ? bound : keys.entriesTo,
+        },
+        ScanIndexForward: !reverse,
+        Limit: ENTRIES_PER_QUERY,
+        ExclusiveStartKey: nextKey,
+        ConsistentRead: true,
+      });
+      for (const item of page.items) {
+        const entry = strip<JournalEntry>(item, []);
+        const events = reverse ? [...entry.events].reverse() : entry.events;
+        for (const event of events) {
+          if (after && (reverse ? event.id >= after.id : event.id <= after.id)) continue;
+          found.push({ rev: entry.rev, event });
+        }
+      }
+      nextKey = page.nextKey;
+    } while (nextKey && found.length <= limit);
+    const items = found.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(({ event }) => event),
+      nextKey: found.length > limit && last ? { rev: last.rev, id: last.event.id } : undefined,
+    };
   }
 
   // --- task records ---------------------------------------------------------------------
