@@ -2,7 +2,7 @@ import { AwsServiceError } from "../edge/errors.js";
 import type { JsonService } from "../edge/server.js";
 import { machineNameOf, parseExecutionArn } from "./arns.js";
 import type { Engine } from "./engine.js";
-import { toApiEvent } from "./history.js";
+import { startedRecord, toApiEvent } from "./history.js";
 import { describeMachine, saveMachine } from "./machines.js";
 import type { ExecutionRecord, HistoryPosition } from "./store.js";
 
@@ -173,7 +173,7 @@ export const stepFunctionsService = (engine: Engine): JsonService => {
       },
       async GetExecutionHistory(input) {
         const record = await execution(input.executionArn);
-        const page = await engine.store.history(record.arn, {
+        const page = await engine.store.history(record.arn, startedRecord(record), {
           reverse: input.reverseOrder === true,
           limit: pageSize(input.maxResults, 100),
           after: historyPosition(decodeToken(input.nextToken)),

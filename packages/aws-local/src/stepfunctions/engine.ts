@@ -16,6 +16,7 @@ import {
   compact,
   type ExecutionRecord,
   type ExecutionStatus,
+  initialJournal,
   isConditionFailure,
   type JournalState,
   type MachineRecord,
@@ -162,28 +163,13 @@ export class Engine {
       roleArn: machine.roleArn,
       timeoutAt: parsed.timeoutSeconds !== undefined ? startDate + parsed.timeoutSeconds * 1000 : undefined,
     };
-    const started = history.executionStarted(inputText, machine.roleArn);
-    const checkpoint: Checkpoint = { nextEventId: 2, seq: 0, attempt: 0, retries: [], exited: false };
-    const created = await this.store.createExecution(record, {
-      rev: 1,
-      writer: "StartExecution",
-      events: [
-        {
-          id: 1,
-          type: started.type,
-          timestamp: startDate,
-          detailsKey: started.detailsKey,
-          details: started.details,
-        },
-      ],
-      checkpoint,
-    });
+    const created = await this.store.createExecution(record);
     if (!created) {
       const raced = await this.store.getExecution(arn);
       if (raced) return idempotent(raced);
       throw new AwsServiceError("ExecutionAlreadyExists", `Execution Already Exists: '${arn}'`);
     }
-    this.launch(record, parsed, { rev: 1, checkpoint, tasks: new Map() });
+    this.launch(record, parsed, initialJournal());
     this.options.logger.debug("execution started", { executionArn: arn });
     return { executionArn: arn, startDate };
   }
@@ -219,8 +205,13 @@ export class Engine {
       this.store.loadJournal(arn),
       this.definitionOf(record.definitionHash),
     ]);
-    if (!journal || !parsed) throw new Error("its journal or definition is missing");
-    this.launch(record, parsed, journal);
+    if (!parsed) throw new Error("its definition is missing");
+    if (journal?.close) {
+      // Killed between the closing entry and the row: only the row is behind.
+      await this.store.applyClose(arn, journal.close);
+      return;
+    }
+    this.launch(record, parsed, journal ?? initialJournal());
   }
 
   private launch(record: ExecutionRecord, parsed: ParsedDefinition, journal: JournalState) {
@@ -466,6 +457,7 @@ export class Engine {
 
   private closed(live: LiveExecution, fields: Partial<ExecutionRecord>) {
     Object.assign(live.record, fields);
+    live.closed = true;
     this.options.logger.debug("execution closed", {
       executionArn: live.record.arn,
       status: fields.status,
@@ -501,34 +493,38 @@ export class Engine {
     const aborted = history.executionClosed.aborted(error, cause);
     for (let attempt = 1; ; attempt++) {
       const latest = await this.store.latestEntry(arn);
+      if (latest?.close) {
+        await this.store.applyClose(arn, latest.close);
+        return latest.close.stopDate ?? this.options.now();
+      }
       const stopDate = this.options.now();
-      const id = latest?.checkpoint.nextEventId ?? 2;
-      const event = {
-        id,
-        type: aborted.type,
-        timestamp: stopDate,
-        detailsKey: aborted.detailsKey,
-        details: compact({ ...aborted.details }),
-      };
+      const checkpoint = latest?.checkpoint ?? initialJournal().checkpoint;
+      const id = checkpoint.nextEventId;
+      const close = { status: "ABORTED" as const, stopDate, error, cause };
       try {
-        await this.store.transact([
-          this.store.entryPut(arn, {
-            rev: (latest?.rev ?? 0) + 1,
-            writer: "StopExecution",
-            events: [event],
-            checkpoint: {
-              ...(latest?.checkpoint ?? { seq: 0, attempt: 0, retries: [], exited: false }),
-              nextEventId: id + 1,
+        await this.store.putEntry(arn, {
+          rev: (latest?.rev ?? 0) + 1,
+          writer: "StopExecution",
+          events: [
+            {
+              id,
+              type: aborted.type,
+              timestamp: stopDate,
+              detailsKey: aborted.detailsKey,
+              details: compact({ ...aborted.details }),
             },
-          }),
-          ...this.store.closeItems(arn, { status: "ABORTED", stopDate, error, cause }),
-        ]);
-        return stopDate;
+          ],
+          checkpoint: { ...checkpoint, nextEventId: id + 1 },
+          close: compact(close),
+        });
       } catch (failure) {
         if (!isConditionFailure(failure)) throw failure;
-        const again = await this.store.getExecution(arn);
-        if (again?.status !== "RUNNING" || attempt >= STOP_ATTEMPTS) return again?.stopDate ?? stopDate;
+        // Another writer took that entry: look again.
+        if (attempt >= STOP_ATTEMPTS) throw failure;
+        continue;
       }
+      await this.store.applyClose(arn, close);
+      return stopDate;
     }
   }
 
@@ -578,9 +574,15 @@ export class Engine {
     if (heartbeatAt !== undefined) this.listeners.notify(token as string, { kind: "heartbeat", heartbeatAt });
   }
 
-  /** Resolves when the execution is no longer running in this process. */
-  async settled(arn: string): Promise<void> {
-    await this.live.get(arn)?.done;
+  /**
+   * Resolves when the execution is no longer running in this process: with its row if this
+   * process closed it (what it wrote last), else undefined.
+   */
+  async settled(arn: string): Promise<ExecutionRecord | undefined> {
+    const live = this.live.get(arn);
+    if (!live) return undefined;
+    await live.done;
+    return live.closed ? { ...live.record } : undefined;
   }
 
   recheckTimers() {

@@ -120,12 +120,13 @@ export const createStepFunctions = (options: StepFunctionsOptions): StepFunction
           timeoutMs,
         );
       });
+      let closedHere: ExecutionRecord | undefined;
       try {
-        await Promise.race([engine.settled(executionArn), timeout]);
+        closedHere = await Promise.race([engine.settled(executionArn), timeout]);
       } finally {
         clearTimeout(timer);
       }
-      const record = await engine.store.getExecution(executionArn);
+      const record = closedHere ?? (await engine.store.getExecution(executionArn));
       if (!record) throw new Error(`execution ${executionArn} does not exist`);
       return record;
     },

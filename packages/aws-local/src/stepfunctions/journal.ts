@@ -277,29 +277,36 @@ export class Journal {
       checkpoint: compact(stored),
       ...(Object.keys(inline).length ? { tasks: inline } : {}),
     };
-    const transactional = close !== undefined || shared.size > 0;
-    const send = async () => {
-      if (!transactional) return this.store.putEntry(this.arn, entry);
-      await this.store.transact([
-        this.store.entryPut(this.arn, entry),
-        ...[...shared].map(([key, fields]) => this.store.taskUpsert(this.arn, key, fields)),
-        ...(close ? this.store.closeItems(this.arn, close) : []),
-      ]);
-    };
+    if (close) entry.close = close;
+    await this.retrying(
+      () =>
+        shared.size
+          ? this.store.transact([
+              this.store.entryPut(this.arn, entry),
+              ...[...shared].map(([key, fields]) => this.store.taskUpsert(this.arn, key, fields)),
+            ])
+          : this.store.putEntry(this.arn, entry),
+      // An attempt whose answer was lost may have landed: its entry is then ours.
+      () => this.isOurs(entry.rev),
+    );
+    this.rev = entry.rev;
+    this.writtenCheckpoint = { ...checkpoint, nextEventId };
+    // The entry decided the close; the row follows (a restart finishes it after a kill).
+    if (close) await this.retrying(() => this.store.applyClose(this.arn, close));
+  }
+
+  private async retrying(send: () => Promise<unknown>, landed?: () => Promise<boolean>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await send();
-        break;
+        return;
       } catch (error) {
-        // An attempt whose answer was lost may have landed: its entry is then ours.
-        if (attempt > 1 && isConditionFailure(error) && (await this.isOurs(entry.rev))) break;
+        if (attempt > 1 && isConditionFailure(error) && (await landed?.())) return;
         const retriable = !isConditionFailure(error) && (error as Error)?.name !== "StoreStopped";
         if (!retriable || attempt >= WRITE_ATTEMPTS || this.stoppedReason !== undefined) throw error;
         await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       }
     }
-    this.rev = entry.rev;
-    this.writtenCheckpoint = { ...checkpoint, nextEventId };
   }
 
   private async isOurs(rev: number): Promise<boolean> {

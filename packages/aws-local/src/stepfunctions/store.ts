@@ -7,6 +7,7 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
@@ -98,6 +99,8 @@ export interface JournalEntry {
   events: HistoryRecord[];
   checkpoint: Checkpoint;
   tasks?: Record<string, Partial<TaskRecord>>;
+  /** The execution's final fields: this entry closed it (the execution row follows). */
+  close?: Partial<ExecutionRecord>;
 }
 
 /** An execution's journal as a restart needs it: the last entry and the task records it holds. */
@@ -105,7 +108,16 @@ export interface JournalState {
   rev: number;
   checkpoint: Checkpoint;
   tasks: Map<string, TaskRecord>;
+  /** The last entry closed the execution, and a kill came before its row said so. */
+  close?: Partial<ExecutionRecord>;
 }
+
+/** Where a new execution's journal starts: ExecutionStarted (id 1) is its row's, not an entry's. */
+export const initialJournal = (): JournalState => ({
+  rev: 0,
+  checkpoint: { nextEventId: 2, seq: 0, attempt: 0, retries: [], exited: false },
+  tasks: new Map(),
+});
 
 /** Where a page of history continues: after this event, which is in this entry. */
 export type HistoryPosition = { rev: number; id: number };
@@ -280,12 +292,19 @@ export class Store {
 
   // --- executions -----------------------------------------------------------------------
 
-  /** Creates the execution with its first journal entry; false if the name is taken. */
-  async createExecution(execution: ExecutionRecord, first: JournalEntry): Promise<boolean> {
+  /**
+   * Creates the execution; false if the name is taken. Two Puts, not a transaction (which
+   * costs DynamoDB Local several times more): the running marker first, so that no execution
+   * is ever RUNNING without one; a marker without its execution is dropped at resume.
+   */
+  async createExecution(execution: ExecutionRecord): Promise<boolean> {
+    await this.track(() =>
+      this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.running(execution.arn) } })),
+    );
     try {
-      await this.transact([
-        {
-          Put: {
+      await this.track(() =>
+        this.doc.send(
+          new PutCommand({
             TableName: this.tableName,
             Item: {
               ...keys.execution(execution.arn),
@@ -294,15 +313,16 @@ export class Store {
               ...compact({ ...execution }),
             },
             ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
-        { Put: { TableName: this.tableName, Item: { ...keys.running(execution.arn) } } },
-        this.entryPut(execution.arn, first),
-      ]);
+          }),
+        ),
+      );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      // The marker belongs to the execution of that name while it runs, never after.
+      const existing = await this.getExecution(execution.arn);
+      if (existing && existing.status !== "RUNNING") await this.forgetRunning(execution.arn);
+      return false;
     }
   }
 
@@ -334,7 +354,7 @@ export class Store {
       nextKey = page.nextKey;
     } while (nextKey);
     if (!last) return undefined;
-    return { rev: last.rev, checkpoint: { ...last.checkpoint, input }, tasks };
+    return { rev: last.rev, checkpoint: { ...last.checkpoint, input }, tasks, close: last.close };
   }
 
   async latestEntry(arn: string): Promise<JournalEntry | undefined> {
@@ -422,22 +442,27 @@ export class Store {
     );
   }
 
-  /** The items that close a RUNNING execution (the condition makes a second close fail). */
-  closeItems(arn: string, fields: Partial<ExecutionRecord>): TransactItem[] {
+  /**
+   * Brings the execution row and the running marker in line with a closing journal entry
+   * already written; a row closed already is left as it is.
+   */
+  async applyClose(arn: string, fields: Partial<ExecutionRecord>): Promise<void> {
     const set = setExpression(fields, "c");
-    return [
-      {
-        Update: {
+    const update = this.track(() =>
+      this.doc.send(
+        new UpdateCommand({
           TableName: this.tableName,
           Key: keys.execution(arn),
           UpdateExpression: `SET ${set.expression}`,
           ConditionExpression: "#status = :running",
           ExpressionAttributeNames: { ...set.names, "#status": "status" },
           ExpressionAttributeValues: { ...set.values, ":running": "RUNNING" },
-        },
-      },
-      { Delete: { TableName: this.tableName, Key: keys.running(arn) } },
-    ];
+        }),
+      ),
+    ).catch((error) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+    await Promise.all([update, this.forgetRunning(arn)]);
   }
 
   runningCheck(arn: string): TransactItem {
@@ -458,11 +483,20 @@ export class Store {
    */
   async history(
     arn: string,
+    started: HistoryRecord,
     options: { reverse: boolean; limit: number; after?: HistoryPosition },
   ): Promise<{ items: HistoryRecord[]; nextKey?: HistoryPosition }> {
     const { reverse, limit, after } = options;
-    const bound = after ? keys.entry(arn, after.rev).sk : undefined;
+    const bound = after && after.rev > 0 ? keys.entry(arn, after.rev).sk : undefined;
     const found: Array<{ rev: number; event: HistoryRecord }> = [];
+    const take = (rev: number, events: HistoryRecord[]) => {
+      for (const event of reverse ? [...events].reverse() : events) {
+        if (after && (reverse ? event.id >= after.id : event.id <= after.id)) continue;
+        found.push({ rev, event });
+      }
+    };
+    // ExecutionStarted is not in an entry: it comes first, as if entry 0 held it.
+    if (!reverse) take(0, [started]);
     let nextKey: Record<string, unknown> | undefined;
     do {
       const page = await this.query({
@@ -479,14 +513,11 @@ export class Store {
       });
       for (const item of page.items) {
         const entry = strip<JournalEntry>(item, []);
-        const events = reverse ? [...entry.events].reverse() : entry.events;
-        for (const event of events) {
-          if (after && (reverse ? event.id >= after.id : event.id <= after.id)) continue;
-          found.push({ rev: entry.rev, event });
-        }
+        take(entry.rev, entry.events);
       }
       nextKey = page.nextKey;
     } while (nextKey && found.length <= limit);
+    if (reverse && !nextKey) take(0, [started]);
     const items = found.slice(0, limit);
     const last = items.at(-1);
     return {
