@@ -36,6 +36,13 @@ type Op =
 const MAX_OPS_PER_WRITE = 90;
 const ENTRY_BUDGET_BYTES = 120_000;
 const WRITE_ATTEMPTS = 4;
+/**
+ * How long progress nobody waits for may stay in memory before it is written: group commit.
+ * A short state (a Pass, a Choice, a quick task) then shares an entry with the ones after it
+ * instead of costing a write each; what a kill loses in that time is re-run from the last
+ * checkpoint, as before. A flush or a close writes at once.
+ */
+const LINGER_MS = 25;
 
 /**
  * The ordered, durable log of one execution: history events, checkpoint moves, task records
@@ -62,6 +69,7 @@ export class Journal {
   private written = 0;
   private writing: Promise<void> | undefined;
   private scheduled = false;
+  private linger: ReturnType<typeof setTimeout> | undefined;
   private waiters: Array<{ mark: number; resolve: () => void; reject: (error: Error) => void }> = [];
   private stoppedReason: string | undefined;
   private closing = false;
@@ -158,13 +166,19 @@ export class Journal {
   flush(): Promise<void> {
     if (this.stoppedReason !== undefined) return Promise.reject(new JournalStopped(this.stoppedReason));
     if (this.written >= this.appended) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ mark: this.appended, resolve, reject }));
+    const written = new Promise<void>((resolve, reject) =>
+      this.waiters.push({ mark: this.appended, resolve, reject }),
+    );
+    this.schedule();
+    return written;
   }
 
   /** Drops everything not yet written, as a kill would; later appends are ignored. */
   stop(reason: string): void {
     if (this.stoppedReason !== undefined) return;
     this.stoppedReason = reason;
+    clearTimeout(this.linger);
+    this.linger = undefined;
     this.pending.length = 0;
     const waiters = this.waiters;
     this.waiters = [];
@@ -183,17 +197,30 @@ export class Journal {
   }
 
   // Batching: everything the interpreter dispatches in one burst of microtasks goes into the
-  // same transaction, and whatever arrives while one is in flight goes into the next.
+  // same write, and whatever arrives while one is in flight goes into the next; with nobody
+  // waiting, the write lingers first (see LINGER_MS).
   private schedule() {
-    if (this.scheduled || this.writing || this.stoppedReason !== undefined) return;
+    if (this.writing || this.stoppedReason !== undefined || !this.pending.length) return;
+    const urgent = this.closing || this.waiters.length > 0;
+    if (!urgent) {
+      if (!this.scheduled && !this.linger) this.linger = setTimeout(() => this.startWrite(), LINGER_MS);
+      return;
+    }
+    clearTimeout(this.linger);
+    this.linger = undefined;
+    if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.writing) return;
-      this.writing = this.drain().finally(() => {
-        this.writing = undefined;
-        if (this.pending.length) this.schedule();
-      });
+    setImmediate(() => this.startWrite());
+  }
+
+  private startWrite() {
+    this.scheduled = false;
+    clearTimeout(this.linger);
+    this.linger = undefined;
+    if (this.writing || this.stoppedReason !== undefined) return;
+    this.writing = this.drain().finally(() => {
+      this.writing = undefined;
+      this.schedule();
     });
   }
 

@@ -76,8 +76,8 @@ export const runTask = async (
 ): Promise<unknown> => {
   ensureLive(segment);
   // The state's entry (or retry) was dispatched synchronously before this call; after one
-  // macrotask the event log consumer has appended it to the journal. Every path below
-  // flushes the journal before it acts outside, so the entry is durable by then.
+  // macrotask the event log consumer has appended it to the journal. Every path below that
+  // needs it flushes the journal before it acts outside (see runRequestResponse).
   await nextMacrotask();
   ensureLive(segment);
   const task = info.task;
@@ -230,10 +230,11 @@ const runRequestResponse = async (
     live.journal.saveTask(call.key, { status: "STARTED", timeoutAt }, call.inline);
     logScheduled(call, parameters, timeoutSeconds);
   }
-  await live.journal.flush();
-  ensureLive(segment);
   // Killed while a request-response call was in flight: it runs again (at least once, as a
-  // Lambda retry would); its deadline stays the original one.
+  // Lambda retry would). Only a deadline must be on disk first, to stay the original one;
+  // without one, a call whose start a kill lost is just such a call in flight.
+  if (timeoutAt !== undefined) await live.journal.flush();
+  ensureLive(segment);
   const work = sideEffect(call, parameters).then((outcome) => ({ kind: "done" as const, outcome }));
   const wake = wakeUp(call, { timeoutAt });
   const first = await Promise.race([work, wake.promise]).finally(wake.cancel);
