@@ -132,7 +132,13 @@ export const stepFunctionsService = (engine: Engine): JsonService => {
         return {};
       },
       async StartExecution(input) {
-        const record = await machine(input.stateMachineArn);
+        const record = await engine.store.machineToStart(machineNameOf(input.stateMachineArn));
+        if (!record) {
+          throw new AwsServiceError(
+            "StateMachineDoesNotExist",
+            `State Machine Does Not Exist: '${String(input.stateMachineArn)}'`,
+          );
+        }
         const started = await engine.startExecution(
           record,
           optionalString(input.name, "name"),

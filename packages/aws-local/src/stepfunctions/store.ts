@@ -1,4 +1,5 @@
 import {
+  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -163,6 +164,9 @@ export const mergeFields = <T extends object>(base: T | undefined, change: Parti
   ({ ...base, ...compact(change) }) as T;
 
 const ENTRIES_PER_QUERY = 50;
+/** How long a machine read stays good here: another process's update shows within this. */
+const MACHINE_CACHE_MS = 2_000;
+const DELETES_PER_BATCH = 25;
 
 const strip = <T>(item: Item, drop: string[]): T => {
   const copy: Item = { ...item };
@@ -192,6 +196,9 @@ export const setExpression = (fields: Item, prefix = "f") => {
 export class Store {
   private readonly inflight = new Set<Promise<unknown>>();
   private closed = false;
+  private readonly machines = new Map<string, { record: MachineRecord; until: number }>();
+  private readonly staleMarkers: string[] = [];
+  private sweeping = false;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -243,7 +250,21 @@ export class Store {
     return item ? strip<MachineRecord>(item, []) : undefined;
   }
 
+  /**
+   * The machine an execution starts on, read at most every MACHINE_CACHE_MS (each
+   * StartExecution would read it otherwise); this process's own changes show at once.
+   */
+  async machineToStart(name: string): Promise<MachineRecord | undefined> {
+    const cached = this.machines.get(name);
+    if (cached && cached.until > performance.now()) return cached.record;
+    const record = await this.getMachine(name);
+    if (record) this.machines.set(name, { record, until: performance.now() + MACHINE_CACHE_MS });
+    else this.machines.delete(name);
+    return record;
+  }
+
   async putMachine(machine: MachineRecord, definition: string, mode: "create" | "replace"): Promise<void> {
+    this.machines.delete(machine.name);
     await this.track(() =>
       this.doc.send(
         new PutCommand({
@@ -269,6 +290,7 @@ export class Store {
   }
 
   async deleteMachine(name: string): Promise<void> {
+    this.machines.delete(name);
     await this.track(() =>
       this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.machine(name) })),
     );
@@ -462,7 +484,49 @@ export class Store {
     ).catch((error) => {
       if (!isConditionFailure(error)) throw error;
     });
-    await Promise.all([update, this.forgetRunning(arn)]);
+    await update;
+    this.forgetRunningSoon(arn);
+  }
+
+  /**
+   * Drops a closed execution's running marker in a later batch: a marker left behind (a kill,
+   * a stop first) only makes resume look at a closed row once, and drop the marker then.
+   */
+  forgetRunningSoon(arn: string): void {
+    this.staleMarkers.push(arn);
+    if (this.sweeping) return;
+    this.sweeping = true;
+    setImmediate(() => {
+      void this.sweepMarkers().finally(() => {
+        this.sweeping = false;
+      });
+    });
+  }
+
+  private async sweepMarkers(): Promise<void> {
+    while (this.staleMarkers.length && !this.closed) {
+      const arns = this.staleMarkers.splice(0, DELETES_PER_BATCH);
+      try {
+        const result = await this.track(() =>
+          this.doc.send(
+            new BatchWriteCommand({
+              RequestItems: {
+                [this.tableName]: arns.map((arn) => ({ DeleteRequest: { Key: keys.running(arn) } })),
+              },
+            }),
+          ),
+        );
+        const unprocessed = result.UnprocessedItems?.[this.tableName] ?? [];
+        for (const request of unprocessed) {
+          const sk = request.DeleteRequest?.Key?.sk;
+          if (typeof sk === "string") this.staleMarkers.push(sk);
+        }
+        if (unprocessed.length) await new Promise((resolve) => setTimeout(resolve, 100));
+      } catch {
+        // Left to resume (see forgetRunningSoon).
+        return;
+      }
+    }
   }
 
   runningCheck(arn: string): TransactItem {
