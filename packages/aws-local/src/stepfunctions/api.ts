@@ -179,11 +179,15 @@ export const stepFunctionsService = (engine: Engine): JsonService => {
       },
       async GetExecutionHistory(input) {
         const record = await execution(input.executionArn);
-        const page = await engine.store.history(record.arn, startedRecord(record), {
-          reverse: input.reverseOrder === true,
-          limit: pageSize(input.maxResults, 100),
-          after: historyPosition(decodeToken(input.nextToken)),
-        });
+        const page = await engine.store.history(
+          record.arn,
+          { started: startedRecord(record), closing: record.closing },
+          {
+            reverse: input.reverseOrder === true,
+            limit: pageSize(input.maxResults, 100),
+            after: historyPosition(decodeToken(input.nextToken)),
+          },
+        );
         const includeData = input.includeExecutionData !== false;
         return {
           events: page.items.map((event) => toApiEvent(event, includeData)),

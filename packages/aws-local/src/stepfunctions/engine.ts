@@ -206,11 +206,6 @@ export class Engine {
       this.definitionOf(record.definitionHash),
     ]);
     if (!parsed) throw new Error("its definition is missing");
-    if (journal?.close) {
-      // Killed between the closing entry and the row: only the row is behind.
-      await this.store.applyClose(arn, journal.close);
-      return;
-    }
     this.launch(record, parsed, journal ?? initialJournal());
   }
 
@@ -489,42 +484,43 @@ export class Engine {
     if (!record) throw new AwsServiceError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
     if (record.status !== "RUNNING") return record.stopDate ?? record.startDate;
     // Running in the table but not in this process (start-up not resumed yet): close it there,
-    // with the next journal entry; a writer that took that entry first makes this one retry.
+    // with the next journal entry (so that a writer of this execution elsewhere stops at its
+    // next write) and the row, in one transaction.
     const aborted = history.executionClosed.aborted(error, cause);
     for (let attempt = 1; ; attempt++) {
       const latest = await this.store.latestEntry(arn);
-      if (latest?.close) {
-        await this.store.applyClose(arn, latest.close);
-        return latest.close.stopDate ?? this.options.now();
-      }
       const stopDate = this.options.now();
       const checkpoint = latest?.checkpoint ?? initialJournal().checkpoint;
       const id = checkpoint.nextEventId;
-      const close = { status: "ABORTED" as const, stopDate, error, cause };
       try {
-        await this.store.putEntry(arn, {
-          rev: (latest?.rev ?? 0) + 1,
-          writer: "StopExecution",
-          events: [
-            {
-              id,
-              type: aborted.type,
-              timestamp: stopDate,
-              detailsKey: aborted.detailsKey,
-              details: compact({ ...aborted.details }),
-            },
+        await this.store.closeWithEntry(
+          arn,
+          compact({ status: "ABORTED" as const, stopDate, error, cause }),
+          [
+            this.store.entryPut(arn, {
+              rev: (latest?.rev ?? 0) + 1,
+              writer: "StopExecution",
+              events: [
+                {
+                  id,
+                  type: aborted.type,
+                  timestamp: stopDate,
+                  detailsKey: aborted.detailsKey,
+                  details: compact({ ...aborted.details }),
+                },
+              ],
+              checkpoint: { ...checkpoint, nextEventId: id + 1 },
+            }),
           ],
-          checkpoint: { ...checkpoint, nextEventId: id + 1 },
-          close: compact(close),
-        });
+        );
+        return stopDate;
       } catch (failure) {
         if (!isConditionFailure(failure)) throw failure;
-        // Another writer took that entry: look again.
+        // Closed meanwhile, or another writer took that entry: look again.
+        const again = await this.store.getExecution(arn);
+        if (again?.status !== "RUNNING") return again?.stopDate ?? stopDate;
         if (attempt >= STOP_ATTEMPTS) throw failure;
-        continue;
       }
-      await this.store.applyClose(arn, close);
-      return stopDate;
     }
   }
 

@@ -43,6 +43,8 @@ const WRITE_ATTEMPTS = 4;
  * checkpoint, as before. A flush or a close writes at once.
  */
 const LINGER_MS = 25;
+/** Closing events up to this size go into the execution row (which holds input and output too). */
+const CLOSING_IN_ROW_BYTES = 32_000;
 
 /**
  * The ordered, durable log of one execution: history events, checkpoint moves, task records
@@ -304,22 +306,31 @@ export class Journal {
       checkpoint: compact(stored),
       ...(Object.keys(inline).length ? { tasks: inline } : {}),
     };
-    if (close) entry.close = close;
-    await this.retrying(
-      () =>
-        shared.size
-          ? this.store.transact([
-              this.store.entryPut(this.arn, entry),
-              ...[...shared].map(([key, fields]) => this.store.taskUpsert(this.arn, key, fields)),
-            ])
-          : this.store.putEntry(this.arn, entry),
-      // An attempt whose answer was lost may have landed: its entry is then ours.
-      () => this.isOurs(entry.rev),
-    );
+    if (close && !shared.size && Buffer.byteLength(JSON.stringify(events)) <= CLOSING_IN_ROW_BYTES) {
+      // The usual close: the last events go into the row with its final fields, one update.
+      const closing = { rev: entry.rev, writer: this.writer, events };
+      await this.retrying(
+        () => this.store.closeRow(this.arn, { ...close, closing }),
+        async () => (await this.store.getExecution(this.arn))?.closing?.writer === this.writer,
+      );
+    } else {
+      const items = [
+        this.store.entryPut(this.arn, entry),
+        ...[...shared].map(([key, fields]) => this.store.taskUpsert(this.arn, key, fields)),
+      ];
+      await this.retrying(
+        () =>
+          close
+            ? this.store.closeWithEntry(this.arn, close, items)
+            : items.length > 1
+              ? this.store.transact(items)
+              : this.store.putEntry(this.arn, entry),
+        // An attempt whose answer was lost may have landed: its entry is then ours.
+        () => this.isOurs(entry.rev),
+      );
+    }
     this.rev = entry.rev;
     this.writtenCheckpoint = { ...checkpoint, nextEventId };
-    // The entry decided the close; the row follows (a restart finishes it after a kill).
-    if (close) await this.retrying(() => this.store.applyClose(this.arn, close));
   }
 
   private async retrying(send: () => Promise<unknown>, landed?: () => Promise<boolean>): Promise<void> {
