@@ -164,7 +164,14 @@ export const mergeFields = <T extends object>(base: T | undefined, change: Parti
 const ENTRIES_PER_QUERY = 50;
 /** How long a machine read stays good here: another process's update shows within this. */
 const MACHINE_CACHE_MS = 2_000;
-const DELETES_PER_BATCH = 25;
+const MARKERS_PER_BATCH = 25;
+
+interface MarkerWrite {
+  arn: string;
+  put: boolean;
+  resolve?: () => void;
+  reject?: (error: Error) => void;
+}
 
 const strip = <T>(item: Item, drop: string[]): T => {
   const copy: Item = { ...item };
@@ -195,8 +202,8 @@ export class Store {
   private readonly inflight = new Set<Promise<unknown>>();
   private closed = false;
   private readonly machines = new Map<string, { record: MachineRecord; until: number }>();
-  private readonly staleMarkers: string[] = [];
-  private sweeping = false;
+  private readonly markerWrites: MarkerWrite[] = [];
+  private markersBusy = false;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -313,14 +320,13 @@ export class Store {
   // --- executions -----------------------------------------------------------------------
 
   /**
-   * Creates the execution; false if the name is taken. Two Puts, not a transaction (which
-   * costs DynamoDB Local several times more): the running marker first, so that no execution
-   * is ever RUNNING without one; a marker without its execution is dropped at resume.
+   * Creates the execution; false if the name is taken. Two writes, not a transaction (which
+   * costs DynamoDB Local several times more): the running marker first (batched with other
+   * executions' markers), so that no execution is ever RUNNING without one; a marker without
+   * its execution is dropped at resume.
    */
   async createExecution(execution: ExecutionRecord): Promise<boolean> {
-    await this.track(() =>
-      this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.running(execution.arn) } })),
-    );
+    await this.markRunning(execution.arn);
     try {
       await this.track(() =>
         this.doc.send(
@@ -487,43 +493,74 @@ export class Store {
     this.forgetRunningSoon(arn);
   }
 
+  /** Writes a running marker in the next batch of marker writes; resolves once it is durable. */
+  markRunning(arn: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.markerWrites.push({ arn, put: true, resolve, reject });
+      this.writeMarkersSoon();
+    });
+  }
+
   /**
-   * Drops a closed execution's running marker in a later batch: a marker left behind (a kill,
-   * a stop first) only makes resume look at a closed row once, and drop the marker then.
+   * Drops a closed execution's running marker in a later batch, not waited for: a marker left
+   * behind (a kill, a stop first) only makes resume look at a closed row once and drop it then.
    */
   forgetRunningSoon(arn: string): void {
-    this.staleMarkers.push(arn);
-    if (this.sweeping) return;
-    this.sweeping = true;
+    this.markerWrites.push({ arn, put: false });
+    this.writeMarkersSoon();
+  }
+
+  // Markers of executions starting and closing together share one BatchWriteItem.
+  private writeMarkersSoon() {
+    if (this.markersBusy) return;
+    this.markersBusy = true;
     setImmediate(() => {
-      void this.sweepMarkers().finally(() => {
-        this.sweeping = false;
+      void this.writeMarkers().finally(() => {
+        this.markersBusy = false;
+        if (this.markerWrites.length) this.writeMarkersSoon();
       });
     });
   }
 
-  private async sweepMarkers(): Promise<void> {
-    while (this.staleMarkers.length && !this.closed) {
-      const arns = this.staleMarkers.splice(0, DELETES_PER_BATCH);
+  private async writeMarkers(): Promise<void> {
+    while (this.markerWrites.length) {
+      // A batch may not name a key twice: a later write of the same marker waits for the next.
+      const batch: MarkerWrite[] = [];
+      const later: MarkerWrite[] = [];
+      const arns = new Set<string>();
+      for (const write of this.markerWrites.splice(0)) {
+        if (batch.length < MARKERS_PER_BATCH && !arns.has(write.arn)) {
+          arns.add(write.arn);
+          batch.push(write);
+        } else later.push(write);
+      }
+      this.markerWrites.unshift(...later);
       try {
         const result = await this.track(() =>
           this.doc.send(
             new BatchWriteCommand({
               RequestItems: {
-                [this.tableName]: arns.map((arn) => ({ DeleteRequest: { Key: keys.running(arn) } })),
+                [this.tableName]: batch.map((write) =>
+                  write.put
+                    ? { PutRequest: { Item: keys.running(write.arn) } }
+                    : { DeleteRequest: { Key: keys.running(write.arn) } },
+                ),
               },
             }),
           ),
         );
-        const unprocessed = result.UnprocessedItems?.[this.tableName] ?? [];
-        for (const request of unprocessed) {
-          const sk = request.DeleteRequest?.Key?.sk;
-          if (typeof sk === "string") this.staleMarkers.push(sk);
+        const unprocessed = new Set(
+          (result.UnprocessedItems?.[this.tableName] ?? []).map(
+            (request) => (request.PutRequest?.Item ?? request.DeleteRequest?.Key)?.sk,
+          ),
+        );
+        for (const write of batch) {
+          if (unprocessed.has(write.arn)) this.markerWrites.push(write);
+          else write.resolve?.();
         }
-        if (unprocessed.length) await new Promise((resolve) => setTimeout(resolve, 100));
-      } catch {
-        // Left to resume (see forgetRunningSoon).
-        return;
+        if (unprocessed.size) await new Promise((resolve) => setTimeout(resolve, 100));
+      } catch (error) {
+        for (const write of batch) write.reject?.(error as Error);
       }
     }
   }
