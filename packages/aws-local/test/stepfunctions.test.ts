@@ -578,8 +578,8 @@ describe("history, stop and concurrency", () => {
   });
 
   it("pages the history exactly across journal entries and the closing events, both ways", async () => {
-    // Entries: the callback's start and its submission are flushed on their own; the Map's
-    // events and the close come after the answer, so the history spans entries and the row.
+    // Entries: the callback's start and its submission are flushed on their own, its answer
+    // with the Wait's entry; the Map's events close the execution in its row a second later.
     const arn = await machine({
       StartAt: "Before",
       States: {
@@ -589,8 +589,9 @@ describe("history, stop and concurrency", () => {
           Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
           Parameters: { FunctionName: "notify", Payload: { "token.$": "$$.Task.Token", "id.$": "$.id" } },
           ResultPath: "$.answer",
-          Next: "Spread",
+          Next: "Pause",
         },
+        Pause: { Type: "Wait", Seconds: 1, Next: "Spread" },
         Spread: {
           Type: "Map",
           ItemsPath: "$.items",
