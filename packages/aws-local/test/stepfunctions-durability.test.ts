@@ -8,7 +8,7 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { MAX_TIMER_MS, Scheduler } from "../src/stepfunctions/timers.js";
 import { runtimeTable, startTestDynamo, type TestDynamo } from "./support/dynamo.js";
@@ -220,6 +220,18 @@ describe("restart", () => {
     await h.emulator.resume();
     expect((await h.sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe("ABORTED");
     expect((await historyOf(h, executionArn)).at(-1)?.type).toBe("ExecutionAborted");
+  });
+
+  it("a running marker whose execution was never written (a kill between the two) is dropped at resume", async () => {
+    const executionArn = `arn:aws:states:us-east-1:000000000000:execution:${uniqueName("m")}:never-written`;
+    const marker = { pk: "SFN#RUNNING", sk: executionArn };
+    await dynamo.doc.send(new PutCommand({ TableName: runtimeTable.name, Item: marker }));
+    const h = await boot();
+    await h.emulator.resume();
+    const left = await dynamo.doc.send(
+      new GetCommand({ TableName: runtimeTable.name, Key: marker, ConsistentRead: true }),
+    );
+    expect(left.Item).toBeUndefined();
   });
 
   it("retry attempts get their own token, and the attempt and retry budget survive a kill", async () => {

@@ -577,6 +577,53 @@ describe("history, stop and concurrency", () => {
     expect(page2.events?.map((e) => e.type)).toEqual(["SucceedStateEntered", "WaitStateExited"]);
   });
 
+  it("pages the history exactly across journal entries and the closing events, both ways", async () => {
+    // Entries: the callback's start and its submission are flushed on their own, its answer
+    // with the Wait's entry; the Map's events close the execution in its row a second later.
+    const arn = await machine({
+      StartAt: "Before",
+      States: {
+        Before: { Type: "Pass", Next: "Await" },
+        Await: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+          Parameters: { FunctionName: "notify", Payload: { "token.$": "$$.Task.Token", "id.$": "$.id" } },
+          ResultPath: "$.answer",
+          Next: "Pause",
+        },
+        Pause: { Type: "Wait", Seconds: 1, Next: "Spread" },
+        Spread: {
+          Type: "Map",
+          ItemsPath: "$.items",
+          ItemProcessor: { StartAt: "Each", States: { Each: { Type: "Pass", End: true } } },
+          ResultPath: "$.spread",
+          End: true,
+        },
+      },
+    });
+    const executionArn = await start(arn, { id: "paged", items: Array.from({ length: 12 }, (_, i) => i) });
+    await h.sfn.send(new SendTaskSuccessCommand({ taskToken: await tokenFor("paged"), output: "{}" }));
+    expect((await finished(executionArn)).status).toBe("SUCCEEDED");
+    const all = await historyOf(executionArn);
+    expect(all.map((e) => e.id)).toEqual(all.map((_, index) => index + 1));
+    expect(all.at(-1)?.type).toBe("ExecutionSucceeded");
+    for (const reverseOrder of [false, true]) {
+      for (const maxResults of [1, 4, 7]) {
+        const paged: HistoryEvent[] = [];
+        let nextToken: string | undefined;
+        do {
+          const page = await h.sfn.send(
+            new GetExecutionHistoryCommand({ executionArn, maxResults, reverseOrder, nextToken }),
+          );
+          expect(page.events?.length).toBeLessThanOrEqual(maxResults);
+          paged.push(...(page.events ?? []));
+          nextToken = page.nextToken;
+        } while (nextToken);
+        expect(paged.map((e) => e.id)).toEqual((reverseOrder ? [...all].reverse() : all).map((e) => e.id));
+      }
+    }
+  });
+
   it("StopExecution aborts: the execution is ABORTED, its token is dead, ListExecutions filters by status", async () => {
     const arn = await machine(callbackMachine());
     const executionArn = await start(arn, { id: "stop" });

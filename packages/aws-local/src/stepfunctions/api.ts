@@ -2,9 +2,9 @@ import { AwsServiceError } from "../edge/errors.js";
 import type { JsonService } from "../edge/server.js";
 import { machineNameOf, parseExecutionArn } from "./arns.js";
 import type { Engine } from "./engine.js";
-import { toApiEvent } from "./history.js";
+import { startedRecord, toApiEvent } from "./history.js";
 import { describeMachine, saveMachine } from "./machines.js";
-import type { ExecutionRecord } from "./store.js";
+import type { ExecutionRecord, HistoryPosition } from "./store.js";
 
 const encodeToken = (key: Record<string, unknown> | undefined) =>
   key ? Buffer.from(JSON.stringify(key), "utf8").toString("base64url") : undefined;
@@ -15,6 +15,13 @@ const decodeToken = (token: unknown): Record<string, unknown> | undefined => {
     const key = JSON.parse(Buffer.from(String(token), "base64url").toString("utf8")) as unknown;
     if (key && typeof key === "object") return key as Record<string, unknown>;
   } catch {}
+  throw new AwsServiceError("InvalidToken", "Invalid Token: the nextToken is not valid");
+};
+
+const historyPosition = (key: Record<string, unknown> | undefined): HistoryPosition | undefined => {
+  if (key === undefined) return undefined;
+  if (Number.isInteger(key.rev) && Number.isInteger(key.id))
+    return { rev: key.rev as number, id: key.id as number };
   throw new AwsServiceError("InvalidToken", "Invalid Token: the nextToken is not valid");
 };
 
@@ -125,7 +132,13 @@ export const stepFunctionsService = (engine: Engine): JsonService => {
         return {};
       },
       async StartExecution(input) {
-        const record = await machine(input.stateMachineArn);
+        const record = await engine.store.machineToStart(machineNameOf(input.stateMachineArn));
+        if (!record) {
+          throw new AwsServiceError(
+            "StateMachineDoesNotExist",
+            `State Machine Does Not Exist: '${String(input.stateMachineArn)}'`,
+          );
+        }
         const started = await engine.startExecution(
           record,
           optionalString(input.name, "name"),
@@ -166,11 +179,15 @@ export const stepFunctionsService = (engine: Engine): JsonService => {
       },
       async GetExecutionHistory(input) {
         const record = await execution(input.executionArn);
-        const page = await engine.store.history(record.arn, {
-          reverse: input.reverseOrder === true,
-          limit: pageSize(input.maxResults, 100),
-          startKey: decodeToken(input.nextToken),
-        });
+        const page = await engine.store.history(
+          record.arn,
+          { started: startedRecord(record), closing: record.closing },
+          {
+            reverse: input.reverseOrder === true,
+            limit: pageSize(input.maxResults, 100),
+            after: historyPosition(decodeToken(input.nextToken)),
+          },
+        );
         const includeData = input.includeExecutionData !== false;
         return {
           events: page.items.map((event) => toApiEvent(event, includeData)),

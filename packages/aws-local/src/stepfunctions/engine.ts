@@ -13,10 +13,12 @@ import { Journal } from "./journal.js";
 import type { LiveExecution, Segment, TaskEnvironment } from "./live.js";
 import {
   type Checkpoint,
+  compact,
   type ExecutionRecord,
   type ExecutionStatus,
+  initialJournal,
   isConditionFailure,
-  keys,
+  type JournalState,
   type MachineRecord,
   Store,
 } from "./store.js";
@@ -46,6 +48,7 @@ const DAY_MS = 86_400_000;
 const DEFAULT_SEGMENT_MAX_MS = 19 * DAY_MS;
 const MAX_RETRY_DELAY_SECONDS = 20 * 86_400;
 const MAX_PAYLOAD_BYTES = 256 * 1024;
+const STOP_ATTEMPTS = 5;
 
 export const definitionHash = (definition: string) => createHash("sha256").update(definition).digest("hex");
 
@@ -160,20 +163,13 @@ export class Engine {
       roleArn: machine.roleArn,
       timeoutAt: parsed.timeoutSeconds !== undefined ? startDate + parsed.timeoutSeconds * 1000 : undefined,
     };
-    const started = history.executionStarted(inputText, machine.roleArn);
-    const created = await this.store.createExecution(record, {
-      id: 1,
-      type: started.type,
-      timestamp: startDate,
-      detailsKey: started.detailsKey,
-      details: started.details,
-    });
+    const created = await this.store.createExecution(record);
     if (!created) {
       const raced = await this.store.getExecution(arn);
       if (raced) return idempotent(raced);
       throw new AwsServiceError("ExecutionAlreadyExists", `Execution Already Exists: '${arn}'`);
     }
-    this.launch(record, parsed, { nextEventId: 2, seq: 0, attempt: 0, retries: [], exited: false });
+    this.launch(record, parsed, initialJournal());
     this.options.logger.debug("execution started", { executionArn: arn });
     return { executionArn: arn, startDate };
   }
@@ -205,15 +201,15 @@ export class Engine {
       await this.store.forgetRunning(arn);
       return;
     }
-    const [checkpoint, parsed] = await Promise.all([
-      this.store.getCheckpoint(arn),
+    const [journal, parsed] = await Promise.all([
+      this.store.loadJournal(arn),
       this.definitionOf(record.definitionHash),
     ]);
-    if (!checkpoint || !parsed) throw new Error("its checkpoint or definition is missing");
-    this.launch(record, parsed, checkpoint);
+    if (!parsed) throw new Error("its definition is missing");
+    this.launch(record, parsed, journal ?? initialJournal());
   }
 
-  private launch(record: ExecutionRecord, parsed: ParsedDefinition, checkpoint: Checkpoint) {
+  private launch(record: ExecutionRecord, parsed: ParsedDefinition, journal: JournalState) {
     if (this.stopped) return;
     const { promise: done, resolve: markDone } = deferred<void>();
     const live: LiveExecution = {
@@ -221,7 +217,7 @@ export class Engine {
       parsed,
       done,
       markDone,
-      journal: new Journal(this.store, record.arn, checkpoint, this.options.now, this.options.logger, {
+      journal: new Journal(this.store, record.arn, journal, this.options.now, this.options.logger, {
         onClosed: (fields) => this.closed(live, fields),
         onLost: () => this.forget(live),
       }),
@@ -362,6 +358,7 @@ export class Engine {
             retries: [],
             exited: false,
             enteredAt: event.timestamp,
+            enteredEventId: journal.nextId,
           });
         }
         journal.append(history.stateEntered(type, name, input));
@@ -455,6 +452,7 @@ export class Engine {
 
   private closed(live: LiveExecution, fields: Partial<ExecutionRecord>) {
     Object.assign(live.record, fields);
+    live.closed = true;
     this.options.logger.debug("execution closed", {
       executionArn: live.record.arn,
       status: fields.status,
@@ -485,43 +483,45 @@ export class Engine {
     const record = await this.store.getExecution(arn);
     if (!record) throw new AwsServiceError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
     if (record.status !== "RUNNING") return record.stopDate ?? record.startDate;
-    // Running in the table but not in this process (start-up not resumed yet): close it there.
-    const checkpoint = await this.store.getCheckpoint(arn);
-    const stopDate = this.options.now();
-    const id = checkpoint?.nextEventId ?? 2;
+    // Running in the table but not in this process (start-up not resumed yet): close it there,
+    // with the next journal entry (so that a writer of this execution elsewhere stops at its
+    // next write) and the row, in one transaction.
     const aborted = history.executionClosed.aborted(error, cause);
-    try {
-      await this.store.transact([
-        ...this.store.closeItems(arn, { status: "ABORTED", stopDate, error, cause }),
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: this.store.eventItem(arn, {
-              id,
-              type: aborted.type,
-              timestamp: stopDate,
-              detailsKey: aborted.detailsKey,
-              details: Object.fromEntries(
-                Object.entries(aborted.details ?? {}).filter(([, v]) => v !== undefined),
-              ),
+    for (let attempt = 1; ; attempt++) {
+      const latest = await this.store.latestEntry(arn);
+      const stopDate = this.options.now();
+      const checkpoint = latest?.checkpoint ?? initialJournal().checkpoint;
+      const id = checkpoint.nextEventId;
+      try {
+        await this.store.closeWithEntry(
+          arn,
+          compact({ status: "ABORTED" as const, stopDate, error, cause }),
+          [
+            this.store.entryPut(arn, {
+              rev: (latest?.rev ?? 0) + 1,
+              writer: "StopExecution",
+              events: [
+                {
+                  id,
+                  type: aborted.type,
+                  timestamp: stopDate,
+                  detailsKey: aborted.detailsKey,
+                  details: compact({ ...aborted.details }),
+                },
+              ],
+              checkpoint: { ...checkpoint, nextEventId: id + 1 },
             }),
-          },
-        },
-        {
-          Update: {
-            TableName: this.store.tableName,
-            Key: keys.checkpoint(arn),
-            UpdateExpression: "SET nextEventId = :next",
-            ExpressionAttributeValues: { ":next": id + 1 },
-          },
-        },
-      ]);
-    } catch (failure) {
-      if (!isConditionFailure(failure)) throw failure;
-      const again = await this.store.getExecution(arn);
-      return again?.stopDate ?? stopDate;
+          ],
+        );
+        return stopDate;
+      } catch (failure) {
+        if (!isConditionFailure(failure)) throw failure;
+        // Closed meanwhile, or another writer took that entry: look again.
+        const again = await this.store.getExecution(arn);
+        if (again?.status !== "RUNNING") return again?.stopDate ?? stopDate;
+        if (attempt >= STOP_ATTEMPTS) throw failure;
+      }
     }
-    return stopDate;
   }
 
   private async pendingTask(token: unknown) {
@@ -570,9 +570,15 @@ export class Engine {
     if (heartbeatAt !== undefined) this.listeners.notify(token as string, { kind: "heartbeat", heartbeatAt });
   }
 
-  /** Resolves when the execution is no longer running in this process. */
-  async settled(arn: string): Promise<void> {
-    await this.live.get(arn)?.done;
+  /**
+   * Resolves when the execution is no longer running in this process: with its row if this
+   * process closed it (what it wrote last), else undefined.
+   */
+  async settled(arn: string): Promise<ExecutionRecord | undefined> {
+    const live = this.live.get(arn);
+    if (!live) return undefined;
+    await live.done;
+    return live.closed ? { ...live.record } : undefined;
   }
 
   recheckTimers() {

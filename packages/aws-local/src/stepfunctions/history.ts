@@ -1,4 +1,4 @@
-import type { HistoryRecord } from "./store.js";
+import type { ExecutionRecord, HistoryRecord } from "./store.js";
 
 /** A history event as the journal takes it: AWS's type and its one `*EventDetails` member. */
 export interface EventDraft {
@@ -16,6 +16,18 @@ export const executionStarted = (input: string, roleArn: string): EventDraft => 
   detailsKey: "executionStartedEventDetails",
   details: { input, inputDetails: untruncated, roleArn },
 });
+
+/** Event 1, which the execution's row holds: its input, role and start date. */
+export const startedRecord = (execution: ExecutionRecord): HistoryRecord => {
+  const draft = executionStarted(execution.input, execution.roleArn);
+  return {
+    id: 1,
+    type: draft.type,
+    timestamp: execution.startDate,
+    detailsKey: draft.detailsKey,
+    details: draft.details,
+  };
+};
 
 export const stateEntered = (stateType: string, name: string, input: unknown): EventDraft => ({
   type: `${stateType}StateEntered`,

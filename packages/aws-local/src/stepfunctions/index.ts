@@ -13,9 +13,19 @@
  * the outcome. A re-entered state finds its record and replays it instead of acting again.
  *
  * Why side effects wait for a flush: the interpreter dispatches events asynchronously and
- * does not wait for us, so every task (the only place with effects outside) first waits until
- * the journal holds its state entry; a kill then at worst repeats states that act on nothing
- * outside, or a call that was in flight.
+ * does not wait for us, so a task (the only place with effects outside) whose token or
+ * deadline must survive first waits until the journal holds its state entry and record; a
+ * kill then at worst repeats states that act on nothing outside, or a call that was in flight
+ * (a request-response call without a deadline does not wait: a kill before its start is on
+ * disk makes it such a call).
+ *
+ * Why one item per write: each journal write is one entry item (its history events, the
+ * checkpoint after it, the changes of request-response task records), put only if its number
+ * is free; an execution's start is two Puts (running marker, then the row, which also stands
+ * for ExecutionStarted) and its close an entry then the row. DynamoDB (Local above all) serves
+ * a conditional Put several times faster than a transaction; only a write that changes a
+ * callback or Wait record (read by key from outside) is one. Progress nobody waits for is
+ * written after a short linger, so quick states share an entry.
  *
  * Why Waits are Tasks and timeouts are ours: the interpreter's Wait, Task timeout and
  * execution timeout are plain setTimeouts (lost on restart, and overflowing past 24.8 days,
@@ -120,12 +130,13 @@ export const createStepFunctions = (options: StepFunctionsOptions): StepFunction
           timeoutMs,
         );
       });
+      let closedHere: ExecutionRecord | undefined;
       try {
-        await Promise.race([engine.settled(executionArn), timeout]);
+        closedHere = await Promise.race([engine.settled(executionArn), timeout]);
       } finally {
         clearTimeout(timer);
       }
-      const record = await engine.store.getExecution(executionArn);
+      const record = closedHere ?? (await engine.store.getExecution(executionArn));
       if (!record) throw new Error(`execution ${executionArn} does not exist`);
       return record;
     },

@@ -1,7 +1,16 @@
+import { randomUUID } from "node:crypto";
 import type { Logger } from "../logger.js";
 import type { EventDraft } from "./history.js";
-import type { Checkpoint, ExecutionRecord, HistoryRecord, Store, TaskRecord, TransactItem } from "./store.js";
-import { isConditionFailure, keys, setExpression } from "./store.js";
+import type {
+  Checkpoint,
+  ExecutionRecord,
+  HistoryRecord,
+  JournalEntry,
+  JournalState,
+  Store,
+  TaskRecord,
+} from "./store.js";
+import { compact, isConditionFailure, mergeFields } from "./store.js";
 
 export class JournalStopped extends Error {
   constructor(reason: string) {
@@ -18,29 +27,51 @@ export class JournalStopped extends Error {
 
 type Op =
   | { index: number; kind: "event"; event: HistoryRecord }
-  | { index: number; kind: "task"; key: string; fields: Partial<TaskRecord> }
+  | { index: number; kind: "task"; key: string; fields: Partial<TaskRecord>; inline: boolean }
   | { index: number; kind: "checkpoint"; checkpoint: Checkpoint }
   | { index: number; kind: "close"; fields: Partial<ExecutionRecord> };
 
-// A transaction holds at most 100 items; two are kept for the execution row and checkpoint.
+// A transaction holds at most 100 items (an entry, the execution row, the running marker and
+// the shared task records); an item at most 400 KB, and one event can hold 256 KiB of data.
 const MAX_OPS_PER_WRITE = 90;
+const ENTRY_BUDGET_BYTES = 120_000;
 const WRITE_ATTEMPTS = 4;
+/**
+ * How long progress nobody waits for may stay in memory before it is written: group commit.
+ * A short state (a Pass, a Choice, a quick task) then shares an entry with the ones after it
+ * instead of costing a write each; what a kill loses in that time is re-run from the last
+ * checkpoint, as before. A flush or a close writes at once.
+ */
+const LINGER_MS = 25;
+/** Closing events up to this size go into the execution row (which holds input and output too). */
+const CLOSING_IN_ROW_BYTES = 32_000;
 
 /**
  * The ordered, durable log of one execution: history events, checkpoint moves, task records
- * and the final close, written in append order as DynamoDB transactions. Appends are
- * synchronous (they happen inside interpreter callbacks); writes are batched behind one
- * in-flight transaction, and `flush()` is the barrier a side effect waits on so that nothing
- * happens outside before the state that causes it is on disk.
+ * and the final close, written in append order. Appends are synchronous (they happen inside
+ * interpreter callbacks); writes are batched behind one in-flight write, and `flush()` is the
+ * barrier a side effect waits on so that nothing happens outside before the state that causes
+ * it is on disk.
+ *
+ * Each write is one journal entry item (events, checkpoint, inline task records), put only if
+ * its number is free: a single conditional Put, which DynamoDB serves far faster than a
+ * transaction. Only a write that closes the execution or changes a task record that others
+ * touch too (callback tokens, Wait due times, both read by key) is a transaction.
  */
 export class Journal {
   private nextEventId: number;
   private readonly checkpointState: Checkpoint;
+  private writtenCheckpoint: Checkpoint;
+  private rev: number;
+  private readonly writer = randomUUID();
+  /** Inline task records of the current state entry: written by this journal, read back here. */
+  private readonly inlineTasks: Map<string, TaskRecord>;
   private readonly pending: Op[] = [];
   private appended = 0;
   private written = 0;
   private writing: Promise<void> | undefined;
   private scheduled = false;
+  private linger: ReturnType<typeof setTimeout> | undefined;
   private waiters: Array<{ mark: number; resolve: () => void; reject: (error: Error) => void }> = [];
   private stoppedReason: string | undefined;
   private closing = false;
@@ -48,7 +79,7 @@ export class Journal {
   constructor(
     private readonly store: Store,
     private readonly arn: string,
-    checkpoint: Checkpoint,
+    start: JournalState,
     private readonly now: () => number,
     private readonly logger: Logger,
     private readonly hooks: {
@@ -56,8 +87,17 @@ export class Journal {
       onLost(reason: string): void;
     },
   ) {
+    const { checkpoint } = start;
     this.nextEventId = checkpoint.nextEventId;
     this.checkpointState = { ...checkpoint, retries: [...(checkpoint.retries ?? [])] };
+    this.writtenCheckpoint = { ...this.checkpointState };
+    this.rev = start.rev;
+    this.inlineTasks = new Map(start.tasks);
+  }
+
+  /** The id the next appended event gets. */
+  get nextId() {
+    return this.nextEventId;
   }
 
   get checkpoint(): Readonly<Checkpoint> {
@@ -83,6 +123,8 @@ export class Journal {
 
   moveCheckpoint(change: Partial<Checkpoint>): void {
     if (this.ended) return;
+    // A new state entry: the task records of the one before are never read again.
+    if (change.seq !== undefined && change.seq !== this.checkpointState.seq) this.inlineTasks.clear();
     Object.assign(this.checkpointState, change);
     this.push({
       index: 0,
@@ -91,14 +133,26 @@ export class Journal {
     });
   }
 
-  saveTask(key: string, fields: Partial<TaskRecord>): void {
+  /**
+   * Saves task record fields. An inline record (a task only this execution touches) lives in
+   * the journal entries; any other is its own item, read by key by SendTask* and by the tests
+   * of durable deadlines.
+   */
+  saveTask(key: string, fields: Partial<TaskRecord>, inline: boolean): void {
     if (this.ended) return;
+    if (inline) this.inlineTasks.set(key, mergeFields(this.inlineTasks.get(key), { ...fields, key }));
     const waiting = this.pending.find((op) => op.kind === "task" && op.key === key);
     if (waiting?.kind === "task") {
       Object.assign(waiting.fields, fields);
       return;
     }
-    this.push({ index: 0, kind: "task", key, fields: { ...fields } });
+    this.push({ index: 0, kind: "task", key, fields: { ...fields }, inline });
+  }
+
+  /** An inline task record as written so far (restored from the entries after a restart). */
+  inlineTask(key: string): TaskRecord | undefined {
+    const record = this.inlineTasks.get(key);
+    return record ? { ...record } : undefined;
   }
 
   /** Appends the final event and closes the execution; false if it was already ending. */
@@ -114,13 +168,19 @@ export class Journal {
   flush(): Promise<void> {
     if (this.stoppedReason !== undefined) return Promise.reject(new JournalStopped(this.stoppedReason));
     if (this.written >= this.appended) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ mark: this.appended, resolve, reject }));
+    const written = new Promise<void>((resolve, reject) =>
+      this.waiters.push({ mark: this.appended, resolve, reject }),
+    );
+    this.schedule();
+    return written;
   }
 
   /** Drops everything not yet written, as a kill would; later appends are ignored. */
   stop(reason: string): void {
     if (this.stoppedReason !== undefined) return;
     this.stoppedReason = reason;
+    clearTimeout(this.linger);
+    this.linger = undefined;
     this.pending.length = 0;
     const waiters = this.waiters;
     this.waiters = [];
@@ -139,23 +199,36 @@ export class Journal {
   }
 
   // Batching: everything the interpreter dispatches in one burst of microtasks goes into the
-  // same transaction, and whatever arrives while one is in flight goes into the next.
+  // same write, and whatever arrives while one is in flight goes into the next; with nobody
+  // waiting, the write lingers first (see LINGER_MS).
   private schedule() {
-    if (this.scheduled || this.writing || this.stoppedReason !== undefined) return;
+    if (this.writing || this.stoppedReason !== undefined || !this.pending.length) return;
+    const urgent = this.closing || this.waiters.length > 0;
+    if (!urgent) {
+      if (!this.scheduled && !this.linger) this.linger = setTimeout(() => this.startWrite(), LINGER_MS);
+      return;
+    }
+    clearTimeout(this.linger);
+    this.linger = undefined;
+    if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.writing) return;
-      this.writing = this.drain().finally(() => {
-        this.writing = undefined;
-        if (this.pending.length) this.schedule();
-      });
+    setImmediate(() => this.startWrite());
+  }
+
+  private startWrite() {
+    this.scheduled = false;
+    clearTimeout(this.linger);
+    this.linger = undefined;
+    if (this.writing || this.stoppedReason !== undefined) return;
+    this.writing = this.drain().finally(() => {
+      this.writing = undefined;
+      this.schedule();
     });
   }
 
   private async drain(): Promise<void> {
     while (this.pending.length && this.stoppedReason === undefined) {
-      const batch = this.pending.splice(0, MAX_OPS_PER_WRITE);
+      const batch = this.pending.splice(0, this.nextBatchLength());
       const last = batch[batch.length - 1];
       if (!last) return;
       try {
@@ -186,54 +259,96 @@ export class Journal {
     }
   }
 
-  private async write(batch: Op[]): Promise<void> {
-    const items: TransactItem[] = [];
-    const tableName = this.store.tableName;
-    let checkpoint: Checkpoint | undefined;
-    let lastEventId: number | undefined;
-    let close: Partial<ExecutionRecord> | undefined;
-    const tasks = new Map<string, Partial<TaskRecord>>();
-    for (const op of batch) {
-      if (op.kind === "event") {
-        items.push({ Put: { TableName: tableName, Item: this.store.eventItem(this.arn, op.event) } });
-        lastEventId = op.event.id;
-      } else if (op.kind === "task") {
-        tasks.set(op.key, { ...tasks.get(op.key), ...op.fields });
-      } else if (op.kind === "checkpoint") {
-        checkpoint = op.checkpoint;
-      } else {
-        close = op.fields;
-      }
+  /**
+   * How many pending ops the next entry takes: up to the op and byte budgets, at least one,
+   * and never a checkpoint move without the state entry event that follows it (the entry
+   * holds the checkpoint's input only by that event's id).
+   */
+  private nextBatchLength(): number {
+    let bytes = 0;
+    let length = 0;
+    for (const op of this.pending) {
+      const size = op.kind === "event" ? Buffer.byteLength(JSON.stringify(op.event)) : 200;
+      const previous = this.pending[length - 1];
+      const joinsCheckpoint = previous?.kind === "checkpoint";
+      if (
+        length > 0 &&
+        !joinsCheckpoint &&
+        (length >= MAX_OPS_PER_WRITE || bytes + size > ENTRY_BUDGET_BYTES)
+      )
+        break;
+      bytes += size;
+      length++;
     }
-    for (const [key, fields] of tasks) items.push(this.store.taskUpsert(this.arn, key, fields));
-    const progress = setExpression(
-      {
-        ...(checkpoint ?? {}),
-        ...(lastEventId !== undefined ? { nextEventId: lastEventId + 1 } : {}),
-        updatedAt: this.now(),
-      },
-      "p",
-    );
-    items.push({
-      Update: {
-        TableName: tableName,
-        Key: keys.checkpoint(this.arn),
-        UpdateExpression: `SET ${progress.expression}`,
-        ExpressionAttributeNames: progress.names,
-        ExpressionAttributeValues: progress.values,
-      },
-    });
-    if (close) items.push(...this.store.closeItems(this.arn, close));
-    else items.push(this.store.runningCheck(this.arn));
+    return Math.max(1, length);
+  }
+
+  private async write(batch: Op[]): Promise<void> {
+    const events: HistoryRecord[] = [];
+    let checkpoint = this.writtenCheckpoint;
+    let close: Partial<ExecutionRecord> | undefined;
+    const inline: Record<string, Partial<TaskRecord>> = {};
+    const shared = new Map<string, Partial<TaskRecord>>();
+    for (const op of batch) {
+      if (op.kind === "event") events.push(op.event);
+      else if (op.kind === "task" && op.inline) inline[op.key] = compact({ ...inline[op.key], ...op.fields });
+      else if (op.kind === "task") shared.set(op.key, { ...shared.get(op.key), ...op.fields });
+      else if (op.kind === "checkpoint") checkpoint = op.checkpoint;
+      else close = op.fields;
+    }
+    const lastEvent = events.at(-1);
+    const nextEventId = lastEvent ? lastEvent.id + 1 : checkpoint.nextEventId;
+    const { input: _input, ...stored } = { ...checkpoint, nextEventId };
+    const entry: JournalEntry = {
+      rev: this.rev + 1,
+      writer: this.writer,
+      events,
+      checkpoint: compact(stored),
+      ...(Object.keys(inline).length ? { tasks: inline } : {}),
+    };
+    if (close && !shared.size && Buffer.byteLength(JSON.stringify(events)) <= CLOSING_IN_ROW_BYTES) {
+      // The usual close: the last events go into the row with its final fields, one update.
+      const closing = { rev: entry.rev, writer: this.writer, events };
+      await this.retrying(
+        () => this.store.closeRow(this.arn, { ...close, closing }),
+        async () => (await this.store.getExecution(this.arn))?.closing?.writer === this.writer,
+      );
+    } else {
+      const items = [
+        this.store.entryPut(this.arn, entry),
+        ...[...shared].map(([key, fields]) => this.store.taskUpsert(this.arn, key, fields)),
+      ];
+      await this.retrying(
+        () =>
+          close
+            ? this.store.closeWithEntry(this.arn, close, items)
+            : items.length > 1
+              ? this.store.transact(items)
+              : this.store.putEntry(this.arn, entry),
+        // An attempt whose answer was lost may have landed: its entry is then ours.
+        () => this.isOurs(entry.rev),
+      );
+    }
+    this.rev = entry.rev;
+    this.writtenCheckpoint = { ...checkpoint, nextEventId };
+  }
+
+  private async retrying(send: () => Promise<unknown>, landed?: () => Promise<boolean>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.store.transact(items);
+        await send();
         return;
       } catch (error) {
+        if (attempt > 1 && isConditionFailure(error) && (await landed?.())) return;
         const retriable = !isConditionFailure(error) && (error as Error)?.name !== "StoreStopped";
         if (!retriable || attempt >= WRITE_ATTEMPTS || this.stoppedReason !== undefined) throw error;
         await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       }
     }
+  }
+
+  private async isOurs(rev: number): Promise<boolean> {
+    const entry = await this.store.getEntry(this.arn, rev).catch(() => undefined);
+    return entry?.writer === this.writer;
   }
 }

@@ -31,6 +31,8 @@ export interface LiveExecution {
   journal: Journal;
   segment?: Segment;
   cancelTimeout?: () => void;
+  /** This process closed it: `record` holds its final fields. */
+  closed?: boolean;
   done: Promise<void>;
   markDone: () => void;
 }

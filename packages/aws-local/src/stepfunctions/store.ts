@@ -1,4 +1,5 @@
 import {
+  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -7,6 +8,7 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
@@ -36,6 +38,8 @@ export interface ExecutionRecord {
   roleArn: string;
   /** Absolute deadline of the definition's top-level TimeoutSeconds. */
   timeoutAt?: number;
+  /** The last history events, written with the close (see Journal): the journal's entry `rev`. */
+  closing?: { rev: number; writer: string; events: HistoryRecord[] };
 }
 
 /** Where a restarted execution continues: the last top-level state entered, with its input. */
@@ -51,6 +55,11 @@ export interface Checkpoint {
   exited: boolean;
   /** When that state was entered (epoch ms): its `$$.State.EnteredTime` after a restart. */
   enteredAt?: number;
+  /**
+   * The history event of that entry, which holds the input: a journal entry stores the
+   * checkpoint without it (an input and its event of 256 KiB each would not fit one item).
+   */
+  enteredEventId?: number;
 }
 
 export type TaskStatus = "WAITING" | "STARTED" | "PENDING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT";
@@ -80,6 +89,38 @@ export interface HistoryRecord {
   details?: Record<string, unknown>;
 }
 
+/**
+ * One write of an execution's journal, as one item: the history events it appended, the
+ * checkpoint after it, and the changes of the task records that only this execution touches.
+ * Entries are numbered; a writer puts entry n+1 only if it does not exist, so two writers of
+ * one execution (a process that lost it, a StopExecution elsewhere) cannot both continue.
+ */
+export interface JournalEntry {
+  rev: number;
+  /** Who wrote it: a retried write whose first attempt landed finds its own entry. */
+  writer: string;
+  events: HistoryRecord[];
+  checkpoint: Checkpoint;
+  tasks?: Record<string, Partial<TaskRecord>>;
+}
+
+/** An execution's journal as a restart needs it: the last entry and the task records it holds. */
+export interface JournalState {
+  rev: number;
+  checkpoint: Checkpoint;
+  tasks: Map<string, TaskRecord>;
+}
+
+/** Where a new execution's journal starts: ExecutionStarted (id 1) is its row's, not an entry's. */
+export const initialJournal = (): JournalState => ({
+  rev: 0,
+  checkpoint: { nextEventId: 2, seq: 0, attempt: 0, retries: [], exited: false },
+  tasks: new Map(),
+});
+
+/** Where a page of history continues: after this event, which is in this entry. */
+export type HistoryPosition = { rev: number; id: number };
+
 export interface Page<T> {
   items: T[];
   nextKey?: Record<string, unknown>;
@@ -91,8 +132,9 @@ export const keys = {
   definition: (hash: string) => ({ pk: `SFN#DEF#${hash}`, sk: "META" }),
   execution: (arn: string) => ({ pk: `SFN#EX#${arn}`, sk: "META" }),
   executionsIndex: (machineArn: string) => `SFN#EXS#${machineArn}`,
-  checkpoint: (arn: string) => ({ pk: `SFN#EX#${arn}`, sk: "CHECKPOINT" }),
-  event: (arn: string, id: number) => ({ pk: `SFN#EX#${arn}`, sk: `EV#${String(id).padStart(9, "0")}` }),
+  entry: (arn: string, rev: number) => ({ pk: `SFN#EX#${arn}`, sk: `J#${String(rev).padStart(9, "0")}` }),
+  entriesFrom: "J#",
+  entriesTo: "J#~",
   task: (arn: string, key: string) => ({ pk: `SFN#EX#${arn}`, sk: `TASK#${key}` }),
   running: (arn: string) => ({ pk: "SFN#RUNNING", sk: arn }),
 };
@@ -112,8 +154,24 @@ export const isConditionFailure = (error: unknown) => {
 type Item = Record<string, unknown>;
 export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
-const compact = (item: Item): Item =>
-  Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined));
+export const compact = <T extends object>(item: T): T =>
+  Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined)) as T;
+
+/** Field changes applied in order; an undefined field leaves the value as it was. */
+export const mergeFields = <T extends object>(base: T | undefined, change: Partial<T>): T =>
+  ({ ...base, ...compact(change) }) as T;
+
+const ENTRIES_PER_QUERY = 50;
+/** How long a machine read stays good here: another process's update shows within this. */
+const MACHINE_CACHE_MS = 2_000;
+const MARKERS_PER_BATCH = 25;
+
+interface MarkerWrite {
+  arn: string;
+  put: boolean;
+  resolve?: () => void;
+  reject?: (error: Error) => void;
+}
 
 const strip = <T>(item: Item, drop: string[]): T => {
   const copy: Item = { ...item };
@@ -143,6 +201,9 @@ export const setExpression = (fields: Item, prefix = "f") => {
 export class Store {
   private readonly inflight = new Set<Promise<unknown>>();
   private closed = false;
+  private readonly machines = new Map<string, { record: MachineRecord; until: number }>();
+  private readonly markerWrites: MarkerWrite[] = [];
+  private markersBusy = false;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -194,7 +255,21 @@ export class Store {
     return item ? strip<MachineRecord>(item, []) : undefined;
   }
 
+  /**
+   * The machine an execution starts on, read at most every MACHINE_CACHE_MS (each
+   * StartExecution would read it otherwise); this process's own changes show at once.
+   */
+  async machineToStart(name: string): Promise<MachineRecord | undefined> {
+    const cached = this.machines.get(name);
+    if (cached && cached.until > performance.now()) return cached.record;
+    const record = await this.getMachine(name);
+    if (record) this.machines.set(name, { record, until: performance.now() + MACHINE_CACHE_MS });
+    else this.machines.delete(name);
+    return record;
+  }
+
   async putMachine(machine: MachineRecord, definition: string, mode: "create" | "replace"): Promise<void> {
+    this.machines.delete(machine.name);
     await this.track(() =>
       this.doc.send(
         new PutCommand({
@@ -220,6 +295,7 @@ export class Store {
   }
 
   async deleteMachine(name: string): Promise<void> {
+    this.machines.delete(name);
     await this.track(() =>
       this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.machine(name) })),
     );
@@ -243,19 +319,18 @@ export class Store {
 
   // --- executions -----------------------------------------------------------------------
 
-  /** Creates the execution with its first history event; false if the name is taken. */
-  async createExecution(execution: ExecutionRecord, firstEvent: HistoryRecord): Promise<boolean> {
-    const checkpoint: Checkpoint = {
-      nextEventId: firstEvent.id + 1,
-      seq: 0,
-      attempt: 0,
-      retries: [],
-      exited: false,
-    };
+  /**
+   * Creates the execution; false if the name is taken. Two writes, not a transaction (which
+   * costs DynamoDB Local several times more): the running marker first (batched with other
+   * executions' markers), so that no execution is ever RUNNING without one; a marker without
+   * its execution is dropped at resume.
+   */
+  async createExecution(execution: ExecutionRecord): Promise<boolean> {
+    await this.markRunning(execution.arn);
     try {
-      await this.transact([
-        {
-          Put: {
+      await this.track(() =>
+        this.doc.send(
+          new PutCommand({
             TableName: this.tableName,
             Item: {
               ...keys.execution(execution.arn),
@@ -264,16 +339,16 @@ export class Store {
               ...compact({ ...execution }),
             },
             ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
-        { Put: { TableName: this.tableName, Item: { ...keys.checkpoint(execution.arn), ...checkpoint } } },
-        { Put: { TableName: this.tableName, Item: { ...keys.running(execution.arn) } } },
-        { Put: { TableName: this.tableName, Item: this.eventItem(execution.arn, firstEvent) } },
-      ]);
+          }),
+        ),
+      );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      // The marker belongs to the execution of that name while it runs, never after.
+      const existing = await this.getExecution(execution.arn);
+      if (existing && existing.status !== "RUNNING") await this.forgetRunning(execution.arn);
+      return false;
     }
   }
 
@@ -282,9 +357,64 @@ export class Store {
     return item ? strip<ExecutionRecord>(item, []) : undefined;
   }
 
-  async getCheckpoint(arn: string): Promise<Checkpoint | undefined> {
-    const item = await this.get(keys.checkpoint(arn));
-    return item ? strip<Checkpoint>(item, []) : undefined;
+  /** The execution's journal, read whole: a restart needs its inline task records. */
+  async loadJournal(arn: string): Promise<JournalState | undefined> {
+    let last: JournalEntry | undefined;
+    let input: string | undefined;
+    const tasks = new Map<string, TaskRecord>();
+    let nextKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.query({
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :j)",
+        ExpressionAttributeValues: { ":pk": keys.execution(arn).pk, ":j": keys.entriesFrom },
+        ExclusiveStartKey: nextKey,
+        ConsistentRead: true,
+      });
+      for (const item of page.items) {
+        last = strip<JournalEntry>(item, []);
+        for (const [key, fields] of Object.entries(last.tasks ?? {}))
+          tasks.set(key, mergeFields(tasks.get(key), { ...fields, key }));
+        const entered = last.events.find((event) => event.id === last?.checkpoint.enteredEventId);
+        if (entered) input = entered.details?.input as string | undefined;
+      }
+      nextKey = page.nextKey;
+    } while (nextKey);
+    if (!last) return undefined;
+    return { rev: last.rev, checkpoint: { ...last.checkpoint, input }, tasks };
+  }
+
+  async latestEntry(arn: string): Promise<JournalEntry | undefined> {
+    const page = await this.query({
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :j)",
+      ExpressionAttributeValues: { ":pk": keys.execution(arn).pk, ":j": keys.entriesFrom },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    });
+    const item = page.items[0];
+    return item ? strip<JournalEntry>(item, []) : undefined;
+  }
+
+  async getEntry(arn: string, rev: number): Promise<JournalEntry | undefined> {
+    const item = await this.get(keys.entry(arn, rev));
+    return item ? strip<JournalEntry>(item, []) : undefined;
+  }
+
+  entryPut(arn: string, entry: JournalEntry): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.entry(arn, entry.rev), ...entry },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    };
+  }
+
+  /** One entry alone: a conditional Put costs far less than a transaction. */
+  async putEntry(arn: string, entry: JournalEntry): Promise<void> {
+    const put = this.entryPut(arn, entry).Put;
+    if (!put) return;
+    await this.track(() => this.doc.send(new PutCommand(put)));
   }
 
   async listExecutions(
@@ -338,22 +468,101 @@ export class Store {
     );
   }
 
-  /** The items that close a RUNNING execution (the condition makes a second close fail). */
-  closeItems(arn: string, fields: Partial<ExecutionRecord>): TransactItem[] {
+  /** The update that closes a RUNNING execution's row (the condition makes a second close fail). */
+  closeUpdate(arn: string, fields: Partial<ExecutionRecord>) {
     const set = setExpression(fields, "c");
-    return [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.execution(arn),
-          UpdateExpression: `SET ${set.expression}`,
-          ConditionExpression: "#status = :running",
-          ExpressionAttributeNames: { ...set.names, "#status": "status" },
-          ExpressionAttributeValues: { ...set.values, ":running": "RUNNING" },
-        },
-      },
-      { Delete: { TableName: this.tableName, Key: keys.running(arn) } },
-    ];
+    return {
+      TableName: this.tableName,
+      Key: keys.execution(arn),
+      UpdateExpression: `SET ${set.expression}`,
+      ConditionExpression: "#status = :running",
+      ExpressionAttributeNames: { ...set.names, "#status": "status" },
+      ExpressionAttributeValues: { ...set.values, ":running": "RUNNING" },
+    };
+  }
+
+  /** Closes the row alone: one UpdateItem, the cheapest close there is. */
+  async closeRow(arn: string, fields: Partial<ExecutionRecord>): Promise<void> {
+    await this.track(() => this.doc.send(new UpdateCommand(this.closeUpdate(arn, fields))));
+    this.forgetRunningSoon(arn);
+  }
+
+  /** Closes the row with a journal entry, both or neither. */
+  async closeWithEntry(arn: string, fields: Partial<ExecutionRecord>, items: TransactItem[]): Promise<void> {
+    await this.transact([...items, { Update: this.closeUpdate(arn, fields) }]);
+    this.forgetRunningSoon(arn);
+  }
+
+  /** Writes a running marker in the next batch of marker writes; resolves once it is durable. */
+  markRunning(arn: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.markerWrites.push({ arn, put: true, resolve, reject });
+      this.writeMarkersSoon();
+    });
+  }
+
+  /**
+   * Drops a closed execution's running marker in a later batch, not waited for: a marker left
+   * behind (a kill, a stop first) only makes resume look at a closed row once and drop it then.
+   */
+  forgetRunningSoon(arn: string): void {
+    this.markerWrites.push({ arn, put: false });
+    this.writeMarkersSoon();
+  }
+
+  // Markers of executions starting and closing together share one BatchWriteItem.
+  private writeMarkersSoon() {
+    if (this.markersBusy) return;
+    this.markersBusy = true;
+    setImmediate(() => {
+      void this.writeMarkers().finally(() => {
+        this.markersBusy = false;
+        if (this.markerWrites.length) this.writeMarkersSoon();
+      });
+    });
+  }
+
+  private async writeMarkers(): Promise<void> {
+    while (this.markerWrites.length) {
+      // A batch may not name a key twice: a later write of the same marker waits for the next.
+      const batch: MarkerWrite[] = [];
+      const later: MarkerWrite[] = [];
+      const arns = new Set<string>();
+      for (const write of this.markerWrites.splice(0)) {
+        if (batch.length < MARKERS_PER_BATCH && !arns.has(write.arn)) {
+          arns.add(write.arn);
+          batch.push(write);
+        } else later.push(write);
+      }
+      this.markerWrites.unshift(...later);
+      try {
+        const result = await this.track(() =>
+          this.doc.send(
+            new BatchWriteCommand({
+              RequestItems: {
+                [this.tableName]: batch.map((write) =>
+                  write.put
+                    ? { PutRequest: { Item: keys.running(write.arn) } }
+                    : { DeleteRequest: { Key: keys.running(write.arn) } },
+                ),
+              },
+            }),
+          ),
+        );
+        const unprocessed = new Set(
+          (result.UnprocessedItems?.[this.tableName] ?? []).map(
+            (request) => (request.PutRequest?.Item ?? request.DeleteRequest?.Key)?.sk,
+          ),
+        );
+        for (const write of batch) {
+          if (unprocessed.has(write.arn)) this.markerWrites.push(write);
+          else write.resolve?.();
+        }
+        if (unprocessed.size) await new Promise((resolve) => setTimeout(resolve, 100));
+      } catch (error) {
+        for (const write of batch) write.reject?.(error as Error);
+      }
+    }
   }
 
   runningCheck(arn: string): TransactItem {
@@ -368,23 +577,57 @@ export class Store {
     };
   }
 
-  eventItem(arn: string, event: HistoryRecord): Item {
-    return { ...keys.event(arn, event.id), ...event };
-  }
-
+  /**
+   * A page of history events in order (or reversed), `limit` of them at most, read from the
+   * journal entries that hold them; `nextKey` only when more events follow.
+   */
   async history(
     arn: string,
-    options: { reverse: boolean; limit: number; startKey?: Record<string, unknown> },
-  ): Promise<Page<HistoryRecord>> {
-    const page = await this.query({
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :ev)",
-      ExpressionAttributeValues: { ":pk": keys.event(arn, 0).pk, ":ev": "EV#" },
-      ScanIndexForward: !options.reverse,
-      Limit: options.limit,
-      ExclusiveStartKey: options.startKey,
-      ConsistentRead: true,
-    });
-    return { items: page.items.map((item) => strip<HistoryRecord>(item, [])), nextKey: page.nextKey };
+    row: { started: HistoryRecord; closing?: ExecutionRecord["closing"] },
+    options: { reverse: boolean; limit: number; after?: HistoryPosition },
+  ): Promise<{ items: HistoryRecord[]; nextKey?: HistoryPosition }> {
+    const { reverse, limit, after } = options;
+    const bound = after && after.rev > 0 ? keys.entry(arn, after.rev).sk : undefined;
+    const found: Array<{ rev: number; event: HistoryRecord }> = [];
+    const take = (rev: number, events: HistoryRecord[]) => {
+      for (const event of reverse ? [...events].reverse() : events) {
+        if (after && (reverse ? event.id >= after.id : event.id <= after.id)) continue;
+        found.push({ rev, event });
+      }
+    };
+    // ExecutionStarted and the closing events are the row's: as if entry 0 and the entry
+    // after the last held them.
+    const { started, closing } = row;
+    if (!reverse) take(0, [started]);
+    else if (closing) take(closing.rev, closing.events);
+    let nextKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.query({
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: {
+          ":pk": keys.execution(arn).pk,
+          ":from": !reverse && bound ? bound : keys.entriesFrom,
+          ":to": reverse && bound ? bound : keys.entriesTo,
+        },
+        ScanIndexForward: !reverse,
+        Limit: ENTRIES_PER_QUERY,
+        ExclusiveStartKey: nextKey,
+        ConsistentRead: true,
+      });
+      for (const item of page.items) {
+        const entry = strip<JournalEntry>(item, []);
+        take(entry.rev, entry.events);
+      }
+      nextKey = page.nextKey;
+    } while (nextKey && found.length <= limit);
+    if (reverse && !nextKey) take(0, [started]);
+    if (!reverse && !nextKey && closing) take(closing.rev, closing.events);
+    const items = found.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(({ event }) => event),
+      nextKey: found.length > limit && last ? { rev: last.rev, id: last.event.id } : undefined,
+    };
   }
 
   // --- task records ---------------------------------------------------------------------

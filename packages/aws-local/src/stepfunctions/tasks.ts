@@ -23,6 +23,11 @@ interface Call {
   key: string;
   /** The state entry began in this segment, so no record of this call can exist yet. */
   fresh: boolean;
+  /**
+   * Its record lives in the journal entries: a request-response call, which nothing outside
+   * the execution reads or changes. Callback and Wait records are items of their own.
+   */
+  inline: boolean;
 }
 
 const terminal = (status: TaskRecord["status"]) =>
@@ -71,23 +76,29 @@ export const runTask = async (
 ): Promise<unknown> => {
   ensureLive(segment);
   // The state's entry (or retry) was dispatched synchronously before this call; after one
-  // macrotask the event log consumer has appended it to the journal. Every path below
-  // flushes the journal before it acts outside, so the entry is durable by then.
+  // macrotask the event log consumer has appended it to the journal. Every path below that
+  // needs it flushes the journal before it acts outside (see runRequestResponse).
   await nextMacrotask();
   ensureLive(segment);
   const task = info.task;
   if (!task) throw new RuntimeFailure(`state '${info.name}' has no local implementation`);
   const current = segment.current;
   const fresh = current?.fresh === true && (!info.topLevel || current.name === info.name);
-  const call: Call = { env, live, segment, info, task, key: taskKey(segment, info, input), fresh };
-  const record = fresh ? undefined : await env.store.getTask(live.record.arn, call.key);
+  const callback = (task.kind === "lambda-invoke" || task.kind === "events-put") && task.callback;
+  const inline = !callback && task.kind !== "wait";
+  const key = taskKey(segment, info, input);
+  const call: Call = { env, live, segment, info, task, key, fresh, inline };
+  const record = fresh
+    ? undefined
+    : inline
+      ? live.journal.inlineTask(key)
+      : await env.store.getTask(live.record.arn, key);
   ensureLive(segment);
   if (task.kind === "wait") return runWait(call, record, input as Record<string, unknown>);
   const parameters = input as { p?: unknown; timeout?: unknown; heartbeat?: unknown };
   const timeoutSeconds = seconds(parameters.timeout, "TimeoutSeconds", 1);
   const heartbeatSeconds = seconds(parameters.heartbeat, "HeartbeatSeconds", 1);
   if (record && terminal(record.status)) return consume(call, record);
-  const callback = (task.kind === "lambda-invoke" || task.kind === "events-put") && task.callback;
   if (callback) return runCallback(call, record, parameters.p, timeoutSeconds, heartbeatSeconds);
   return runRequestResponse(call, record, parameters.p, timeoutSeconds);
 };
@@ -147,14 +158,14 @@ const consume = async (call: Call, record: TaskRecord): Promise<unknown> => {
         lambdaStyle ? history.lambdaTimedOut(error, cause) : history.taskTimedOut(label, error, cause),
       );
     }
-    journal.saveTask(call.key, { consumed: true });
+    journal.saveTask(call.key, { consumed: true }, call.inline);
   }
   if (record.status === "SUCCEEDED") return JSON.parse(record.output ?? "null");
   throw await failureFor(record.error ?? "", record.cause ?? "");
 };
 
 const finish = (call: Call, fields: Partial<TaskRecord>): Promise<unknown> => {
-  call.live.journal.saveTask(call.key, fields);
+  call.live.journal.saveTask(call.key, fields, call.inline);
   return consume(call, { key: call.key, ...fields } as TaskRecord);
 };
 
@@ -216,13 +227,14 @@ const runRequestResponse = async (
   let timeoutAt = record?.timeoutAt;
   if (!record) {
     timeoutAt = timeoutSeconds !== undefined ? env.now() + timeoutSeconds * 1000 : undefined;
-    live.journal.saveTask(call.key, { status: "STARTED", timeoutAt });
+    live.journal.saveTask(call.key, { status: "STARTED", timeoutAt }, call.inline);
     logScheduled(call, parameters, timeoutSeconds);
   }
-  await live.journal.flush();
-  ensureLive(segment);
   // Killed while a request-response call was in flight: it runs again (at least once, as a
-  // Lambda retry would); its deadline stays the original one.
+  // Lambda retry would). Only a deadline must be on disk first, to stay the original one;
+  // without one, a call whose start a kill lost is just such a call in flight.
+  if (timeoutAt !== undefined) await live.journal.flush();
+  ensureLive(segment);
   const work = sideEffect(call, parameters).then((outcome) => ({ kind: "done" as const, outcome }));
   const wake = wakeUp(call, { timeoutAt });
   const first = await Promise.race([work, wake.promise]).finally(wake.cancel);
@@ -293,7 +305,7 @@ const runCallback = async (
       heartbeatAt: heartbeatSeconds !== undefined ? at + heartbeatSeconds * 1000 : undefined,
       sideEffectDone: false,
     };
-    live.journal.saveTask(call.key, record);
+    live.journal.saveTask(call.key, record, call.inline);
     logScheduled(call, injectToken(parameters, record.token ?? ""), timeoutSeconds, heartbeatSeconds);
   }
   await live.journal.flush();
@@ -310,7 +322,7 @@ const runCallback = async (
         if (await env.store.updatePendingTask(arn, call.key, failed))
           return consume(call, { ...record, ...failed });
       } else {
-        live.journal.saveTask(call.key, { sideEffectDone: true });
+        live.journal.saveTask(call.key, { sideEffectDone: true }, call.inline);
         live.journal.append(history.taskSubmitted(labelOf(call.task), outcome.result));
         await live.journal.flush();
       }
@@ -386,7 +398,7 @@ const runWait = async (
   if (dueAt === undefined) {
     // Not awaited: a Wait acts on nothing outside; the due time is on disk within milliseconds.
     dueAt = dueTime(parameters, env.now());
-    live.journal.saveTask(call.key, { status: "WAITING", dueAt });
+    live.journal.saveTask(call.key, { status: "WAITING", dueAt }, call.inline);
   }
   const wake = await wakeUp(call, { timeoutAt: dueAt, guardFrom: performance.now() }).promise;
   ensureLive(segment);
