@@ -10,7 +10,7 @@ import { createRegistry } from "./bus.js";
 import { DeadLetters } from "./dead-letters.js";
 import { DeliveryStore } from "./deliveries.js";
 import { createDestinations } from "./destinations.js";
-import { Dispatcher, type Work } from "./dispatcher.js";
+import { Dispatcher, type Leasable, type Work } from "./dispatcher.js";
 import { createRateLimiter, sendToApiDestination } from "./http-target.js";
 import { listPage } from "./page.js";
 import { putEvents, stoppedError } from "./put-events.js";
@@ -146,7 +146,7 @@ export const createEventBridge = (options: EventBridgeOptions): EventBridgeEmula
     registry,
     logger,
     assertWritable,
-    preclaim: (item: DeliveryRecord, now: number) => dispatcher.preclaim(item, now),
+    preclaim: (item: Leasable, now: number) => dispatcher.preclaim(item, now),
     deliver: (work: Work[]) => dispatcher.enqueue(work),
   };
   const now = options.now ?? Date.now;
