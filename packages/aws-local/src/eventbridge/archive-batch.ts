@@ -98,6 +98,22 @@ const batchItem = (bus: Bus, events: ArchivedCall["events"], receivedAt: number)
   };
 };
 
+/** A batch none of whose deliveries is owed any more: only the archive of its events. */
+export const releasedBatch = (batch: ArchiveBatchItem): ArchiveBatchItem => {
+  const {
+    deliveries: _deliveries,
+    status: _status,
+    attempts: _attempts,
+    dueAt: _dueAt,
+    leaseOwner: _owner,
+    leaseUntil: _until,
+    gsi1pk: _pk,
+    gsi1sk: _sk,
+    ...archive
+  } = batch;
+  return archive;
+};
+
 /**
  * The deliveries a batch still promises, each under the batch's lease (their own due-index
  * key included, for when one is given an item of its own).

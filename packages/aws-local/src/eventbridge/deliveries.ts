@@ -186,11 +186,12 @@ export class DeliveryStore {
   }
 
   /**
-   * Writes delivered items without a condition, 25 per call: only for deliveries whose lease is
-   * ours for a good while yet, since no other instance can claim an item before its lease ends.
+   * Writes delivered items (and released batches) without a condition, 25 per call: only for
+   * what is leased to us for a good while yet, since no other instance can claim an item
+   * before its lease ends.
    * Answers the items that may not have been written.
    */
-  async putDelivered(items: DeliveryRecord[]): Promise<DeliveryRecord[]> {
+  async putDelivered<T extends object>(items: T[]): Promise<T[]> {
     const { failed } = await batchPut(
       this.doc,
       this.tableName,

@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { monotonicFactory } from "ulid";
 import type { LambdaInvoker } from "../lambda/invoker.js";
 import type { Logger } from "../logger.js";
-import { type ArchiveBatchItem, batchMembers, isArchiveBatch } from "./archive-batch.js";
+import { type ArchiveBatchItem, batchMembers, isArchiveBatch, releasedBatch } from "./archive-batch.js";
 import { type BackoffPolicy, retryDelay } from "./backoff.js";
 import { type DeliveryStore, deliveredItem, transformedInput } from "./deliveries.js";
 import { dueSk, type ItemKey, keyId } from "./keys.js";
@@ -92,7 +92,8 @@ export class Dispatcher {
   private readonly memberOf = new Map<string, LiveBatch>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly writes = new Set<Promise<unknown>>();
-  private settleBuffer: DeliveryRecord[] = [];
+  /** Delivered records, and batches released once their deliveries' records are written. */
+  private settleBuffer: Array<DeliveryRecord | ArchiveBatchItem> = [];
   private settleTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
@@ -321,7 +322,7 @@ export class Dispatcher {
     }
   }
 
-  private leaseIsSafe(record: DeliveryRecord) {
+  private leaseIsSafe(record: Leasable) {
     return record.leaseOwner === this.owner && (record.leaseUntil ?? 0) - Date.now() > this.safeMarginMs;
   }
 
@@ -394,9 +395,7 @@ export class Dispatcher {
       this.leases.delete(id);
       if (outcome === undefined) {
         if (this.leaseIsSafe(record)) {
-          this.settleBuffer.push(deliveredItem(record, Date.now()));
-          if (this.settleBuffer.length >= SETTLE_BATCH) this.flushSettled();
-          else this.settleTimer ??= setTimeout(() => this.flushSettled(), SETTLE_WINDOW_MS);
+          this.settle(deliveredItem(record, Date.now()));
         } else if (this.memberOf.has(id)) {
           await this.track(this.materialize(deliveredItem(record, Date.now())));
         } else {
@@ -436,7 +435,8 @@ export class Dispatcher {
           for (const item of batch) if (!missed.has(item)) this.settledMember(keyId(item));
           // Those may still be ours: record them one by one, on the lease.
           for (const item of unwritten) {
-            if (this.memberOf.has(keyId(item))) await this.materialize(item);
+            if (isArchiveBatch(item)) await store.release(item, owner);
+            else if (this.memberOf.has(keyId(item))) await this.materialize(item);
             else await store.delivered(item, owner, item.deliveredAt ?? Date.now());
           }
         } catch (error) {
@@ -527,10 +527,22 @@ export class Dispatcher {
     this.releaseIfDone(batch);
   }
 
+  /** Written unconditionally with the next settled deliveries: see leaseIsSafe. */
+  private settle(item: DeliveryRecord | ArchiveBatchItem) {
+    this.settleBuffer.push(item);
+    if (this.settleBuffer.length >= SETTLE_BATCH) this.flushSettled();
+    else this.settleTimer ??= setTimeout(() => this.flushSettled(), SETTLE_WINDOW_MS);
+  }
+
   private releaseIfDone(batch: LiveBatch) {
     if (batch.owed.size > 0) return;
     const id = keyId(batch.item);
     if (this.batches.get(id) === batch) this.batches.delete(id);
+    // Its deliveries' records are written by now: the batch goes out with the next ones.
+    if (this.running && this.leaseIsSafe(batch.item)) {
+      this.settle(releasedBatch(batch.item));
+      return;
+    }
     const { logger, store } = this.options;
     void this.track(
       store.release(batch.item, this.owner).catch((error) => {
