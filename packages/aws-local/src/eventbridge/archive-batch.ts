@@ -53,27 +53,34 @@ export const archiveBatchItems = (
   receivedAt: number,
 ): Array<{ item: ArchiveBatchItem; members: DeliveryRecord[] }> => {
   const items: Array<{ item: ArchiveBatchItem; members: DeliveryRecord[] }> = [];
-  let group: ArchivedCall["events"] = [];
+  let group: PreparedEvent[] = [];
   let chars = 0;
   const close = () => {
-    if (group.length > 0)
+    if (group.length > 0) {
       items.push({ item: batchItem(bus, group, receivedAt), members: group.flatMap((e) => e.deliveries) });
+    }
     group = [];
     chars = 0;
   };
   for (const event of call.events) {
-    const size = event.event.length * (1 + event.deliveries.length) + 1_000;
+    // The event is stored once; its deliveries without it.
+    const deliveriesText = event.deliveries
+      .map(({ event: _event, ...rest }) => JSON.stringify(rest))
+      .join(",");
+    const size = event.event.length + deliveriesText.length + 100;
     if (chars + size > MAX_BATCH_CHARS) close();
-    group.push(event);
+    group.push({ ...event, deliveriesText });
     chars += size;
   }
   close();
   return items;
 };
 
+type PreparedEvent = ArchivedCall["events"][number] & { deliveriesText: string };
+
 // The archive is keyed by the time the bus received the event, not by the entry's Time,
 // which the sender chooses and may lie anywhere: a replay of "what arrived between A and B".
-const batchItem = (bus: Bus, events: ArchivedCall["events"], receivedAt: number): ArchiveBatchItem => {
+const batchItem = (bus: Bus, events: PreparedEvent[], receivedAt: number): ArchiveBatchItem => {
   const first = events[0]?.eventId ?? "";
   const expiresAt = retentionExpiry(bus.archiveRetentionDays, receivedAt);
   const item: ArchiveBatchItem = {
@@ -85,11 +92,11 @@ const batchItem = (bus: Bus, events: ArchivedCall["events"], receivedAt: number)
     events: events.map((e) => e.event),
     ...(expiresAt === undefined ? {} : { expiresAt }),
   };
-  const deliveries = events.flatMap((e) => e.deliveries.map(({ event: _event, ...rest }) => rest));
+  const deliveries = events.map((e) => e.deliveriesText).filter((text) => text.length > 0);
   if (deliveries.length === 0) return item;
   return {
     ...item,
-    deliveries: JSON.stringify(deliveries),
+    deliveries: `[${deliveries.join(",")}]`,
     status: "pending",
     attempts: 0,
     dueAt: receivedAt,
