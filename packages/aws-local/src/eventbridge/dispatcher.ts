@@ -63,8 +63,8 @@ const SETTLE_BATCH = 25;
 const SETTLE_WINDOW_MS = 2;
 
 // Work reaches the dispatcher three ways: PutEvents, replay and re-drive hand over what they
-// just wrote (PutEvents and replay write their deliveries already leased to this process, so
-// the common path costs no claim); a failed attempt arms a timer for its retry; and a slow
+// just wrote (PutEvents writes a batch of deliveries, and replay its deliveries, already leased
+// to this process, so the common path costs no claim); a failed attempt arms a timer for its retry; and a slow
 // sweep of the due index picks up what nobody here tracks: retries and leases left behind by a
 // process that died, or work another instance abandoned.
 //

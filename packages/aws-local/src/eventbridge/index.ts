@@ -73,7 +73,10 @@ export interface EventBridgeEmulator {
   listDeadLetters(options?: { includeRedriven?: boolean }): Promise<DeadLetter[]>;
   redriveDeadLetters(ids?: string[]): Promise<number>;
   replay(options: ReplayOptions): Promise<ReplayResult>;
-  /** Every delivery of one event, for inspection. */
+  /**
+   * Every delivery of one event that has an item of its own, for inspection: a delivery of a
+   * PutEvents call gets one when it is recorded (delivered) or anything else happens to it.
+   */
   deliveriesOf(eventId: string): Promise<DeliveryRecord[]>;
   /** Resolves when no delivery is owed anywhere in the table; call after start(). */
   idle(): Promise<void>;
