@@ -50,3 +50,59 @@ const writeChunk = async (doc: DynamoDBDocumentClient, tableName: string, items:
     requests = (output.UnprocessedItems?.[tableName] ?? []) as typeof requests;
   }
 };
+
+export type BatchWriter = <T>(items: TaggedItem<T>[]) => Promise<{ failed: Set<T>; errors: unknown[] }>;
+
+/**
+ * batchPut shared by many callers: while `parallel` writes are under way, what callers hand
+ * over waits and then goes out together, up to 25 items per BatchWriteItem. A caller waits no
+ * longer than the writes ahead of it, and DynamoDB Local spends more on a request than on an
+ * item in it.
+ */
+export const createBatchWriter = (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  parallel = 4,
+): BatchWriter => {
+  interface Waiting {
+    items: TaggedItem<unknown>[];
+    resolve(result: { failed: Set<unknown>; errors: unknown[] }): void;
+  }
+  const waiting: Waiting[] = [];
+  let writing = 0;
+  const drain = () => {
+    while (writing < parallel && waiting.length > 0) {
+      const group: Waiting[] = [];
+      let count = 0;
+      for (let next = waiting[0]; next; next = waiting[0]) {
+        if (group.length > 0 && count + next.items.length > BATCH_SIZE) break;
+        waiting.shift();
+        group.push(next);
+        count += next.items.length;
+      }
+      writing++;
+      const tagged = group.flatMap((caller) =>
+        caller.items.map(({ tag, item }) => ({ tag: { caller, tag }, item })),
+      );
+      void batchPut(doc, tableName, tagged, parallel)
+        .then(async ({ failed, errors }) => {
+          for (const caller of group) {
+            const mine = [...failed].filter((f) => f.caller === caller).map((f) => f.tag);
+            // DynamoDB refuses a whole request for one bad item: a caller is not failed for another's.
+            if (mine.length > 0 && group.length > 1)
+              caller.resolve(await batchPut(doc, tableName, caller.items, parallel));
+            else caller.resolve({ failed: new Set(mine), errors: mine.length > 0 ? errors : [] });
+          }
+        })
+        .finally(() => {
+          writing--;
+          drain();
+        });
+    }
+  };
+  return <T>(items: TaggedItem<T>[]) =>
+    new Promise<{ failed: Set<T>; errors: unknown[] }>((resolve) => {
+      waiting.push({ items, resolve: resolve as Waiting["resolve"] });
+      drain();
+    });
+};
