@@ -6,7 +6,6 @@ import type { LambdaInvoker } from "../lambda/invoker.js";
 import type { Logger } from "../logger.js";
 import { Scheduler } from "../stepfunctions/timers.js";
 import { createApi } from "./api.js";
-import { createBatchWriter } from "./batch.js";
 import { createRegistry } from "./bus.js";
 import { DeadLetters } from "./dead-letters.js";
 import { DeliveryStore } from "./deliveries.js";
@@ -167,12 +166,10 @@ export const createEventBridge = (options: EventBridgeOptions): EventBridgeEmula
       deliver: (work) => dispatcher.enqueue(work),
     });
   let running = schedules(scheduler);
-  const archiveWriter = createBatchWriter(options.doc, options.tableName);
   const put = (entries: unknown) =>
     putEvents(
       {
         ...common,
-        write: archiveWriter,
         maxRequestBytes,
         rejectUnknownBus: options.rejectUnknownBus ?? true,
       },

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { AwsServiceError, validationException } from "../edge/errors.js";
 import type { Logger } from "../logger.js";
 import { type ArchivedCall, archiveBatchItems, leasedLike } from "./archive-batch.js";
-import type { BatchWriter, TaggedItem } from "./batch.js";
+import { batchPut, type TaggedItem } from "./batch.js";
 import type { Bus, Registry } from "./bus.js";
 import { newDelivery } from "./deliveries.js";
 import type { Leasable, Work } from "./dispatcher.js";
@@ -21,8 +21,6 @@ export interface PutEventsDeps {
   rejectUnknownBus: boolean;
   /** Leases a batch of deliveries to this process before it is written (see Dispatcher.preclaim). */
   preclaim(item: Leasable, now: number): boolean;
-  /** Stores the call's items, together with those of calls made at the same time. */
-  write: BatchWriter;
   /** Hands the deliveries just written to the dispatcher. */
   deliver(work: Work[]): void;
   /** Throws when the emulator no longer accepts writes. */
@@ -121,7 +119,7 @@ export const putEvents = async (deps: PutEventsDeps, entries: unknown): Promise<
     }
   }
 
-  const { failed, errors } = await deps.write(items);
+  const { failed, errors } = await batchPut(deps.doc, deps.tableName, items);
   if (errors.length > 0) {
     deps.logger.error("eventbridge could not store events", {
       failedItems: failed.size,
