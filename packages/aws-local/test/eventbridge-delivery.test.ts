@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { BusSpec, RuleSpec } from "../src/config.js";
 import { ensureTable } from "../src/dynamodb/tables.js";
@@ -242,6 +243,67 @@ describe("delivery", () => {
     const inflightId = blocked.calls[0]?.event.id ?? "";
     expect(healthy.calls.filter((c) => c.event.id === inflightId)).toHaveLength(1);
     for (const id of ids) expect((await second.deliveriesOf(id))[0]?.attempts).toBe(1);
+  });
+
+  it("after a stop, runs again only the deliveries of a call that were not recorded", async () => {
+    const first = fakeLambda();
+    const releases: Array<() => void> = [];
+    // The first event's delivery succeeds and is recorded; the second hangs until the stop.
+    first.handlers.set("slow", async (event) =>
+      (event.detail as { n: number }).n === 1
+        ? { ok: true, payload: null }
+        : new Promise((resolve) => releases.push(() => resolve({ ok: true, payload: null }))),
+    );
+    const leaseMs = 1_500;
+    const a = create({
+      rules: [rule("slow", { source: ["s"] }, "slow")],
+      lambda: first.invoker,
+      concurrency: 1,
+      leaseMs,
+    });
+    await a.start();
+    const response = await a.putEvents([entry("s", { n: 1 }), entry("s", { n: 2 }), entry("s", { n: 3 })]);
+    await expect.poll(() => first.calls.length).toBe(2);
+    await expect.poll(async () => (await a.deliveriesOf(idOf(response, 0)))[0]?.status).toBe("delivered");
+    await a.stop();
+
+    const healthy = fakeLambda();
+    healthy.handlers.set("slow", healthy.ok);
+    const b = create({ rules: [rule("slow", { source: ["s"] }, "slow")], lambda: healthy.invoker, leaseMs });
+    await b.start();
+    await b.idle();
+    for (const release of releases) release();
+    expect(healthy.calls.map((c) => c.event.id).sort()).toEqual(
+      [idOf(response, 1), idOf(response, 2)].sort(),
+    );
+    for (let i = 0; i < 3; i++)
+      expect(await b.deliveriesOf(idOf(response, i))).toMatchObject([{ status: "delivered", attempts: 1 }]);
+  });
+
+  it("archives a call's events in one item, out of the due index once all are delivered", async () => {
+    const lambda = fakeLambda();
+    lambda.handlers.set("count", lambda.ok);
+    const eb = create({ rules: [rule("count", { source: ["s"] }, "count")], lambda: lambda.invoker });
+    await eb.start();
+    const response = await eb.putEvents(Array.from({ length: 10 }, (_, n) => entry("s", { n })));
+    await eb.idle();
+    const day = new Date().toISOString().slice(0, 10);
+    const archive = await dynamo.doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": `EB#ARCHIVE#${BUS}#${day}` },
+      }),
+    );
+    expect(archive.Items).toHaveLength(1);
+    const [item] = archive.Items ?? [];
+    expect(item?.events).toHaveLength(10);
+    expect(item).not.toHaveProperty("gsi1pk");
+    expect(item).not.toHaveProperty("deliveries");
+    const ids = response.Entries.map((e) => ("EventId" in e ? e.EventId : ""));
+    expect(lambda.calls.map((c) => c.event.id).sort()).toEqual([...ids].sort());
+    for (const id of ids)
+      expect(await eb.deliveriesOf(id)).toMatchObject([{ status: "delivered", attempts: 1 }]);
   });
 
   it("lets two instances on one table claim each delivery exactly once", async () => {

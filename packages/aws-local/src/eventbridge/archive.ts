@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Bus } from "./bus.js";
-import { archiveDay, archivePk, archiveSk } from "./keys.js";
+import { archiveDay, archivePk } from "./keys.js";
 import type { EventEnvelope } from "./types.js";
 
 const DAY_MS = 86_400_000;
@@ -8,22 +8,6 @@ const DAY_MS = 86_400_000;
 /** TTL in epoch seconds for something kept as long as the bus keeps its archive (0 = forever). */
 export const retentionExpiry = (retentionDays: number, from: number) =>
   retentionDays > 0 ? Math.floor(from / 1000) + retentionDays * 86_400 : undefined;
-
-// The archive is keyed by the time the bus received the event, not by the entry's Time,
-// which the sender chooses and may lie anywhere: a replay of "what arrived between A and B".
-export const archiveItem = (bus: Bus, envelope: EventEnvelope, receivedAt: number) => {
-  const expiresAt = retentionExpiry(bus.archiveRetentionDays, receivedAt);
-  return {
-    pk: archivePk(bus.name, archiveDay(receivedAt)),
-    sk: archiveSk(receivedAt, envelope.id),
-    kind: "eb-archive",
-    bus: bus.name,
-    eventId: envelope.id,
-    receivedAt,
-    event: JSON.stringify(envelope),
-    ...(expiresAt === undefined ? {} : { expiresAt }),
-  };
-};
 
 export interface ArchivedEvent {
   receivedAt: number;
@@ -60,10 +44,10 @@ export async function* readArchive(
       );
       for (const item of page.Items ?? []) {
         if (typeof item.expiresAt === "number" && item.expiresAt <= nowSeconds) continue;
-        yield {
-          receivedAt: item.receivedAt as number,
-          event: JSON.parse(item.event as string) as EventEnvelope,
-        };
+        const receivedAt = item.receivedAt as number;
+        // A batch holds the events of one PutEvents call (archive-batch.ts); older items hold one.
+        const texts = Array.isArray(item.events) ? (item.events as string[]) : [item.event as string];
+        for (const text of texts) yield { receivedAt, event: JSON.parse(text) as EventEnvelope };
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);

@@ -1,5 +1,7 @@
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -15,8 +17,10 @@ import {
   dueSk,
   dueUpperBound,
   type ItemKey,
+  keyId,
   keyOfDueSk,
 } from "./keys.js";
+import { sleep } from "./limit.js";
 import { type RuleTarget, targetLabel } from "./targets.js";
 import type { DeliveryError, DeliveryRecord, EventEnvelope } from "./types.js";
 
@@ -99,6 +103,9 @@ export const deliveredItem = (record: DeliveryRecord, now: number): DeliveryReco
 
 const keyOf = (record: ItemKey): ItemKey => ({ pk: record.pk, sk: record.sk });
 
+/** BatchGetItem takes at most 100 keys. */
+const GET_BATCH = 100;
+
 export class DeliveryStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -179,17 +186,69 @@ export class DeliveryStore {
   }
 
   /**
-   * Writes delivered items without a condition, 25 per call: only for deliveries whose lease is
-   * ours for a good while yet, since no other instance can claim an item before its lease ends.
+   * Writes delivered items (and released batches) without a condition, 25 per call: only for
+   * what is leased to us for a good while yet, since no other instance can claim an item
+   * before its lease ends.
    * Answers the items that may not have been written.
    */
-  async putDelivered(items: DeliveryRecord[]): Promise<DeliveryRecord[]> {
+  async putDelivered<T extends object>(items: T[]): Promise<T[]> {
     const { failed } = await batchPut(
       this.doc,
       this.tableName,
       items.map((item) => ({ tag: item, item })),
     );
     return [...failed];
+  }
+
+  /**
+   * Writes a delivery of a batch (archive-batch.ts) as an item of its own, unless one exists
+   * that is not ours: false when another instance has it.
+   */
+  async putIfOurs(record: DeliveryRecord, owner: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: record,
+          ConditionExpression: "attribute_not_exists(pk) OR (#status = :running AND leaseOwner = :owner)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":running": "running", ":owner": owner },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Which of these items exist, by keyId. */
+  async existing(keys: ItemKey[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < keys.length; i += GET_BATCH) {
+      let pending: Record<string, unknown>[] = keys
+        .slice(i, i + GET_BATCH)
+        .map((key) => ({ pk: key.pk, sk: key.sk }));
+      for (let round = 0; pending.length > 0; round++) {
+        if (round > 0) await sleep(20 * 2 ** Math.min(round, 6));
+        const output = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ProjectionExpression: "pk, sk" } },
+          }),
+        );
+        for (const item of output.Responses?.[this.tableName] ?? []) found.add(keyId(item as ItemKey));
+        pending = (output.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return found;
+  }
+
+  /** A batch whose deliveries all have items of their own is only an archive: out of the due index. */
+  async release(batch: ItemKey, owner: string): Promise<boolean> {
+    return this.settle(batch, owner, {
+      UpdateExpression: "REMOVE #status, deliveries, attempts, dueAt, leaseOwner, leaseUntil, gsi1pk, gsi1sk",
+      ExpressionAttributeValues: {},
+    });
   }
 
   /** Settles the delivery as dead and files its dead letter, in one transaction. */

@@ -3,11 +3,12 @@ import { hostname } from "node:os";
 import { monotonicFactory } from "ulid";
 import type { LambdaInvoker } from "../lambda/invoker.js";
 import type { Logger } from "../logger.js";
+import { type ArchiveBatchItem, batchMembers, isArchiveBatch, releasedBatch } from "./archive-batch.js";
 import { type BackoffPolicy, retryDelay } from "./backoff.js";
 import { type DeliveryStore, deliveredItem, transformedInput } from "./deliveries.js";
 import { dueSk, type ItemKey, keyId } from "./keys.js";
 import { sleep } from "./limit.js";
-import type { DeliveryError, DeliveryRecord, EventEnvelope } from "./types.js";
+import type { DeliveryError, DeliveryRecord, DeliveryStatus, EventEnvelope } from "./types.js";
 
 export interface DispatcherOptions {
   store: DeliveryStore;
@@ -31,8 +32,29 @@ const inputPayload = (input: string): unknown => {
   }
 };
 
-/** A delivery to attempt: its key, and the item itself when this process wrote it already leased. */
-export type Work = ItemKey & { claimed?: DeliveryRecord };
+/**
+ * A delivery to attempt: its key, and the item itself when this process wrote it already
+ * leased; or a batch of deliveries (archive-batch.ts), with its members when this process
+ * wrote it already leased.
+ */
+export type Work = ItemKey & {
+  claimed?: DeliveryRecord;
+  batch?: { item: ArchiveBatchItem; members: DeliveryRecord[] };
+};
+
+/** What a lease is taken on: a delivery, or a batch of them. */
+export type Leasable = ItemKey & {
+  status?: DeliveryStatus;
+  leaseOwner?: string;
+  leaseUntil?: number;
+  gsi1sk?: string;
+};
+
+/** A batch whose lease this process holds, and its deliveries that have no item of their own yet. */
+interface LiveBatch {
+  item: ArchiveBatchItem;
+  owed: Map<string, DeliveryRecord>;
+}
 
 type Tracked = "queued" | "inflight" | "waiting";
 
@@ -41,8 +63,8 @@ const SETTLE_BATCH = 25;
 const SETTLE_WINDOW_MS = 2;
 
 // Work reaches the dispatcher three ways: PutEvents, replay and re-drive hand over what they
-// just wrote (PutEvents and replay write their deliveries already leased to this process, so
-// the common path costs no claim); a failed attempt arms a timer for its retry; and a slow
+// just wrote (PutEvents writes a batch of deliveries, and replay its deliveries, already leased
+// to this process, so the common path costs no claim); a failed attempt arms a timer for its retry; and a slow
 // sweep of the due index picks up what nobody here tracks: retries and leases left behind by a
 // process that died, or work another instance abandoned.
 //
@@ -65,9 +87,13 @@ export class Dispatcher {
   private readonly inflight = new Set<string>();
   /** Deliveries being invoked under our lease: renewed until their outcome is known. */
   private readonly leases = new Map<string, DeliveryRecord>();
+  private readonly batches = new Map<string, LiveBatch>();
+  /** Deliveries owed by a live batch, by id: their lease is the batch's. */
+  private readonly memberOf = new Map<string, LiveBatch>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly writes = new Set<Promise<unknown>>();
-  private settleBuffer: DeliveryRecord[] = [];
+  /** Delivered records, and batches released once their deliveries' records are written. */
+  private settleBuffer: Array<DeliveryRecord | ArchiveBatchItem> = [];
   private settleTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
@@ -115,13 +141,15 @@ export class Dispatcher {
     this.tracked.clear();
     this.inflight.clear();
     this.leases.clear();
+    this.batches.clear();
+    this.memberOf.clear();
     this.flushSettled();
     await Promise.allSettled([...this.writes]);
     this.resolveIdle();
   }
 
   /** Leases a delivery about to be written to this process, so that it needs no claim; false when stopped. */
-  preclaim(item: DeliveryRecord, now: number): boolean {
+  preclaim(item: Leasable, now: number): boolean {
     if (!this.running) return false;
     const leaseUntil = now + this.options.leaseMs;
     item.status = "running";
@@ -133,6 +161,11 @@ export class Dispatcher {
 
   enqueue(work: Work[]) {
     for (const item of work) {
+      if (this.running && item.batch && item.batch.item.leaseOwner === this.owner) {
+        // Written leased by us a moment ago: none of its deliveries can have an item yet.
+        this.adopt(item.batch.item, item.batch.members);
+        continue;
+      }
       const id = keyId(item);
       const state = this.tracked.get(id);
       if (state === "queued" || state === "inflight") continue;
@@ -254,7 +287,21 @@ export class Dispatcher {
   private async renewLeases() {
     if (!this.running) return;
     const generation = this.generation;
+    for (const [id, batch] of [...this.batches]) {
+      const now = Date.now();
+      try {
+        const kept = await this.track(
+          this.options.store.renew(batch.item, this.owner, now, this.options.leaseMs),
+        );
+        if (!kept || generation !== this.generation || this.batches.get(id) !== batch) continue;
+        batch.item.leaseUntil = now + this.options.leaseMs;
+        for (const member of batch.owed.values()) member.leaseUntil = batch.item.leaseUntil;
+      } catch (error) {
+        this.options.logger.warn("eventbridge lease renewal failed", { batch: id, error: String(error) });
+      }
+    }
     for (const [id, record] of [...this.leases]) {
+      if (this.memberOf.has(id)) continue;
       const now = Date.now();
       try {
         const kept = await this.track(
@@ -275,7 +322,7 @@ export class Dispatcher {
     }
   }
 
-  private leaseIsSafe(record: DeliveryRecord) {
+  private leaseIsSafe(record: Leasable) {
     return record.leaseOwner === this.owner && (record.leaseUntil ?? 0) - Date.now() > this.safeMarginMs;
   }
 
@@ -283,6 +330,26 @@ export class Dispatcher {
   private async take(work: Work): Promise<DeliveryRecord | undefined> {
     const { store, leaseMs } = this.options;
     const claimed = work.claimed;
+    if (claimed && this.memberOf.has(keyId(work))) {
+      if (this.leaseIsSafe(claimed)) {
+        claimed.attempts += 1;
+        return claimed;
+      }
+      // The batch's lease is in doubt: the delivery goes on under a lease of its own.
+      const now = Date.now();
+      const leaseUntil = now + leaseMs;
+      const own: DeliveryRecord = {
+        ...claimed,
+        status: "running",
+        leaseOwner: this.owner,
+        leaseUntil,
+        gsi1sk: dueSk(leaseUntil, claimed),
+      };
+      const taken = await this.track(this.materialize(own));
+      if (!taken) return undefined;
+      own.attempts += 1;
+      return own;
+    }
     if (claimed && claimed.leaseOwner === this.owner) {
       // A pre-claimed attempt is counted in memory and stored with its outcome: a crash before
       // the outcome leaves it uncounted, whereas counting it up front would charge every
@@ -308,6 +375,11 @@ export class Dispatcher {
     try {
       record = await this.take(work);
       if (!record || generation !== this.generation) return;
+      if (isArchiveBatch(record as { kind?: string })) {
+        await this.takeUpBatch(record as unknown as ArchiveBatchItem, generation);
+        record = undefined;
+        return;
+      }
       this.leases.set(id, record);
       if (Date.now() > record.firstAt + record.maximumEventAgeSeconds * 1000) {
         this.leases.delete(id);
@@ -315,7 +387,7 @@ export class Dispatcher {
           type: "MaximumEventAgeExceeded",
           message: "The event is older than the target's maximumEventAgeSeconds",
         };
-        await this.fail(record, error, generation, true);
+        if (await this.track(this.ownItem(record))) await this.fail(record, error, generation, true);
         return;
       }
       const outcome = await this.invoke(record);
@@ -323,20 +395,20 @@ export class Dispatcher {
       this.leases.delete(id);
       if (outcome === undefined) {
         if (this.leaseIsSafe(record)) {
-          this.settleBuffer.push(deliveredItem(record, Date.now()));
-          if (this.settleBuffer.length >= SETTLE_BATCH) this.flushSettled();
-          else this.settleTimer ??= setTimeout(() => this.flushSettled(), SETTLE_WINDOW_MS);
+          this.settle(deliveredItem(record, Date.now()));
+        } else if (this.memberOf.has(id)) {
+          await this.track(this.materialize(deliveredItem(record, Date.now())));
         } else {
           await this.track(store.delivered(record, this.owner, Date.now()));
         }
         return;
       }
-      await this.fail(record, outcome, generation, false);
+      if (await this.track(this.ownItem(record))) await this.fail(record, outcome, generation, false);
     } catch (error) {
       logger.error("eventbridge delivery bookkeeping failed", { delivery: id, error: String(error) });
       // Whatever we hold stays leased; look again once the lease has run out.
       if (record && generation === this.generation)
-        this.arm(work, id, (record.leaseUntil ?? Date.now()) + 50);
+        this.arm(this.memberOf.has(id) ? work : record, id, (record.leaseUntil ?? Date.now()) + 50);
     } finally {
       if (generation === this.generation) {
         this.inflight.delete(id);
@@ -359,8 +431,14 @@ export class Dispatcher {
         const { store, logger } = this.options;
         try {
           const unwritten = await store.putDelivered(batch);
+          const missed = new Set(unwritten);
+          for (const item of batch) if (!missed.has(item)) this.settledMember(keyId(item));
           // Those may still be ours: record them one by one, on the lease.
-          for (const item of unwritten) await store.delivered(item, owner, item.deliveredAt ?? Date.now());
+          for (const item of unwritten) {
+            if (isArchiveBatch(item)) await store.release(item, owner);
+            else if (this.memberOf.has(keyId(item))) await this.materialize(item);
+            else await store.delivered(item, owner, item.deliveredAt ?? Date.now());
+          }
         } catch (error) {
           // Unrecorded successes are delivered again once their lease runs out: at least once.
           logger.error("eventbridge could not record deliveries", {
@@ -416,7 +494,80 @@ export class Dispatcher {
     }
   }
 
-  private arm(key: ItemKey, id: string, at: number) {
+  /**
+   * Takes up a batch claimed from the due index (its writer died or let its lease lapse): its
+   * deliveries that already have an item are that item's business; the others are ours to run.
+   */
+  private async takeUpBatch(item: ArchiveBatchItem, generation: number) {
+    const members = batchMembers(item);
+    const existing = await this.track(this.options.store.existing(members));
+    if (generation !== this.generation) return;
+    this.adopt(
+      item,
+      members.filter((member) => !existing.has(keyId(member))),
+    );
+  }
+
+  /** Runs the deliveries a batch leased to us still owes, and releases it once none is owed. */
+  private adopt(item: ArchiveBatchItem, members: DeliveryRecord[]) {
+    const batch: LiveBatch = { item, owed: new Map(members.map((m) => [keyId(m), m])) };
+    const id = keyId(item);
+    this.batches.set(id, batch);
+    for (const memberId of batch.owed.keys()) this.memberOf.set(memberId, batch);
+    if (batch.owed.size === 0) this.releaseIfDone(batch);
+    this.enqueue(members.map((member) => ({ pk: member.pk, sk: member.sk, claimed: member })));
+  }
+
+  /** The delivery has an item of its own now: its batch no longer answers for it. */
+  private settledMember(id: string) {
+    const batch = this.memberOf.get(id);
+    if (!batch) return;
+    this.memberOf.delete(id);
+    batch.owed.delete(id);
+    this.releaseIfDone(batch);
+  }
+
+  /** Written unconditionally with the next settled deliveries: see leaseIsSafe. */
+  private settle(item: DeliveryRecord | ArchiveBatchItem) {
+    this.settleBuffer.push(item);
+    if (this.settleBuffer.length >= SETTLE_BATCH) this.flushSettled();
+    else this.settleTimer ??= setTimeout(() => this.flushSettled(), SETTLE_WINDOW_MS);
+  }
+
+  private releaseIfDone(batch: LiveBatch) {
+    if (batch.owed.size > 0) return;
+    const id = keyId(batch.item);
+    if (this.batches.get(id) === batch) this.batches.delete(id);
+    // Its deliveries' records are written by now: the batch goes out with the next ones.
+    if (this.running && this.leaseIsSafe(batch.item)) {
+      this.settle(releasedBatch(batch.item));
+      return;
+    }
+    const { logger, store } = this.options;
+    void this.track(
+      store.release(batch.item, this.owner).catch((error) => {
+        // Left in the due index: whoever claims it finds every delivery's item and releases it.
+        logger.warn("eventbridge could not release a batch", { batch: id, error: String(error) });
+      }),
+    );
+  }
+
+  /** Writes a delivery of a live batch as an item of its own; false when another instance has it. */
+  private async materialize(record: DeliveryRecord): Promise<boolean> {
+    const id = keyId(record);
+    const written = await this.options.store.putIfOurs(record, this.owner);
+    // Either way the delivery is no longer the batch's to answer for.
+    this.settledMember(id);
+    return written;
+  }
+
+  /** A delivery of a live batch gets its item, as it stands, before a failure is recorded on it. */
+  private async ownItem(record: DeliveryRecord): Promise<boolean> {
+    if (!this.memberOf.has(keyId(record))) return true;
+    return this.materialize(record);
+  }
+
+  private arm(key: Work, id: string, at: number) {
     if (!this.running) return;
     this.tracked.set(id, "waiting");
     clearTimeout(this.timers.get(id));
@@ -424,7 +575,7 @@ export class Dispatcher {
       () => {
         this.timers.delete(id);
         if (this.tracked.get(id) === "waiting") this.tracked.delete(id);
-        this.enqueue([{ pk: key.pk, sk: key.sk }]);
+        this.enqueue([this.memberOf.has(id) ? key : { pk: key.pk, sk: key.sk }]);
       },
       Math.max(0, at - Date.now()),
     );

@@ -10,7 +10,7 @@ import { createRegistry } from "./bus.js";
 import { DeadLetters } from "./dead-letters.js";
 import { DeliveryStore } from "./deliveries.js";
 import { createDestinations } from "./destinations.js";
-import { Dispatcher, type Work } from "./dispatcher.js";
+import { Dispatcher, type Leasable, type Work } from "./dispatcher.js";
 import { createRateLimiter, sendToApiDestination } from "./http-target.js";
 import { listPage } from "./page.js";
 import { putEvents, stoppedError } from "./put-events.js";
@@ -73,7 +73,10 @@ export interface EventBridgeEmulator {
   listDeadLetters(options?: { includeRedriven?: boolean }): Promise<DeadLetter[]>;
   redriveDeadLetters(ids?: string[]): Promise<number>;
   replay(options: ReplayOptions): Promise<ReplayResult>;
-  /** Every delivery of one event, for inspection. */
+  /**
+   * Every delivery of one event that has an item of its own, for inspection: a delivery of a
+   * PutEvents call gets one when it is recorded (delivered) or anything else happens to it.
+   */
   deliveriesOf(eventId: string): Promise<DeliveryRecord[]>;
   /** Resolves when no delivery is owed anywhere in the table; call after start(). */
   idle(): Promise<void>;
@@ -146,7 +149,7 @@ export const createEventBridge = (options: EventBridgeOptions): EventBridgeEmula
     registry,
     logger,
     assertWritable,
-    preclaim: (item: DeliveryRecord, now: number) => dispatcher.preclaim(item, now),
+    preclaim: (item: Leasable, now: number) => dispatcher.preclaim(item, now),
     deliver: (work: Work[]) => dispatcher.enqueue(work),
   };
   const now = options.now ?? Date.now;

@@ -1,11 +1,13 @@
 // Key layout of EventBridge state in the runtime table (every pk starts with "EB#"):
-//   archive     pk EB#ARCHIVE#<bus>#<yyyy-mm-dd>  sk <receivedAt ISO>#<eventId>
+//   archive     pk EB#ARCHIVE#<bus>#<yyyy-mm-dd>  sk <receivedAt ISO>#<eventId>  (one PutEvents call's
+//               events, and their deliveries until each has its own item: archive-batch.ts)
 //   delivery    pk EB#EVENT#<eventId>             sk DELIVERY#<rule>#<target>[#REPLAY#<name>]
 //   dead letter pk EB#DLQ                         sk <ulid>
 //   replay      pk EB#REPLAY                      sk <replay name>
 //   schedule    pk EB#SCHEDULE                    sk <rule name>  (next period of a scheduled rule)
 //   runtime rules, connections, API destinations: EB#RULE, EB#CONNECTION, EB#API-DESTINATION (runtime-store.ts)
-//   due index   gsi1pk EB#DUE  gsi1sk <due ms, zero-padded>#<pk>|<sk>  (only while pending or running)
+//   due index   gsi1pk EB#DUE  gsi1sk <due ms, zero-padded>#<pk>|<sk>  (a delivery or an archive batch,
+//               only while pending or running)
 // One day per archive partition keeps a time-range replay to one query per day; the due index
 // is sparse, so the sweep reads only work that is still owed.
 

@@ -1,19 +1,14 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { AwsServiceError, validationException } from "../edge/errors.js";
 import type { Logger } from "../logger.js";
-import { archiveItem } from "./archive.js";
+import { type ArchivedCall, archiveBatchItems, leasedLike } from "./archive-batch.js";
 import { batchPut, type TaggedItem } from "./batch.js";
 import type { Bus, Registry } from "./bus.js";
 import { newDelivery } from "./deliveries.js";
-import type { Work } from "./dispatcher.js";
+import type { Leasable, Work } from "./dispatcher.js";
 import { buildEnvelope } from "./envelope.js";
 import { matchingTargets } from "./match.js";
-import type {
-  DeliveryRecord,
-  PutEventsRequestEntry,
-  PutEventsResponse,
-  PutEventsResultEntry,
-} from "./types.js";
+import type { PutEventsRequestEntry, PutEventsResponse, PutEventsResultEntry } from "./types.js";
 import { entrySize, MAX_ENTRIES, validateEntry } from "./validate.js";
 
 export interface PutEventsDeps {
@@ -24,8 +19,8 @@ export interface PutEventsDeps {
   maxRequestBytes: number;
   /** false: like AWS, accept entries for a bus that does not exist and drop them. */
   rejectUnknownBus: boolean;
-  /** Leases a delivery to this process before it is written (see Dispatcher.preclaim). */
-  preclaim(item: DeliveryRecord, now: number): boolean;
+  /** Leases a batch of deliveries to this process before it is written (see Dispatcher.preclaim). */
+  preclaim(item: Leasable, now: number): boolean;
   /** Hands the deliveries just written to the dispatcher. */
   deliver(work: Work[]): void;
   /** Throws when the emulator no longer accepts writes. */
@@ -40,9 +35,9 @@ const unknownBus = (name: string) => ({
 });
 
 /**
- * PutEvents: every entry is checked on its own; each accepted event is archived and gets one
- * delivery item per matching rule target, all written before the call answers, so that an
- * event id in the answer is a promise that survives a crash.
+ * PutEvents: every entry is checked on its own; the accepted events are archived together with
+ * the deliveries they owe to matching rule targets (archive-batch.ts), written before the call
+ * answers, so that an event id in the answer is a promise that survives a crash.
  */
 export const putEvents = async (deps: PutEventsDeps, entries: unknown): Promise<PutEventsResponse> => {
   deps.assertWritable();
@@ -65,8 +60,7 @@ export const putEvents = async (deps: PutEventsDeps, entries: unknown): Promise<
 
   const now = Date.now();
   const results: PutEventsResultEntry[] = [];
-  const items: TaggedItem<number>[] = [];
-  const workByEntry = new Map<number, Work[]>();
+  const calls = new Map<Bus, { entries: number[]; call: ArchivedCall }>();
   requestEntries.forEach((raw, index) => {
     const entry = validateEntry(raw ?? {});
     if ("ErrorCode" in entry) {
@@ -88,10 +82,8 @@ export const putEvents = async (deps: PutEventsDeps, entries: unknown): Promise<
       return;
     }
     results[index] = { EventId: envelope.id };
-    items.push({ tag: index, item: archiveItem(bus, envelope, now) });
-    const work: Work[] = [];
-    for (const { rule, target, targetIndex } of matchingTargets(bus, envelope, deps.logger)) {
-      const delivery = newDelivery({
+    const deliveries = matchingTargets(bus, envelope, deps.logger).map(({ rule, target, targetIndex }) =>
+      newDelivery({
         envelope,
         bus: bus.name,
         rule: rule.spec.name,
@@ -100,34 +92,51 @@ export const putEvents = async (deps: PutEventsDeps, entries: unknown): Promise<
         retentionDays: bus.archiveRetentionDays,
         now,
         ruleArn: rule.arn,
-      });
-      const claimed = deps.preclaim(delivery, now);
-      items.push({ tag: index, item: delivery });
-      work.push({ pk: delivery.pk, sk: delivery.sk, ...(claimed ? { claimed: delivery } : {}) });
-    }
-    workByEntry.set(index, work);
+      }),
+    );
+    const call = calls.get(bus) ?? { entries: [], call: { events: [] } };
+    calls.set(bus, call);
+    call.entries.push(index);
+    call.call.events.push({
+      eventId: envelope.id,
+      event: deliveries[0]?.event ?? JSON.stringify(envelope),
+      deliveries,
+    });
   });
+
+  // One call usually makes one item per bus (see archive-batch.ts).
+  const items: TaggedItem<{ entries: number[]; work?: Work }>[] = [];
+  for (const [bus, { entries, call }] of calls) {
+    for (const { item, members } of archiveBatchItems(bus, call, now)) {
+      if (members.length === 0) {
+        items.push({ tag: { entries }, item });
+        continue;
+      }
+      const batch = deps.preclaim(item, now)
+        ? { item, members: members.map((member) => leasedLike(member, item)) }
+        : undefined;
+      items.push({ tag: { entries, work: { pk: item.pk, sk: item.sk, ...(batch ? { batch } : {}) } }, item });
+    }
+  }
 
   const { failed, errors } = await batchPut(deps.doc, deps.tableName, items);
   if (errors.length > 0) {
     deps.logger.error("eventbridge could not store events", {
-      failedEntries: failed.size,
+      failedItems: failed.size,
       error: String(errors[0]),
     });
   }
-  const accepted: Work[] = [];
-  for (const [index, work] of workByEntry) {
-    if (failed.has(index)) {
-      // Part of the entry may be stored; a retry by the caller makes a new event (at least once).
+  for (const { entries } of failed) {
+    // Part of the entry may be stored; a retry by the caller makes a new event (at least once).
+    for (const index of entries) {
       results[index] = {
         ErrorCode: "InternalFailure",
         ErrorMessage: "The event could not be stored durably; retry the entry.",
       };
-    } else {
-      accepted.push(...work);
     }
   }
-  if (accepted.length > 0) deps.deliver(accepted);
+  const stored = items.flatMap(({ tag }) => (tag.work && !failed.has(tag) ? [tag.work] : []));
+  if (stored.length > 0) deps.deliver(stored);
   return { FailedEntryCount: results.filter((r) => "ErrorCode" in r).length, Entries: results };
 };
 
