@@ -4,8 +4,9 @@
 
 import type { BatchWriteOptions } from "./dynamodb-baseline.js";
 import { type IngestionResult, measureIngestion, type Progress } from "./ingestion.js";
+import { num } from "./stats.js";
 import { makeRecords } from "./usage-records.js";
-import { activeAward, backdateAward, runtimeBaseline, type UsageRuntime } from "./usage-runtime.js";
+import { activeAward, backdateAward, bracketedByBaseline, type UsageRuntime } from "./usage-runtime.js";
 
 export interface BackfillOptions {
   /** Records sent, duplicates included. */
@@ -32,11 +33,15 @@ export const backfillRun = async (
   usage: UsageRuntime,
   options: BackfillOptions,
   report: (progress: Progress) => void,
+  log: (text: string) => void,
 ): Promise<IngestionResult> => {
+  const setup = performance.now();
   const { awardId } = await activeAward(usage.runtime);
   // A day more than the records span, so that the oldest lies well after the activation.
   await backdateAward(usage.runtime, awardId, options.days + 1);
-  const baseline = await runtimeBaseline(usage.runtime.dynamodb, options.baseline);
+  log(
+    `award ${awardId} active since ${options.days + 1} days (${num((performance.now() - setup) / 1000)} s)`,
+  );
   const now = Date.now();
   const records = makeRecords(
     awardId,
@@ -45,10 +50,16 @@ export const backfillRun = async (
     options.duplicateShare,
     "chronological",
   );
-  const result = await measureIngestion({ meter: usage.meter, staff: usage.staff, awardId }, records, {
-    ...options,
-    deadline: performance.now() + options.deadlineMs,
-    progress: { steps: options.progressSteps, report },
-  });
+  const { result, baseline } = await bracketedByBaseline(
+    usage.runtime,
+    options.baseline,
+    () =>
+      measureIngestion({ meter: usage.meter, staff: usage.staff, awardId }, records, {
+        ...options,
+        deadline: performance.now() + options.deadlineMs,
+        progress: { steps: options.progressSteps, report },
+      }),
+    log,
+  );
   return { ...result, baseline };
 };

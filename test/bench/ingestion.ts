@@ -1,12 +1,18 @@
 // Usage ingestion through the whole local system (`npm start` as a child process): records sent
 // to `POST /usage` in batches until `GET /awards/{id}/usage` shows them all in the award's
-// balance, compared with raw BatchWriteItem on the same DynamoDB Local measured just before. Each
+// balance, compared with raw BatchWriteItem on the same DynamoDB Local measured around it. Each
 // run has a fresh award on the one runtime that all runs share (see run.ts for why).
 import { sleep } from "../../packages/aws-local/src/eventbridge/limit.js";
-import type { BatchWriteOptions, BatchWriteResult } from "./dynamodb-baseline.js";
+import type { BatchWriteOptions } from "./dynamodb-baseline.js";
 import { num } from "./stats.js";
 import { type ComputeRecord, makeRecords } from "./usage-records.js";
-import { activeAward, type Call, runtimeBaseline, type UsageRuntime } from "./usage-runtime.js";
+import {
+  activeAward,
+  type BracketingBaseline,
+  bracketedByBaseline,
+  type Call,
+  type UsageRuntime,
+} from "./usage-runtime.js";
 
 export interface IngestionOptions {
   /** Records sent, duplicates included. */
@@ -67,7 +73,8 @@ export interface IngestionResult {
   /** From the first send to the balance showing every accepted record. */
   ms: number;
   recordsPerSecond: number;
-  baseline: BatchWriteResult;
+  /** Raw BatchWriteItem on the same DynamoDB Local, half just before the run and half just after. */
+  baseline: BracketingBaseline;
   /** The sum of the distinct accepted records' charges, and what the award's usage shows. */
   expectedCents: number;
   consumedCents: number;
@@ -317,15 +324,17 @@ export const measureIngestion = async (
 };
 
 /**
- * One run: a fresh award, the baseline on the runtime's DynamoDB Local, then every record sent,
- * shuffled, to the award's balance.
+ * One run: a fresh award, then every record sent, shuffled, to the award's balance, between the
+ * two halves of the baseline on the runtime's DynamoDB Local.
  */
 export const ingestionRun = async (
   usage: UsageRuntime,
   options: IngestionOptions,
+  log: (text: string) => void,
 ): Promise<IngestionResult> => {
+  const setup = performance.now();
   const { awardId, startsAt } = await activeAward(usage.runtime);
-  const baseline = await runtimeBaseline(usage.runtime.dynamodb, options.baseline);
+  log(`award ${awardId} active (${num((performance.now() - setup) / 1000)} s)`);
   // Records lie between the award's start and now; make sure that is at least a few seconds.
   await sleep(Math.max(0, startsAt + 3_000 - Date.now()));
   const records = makeRecords(
@@ -334,9 +343,15 @@ export const ingestionRun = async (
     options.records,
     options.duplicateShare,
   );
-  const result = await measureIngestion({ meter: usage.meter, staff: usage.staff, awardId }, records, {
-    ...options,
-    deadline: performance.now() + options.deadlineMs,
-  });
+  const { result, baseline } = await bracketedByBaseline(
+    usage.runtime,
+    options.baseline,
+    () =>
+      measureIngestion({ meter: usage.meter, staff: usage.staff, awardId }, records, {
+        ...options,
+        deadline: performance.now() + options.deadlineMs,
+      }),
+    log,
+  );
   return { ...result, baseline };
 };

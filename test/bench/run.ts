@@ -79,7 +79,7 @@ const sizes = {
     batchSize: 1_000,
     concurrency: 4,
     pollMs: 100,
-    deadlineMs: 180_000,
+    deadlineMs: 300_000,
     // DynamoDB Local on disk, as the runtime runs it, is several times slower than in memory.
     baseline: { items: 2_000, batchSize: 25, concurrency: 8 },
   },
@@ -91,7 +91,7 @@ const sizes = {
     concurrency: 4,
     pollMs: 1_000,
     progressSteps: 10,
-    deadlineMs: 600_000,
+    deadlineMs: 1_200_000,
     baseline: { items: 2_000, batchSize: 25, concurrency: 8 },
   },
 };
@@ -480,7 +480,7 @@ const runIngestion = async (usage: UsageRuntime): Promise<IngestionResult[]> => 
   );
   const results: IngestionResult[] = [];
   for (let run = 1; run <= INGESTION_RUNS; run++) {
-    const o = await ingestionRun(usage, ig);
+    const o = await ingestionRun(usage, ig, (text) => console.log(`      run ${run}: ${text}`));
     results.push(o);
     console.log(
       line(
@@ -527,12 +527,16 @@ const runBackfill = async (usage: UsageRuntime): Promise<IngestionResult> => {
       `exact duplicates), in time order, on an award active since before them; ${num(bf.batchSize)} per ` +
       `POST /usage, ${bf.concurrency} in flight; baseline as for ingestion`,
   );
-  const o = await backfillRun(usage, bf, (p) =>
-    console.log(
-      `  ${String(Math.round((p.sent / p.total) * 100)).padStart(3)} %  ${num(p.sent)} records sent, ` +
-        `${num(p.recordsPerSecond)} distinct records/s so far, balance ` +
-        `${p.balanceCents === undefined ? "not read yet" : `${whole(p.balanceCents)} cents`} (${num(p.ms / 1000)} s)`,
-    ),
+  const o = await backfillRun(
+    usage,
+    bf,
+    (p) =>
+      console.log(
+        `  ${String(Math.round((p.sent / p.total) * 100)).padStart(3)} %  ${num(p.sent)} records sent, ` +
+          `${num(p.recordsPerSecond)} distinct records/s so far, balance ` +
+          `${p.balanceCents === undefined ? "not read yet" : `${whole(p.balanceCents)} cents`} (${num(p.ms / 1000)} s)`,
+      ),
+    (text) => console.log(`  ${text}`),
   );
   console.log(
     `  backfill.usage                       ${num(o.recordsPerSecond)} distinct records/s, first send to balance updated ` +

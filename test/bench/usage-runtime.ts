@@ -5,7 +5,6 @@ import { randomUUID } from "node:crypto";
 import { dynamoAwardRepository } from "@allot/adapters";
 import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { localClientConfig } from "../../packages/aws-local/src/aws-config.js";
 import { ensureTable } from "../../packages/aws-local/src/dynamodb/tables.js";
 import { runtimeTable } from "../../packages/aws-local/test/support/dynamo.js";
 import {
@@ -19,7 +18,8 @@ import {
   waitForStatus,
 } from "../support/allot.js";
 import { api, type RuntimeProcess, startRuntimeProcess, until } from "../support/runtime.js";
-import { type BatchWriteOptions, batchWriteBaseline } from "./dynamodb-baseline.js";
+import { type BatchWriteOptions, type BatchWriteResult, batchWriteBaseline } from "./dynamodb-baseline.js";
+import { num } from "./stats.js";
 
 /** One credit cent per chip-second: the program's rate, so every charge is consistent with it. */
 export const CENTS_PER_CHIP_HOUR = 3_600;
@@ -155,16 +155,48 @@ export const activeAward = async (runtime: RuntimeProcess) => {
   return { awardId: award.awardId as string, startsAt: Number.isFinite(startsAt) ? startsAt : Date.now() };
 };
 
-/** Raw BatchWriteItem on the runtime's own DynamoDB Local, into a scratch table made and dropped here. */
-export const runtimeBaseline = async (endpoint: string, options: BatchWriteOptions) => {
-  const client = new DynamoDBClient(localClientConfig(endpoint));
+export interface BracketingBaseline extends BatchWriteResult {
+  /** The halves measured just before and just after the subject. */
+  before: number;
+  after: number;
+}
+
+/**
+ * Raw BatchWriteItem on the runtime's own DynamoDB Local, into a scratch table made and dropped
+ * here, half of `options.items` just before `subject` and half just after: the machine is shared
+ * and its load changes within minutes, so a baseline taken on one side only can be measured under
+ * another load than the subject. The baseline is both halves' items over both halves' time.
+ */
+export const bracketedByBaseline = async <T>(
+  runtime: RuntimeProcess,
+  options: BatchWriteOptions,
+  subject: () => Promise<T>,
+  log: (text: string) => void,
+): Promise<{ result: T; baseline: BracketingBaseline }> => {
+  const client = new DynamoDBClient(runtime.dynamodbConfig);
   const doc = DynamoDBDocumentClient.from(client);
   // The shape of baseline A's table (keys, index, stream), so the two baselines are alike.
   const table = { ...runtimeTable, name: `allot-bench-scratch-${randomUUID().slice(0, 8)}` };
+  const half = { ...options, items: Math.ceil(options.items / 2) };
   try {
     await ensureTable(client, table);
     await batchWriteBaseline(doc, table.name, { ...options, items: Math.ceil(options.items / 4) }); // warm-up
-    return await batchWriteBaseline(doc, table.name, options);
+    const before = await batchWriteBaseline(doc, table.name, half);
+    log(`baseline before: ${num(before.itemsPerSecond)} items/s`);
+    const result = await subject();
+    const after = await batchWriteBaseline(doc, table.name, half);
+    log(`baseline after: ${num(after.itemsPerSecond)} items/s`);
+    const ms = before.ms + after.ms;
+    return {
+      result,
+      baseline: {
+        itemsPerSecond: ((half.items * 2) / ms) * 1000,
+        ms,
+        resent: before.resent + after.resent,
+        before: before.itemsPerSecond,
+        after: after.itemsPerSecond,
+      },
+    };
   } finally {
     await client.send(new DeleteTableCommand({ TableName: table.name })).catch(() => undefined);
     client.destroy();
