@@ -247,10 +247,19 @@ const main = async () => {
       note: writeUnitsFormula(WRITE_UNIT_INPUTS),
     });
   }
+  const legend = [
+    "ratio = subject / same-run baseline",
+    ...(emulatorRows.length ? ["emulators: median of the per-round ratios"] : []),
+    ...(usage?.ingestion.length
+      ? [
+          `ingestion: median of ${INGESTION_RUNS} runs' ratios`,
+          "accept202: a 1,000-record batch's POST /usage to its 202, 4 in flight, over all runs, over the function's timeout",
+        ]
+      : []),
+    ...(usage?.backfill ? ["backfill: one run"] : []),
+  ];
   console.log(
-    "\nsummary (ratio = subject / same-run baseline; emulators: median of the per-round ratios; " +
-      `ingestion: median of ${INGESTION_RUNS} runs' ratios; backfill: one run; accept202: a 1,000-record ` +
-      "batch's POST /usage to its 202, 4 in flight, over the function's timeout, over all ingestion runs)" +
+    `\nsummary (${legend.join("; ")})` +
       (SCALE < 1 ? ` [BENCH_SCALE=${SCALE}: reduced sizes, not the issue's figures]` : ""),
   );
   const cells = rows.map((x) => [
