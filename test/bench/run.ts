@@ -209,7 +209,9 @@ const main = async () => {
       baselineValue: median(usage.ingestion.map((x) => x.baseline.itemsPerSecond)),
       baselineUnit: "items/s",
       ratio: median(ratios),
-      note: `median of ${ratios.length} runs: ${ratios.map(ratio).join(", ")}`,
+      note:
+        `median of ${ratios.length} runs: ${ratios.map(ratio).join(", ")}; to the baseline's half before each run ` +
+        `only: median ${ratio(median(usage.ingestion.map((x) => x.recordsPerSecond / x.baseline.before)))}`,
     });
     const accept = latencySummary(usage.ingestion.flatMap((x) => x.acceptSamples));
     for (const [label, value] of [
@@ -474,7 +476,7 @@ const runIngestion = async (usage: UsageRuntime): Promise<IngestionResult[]> => 
       `${ig.baseline.batchSize} per BatchWriteItem, ${ig.baseline.concurrency} in flight, into a scratch table ` +
       "of the runtime's DynamoDB Local (on disk), half just before each run and half just after",
   );
-  const widths = [4, 18, 16, 6, 11, 11, 17, 6, 7];
+  const widths = [4, 18, 16, 6, 10, 11, 11, 17, 6, 7];
   console.log(
     line(
       [
@@ -482,6 +484,7 @@ const runIngestion = async (usage: UsageRuntime): Promise<IngestionResult[]> => 
         "baseline items/s",
         "usage records/s",
         "ratio",
+        "to before",
         "202 p50 ms",
         "202 p99 ms",
         "202→balance p99",
@@ -502,6 +505,7 @@ const runIngestion = async (usage: UsageRuntime): Promise<IngestionResult[]> => 
           num(o.baseline.itemsPerSecond),
           num(o.recordsPerSecond),
           ratio(o.recordsPerSecond / o.baseline.itemsPerSecond),
+          ratio(o.recordsPerSecond / o.baseline.before),
           num(o.acceptMs.p50),
           num(o.acceptMs.p99),
           `${num(o.latencyMs.p99)} ms`,
@@ -520,10 +524,17 @@ const runIngestion = async (usage: UsageRuntime): Promise<IngestionResult[]> => 
       console.log(`      ${text}`);
   }
   const ratios = results.map((x) => x.recordsPerSecond / x.baseline.itemsPerSecond);
+  const toBefore = results.map((x) => x.recordsPerSecond / x.baseline.before);
   const accept = latencySummary(results.flatMap((x) => x.acceptSamples));
   console.log(
     `  ingestion.usage / raw BatchWriteItem: median ${ratio(median(ratios))} ` +
       `(runs ${ratios.map(ratio).join(", ")}; spread ${ratio(Math.min(...ratios))}–${ratio(Math.max(...ratios))}; target at least 1)`,
+  );
+  // The half after a run meets the runtime still busy with that run's stream (the usage
+  // processor checks thresholds per stored record), which lowers it: the ratio to the half
+  // before alone is the stricter figure.
+  console.log(
+    `  to the baseline's half before each run only: median ${ratio(median(toBefore))} (runs ${toBefore.map(ratio).join(", ")})`,
   );
   console.log(
     `  POST /usage to its 202, per full batch of ${num(ig.batchSize)} (${ig.concurrency} in flight), over all runs: ` +
@@ -558,7 +569,8 @@ const runBackfill = async (usage: UsageRuntime): Promise<IngestionResult> => {
   );
   console.log(
     `  baseline    dynamodb.batchWrite      ${num(o.baseline.itemsPerSecond)} items/s on the runtime's DynamoDB Local; ` +
-      `ratio ${ratio(o.recordsPerSecond / o.baseline.itemsPerSecond)}`,
+      `ratio ${ratio(o.recordsPerSecond / o.baseline.itemsPerSecond)} (halves: ${num(o.baseline.before)} before, ` +
+      `${num(o.baseline.after)} after; ratio to the half before alone ${ratio(o.recordsPerSecond / o.baseline.before)})`,
   );
   console.log(
     `  POST /usage to its 202: p50 ${num(o.acceptMs.p50)} ms, p99 ${num(o.acceptMs.p99)} ms, max ${num(o.acceptMs.max)} ms`,
