@@ -4,6 +4,8 @@ import type { StreamSubscriptionSpec } from "./topology.js";
 export const OUTBOX_PREFIX = "OUTBOX#";
 /** Accepted usage records (`USAGE#<recordId>` / `RECORD`), counted by the write that stores them. */
 export const USAGE_PREFIX = "USAGE#";
+/** An award's usage counter shards (`CONSUMPTION#<awardId>#<shard>`), whose `TOTAL` items the usage processor watches. */
+export const CONSUMPTION_PREFIX = "CONSUMPTION#";
 
 export const streamSubscriptions: StreamSubscriptionSpec[] = [
   {
@@ -17,11 +19,12 @@ export const streamSubscriptions: StreamSubscriptionSpec[] = [
     name: "usage",
     table: mainTable.name,
     function: "usage-processor",
-    // INSERT only: each stored record, once, whose award's thresholds the processor checks (a
-    // record is never rewritten; the filter keeps any later change of its item away).
+    // A counter shard's TOTAL changes once per transaction of up to ~97 records, not once per
+    // record: the processor checks the award's thresholds (and settles it when its credits are
+    // used up) per counting write, with a few reads, and a record sent again changes nothing.
     filter: {
-      eventName: ["INSERT"],
-      dynamodb: { Keys: { pk: { S: [{ prefix: USAGE_PREFIX }] }, sk: { S: ["RECORD"] } } },
+      eventName: ["INSERT", "MODIFY"],
+      dynamodb: { Keys: { pk: { S: [{ prefix: CONSUMPTION_PREFIX }] }, sk: { S: ["TOTAL"] } } },
     },
     batchSize: 100,
   },

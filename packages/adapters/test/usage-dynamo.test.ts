@@ -189,7 +189,7 @@ describe("the DynamoDB usage repository", () => {
     // One batch from 0 to 96 %: 50, 80 and 95 at once, by five racing processors.
     const batch = Array.from({ length: 96 }, (_, i) => record("awd_thresholds", i, 100));
     await repo.store(batch);
-    await Promise.all(Array.from({ length: 5 }, () => checkUsage(deps, shuffle(batch))));
+    await Promise.all(Array.from({ length: 5 }, () => checkUsage(deps, ["awd_thresholds"])));
     expect((await outboxFor("awd_thresholds")).sort()).toEqual([
       "Credit Threshold Crossed:50",
       "Credit Threshold Crossed:80",
@@ -197,7 +197,7 @@ describe("the DynamoDB usage repository", () => {
     ]);
     const rest = Array.from({ length: 10 }, (_, i) => record("awd_thresholds", 96 + i, 100));
     await Promise.all([repo.store(rest), repo.store(rest)]);
-    await Promise.all([checkUsage(deps, rest), checkUsage(deps, rest)]);
+    await Promise.all([checkUsage(deps, ["awd_thresholds"]), checkUsage(deps, ["awd_thresholds"])]);
     expect((await outboxFor("awd_thresholds")).sort()).toEqual([
       "Credit Threshold Crossed:100",
       "Credit Threshold Crossed:50",

@@ -2196,6 +2196,7 @@ export interface components {
             /** Format: date-time */
             nextAttemptAt?: string;
             ownerId: string;
+            replayName?: string;
             /** @enum {string} */
             status: "pending" | "delivered" | "failed" | "held";
             subscriptionId: string;

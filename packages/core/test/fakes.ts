@@ -393,6 +393,9 @@ export const memoryUsage = () => {
       }
       return held;
     },
+    async consumed(awardId) {
+      return [...(totals.get(awardId) ?? new Map()).values()].reduce((s, d) => s + d.chargeCents, 0);
+    },
     async totals(awardId) {
       const byDay = [...(totals.get(awardId) ?? new Map())]
         .sort(([a], [b]) => a.localeCompare(b))

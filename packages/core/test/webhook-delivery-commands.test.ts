@@ -67,7 +67,7 @@ const setup = (answers: number[], status: Subscription["status"] = "active") => 
   const clock = { now: () => now };
   const subs = memorySubscriptions();
   const deliveries = memoryDeliveries();
-  const sent: { headers: Record<string, string>; body: string }[] = [];
+  const sent: { url: string; headers: Record<string, string>; body: string }[] = [];
   const deps: DeliveryDeps = {
     deliveries: deliveries.repo,
     subscriptions: subs.repo,
@@ -75,8 +75,8 @@ const setup = (answers: number[], status: Subscription["status"] = "active") => 
     schedule: [1, 1, 2],
     random: () => 0.5,
     sender: {
-      async send(_url, headers, body) {
-        sent.push({ headers, body });
+      async send(url, headers, body) {
+        sent.push({ url, headers, body });
         return { statusCode: answers.shift() ?? 204, latencyMs: 5, body: "ok" };
       },
     },
@@ -200,6 +200,52 @@ describe("webhook deliveries", () => {
     expect((await receiveEvent(deps, subscriptionId, event("evt-1")))?.status).toBe("failed");
     expect((await receiveEvent(deps, subscriptionId, event("evt-1")))?.status).toBe("failed");
     expect(sent).toHaveLength(1);
+  });
+
+  it("drains more than a page in one sweep, a few subscriptions at once, each in due order", async () => {
+    const { deps, subs, sent, advance } = setup([], "paused");
+    const base = subs.items.get(subscriptionId) as Subscription;
+    const others = ["sub_01jd2x8q3m4n5p6r7s8t9v0w1x", "sub_01jd2x8q3m4n5p6r7s8t9v0w1y"];
+    for (const id of others)
+      subs.items.set(id, { ...base, subscriptionId: id, url: `https://hooks.example.com/${id}` });
+    for (let i = 0; i < 250; i++) {
+      await receiveEvent(deps, [subscriptionId, ...others][i % 3] as string, event(`evt-${i}`));
+      advance(0.001);
+    }
+    expect(sent).toHaveLength(0);
+    for (const id of [subscriptionId, ...others]) {
+      subs.items.set(id, { ...(subs.items.get(id) as Subscription), status: "active" });
+      await releaseHeldDeliveries(deps, id);
+    }
+    advance(1);
+    expect(await retryDueDeliveries(deps, { limit: 40, inFlight: 3, until: Date.now() + 60_000 })).toBe(250);
+    expect(sent).toHaveLength(250);
+    for (const id of [subscriptionId, ...others]) {
+      const order = sent
+        .filter((s) => (id === subscriptionId ? s.url.endsWith("/in") : s.url.endsWith(id)))
+        .map((s) => Number(JSON.parse(s.body).eventId.slice(4)));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+    // Without a deadline: one page.
+    expect(await retryDueDeliveries(deps, { limit: 40 })).toBe(0);
+  });
+
+  it("never sends an event twice when the sweep runs while its first attempt is in flight", async () => {
+    const { deps, sent } = setup([503, 204]);
+    const send = deps.sender.send;
+    let sweeps = 0;
+    deps.sender = {
+      async send(url, headers, body) {
+        // The every-minute sweep, at the worst moment: the delivery exists, its attempt not yet logged.
+        if (sweeps++ === 0) expect(await retryDueDeliveries(deps)).toBe(0);
+        return send(url, headers, body);
+      },
+    };
+    await receiveEvent(deps, subscriptionId, event("evt-1"));
+    expect(sent).toHaveLength(1);
+    const delivered = await receiveEvent(deps, subscriptionId, event("evt-1", "replay-1"));
+    expect(delivered?.status).toBe("delivered");
+    expect(sent).toHaveLength(2);
   });
 
   it("claims a due delivery so a second sweep on a stale read does not send it", async () => {

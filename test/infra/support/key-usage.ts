@@ -5,13 +5,13 @@
 // "declared ⊇ reached" is a check a handler cannot slip past by using a builder it did not declare.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { OUTBOX_PREFIX, USAGE_PREFIX } from "@allot/stacks/streams";
+import { CONSUMPTION_PREFIX, OUTBOX_PREFIX, USAGE_PREFIX } from "@allot/stacks/streams";
 
 const root = resolve(import.meta.dirname, "../../..");
 const adaptersSrc = join(root, "packages/adapters/src");
 const keysFile = join(adaptersSrc, "dynamo/keys.ts");
 
-const PREFIX_CONSTANTS: Record<string, string> = { OUTBOX_PREFIX, USAGE_PREFIX };
+const PREFIX_CONSTANTS: Record<string, string> = { CONSUMPTION_PREFIX, OUTBOX_PREFIX, USAGE_PREFIX };
 const DELETES = /\bDeleteCommand\b|\bDelete: \{/;
 const WRITES =
   /\b(PutCommand|UpdateCommand|TransactWriteCommand|BatchWriteCommand|transactWrite|putItem|updateItem)\b|\btransact\(|\bput\(|\bupdate\(/;

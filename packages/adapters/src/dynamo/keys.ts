@@ -5,7 +5,7 @@ import type { Proposal, ProposalClaim } from "@allot/core/proposal";
 import type { Reservation } from "@allot/core/reservation";
 import type { Assignment } from "@allot/core/review";
 import type { Subscription } from "@allot/core/webhook";
-import { OUTBOX_PREFIX, USAGE_PREFIX } from "@allot/stacks/streams";
+import { CONSUMPTION_PREFIX, OUTBOX_PREFIX, USAGE_PREFIX } from "@allot/stacks/streams";
 
 // The one place the table's keys are spelled (single table, see stacks/src/table.ts). Every
 // entity has a primary key and, where it is listed, the index keys that list it; a listing is a
@@ -232,11 +232,14 @@ const DAY = "DAY#";
 const TOTAL = "TOTAL";
 export const usageKeys = {
   record: (recordId: string): Key => ({ pk: `${USAGE_PREFIX}${recordId}`, sk: "RECORD" }),
-  shard: (awardId: string, shard: number): Partition => ({ pk: `CONSUMPTION#${awardId}#${shard}` }),
-  shardTotal: (awardId: string, shard: number): Key => ({ pk: `CONSUMPTION#${awardId}#${shard}`, sk: TOTAL }),
+  shard: (awardId: string, shard: number): Partition => ({ pk: `${CONSUMPTION_PREFIX}${awardId}#${shard}` }),
+  shardTotal: (awardId: string, shard: number): Key => ({
+    pk: `${CONSUMPTION_PREFIX}${awardId}#${shard}`,
+    sk: TOTAL,
+  }),
   isTotal: (sk: string) => sk === TOTAL,
   shardDay: (awardId: string, shard: number, day: string): Key => ({
-    pk: `CONSUMPTION#${awardId}#${shard}`,
+    pk: `${CONSUMPTION_PREFIX}${awardId}#${shard}`,
     sk: `${DAY}${day}`,
   }),
   /** The day a shard's by-day item counts, or undefined for its other items. */
@@ -245,9 +248,9 @@ export const usageKeys = {
 };
 
 /**
- * A program's compute usage per day, for the utilization report: chip-seconds split over the
- * same shards as the award counters (the shard its transaction picked), so concurrent processors
- * of different awards do not all write one item.
+ * A program's compute usage per day, for the utilization report: chip-seconds split over
+ * UTILIZATION_SHARDS items (one picked at random per counting transaction), so concurrent
+ * writers of different awards do not all write one item.
  */
 export const utilizationKeys = {
   usedDay: (programId: string, shard: number, day: string): Key => ({

@@ -40,6 +40,13 @@ import { putIfAbsent, sendTransaction, transactWithOutbox } from "./transact.js"
 // k ≈ 97 records per transaction: ≈ 2.06 WCU for one charge day and one usage day (3.08 with
 // the marker design before). `usageWriteUnits` computes it; the README and docs/scale.md explain it.
 export const USAGE_SHARDS = 8;
+/**
+ * A program's utilization items are written by the transactions of all its awards, so they get
+ * more shards than one award's counter: with records of many awards per request (about 10 per
+ * award), 8 shards would see a TransactionConflict on about a third of the transactions on AWS
+ * at a 40,000-chip cluster's rate (docs/scale.md), 32 about a tenth. The report reads them all.
+ */
+export const UTILIZATION_SHARDS = 32;
 const TRANSACTION_ITEMS = 100;
 /** Chunk transactions in flight per stored batch: DynamoDB Local serializes them; AWS does not. */
 const CHUNKS_IN_FLIGHT = 4;
@@ -147,6 +154,7 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
     let pending = chunk;
     for (let attempt = 1; pending.length && Date.now() < until; attempt++) {
       const shard = Math.floor(Math.random() * USAGE_SHARDS);
+      const utilizationShard = Math.floor(Math.random() * UTILIZATION_SHARDS);
       const days = new Map<string, { cents: number; records: number }>();
       for (const r of pending) {
         const day = dayOf(r.record, r.receivedAt);
@@ -187,7 +195,7 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
               ...[...used].map(([day, seconds]) => ({
                 Update: {
                   TableName: tableName,
-                  Key: utilizationKeys.usedDay(programId ?? "", shard, day),
+                  Key: utilizationKeys.usedDay(programId ?? "", utilizationShard, day),
                   UpdateExpression: "ADD usedChipSeconds :s SET programId = :p, #t = :t",
                   ExpressionAttributeNames: { "#t": "type" },
                   ExpressionAttributeValues: { ":s": seconds, ":p": programId, ":t": "utilization" },
@@ -246,6 +254,15 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
         }),
       );
       return held;
+    },
+
+    async consumed(awardId) {
+      const shards = await batchGetAll(
+        doc,
+        tableName,
+        Array.from({ length: USAGE_SHARDS }, (_, shard) => usageKeys.shardTotal(awardId, shard)),
+      );
+      return shards.reduce((sum, item) => sum + Number(item.chargeCents ?? 0), 0);
     },
 
     async totals(awardId) {

@@ -3,12 +3,12 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { batchGetAll } from "./batch-get.js";
 import { reservationKeys, utilizationKeys } from "./keys.js";
 import { queryAll } from "./query.js";
-import { USAGE_SHARDS } from "./usage-repository.js";
+import { UTILIZATION_SHARDS } from "./usage-repository.js";
 
 // What the utilization report reads, both written by other repositories in the transactions
 // that cause them: the hour slots' bookedChips (reservation-repository.ts) and the program's
 // used chip-seconds per day and shard (usage-repository.ts). Cost: 24 slot keys per day in
-// batches of 100, and USAGE_SHARDS queries over the day range (one small item per day each).
+// batches of 100, and UTILIZATION_SHARDS queries over the day range (one small item per day each).
 
 export const dynamoUtilizationRepository = (
   doc: DynamoDBDocumentClient,
@@ -27,7 +27,7 @@ export const dynamoUtilizationRepository = (
 
   async usedChipSeconds(programId, fromDay, toDay) {
     const shards = await Promise.all(
-      Array.from({ length: USAGE_SHARDS }, (_, shard) =>
+      Array.from({ length: UTILIZATION_SHARDS }, (_, shard) =>
         queryAll(doc, {
           TableName: tableName,
           KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",

@@ -63,6 +63,8 @@ export const usageRepositoryContract = (name: string, subject: () => Promise<Usa
         ],
       });
       expect(await usage.totals(freshId("awd"))).toEqual({ consumedCents: 0, byDay: [] });
+      expect(await usage.consumed(awardId)).toBe(600);
+      expect(await usage.consumed(freshId("awd"))).toBe(0);
     });
 
     it("counts a record once when racing senders store it together", async () => {

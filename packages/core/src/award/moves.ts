@@ -25,7 +25,7 @@ export interface AwardDeps {
   awards: AwardRepository;
   ledger: LedgerRepository;
   /** The counted usage that settlement brings into the ledger. */
-  usage: Pick<UsageRepository, "totals">;
+  usage: Pick<UsageRepository, "totals" | "consumed">;
   provider: ComputeProvider;
   workflow: Pick<ReviewWorkflow, "complete" | "fail" | "startProvisioning">;
   clock: Clock;

@@ -24,7 +24,7 @@ import type { Award, AwardStatus } from "./schema.js";
 export interface SettlementDeps {
   awards: Pick<AwardRepository, "get">;
   ledger: Pick<LedgerRepository, "move" | "entriesForAward">;
-  usage: Pick<UsageRepository, "totals">;
+  usage: Pick<UsageRepository, "totals" | "consumed">;
   clock: Clock;
 }
 
@@ -126,7 +126,7 @@ export const settleConsumption = async (
     const award = await deps.awards.get(awardId);
     if (!award) throw notFound(`Award ${awardId}`);
     const entries = await deps.ledger.entriesForAward(awardId);
-    const { consumedCents: counted } = await deps.usage.totals(awardId);
+    const counted = await deps.usage.consumed(awardId);
     const plan = planSettlement(award, entries, counted);
     const cash = poolPosition(entries, "cash").consumedCents;
     const recorded = award.consumption;
@@ -341,7 +341,6 @@ export const settleIfExhausted = async (deps: SettlementDeps, awardId: string) =
   const award = await deps.awards.get(awardId);
   if (!award || award.inactivatedAt || !RUNNING.includes(award.status) || award.creditsCents <= 0)
     return undefined;
-  const { consumedCents } = await deps.usage.totals(awardId);
-  if (consumedCents < award.creditsCents) return undefined;
+  if ((await deps.usage.consumed(awardId)) < award.creditsCents) return undefined;
   return settleConsumption(deps, awardId, "credits used up");
 };

@@ -143,7 +143,7 @@ export const checkThresholds = async (deps: UsageDeps, awardId: string) => {
   const award = await deps.awards.get(awardId);
   if (!award) return [];
   const thresholds = await thresholdsOf(deps, award.programId);
-  const { consumedCents } = await deps.usage.totals(awardId);
+  const consumedCents = await deps.usage.consumed(awardId);
   const reached = thresholdsReached(consumedCents, award.creditsCents, thresholds);
   if (!reached.length) return [];
   const already = new Set(await deps.usage.thresholdsRaised(awardId, reached));
@@ -161,14 +161,12 @@ export const checkThresholds = async (deps: UsageDeps, awardId: string) => {
 };
 
 /**
- * The processor of stored records (they are counted already): checks the thresholds of each award
- * they name. A crash between storing and this check is repaired by the records' redelivery.
+ * After usage was counted for these awards: checks each one's thresholds. A crash between the
+ * counting and this check is repaired by the counting write's redelivery on the stream.
  */
-export const checkUsage = async (deps: UsageDeps, records: StoredUsage[]) => {
+export const checkUsage = async (deps: UsageDeps, awardIds: readonly string[]) => {
   const raised: Record<string, number[]> = {};
-  for (const awardId of new Set(records.map((r) => r.record.awardId))) {
-    raised[awardId] = await checkThresholds(deps, awardId);
-  }
+  for (const awardId of new Set(awardIds)) raised[awardId] = await checkThresholds(deps, awardId);
   return { raised };
 };
 

@@ -26,6 +26,8 @@ export interface UsageRepository {
    */
   store(records: StoredUsage[], options?: StoreOptions): Promise<Map<string, UsageRecord>>;
   totals(awardId: string): Promise<UsageTotals>;
+  /** The award's consumedCents alone: a few small reads, whatever the length of its history. */
+  consumed(awardId: string): Promise<number>;
   /** The thresholds among `candidates` already raised for the award. */
   thresholdsRaised(awardId: string, candidates: number[]): Promise<number[]>;
   /** Marks the threshold raised and writes its events, once; false if it was already raised. */

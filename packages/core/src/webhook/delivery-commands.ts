@@ -38,6 +38,10 @@ export const receiveEvent = async (
   if (!subscription || subscription.status === "deleted") return undefined;
   const now = deps.clock.now();
   const at = now.toISOString();
+  // Attempted right away, so claimed by the write that creates it (or starts its cycle): the
+  // sweep would otherwise find it due and send it too while this attempt is in flight. A crash
+  // before the attempt is logged leaves it to the sweep once the claim lapses.
+  const claimedUntil = new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString();
   const fresh: Delivery = {
     deliveryId: deliveryIdFor(subscriptionId, event.detail.eventId),
     subscriptionId,
@@ -47,7 +51,7 @@ export const receiveEvent = async (
     body: JSON.stringify(webhookPayload(event)),
     status: "pending",
     createdAt: at,
-    nextAttemptAt: at,
+    nextAttemptAt: claimedUntil,
     cycleAttempts: 0,
     attemptCount: 0,
     attempts: [],
@@ -63,7 +67,7 @@ export const receiveEvent = async (
     // whatever the delivery's status: a failed one is sent again only when someone redelivers it.
     const replay = event["replay-name"];
     if (replay === undefined || replay === existing.replayName) return existing;
-    delivery = startCycle(existing, now, replay);
+    delivery = { ...startCycle(existing, now, replay), nextAttemptAt: claimedUntil };
     await deps.deliveries.update(delivery, existing.revision);
   }
   return attempt(deps, delivery, subscription);
@@ -123,29 +127,61 @@ export const attempt = async (
   return next;
 };
 
+export interface SweepOptions {
+  /** Due deliveries read per page. */
+  limit?: number;
+  /** Subscriptions attempted at once; each one's deliveries go one after another, in due order. */
+  inFlight?: number;
+  /** No page starts after this (epoch ms); without it, one page. */
+  until?: number;
+}
+
+/** Pages of due deliveries one sweep reads at most, whatever `until` says. */
+const MAX_SWEEP_PAGES = 100;
+
 /**
  * The sweep: every due pending delivery, claimed first with a conditional write (its due time
- * moved past the claim), so two sweeps never send one at once; a lost claim is skipped.
+ * moved past the claim), so two sweeps never send one at once; a lost claim is skipped. A few
+ * subscriptions at a time (a slow receiver holds up only its own), page after page until none is
+ * due or `until` has passed: one run drains far more than a page a minute.
  */
-export const retryDueDeliveries = async (deps: DeliveryDeps, limit = 100): Promise<number> => {
-  const now = deps.clock.now();
+export const retryDueDeliveries = async (
+  deps: DeliveryDeps,
+  { limit = 100, inFlight = 8, until }: SweepOptions = {},
+): Promise<number> => {
   let attempted = 0;
-  for (const due of await deps.deliveries.due(now, limit)) {
-    const claimed: Delivery = {
-      ...due,
-      nextAttemptAt: new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString(),
-      revision: due.revision + 1,
-    };
-    try {
-      await deps.deliveries.update(claimed, due.revision);
-    } catch (error) {
-      if (error instanceof ConcurrentModification) continue;
-      throw error;
-    }
-    await attempt(deps, claimed);
-    attempted++;
+  for (let page = 1; page <= MAX_SWEEP_PAGES; page++) {
+    const now = deps.clock.now();
+    const due = await deps.deliveries.due(now, limit);
+    const lanes = new Map<string, Delivery[]>();
+    for (const d of due) lanes.set(d.subscriptionId, [...(lanes.get(d.subscriptionId) ?? []), d]);
+    const queue = [...lanes.values()];
+    await Promise.all(
+      Array.from({ length: Math.min(inFlight, queue.length) }, async () => {
+        for (let lane = queue.shift(); lane; lane = queue.shift()) {
+          for (const delivery of lane) if (await claimAndAttempt(deps, delivery, now)) attempted++;
+        }
+      }),
+    );
+    if (due.length < limit || until === undefined || Date.now() >= until) break;
   }
   return attempted;
+};
+
+const claimAndAttempt = async (deps: DeliveryDeps, due: Delivery, now: Date): Promise<boolean> => {
+  const claimed: Delivery = {
+    ...due,
+    nextAttemptAt: new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString(),
+    revision: due.revision + 1,
+  };
+  try {
+    await deps.deliveries.update(claimed, due.revision);
+  } catch (error) {
+    if (error instanceof ConcurrentModification) return false;
+    throw error;
+  }
+  await attempt(deps, claimed);
+  return true;
 };
 
 /** On resume: the subscription's held deliveries become pending, due now, oldest first. */
@@ -168,7 +204,12 @@ export const releaseHeldDeliveries = async (deps: DeliveryDeps, subscriptionId: 
 
 /** A redelivery asked for by the owner or staff: a new cycle, now, with the same webhook-id. */
 export const redeliver = async (deps: DeliveryDeps, delivery: Delivery): Promise<Delivery> => {
-  const next = startCycle(delivery, deps.clock.now());
+  const now = deps.clock.now();
+  // Claimed while this attempt runs, as in receiveEvent.
+  const next = {
+    ...startCycle(delivery, now),
+    nextAttemptAt: new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString(),
+  };
   await deps.deliveries.update(next, delivery.revision);
   return attempt(deps, next);
 };

@@ -25,7 +25,7 @@ export const UsageView = z
   })
   .meta({ id: "Usage" });
 
-/** Accepted records are counted asynchronously; each refused one is listed with every reason. */
+/** Accepted records are counted when this answer is given; each refused one is listed with every reason. */
 export const UsageBatchAnswer = z
   .object({
     accepted: z.number().int(),
