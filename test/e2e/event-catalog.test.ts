@@ -46,7 +46,11 @@ const archivedEvents = async () => {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) events.push(JSON.parse(item.event as string));
+      // An archive item holds the events of one PutEvents call (aws-local's archive-batch.ts).
+      for (const item of page.Items ?? []) {
+        const texts = Array.isArray(item.events) ? (item.events as string[]) : [item.event as string];
+        for (const text of texts) events.push(JSON.parse(text));
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }
