@@ -183,6 +183,30 @@ describe("the DynamoDB usage repository", () => {
     expect((await repo.totals("awd_units")).consumedCents).toBe(records.length);
   }, 60_000);
 
+  it("packs a shuffled batch spanning 60 charge days by day: as few transactions as if it came in order", async () => {
+    let transactions = 0;
+    const counted = {
+      send: (command: unknown) => {
+        if (command instanceof TransactWriteCommand) transactions++;
+        return wide.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const records = Array.from({ length: 300 }, (_, i) => {
+      const r = record("awd_days", i, 1);
+      const day = `2026-04-${String(1 + (i % 30)).padStart(2, "0")}`;
+      const month = i % 60 < 30 ? day : day.replace("-04-", "-05-");
+      return {
+        ...r,
+        record: { ...r.record, startedAt: `${month}T10:00:00Z`, endedAt: `${month}T11:00:00Z` },
+      };
+    });
+    await dynamoUsageRepository(counted, table).store(shuffle(records));
+    // 300 records + a TOTAL per transaction + 60 DAY items over all: 4 transactions when each
+    // holds consecutive days, 6 or more when each holds a shuffled mix of nearly every day.
+    expect(transactions).toBe(4);
+    expect((await dynamoUsageRepository(wide, table).totals("awd_days")).byDay).toHaveLength(60);
+  });
+
   it("raises each threshold once, even when one batch crosses several and processors race", async () => {
     const deps = depsFor({ awd_thresholds: 10_000 });
     const repo = dynamoUsageRepository(wide, table);

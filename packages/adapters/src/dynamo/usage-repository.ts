@@ -241,7 +241,12 @@ export const dynamoUsageRepository = (doc: DynamoDBDocumentClient, tableName: st
       }
       const chunks = [...byAward].flatMap(([awardId, list]) => {
         const programId = programOf?.(awardId);
-        return chunksOf(list, programId !== undefined).map((chunk) => ({ awardId, programId, chunk }));
+        // By charge day first: a shuffled multi-day batch would otherwise put more DAY and
+        // utilization items, and so fewer records, in each transaction (more units per record).
+        const byDay = [...list].sort((a, b) =>
+          dayOf(a.record, a.receivedAt).localeCompare(dayOf(b.record, b.receivedAt)),
+        );
+        return chunksOf(byDay, programId !== undefined).map((chunk) => ({ awardId, programId, chunk }));
       });
       // A few chunks in flight, none started after `until`: the records left are not in the answer.
       let next = 0;

@@ -23,6 +23,9 @@ export interface DeliveryDeps {
 /** How long a sweep's claim on a due delivery lasts: past the sender's timeout. */
 export const CLAIM_SECONDS = 60;
 
+/** The due time that claims a delivery from `now`: no sweep takes it until the claim lapses. */
+const claimedFrom = (now: Date) => new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString();
+
 export type RuleEvent = Parameters<typeof webhookPayload>[0] & { "replay-name"?: string };
 
 /**
@@ -41,7 +44,7 @@ export const receiveEvent = async (
   // Attempted right away, so claimed by the write that creates it (or starts its cycle): the
   // sweep would otherwise find it due and send it too while this attempt is in flight. A crash
   // before the attempt is logged leaves it to the sweep once the claim lapses.
-  const claimedUntil = new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString();
+  const claimedUntil = claimedFrom(now);
   const fresh: Delivery = {
     deliveryId: deliveryIdFor(subscriptionId, event.detail.eventId),
     subscriptionId,
@@ -171,7 +174,7 @@ export const retryDueDeliveries = async (
 const claimAndAttempt = async (deps: DeliveryDeps, due: Delivery, now: Date): Promise<boolean> => {
   const claimed: Delivery = {
     ...due,
-    nextAttemptAt: new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString(),
+    nextAttemptAt: claimedFrom(now),
     revision: due.revision + 1,
   };
   try {
@@ -208,7 +211,7 @@ export const redeliver = async (deps: DeliveryDeps, delivery: Delivery): Promise
   // Claimed while this attempt runs, as in receiveEvent.
   const next = {
     ...startCycle(delivery, now),
-    nextAttemptAt: new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString(),
+    nextAttemptAt: claimedFrom(now),
   };
   await deps.deliveries.update(next, delivery.revision);
   return attempt(deps, next);
