@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { archiveBatchItems, batchMembers, releasedBatch } from "../src/eventbridge/archive-batch.js";
+import {
+  archiveBatchItems,
+  batchMembers,
+  deliveredInBatch,
+  releasedBatch,
+} from "../src/eventbridge/archive-batch.js";
 import type { Bus } from "../src/eventbridge/bus.js";
-import { newDelivery } from "../src/eventbridge/deliveries.js";
+import { deliveredItem, newDelivery } from "../src/eventbridge/deliveries.js";
 import type { EventEnvelope } from "../src/eventbridge/types.js";
 
 const bus: Bus = {
@@ -67,11 +72,29 @@ describe("archive batches", () => {
     });
   });
 
-  it("splits a call too big for one item, every event in exactly one item", () => {
+  it("keeps the records of its delivered deliveries on release, each event still stored once", () => {
+    const input = call(3, 100);
+    const [batch] = archiveBatchItems(bus, input, now);
+    const delivered = batchMembers(batch?.item ?? ({} as never)).map((m) => deliveredItem(m, now + 5));
+    const released = releasedBatch(batch?.item ?? ({} as never), delivered);
+    expect(released).not.toHaveProperty("gsi1pk");
+    expect(released.delivered).not.toContain('"event"');
+    const second = input.events[1];
+    expect(deliveredInBatch(released, second?.eventId ?? "")).toEqual(
+      delivered.filter((d) => d.eventId === second?.eventId),
+    );
+    expect(deliveredInBatch(released, "not-an-event-of-the-batch")).toEqual([]);
+  });
+
+  it("splits a call too big for one item, every event in exactly one item, even once released with its records", () => {
     const input = call(10, 60_000);
     const batches = archiveBatchItems(bus, input, now);
     expect(batches.length).toBeGreaterThan(1);
-    for (const { item } of batches) expect(JSON.stringify(item).length).toBeLessThan(350_000);
+    for (const { item } of batches) {
+      expect(JSON.stringify(item).length).toBeLessThan(350_000);
+      const delivered = batchMembers(item).map((m) => deliveredItem(m, now + 5));
+      expect(JSON.stringify(releasedBatch(item, delivered)).length).toBeLessThan(350_000);
+    }
     expect(batches.flatMap(({ item }) => item.events)).toEqual(input.events.map((e) => e.event));
     expect(new Set(batches.map(({ item }) => item.sk)).size).toBe(batches.length);
   });

@@ -280,7 +280,7 @@ describe("delivery", () => {
       expect(await b.deliveriesOf(idOf(response, i))).toMatchObject([{ status: "delivered", attempts: 1 }]);
   });
 
-  it("archives a call's events in one item, out of the due index once all are delivered", async () => {
+  it("archives a call's events in one item, out of the due index once all are delivered, with their records", async () => {
     const lambda = fakeLambda();
     lambda.handlers.set("count", lambda.ok);
     const eb = create({ rules: [rule("count", { source: ["s"] }, "count")], lambda: lambda.invoker });
@@ -302,8 +302,22 @@ describe("delivery", () => {
     expect(item).not.toHaveProperty("deliveries");
     const ids = response.Entries.map((e) => ("EventId" in e ? e.EventId : ""));
     expect(lambda.calls.map((c) => c.event.id).sort()).toEqual([...ids].sort());
-    for (const id of ids)
-      expect(await eb.deliveriesOf(id)).toMatchObject([{ status: "delivered", attempts: 1 }]);
+    // All succeeded within the batch window: their records are in the release, not items of their own.
+    expect(JSON.parse(item?.delivered as string)).toHaveLength(10);
+    for (const id of ids) {
+      const own = await dynamo.doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": `EB#EVENT#${id}` },
+        }),
+      );
+      expect(own.Items).toEqual([]);
+      const [delivery, ...others] = await eb.deliveriesOf(id);
+      expect(others).toEqual([]);
+      expect(delivery).toMatchObject({ status: "delivered", attempts: 1, eventId: id, rule: "count" });
+      expect(JSON.parse(delivery?.event ?? "{}")).toMatchObject({ id });
+    }
   });
 
   it("lets two instances on one table claim each delivery exactly once", async () => {

@@ -10,7 +10,9 @@ import type { DeliveryRecord, DeliveryStatus } from "./types.js";
 // release), instead of three per event. A delivery gets its own item only when it succeeds, or
 // as soon as anything else happens to it (a failure, a lease in doubt); a process that dies
 // leaves the batch's lease to run out, and whoever claims the batch then runs the deliveries
-// that have no item yet (at least once).
+// that have no item yet (at least once). When every delivery of a batch succeeds within the
+// dispatcher's settle window (the usual case), even the delivered records are saved: their
+// outcomes go into the batch's release, one write for the whole call (`delivered`).
 
 export const ARCHIVE_BATCH = "eb-archive-batch";
 
@@ -26,6 +28,11 @@ export interface ArchiveBatchItem extends ItemKey {
   expiresAt?: number;
   /** The deliveries owed, as JSON text of DeliveryRecord[] without their `event`; removed on release. */
   deliveries?: string;
+  /**
+   * Set on release: the delivered records (without their `event`) of the deliveries that
+   * succeeded before any of them got an item of its own, as JSON text.
+   */
+  delivered?: string;
   status?: DeliveryStatus;
   attempts?: number;
   dueAt?: number;
@@ -105,8 +112,14 @@ const batchItem = (bus: Bus, events: PreparedEvent[], receivedAt: number): Archi
   };
 };
 
-/** A batch none of whose deliveries is owed any more: only the archive of its events. */
-export const releasedBatch = (batch: ArchiveBatchItem): ArchiveBatchItem => {
+/**
+ * A batch none of whose deliveries is owed any more: only the archive of its events, and the
+ * records of the deliveries that succeeded without an item of their own.
+ */
+export const releasedBatch = (
+  batch: ArchiveBatchItem,
+  delivered: DeliveryRecord[] = [],
+): ArchiveBatchItem => {
   const {
     deliveries: _deliveries,
     status: _status,
@@ -116,9 +129,19 @@ export const releasedBatch = (batch: ArchiveBatchItem): ArchiveBatchItem => {
     leaseUntil: _until,
     gsi1pk: _pk,
     gsi1sk: _sk,
+    delivered: _delivered,
     ...archive
   } = batch;
-  return archive;
+  if (delivered.length === 0) return archive;
+  return { ...archive, delivered: JSON.stringify(delivered.map(({ event: _event, ...record }) => record)) };
+};
+
+/** The delivered records a released batch holds for one event, whole again. */
+export const deliveredInBatch = (batch: ArchiveBatchItem, eventId: string): DeliveryRecord[] => {
+  if (!batch.delivered) return [];
+  const records = JSON.parse(batch.delivered) as Array<Omit<DeliveryRecord, "event">>;
+  const event = batch.events.find((text) => (JSON.parse(text) as { id: string }).id === eventId) ?? "";
+  return records.filter((record) => record.eventId === eventId).map((record) => ({ ...record, event }));
 };
 
 /**

@@ -3,10 +3,12 @@ import {
   type DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { retentionExpiry } from "./archive.js";
+import { ARCHIVE_BATCH, type ArchiveBatchItem, deliveredInBatch } from "./archive-batch.js";
 import { batchPut } from "./batch.js";
 import { targetInput } from "./input.js";
 import {
@@ -243,11 +245,15 @@ export class DeliveryStore {
     return found;
   }
 
-  /** A batch whose deliveries all have items of their own is only an archive: out of the due index. */
-  async release(batch: ItemKey, owner: string): Promise<boolean> {
+  /**
+   * A batch none of whose deliveries is owed is only an archive, out of the due index, with the
+   * records of those delivered without an item of their own (releasedBatch).
+   */
+  async release(batch: ItemKey & { delivered?: string }, owner: string): Promise<boolean> {
+    const remove = "REMOVE #status, deliveries, attempts, dueAt, leaseOwner, leaseUntil, gsi1pk, gsi1sk";
     return this.settle(batch, owner, {
-      UpdateExpression: "REMOVE #status, deliveries, attempts, dueAt, leaseOwner, leaseUntil, gsi1pk, gsi1sk",
-      ExpressionAttributeValues: {},
+      UpdateExpression: batch.delivered ? `SET delivered = :delivered ${remove}` : remove,
+      ExpressionAttributeValues: batch.delivered ? { ":delivered": batch.delivered } : {},
     });
   }
 
@@ -354,7 +360,12 @@ export class DeliveryStore {
     return sk === undefined ? undefined : Number(sk.slice(0, sk.indexOf("#")));
   }
 
-  /** Every delivery of one event (all rules, targets, replays), for inspection. */
+  /**
+   * Every delivery of one event (all rules, targets, replays), for inspection: its items, and
+   * the records its archive batch holds (archive-batch.ts). Those are found by a scan of the
+   * archive, which is slow on a large table; delivery itself never looks for them, and an
+   * index from event to batch would cost a write per event on the common path.
+   */
   async ofEvent(eventId: string): Promise<DeliveryRecord[]> {
     const output = await this.doc.send(
       new QueryCommand({
@@ -363,7 +374,22 @@ export class DeliveryStore {
         ExpressionAttributeValues: { ":pk": deliveryKey(eventId, "", 0).pk, ":delivery": "DELIVERY#" },
       }),
     );
-    return (output.Items ?? []) as DeliveryRecord[];
+    const records = (output.Items ?? []) as DeliveryRecord[];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: "kind = :batch AND contains(delivered, :eventId)",
+          ExpressionAttributeValues: { ":batch": ARCHIVE_BATCH, ":eventId": eventId },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? [])
+        records.push(...deliveredInBatch(item as ArchiveBatchItem, eventId));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records.sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
   }
 
   private async settle(

@@ -54,6 +54,10 @@ export type Leasable = ItemKey & {
 interface LiveBatch {
   item: ArchiveBatchItem;
   owed: Map<string, DeliveryRecord>;
+  /** Owed deliveries known to have succeeded, their records kept for the batch's release. */
+  succeeded: Map<string, DeliveryRecord>;
+  /** Writes `succeeded` as records of their own when the batch is still owed at the end of the window. */
+  spillTimer?: NodeJS.Timeout;
 }
 
 type Tracked = "queued" | "inflight" | "waiting";
@@ -61,6 +65,11 @@ type Tracked = "queued" | "inflight" | "waiting";
 /** BatchWriteItem's limit; also how many settled deliveries wait for one write. */
 const SETTLE_BATCH = 25;
 const SETTLE_WINDOW_MS = 2;
+/**
+ * How long a batch keeps its succeeded deliveries' records for its release while others are
+ * still owed. Longer saves more writes; what a kill loses in that window is delivered again.
+ */
+const BATCH_WINDOW_MS = 10;
 
 // Work reaches the dispatcher three ways: PutEvents, replay and re-drive hand over what they
 // just wrote (PutEvents writes a batch of deliveries, and replay its deliveries, already leased
@@ -141,6 +150,7 @@ export class Dispatcher {
     this.tracked.clear();
     this.inflight.clear();
     this.leases.clear();
+    for (const batch of this.batches.values()) this.spill(batch);
     this.batches.clear();
     this.memberOf.clear();
     this.flushSettled();
@@ -394,7 +404,11 @@ export class Dispatcher {
       if (generation !== this.generation) return;
       this.leases.delete(id);
       if (outcome === undefined) {
-        if (this.leaseIsSafe(record)) {
+        const batch = this.memberOf.get(id);
+        if (this.leaseIsSafe(record) && batch) {
+          batch.succeeded.set(id, deliveredItem(record, Date.now()));
+          this.releaseIfDone(batch);
+        } else if (this.leaseIsSafe(record)) {
           this.settle(deliveredItem(record, Date.now()));
         } else if (this.memberOf.has(id)) {
           await this.track(this.materialize(deliveredItem(record, Date.now())));
@@ -510,7 +524,7 @@ export class Dispatcher {
 
   /** Runs the deliveries a batch leased to us still owes, and releases it once none is owed. */
   private adopt(item: ArchiveBatchItem, members: DeliveryRecord[]) {
-    const batch: LiveBatch = { item, owed: new Map(members.map((m) => [keyId(m), m])) };
+    const batch: LiveBatch = { item, owed: new Map(members.map((m) => [keyId(m), m])), succeeded: new Map() };
     const id = keyId(item);
     this.batches.set(id, batch);
     for (const memberId of batch.owed.keys()) this.memberOf.set(memberId, batch);
@@ -534,22 +548,56 @@ export class Dispatcher {
     else this.settleTimer ??= setTimeout(() => this.flushSettled(), SETTLE_WINDOW_MS);
   }
 
+  /**
+   * Releases the batch once each of its deliveries has an item of its own or is known to have
+   * succeeded; the records of the latter go into the release.
+   */
   private releaseIfDone(batch: LiveBatch) {
-    if (batch.owed.size > 0) return;
+    if (batch.owed.size > batch.succeeded.size) {
+      if (batch.succeeded.size > 0 && this.running)
+        batch.spillTimer ??= setTimeout(() => this.spill(batch), BATCH_WINDOW_MS);
+      return;
+    }
+    clearTimeout(batch.spillTimer);
     const id = keyId(batch.item);
     if (this.batches.get(id) === batch) this.batches.delete(id);
-    // Its deliveries' records are written by now: the batch goes out with the next ones.
+    for (const memberId of batch.owed.keys()) this.memberOf.delete(memberId);
+    // The other deliveries' records are written by now: the batch goes out with the next ones.
+    const released = releasedBatch(batch.item, [...batch.succeeded.values()]);
     if (this.running && this.leaseIsSafe(batch.item)) {
-      this.settle(releasedBatch(batch.item));
+      this.settle(released);
       return;
     }
     const { logger, store } = this.options;
     void this.track(
-      store.release(batch.item, this.owner).catch((error) => {
+      store.release(released, this.owner).catch((error) => {
         // Left in the due index: whoever claims it finds every delivery's item and releases it.
         logger.warn("eventbridge could not release a batch", { batch: id, error: String(error) });
       }),
     );
+  }
+
+  /**
+   * The batch's succeeded deliveries get records of their own, with the next settled ones: a
+   * batch held open by a slow delivery must not leave the others to be sent again after a kill.
+   */
+  private spill(batch: LiveBatch) {
+    clearTimeout(batch.spillTimer);
+    batch.spillTimer = undefined;
+    if (!this.leaseIsSafe(batch.item)) {
+      for (const record of batch.succeeded.values()) {
+        void this.track(this.materialize(record)).catch((error) => {
+          // Left owed by the batch: delivered again once its lease runs out (at least once).
+          this.options.logger.warn("eventbridge could not record a delivery", {
+            delivery: record.deliveryId,
+            error: String(error),
+          });
+        });
+      }
+    } else {
+      for (const record of batch.succeeded.values()) this.settle(record);
+    }
+    batch.succeeded.clear();
   }
 
   /** Writes a delivery of a live batch as an item of its own; false when another instance has it. */
