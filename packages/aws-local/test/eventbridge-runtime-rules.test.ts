@@ -567,9 +567,12 @@ describe("API destinations", () => {
     expect(requests[0]?.headers.authorization).toBe(
       `Basic ${Buffer.from("user:pass word").toString("base64")}`,
     );
-    // 4 a second: the third send waits for its slot, half a second after the first.
+    // 4 a second: the third send starts in its slot, half a second after the first. Arrivals
+    // are spaced less when the first request is slow on its way (a new connection on a loaded
+    // machine), so this bound leaves 250 ms for that; unlimited sends arrive within a few ms.
+    // The slots themselves are checked exactly in eventbridge-rate-limit.test.ts.
     const times = requests.map((r) => r.at).sort((a, b) => a - b);
-    expect((times[2] as number) - (times[0] as number)).toBeGreaterThanOrEqual(450);
+    expect((times[2] as number) - (times[0] as number)).toBeGreaterThanOrEqual(250);
   });
 });
 
