@@ -3,12 +3,14 @@ import { hostname } from "node:os";
 import { monotonicFactory } from "ulid";
 import type { LambdaInvoker } from "../lambda/invoker.js";
 import type { Logger } from "../logger.js";
-import { type ArchiveBatchItem, batchMembers, isArchiveBatch, releasedBatch } from "./archive-batch.js";
+import { type ArchiveBatchItem, isArchiveBatch } from "./archive-batch.js";
 import { type BackoffPolicy, retryDelay } from "./backoff.js";
 import { type DeliveryStore, deliveredItem, transformedInput } from "./deliveries.js";
-import { dueSk, type ItemKey, keyId } from "./keys.js";
+import { dueSk, keyId } from "./keys.js";
 import { sleep } from "./limit.js";
-import type { DeliveryError, DeliveryRecord, DeliveryStatus, EventEnvelope } from "./types.js";
+import { LiveBatches } from "./live-batches.js";
+import type { DeliveryError, DeliveryRecord, EventEnvelope } from "./types.js";
+import type { Leasable, Work } from "./work.js";
 
 export interface DispatcherOptions {
   store: DeliveryStore;
@@ -32,44 +34,11 @@ const inputPayload = (input: string): unknown => {
   }
 };
 
-/**
- * A delivery to attempt: its key, and the item itself when this process wrote it already
- * leased; or a batch of deliveries (archive-batch.ts), with its members when this process
- * wrote it already leased.
- */
-export type Work = ItemKey & {
-  claimed?: DeliveryRecord;
-  batch?: { item: ArchiveBatchItem; members: DeliveryRecord[] };
-};
-
-/** What a lease is taken on: a delivery, or a batch of them. */
-export type Leasable = ItemKey & {
-  status?: DeliveryStatus;
-  leaseOwner?: string;
-  leaseUntil?: number;
-  gsi1sk?: string;
-};
-
-/** A batch whose lease this process holds, and its deliveries that have no item of their own yet. */
-interface LiveBatch {
-  item: ArchiveBatchItem;
-  owed: Map<string, DeliveryRecord>;
-  /** Owed deliveries known to have succeeded, their records kept for the batch's release. */
-  succeeded: Map<string, DeliveryRecord>;
-  /** Writes `succeeded` as records of their own when the batch is still owed at the end of the window. */
-  spillTimer?: NodeJS.Timeout;
-}
-
 type Tracked = "queued" | "inflight" | "waiting";
 
 /** BatchWriteItem's limit; also how many settled deliveries wait for one write. */
 const SETTLE_BATCH = 25;
 const SETTLE_WINDOW_MS = 2;
-/**
- * How long a batch keeps its succeeded deliveries' records for its release while others are
- * still owed. Longer saves more writes; what a kill loses in that window is delivered again.
- */
-const BATCH_WINDOW_MS = 10;
 
 // Work reaches the dispatcher three ways: PutEvents, replay and re-drive hand over what they
 // just wrote (PutEvents writes a batch of deliveries, and replay its deliveries, already leased
@@ -81,7 +50,8 @@ const BATCH_WINDOW_MS = 10;
 // thousand items a second in BatchWriteItem, so successes (the bulk) are settled in batches.
 // That write is unconditional, which is safe only while our lease has a good margin left: no
 // other instance can claim an item before its lease ends. Otherwise, and for every failure, the
-// outcome is a conditional write on our lease.
+// outcome is a conditional write on our lease. The deliveries of an archive batch run under the
+// batch's lease and are accounted for by live-batches.ts.
 export class Dispatcher {
   private readonly options: DispatcherOptions;
   private readonly nextDeadLetterId = monotonicFactory();
@@ -96,9 +66,7 @@ export class Dispatcher {
   private readonly inflight = new Set<string>();
   /** Deliveries being invoked under our lease: renewed until their outcome is known. */
   private readonly leases = new Map<string, DeliveryRecord>();
-  private readonly batches = new Map<string, LiveBatch>();
-  /** Deliveries owed by a live batch, by id: their lease is the batch's. */
-  private readonly memberOf = new Map<string, LiveBatch>();
+  private readonly batches: LiveBatches;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly writes = new Set<Promise<unknown>>();
   /** Delivered records, and batches released once their deliveries' records are written. */
@@ -114,6 +82,17 @@ export class Dispatcher {
   constructor(options: DispatcherOptions) {
     this.options = options;
     this.safeMarginMs = Math.floor(options.leaseMs / 2);
+    this.batches = new LiveBatches({
+      store: options.store,
+      logger: options.logger,
+      leaseMs: options.leaseMs,
+      owner: () => this.owner,
+      running: () => this.running,
+      leaseIsSafe: (item) => this.leaseIsSafe(item),
+      settle: (item) => this.settle(item),
+      track: (promise) => this.track(promise),
+      enqueue: (work) => this.enqueue(work),
+    });
   }
 
   async start() {
@@ -150,9 +129,7 @@ export class Dispatcher {
     this.tracked.clear();
     this.inflight.clear();
     this.leases.clear();
-    for (const batch of this.batches.values()) this.spill(batch);
-    this.batches.clear();
-    this.memberOf.clear();
+    this.batches.stop();
     this.flushSettled();
     await Promise.allSettled([...this.writes]);
     this.resolveIdle();
@@ -173,7 +150,7 @@ export class Dispatcher {
     for (const item of work) {
       if (this.running && item.batch && item.batch.item.leaseOwner === this.owner) {
         // Written leased by us a moment ago: none of its deliveries can have an item yet.
-        this.adopt(item.batch.item, item.batch.members);
+        this.batches.adopt(item.batch.item, item.batch.members);
         continue;
       }
       const id = keyId(item);
@@ -297,21 +274,9 @@ export class Dispatcher {
   private async renewLeases() {
     if (!this.running) return;
     const generation = this.generation;
-    for (const [id, batch] of [...this.batches]) {
-      const now = Date.now();
-      try {
-        const kept = await this.track(
-          this.options.store.renew(batch.item, this.owner, now, this.options.leaseMs),
-        );
-        if (!kept || generation !== this.generation || this.batches.get(id) !== batch) continue;
-        batch.item.leaseUntil = now + this.options.leaseMs;
-        for (const member of batch.owed.values()) member.leaseUntil = batch.item.leaseUntil;
-      } catch (error) {
-        this.options.logger.warn("eventbridge lease renewal failed", { batch: id, error: String(error) });
-      }
-    }
+    await this.batches.renew(() => generation === this.generation);
     for (const [id, record] of [...this.leases]) {
-      if (this.memberOf.has(id)) continue;
+      if (this.batches.has(id)) continue;
       const now = Date.now();
       try {
         const kept = await this.track(
@@ -340,7 +305,7 @@ export class Dispatcher {
   private async take(work: Work): Promise<DeliveryRecord | undefined> {
     const { store, leaseMs } = this.options;
     const claimed = work.claimed;
-    if (claimed && this.memberOf.has(keyId(work))) {
+    if (claimed && this.batches.has(keyId(work))) {
       if (this.leaseIsSafe(claimed)) {
         claimed.attempts += 1;
         return claimed;
@@ -355,7 +320,7 @@ export class Dispatcher {
         leaseUntil,
         gsi1sk: dueSk(leaseUntil, claimed),
       };
-      const taken = await this.track(this.materialize(own));
+      const taken = await this.track(this.batches.materialize(own));
       if (!taken) return undefined;
       own.attempts += 1;
       return own;
@@ -386,7 +351,10 @@ export class Dispatcher {
       record = await this.take(work);
       if (!record || generation !== this.generation) return;
       if (isArchiveBatch(record as { kind?: string })) {
-        await this.takeUpBatch(record as unknown as ArchiveBatchItem, generation);
+        await this.batches.takeUp(
+          record as unknown as ArchiveBatchItem,
+          () => generation === this.generation,
+        );
         record = undefined;
         return;
       }
@@ -397,32 +365,29 @@ export class Dispatcher {
           type: "MaximumEventAgeExceeded",
           message: "The event is older than the target's maximumEventAgeSeconds",
         };
-        if (await this.track(this.ownItem(record))) await this.fail(record, error, generation, true);
+        if (await this.track(this.batches.ownItem(record))) await this.fail(record, error, generation, true);
         return;
       }
       const outcome = await this.invoke(record);
       if (generation !== this.generation) return;
       this.leases.delete(id);
       if (outcome === undefined) {
-        const batch = this.memberOf.get(id);
-        if (this.leaseIsSafe(record) && batch) {
-          batch.succeeded.set(id, deliveredItem(record, Date.now()));
-          this.releaseIfDone(batch);
-        } else if (this.leaseIsSafe(record)) {
-          this.settle(deliveredItem(record, Date.now()));
-        } else if (this.memberOf.has(id)) {
-          await this.track(this.materialize(deliveredItem(record, Date.now())));
+        const delivered = deliveredItem(record, Date.now());
+        if (this.leaseIsSafe(record)) {
+          if (!this.batches.succeeded(id, delivered)) this.settle(delivered);
+        } else if (this.batches.has(id)) {
+          await this.track(this.batches.materialize(delivered));
         } else {
           await this.track(store.delivered(record, this.owner, Date.now()));
         }
         return;
       }
-      if (await this.track(this.ownItem(record))) await this.fail(record, outcome, generation, false);
+      if (await this.track(this.batches.ownItem(record))) await this.fail(record, outcome, generation, false);
     } catch (error) {
       logger.error("eventbridge delivery bookkeeping failed", { delivery: id, error: String(error) });
       // Whatever we hold stays leased; look again once the lease has run out.
       if (record && generation === this.generation)
-        this.arm(this.memberOf.has(id) ? work : record, id, (record.leaseUntil ?? Date.now()) + 50);
+        this.arm(this.batches.has(id) ? work : record, id, (record.leaseUntil ?? Date.now()) + 50);
     } finally {
       if (generation === this.generation) {
         this.inflight.delete(id);
@@ -446,11 +411,11 @@ export class Dispatcher {
         try {
           const unwritten = await store.putDelivered(batch);
           const missed = new Set(unwritten);
-          for (const item of batch) if (!missed.has(item)) this.settledMember(keyId(item));
+          for (const item of batch) if (!missed.has(item)) this.batches.settled(keyId(item));
           // Those may still be ours: record them one by one, on the lease.
           for (const item of unwritten) {
             if (isArchiveBatch(item)) await store.release(item, owner);
-            else if (this.memberOf.has(keyId(item))) await this.materialize(item);
+            else if (this.batches.has(keyId(item))) await this.batches.materialize(item);
             else await store.delivered(item, owner, item.deliveredAt ?? Date.now());
           }
         } catch (error) {
@@ -508,111 +473,11 @@ export class Dispatcher {
     }
   }
 
-  /**
-   * Takes up a batch claimed from the due index (its writer died or let its lease lapse): its
-   * deliveries that already have an item are that item's business; the others are ours to run.
-   */
-  private async takeUpBatch(item: ArchiveBatchItem, generation: number) {
-    const members = batchMembers(item);
-    const existing = await this.track(this.options.store.existing(members));
-    if (generation !== this.generation) return;
-    this.adopt(
-      item,
-      members.filter((member) => !existing.has(keyId(member))),
-    );
-  }
-
-  /** Runs the deliveries a batch leased to us still owes, and releases it once none is owed. */
-  private adopt(item: ArchiveBatchItem, members: DeliveryRecord[]) {
-    const batch: LiveBatch = { item, owed: new Map(members.map((m) => [keyId(m), m])), succeeded: new Map() };
-    const id = keyId(item);
-    this.batches.set(id, batch);
-    for (const memberId of batch.owed.keys()) this.memberOf.set(memberId, batch);
-    if (batch.owed.size === 0) this.releaseIfDone(batch);
-    this.enqueue(members.map((member) => ({ pk: member.pk, sk: member.sk, claimed: member })));
-  }
-
-  /** The delivery has an item of its own now: its batch no longer answers for it. */
-  private settledMember(id: string) {
-    const batch = this.memberOf.get(id);
-    if (!batch) return;
-    this.memberOf.delete(id);
-    batch.owed.delete(id);
-    this.releaseIfDone(batch);
-  }
-
   /** Written unconditionally with the next settled deliveries: see leaseIsSafe. */
   private settle(item: DeliveryRecord | ArchiveBatchItem) {
     this.settleBuffer.push(item);
     if (this.settleBuffer.length >= SETTLE_BATCH) this.flushSettled();
     else this.settleTimer ??= setTimeout(() => this.flushSettled(), SETTLE_WINDOW_MS);
-  }
-
-  /**
-   * Releases the batch once each of its deliveries has an item of its own or is known to have
-   * succeeded; the records of the latter go into the release.
-   */
-  private releaseIfDone(batch: LiveBatch) {
-    if (batch.owed.size > batch.succeeded.size) {
-      if (batch.succeeded.size > 0 && this.running)
-        batch.spillTimer ??= setTimeout(() => this.spill(batch), BATCH_WINDOW_MS);
-      return;
-    }
-    clearTimeout(batch.spillTimer);
-    const id = keyId(batch.item);
-    if (this.batches.get(id) === batch) this.batches.delete(id);
-    for (const memberId of batch.owed.keys()) this.memberOf.delete(memberId);
-    // The other deliveries' records are written by now: the batch goes out with the next ones.
-    const released = releasedBatch(batch.item, [...batch.succeeded.values()]);
-    if (this.running && this.leaseIsSafe(batch.item)) {
-      this.settle(released);
-      return;
-    }
-    const { logger, store } = this.options;
-    void this.track(
-      store.release(released, this.owner).catch((error) => {
-        // Left in the due index: whoever claims it finds every delivery's item and releases it.
-        logger.warn("eventbridge could not release a batch", { batch: id, error: String(error) });
-      }),
-    );
-  }
-
-  /**
-   * The batch's succeeded deliveries get records of their own, with the next settled ones: a
-   * batch held open by a slow delivery must not leave the others to be sent again after a kill.
-   */
-  private spill(batch: LiveBatch) {
-    clearTimeout(batch.spillTimer);
-    batch.spillTimer = undefined;
-    if (!this.leaseIsSafe(batch.item)) {
-      for (const record of batch.succeeded.values()) {
-        void this.track(this.materialize(record)).catch((error) => {
-          // Left owed by the batch: delivered again once its lease runs out (at least once).
-          this.options.logger.warn("eventbridge could not record a delivery", {
-            delivery: record.deliveryId,
-            error: String(error),
-          });
-        });
-      }
-    } else {
-      for (const record of batch.succeeded.values()) this.settle(record);
-    }
-    batch.succeeded.clear();
-  }
-
-  /** Writes a delivery of a live batch as an item of its own; false when another instance has it. */
-  private async materialize(record: DeliveryRecord): Promise<boolean> {
-    const id = keyId(record);
-    const written = await this.options.store.putIfOurs(record, this.owner);
-    // Either way the delivery is no longer the batch's to answer for.
-    this.settledMember(id);
-    return written;
-  }
-
-  /** A delivery of a live batch gets its item, as it stands, before a failure is recorded on it. */
-  private async ownItem(record: DeliveryRecord): Promise<boolean> {
-    if (!this.memberOf.has(keyId(record))) return true;
-    return this.materialize(record);
   }
 
   private arm(key: Work, id: string, at: number) {
@@ -623,7 +488,7 @@ export class Dispatcher {
       () => {
         this.timers.delete(id);
         if (this.tracked.get(id) === "waiting") this.tracked.delete(id);
-        this.enqueue([this.memberOf.has(id) ? key : { pk: key.pk, sk: key.sk }]);
+        this.enqueue([this.batches.has(id) ? key : { pk: key.pk, sk: key.sk }]);
       },
       Math.max(0, at - Date.now()),
     );

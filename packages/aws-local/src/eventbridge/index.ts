@@ -10,7 +10,7 @@ import { createRegistry } from "./bus.js";
 import { DeadLetters } from "./dead-letters.js";
 import { DeliveryStore } from "./deliveries.js";
 import { createDestinations } from "./destinations.js";
-import { Dispatcher, type Leasable, type Work } from "./dispatcher.js";
+import { Dispatcher } from "./dispatcher.js";
 import { createRateLimiter, sendToApiDestination } from "./http-target.js";
 import { listPage } from "./page.js";
 import { putEvents, stoppedError } from "./put-events.js";
@@ -27,6 +27,7 @@ import type {
   ReplayResult,
 } from "./types.js";
 import { DEFAULT_MAX_REQUEST_BYTES } from "./validate.js";
+import type { Leasable, Work } from "./work.js";
 
 export { type DeadLetterSummary, type EventBridgeCommands, eventBridgeCommands } from "./commands.js";
 export type * from "./types.js";

@@ -5,11 +5,11 @@ import { type ArchivedCall, archiveBatchItems, leasedLike } from "./archive-batc
 import { batchPut, type TaggedItem } from "./batch.js";
 import type { Bus, Registry } from "./bus.js";
 import { newDelivery } from "./deliveries.js";
-import type { Leasable, Work } from "./dispatcher.js";
 import { buildEnvelope } from "./envelope.js";
 import { matchingTargets } from "./match.js";
 import type { PutEventsRequestEntry, PutEventsResponse, PutEventsResultEntry } from "./types.js";
 import { entrySize, MAX_ENTRIES, validateEntry } from "./validate.js";
+import type { Leasable, Work } from "./work.js";
 
 export interface PutEventsDeps {
   doc: DynamoDBDocumentClient;

@@ -6,10 +6,10 @@ import { readArchive } from "./archive.js";
 import { batchPut, type TaggedItem } from "./batch.js";
 import type { Registry } from "./bus.js";
 import { isConditionFailure, newDelivery } from "./deliveries.js";
-import type { Work } from "./dispatcher.js";
 import { asReplay } from "./envelope.js";
 import { matchingTargets } from "./match.js";
 import type { DeliveryRecord, ReplayOptions, ReplayResult } from "./types.js";
+import type { Work } from "./work.js";
 
 export interface ReplayDeps {
   doc: DynamoDBDocumentClient;

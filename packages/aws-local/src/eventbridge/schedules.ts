@@ -10,10 +10,10 @@ import type { Logger } from "../logger.js";
 import type { Scheduler } from "../stepfunctions/timers.js";
 import type { Registry, ScheduledRule } from "./bus.js";
 import { isConditionFailure, newDelivery } from "./deliveries.js";
-import type { Work } from "./dispatcher.js";
 import { eventTime } from "./envelope.js";
 import { SCHEDULE_PARTITION } from "./keys.js";
 import type { DeliveryRecord, EventEnvelope } from "./types.js";
+import type { Work } from "./work.js";
 
 // Scheduled rules fire from a durable timer: one item per rule (pk EB#SCHEDULE, sk its name)
 // holds the next period's time. A period fires in one transaction that moves that time on
