@@ -310,6 +310,33 @@ describe("executions", () => {
     expect(done).toMatchObject({ status: "FAILED", error: "Lambda.ResourceNotFoundException" });
   });
 
+  it("runs an execution whose input and output are each near the 256 KiB limit, and keeps both and its history", async () => {
+    const arn = await machine({
+      StartAt: "Copy",
+      States: {
+        Copy: { Type: "Pass", Parameters: { "again.$": "$.blob", "marker.$": "$.marker" }, Next: "Echo" },
+        Echo: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Parameters: { FunctionName: "echo", "Payload.$": "$.marker" },
+          ResultPath: "$.echo",
+          End: true,
+        },
+      },
+    });
+    const blob = "x".repeat(200 * 1024);
+    const done = await finished(await start(arn, { blob, marker: "m" }));
+    expect(done.status).toBe("SUCCEEDED");
+    expect(JSON.parse(done.input ?? "{}").blob).toBe(blob);
+    const output = JSON.parse(done.output ?? "{}");
+    expect(output.again).toBe(blob);
+    expect(output.echo.Payload).toEqual({ echoed: "m" });
+    const events = await historyOf(done.executionArn as string);
+    expect(events.map((e) => e.type)).toContain("ExecutionSucceeded");
+    const succeeded = events.find((e) => e.type === "ExecutionSucceeded");
+    expect(JSON.parse(succeeded?.executionSucceededEventDetails?.output ?? "{}").again).toBe(blob);
+  });
+
   it("calls putEvents for events:putEvents, and a failed entry fails the task with EventBridge.FailedEntry", async () => {
     const arn = await machine({
       StartAt: "Emit",

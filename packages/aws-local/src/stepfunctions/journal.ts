@@ -45,6 +45,11 @@ const WRITE_ATTEMPTS = 4;
 const LINGER_MS = 25;
 /** Closing events up to this size go into the execution row (which holds input and output too). */
 const CLOSING_IN_ROW_BYTES = 32_000;
+/**
+ * A larger output gets an item of its own: the row also holds the input (up to 256 KiB) and
+ * the closing events, and an item may not pass 400 KB.
+ */
+const OUTPUT_IN_ROW_BYTES = 100_000;
 
 /**
  * The ordered, durable log of one execution: history events, checkpoint moves, task records
@@ -306,7 +311,13 @@ export class Journal {
       checkpoint: compact(stored),
       ...(Object.keys(inline).length ? { tasks: inline } : {}),
     };
-    if (close && !shared.size && Buffer.byteLength(JSON.stringify(events)) <= CLOSING_IN_ROW_BYTES) {
+    const outputAlone = close?.output !== undefined && Buffer.byteLength(close.output) > OUTPUT_IN_ROW_BYTES;
+    if (
+      close &&
+      !outputAlone &&
+      !shared.size &&
+      Buffer.byteLength(JSON.stringify(events)) <= CLOSING_IN_ROW_BYTES
+    ) {
       // The usual close: the last events go into the row with its final fields, one update.
       const closing = { rev: entry.rev, writer: this.writer, events };
       await this.retrying(
@@ -318,10 +329,16 @@ export class Journal {
         this.store.entryPut(this.arn, entry),
         ...[...shared].map(([key, fields]) => this.store.taskUpsert(this.arn, key, fields)),
       ];
+      let rowClose = close;
+      if (close?.output !== undefined && outputAlone) {
+        const { output, ...rest } = close;
+        items.push(this.store.outputPut(this.arn, output));
+        rowClose = { ...rest, outputInItem: true };
+      }
       await this.retrying(
         () =>
-          close
-            ? this.store.closeWithEntry(this.arn, close, items)
+          rowClose
+            ? this.store.closeWithEntry(this.arn, rowClose, items)
             : items.length > 1
               ? this.store.transact(items)
               : this.store.putEntry(this.arn, entry),

@@ -32,6 +32,8 @@ export interface ExecutionRecord {
   startDate: number;
   stopDate?: number;
   output?: string;
+  /** The output is in an item of its own (outputPut): with the input, it would not fit the row. */
+  outputInItem?: boolean;
   error?: string;
   cause?: string;
   definitionHash: string;
@@ -136,6 +138,7 @@ export const keys = {
   entriesFrom: "J#",
   entriesTo: "J#~",
   task: (arn: string, key: string) => ({ pk: `SFN#EX#${arn}`, sk: `TASK#${key}` }),
+  output: (arn: string) => ({ pk: `SFN#EX#${arn}`, sk: "OUTPUT" }),
   running: (arn: string) => ({ pk: "SFN#RUNNING", sk: arn }),
 };
 
@@ -354,7 +357,13 @@ export class Store {
 
   async getExecution(arn: string): Promise<ExecutionRecord | undefined> {
     const item = await this.get(keys.execution(arn));
-    return item ? strip<ExecutionRecord>(item, []) : undefined;
+    if (!item) return undefined;
+    const record = strip<ExecutionRecord>(item, []);
+    if (record.outputInItem) {
+      const output = await this.get(keys.output(arn));
+      if (typeof output?.output === "string") record.output = output.output;
+    }
+    return record;
   }
 
   /** The execution's journal, read whole: a restart needs its inline task records. */
@@ -398,6 +407,17 @@ export class Store {
   async getEntry(arn: string, rev: number): Promise<JournalEntry | undefined> {
     const item = await this.get(keys.entry(arn, rev));
     return item ? strip<JournalEntry>(item, []) : undefined;
+  }
+
+  /** A closing execution's output as an item of its own, written with the close. */
+  outputPut(arn: string, output: string): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.output(arn), output },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    };
   }
 
   entryPut(arn: string, entry: JournalEntry): TransactItem {
