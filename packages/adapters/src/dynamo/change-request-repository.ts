@@ -1,7 +1,8 @@
-import { ConcurrentModification, conflict, validationError } from "@allot/core";
+import { ConcurrentModification, conflict } from "@allot/core";
 import type { ChangeRequest, ChangeRequestRepository } from "@allot/core/award";
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { awardItem } from "./award-repository.js";
+import { cursorPage } from "./cursor-page.js";
 import { changeKeys, entityOf } from "./keys.js";
 import { partitionQuery, queryPartition } from "./query.js";
 import {
@@ -44,20 +45,10 @@ export const changeDecisionItems = (tableName: string, c: ChangeRequest): Transa
 // The cursor names the last item returned: its gsi2 sort key and its award (the table key a GSI
 // start key needs too), each checked for its shape before use.
 const CURSOR = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z#(chg_[0-9a-z]{26}))\|(awd_[0-9a-z]{26})$/;
-const encodeCursor = (c: ChangeRequest) =>
-  Buffer.from(`${c.requestedAt}#${c.changeId}|${c.awardId}`, "utf8").toString("base64url");
-const decodeCursor = (cursor: string) => {
-  const match = CURSOR.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!match)
-    throw validationError("The cursor is invalid", [
-      { field: "cursor", message: "is not a cursor this listing returned" },
-    ]);
-  const [, sort, changeId, awardId] = match as unknown as [string, string, string, string];
-  return { sort, changeId, awardId };
-};
-
-const startKey = (gsi2pk: string, cursor: string) => {
-  const { sort, changeId, awardId } = decodeCursor(cursor);
+const cursorOf = (item: Record<string, unknown>) =>
+  `${String(item.requestedAt)}#${String(item.changeId)}|${String(item.awardId)}`;
+const startOf = (gsi2pk: string) => (text: string) => {
+  const [, sort, changeId, awardId] = CURSOR.exec(text) as unknown as [string, string, string, string];
   return { gsi2pk, gsi2sk: sort, ...changeKeys.key(awardId, changeId) };
 };
 
@@ -84,16 +75,16 @@ export const dynamoChangeRequestRepository = (
 
     async listByStatus(status, options) {
       const partition = changeKeys.byStatus(status);
-      const page = await doc.send(
-        new QueryCommand({
-          ...partitionQuery(tableName, partition),
-          Limit: options.limit,
-          ...(options.cursor ? { ExclusiveStartKey: startKey(partition.pk, options.cursor) } : {}),
-        }),
-      );
-      const items = (page.Items ?? []).map((item) => entityOf<ChangeRequest>(item));
-      const last = items.at(-1);
-      return { items, ...(page.LastEvaluatedKey && last ? { nextCursor: encodeCursor(last) } : {}) };
+      const page = await cursorPage(doc, partitionQuery(tableName, partition), {
+        limit: options.limit,
+        cursor: options.cursor,
+        oldestFirst: true,
+        shape: CURSOR,
+        cursorOf,
+        startOf: startOf(partition.pk),
+      });
+      const items = page.items.map((item) => entityOf<ChangeRequest>(item));
+      return { items, ...(page.cursor ? { nextCursor: page.cursor } : {}) };
     },
 
     async open(change, events) {

@@ -1,19 +1,20 @@
-import { validationError } from "@allot/core";
-import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { Key, Partition } from "./keys.js";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { cursorPage } from "./cursor-page.js";
+import type { IndexPartition, Key } from "./keys.js";
 import { partitionQuery } from "./query.js";
 
-// One page of an index partition, newest first. The cursor is the last returned item's index
-// sort key (base64url) and nothing else: the partition comes from the caller's own query, so no
-// cursor opens someone else's listing, and a cursor that is not one this listing made is a 400.
-
-export const indexPage = async (
+/**
+ * One page of an index partition (cursor-page.ts), newest first unless said: the cursor is the
+ * last returned item's index sort key.
+ */
+export const indexPage = (
   doc: DynamoDBDocumentClient,
   tableName: string,
-  partition: Partition & { index: "gsi1" | "gsi2" },
+  partition: IndexPartition,
   options: {
     limit: number;
     cursor?: string;
+    oldestFirst?: boolean;
     /** What a sort key this listing wrote looks like. */
     sortShape: RegExp;
     /** The table key of the item a sort key names (a GSI's start key needs it). */
@@ -22,29 +23,12 @@ export const indexPage = async (
 ): Promise<{ items: Record<string, unknown>[]; cursor?: string }> => {
   const pk = `${partition.index}pk`;
   const sk = `${partition.index}sk`;
-  let startKey: Record<string, unknown> | undefined;
-  if (options.cursor !== undefined) {
-    const sort = Buffer.from(options.cursor, "base64url").toString("utf8");
-    if (!options.sortShape.test(sort))
-      throw validationError("The cursor is invalid", [
-        { field: "cursor", message: "is not a cursor this listing returned" },
-      ]);
-    startKey = { [pk]: partition.pk, [sk]: sort, ...options.keyOfSort(sort) };
-  }
-  const page = await doc.send(
-    new QueryCommand({
-      ...partitionQuery(tableName, partition),
-      ScanIndexForward: false,
-      Limit: options.limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  const items = page.Items ?? [];
-  const last = items.at(-1);
-  return {
-    items,
-    ...(page.LastEvaluatedKey && last
-      ? { cursor: Buffer.from(String(last[sk]), "utf8").toString("base64url") }
-      : {}),
-  };
+  return cursorPage(doc, partitionQuery(tableName, partition), {
+    limit: options.limit,
+    cursor: options.cursor,
+    oldestFirst: options.oldestFirst,
+    shape: options.sortShape,
+    cursorOf: (item) => String(item[sk]),
+    startOf: (sort) => ({ [pk]: partition.pk, [sk]: sort, ...options.keyOfSort(sort) }),
+  });
 };

@@ -1,8 +1,8 @@
-import { ConcurrentModification, conflict, validationError } from "@allot/core";
+import { ConcurrentModification, conflict } from "@allot/core";
 import type { IntegrationClient, IntegrationClientRepository } from "@allot/core/integration";
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { indexPage } from "./index-page.js";
 import { entityOf, integrationClientKeys } from "./keys.js";
-import { partitionQuery } from "./query.js";
 import { transactWithOutbox, versionedPut } from "./transact.js";
 
 // One item per client (keys in keys.ts), written with a revision condition like every record.
@@ -16,17 +16,6 @@ const toItem = (c: IntegrationClient) => ({
 });
 
 const CURSOR = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#(cli_[0-9a-z]{26})$/;
-
-const startKey = (cursor: string) => {
-  const sort = Buffer.from(cursor, "base64url").toString("utf8");
-  const match = CURSOR.exec(sort);
-  if (!match?.[1]) {
-    throw validationError("The cursor is invalid", [
-      { field: "cursor", message: "is not a cursor this listing returned" },
-    ]);
-  }
-  return { ...integrationClientKeys.key(match[1]), gsi2pk: integrationClientKeys.all().pk, gsi2sk: sort };
-};
 
 export const dynamoIntegrationClientRepository = (
   doc: DynamoDBDocumentClient,
@@ -68,25 +57,16 @@ export const dynamoIntegrationClientRepository = (
     }),
 
   async list({ limit, cursor }) {
-    const items: IntegrationClient[] = [];
-    let start: Record<string, unknown> | undefined = cursor ? startKey(cursor) : undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          ...partitionQuery(tableName, integrationClientKeys.all()),
-          Limit: limit - items.length,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []).map((item) => entityOf<IntegrationClient>(item)));
-      start = page.LastEvaluatedKey;
-    } while (start && items.length < limit);
-    const last = items.at(-1);
+    const page = await indexPage(doc, tableName, integrationClientKeys.all(), {
+      limit,
+      cursor,
+      oldestFirst: true,
+      sortShape: CURSOR,
+      keyOfSort: (sort) => integrationClientKeys.key((CURSOR.exec(sort) as RegExpExecArray)[1] as string),
+    });
     return {
-      items,
-      ...(start && last
-        ? { cursor: Buffer.from(integrationClientKeys.sort(last), "utf8").toString("base64url") }
-        : {}),
+      items: page.items.map((item) => entityOf<IntegrationClient>(item)),
+      ...(page.cursor ? { cursor: page.cursor } : {}),
     };
   },
 });

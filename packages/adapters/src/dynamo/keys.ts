@@ -22,6 +22,9 @@ export interface Partition {
   skPrefix?: string;
 }
 
+/** A partition of an index, which a cursor page needs (index-page.ts). */
+export type IndexPartition = Partition & { index: "gsi1" | "gsi2" };
+
 export const outboxKeys = {
   key: (eventId: string): Key => ({ pk: `${OUTBOX_PREFIX}${eventId}`, sk: "OUTBOX" }),
 };
@@ -275,8 +278,8 @@ export const notificationKeys = {
     gsi2pk: "NOTIFICATIONS",
     gsi2sk: notificationSort(n),
   }),
-  ofRecipient: (userId: string): Partition => ({ index: "gsi1", pk: `RECIPIENT#${userId}` }),
-  all: (): Partition => ({ index: "gsi2", pk: "NOTIFICATIONS" }),
+  ofRecipient: (userId: string): IndexPartition => ({ index: "gsi1", pk: `RECIPIENT#${userId}` }),
+  all: (): IndexPartition => ({ index: "gsi2", pk: "NOTIFICATIONS" }),
   /** A reference in its proposal's item collection: "one proposal's notifications" without a filter. */
   ref: (proposalId: string, sort: string): Key => ({
     pk: `PROPOSAL#${proposalId}`,
@@ -309,7 +312,7 @@ export const integrationClientKeys = {
     gsi2pk: "INTEGRATIONCLIENTS",
     gsi2sk: `${c.createdAt}#${c.clientId}`,
   }),
-  all: (): Partition => ({ index: "gsi2", pk: "INTEGRATIONCLIENTS" }),
+  all: (): IndexPartition => ({ index: "gsi2", pk: "INTEGRATIONCLIENTS" }),
 };
 
 const KEY_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "type"] as const;

@@ -1,17 +1,18 @@
-import { notFound, validationError } from "@allot/core";
+import { notFound } from "@allot/core";
 import type { ListOptions, Notification, NotificationRepository, Page } from "@allot/core/notification";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
-  type QueryCommandInput,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { batchGetAll } from "../dynamo/batch-get.js";
+import { cursorPage } from "../dynamo/cursor-page.js";
 import { failedConditions } from "../dynamo/errors.js";
-import { entityOf, notificationKeys, type Partition } from "../dynamo/keys.js";
+import { indexPage } from "../dynamo/index-page.js";
+import { entityOf, type IndexPartition, notificationKeys } from "../dynamo/keys.js";
 import { partitionQuery } from "../dynamo/query.js";
 import { type RetryPolicy, withRetries } from "../dynamo/retry.js";
 
@@ -41,68 +42,18 @@ const RACE_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 2
 
 const CURSOR = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#ntf_[0-9a-z]{26}$/;
 
-export const encodeCursor = (sort: string) => Buffer.from(sort, "utf8").toString("base64url");
-
-const decodeCursor = (cursor: string): string => {
-  const sort = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!CURSOR.test(sort))
-    throw validationError("The cursor is invalid", [
-      { field: "cursor", message: "is not a cursor this listing returned" },
-    ]);
-  return sort;
-};
-
-/** Reads up to `limit` matching items from the first page on, sorted newest first. */
-const collect = async (
-  doc: DynamoDBDocumentClient,
-  input: QueryCommandInput,
-  options: {
-    limit: number;
-    cursor?: string;
-    sortOf: (item: Record<string, unknown>) => string;
-    start: (sort: string) => Record<string, unknown>;
-  },
-): Promise<{ items: Record<string, unknown>[]; nextCursor?: string }> => {
-  const items: Record<string, unknown>[] = [];
-  let startKey = options.cursor ? options.start(decodeCursor(options.cursor)) : undefined;
-  // With a filter, a page may hold fewer matches than it read; keep reading until the page is full.
-  // The cursor names the last item returned, not the last one read, so nothing read past it is lost.
-  for (;;) {
-    const page = await doc.send(
-      new QueryCommand({
-        ...input,
-        ScanIndexForward: false,
-        Limit: options.limit,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      items.push(item);
-      if (items.length === options.limit) {
-        const more = item !== page.Items?.at(-1) || page.LastEvaluatedKey !== undefined;
-        return { items, nextCursor: more ? encodeCursor(options.sortOf(item)) : undefined };
-      }
-    }
-    if (!page.LastEvaluatedKey) return { items };
-    startKey = page.LastEvaluatedKey;
-  }
-};
-
 export const dynamoNotificationRepository = (
   doc: DynamoDBDocumentClient,
   tableName: string,
 ): NotificationRepository => {
-  const byIndex = async (partition: Partition, options: ListOptions): Promise<Page<Notification>> => {
-    const pk = `${partition.index}pk`;
-    const sk = `${partition.index}sk`;
-    const { items, nextCursor } = await collect(doc, partitionQuery(tableName, partition), {
+  const byIndex = async (partition: IndexPartition, options: ListOptions): Promise<Page<Notification>> => {
+    const { items, cursor } = await indexPage(doc, tableName, partition, {
       limit: options.limit,
       cursor: options.cursor,
-      sortOf: (item) => item[sk] as string,
-      // A GSI's start key is the index key plus the table key of the item it names.
-      start: (sort) => ({ [pk]: partition.pk, [sk]: sort, ...key(notificationKeys.idOfSort(sort)) }),
+      sortShape: CURSOR,
+      keyOfSort: (sort) => key(notificationKeys.idOfSort(sort)),
     });
-    return { items: items.map(fromItem), nextCursor };
+    return { items: items.map(fromItem), nextCursor: cursor };
   };
 
   const byProposal = async (
@@ -111,7 +62,7 @@ export const dynamoNotificationRepository = (
     recipient?: string,
   ): Promise<Page<Notification>> => {
     const refs = partitionQuery(tableName, notificationKeys.refsOfProposal(proposalId));
-    const { items, nextCursor } = await collect(
+    const { items, cursor } = await cursorPage(
       doc,
       recipient
         ? {
@@ -123,8 +74,9 @@ export const dynamoNotificationRepository = (
       {
         limit: options.limit,
         cursor: options.cursor,
-        sortOf: (item) => notificationKeys.sortOfRef(item.sk as string),
-        start: (sort) => notificationKeys.ref(proposalId, sort),
+        shape: CURSOR,
+        cursorOf: (item) => notificationKeys.sortOfRef(item.sk as string),
+        startOf: (sort) => notificationKeys.ref(proposalId, sort),
       },
     );
     const ids = items.map((item) => item.notificationId as string);
@@ -134,7 +86,7 @@ export const dynamoNotificationRepository = (
         return [n.notificationId, n] as const;
       }),
     );
-    return { items: ids.flatMap((id) => found.get(id) ?? []), nextCursor };
+    return { items: ids.flatMap((id) => found.get(id) ?? []), nextCursor: cursor };
   };
 
   return {
