@@ -61,7 +61,15 @@ export interface PlanOptions {
 /** EventBridge's ScheduleExpression, by shape (the local runtime parses it in full at start). */
 const SCHEDULE_EXPRESSION = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+( \S+){5}\))$/;
 
-export const planDeployment = (topology: Topology, options: PlanOptions): Plan => {
+/** What AWS gets: stacks/ without what only the local runtime serves (each says why). */
+export const deployedTopology = (topology: Topology): Topology => ({
+  ...topology,
+  functions: topology.functions.filter((f) => f.localOnly === undefined),
+  routes: topology.routes.filter((r) => r.localOnly === undefined),
+});
+
+export const planDeployment = (stacks: Topology, options: PlanOptions): Plan => {
+  const topology = deployedTopology(stacks);
   const { app } = topology;
   const { stage } = options;
   const settings = stageSettings(stage);

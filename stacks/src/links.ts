@@ -25,7 +25,7 @@ export const fn = (
   file: string,
   description: string,
   links: Link[],
-  options: { timeoutSeconds?: number; memoryMb?: number } = {},
+  options: { timeoutSeconds?: number; memoryMb?: number; localOnly?: string } = {},
 ): FunctionSpec => ({
   name,
   handler: `packages/functions/src/${file}#handler`,
@@ -33,6 +33,7 @@ export const fn = (
   links: links.map((link) => withEntities(name, link)),
   timeoutSeconds: options.timeoutSeconds ?? 10,
   memoryMb: options.memoryMb ?? 512,
+  ...(options.localOnly ? { localOnly: options.localOnly } : {}),
 });
 export const termTimerMachine = (...actions: MachineAction[]): Link => ({
   kind: "stateMachine",

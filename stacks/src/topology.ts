@@ -81,6 +81,8 @@ export interface FunctionSpec {
   links: Link[];
   timeoutSeconds: number;
   memoryMb: number;
+  /** Served only by the local runtime, never deployed to AWS: why, and what does it there. */
+  localOnly?: string;
 }
 
 export interface RouteSpec {
@@ -102,6 +104,8 @@ export interface RouteSpec {
    * key and request gets the first answer again, and the command runs once.
    */
   idempotencyKey?: "required";
+  /** Served only by the local runtime, never deployed to AWS: why, and what does it there. */
+  localOnly?: string;
 }
 
 export interface RetryPolicy {

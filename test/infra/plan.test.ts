@@ -4,6 +4,7 @@ import { type FunctionSpec, type Link, type Topology, topology } from "@allot/st
 import { envForLink, GITHUB_TOKEN_SECRET, providerEnv } from "@allot/stacks/env";
 import { describe, expect, it } from "vitest";
 import {
+  deployedTopology,
   describeRef,
   HTTP_API_TIMEOUT_SECONDS,
   httpsBaseUrl,
@@ -23,6 +24,8 @@ import { stageSettings } from "../../infra/stage.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const plan = planDeployment(topology, { stage: "production" });
+/** stacks/ as deployed: without what only the local runtime serves. */
+const onAws = deployedTopology(topology);
 
 /** The ARN a reference becomes on AWS (account and region faked), to look for wildcards. */
 const pseudoArn = (ref: Ref, p: Plan): string => {
@@ -127,12 +130,12 @@ describe("the deployment plan derived from stacks/", () => {
   });
 
   it("creates one function per stacks/ function, nodejs22.x on arm64, and one route, rule, machine per spec", () => {
-    expect(plan.functions.map((f) => f.name)).toEqual(topology.functions.map((f) => f.name));
+    expect(plan.functions.map((f) => f.name)).toEqual(onAws.functions.map((f) => f.name));
     for (const fn of plan.functions) {
       expect(fn.runtime).toBe(LAMBDA_RUNTIME);
       expect(fn.architecture).toBe(LAMBDA_ARCHITECTURE);
     }
-    expect(plan.api.routes.map((r) => r.key)).toEqual(topology.routes.map((r) => `${r.method} ${r.path}`));
+    expect(plan.api.routes.map((r) => r.key)).toEqual(onAws.routes.map((r) => `${r.method} ${r.path}`));
     expect(plan.rules.map((r) => r.name)).toEqual(topology.rules.map((r) => r.name));
     expect(plan.stateMachines.map((m) => m.name)).toEqual(topology.stateMachines.map((m) => m.name));
     expect(plan.streamSubscriptions.map((s) => s.name)).toEqual(
@@ -140,8 +143,27 @@ describe("the deployment plan derived from stacks/", () => {
     );
   });
 
+  it("leaves out what only the local runtime serves: the integration client routes (Cognito's on AWS)", () => {
+    const local = topology.routes.filter((r) => r.localOnly).map((r) => `${r.method} ${r.path}`);
+    expect(local).toEqual([
+      "POST /integrations/clients",
+      "GET /integrations/clients",
+      "GET /integrations/clients/{clientId}",
+      "POST /integrations/clients/{clientId}/revoke",
+    ]);
+    expect(plan.api.routes.map((r) => r.key).filter((key) => key.includes("/integrations/clients"))).toEqual(
+      [],
+    );
+    expect(plan.functions.map((f) => f.name).filter((name) => name.includes("integration-client"))).toEqual(
+      [],
+    );
+    // Every function a deployed route names is deployed.
+    const functions = new Set(plan.functions.map((f) => f.name));
+    for (const route of onAws.routes) expect(functions).toContain(route.function);
+  });
+
   it("puts every non-public route behind the JWT authorizer, and only public ones outside it", () => {
-    for (const route of topology.routes) {
+    for (const route of onAws.routes) {
       const planned = plan.api.routes.find((r) => r.key === `${route.method} ${route.path}`);
       expect(planned?.auth, planned?.key).toBe(route.public ? "none" : "jwt");
     }
@@ -195,7 +217,7 @@ describe("the deployment plan derived from stacks/", () => {
   });
 
   it("grants each function only the resources its links (and its own triggers and queues) name", () => {
-    for (const spec of topology.functions) {
+    for (const spec of onAws.functions) {
       const fn = plan.functions.find((f) => f.name === spec.name);
       expect(fn).toBeDefined();
       if (!fn) continue;
@@ -258,7 +280,7 @@ describe("the deployment plan derived from stacks/", () => {
 
   it("never lets a read-only table link write", () => {
     const writes = new Set<string>(TABLE_WRITE_ACTIONS);
-    for (const spec of topology.functions) {
+    for (const spec of onAws.functions) {
       const fn = plan.functions.find((f) => f.name === spec.name);
       for (const link of spec.links) {
         if (link.kind !== "table" || link.access !== "read") continue;

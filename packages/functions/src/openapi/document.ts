@@ -85,6 +85,7 @@ const operationOf = (entry: RouteContract): ZodOpenApiOperationObject => {
         : {}),
     "x-allot-roles": route.roles,
     ...(route.scopes ? { "x-allot-scopes": route.scopes } : {}),
+    ...(route.localOnly ? { "x-allot-local-only": route.localOnly } : {}),
     requestParams: {
       ...(path.length
         ? {
@@ -125,7 +126,7 @@ export const openApiDocument = async (contracts?: RouteContract[]) => {
         title: "Allot API",
         version: "0.1.0",
         description:
-          "Research grants and compute-credit programs. `x-allot-roles` on each operation lists the roles (the token's `allot:role` claim) that may call it; the handler enforces finer rules (ownership, assignment). An integration's token (OAuth 2.0 client credentials) also needs one of the operation's `x-allot-scopes`.",
+          "Research grants and compute-credit programs. `x-allot-roles` on each operation lists the roles (the token's `allot:role` claim) that may call it; the handler enforces finer rules (ownership, assignment). An integration's token (OAuth 2.0 client credentials) also needs one of the operation's `x-allot-scopes`. An operation with `x-allot-local-only` is served by the local runtime only, not deployed to AWS; the text says what does its job there.",
       },
       components: {
         securitySchemes: {
