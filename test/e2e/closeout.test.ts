@@ -1,6 +1,7 @@
 import { awardKeys } from "@allot/adapters";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { DescribeExecutionCommand, ListStateMachinesCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localClientConfig } from "../../packages/aws-local/src/aws-config.js";
@@ -352,4 +353,66 @@ describe("closeout", () => {
     expect(ledger.cash).toEqual({ committed: CASH, consumed: CASH, released: 0 });
     expect(await checkLocalLedger(runtime, SHORT)).toEqual([]);
   }, 300_000);
+
+  it("resumes a closeout whose workflow failed, once the provider inactivates again, and closes the award", async () => {
+    const { awardId } = await activeAward(runtime, SHORT_CALL, "rhea", CREDITS, ["rev-ada"]);
+    const award = await awardOf(awardId);
+    const faults = (body?: unknown) =>
+      fetch(`${runtime.provider}/admin/faults`, {
+        method: body ? "POST" : "DELETE",
+        ...(body ? { headers: { "content-type": "application/json" }, body: JSON.stringify(body) } : {}),
+      });
+    const sfn = new SFNClient(localClientConfig(runtime.edge));
+    const staff = await actAs(runtime, "sam", "staff");
+    const resume = (key: string) =>
+      reply(
+        staff.POST("/awards/{awardId}/closeout/resume", {
+          params: { path: { awardId }, header: { "Idempotency-Key": key } },
+          body: { reason: "the provider can inactivate the project again" },
+        } as never),
+      );
+    try {
+      await faults({ inactivate: { permanent: true } });
+      await requestEarlyCloseout(award);
+      await awardToBe(awardId, (a) => a.status === "closing", "to be closing");
+      const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
+      const machine = stateMachines?.find((m) => m.name?.endsWith("award-closeout"));
+      const executionArn = `${machine?.stateMachineArn?.replace(":stateMachine:", ":execution:")}:${awardId}`;
+      // The provider refuses to inactivate the project: the closeout fails and the award stays closing.
+      const failed = await until(
+        async () => {
+          const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+          return described.status === "FAILED" ? described : undefined;
+        },
+        "the closeout to fail",
+        60_000,
+      );
+      expect(failed.status).toBe("FAILED");
+      expect((await awardOf(awardId)).status).toBe("closing");
+      await faults();
+
+      const resumed = await resume("rhea-resume-1");
+      expect(resumed.status).toBe(202);
+      expect(resumed.body.closeout?.attempt).toBe(2);
+      // Running again: a second resume (another key) has nothing to do.
+      const again = await resume("rhea-resume-2");
+      expect(again.status).toBe(409);
+      const closed = await awardToBe(
+        awardId,
+        (a) => ["closed", "closed_noncompliant"].includes(a.status),
+        "to be closed after the resume",
+      );
+      expect(closed.closeout?.attempt).toBe(2);
+      expect(closed.closeout?.credits?.returnedCents).toBe(CREDITS);
+      expect(
+        closed.history.filter((h: { reason: string }) => h.reason.startsWith("closeout resumed")),
+      ).toHaveLength(1);
+      const ledger = await ledgerOf(awardId);
+      expect(ledger.credits.released).toBe(CREDITS);
+      expect((await resume("rhea-resume-3")).status).toBe(409);
+    } finally {
+      await faults();
+      sfn.destroy();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Actor } from "../src/actor.js";
+import type { CloseoutRun } from "../src/award/index.js";
 import {
   type Award,
   awaitFinalReport,
@@ -9,6 +10,7 @@ import {
   closeAward,
   decideCashSpent,
   entriesFor,
+  resumeCloseout,
   returnUnspentCash,
   returnUnusedCredits,
   reviseClosedCompliance,
@@ -404,5 +406,70 @@ describe("the closeout", () => {
       kind: "conflict",
       message: `Award ${AWARD}: the cash spent is not decided yet`,
     });
+  });
+});
+
+describe("resuming a failed closeout", () => {
+  const staff: Actor = { userId: "sam", role: "staff" } as Actor;
+  /** Where each attempt's run stands, as the workflow would report it. */
+  let runs: Map<number, CloseoutRun>;
+  let starts: Array<{ attempt?: number; reason: string }>;
+  const resumeDeps = () => ({
+    ...deps,
+    workflow: {
+      state: async (_awardId: string, attempt: number) => runs.get(attempt) ?? "absent",
+      start: async (input: { awardId: string; reason: string; early: boolean; attempt?: number }) => {
+        starts.push(input);
+        runs.set(input.attempt ?? 1, "running");
+      },
+    },
+  });
+  const codeOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => "ok",
+      (error: DomainError) => error.kind,
+    );
+
+  beforeEach(async () => {
+    runs = new Map([[1, "running"]]);
+    starts = [];
+    await beginCloseout(deps, AWARD, TERM_ENDED, false);
+  });
+
+  it("starts the next attempt of a failed run once, marks the award, and refuses while it runs", async () => {
+    runs.set(1, "failed");
+    const resumed = await resumeCloseout(resumeDeps(), staff, AWARD, "the provider fixed the project");
+    expect(resumed.closeout?.attempt).toBe(2);
+    expect(starts).toEqual([{ awardId: AWARD, reason: TERM_ENDED, early: false, attempt: 2 }]);
+    expect(stored().closeout?.attempt).toBe(2);
+    expect(stored().status).toBe("closing");
+    expect(stored().history.at(-1)).toMatchObject({
+      actor: "sam",
+      reason: "closeout resumed (attempt 2): the provider fixed the project",
+    });
+    // Attempt 2 runs: a repeat (a retry, a second staff member) starts nothing more.
+    expect(await codeOf(resumeCloseout(resumeDeps(), staff, AWARD, "again"))).toBe("conflict");
+    expect(starts).toHaveLength(1);
+  });
+
+  it("starts the attempt the award names when its start was lost, without counting another", async () => {
+    runs.set(1, "failed");
+    await resumeCloseout(resumeDeps(), staff, AWARD, "fixed");
+    runs.delete(2); // the start after the award's update never happened
+    starts = [];
+    const again = await resumeCloseout(resumeDeps(), staff, AWARD, "fixed");
+    expect(again.closeout?.attempt).toBe(2);
+    expect(starts).toEqual([{ awardId: AWARD, reason: TERM_ENDED, early: false, attempt: 2 }]);
+  });
+
+  it("refuses a running or finished closeout, an award not closing, and anyone but staff", async () => {
+    expect(await codeOf(resumeCloseout(resumeDeps(), staff, AWARD, "why"))).toBe("conflict");
+    runs.set(1, "succeeded");
+    expect(await codeOf(resumeCloseout(resumeDeps(), staff, AWARD, "why"))).toBe("conflict");
+    runs.set(1, "failed");
+    expect(await codeOf(resumeCloseout(resumeDeps(), grantee, AWARD, "why"))).toBe("forbidden");
+    awards.items.set(AWARD, { ...stored(), status: "active", closeout: undefined });
+    expect(await codeOf(resumeCloseout(resumeDeps(), staff, AWARD, "why"))).toBe("conflict");
+    expect(starts).toEqual([]);
   });
 });

@@ -160,7 +160,7 @@ describe("the OpenAPI document", () => {
       else expect(header, route.path).toBeUndefined();
     }
     expect(topology.routes.filter((r) => r.idempotencyKey).map((r) => r.path)).toEqual([
-      ...["top-up", "extend", "suspend", "resume", "revoke", "redrive", "changes"].map(
+      ...["top-up", "extend", "suspend", "resume", "revoke", "redrive", "closeout/resume", "changes"].map(
         (a) => `/awards/{awardId}/${a}`,
       ),
       "/webhooks/subscriptions",

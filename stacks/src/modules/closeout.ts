@@ -70,6 +70,12 @@ export const closeout: StackModule = {
     task("return-unspent-cash", "Returns the cash the award did not spend to the pool"),
     task("close-award", "Evaluates compliance and closes the award, closed or closed_noncompliant"),
     fn(
+      "resume-award-closeout",
+      "http/awards/resume-closeout.ts",
+      "Staff resume an award's closeout whose workflow failed, once its cause is fixed",
+      [tableReadWrite, closeoutMachine("start", "read")],
+    ),
+    fn(
       "submit-final-report",
       "http/awards/submit-final-report.ts",
       "The grantee submits the final report of a closing award",
@@ -86,6 +92,13 @@ export const closeout: StackModule = {
       path: "/awards/{awardId}/final-report",
       function: "submit-final-report",
       roles: ["applicant"],
+    },
+    {
+      method: "POST",
+      path: "/awards/{awardId}/closeout/resume",
+      function: "resume-award-closeout",
+      roles: ["staff"],
+      idempotencyKey: "required",
     },
   ],
   rules: [

@@ -1,6 +1,10 @@
 import { currentCorrelationId } from "@allot/core/events";
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 
+/** The ARN of a machine's execution of that name. */
+export const executionArnOf = (stateMachineArn: string, name: string) =>
+  `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+
 /**
  * Starts an execution named by its subject; one that exists already is what was wanted. Every
  * task of our machines reads `$$.Execution.Input.correlationId` for its logs, so each execution

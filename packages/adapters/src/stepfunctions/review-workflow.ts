@@ -13,10 +13,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from "@aws-sdk/client-sfn";
-import { startNamedExecution } from "./named-execution.js";
-
-const executionArnOf = (stateMachineArn: string, name: string) =>
-  `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+import { executionArnOf, startNamedExecution } from "./named-execution.js";
 
 /** Re-drives are numbered from 1 by the failure they follow; one name per round. */
 const redriveName = (proposalId: string, round: number) => `${proposalId}-redrive-${round}`;

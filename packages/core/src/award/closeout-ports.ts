@@ -7,9 +7,17 @@ import type { AwardRepository } from "./ports.js";
 // What the closeout's steps need from outside the domain: its two workflows, and the ledger's
 // and the outputs' functions bound where functions are composed.
 
-/** Starts the closeout workflow of an award; one execution per award, a second start is none. */
+/** Where one attempt of an award's closeout workflow stands ("absent": never started). */
+export type CloseoutRun = "absent" | "running" | "succeeded" | "failed";
+
+/**
+ * Starts the closeout workflow of an award; one execution per award and attempt (1 unless a
+ * staff resume began another), a second start of one is none.
+ */
 export interface CloseoutWorkflow {
-  start(input: { awardId: string; reason: string; early: boolean }): Promise<void>;
+  start(input: { awardId: string; reason: string; early: boolean; attempt?: number }): Promise<void>;
+  /** Where the award's closeout stands at that attempt. */
+  state(awardId: string, attempt: number): Promise<CloseoutRun>;
   /** Completes the final report's callback; a callback already completed is not an error. */
   complete(taskToken: string, output: Record<string, unknown>): Promise<void>;
 }

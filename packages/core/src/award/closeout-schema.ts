@@ -41,6 +41,8 @@ export interface AwardCloseout {
   graceEndsAt: string;
   /** How long the final report may take once requested. */
   finalReportSeconds: number;
+  /** Which run of the closeout workflow carries it: 1, then one more per staff resume. */
+  attempt?: number;
   /** Set when the usage was settled and the unused credits returned. */
   credits?: { consumedCents: number; returnedCents: number; settledAt: string };
   finalReportRequestedAt?: string;

@@ -4,6 +4,7 @@ export * from "./changes.js";
 export * from "./closeout.js";
 export * from "./closeout-events.js";
 export * from "./closeout-ports.js";
+export * from "./closeout-resume.js";
 export * from "./closeout-schema.js";
 export * from "./commands.js";
 export * from "./events.js";

@@ -31,7 +31,10 @@ export const closeoutDeps = once(
   }),
 );
 
-/** Starts closeouts (the term timer, an approved early closeout) and completes the report's callback. */
+/**
+ * Starts closeouts (the term timer, an approved early closeout, a staff resume), reads where
+ * one stands, and completes the report's callback.
+ */
 export const closeoutWorkflow = once(
   (): CloseoutWorkflow => stepFunctionsCloseoutWorkflow(sfn(), () => linked(closeoutMachine("start"))),
 );

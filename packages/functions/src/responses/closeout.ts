@@ -20,6 +20,7 @@ export const CloseoutView = z
     startedAt: IsoTime,
     graceEndsAt: IsoTime,
     finalReportSeconds: z.number().int(),
+    attempt: z.number().int().optional(),
     credits: z
       .object({ consumedCents: z.number().int(), returnedCents: z.number().int(), settledAt: IsoTime })
       .optional(),

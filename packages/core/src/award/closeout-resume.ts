@@ -1,0 +1,57 @@
+import type { Actor } from "../actor.js";
+import { conflict } from "../errors.js";
+import type { CloseoutDeps, CloseoutWorkflow } from "./closeout-ports.js";
+import { mustGet, now } from "./closeout-record.js";
+import { staffOnly } from "./moves.js";
+import type { Award } from "./schema.js";
+
+// A closeout whose workflow failed (the provider refused to inactivate the project past its
+// retries, a task that kept failing) leaves its award `closing` for good: no credits returned,
+// no final report asked for. Staff resume it once the cause is fixed: a new run of the same
+// workflow, named by its attempt, whose steps find their marks on the award and do only what is
+// left. The award names the attempt, so a retried or raced resume starts one run, and only a
+// run that has ended without closing the award can be followed by another.
+
+export const resumeCloseout = async (
+  deps: Pick<CloseoutDeps, "awards" | "clock"> & { workflow: Pick<CloseoutWorkflow, "start" | "state"> },
+  actor: Actor,
+  awardId: string,
+  reason: string,
+): Promise<Award> => {
+  staffOnly(actor);
+  const award = await mustGet(deps, awardId);
+  if (award.status !== "closing" || !award.closeout)
+    throw conflict(`Award ${awardId} is ${award.status}; only a closing award's closeout can be resumed`);
+  const { closeout } = award;
+  const attempt = closeout.attempt ?? 1;
+  const run = { awardId, reason: closeout.reason, early: false };
+  const state = await deps.workflow.state(awardId, attempt);
+  if (state === "absent") {
+    // A resume whose award update landed but whose start did not: start that attempt now.
+    await deps.workflow.start({ ...run, attempt });
+    return award;
+  }
+  if (state !== "failed")
+    throw conflict(
+      `The closeout of award ${awardId} is ${state === "running" ? "running" : "finished"} (attempt ${attempt}); there is nothing to resume`,
+    );
+  const when = now(deps);
+  const next = attempt + 1;
+  const after: Award = {
+    ...award,
+    closeout: { ...closeout, attempt: next },
+    history: [
+      ...award.history,
+      {
+        at: when,
+        status: award.status,
+        actor: actor.userId,
+        reason: `closeout resumed (attempt ${next}): ${reason}`,
+      },
+    ],
+    revision: award.revision + 1,
+  };
+  await deps.awards.update(after, []);
+  await deps.workflow.start({ ...run, attempt: next });
+  return after;
+};
