@@ -388,7 +388,23 @@ describe("closeout", () => {
         60_000,
       );
       expect(failed.status).toBe("FAILED");
-      expect((await awardOf(awardId)).status).toBe("closing");
+      expect(failed.error).toBe("Allot.CloseoutFailed");
+      // Reported: the award shows the failed run, and staff are told how to resume it.
+      const stopped = await awardOf(awardId);
+      expect(stopped.status).toBe("closing");
+      expect(stopped.closeout?.failure).toMatchObject({ attempt: 1 });
+      await until(
+        async () =>
+          outboxMessages(runtime)
+            // Headers folded at 78 characters, the body's soft line breaks: unfolded before reading.
+            .map((m) => m.replace(/\r?\n[ \t]+/g, " ").replace(/=\r?\n/g, ""))
+            .find(
+              (m) =>
+                m.includes(`Subject: Closeout failed for award ${awardId}`) && m.includes("/closeout/resume"),
+            ),
+        "the staff notice of the failed closeout",
+        30_000,
+      );
       await faults();
 
       const resumed = await resume("rhea-resume-1");

@@ -1575,6 +1575,12 @@ export interface components {
                 /** Format: date-time */
                 settledAt: string;
             };
+            failure?: {
+                /** Format: date-time */
+                at: string;
+                attempt: number;
+                error: string;
+            };
             finalReport?: components["schemas"]["FinalReport"];
             /** Format: date-time */
             finalReportDueAt?: string;
@@ -1704,7 +1710,7 @@ export interface components {
                 createdAt: string;
                 digestId?: string;
                 /** @enum {string} */
-                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted" | "closeout-started" | "final-report-requested" | "award-closed" | "change-requested" | "change-decided" | "award-topped-up" | "award-extended" | "award-suspended" | "award-resumed" | "award-revoked" | "project-inactivated" | "project-reactivated" | "output-verified" | "output-rejected" | "compliance-changed" | "obligation-reminder" | "obligation-overdue" | "webhook-subscription-disabled" | "digest";
+                kind: "proposal-received" | "screening-outcome" | "decision" | "reviewer-assigned" | "review-reminder" | "reviewers-needed" | "award-offer" | "credits-provisioned" | "provisioning-failed" | "credits-delayed" | "commit-refused" | "credit-threshold" | "reservation-granted" | "closeout-started" | "final-report-requested" | "award-closed" | "closeout-failed" | "change-requested" | "change-decided" | "award-topped-up" | "award-extended" | "award-suspended" | "award-resumed" | "award-revoked" | "project-inactivated" | "project-reactivated" | "output-verified" | "output-rejected" | "compliance-changed" | "obligation-reminder" | "obligation-overdue" | "webhook-subscription-disabled" | "digest";
                 notificationId: string;
                 recipient: {
                     /** Format: email */

@@ -7,6 +7,7 @@ export const WorkflowErrors = {
   providerUnavailable: "Allot.ProviderUnavailable",
   provisioningRejected: "Allot.ProvisioningRejected",
   provisioningFailed: "Allot.ProvisioningFailed",
+  closeoutFailed: "Allot.CloseoutFailed",
   invalidTaskInput: "Allot.InvalidTaskInput",
   timeout: "States.Timeout",
   heartbeatTimeout: "States.HeartbeatTimeout",

@@ -10,6 +10,7 @@ import {
   closeAward,
   decideCashSpent,
   entriesFor,
+  reportCloseoutFailure,
   resumeCloseout,
   returnUnspentCash,
   returnUnusedCredits,
@@ -460,6 +461,28 @@ describe("resuming a failed closeout", () => {
     const again = await resumeCloseout(resumeDeps(), staff, AWARD, "fixed");
     expect(again.closeout?.attempt).toBe(2);
     expect(starts).toEqual([{ awardId: AWARD, reason: TERM_ENDED, early: false, attempt: 2 }]);
+  });
+
+  it("reports a failed run once on the award, with one event, and each attempt's failure apart", async () => {
+    await reportCloseoutFailure(deps, AWARD, "Allot.ProvisioningRejected");
+    await reportCloseoutFailure(deps, AWARD, "Allot.ProvisioningRejected");
+    expect(stored().closeout?.failure).toEqual({ attempt: 1, error: "Allot.ProvisioningRejected", at: T0 });
+    expect(eventTypes().filter((t) => t === "Closeout Failed")).toHaveLength(1);
+    runs.set(1, "failed");
+    await resumeCloseout(resumeDeps(), staff, AWARD, "fixed");
+    await reportCloseoutFailure(deps, AWARD, "States.TaskFailed");
+    expect(stored().closeout?.failure).toMatchObject({ attempt: 2, error: "States.TaskFailed" });
+    expect(
+      awards.events
+        .filter((e) => e.detailType === "Closeout Failed")
+        .map((e) => (e.detail as { eventId: string }).eventId),
+    ).toEqual([`${AWARD}:closeout-failed:1`, `${AWARD}:closeout-failed:2`]);
+  });
+
+  it("reports nothing for a run that failed before the award was closing", async () => {
+    awards.items.set(AWARD, { ...stored(), status: "active", closeout: undefined });
+    await reportCloseoutFailure(deps, AWARD, "States.TaskFailed");
+    expect(eventTypes()).not.toContain("Closeout Failed");
   });
 
   it("refuses a running or finished closeout, an award not closing, and anyone but staff", async () => {

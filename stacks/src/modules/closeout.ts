@@ -2,6 +2,7 @@ import {
   AwardClosed,
   AwardCloseoutRequested,
   AwardClosing,
+  CloseoutFailed,
   CreditsProvisioned,
   FinalReportRequested,
 } from "@allot/core/award";
@@ -39,6 +40,7 @@ const notices = [
   ["notify-closeout-started", AwardClosing, "Tells the grantee and staff an award's closeout started"],
   ["notify-final-report-requested", FinalReportRequested, "Asks the grantee for the final report"],
   ["notify-award-closed", AwardClosed, "Tells the grantee and staff an award is closed, and how"],
+  ["notify-closeout-failed", CloseoutFailed, "Tells staff a closeout failed and how to resume it"],
 ] as const;
 
 export const closeout: StackModule = {
@@ -69,6 +71,7 @@ export const closeout: StackModule = {
     task("settle-closeout-cash", "Fixes the cash spent (the report's, or all without one) in the ledger"),
     task("return-unspent-cash", "Returns the cash the award did not spend to the pool"),
     task("close-award", "Evaluates compliance and closes the award, closed or closed_noncompliant"),
+    task("report-closeout-failure", "Marks a failed closeout run on the award and publishes Closeout Failed"),
     fn(
       "resume-award-closeout",
       "http/awards/resume-closeout.ts",

@@ -95,6 +95,26 @@ export const AwardClosed = defineEvent(
     example: { ...example, status: "closed" },
   },
 );
+/** A run of the closeout workflow failed for good; the award stays closing until staff resume it. */
+export const CloseoutFailed = defineEvent(
+  Sources.awards,
+  "Closeout Failed",
+  1,
+  z.object({
+    ...ids,
+    attempt: z
+      .number()
+      .int()
+      .min(1)
+      .describe("The run of the closeout workflow that failed (1, then one per resume)."),
+    error: z.string().describe("The error the failed step ended with, for operators (a name, no details)."),
+  }),
+  {
+    description:
+      "A run of the award's closeout workflow failed for good (the provider refused to inactivate the project, or stayed down past the retries). The award stays closing, nothing more is returned, until staff resume the closeout. Operations dashboards alert on it.",
+    example: { ...example, attempt: 1, error: "Allot.ProvisioningRejected" },
+  },
+);
 /** A closed-out award's obligation was met late, or fell overdue: its closed status follows. */
 export const AwardComplianceRevised = defineEvent(
   Sources.awards,
@@ -116,4 +136,5 @@ export const closeoutEvents = [
   CloseoutCashSettled,
   AwardClosed,
   AwardComplianceRevised,
+  CloseoutFailed,
 ];

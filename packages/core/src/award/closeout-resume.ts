@@ -1,8 +1,10 @@
 import type { Actor } from "../actor.js";
-import { conflict } from "../errors.js";
+import { conflict, retryOnConcurrentModification } from "../errors.js";
+import { createEvent } from "../events/define.js";
+import { CloseoutFailed } from "./closeout-events.js";
 import type { CloseoutDeps, CloseoutWorkflow } from "./closeout-ports.js";
 import { mustGet, now } from "./closeout-record.js";
-import { staffOnly } from "./moves.js";
+import { ids, staffOnly } from "./moves.js";
 import type { Award } from "./schema.js";
 
 // A closeout whose workflow failed (the provider refused to inactivate the project past its
@@ -11,6 +13,40 @@ import type { Award } from "./schema.js";
 // workflow, named by its attempt, whose steps find their marks on the award and do only what is
 // left. The award names the attempt, so a retried or raced resume starts one run, and only a
 // run that has ended without closing the award can be followed by another.
+
+/**
+ * The closeout workflow's catch: the run failed for good. Marks the award's closeout with the
+ * failure (staff read it on the award) and publishes CloseoutFailed, once per run; the workflow
+ * then fails, so that the run can be resumed.
+ */
+export const reportCloseoutFailure = async (
+  deps: Pick<CloseoutDeps, "awards" | "clock">,
+  awardId: string,
+  error: string,
+): Promise<void> =>
+  retryOnConcurrentModification(async () => {
+    const award = await mustGet(deps, awardId);
+    const { closeout } = award;
+    // A run that failed before the award became closing left nothing to resume from.
+    if (award.status !== "closing" || !closeout) return;
+    const attempt = closeout.attempt ?? 1;
+    if (closeout.failure?.attempt === attempt) return;
+    const when = now(deps);
+    await deps.awards.update(
+      {
+        ...award,
+        closeout: { ...closeout, failure: { attempt, error, at: when } },
+        revision: award.revision + 1,
+      },
+      [
+        createEvent(CloseoutFailed, `${awardId}:closeout-failed:${attempt}`, when, {
+          ...ids(award),
+          attempt,
+          error,
+        }),
+      ],
+    );
+  });
 
 export const resumeCloseout = async (
   deps: Pick<CloseoutDeps, "awards" | "clock"> & { workflow: Pick<CloseoutWorkflow, "start" | "state"> },

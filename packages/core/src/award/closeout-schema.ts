@@ -43,6 +43,8 @@ export interface AwardCloseout {
   finalReportSeconds: number;
   /** Which run of the closeout workflow carries it: 1, then one more per staff resume. */
   attempt?: number;
+  /** The last run that failed, until staff resume the closeout (see closeout-resume.ts). */
+  failure?: { attempt: number; error: string; at: string };
   /** Set when the usage was settled and the unused credits returned. */
   credits?: { consumedCents: number; returnedCents: number; settledAt: string };
   finalReportRequestedAt?: string;

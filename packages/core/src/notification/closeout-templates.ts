@@ -110,3 +110,24 @@ export function awardClosedMessage(input: AwardClosedInput): MessageContent {
     ),
   };
 }
+
+export interface CloseoutFailedInput {
+  awardId: string;
+  attempt: number;
+  /** The failed step's error name (never its cause, which may hold a trace). */
+  error: string;
+}
+
+/** To the staff mailbox: a closeout run failed for good and waits for a resume. */
+export function closeoutFailedMessage(input: CloseoutFailedInput): MessageContent {
+  return {
+    subject: `Closeout failed for award ${input.awardId}`,
+    text: compose(
+      "Hello,",
+      `The closeout of award ${input.awardId} stopped: a step failed for good (attempt ${input.attempt}, ${input.error}). ` +
+        "The award stays closing, and nothing more is returned to the pools or asked of the grantee until the closeout is resumed.",
+      `Once the cause is fixed (the compute provider can inactivate the project again), resume it with POST /awards/${input.awardId}/closeout/resume.`,
+      SIGNATURE,
+    ),
+  };
+}

@@ -1,8 +1,14 @@
-import type { AwardClosed, AwardClosing, FinalReportRequested } from "../award/closeout-events.js";
+import type {
+  AwardClosed,
+  AwardClosing,
+  CloseoutFailed,
+  FinalReportRequested,
+} from "../award/closeout-events.js";
 import { notFound } from "../errors.js";
 import type { EventDataOf } from "../events/define.js";
 import {
   awardClosedMessage,
+  closeoutFailedMessage,
   closeoutStartedMessage,
   finalReportRequestedMessage,
 } from "./closeout-templates.js";
@@ -106,4 +112,23 @@ export const notifyAwardClosed = async (
       }),
     );
   }
+};
+
+/** Staff alone: a closeout run failed for good and waits for their resume. */
+export const notifyCloseoutFailed = async (
+  deps: AwardNotificationDeps,
+  eventId: string,
+  data: EventDataOf<typeof CloseoutFailed>,
+) => {
+  const { staff, related } = await load(deps, data.awardId);
+  await notify(
+    deps.mail,
+    draftNotification({
+      cause: eventId,
+      kind: "closeout-failed",
+      recipient: staff,
+      related,
+      message: closeoutFailedMessage({ awardId: data.awardId, attempt: data.attempt, error: data.error }),
+    }),
+  );
 };

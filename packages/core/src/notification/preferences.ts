@@ -29,6 +29,7 @@ export const MANDATORY_KINDS: Readonly<Record<string, string>> = {
   "project-inactivated": "the compute project's inactivation",
   "closeout-started": "the award's closeout",
   "award-closed": "the award's closing",
+  "closeout-failed": "a closeout that stopped holds the award's money until staff resume it",
   "webhook-subscription-disabled":
     "the integration's events stop until someone resumes its subscription, so it must not wait for a digest",
   digest: "the digest is how the digested notices arrive; set those notices to off instead",

@@ -19,6 +19,7 @@ export const NotificationKind = z.enum([
   "closeout-started",
   "final-report-requested",
   "award-closed",
+  "closeout-failed",
   "change-requested",
   "change-decided",
   "award-topped-up",

@@ -1,6 +1,7 @@
 import type { ApplicantFeedback } from "../review/feedback.js";
 import {
   awardClosedMessage,
+  closeoutFailedMessage,
   closeoutStartedMessage,
   finalReportRequestedMessage,
 } from "./closeout-templates.js";
@@ -505,6 +506,7 @@ export const templates = {
   "closeout-started": closeoutStartedMessage,
   "final-report-requested": finalReportRequestedMessage,
   "award-closed": awardClosedMessage,
+  "closeout-failed": closeoutFailedMessage,
   ...changeTemplates,
   "project-inactivated": projectInactivatedMessage,
   "project-reactivated": projectReactivatedMessage,

@@ -21,6 +21,7 @@ export const CloseoutView = z
     graceEndsAt: IsoTime,
     finalReportSeconds: z.number().int(),
     attempt: z.number().int().optional(),
+    failure: z.object({ attempt: z.number().int(), error: z.string(), at: IsoTime }).optional(),
     credits: z
       .object({ consumedCents: z.number().int(), returnedCents: z.number().int(), settledAt: IsoTime })
       .optional(),
