@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineEvent } from "../events/define.js";
 import { Sources } from "../events/sources.js";
+import { WorkflowErrors } from "../workflow-errors.js";
 
 // One event per closeout step, each carrying ids and amounts only (no personal data).
 const ids = {
@@ -112,7 +113,7 @@ export const CloseoutFailed = defineEvent(
   {
     description:
       "A run of the award's closeout workflow failed for good (the provider refused to inactivate the project, or stayed down past the retries). The award stays closing, nothing more is returned, until staff resume the closeout. Operations dashboards alert on it.",
-    example: { ...example, attempt: 1, error: "Allot.ProvisioningRejected" },
+    example: { ...example, attempt: 1, error: WorkflowErrors.provisioningRejected },
   },
 );
 /** A closed-out award's obligation was met late, or fell overdue: its closed status follows. */
