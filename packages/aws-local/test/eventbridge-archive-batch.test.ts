@@ -6,7 +6,7 @@ import {
   releasedBatch,
 } from "../src/eventbridge/archive-batch.js";
 import type { Bus } from "../src/eventbridge/bus.js";
-import { deliveredItem, newDelivery } from "../src/eventbridge/deliveries.js";
+import { deliveredItem, newDelivery } from "../src/eventbridge/delivery-record.js";
 import type { EventEnvelope } from "../src/eventbridge/types.js";
 
 const bus: Bus = {

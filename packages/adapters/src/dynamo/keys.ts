@@ -307,7 +307,6 @@ export const notificationKeys = {
 // cursor of a listing is the gsi2 sort key `<createdAt>#<clientId>` of the last client returned.
 export const integrationClientKeys = {
   key: (clientId: string): Key => ({ pk: `INTEGRATIONCLIENT#${clientId}`, sk: "INTEGRATIONCLIENT" }),
-  sort: (c: { createdAt: string; clientId: string }) => `${c.createdAt}#${c.clientId}`,
   indexes: (c: { createdAt: string; clientId: string }) => ({
     gsi2pk: "INTEGRATIONCLIENTS",
     gsi2sk: `${c.createdAt}#${c.clientId}`,

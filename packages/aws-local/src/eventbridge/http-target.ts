@@ -1,4 +1,4 @@
-import { transformedInput } from "./deliveries.js";
+import { transformedInput } from "./delivery-record.js";
 import type { Destinations } from "./destinations.js";
 import { sleep } from "./limit.js";
 import type { DeliveryError, DeliveryRecord } from "./types.js";

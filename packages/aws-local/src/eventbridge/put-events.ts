@@ -4,7 +4,7 @@ import type { Logger } from "../logger.js";
 import { type ArchivedCall, archiveBatchItems, leasedLike } from "./archive-batch.js";
 import { batchPut, type TaggedItem } from "./batch.js";
 import type { Bus, Registry } from "./bus.js";
-import { newDelivery } from "./deliveries.js";
+import { newDelivery } from "./delivery-record.js";
 import { buildEnvelope } from "./envelope.js";
 import { matchingTargets } from "./match.js";
 import type { PutEventsRequestEntry, PutEventsResponse, PutEventsResultEntry } from "./types.js";

@@ -3,7 +3,7 @@ import { conflict, retryOnConcurrentModification } from "../errors.js";
 import { createEvent } from "../events/define.js";
 import { CloseoutFailed } from "./closeout-events.js";
 import type { CloseoutDeps, CloseoutWorkflow } from "./closeout-ports.js";
-import { mustGet, now } from "./closeout-record.js";
+import { mustGet, now, withCloseout } from "./closeout-record.js";
 import { ids, staffOnly } from "./moves.js";
 import type { Award } from "./schema.js";
 
@@ -32,20 +32,13 @@ export const reportCloseoutFailure = async (
     const attempt = closeout.attempt ?? 1;
     if (closeout.failure?.attempt === attempt) return;
     const when = now(deps);
-    await deps.awards.update(
-      {
-        ...award,
-        closeout: { ...closeout, failure: { attempt, error, at: when } },
-        revision: award.revision + 1,
-      },
-      [
-        createEvent(CloseoutFailed, `${awardId}:closeout-failed:${attempt}`, when, {
-          ...ids(award),
-          attempt,
-          error,
-        }),
-      ],
-    );
+    await deps.awards.update(withCloseout(award, { ...closeout, failure: { attempt, error, at: when } }), [
+      createEvent(CloseoutFailed, `${awardId}:closeout-failed:${attempt}`, when, {
+        ...ids(award),
+        attempt,
+        error,
+      }),
+    ]);
   });
 
 export const resumeCloseout = async (
@@ -73,9 +66,9 @@ export const resumeCloseout = async (
     );
   const when = now(deps);
   const next = attempt + 1;
+  const resumed = withCloseout(award, { ...closeout, attempt: next });
   const after: Award = {
-    ...award,
-    closeout: { ...closeout, attempt: next },
+    ...resumed,
     history: [
       ...award.history,
       {
@@ -85,7 +78,6 @@ export const resumeCloseout = async (
         reason: `closeout resumed (attempt ${next}): ${reason}`,
       },
     ],
-    revision: award.revision + 1,
   };
   await deps.awards.update(after, []);
   await deps.workflow.start({ ...run, attempt: next });
